@@ -1,0 +1,214 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Platform names a chat platform. It is part of every chat and user id, so
+// the same number on two platforms never collides.
+type Platform string
+
+// The platforms lamtheo speaks.
+const (
+	Telegram Platform = "telegram"
+	Zalo     Platform = "zalo"
+	Console  Platform = "console"
+)
+
+// ChatID identifies a chat (private or group) on one platform. ID is the
+// platform's own id as text: Telegram's int64 in decimal (negative for groups),
+// Zalo's opaque string. ChatID is comparable and usable as a map key.
+type ChatID struct {
+	Platform Platform
+	ID       string
+}
+
+// String returns "platform:id", for logs.
+func (c ChatID) String() string { return string(c.Platform) + ":" + c.ID }
+
+// IsZero reports whether c is the zero ChatID.
+func (c ChatID) IsZero() bool { return c.ID == "" }
+
+// UserID identifies a person on one platform.
+type UserID struct {
+	Platform Platform
+	ID       string
+}
+
+// String returns "platform:id", for logs.
+func (u UserID) String() string { return string(u.Platform) + ":" + u.ID }
+
+// IsZero reports whether u is the zero UserID.
+func (u UserID) IsZero() bool { return u.ID == "" }
+
+// PrivateChat returns the private chat with u. On every platform lamtheo
+// supports, a private chat has the id of the user.
+func (u UserID) PrivateChat() ChatID { return ChatID{Platform: u.Platform, ID: u.ID} }
+
+// Kind says what an incoming Message carries.
+type Kind int
+
+// The kinds of incoming message.
+const (
+	KindText     Kind = iota // Text holds what the person typed
+	KindCallback             // Data holds the pressed choice's data
+	KindPhoto                // PhotoID holds a platform file id, Text the caption
+	KindOther                // a sticker, voice, document, location...: nothing lamtheo reads
+	KindAdded                // the bot was added to the group Chat
+	KindRemoved              // the bot was removed from the group Chat
+)
+
+// Message is one incoming update, already translated from the platform.
+type Message struct {
+	// Key is unique for this update on its platform; an update seen again
+	// under the same key is skipped.
+	Key string
+	// Cursor is the platform's position to confirm once this update is
+	// committed (Telegram: update_id). Zero when the platform has none.
+	Cursor int64
+
+	Chat      ChatID
+	Group     bool   // Chat is a group or supergroup
+	ChatTitle string // group title, if any
+	From      UserID
+	FromName  string // display name from the person's profile
+
+	Kind    Kind
+	Text    string // text or caption
+	Data    string // KindCallback: the choice's data
+	PhotoID string // KindPhoto: the platform's file id or URL
+
+	// CallbackID is the platform's id of a button press, answered by Conn.Ack.
+	CallbackID string
+	// Ref is the platform id of the message the pressed button was on.
+	Ref string
+	// Time is when the platform received the message.
+	Time time.Time
+}
+
+// Choice is one answer a flow offers. Telegram shows it as an inline button;
+// platforms without buttons show a numbered list and accept the number.
+type Choice struct {
+	Label string
+	Data  string // at most MaxChoiceData bytes
+}
+
+// MaxChoiceData is the most bytes a Choice's Data may hold (Telegram's
+// callback_data limit).
+const MaxChoiceData = 64
+
+// Link is a button that opens a private chat with the bot carrying a start
+// payload (Telegram deep link t.me/<bot>?start=<Payload>). Platforms without
+// buttons show Alt instead, which tells the person what to type.
+type Link struct {
+	Label   string
+	Payload string // at most 64 characters of A-Za-z0-9_-
+	Alt     string
+}
+
+// File is a document to send with a Reply.
+type File struct {
+	Name string
+	Data []byte
+}
+
+// Reply is one outgoing message. Text is plain text: adapters escape it for
+// whatever markup their platform parses.
+type Reply struct {
+	Chat    ChatID
+	Title   string     // optional heading, shown bold where the platform can
+	Text    string     // body; long texts are split at line breaks by the sender
+	Choices [][]Choice // rows of choices
+	Hint    string     // shown under a numbered list where there are no buttons
+	Link    *Link
+	Photo   string // platform file id or URL of a photo to send with Text as caption
+	File    *File
+	// Edit, when set, replaces the text and choices of the bot's earlier
+	// message with this platform id instead of sending a new one.
+	Edit string
+}
+
+// Flat returns the choices in display order, numbered from 1 by position.
+func (r Reply) Flat() []Choice {
+	var out []Choice
+	for _, row := range r.Choices {
+		out = append(out, row...)
+	}
+	return out
+}
+
+// Handler handles one incoming Message. Handle must make the message's whole
+// effect durable (including its replies, queued in the outbox) before it
+// returns nil; Serve confirms the message to the platform only then.
+// Handle may be called concurrently for messages of different chats.
+type Handler interface {
+	Handle(ctx context.Context, m Message) error
+}
+
+// HandlerFunc adapts an ordinary function to a Handler.
+type HandlerFunc func(ctx context.Context, m Message) error
+
+// Handle calls f(ctx, m).
+func (f HandlerFunc) Handle(ctx context.Context, m Message) error { return f(ctx, m) }
+
+// Conn is what a chat platform adapter provides. Receive and Ack are called
+// from one goroutine (Serve); Send may be called concurrently.
+type Conn interface {
+	// Receive blocks until one or more updates arrive, ctx is done (it then
+	// returns ctx.Err()), or the source ends (io.EOF). Calling Receive again
+	// confirms every message of the previous batch to the platform.
+	Receive(ctx context.Context) ([]Message, error)
+	// Ack tells the platform a message has been handled (Telegram answers
+	// the button press so its spinner stops). It is called after the commit.
+	Ack(ctx context.Context, m Message) error
+	// Send delivers one message and returns the platform's id of it. Errors
+	// are *SendError where the platform said why.
+	Send(ctx context.Context, r Reply) (ref string, err error)
+}
+
+// Limits describes a platform's sending limits. The zero value means none.
+type Limits struct {
+	PerSecond     float64       // across all chats
+	PerChat       time.Duration // least gap between two messages to one chat
+	PerGroup      int           // messages per GroupWindow to one group
+	GroupWindow   time.Duration //
+	MaxText       int           // longest text of one message, in characters
+	MaxConcurrent int           // sends in flight at once
+}
+
+// SendError is a failed send, as the platform explained it.
+type SendError struct {
+	Code        int           // the platform's error code, if any
+	RetryAfter  time.Duration // wait this long before sending again (429)
+	Unreachable bool          // the person blocked the bot or the chat is gone: never retry
+	Permanent   bool          // the request itself is wrong: retrying will not help
+	Message     string        // the platform's description, free of secrets
+}
+
+func (e *SendError) Error() string {
+	return fmt.Sprintf("send: %d %s", e.Code, e.Message)
+}
+
+// ErrStopped is returned by Serve when its Conn ended its input.
+var ErrStopped = errors.New("bot: conn stopped")
+
+// Command is a bot command as a platform's command menu shows it.
+type Command struct {
+	Name        string // lowercase a-z, 0-9 and _, without the slash
+	Description string
+}
+
+// CommandSet is the command menu for each kind of chat.
+type CommandSet struct {
+	Private    []Command // private chats
+	Group      []Command // group chats, for everyone
+	GroupAdmin []Command // group chats, for the group's administrators
+}
+
+// CommandSetter is implemented by a Conn whose platform has a command menu.
+type CommandSetter interface {
+	SetCommands(ctx context.Context, cs CommandSet) error
+}

@@ -1,0 +1,32 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Envelope is one Reply waiting in the outbox.
+type Envelope struct {
+	Seq    uint64 // queue position; increases with every enqueued Reply
+	Reply  Reply
+	Queued time.Time
+}
+
+// Result is how an envelope's delivery ended.
+type Result struct {
+	Ref         string // the platform's id of the sent message (last part)
+	Unreachable bool   // the chat cannot be reached (blocked, kicked): recorded, not retried
+	Dropped     string // non-empty when the platform refused the message for good: why
+}
+
+// Outbox is the persistent queue of replies that the Sender drains. Replies
+// are enqueued by the handler inside its write transaction (see the flows
+// store); the Sender only reads and finishes them.
+type Outbox interface {
+	// Pending returns up to n envelopes with Seq greater than after, in Seq
+	// order.
+	Pending(ctx context.Context, after uint64, n int) ([]Envelope, error)
+	// Finish removes the envelope seq from the queue and records res (an
+	// unreachable chat is remembered so flows stop writing to it).
+	Finish(ctx context.Context, seq uint64, res Result) error
+}

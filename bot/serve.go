@@ -1,0 +1,124 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sync"
+	"time"
+)
+
+// Server runs the receive loop of one Conn. Its zero value is not usable; set
+// Conn and Handler.
+type Server struct {
+	Conn    Conn
+	Handler Handler
+	Log     *slog.Logger
+	// Workers bounds how many chats are handled at once within a batch;
+	// messages of one chat are always handled in order. Default 64.
+	Workers int
+	// Retries is how often a failing Handle is tried again before Serve
+	// gives up (the update stays unconfirmed). Default 3.
+	Retries int
+}
+
+// Serve receives batches from s.Conn and hands each message to s.Handler,
+// until ctx is done (it returns nil) or the Conn ends (it returns nil for
+// io.EOF). A batch is confirmed (by the next Receive) only after every
+// message of it was handled. Messages of different chats are handled
+// concurrently, which lets the store commit them together.
+func (s *Server) Serve(ctx context.Context) error {
+	log := s.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	for {
+		batch, err := s.Conn.Receive(ctx)
+		if err != nil {
+			if ctx.Err() != nil || errors.Is(err, io.EOF) {
+				return nil
+			}
+			return fmt.Errorf("receive: %w", err)
+		}
+		if err := s.handleBatch(ctx, batch, log); err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+// handleBatch handles every message of batch, one goroutine per chat, and
+// acknowledges each after it is committed.
+func (s *Server) handleBatch(ctx context.Context, batch []Message, log *slog.Logger) error {
+	if len(batch) == 1 {
+		return s.handleChat(ctx, batch, log)
+	}
+	var order []ChatID
+	byChat := make(map[ChatID][]Message)
+	for _, m := range batch {
+		if _, ok := byChat[m.Chat]; !ok {
+			order = append(order, m.Chat)
+		}
+		byChat[m.Chat] = append(byChat[m.Chat], m)
+	}
+	workers := s.Workers
+	if workers <= 0 {
+		workers = 64
+	}
+	sem := make(chan struct{}, workers)
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	for _, chat := range order {
+		msgs := byChat[chat]
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := s.handleChat(ctx, msgs, log); err != nil {
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	return firstErr
+}
+
+func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logger) error {
+	retries := s.Retries
+	if retries <= 0 {
+		retries = 3
+	}
+	for _, m := range msgs {
+		var err error
+		for try := 0; try <= retries; try++ {
+			if try > 0 {
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(time.Duration(try) * 200 * time.Millisecond):
+				}
+			}
+			if err = s.Handler.Handle(ctx, m); err == nil || ctx.Err() != nil {
+				break
+			}
+			log.Warn("handle update failed", "update", m.Key, "chat", m.Chat.String(), "try", try+1, "err", err)
+		}
+		if err != nil {
+			return fmt.Errorf("handle update %s: %w", m.Key, err)
+		}
+		if err := s.Conn.Ack(ctx, m); err != nil && ctx.Err() == nil {
+			log.Warn("ack failed", "update", m.Key, "err", err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,181 @@
+package flows
+
+import (
+	"fmt"
+	"time"
+
+	"lamtheo/bot"
+)
+
+// MemberID identifies a member inside one lamtheo instance. IDs are assigned
+// by the store, increase, and are never reused.
+type MemberID uint64
+
+// Month is a calendar month in the organisation's zone, as year*100+month
+// (202611 is tháng 11/2026). Months order as integers.
+type Month int
+
+// MonthOf returns the month that t falls in, in loc.
+func MonthOf(t time.Time, loc *time.Location) Month {
+	t = t.In(loc)
+	return Month(t.Year()*100 + int(t.Month()))
+}
+
+// Year returns m's year.
+func (m Month) Year() int { return int(m) / 100 }
+
+// Num returns m's month number, 1 to 12.
+func (m Month) Num() int { return int(m) % 100 }
+
+// Valid reports whether m names a real month.
+func (m Month) Valid() bool { return m.Year() >= 2000 && m.Year() < 3000 && m.Num() >= 1 && m.Num() <= 12 }
+
+// Prev returns the month before m.
+func (m Month) Prev() Month {
+	if m.Num() == 1 {
+		return Month((m.Year()-1)*100 + 12)
+	}
+	return m - 1
+}
+
+// Next returns the month after m.
+func (m Month) Next() Month {
+	if m.Num() == 12 {
+		return Month((m.Year()+1)*100 + 1)
+	}
+	return m + 1
+}
+
+// Start returns the first instant of m in loc.
+func (m Month) Start(loc *time.Location) time.Time {
+	return time.Date(m.Year(), time.Month(m.Num()), 1, 0, 0, 0, 0, loc)
+}
+
+// String returns "11/2026".
+func (m Month) String() string { return fmt.Sprintf("%d/%d", m.Num(), m.Year()) }
+
+// Cell is a chi bộ. Cells are declared in the configuration; their linked
+// group chats are stored.
+type Cell struct {
+	Code       string // short code from config, e.g. "C01"; unique
+	Name       string // "Chi bộ thôn Đông"
+	MeetingDay int    // day of the month of the regular meeting; 0 = not set
+	Groups     []bot.ChatID
+}
+
+// Status is a member's standing in their cell.
+type Status int
+
+// Member statuses.
+const (
+	Active Status = iota // reports monthly, counts in every denominator
+	Exempt               // miễn sinh hoạt: never reminded, never counted
+)
+
+// Member is a đảng viên known to the bot.
+type Member struct {
+	ID        MemberID
+	Name      string // full name as the member confirmed it
+	Cell      string // cell code; "" when the member left their cell
+	Secretary bool   // secretary of Cell
+	Status    Status
+	Users     []bot.UserID // the member's identities on chat platforms
+	Joined    time.Time
+
+	// Reminder pause (tạm hoãn): no reminders before PausedUntil.
+	PausedUntil time.Time
+	PauseReason string
+}
+
+// PrivateChats returns the member's private chats, one per identity.
+func (m Member) PrivateChats() []bot.ChatID {
+	out := make([]bot.ChatID, 0, len(m.Users))
+	for _, u := range m.Users {
+		out = append(out, u.PrivateChat())
+	}
+	return out
+}
+
+// Invite is a code that lets a person join a cell, posted in the cell's
+// group by /link as a button (or typed as /join CODE).
+type Invite struct {
+	Code    string
+	Cell    string
+	Created time.Time
+	Expires time.Time
+}
+
+// Session is the state of one person's conversation in one chat.
+type Session struct {
+	Flow    string            // the flow in progress; "" for none
+	Step    string            // the step within Flow
+	Vals    map[string]string // what the flow collected so far
+	Choices []string          // data of the choices last offered, by number (1-based)
+	Updated time.Time         // last activity; sessions expire after Engine.SessionTTL
+}
+
+// PledgeStatus is where a yearly pledge stands.
+type PledgeStatus int
+
+// Pledge statuses.
+const (
+	PledgeDraft     PledgeStatus = iota // being written, not yet submitted
+	PledgeSubmitted                     // waiting for the secretary
+	PledgeApproved                      // approved by the secretary; items frozen
+	PledgeReturned                      // returned with a comment; the member edits and resubmits
+)
+
+// PledgeItem is one concrete deed a member pledges for the year.
+type PledgeItem struct {
+	No       int    // stable number within the pledge, from 1; never reused
+	Text     string // what the deed is
+	Category string // category key from the year's configuration
+	Target   string // optional measure, e.g. "mỗi tháng 1 lần"
+}
+
+// Pledge is one member's yearly pledge (bản đăng ký làm theo).
+type Pledge struct {
+	Member    MemberID
+	Year      int
+	Items     []PledgeItem // in No order; removed items are gone
+	NextNo    int          // the number the next item gets
+	Status    PledgeStatus
+	Comment   string // the secretary's comment when returned
+	Submitted time.Time
+	Decided   time.Time // approved or returned
+}
+
+// ItemStatus is what a member says about one pledge item in a month.
+type ItemStatus int
+
+// Item statuses in a monthly report.
+const (
+	NotYet ItemStatus = iota // chưa làm
+	Doing                    // đang làm
+	Done                     // đã làm
+)
+
+// Entry is one pledge item's line in a monthly report.
+type Entry struct {
+	Item   int // PledgeItem.No; 0 for a deed not tied to an item
+	Status ItemStatus
+	Text   string // what was done
+}
+
+// Report is one member's monthly report (báo cáo việc làm tháng).
+type Report struct {
+	Member    MemberID
+	Month     Month
+	Entries   []Entry
+	Other     string // a deed not tied to a pledge item
+	Photo     string // platform file id of an optional evidence photo
+	Submitted time.Time
+	Exemplary bool // featured by the secretary (nêu gương)
+}
+
+// MonthState is a cell's month as the secretary set it.
+type MonthState struct {
+	Cell   string
+	Month  Month
+	Closed bool
+}

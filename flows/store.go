@@ -1,0 +1,94 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"lamtheo/bot"
+)
+
+// Store is the engine's durable state.
+type Store interface {
+	// Update runs fn in one write transaction and commits it when fn returns
+	// nil. The store may group several concurrent Updates into one commit;
+	// fn may therefore run more than once and must have no effect outside tx.
+	Update(ctx context.Context, fn func(tx Tx) error) error
+	// View runs fn in a read-only transaction; writes through tx fail.
+	View(ctx context.Context, fn func(tx Tx) error) error
+}
+
+// ErrReadOnly is returned by a write through the Tx of a View.
+var ErrReadOnly = errors.New("flows: read-only transaction")
+
+// Tx is one transaction of Store. Values returned are copies the caller may
+// keep after the transaction ends. Lookups that find nothing return ok=false
+// and a nil error.
+type Tx interface {
+	// MarkSeen records the update key of platform p as processed and
+	// remembers cursor (if not 0) as the platform's confirmed position. It
+	// returns seen=true, and changes nothing, when key was recorded before.
+	MarkSeen(p bot.Platform, key string, cursor int64) (seen bool, err error)
+	// Cursor returns the last cursor stored for p (0 if none).
+	Cursor(p bot.Platform) (int64, error)
+
+	// Session returns the conversation state of user in chat.
+	Session(chat bot.ChatID, user bot.UserID) (s Session, ok bool, err error)
+	// PutSession stores s for user in chat.
+	PutSession(chat bot.ChatID, user bot.UserID, s Session) error
+	// DeleteSession forgets the conversation of user in chat.
+	DeleteSession(chat bot.ChatID, user bot.UserID) error
+
+	// Cells returns every cell, ordered by code.
+	Cells() ([]Cell, error)
+	// Cell returns the cell with code.
+	Cell(code string) (c Cell, ok bool, err error)
+	// PutCell creates or replaces the cell c.Code and indexes its groups.
+	PutCell(c Cell) error
+	// CellOfGroup returns the cell that the group chat is linked to.
+	CellOfGroup(chat bot.ChatID) (c Cell, ok bool, err error)
+
+	// Member returns the member with id.
+	Member(id MemberID) (m Member, ok bool, err error)
+	// MemberOf returns the member that the platform identity u belongs to.
+	MemberOf(u bot.UserID) (m Member, ok bool, err error)
+	// PutMember creates m (assigning m.ID when it is 0) or replaces it, and
+	// keeps the identity and cell indexes in step.
+	PutMember(m *Member) error
+	// Members returns the members of cell (all members when cell is ""), by ID.
+	Members(cell string) ([]Member, error)
+
+	// Invite returns the invite with code.
+	Invite(code string) (inv Invite, ok bool, err error)
+	// PutInvite stores inv under inv.Code.
+	PutInvite(inv Invite) error
+
+	// Pledge returns member's pledge for year.
+	Pledge(member MemberID, year int) (p Pledge, ok bool, err error)
+	// PutPledge stores p under (p.Member, p.Year).
+	PutPledge(p Pledge) error
+	// Report returns member's report for month.
+	Report(member MemberID, month Month) (r Report, ok bool, err error)
+	// PutReport stores r under (r.Month, r.Member).
+	PutReport(r Report) error
+	// Reports calls fn for every stored report of month, by member ID; the
+	// cost is that of the month's reports only, never of other months.
+	Reports(month Month, fn func(r Report) error) error
+	// MonthState returns the state of cell's month (zero value: open).
+	MonthState(cell string, month Month) (MonthState, error)
+	// PutMonthState stores s.
+	PutMonthState(s MonthState) error
+
+	// JobRan reports whether the job run with key was recorded.
+	JobRan(key string) (bool, error)
+	// MarkJob records the job run key, at time at.
+	MarkJob(key string, at time.Time) error
+
+	// Unreachable reports whether the outbox found chat unreachable.
+	Unreachable(chat bot.ChatID) (bool, error)
+	// SetReachable forgets that chat was unreachable (the person wrote again).
+	SetReachable(chat bot.ChatID) error
+
+	// Enqueue adds r to the outbox; it is sent after the commit.
+	Enqueue(r bot.Reply) error
+}
