@@ -1,0 +1,140 @@
+package flows
+
+import (
+	"strconv"
+
+	"lamtheo/flows/text"
+)
+
+// LeaderRow is one cell's place on the month's leaderboard.
+type LeaderRow struct {
+	Month      Month
+	Rank       int    // 1-based, shared by equal rates; 0 when nobody in the cell has to report
+	Cell       string // cell code
+	Name       string // cell name
+	Reported   int
+	MustReport int
+	Change     int  // places gained since the previous month (negative: lost); meaningful only when Moved
+	Moved      bool // the cell was ranked both this month and the previous one, so Change is shown
+}
+
+// Place returns the rank as shown: "3", or "—" for a cell without a rank.
+func (r LeaderRow) Place() string { return summaryPlace(r.Rank) }
+
+// Percent formats Reported/MustReport with FormatPercent.
+func (r LeaderRow) Percent() string { return FormatPercent(r.Reported, r.MustReport) }
+
+// Steps returns the number of places gained or lost, without sign.
+func (r LeaderRow) Steps() int { return max(r.Change, -r.Change) }
+
+// Move returns the change of place as shown: "↑2", "↓1", "=", or "" when
+// there is no previous place to compare with.
+func (r LeaderRow) Move() string {
+	switch {
+	case !r.Moved:
+		return ""
+	case r.Change > 0:
+		return "↑" + strconv.Itoa(r.Change)
+	case r.Change < 0:
+		return "↓" + strconv.Itoa(-r.Change)
+	}
+	return "="
+}
+
+// Leaderboard ranks the cells of cur by participation rate (the ranks of
+// SummarizeOrg: fair across cell sizes, ties share a rank, cells nobody has
+// to report in last) and computes each cell's change of place from prev.
+// A cell absent or unranked in prev, or unranked now, shows no change.
+func Leaderboard(cur, prev OrgSummary) []LeaderRow {
+	before := make(map[string]int, len(prev.Rows))
+	for _, r := range prev.Rows {
+		before[r.Cell.Code] = r.Rank
+	}
+	rows := make([]LeaderRow, 0, len(cur.Rows))
+	for _, r := range cur.Rows {
+		lr := LeaderRow{
+			Month: cur.Month, Rank: r.Rank, Cell: r.Cell.Code, Name: r.Cell.Name,
+			Reported: r.Reported, MustReport: r.MustReport,
+		}
+		if p := before[r.Cell.Code]; p > 0 && r.Rank > 0 {
+			lr.Change, lr.Moved = p-r.Rank, true
+		}
+		rows = append(rows, lr)
+	}
+	return rows
+}
+
+// How much of a long leaderboard a group message shows.
+const (
+	leaderGroupAll   = 15 // up to this many rows, all are shown
+	leaderGroupTop   = 10 // otherwise the top rows, then the group's own cell
+	leaderGroupDeeds = 5  // exemplary deeds listed; the rest are counted
+)
+
+// leaderLine is a row as a group message shows it.
+type leaderLine struct {
+	LeaderRow
+	Gap bool // rows were left out before this one
+	Own bool // the group's own cell
+}
+
+// RenderLeaderboardGroup renders the month's leaderboard as one message for
+// the group of the cell with code own: the ranking (the top rows and the
+// own cell when the list is long), the own cell's place and change, and the
+// month's exemplary deeds with the members' names (nêu gương is public
+// praise). It shows no names of members who did not report.
+func RenderLeaderboardGroup(rows []LeaderRow, own string, month Month, exemplary []ExemplaryDeed) string {
+	v := struct {
+		MonthText string
+		Lines     []leaderLine
+		Own       *LeaderRow
+		Ranked    int
+		Deeds     []ExemplaryDeed
+		MoreDeeds int
+		Tail      bool // rows were left out after the last line
+	}{MonthText: FormatMonth(month)}
+	ownAt := -1
+	for i, r := range rows {
+		if r.Rank > 0 {
+			v.Ranked++
+		}
+		if r.Cell == own && own != "" {
+			ownAt = i
+			v.Own = &rows[i]
+		}
+	}
+	for i, r := range rows {
+		show := len(rows) <= leaderGroupAll || i < leaderGroupTop || i == ownAt
+		if !show {
+			continue
+		}
+		v.Lines = append(v.Lines, leaderLine{LeaderRow: r, Gap: len(v.Lines) < i, Own: i == ownAt})
+		v.Tail = i < len(rows)-1
+	}
+	if len(v.Lines) == len(rows) {
+		v.Tail = false
+	}
+	for i, d := range exemplary {
+		if i == leaderGroupDeeds {
+			v.MoreDeeds = len(exemplary) - i
+			break
+		}
+		d.Name, d.CellName = NormalizeText(d.Name), NormalizeText(d.CellName)
+		d.Text = summaryShorten(NormalizeText(d.Text), summaryDeedRunes)
+		v.Deeds = append(v.Deeds, d)
+	}
+	return text.T(text.SummaryLeaderGroup, v)
+}
+
+// RenderLeaderboardAdmin renders every row of the leaderboard, with cell
+// codes, counts and changes, for the organisation's staff.
+func RenderLeaderboardAdmin(rows []LeaderRow) string {
+	v := struct {
+		MonthText string
+		Rows      []LeaderRow
+	}{Rows: rows}
+	if len(rows) > 0 && rows[0].Month.Valid() {
+		v.MonthText = FormatMonth(rows[0].Month)
+	}
+	return text.T(text.SummaryLeaderAdmin, v)
+}

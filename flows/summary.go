@@ -1,0 +1,353 @@
+package flows
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"lamtheo/flows/text"
+)
+
+// SummaryCounts are the numbers of a cell's (or the organisation's) month.
+// Exempt members count in Members and Exempt only, never in a denominator.
+type SummaryCounts struct {
+	Members      int // every member of the cell, exempt or not
+	Exempt       int // miễn sinh hoạt
+	MustReport   int // active members: the denominator
+	Reported     int // active members with a submitted report for the month
+	NotReported  int // MustReport − Reported
+	Pledged      int // active members with a pledge (not a draft) for the month's year
+	ItemsPledged int // pledge items of the active members' pledges
+	ItemsDone    int // of those, items reported done in the month
+	Exemplary    int // submitted reports of active members featured as exemplary
+}
+
+// Percent formats Reported/MustReport with FormatPercent ("—" when nobody
+// has to report).
+func (c SummaryCounts) Percent() string { return FormatPercent(c.Reported, c.MustReport) }
+
+func (c *SummaryCounts) add(o SummaryCounts) {
+	c.Members += o.Members
+	c.Exempt += o.Exempt
+	c.MustReport += o.MustReport
+	c.Reported += o.Reported
+	c.NotReported += o.NotReported
+	c.Pledged += o.Pledged
+	c.ItemsPledged += o.ItemsPledged
+	c.ItemsDone += o.ItemsDone
+	c.Exemplary += o.Exemplary
+}
+
+// rateCompare compares participation rates exactly (no rounding): it returns
+// +1 when a's Reported/MustReport is higher than b's. Both must have
+// MustReport > 0.
+func (c SummaryCounts) rateCompare(o SummaryCounts) int {
+	l, r := int64(c.Reported)*int64(o.MustReport), int64(o.Reported)*int64(c.MustReport)
+	switch {
+	case l > r:
+		return 1
+	case l < r:
+		return -1
+	}
+	return 0
+}
+
+// ExemplaryDeed is a report the secretary featured (nêu gương), ready to
+// show: nêu gương is public praise, so the name may appear in groups.
+type ExemplaryDeed struct {
+	Member   MemberID
+	Name     string // the member's full name
+	Cell     string // cell code
+	CellName string
+	Text     string // what was done: the done items' texts and the other deed, shortened
+}
+
+// CellSummary is one cell's month, computed by SummarizeCell. It is a value:
+// safe to share once built.
+type CellSummary struct {
+	SummaryCounts
+	Cell    Cell
+	Month   Month
+	Closed  bool            // the secretary closed the month
+	Missing []Member        // active members without a submitted report, in Vietnamese name order
+	Deeds   []ExemplaryDeed // the exemplary reports, in Vietnamese name order
+}
+
+// summaryDeedRunes bounds the text of one exemplary deed, so that a group
+// message with several stays short.
+const summaryDeedRunes = 200
+
+// SummarizeCell computes cell's summary of month from the cell's members,
+// their reports and their pledges (keyed by member). Only members whose Cell
+// is cell.Code count. A report counts only when it is the member's report
+// of month and Submitted is set; exempt members are left out of every
+// number but Members and Exempt, even when they reported. A pledge counts
+// when it is of month's year and not a draft. state.Closed is taken when
+// state is of month (or the zero value).
+func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, state MonthState) CellSummary {
+	s := CellSummary{Cell: cell, Month: month}
+	s.Closed = state.Closed && (state.Month == month || state.Month == 0) && (state.Cell == cell.Code || state.Cell == "")
+	for _, m := range members {
+		if m.Cell != cell.Code {
+			continue
+		}
+		s.Members++
+		switch m.Status {
+		case Exempt:
+			s.Exempt++
+			continue
+		case Active:
+		default:
+			continue
+		}
+		s.MustReport++
+		p, hasPledge := pledges[m.ID]
+		hasPledge = hasPledge && p.Member == m.ID && p.Year == month.Year() && p.Status != PledgeDraft
+		if hasPledge {
+			s.Pledged++
+			s.ItemsPledged += len(p.Items)
+		}
+		r, ok := reports[m.ID]
+		if !ok || r.Member != m.ID || r.Month != month || r.Submitted.IsZero() {
+			s.Missing = append(s.Missing, m)
+			continue
+		}
+		s.Reported++
+		if hasPledge {
+			s.ItemsDone += summaryItemsDone(p, r)
+		}
+		if r.Exemplary {
+			s.Exemplary++
+			s.Deeds = append(s.Deeds, ExemplaryDeed{
+				Member: m.ID, Name: m.Name, Cell: cell.Code, CellName: cell.Name,
+				Text: summaryDeedText(r),
+			})
+		}
+	}
+	s.NotReported = s.MustReport - s.Reported
+	SortByName(s.Missing)
+	vnSortKeyed(s.Deeds, func(d ExemplaryDeed) string { return d.Name }, func(a, b ExemplaryDeed) int {
+		return summaryCmp(a.Member, b.Member)
+	})
+	return s
+}
+
+func summaryCmp(a, b MemberID) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// summaryItemsDone counts the items of p that r reports done, each once.
+func summaryItemsDone(p Pledge, r Report) int {
+	n := 0
+	for _, it := range p.Items {
+		for _, e := range r.Entries {
+			if e.Item == it.No && e.Status == Done {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// summaryDeedText is what an exemplary report says was done: the texts of
+// its done entries and its other deed (of its doing entries when there is
+// nothing else), joined and shortened.
+func summaryDeedText(r Report) string {
+	var parts []string
+	for _, e := range r.Entries {
+		if t := NormalizeText(e.Text); e.Status == Done && t != "" {
+			parts = append(parts, t)
+		}
+	}
+	if t := NormalizeText(r.Other); t != "" {
+		parts = append(parts, t)
+	}
+	if len(parts) == 0 {
+		for _, e := range r.Entries {
+			if t := NormalizeText(e.Text); e.Status == Doing && t != "" {
+				parts = append(parts, t)
+			}
+		}
+	}
+	t := strings.Join(strings.Fields(strings.Join(parts, "; ")), " ")
+	return summaryShorten(t, summaryDeedRunes)
+}
+
+// summaryShorten cuts s to at most n runes, ending with "…" when cut.
+func summaryShorten(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return strings.TrimSpace(string(r[:n-1])) + "…"
+}
+
+// OrgRow is one cell's line of an OrgSummary.
+type OrgRow struct {
+	Rank int // 1-based; equal rates share a rank; 0 when nobody in the cell has to report
+	CellSummary
+}
+
+// Place returns the rank as shown: "3", or "—" for a cell without a rank.
+func (r OrgRow) Place() string { return summaryPlace(r.Rank) }
+
+func summaryPlace(rank int) string {
+	if rank <= 0 {
+		return "—"
+	}
+	return strconv.Itoa(rank)
+}
+
+// OrgSummary is the organisation's month: one row per cell ranked by
+// participation rate, and the totals. Build it with SummarizeOrg.
+type OrgSummary struct {
+	Month Month
+	Rows  []OrgRow      // ranked rows first (best rate first, ties by name), then cells nobody has to report in
+	Total SummaryCounts // the sum over all cells
+}
+
+// SummarizeOrg ranks the cells' summaries of month by participation rate
+// Reported/MustReport, compared exactly: equal rates share a rank
+// (competition ranking: 1, 1, 3) and are ordered by cell name; cells with
+// MustReport 0 come last, by name, with rank 0.
+func SummarizeOrg(month Month, cells []CellSummary) OrgSummary {
+	o := OrgSummary{Month: month, Rows: make([]OrgRow, 0, len(cells))}
+	for _, c := range cells {
+		o.Total.add(c.SummaryCounts)
+		o.Rows = append(o.Rows, OrgRow{CellSummary: c})
+	}
+	// Name order first, then a stable sort by rate keeps ties by name.
+	vnSortKeyed(o.Rows, func(r OrgRow) string { return r.Cell.Name }, func(a, b OrgRow) int {
+		return strings.Compare(a.Cell.Code, b.Cell.Code)
+	})
+	slices.SortStableFunc(o.Rows, func(a, b OrgRow) int {
+		switch {
+		case a.MustReport == 0 && b.MustReport == 0:
+			return 0
+		case a.MustReport == 0:
+			return 1
+		case b.MustReport == 0:
+			return -1
+		}
+		return b.rateCompare(a.SummaryCounts)
+	})
+	for i := range o.Rows {
+		r := &o.Rows[i]
+		switch {
+		case r.MustReport == 0:
+			r.Rank = 0
+		case i > 0 && o.Rows[i-1].MustReport > 0 && o.Rows[i-1].rateCompare(r.SummaryCounts) == 0:
+			r.Rank = o.Rows[i-1].Rank
+		default:
+			r.Rank = i + 1
+		}
+	}
+	return o
+}
+
+// Deeds returns the exemplary deeds of every cell, in row order.
+func (o OrgSummary) Deeds() []ExemplaryDeed {
+	var out []ExemplaryDeed
+	for _, r := range o.Rows {
+		out = append(out, r.Deeds...)
+	}
+	return out
+}
+
+// summaryCellView is the data of the cell texts.
+type summaryCellView struct {
+	CellSummary
+	MonthText string
+	Counts    string // the group text, repeated in the secretary's
+}
+
+// RenderCellGroup renders s for the cell's group chat: counts and
+// percentages only, never a name.
+func RenderCellGroup(s CellSummary) string {
+	return text.T(text.SummaryCellGroup, summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month)})
+}
+
+// RenderCellSecretary renders s for the cell's secretary in private: the
+// group text, then the names of who has not reported and the exemplary
+// deeds.
+func RenderCellSecretary(s CellSummary) string {
+	return text.T(text.SummaryCellSecretary, summaryCellView{
+		CellSummary: s, MonthText: FormatMonth(s.Month), Counts: RenderCellGroup(s),
+	})
+}
+
+// RenderOrg renders o as a compact table for a phone screen, one line per
+// cell ("1. Chi bộ thôn Đông — 12/15 (80%)") and the organisation's total.
+func RenderOrg(o OrgSummary) string {
+	return text.T(text.SummaryOrg, struct {
+		OrgSummary
+		MonthText string
+	}{o, FormatMonth(o.Month)})
+}
+
+// summaryEntryView is one line of a member's report.
+type summaryEntryView struct {
+	No          int    // the pledge item's number; 0 for a deed not tied to an item
+	Item        string // the pledge item's text; "" when not in the pledge
+	Done, Doing bool
+	Text        string // what the member wrote
+}
+
+// RenderMemberReport renders one member's report r as the secretary reads
+// it: each item of the pledge p with its status (đã làm, đang làm, chưa làm)
+// and what was written, the other deeds, whether a photo is attached.
+func RenderMemberReport(m Member, p Pledge, r Report) string {
+	v := struct {
+		Name      string
+		MonthText string
+		Items     []summaryEntryView
+		Extra     []summaryEntryView // entries for items no longer in the pledge
+		Other     []string
+		Photo     bool
+		Draft     bool
+		Exemplary bool
+	}{
+		Name:      NormalizeText(m.Name),
+		Photo:     r.Photo != "",
+		Draft:     r.Submitted.IsZero(),
+		Exemplary: r.Exemplary,
+	}
+	if r.Month.Valid() {
+		v.MonthText = FormatMonth(r.Month)
+	}
+	inPledge := map[int]bool{}
+	for _, it := range p.Items {
+		inPledge[it.No] = true
+		ev := summaryEntryView{No: it.No, Item: NormalizeText(it.Text)}
+		for _, e := range r.Entries {
+			if e.Item == it.No {
+				ev.Done, ev.Doing, ev.Text = e.Status == Done, e.Status == Doing, NormalizeText(e.Text)
+				break
+			}
+		}
+		v.Items = append(v.Items, ev)
+	}
+	for _, e := range r.Entries {
+		t := NormalizeText(e.Text)
+		switch {
+		case e.Item == 0:
+			if t != "" {
+				v.Other = append(v.Other, t)
+			}
+		case !inPledge[e.Item]:
+			v.Extra = append(v.Extra, summaryEntryView{No: e.Item, Done: e.Status == Done, Doing: e.Status == Doing, Text: t})
+		}
+	}
+	if t := NormalizeText(r.Other); t != "" {
+		v.Other = append(v.Other, t)
+	}
+	return text.T(text.SummaryMemberReport, v)
+}

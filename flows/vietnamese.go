@@ -1,0 +1,345 @@
+package flows
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
+
+	"lamtheo/flows/text"
+)
+
+// vnCollators pools Vietnamese collators: a collate.Collator keeps scratch
+// state and must not be shared between goroutines.
+var vnCollators = sync.Pool{New: func() any { return collate.New(language.Vietnamese) }}
+
+// vnNameParts splits a full name into the given name (its last word) and the
+// rest, the way Vietnamese lists are ordered: "Nguyễn Văn An" → "An",
+// "Nguyễn Văn".
+func vnNameParts(name string) (given, rest string) {
+	f := strings.Fields(name)
+	if len(f) == 0 {
+		return "", ""
+	}
+	return f[len(f)-1], strings.Join(f[:len(f)-1], " ")
+}
+
+// vnNameKey is the collation key of one name: the given name's key and the
+// rest's key, compared in that order.
+type vnNameKey struct{ given, rest []byte }
+
+func vnMakeKey(c *collate.Collator, buf *collate.Buffer, name string) vnNameKey {
+	given, rest := vnNameParts(name)
+	return vnNameKey{given: c.KeyFromString(buf, given), rest: c.KeyFromString(buf, rest)}
+}
+
+func (k vnNameKey) compare(o vnNameKey) int {
+	if c := bytes.Compare(k.given, o.given); c != 0 {
+		return c
+	}
+	return bytes.Compare(k.rest, o.rest)
+}
+
+// CompareNames compares two full names in Vietnamese order: by given name
+// (the last word), then by the rest of the name, with Vietnamese collation
+// (Đ after D, Ă and Â after A, and so on). It returns -1, 0 or +1. It is safe
+// for concurrent use; to sort many names use SortByName, which computes each
+// key once.
+func CompareNames(a, b string) int {
+	c := vnCollators.Get().(*collate.Collator)
+	defer vnCollators.Put(c)
+	var buf collate.Buffer
+	return vnMakeKey(c, &buf, a).compare(vnMakeKey(c, &buf, b))
+}
+
+// vnSortKeyed sorts items by the Vietnamese order of name(item), then by
+// tie(item) (which must be a total order for a stable result).
+func vnSortKeyed[T any](items []T, name func(T) string, tie func(a, b T) int) {
+	if len(items) < 2 {
+		return
+	}
+	c := vnCollators.Get().(*collate.Collator)
+	defer vnCollators.Put(c)
+	var buf collate.Buffer
+	type keyed struct {
+		k    vnNameKey
+		item T
+	}
+	ks := make([]keyed, len(items))
+	for i, it := range items {
+		ks[i] = keyed{k: vnMakeKey(c, &buf, name(it)), item: it}
+	}
+	slices.SortStableFunc(ks, func(a, b keyed) int {
+		if r := a.k.compare(b.k); r != 0 {
+			return r
+		}
+		return tie(a.item, b.item)
+	})
+	for i := range ks {
+		items[i] = ks[i].item
+	}
+}
+
+// SortByName sorts ms in Vietnamese order of their names (see CompareNames);
+// members with equal names keep ID order. It is safe for concurrent use on
+// distinct slices.
+func SortByName(ms []Member) {
+	vnSortKeyed(ms, func(m Member) string { return m.Name }, func(a, b Member) int {
+		switch {
+		case a.ID < b.ID:
+			return -1
+		case a.ID > b.ID:
+			return 1
+		}
+		return 0
+	})
+}
+
+// FormatPercent formats num/den as a whole percentage without false
+// precision: "—" when den is not positive, never "100%" unless num ≥ den and
+// never "0%" unless num is 0 ("99%", "1%" instead).
+func FormatPercent(num, den int) string {
+	if den <= 0 {
+		return "—"
+	}
+	if num < 0 {
+		num = 0
+	}
+	p := (200*int64(num) + int64(den)) / (2 * int64(den)) // rounded half up
+	switch {
+	case p >= 100 && num < den:
+		p = 99
+	case p == 0 && num > 0:
+		p = 1
+	}
+	return strconv.FormatInt(p, 10) + "%"
+}
+
+// FormatMonth returns m as people write it: "tháng 11/2026".
+func FormatMonth(m Month) string {
+	return text.T(text.SummaryMonthName, struct{ Num, Year int }{m.Num(), m.Year()})
+}
+
+// MonthParseReason says why ParseMonth refused its input.
+type MonthParseReason int
+
+// Reasons for a MonthParseError.
+const (
+	MonthParseNotMonth MonthParseReason = iota + 1 // the input does not name a month
+	MonthParseBadMonth                             // the month number is not 1 to 12
+	MonthParseBadYear                              // the year is outside 2000 to 2100
+)
+
+// Years ParseMonth accepts.
+const (
+	monthParseMinYear = 2000
+	monthParseMaxYear = 2100
+)
+
+// MonthParseError is ParseMonth's refusal. Key names the Vietnamese text to
+// show the person (rendered with the error itself as data, see Message).
+type MonthParseError struct {
+	Input  string // the input, normalised and cut to 40 characters
+	Reason MonthParseReason
+	Num    int // the month number read, when Reason is MonthParseBadMonth
+	Year   int // the year read, when Reason is MonthParseBadYear
+}
+
+func (e *MonthParseError) Error() string {
+	switch e.Reason {
+	case MonthParseBadMonth:
+		return fmt.Sprintf("parse month %q: month %d out of range", e.Input, e.Num)
+	case MonthParseBadYear:
+		return fmt.Sprintf("parse month %q: year %d out of range", e.Input, e.Year)
+	}
+	return fmt.Sprintf("parse month %q: not a month", e.Input)
+}
+
+// Key returns the catalogue key of the message explaining e.
+func (e *MonthParseError) Key() text.Key {
+	switch e.Reason {
+	case MonthParseBadMonth:
+		return text.SummaryMonthErrBadMonth
+	case MonthParseBadYear:
+		return text.SummaryMonthErrBadYear
+	}
+	return text.SummaryMonthErrNotMonth
+}
+
+// Message renders the Vietnamese explanation of e for the person who typed
+// the input.
+func (e *MonthParseError) Message() string { return text.T(e.Key(), e) }
+
+// ParseMonth reads a month as people type it: "" (the current month), "11",
+// "11/2026", "11-2026", "11.2026", "11/26", "tháng 11", "thang 11",
+// "Tháng 11/2026", "tháng 11 năm 2026", "T11", "t11/2026", "2026-11",
+// "tháng này", "tháng trước", with any spacing. A month without a year is
+// the most recent such month that is not in the future (in January "12" is
+// December of the previous year). "Now" and the current month are taken in
+// loc. Failures are *MonthParseError. Any month returned is Valid.
+func ParseMonth(s string, now time.Time, loc *time.Location) (Month, error) {
+	if loc == nil {
+		loc = time.UTC
+	}
+	cur := MonthOf(now, loc)
+	in := strings.ToLower(NormalizeText(s))
+	in = strings.Join(strings.Fields(in), " ")
+	fail := func(r MonthParseReason, num, year int) (Month, error) {
+		cut := in
+		if utf8.RuneCountInString(cut) > 40 {
+			cut = string([]rune(cut)[:40]) + "…"
+		}
+		return 0, &MonthParseError{Input: cut, Reason: r, Num: num, Year: year}
+	}
+	switch in {
+	case "", "này", "nay":
+		return cur, nil
+	case "trước", "truoc":
+		return cur.Prev(), nil
+	}
+	rest := in
+	for _, p := range []string{"tháng", "thang", "thg", "th", "t"} {
+		if strings.HasPrefix(rest, p) {
+			rest = strings.TrimSpace(strings.TrimPrefix(rest, p))
+			break
+		}
+	}
+	switch rest {
+	case "này", "nay":
+		return cur, nil
+	case "trước", "truoc":
+		return cur.Prev(), nil
+	}
+	// "11 năm 2026" → "11 2026"
+	rest = strings.Replace(rest, "năm", " ", 1)
+	rest = strings.Replace(rest, "nam", " ", 1)
+
+	a, rest := vnDigits(rest)
+	if a == "" {
+		return fail(MonthParseNotMonth, 0, 0)
+	}
+	rest = strings.TrimLeft(rest, " ")
+	if rest != "" && strings.ContainsRune("/-.", rune(rest[0])) {
+		rest = strings.TrimLeft(rest[1:], " ")
+	}
+	b, rest := vnDigits(rest)
+	if rest != "" || len(a) > 6 || len(b) > 6 {
+		return fail(MonthParseNotMonth, 0, 0)
+	}
+
+	var num, year int
+	switch {
+	case b == "" && len(a) == 6: // "202611"
+		year, num = vnAtoi(a[:4]), vnAtoi(a[4:])
+	case b == "" && len(a) <= 2:
+		num = vnAtoi(a)
+		year = cur.Year()
+		if num > cur.Num() {
+			year--
+		}
+	case b == "":
+		return fail(MonthParseNotMonth, 0, 0)
+	case len(a) == 4: // "2026-11"
+		year, num = vnAtoi(a), vnAtoi(b)
+		if len(b) > 2 {
+			return fail(MonthParseNotMonth, 0, 0)
+		}
+	case len(a) <= 2:
+		num = vnAtoi(a)
+		switch len(b) {
+		case 2:
+			year = 2000 + vnAtoi(b)
+		case 4:
+			year = vnAtoi(b)
+		default:
+			if num < 1 || num > 12 {
+				return fail(MonthParseBadMonth, num, 0)
+			}
+			return fail(MonthParseBadYear, num, vnAtoi(b))
+		}
+	default:
+		return fail(MonthParseNotMonth, 0, 0)
+	}
+	if num < 1 || num > 12 {
+		return fail(MonthParseBadMonth, num, year)
+	}
+	if year < monthParseMinYear || year > monthParseMaxYear {
+		return fail(MonthParseBadYear, num, year)
+	}
+	return Month(year*100 + num), nil
+}
+
+// vnDigits splits s after its leading ASCII digits.
+func vnDigits(s string) (digits, rest string) {
+	i := 0
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return s[:i], s[i:]
+}
+
+// vnAtoi converts a short run of ASCII digits (at most 6, checked by the
+// caller) to an int.
+func vnAtoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+// NormalizeText cleans text a person typed: invalid UTF-8 and control
+// characters are dropped, runs of spaces and tabs become one space, spaces
+// around line breaks and at both ends are trimmed, line breaks are kept (at
+// most one blank line in a row), and the result is in Unicode NFC. It is
+// idempotent.
+func NormalizeText(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // a space is pending before the next visible character
+	breaks := 0    // line breaks pending before the next visible character
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				continue // invalid byte
+			}
+		case r == '\r':
+			if i+1 < len(s) && s[i+1] == '\n' {
+				continue
+			}
+			breaks++
+			space = false
+			continue
+		case r == '\n' || r == '\u2028' || r == '\u2029':
+			breaks++
+			space = false
+			continue
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case unicode.IsControl(r), r == '\u200b', r == '\ufeff':
+			continue
+		}
+		if b.Len() > 0 {
+			switch {
+			case breaks > 0:
+				b.WriteString("\n\n"[:min(breaks, 2)])
+			case space:
+				b.WriteByte(' ')
+			}
+		}
+		breaks, space = 0, false
+		b.WriteRune(r)
+	}
+	return norm.NFC.String(b.String())
+}
