@@ -1,0 +1,587 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+)
+
+// seenTTL is how long processed-update markers are kept. Platforms
+// redeliver an unconfirmed update for at most 24 hours.
+const seenTTL = 48 * time.Hour
+
+// prunePerMark is how many expired markers each MarkSeen deletes at most,
+// which keeps the marker buckets bounded without a separate sweep.
+const prunePerMark = 2
+
+// tx implements flows.Tx over one bbolt transaction. Every value it returns
+// is decoded into fresh memory, so it stays valid after the transaction.
+type tx struct {
+	db       *DB
+	btx      *bolt.Tx
+	ro       bool
+	enqueued bool // Enqueue registered the wake-up on commit
+}
+
+// writable returns flows.ErrReadOnly in a View.
+func (t *tx) writable() error {
+	if t.ro {
+		return flows.ErrReadOnly
+	}
+	return nil
+}
+
+func (t *tx) b(name []byte) *bolt.Bucket { return t.btx.Bucket(name) }
+
+// MarkSeen implements flows.Tx. An empty key records nothing but the cursor.
+func (t *tx) MarkSeen(p bot.Platform, key string, cursor int64) (bool, error) {
+	if err := t.writable(); err != nil {
+		return false, err
+	}
+	now := t.db.now().UnixMilli()
+	if key != "" {
+		k, err := seenKey(p, key)
+		if err != nil {
+			return false, fmt.Errorf("mark seen: %w", err)
+		}
+		seen := t.b(bucketSeen)
+		if seen.Get(k) != nil {
+			return true, nil
+		}
+		if err := seen.Put(k, timeKey(now)); err != nil {
+			return false, fmt.Errorf("mark seen: %w", err)
+		}
+		if err := t.b(bucketSeenTime).Put(append(timeKey(now), k...), nil); err != nil {
+			return false, fmt.Errorf("mark seen: %w", err)
+		}
+		if err := t.pruneSeen(now - seenTTL.Milliseconds()); err != nil {
+			return false, err
+		}
+	}
+	if cursor != 0 {
+		if err := t.b(bucketCursor).Put([]byte(p), u64(uint64(cursor))); err != nil {
+			return false, fmt.Errorf("store cursor %s: %w", p, err)
+		}
+	}
+	return false, nil
+}
+
+// pruneSeen deletes up to prunePerMark markers recorded before cutoff (Unix
+// ms), oldest first.
+func (t *tx) pruneSeen(cutoff int64) error {
+	byTime, seen := t.b(bucketSeenTime), t.b(bucketSeen)
+	c := byTime.Cursor()
+	for range prunePerMark {
+		k, _ := c.First()
+		if len(k) < 8 || int64(binary.BigEndian.Uint64(k[:8])) >= cutoff {
+			return nil
+		}
+		if err := seen.Delete(k[8:]); err != nil {
+			return fmt.Errorf("prune markers: %w", err)
+		}
+		if err := c.Delete(); err != nil {
+			return fmt.Errorf("prune markers: %w", err)
+		}
+	}
+	return nil
+}
+
+// Cursor implements flows.Tx.
+func (t *tx) Cursor(p bot.Platform) (int64, error) {
+	v := t.b(bucketCursor).Get([]byte(p))
+	if len(v) != 8 {
+		return 0, nil
+	}
+	return int64(binary.BigEndian.Uint64(v)), nil
+}
+
+// Session implements flows.Tx.
+func (t *tx) Session(chat bot.ChatID, user bot.UserID) (flows.Session, bool, error) {
+	k, err := sessionKey(chat, user)
+	if err != nil {
+		return flows.Session{}, false, fmt.Errorf("session: %w", err)
+	}
+	v := t.b(bucketSessions).Get(k)
+	if v == nil {
+		return flows.Session{}, false, nil
+	}
+	s, err := decodeSession(v)
+	if err != nil {
+		return flows.Session{}, false, fmt.Errorf("session %s %s: %w", chat, user, err)
+	}
+	return s, true, nil
+}
+
+// PutSession implements flows.Tx.
+func (t *tx) PutSession(chat bot.ChatID, user bot.UserID, s flows.Session) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	k, err := sessionKey(chat, user)
+	if err != nil {
+		return fmt.Errorf("put session: %w", err)
+	}
+	if err := t.b(bucketSessions).Put(k, encodeSession(s)); err != nil {
+		return fmt.Errorf("put session %s %s: %w", chat, user, err)
+	}
+	return nil
+}
+
+// DeleteSession implements flows.Tx.
+func (t *tx) DeleteSession(chat bot.ChatID, user bot.UserID) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	k, err := sessionKey(chat, user)
+	if err != nil {
+		return fmt.Errorf("delete session: %w", err)
+	}
+	if err := t.b(bucketSessions).Delete(k); err != nil {
+		return fmt.Errorf("delete session %s %s: %w", chat, user, err)
+	}
+	return nil
+}
+
+// Cells implements flows.Tx.
+func (t *tx) Cells() ([]flows.Cell, error) {
+	var out []flows.Cell
+	err := t.b(bucketCells).ForEach(func(k, v []byte) error {
+		c, err := decodeCell(string(k), v)
+		if err != nil {
+			return fmt.Errorf("cell %s: %w", k, err)
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
+}
+
+// Cell implements flows.Tx.
+func (t *tx) Cell(code string) (flows.Cell, bool, error) {
+	if code == "" {
+		return flows.Cell{}, false, nil
+	}
+	v := t.b(bucketCells).Get([]byte(code))
+	if v == nil {
+		return flows.Cell{}, false, nil
+	}
+	c, err := decodeCell(code, v)
+	if err != nil {
+		return flows.Cell{}, false, fmt.Errorf("cell %s: %w", code, err)
+	}
+	return c, true, nil
+}
+
+// PutCell implements flows.Tx. Groups the cell no longer lists are
+// unlinked; a group listed by c is linked to c even if another cell had it.
+func (t *tx) PutCell(c flows.Cell) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	if c.Code == "" || len(c.Code) > 255 {
+		return fmt.Errorf("put cell: invalid code %q", c.Code)
+	}
+	old, had, err := t.Cell(c.Code)
+	if err != nil {
+		return err
+	}
+	groups := t.b(bucketGroups)
+	if had {
+		for _, g := range old.Groups {
+			k, err := chatKey(g)
+			if err != nil {
+				return fmt.Errorf("put cell %s: %w", c.Code, err)
+			}
+			if string(groups.Get(k)) == c.Code {
+				if err := groups.Delete(k); err != nil {
+					return fmt.Errorf("put cell %s: %w", c.Code, err)
+				}
+			}
+		}
+	}
+	for _, g := range c.Groups {
+		k, err := chatKey(g)
+		if err != nil {
+			return fmt.Errorf("put cell %s: %w", c.Code, err)
+		}
+		if err := groups.Put(k, []byte(c.Code)); err != nil {
+			return fmt.Errorf("put cell %s: %w", c.Code, err)
+		}
+	}
+	if err := t.b(bucketCells).Put([]byte(c.Code), encodeCell(c)); err != nil {
+		return fmt.Errorf("put cell %s: %w", c.Code, err)
+	}
+	return nil
+}
+
+// CellOfGroup implements flows.Tx.
+func (t *tx) CellOfGroup(chat bot.ChatID) (flows.Cell, bool, error) {
+	k, err := chatKey(chat)
+	if err != nil {
+		return flows.Cell{}, false, fmt.Errorf("cell of group: %w", err)
+	}
+	code := t.b(bucketGroups).Get(k)
+	if code == nil {
+		return flows.Cell{}, false, nil
+	}
+	return t.Cell(string(code))
+}
+
+// Member implements flows.Tx.
+func (t *tx) Member(id flows.MemberID) (flows.Member, bool, error) {
+	v := t.b(bucketMembers).Get(memberKey(id))
+	if v == nil {
+		return flows.Member{}, false, nil
+	}
+	m, err := decodeMember(id, v)
+	if err != nil {
+		return flows.Member{}, false, fmt.Errorf("member %d: %w", id, err)
+	}
+	return m, true, nil
+}
+
+// MemberOf implements flows.Tx.
+func (t *tx) MemberOf(u bot.UserID) (flows.Member, bool, error) {
+	k, err := userKey(u)
+	if err != nil {
+		return flows.Member{}, false, fmt.Errorf("member of: %w", err)
+	}
+	v := t.b(bucketIdentities).Get(k)
+	if len(v) != 8 {
+		return flows.Member{}, false, nil
+	}
+	return t.Member(flows.MemberID(binary.BigEndian.Uint64(v)))
+}
+
+// PutMember implements flows.Tx. A new member gets the next ID of the
+// members bucket (m.ID is set even if the transaction later fails; saving
+// the same m again keeps that ID and never reuses it). An identity listed by
+// m is linked to m even if another member had it.
+func (t *tx) PutMember(m *flows.Member) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	members := t.b(bucketMembers)
+	if m.ID == 0 {
+		seq, err := members.NextSequence()
+		if err != nil {
+			return fmt.Errorf("put member: %w", err)
+		}
+		m.ID = flows.MemberID(seq)
+	} else if uint64(m.ID) > members.Sequence() {
+		// An ID assigned in a transaction that was rolled back: keep
+		// the sequence ahead of it so that it is never handed out twice.
+		if err := members.SetSequence(uint64(m.ID)); err != nil {
+			return fmt.Errorf("put member %d: %w", m.ID, err)
+		}
+	}
+	old, had, err := t.Member(m.ID)
+	if err != nil {
+		return err
+	}
+	idKey := memberKey(m.ID)
+	cells, ids := t.b(bucketMemberCell), t.b(bucketIdentities)
+	if had {
+		if old.Cell != "" && old.Cell != m.Cell {
+			k, err := memberCellKey(old.Cell, m.ID)
+			if err != nil {
+				return fmt.Errorf("put member %d: %w", m.ID, err)
+			}
+			if err := cells.Delete(k); err != nil {
+				return fmt.Errorf("put member %d: %w", m.ID, err)
+			}
+		}
+		for _, u := range old.Users {
+			k, err := userKey(u)
+			if err != nil {
+				return fmt.Errorf("put member %d: %w", m.ID, err)
+			}
+			if bytes.Equal(ids.Get(k), idKey) {
+				if err := ids.Delete(k); err != nil {
+					return fmt.Errorf("put member %d: %w", m.ID, err)
+				}
+			}
+		}
+	}
+	if m.Cell != "" {
+		k, err := memberCellKey(m.Cell, m.ID)
+		if err != nil {
+			return fmt.Errorf("put member %d: %w", m.ID, err)
+		}
+		if err := cells.Put(k, nil); err != nil {
+			return fmt.Errorf("put member %d: %w", m.ID, err)
+		}
+	}
+	for _, u := range m.Users {
+		k, err := userKey(u)
+		if err != nil {
+			return fmt.Errorf("put member %d: %w", m.ID, err)
+		}
+		if err := ids.Put(k, idKey); err != nil {
+			return fmt.Errorf("put member %d: %w", m.ID, err)
+		}
+	}
+	if err := members.Put(idKey, encodeMember(m)); err != nil {
+		return fmt.Errorf("put member %d: %w", m.ID, err)
+	}
+	return nil
+}
+
+// Members implements flows.Tx. With a cell it reads only that cell's
+// index range and its members' records.
+func (t *tx) Members(cell string) ([]flows.Member, error) {
+	members := t.b(bucketMembers)
+	if cell == "" {
+		var out []flows.Member
+		err := members.ForEach(func(k, v []byte) error {
+			if len(k) != 8 {
+				return nil
+			}
+			m, err := decodeMember(flows.MemberID(binary.BigEndian.Uint64(k)), v)
+			if err != nil {
+				return fmt.Errorf("member %x: %w", k, err)
+			}
+			out = append(out, m)
+			return nil
+		})
+		return out, err
+	}
+	prefix, err := appendStr(nil, cell)
+	if err != nil {
+		return nil, fmt.Errorf("members of %q: %w", cell, err)
+	}
+	var out []flows.Member
+	c := t.b(bucketMemberCell).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != len(prefix)+8 {
+			continue
+		}
+		id := flows.MemberID(binary.BigEndian.Uint64(k[len(prefix):]))
+		m, ok, err := t.Member(id)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// Invite implements flows.Tx.
+func (t *tx) Invite(code string) (flows.Invite, bool, error) {
+	if code == "" {
+		return flows.Invite{}, false, nil
+	}
+	v := t.b(bucketInvites).Get([]byte(code))
+	if v == nil {
+		return flows.Invite{}, false, nil
+	}
+	inv, err := decodeInvite(code, v)
+	if err != nil {
+		return flows.Invite{}, false, fmt.Errorf("invite: %w", err)
+	}
+	return inv, true, nil
+}
+
+// PutInvite implements flows.Tx.
+func (t *tx) PutInvite(inv flows.Invite) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	if inv.Code == "" {
+		return fmt.Errorf("put invite: empty code")
+	}
+	if err := t.b(bucketInvites).Put([]byte(inv.Code), encodeInvite(inv)); err != nil {
+		return fmt.Errorf("put invite: %w", err)
+	}
+	return nil
+}
+
+// Pledge implements flows.Tx.
+func (t *tx) Pledge(member flows.MemberID, year int) (flows.Pledge, bool, error) {
+	k, err := pledgeKey(member, year)
+	if err != nil {
+		return flows.Pledge{}, false, fmt.Errorf("pledge: %w", err)
+	}
+	v := t.b(bucketPledges).Get(k)
+	if v == nil {
+		return flows.Pledge{}, false, nil
+	}
+	p, err := decodePledge(member, year, v)
+	if err != nil {
+		return flows.Pledge{}, false, fmt.Errorf("pledge %d/%d: %w", member, year, err)
+	}
+	return p, true, nil
+}
+
+// PutPledge implements flows.Tx.
+func (t *tx) PutPledge(p flows.Pledge) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	k, err := pledgeKey(p.Member, p.Year)
+	if err != nil {
+		return fmt.Errorf("put pledge: %w", err)
+	}
+	if err := t.b(bucketPledges).Put(k, encodePledge(p)); err != nil {
+		return fmt.Errorf("put pledge %d/%d: %w", p.Member, p.Year, err)
+	}
+	return nil
+}
+
+// Report implements flows.Tx.
+func (t *tx) Report(member flows.MemberID, month flows.Month) (flows.Report, bool, error) {
+	k, err := reportKey(month, member)
+	if err != nil {
+		return flows.Report{}, false, fmt.Errorf("report: %w", err)
+	}
+	v := t.b(bucketReports).Get(k)
+	if v == nil {
+		return flows.Report{}, false, nil
+	}
+	r, err := decodeReport(month, member, v)
+	if err != nil {
+		return flows.Report{}, false, fmt.Errorf("report %d %s: %w", member, month, err)
+	}
+	return r, true, nil
+}
+
+// PutReport implements flows.Tx.
+func (t *tx) PutReport(r flows.Report) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	k, err := reportKey(r.Month, r.Member)
+	if err != nil {
+		return fmt.Errorf("put report: %w", err)
+	}
+	if err := t.b(bucketReports).Put(k, encodeReport(r)); err != nil {
+		return fmt.Errorf("put report %d %s: %w", r.Member, r.Month, err)
+	}
+	return nil
+}
+
+// Reports implements flows.Tx as a range scan over the month's keys.
+func (t *tx) Reports(month flows.Month, fn func(r flows.Report) error) error {
+	prefix := monthPrefix(month)
+	c := t.b(bucketReports).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) != 12 {
+			continue
+		}
+		member := flows.MemberID(binary.BigEndian.Uint64(k[4:]))
+		r, err := decodeReport(month, member, v)
+		if err != nil {
+			return fmt.Errorf("report %d %s: %w", member, month, err)
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// MonthState implements flows.Tx. A month never set is open.
+func (t *tx) MonthState(cell string, month flows.Month) (flows.MonthState, error) {
+	s := flows.MonthState{Cell: cell, Month: month}
+	k, err := monthStateKey(cell, month)
+	if err != nil {
+		return s, fmt.Errorf("month state: %w", err)
+	}
+	v := t.b(bucketMonthStates).Get(k)
+	s.Closed = len(v) == 1 && v[0] == 1
+	return s, nil
+}
+
+// PutMonthState implements flows.Tx.
+func (t *tx) PutMonthState(s flows.MonthState) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	k, err := monthStateKey(s.Cell, s.Month)
+	if err != nil {
+		return fmt.Errorf("put month state: %w", err)
+	}
+	v := []byte{0}
+	if s.Closed {
+		v[0] = 1
+	}
+	if err := t.b(bucketMonthStates).Put(k, v); err != nil {
+		return fmt.Errorf("put month state %s %s: %w", s.Cell, s.Month, err)
+	}
+	return nil
+}
+
+// JobRan implements flows.Tx.
+func (t *tx) JobRan(key string) (bool, error) {
+	if key == "" {
+		return false, nil
+	}
+	return t.b(bucketJobs).Get([]byte(key)) != nil, nil
+}
+
+// MarkJob implements flows.Tx.
+func (t *tx) MarkJob(key string, at time.Time) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	if err := t.b(bucketJobs).Put([]byte(key), timeKey(at.UnixMilli())); err != nil {
+		return fmt.Errorf("mark job %q: %w", key, err)
+	}
+	return nil
+}
+
+// Unreachable implements flows.Tx.
+func (t *tx) Unreachable(chat bot.ChatID) (bool, error) {
+	k, err := chatKey(chat)
+	if err != nil {
+		return false, fmt.Errorf("unreachable: %w", err)
+	}
+	return t.b(bucketUnreachable).Get(k) != nil, nil
+}
+
+// SetReachable implements flows.Tx.
+func (t *tx) SetReachable(chat bot.ChatID) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	k, err := chatKey(chat)
+	if err != nil {
+		return fmt.Errorf("set reachable: %w", err)
+	}
+	if err := t.b(bucketUnreachable).Delete(k); err != nil {
+		return fmt.Errorf("set reachable %s: %w", chat, err)
+	}
+	return nil
+}
+
+// Enqueue implements flows.Tx: r gets the next outbox Seq, which rolls back
+// with the transaction, and Wake is signalled after the commit.
+func (t *tx) Enqueue(r bot.Reply) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	if r.Chat.IsZero() {
+		return fmt.Errorf("enqueue: reply without chat")
+	}
+	out := t.b(bucketOutbox)
+	seq, err := out.NextSequence()
+	if err != nil {
+		return fmt.Errorf("enqueue: %w", err)
+	}
+	if err := out.Put(u64(seq), encodeEnvelope(r, t.db.now())); err != nil {
+		return fmt.Errorf("enqueue %s: %w", r.Chat, err)
+	}
+	if !t.enqueued {
+		t.enqueued = true
+		t.btx.OnCommit(t.db.signal)
+	}
+	return nil
+}
