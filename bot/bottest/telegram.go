@@ -1,0 +1,1332 @@
+package bottest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"math/rand/v2"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf16"
+)
+
+// FakeTelegram is a fake Telegram Bot API server, in the spirit of
+// net/http/httptest: the real go-telegram-bot-api client talks to it over
+// loopback TCP (URL) or in process (Client). It holds a queue of updates that
+// tests push, answers getUpdates with Telegram's offset and long-poll
+// semantics, records everything a bot sends, and can inject failures and
+// enforce Telegram's rate limits. All methods are safe for concurrent use.
+//
+// It understands getMe, getUpdates, sendMessage, editMessageText,
+// answerCallbackQuery, setMyCommands, deleteMyCommands, getMyCommands,
+// sendDocument, sendPhoto and getChatMember; any other method answers 404.
+// Times come from time.Now, so the fake works inside a testing/synctest
+// bubble (use TelegramInProcess and Client there).
+type FakeTelegram struct {
+	// URL is the endpoint format for tgbotapi.NewBotAPIWithClient: two %s,
+	// the token then the method, e.g. "http://127.0.0.1:4567/bot%s/%s".
+	URL string
+	// Token is the only token the fake accepts.
+	Token string
+	// Bot is the bot's own user, answered by getMe.
+	Bot TelegramUser
+
+	srv       *httptest.Server
+	inProcess bool
+	done      chan struct{}
+	once      sync.Once
+
+	mu         sync.Mutex
+	nextUpdate int64
+	nextMsg    int64
+	nextCB     int64
+	updates    []tgUpdate
+	confirmed  int64
+	allowed    []string
+	notify     chan struct{} // closed and replaced when updates are pushed
+	parked     int           // getUpdates requests waiting for updates
+	parkSignal chan struct{} // closed and replaced when parked changes
+
+	calls     map[string]int
+	faults    []tgFaultRule
+	random    *tgRandomFaults
+	chatErr   map[int64]TelegramFault
+	members   map[[2]int64]string
+	chats     map[int64]TelegramChat
+	sent      []TelegramSent
+	messages  map[[2]int64]TelegramSent // chat, message id -> current state
+	errs      []TelegramError
+	answers   []TelegramCallbackAnswer
+	commands  map[string][]TelegramCommand
+	limits    TelegramLimits
+	global    []time.Time
+	lastSend  map[int64]time.Time
+	groupSend map[int64][]time.Time
+}
+
+// TelegramUser is a Telegram user as the fake puts it into updates.
+type TelegramUser struct {
+	ID        int64
+	FirstName string
+	LastName  string
+	Username  string
+	IsBot     bool
+}
+
+// TelegramChat is a Telegram chat as the fake puts it into updates. Type is
+// "private", "group", "supergroup" or "channel".
+type TelegramChat struct {
+	ID    int64
+	Type  string
+	Title string
+	// FirstName and LastName are set for private chats.
+	FirstName string
+	LastName  string
+}
+
+// TelegramPrivate returns the private chat with u.
+func TelegramPrivate(u TelegramUser) TelegramChat {
+	return TelegramChat{ID: u.ID, Type: "private", FirstName: u.FirstName, LastName: u.LastName}
+}
+
+// TelegramGroup returns a group chat. An id at or below -1000000000000 makes
+// a supergroup, any other negative id a basic group.
+func TelegramGroup(id int64, title string) TelegramChat {
+	typ := "group"
+	if id <= -1000000000000 {
+		typ = "supergroup"
+	}
+	return TelegramChat{ID: id, Type: typ, Title: title}
+}
+
+// TelegramFault is a failure the fake returns instead of handling a call.
+type TelegramFault struct {
+	// Code is the HTTP status and error_code: 429, 500, 409, 403, 400...
+	Code int
+	// RetryAfter is the retry_after parameter in seconds (with 429).
+	RetryAfter int
+	// Description is the error text; empty means Telegram's usual text for
+	// Code.
+	Description string
+	// Body, when set, is sent verbatim instead of the JSON error (e.g. the
+	// HTML page of a failing proxy).
+	Body string
+	// Hang makes the call block until the client gives up (its context
+	// ends), like a stalled connection. Code is then ignored.
+	Hang bool
+}
+
+// TelegramLimits are the rate limits the fake enforces on sendMessage,
+// editMessageText, sendPhoto and sendDocument. A call over a limit gets 429
+// with retry_after; only accepted calls count. Zero fields are not enforced.
+type TelegramLimits struct {
+	// PerSecond is the most calls accepted within any rolling second,
+	// across all chats.
+	PerSecond int
+	// PerChat is the least gap between two accepted calls to one chat.
+	PerChat time.Duration
+	// PerGroup is the most calls accepted within any rolling GroupWindow to
+	// one group (a chat with a negative id).
+	PerGroup    int
+	GroupWindow time.Duration
+}
+
+// DefaultTelegramLimits returns Telegram's published limits: 30 messages per
+// second overall, one per second per chat, 20 per minute per group.
+func DefaultTelegramLimits() TelegramLimits {
+	return TelegramLimits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute}
+}
+
+// TelegramButton is one inline keyboard button the bot sent.
+type TelegramButton struct {
+	Text         string `json:"text"`
+	CallbackData string `json:"callback_data,omitempty"`
+	URL          string `json:"url,omitempty"`
+}
+
+// TelegramSent is one message the fake accepted from the bot: a send or an
+// edit.
+type TelegramSent struct {
+	Method    string // sendMessage, editMessageText, sendPhoto or sendDocument
+	ChatID    int64
+	MessageID int64  // the new message, or the edited one
+	Text      string // text or caption exactly as sent (with markup)
+	Plain     string // Text after parse_mode was applied: what the person reads
+	ParseMode string
+	// ReplyMarkup is the raw reply_markup JSON, Buttons its inline keyboard.
+	ReplyMarkup string
+	Buttons     [][]TelegramButton
+	Photo       string // sendPhoto: the file id or URL, or the uploaded file's name
+	FileName    string // an uploaded document's or photo's file name
+	FileData    []byte // the uploaded bytes
+	Time        time.Time
+}
+
+// TelegramError is one error answer the fake gave (injected or enforced).
+type TelegramError struct {
+	Method      string
+	ChatID      int64 // 0 when the call named no chat
+	Code        int
+	RetryAfter  int
+	Description string
+	Time        time.Time
+}
+
+// TelegramCallbackAnswer is one answerCallbackQuery call.
+type TelegramCallbackAnswer struct {
+	ID        string
+	Text      string
+	ShowAlert bool
+}
+
+// TelegramCommand is one command of a setMyCommands call.
+type TelegramCommand struct {
+	Command     string `json:"command"`
+	Description string `json:"description"`
+}
+
+// TelegramOption configures NewTelegram.
+type TelegramOption func(*FakeTelegram)
+
+// WithTelegramToken sets the token the fake accepts.
+func WithTelegramToken(token string) TelegramOption {
+	return func(f *FakeTelegram) { f.Token = token }
+}
+
+// WithTelegramBot sets the bot's id and username answered by getMe.
+func WithTelegramBot(id int64, username string) TelegramOption {
+	return func(f *FakeTelegram) {
+		f.Bot.ID = id
+		f.Bot.Username = username
+	}
+}
+
+// WithTelegramLimits makes the fake enforce l from the start.
+func WithTelegramLimits(l TelegramLimits) TelegramOption {
+	return func(f *FakeTelegram) { f.limits = l }
+}
+
+// TelegramInProcess starts no TCP listener: the fake is reachable only
+// through Client. Use it inside a testing/synctest bubble, where real network
+// I/O would stop virtual time.
+func TelegramInProcess() TelegramOption {
+	return func(f *FakeTelegram) { f.inProcess = true }
+}
+
+// The fake's defaults.
+const (
+	DefaultTelegramToken    = "7000000001:AAFakeTokenForTestsOnly-secret_x"
+	DefaultTelegramUsername = "lamtheo_test_bot"
+)
+
+// NewTelegram starts a fake Bot API and stops it when the test ends. Update
+// ids start at 1001.
+func NewTelegram(tb testing.TB, opts ...TelegramOption) *FakeTelegram {
+	tb.Helper()
+	f := &FakeTelegram{
+		Token:      DefaultTelegramToken,
+		Bot:        TelegramUser{ID: 7000000001, FirstName: "Làm theo", Username: DefaultTelegramUsername, IsBot: true},
+		done:       make(chan struct{}),
+		nextUpdate: 1001,
+		nextMsg:    1,
+		notify:     make(chan struct{}),
+		parkSignal: make(chan struct{}),
+		calls:      make(map[string]int),
+		chatErr:    make(map[int64]TelegramFault),
+		members:    make(map[[2]int64]string),
+		chats:      make(map[int64]TelegramChat),
+		messages:   make(map[[2]int64]TelegramSent),
+		commands:   make(map[string][]TelegramCommand),
+		lastSend:   make(map[int64]time.Time),
+		groupSend:  make(map[int64][]time.Time),
+	}
+	for _, o := range opts {
+		o(f)
+	}
+	if !f.inProcess {
+		f.srv = httptest.NewServer(f)
+		f.URL = f.srv.URL + "/bot%s/%s"
+	} else {
+		f.URL = "http://api.telegram.invalid/bot%s/%s"
+	}
+	tb.Cleanup(f.Close)
+	return f
+}
+
+// Close releases every waiting request and stops the server. It is called
+// when the test ends; calling it earlier makes later TCP calls fail with a
+// transport error.
+func (f *FakeTelegram) Close() {
+	f.once.Do(func() {
+		close(f.done)
+		if f.srv != nil {
+			f.srv.CloseClientConnections()
+			f.srv.Close()
+		}
+	})
+}
+
+// TelegramClient calls the fake's handler in process, without a network.
+// Its Do behaves like an http.Client's: when the request's context ends
+// first it returns a *url.Error wrapping the context's error.
+type TelegramClient struct {
+	f *FakeTelegram
+	// Timeout, if positive, bounds each call like http.Client.Timeout.
+	Timeout time.Duration
+}
+
+// Client returns an in-process HTTP client for the fake, usable with
+// tgbotapi.NewBotAPIWithClient and inside a testing/synctest bubble.
+func (f *FakeTelegram) Client() *TelegramClient { return &TelegramClient{f: f} }
+
+// Do serves req with the fake's handler.
+func (c *TelegramClient) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	if c.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.Timeout)
+		defer cancel()
+		req = req.WithContext(ctx)
+	}
+	if req.Body != nil {
+		// Like a real transport, close the body when done so a writer on
+		// the other end of a pipe (multipart uploads) never blocks.
+		defer req.Body.Close()
+	}
+	rec := httptest.NewRecorder()
+	select {
+	case <-c.f.done:
+		return nil, &url.Error{Op: tgOp(req.Method), URL: req.URL.String(), Err: fmt.Errorf("dial: connection refused")}
+	default:
+	}
+	c.f.ServeHTTP(rec, req)
+	if err := ctx.Err(); err != nil {
+		return nil, &url.Error{Op: tgOp(req.Method), URL: req.URL.String(), Err: err}
+	}
+	return rec.Result(), nil
+}
+
+func tgOp(method string) string {
+	if method == "" {
+		return "Get"
+	}
+	return method[:1] + strings.ToLower(method[1:])
+}
+
+// ---- test controls: updates ----
+
+type tgUpdate struct {
+	id   int64
+	kind string
+	body map[string]any
+}
+
+// PushUpdate queues an update of the given kind ("message",
+// "callback_query", "my_chat_member"...) with payload as its object, and
+// returns its update_id.
+func (f *FakeTelegram) PushUpdate(kind string, payload map[string]any) int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	id := f.nextUpdate
+	f.nextUpdate++
+	f.updates = append(f.updates, tgUpdate{id: id, kind: kind, body: payload})
+	close(f.notify)
+	f.notify = make(chan struct{})
+	return id
+}
+
+// PushMessage queues a message from from in chat with the given extra
+// fields (e.g. "voice", "document", "new_chat_members") and returns its
+// update_id.
+func (f *FakeTelegram) PushMessage(chat TelegramChat, from TelegramUser, fields map[string]any) int64 {
+	f.mu.Lock()
+	f.chats[chat.ID] = chat
+	msg := f.messageLocked(chat, from, fields)
+	f.mu.Unlock()
+	return f.PushUpdate("message", msg)
+}
+
+// PushText queues a text message. A text starting with "/" carries a
+// bot_command entity, as Telegram adds one, so "/summary@bot x" in a group
+// chat is a command addressed to a bot.
+func (f *FakeTelegram) PushText(chat TelegramChat, from TelegramUser, text string) int64 {
+	fields := map[string]any{"text": text}
+	if strings.HasPrefix(text, "/") {
+		cmd, _, _ := strings.Cut(text, " ")
+		fields["entities"] = []any{map[string]any{"type": "bot_command", "offset": 0, "length": tgLen(cmd)}}
+	}
+	return f.PushMessage(chat, from, fields)
+}
+
+// PushPhoto queues a photo with caption; fileID is the largest size's file
+// id, two smaller sizes get derived ids.
+func (f *FakeTelegram) PushPhoto(chat TelegramChat, from TelegramUser, fileID, caption string) int64 {
+	sizes := []any{
+		map[string]any{"file_id": fileID + "-small", "file_unique_id": "us", "width": 90, "height": 67, "file_size": 1200},
+		map[string]any{"file_id": fileID, "file_unique_id": "ul", "width": 1280, "height": 960, "file_size": 98000},
+		map[string]any{"file_id": fileID + "-medium", "file_unique_id": "um", "width": 320, "height": 240, "file_size": 14000},
+	}
+	fields := map[string]any{"photo": sizes}
+	if caption != "" {
+		fields["caption"] = caption
+	}
+	return f.PushMessage(chat, from, fields)
+}
+
+// PushSticker queues a sticker.
+func (f *FakeTelegram) PushSticker(chat TelegramChat, from TelegramUser) int64 {
+	return f.PushMessage(chat, from, map[string]any{"sticker": map[string]any{
+		"file_id": "sticker-1", "file_unique_id": "st1", "width": 512, "height": 512, "is_animated": false, "emoji": "👍",
+	}})
+}
+
+// PushCallback queues a press of a button with data on the bot's message
+// messageID in chat, and returns the update_id and the callback query id.
+func (f *FakeTelegram) PushCallback(chat TelegramChat, from TelegramUser, messageID int64, data string) (updateID int64, callbackID string) {
+	f.mu.Lock()
+	f.chats[chat.ID] = chat
+	f.nextCB++
+	callbackID = "cb" + strconv.FormatInt(f.nextCB, 10)
+	text := "…"
+	if m, ok := f.messages[[2]int64{chat.ID, messageID}]; ok && m.Plain != "" {
+		text = m.Plain
+	}
+	carrier := map[string]any{
+		"message_id": messageID,
+		"date":       time.Now().Unix(),
+		"chat":       tgChatJSON(chat),
+		"from":       tgUserJSON(f.Bot),
+		"text":       text,
+	}
+	f.mu.Unlock()
+	id := f.PushUpdate("callback_query", map[string]any{
+		"id":            callbackID,
+		"from":          tgUserJSON(from),
+		"message":       carrier,
+		"chat_instance": "ci" + strconv.FormatInt(chat.ID, 10),
+		"data":          data,
+	})
+	return id, callbackID
+}
+
+// PushMyChatMember queues a change of the bot's own membership in chat,
+// made by from (e.g. "left" -> "member" when added to a group, "member" ->
+// "kicked" when removed).
+func (f *FakeTelegram) PushMyChatMember(chat TelegramChat, from TelegramUser, oldStatus, newStatus string) int64 {
+	f.mu.Lock()
+	f.chats[chat.ID] = chat
+	botJSON := tgUserJSON(f.Bot)
+	f.mu.Unlock()
+	return f.PushUpdate("my_chat_member", map[string]any{
+		"chat":            tgChatJSON(chat),
+		"from":            tgUserJSON(from),
+		"date":            time.Now().Unix(),
+		"old_chat_member": map[string]any{"user": botJSON, "status": oldStatus},
+		"new_chat_member": map[string]any{"user": botJSON, "status": newStatus},
+	})
+}
+
+func (f *FakeTelegram) messageLocked(chat TelegramChat, from TelegramUser, fields map[string]any) map[string]any {
+	id := f.nextMsg
+	f.nextMsg++
+	msg := map[string]any{
+		"message_id": id,
+		"date":       time.Now().Unix(),
+		"chat":       tgChatJSON(chat),
+		"from":       tgUserJSON(from),
+	}
+	for k, v := range fields {
+		msg[k] = v
+	}
+	return msg
+}
+
+func tgUserJSON(u TelegramUser) map[string]any {
+	m := map[string]any{"id": u.ID, "is_bot": u.IsBot, "first_name": u.FirstName}
+	if u.LastName != "" {
+		m["last_name"] = u.LastName
+	}
+	if u.Username != "" {
+		m["username"] = u.Username
+	}
+	return m
+}
+
+func tgChatJSON(c TelegramChat) map[string]any {
+	m := map[string]any{"id": c.ID, "type": c.Type}
+	if c.Title != "" {
+		m["title"] = c.Title
+	}
+	if c.FirstName != "" {
+		m["first_name"] = c.FirstName
+	}
+	if c.LastName != "" {
+		m["last_name"] = c.LastName
+	}
+	return m
+}
+
+// Confirmed returns the highest update_id the bot has confirmed (by asking
+// getUpdates for a greater offset), or 0.
+func (f *FakeTelegram) Confirmed() int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.confirmed
+}
+
+// Pending returns how many updates are queued and not yet confirmed.
+func (f *FakeTelegram) Pending() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.updates)
+}
+
+// AllowedUpdates returns the allowed_updates the bot last asked for.
+func (f *FakeTelegram) AllowedUpdates() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.allowed)
+}
+
+// WaitPolling blocks until a getUpdates call is waiting for updates (a long
+// poll is parked) or ctx ends.
+func (f *FakeTelegram) WaitPolling(ctx context.Context) error {
+	for {
+		f.mu.Lock()
+		if f.parked > 0 {
+			f.mu.Unlock()
+			return nil
+		}
+		ch := f.parkSignal
+		f.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+func (f *FakeTelegram) parkLocked(delta int) {
+	f.parked += delta
+	close(f.parkSignal)
+	f.parkSignal = make(chan struct{})
+}
+
+// ---- test controls: failures, limits, chats ----
+
+type tgFaultRule struct {
+	method string // "" = any
+	left   int
+	fault  TelegramFault
+}
+
+type tgRandomFaults struct {
+	p       float64
+	rng     *rand.Rand
+	faults  []TelegramFault
+	methods []string
+}
+
+// FailNext makes the next n calls of method (any method when empty) return
+// fault. Rules queue up: the first matching rule with calls left applies.
+func (f *FakeTelegram) FailNext(method string, n int, fault TelegramFault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = append(f.faults, tgFaultRule{method: method, left: n, fault: fault})
+}
+
+// FailRandomly makes a fraction p of the calls of methods (every method but
+// getMe when none are given) fail with one of faults, chosen by a generator
+// seeded with seed. With no faults given it mixes a 429 with retry_after 1,
+// a 500 and a hang. p = 0 turns random failures off.
+func (f *FakeTelegram) FailRandomly(p float64, seed uint64, faults []TelegramFault, methods ...string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if p <= 0 {
+		f.random = nil
+		return
+	}
+	if len(faults) == 0 {
+		faults = []TelegramFault{{Code: 429, RetryAfter: 1}, {Code: 500}, {Hang: true}}
+	}
+	f.random = &tgRandomFaults{p: p, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), faults: faults, methods: methods}
+}
+
+// EnforceLimits makes the fake enforce l from now on (the zero value turns
+// enforcement off).
+func (f *FakeTelegram) EnforceLimits(l TelegramLimits) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.limits = l
+}
+
+// Block makes every send to chat fail with 403 "Forbidden: bot was blocked
+// by the user".
+func (f *FakeTelegram) Block(chat int64) {
+	f.SetChatError(chat, TelegramFault{Code: 403, Description: "Forbidden: bot was blocked by the user"})
+}
+
+// SetChatError makes every send, edit and getChatMember naming chat fail
+// with fault; a zero fault clears it.
+func (f *FakeTelegram) SetChatError(chat int64, fault TelegramFault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if fault == (TelegramFault{}) {
+		delete(f.chatErr, chat)
+		return
+	}
+	f.chatErr[chat] = fault
+}
+
+// SetMember sets the status getChatMember answers for user in chat
+// ("creator", "administrator", "member", "restricted", "left", "kicked").
+// Users never set are "left".
+func (f *FakeTelegram) SetMember(chat, user int64, status string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.members[[2]int64{chat, user}] = status
+}
+
+// ---- test inspection ----
+
+// Calls returns how many calls of method the fake received (failed ones
+// included).
+func (f *FakeTelegram) Calls(method string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[strings.ToLower(method)]
+}
+
+// Sent returns the messages accepted for chat, sends and edits, in order.
+func (f *FakeTelegram) Sent(chat int64) []TelegramSent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []TelegramSent
+	for _, s := range f.sent {
+		if s.ChatID == chat {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// AllSent returns every accepted message, in order.
+func (f *FakeTelegram) AllSent() []TelegramSent {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.sent)
+}
+
+// Errors returns every error answer the fake gave, in order.
+func (f *FakeTelegram) Errors() []TelegramError {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.errs)
+}
+
+// TooManyRequests returns how many 429 answers the fake gave.
+func (f *FakeTelegram) TooManyRequests() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	n := 0
+	for _, e := range f.errs {
+		if e.Code == http.StatusTooManyRequests {
+			n++
+		}
+	}
+	return n
+}
+
+// CallbackAnswers returns every answerCallbackQuery call, in order.
+func (f *FakeTelegram) CallbackAnswers() []TelegramCallbackAnswer {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.answers)
+}
+
+// Commands returns the commands set for scope ("default",
+// "all_private_chats", "all_group_chats", "all_chat_administrators",
+// "chat:<id>", "chat_administrators:<id>", "chat_member:<chat>:<user>") and
+// language code (empty for all languages).
+func (f *FakeTelegram) Commands(scope, lang string) []TelegramCommand {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.commands[scope+"|"+lang])
+}
+
+// ---- the HTTP handler ----
+
+// ServeHTTP answers one Bot API call: /bot<token>/<method>.
+func (f *FakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
+	if !ok {
+		tgWriteError(w, TelegramFault{Code: 404, Description: "Not Found"})
+		return
+	}
+	token, method, ok := strings.Cut(rest, "/")
+	if !ok || token != f.Token {
+		tgWriteError(w, TelegramFault{Code: 401, Description: "Unauthorized"})
+		return
+	}
+	method = strings.ToLower(method)
+	form, files, err := tgParseRequest(r)
+	if err != nil {
+		tgWriteError(w, TelegramFault{Code: 400, Description: "Bad Request: " + err.Error()})
+		return
+	}
+	chatID, _ := strconv.ParseInt(form.Get("chat_id"), 10, 64)
+
+	f.mu.Lock()
+	f.calls[method]++
+	fault, faulty := f.faultLocked(method)
+	if !faulty && chatID != 0 && tgChatMethods[method] {
+		fault, faulty = f.chatErr[chatID]
+	}
+	if faulty {
+		if !fault.Hang {
+			f.recordErrorLocked(method, chatID, fault)
+		}
+		f.mu.Unlock()
+		if fault.Hang {
+			select {
+			case <-r.Context().Done():
+			case <-f.done:
+			}
+			return
+		}
+		tgWriteError(w, fault)
+		return
+	}
+	f.mu.Unlock()
+
+	switch method {
+	case "getme":
+		tgWriteResult(w, tgUserJSON(f.Bot))
+	case "getupdates":
+		f.getUpdates(w, r, form)
+	case "sendmessage", "editmessagetext", "sendphoto", "senddocument":
+		f.send(w, method, chatID, form, files)
+	case "answercallbackquery":
+		f.mu.Lock()
+		f.answers = append(f.answers, TelegramCallbackAnswer{
+			ID: form.Get("callback_query_id"), Text: form.Get("text"), ShowAlert: form.Get("show_alert") == "true",
+		})
+		f.mu.Unlock()
+		tgWriteResult(w, true)
+	case "setmycommands", "deletemycommands", "getmycommands":
+		f.myCommands(w, method, form)
+	case "getchatmember":
+		userID, _ := strconv.ParseInt(form.Get("user_id"), 10, 64)
+		f.mu.Lock()
+		status, ok := f.members[[2]int64{chatID, userID}]
+		f.mu.Unlock()
+		if !ok {
+			status = "left"
+		}
+		tgWriteResult(w, map[string]any{"user": map[string]any{"id": userID, "is_bot": false, "first_name": "?"}, "status": status})
+	default:
+		tgWriteError(w, TelegramFault{Code: 404, Description: "Not Found"})
+	}
+}
+
+var tgChatMethods = map[string]bool{
+	"sendmessage": true, "editmessagetext": true, "sendphoto": true, "senddocument": true, "getchatmember": true,
+}
+
+func (f *FakeTelegram) faultLocked(method string) (TelegramFault, bool) {
+	for i := range f.faults {
+		r := &f.faults[i]
+		if r.left > 0 && (r.method == "" || strings.EqualFold(r.method, method)) {
+			r.left--
+			return r.fault, true
+		}
+	}
+	if rf := f.random; rf != nil {
+		match := len(rf.methods) == 0 && method != "getme"
+		for _, m := range rf.methods {
+			if strings.EqualFold(m, method) {
+				match = true
+			}
+		}
+		if match && rf.rng.Float64() < rf.p {
+			return rf.faults[rf.rng.IntN(len(rf.faults))], true
+		}
+	}
+	return TelegramFault{}, false
+}
+
+func (f *FakeTelegram) recordErrorLocked(method string, chat int64, fault TelegramFault) {
+	f.errs = append(f.errs, TelegramError{
+		Method: tgMethodName(method), ChatID: chat, Code: fault.Code, RetryAfter: fault.RetryAfter,
+		Description: tgDescription(fault), Time: time.Now(),
+	})
+}
+
+func tgParseRequest(r *http.Request) (url.Values, map[string][]*multipart.FileHeader, error) {
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(64 << 20); err != nil {
+			return nil, nil, fmt.Errorf("bad multipart body: %w", err)
+		}
+		return r.Form, r.MultipartForm.File, nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return nil, nil, fmt.Errorf("bad form: %w", err)
+	}
+	return r.Form, nil, nil
+}
+
+func tgDescription(f TelegramFault) string {
+	if f.Description != "" {
+		return f.Description
+	}
+	switch f.Code {
+	case 429:
+		return fmt.Sprintf("Too Many Requests: retry after %d", f.RetryAfter)
+	case 409:
+		return "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
+	case 403:
+		return "Forbidden: bot was blocked by the user"
+	case 401:
+		return "Unauthorized"
+	case 400:
+		return "Bad Request: chat not found"
+	case 502:
+		return "Bad Gateway"
+	default:
+		return "Internal Server Error"
+	}
+}
+
+func tgWriteError(w http.ResponseWriter, f TelegramFault) {
+	code := f.Code
+	if code == 0 {
+		code = 500
+	}
+	if f.Body != "" {
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(code)
+		io.WriteString(w, f.Body)
+		return
+	}
+	body := map[string]any{"ok": false, "error_code": code, "description": tgDescription(f)}
+	if f.RetryAfter > 0 {
+		body["parameters"] = map[string]any{"retry_after": f.RetryAfter}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	json.NewEncoder(w).Encode(body)
+}
+
+func tgWriteResult(w http.ResponseWriter, result any) {
+	w.Header().Set("Content-Type", "application/json")
+	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
+}
+
+func (f *FakeTelegram) getUpdates(w http.ResponseWriter, r *http.Request, form url.Values) {
+	offset, _ := strconv.ParseInt(form.Get("offset"), 10, 64)
+	limit, _ := strconv.Atoi(form.Get("limit"))
+	if limit <= 0 || limit > 100 {
+		limit = 100
+	}
+	timeout, _ := strconv.Atoi(form.Get("timeout"))
+	if timeout > 50 {
+		timeout = 50 // Telegram caps the long poll near 50 s
+	}
+	var deadline <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(time.Duration(timeout) * time.Second)
+		defer t.Stop()
+		deadline = t.C
+	}
+
+	f.mu.Lock()
+	if a := form.Get("allowed_updates"); a != "" {
+		var list []string
+		if err := json.Unmarshal([]byte(a), &list); err != nil {
+			f.mu.Unlock()
+			tgWriteError(w, TelegramFault{Code: 400, Description: "Bad Request: can't parse allowed updates"})
+			return
+		}
+		f.allowed = list
+	}
+	if offset > 0 {
+		i := 0
+		for i < len(f.updates) && f.updates[i].id < offset {
+			i++
+		}
+		f.updates = slices.Delete(f.updates, 0, i)
+		f.confirmed = max(f.confirmed, offset-1)
+	}
+	for {
+		if len(f.allowed) > 0 {
+			f.updates = slices.DeleteFunc(f.updates, func(u tgUpdate) bool { return !slices.Contains(f.allowed, u.kind) })
+		}
+		if len(f.updates) > 0 || deadline == nil {
+			out := make([]map[string]any, 0, min(limit, len(f.updates)))
+			for _, u := range f.updates[:min(limit, len(f.updates))] {
+				out = append(out, map[string]any{"update_id": u.id, u.kind: u.body})
+			}
+			f.mu.Unlock()
+			tgWriteResult(w, out)
+			return
+		}
+		ch := f.notify
+		f.parkLocked(1)
+		f.mu.Unlock()
+		var gone bool
+		select {
+		case <-ch:
+		case <-deadline:
+			deadline = nil
+		case <-r.Context().Done():
+			gone = true
+		case <-f.done:
+			gone = true
+		}
+		f.mu.Lock()
+		f.parkLocked(-1)
+		if gone {
+			f.mu.Unlock()
+			return
+		}
+	}
+}
+
+func (f *FakeTelegram) send(w http.ResponseWriter, method string, chatID int64, form url.Values, files map[string][]*multipart.FileHeader) {
+	fail := func(desc string) {
+		fault := TelegramFault{Code: 400, Description: "Bad Request: " + desc}
+		f.mu.Lock()
+		f.recordErrorLocked(method, chatID, fault)
+		f.mu.Unlock()
+		tgWriteError(w, fault)
+	}
+	if chatID == 0 {
+		fail("chat_id is empty")
+		return
+	}
+	s := TelegramSent{Method: tgMethodName(method), ChatID: chatID, ParseMode: form.Get("parse_mode")}
+	textKey, maxLen := "caption", 1024
+	if method == "sendmessage" || method == "editmessagetext" {
+		textKey, maxLen = "text", 4096
+	}
+	s.Text = form.Get(textKey)
+	plain, err := tgPlain(s.Text, s.ParseMode)
+	if err != nil {
+		fail("can't parse entities: " + err.Error())
+		return
+	}
+	s.Plain = plain
+	if textKey == "text" && strings.TrimSpace(plain) == "" {
+		fail("message text is empty")
+		return
+	}
+	if tgLen(plain) > maxLen {
+		if textKey == "text" {
+			fail("message is too long")
+		} else {
+			fail("message caption is too long")
+		}
+		return
+	}
+	if rm := form.Get("reply_markup"); rm != "" && rm != "null" {
+		var kb struct {
+			InlineKeyboard [][]TelegramButton `json:"inline_keyboard"`
+		}
+		if err := json.Unmarshal([]byte(rm), &kb); err != nil {
+			fail("can't parse reply keyboard markup JSON object")
+			return
+		}
+		for _, row := range kb.InlineKeyboard {
+			for _, b := range row {
+				if b.Text == "" {
+					fail("text buttons are unallowed in the inline keyboard")
+					return
+				}
+				if (b.CallbackData == "") == (b.URL == "") {
+					fail("BUTTON_TYPE_INVALID")
+					return
+				}
+				if len(b.CallbackData) > 64 {
+					fail("BUTTON_DATA_INVALID")
+					return
+				}
+			}
+		}
+		s.ReplyMarkup = rm
+		s.Buttons = kb.InlineKeyboard
+	}
+	switch method {
+	case "sendphoto", "senddocument":
+		field := "photo"
+		if method == "senddocument" {
+			field = "document"
+		}
+		if fh := files[field]; len(fh) > 0 {
+			data, err := tgReadFile(fh[0])
+			if err != nil {
+				fail("can't read the uploaded file")
+				return
+			}
+			s.FileName, s.FileData = fh[0].Filename, data
+			if field == "photo" {
+				s.Photo = fh[0].Filename
+			}
+		} else if v := form.Get(field); v != "" {
+			if field == "photo" {
+				s.Photo = v
+			} else {
+				s.FileName = v
+			}
+		} else {
+			fail("there is no " + field + " in the request")
+			return
+		}
+	}
+
+	result, fault := f.accept(s, form)
+	if fault != nil {
+		tgWriteError(w, *fault)
+		return
+	}
+	tgWriteResult(w, result)
+}
+
+// accept records s unless the message to edit is missing or unchanged or a
+// rate limit is exceeded; it then returns the error to answer instead.
+func (f *FakeTelegram) accept(s TelegramSent, form url.Values) (map[string]any, *TelegramFault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	reject := func(fault TelegramFault) (map[string]any, *TelegramFault) {
+		f.recordErrorLocked(s.Method, s.ChatID, fault)
+		return nil, &fault
+	}
+	if s.Method == "editMessageText" {
+		id, _ := strconv.ParseInt(form.Get("message_id"), 10, 64)
+		old, ok := f.messages[[2]int64{s.ChatID, id}]
+		if !ok {
+			return reject(TelegramFault{Code: 400, Description: "Bad Request: message to edit not found"})
+		}
+		if old.Text == s.Text && old.ReplyMarkup == s.ReplyMarkup {
+			return reject(TelegramFault{Code: 400, Description: "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"})
+		}
+		s.MessageID = id
+	}
+	if wait := f.limitLocked(s.ChatID); wait > 0 {
+		return reject(TelegramFault{Code: 429, RetryAfter: int(math.Ceil(wait.Seconds()))})
+	}
+	if s.MessageID == 0 {
+		s.MessageID = f.nextMsg
+		f.nextMsg++
+	}
+	s.Time = time.Now()
+	f.sent = append(f.sent, s)
+	f.messages[[2]int64{s.ChatID, s.MessageID}] = s
+	return f.resultLocked(s), nil
+}
+
+var tgMethodNames = map[string]string{
+	"getme": "getMe", "getupdates": "getUpdates", "sendmessage": "sendMessage",
+	"editmessagetext": "editMessageText", "sendphoto": "sendPhoto", "senddocument": "sendDocument",
+	"answercallbackquery": "answerCallbackQuery", "setmycommands": "setMyCommands",
+	"deletemycommands": "deleteMyCommands", "getmycommands": "getMyCommands", "getchatmember": "getChatMember",
+}
+
+// tgMethodName returns the Bot API spelling of a lowercased method name.
+func tgMethodName(lower string) string {
+	if n, ok := tgMethodNames[lower]; ok {
+		return n
+	}
+	return lower
+}
+
+func tgReadFile(fh *multipart.FileHeader) ([]byte, error) {
+	r, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	return io.ReadAll(r)
+}
+
+// limitLocked checks the rate limits for one more send to chat at
+// time.Now, records it when allowed, and otherwise returns how long to wait.
+func (f *FakeTelegram) limitLocked(chat int64) time.Duration {
+	l := f.limits
+	now := time.Now()
+	var wait time.Duration
+	if l.PerSecond > 0 {
+		f.global = tgTrim(f.global, now.Add(-time.Second))
+		if len(f.global) >= l.PerSecond {
+			wait = max(wait, f.global[len(f.global)-l.PerSecond].Add(time.Second).Sub(now))
+		}
+	}
+	if l.PerChat > 0 {
+		if last, ok := f.lastSend[chat]; ok && now.Sub(last) < l.PerChat {
+			wait = max(wait, last.Add(l.PerChat).Sub(now))
+		}
+	}
+	if l.PerGroup > 0 && l.GroupWindow > 0 && chat < 0 {
+		f.groupSend[chat] = tgTrim(f.groupSend[chat], now.Add(-l.GroupWindow))
+		if g := f.groupSend[chat]; len(g) >= l.PerGroup {
+			wait = max(wait, g[len(g)-l.PerGroup].Add(l.GroupWindow).Sub(now))
+		}
+	}
+	if wait > 0 {
+		return wait
+	}
+	if l.PerSecond > 0 {
+		f.global = append(f.global, now)
+	}
+	if l.PerChat > 0 {
+		f.lastSend[chat] = now
+	}
+	if l.PerGroup > 0 && l.GroupWindow > 0 && chat < 0 {
+		f.groupSend[chat] = append(f.groupSend[chat], now)
+	}
+	return 0
+}
+
+// tgTrim drops the times at or before cutoff from the sorted ts.
+func tgTrim(ts []time.Time, cutoff time.Time) []time.Time {
+	i := 0
+	for i < len(ts) && !ts[i].After(cutoff) {
+		i++
+	}
+	return ts[i:]
+}
+
+func (f *FakeTelegram) resultLocked(s TelegramSent) map[string]any {
+	chat, ok := f.chats[s.ChatID]
+	if !ok {
+		chat = TelegramChat{ID: s.ChatID, Type: "private"}
+		if s.ChatID < 0 {
+			chat = TelegramGroup(s.ChatID, "")
+		}
+	}
+	m := map[string]any{
+		"message_id": s.MessageID,
+		"date":       s.Time.Unix(),
+		"chat":       tgChatJSON(chat),
+		"from":       tgUserJSON(f.Bot),
+	}
+	if s.Method == "sendMessage" || s.Method == "editMessageText" {
+		m["text"] = s.Plain
+	} else if s.Plain != "" {
+		m["caption"] = s.Plain
+	}
+	if s.Method == "editMessageText" {
+		m["edit_date"] = s.Time.Unix()
+	}
+	switch s.Method {
+	case "sendPhoto":
+		id := s.Photo
+		if s.FileData != nil {
+			id = "photo-" + strconv.FormatInt(s.MessageID, 10)
+		}
+		m["photo"] = []any{map[string]any{"file_id": id, "file_unique_id": id, "width": 800, "height": 600}}
+	case "sendDocument":
+		id := s.FileName
+		if s.FileData != nil {
+			id = "doc-" + strconv.FormatInt(s.MessageID, 10)
+		}
+		m["document"] = map[string]any{"file_id": id, "file_unique_id": id, "file_name": s.FileName, "file_size": len(s.FileData)}
+	}
+	if s.ReplyMarkup != "" {
+		m["reply_markup"] = json.RawMessage(s.ReplyMarkup)
+	}
+	return m
+}
+
+func (f *FakeTelegram) myCommands(w http.ResponseWriter, method string, form url.Values) {
+	key := "default"
+	if sc := form.Get("scope"); sc != "" && sc != "null" {
+		var scope struct {
+			Type   string `json:"type"`
+			ChatID int64  `json:"chat_id"`
+			UserID int64  `json:"user_id"`
+		}
+		if err := json.Unmarshal([]byte(sc), &scope); err != nil || scope.Type == "" {
+			tgWriteError(w, TelegramFault{Code: 400, Description: "Bad Request: can't parse BotCommandScope JSON object"})
+			return
+		}
+		key = scope.Type
+		if scope.ChatID != 0 {
+			key += ":" + strconv.FormatInt(scope.ChatID, 10)
+		}
+		if scope.UserID != 0 {
+			key += ":" + strconv.FormatInt(scope.UserID, 10)
+		}
+	}
+	key += "|" + form.Get("language_code")
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch method {
+	case "getmycommands":
+		cmds := f.commands[key]
+		if cmds == nil {
+			cmds = []TelegramCommand{}
+		}
+		tgWriteResult(w, cmds)
+		return
+	case "deletemycommands":
+		delete(f.commands, key)
+		tgWriteResult(w, true)
+		return
+	}
+	var cmds []TelegramCommand
+	if err := json.Unmarshal([]byte(form.Get("commands")), &cmds); err != nil || cmds == nil {
+		tgWriteError(w, TelegramFault{Code: 400, Description: "Bad Request: can't parse commands JSON object"})
+		return
+	}
+	if len(cmds) > 100 {
+		tgWriteError(w, TelegramFault{Code: 400, Description: "Bad Request: too many commands"})
+		return
+	}
+	for _, c := range cmds {
+		if !tgValidCommand(c.Command) {
+			tgWriteError(w, TelegramFault{Code: 400, Description: "Bad Request: BOT_COMMAND_INVALID"})
+			return
+		}
+		if n := len([]rune(c.Description)); n < 1 || n > 256 {
+			tgWriteError(w, TelegramFault{Code: 400, Description: "Bad Request: command description is empty or too long"})
+			return
+		}
+	}
+	if len(cmds) == 0 {
+		delete(f.commands, key)
+	} else {
+		f.commands[key] = cmds
+	}
+	tgWriteResult(w, true)
+}
+
+func tgValidCommand(s string) bool {
+	if len(s) < 1 || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// tgLen counts s in UTF-16 code units, as Telegram counts text length.
+func tgLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+// tgHTMLTags are the tags Telegram's HTML parse mode accepts.
+var tgHTMLTags = map[string]bool{
+	"b": true, "strong": true, "i": true, "em": true, "u": true, "ins": true, "s": true, "strike": true,
+	"del": true, "a": true, "code": true, "pre": true, "span": true, "tg-spoiler": true, "blockquote": true,
+	"tg-emoji": true,
+}
+
+// tgPlain returns what the person reads of text sent with parseMode. For
+// "HTML" it checks the markup as strictly as Telegram: only known tags,
+// properly nested, and every <, > and & outside a tag escaped as an entity.
+func tgPlain(text, parseMode string) (string, error) {
+	if !strings.EqualFold(parseMode, "HTML") {
+		return text, nil
+	}
+	var (
+		out   strings.Builder
+		stack []string
+	)
+	for i := 0; i < len(text); {
+		switch c := text[i]; c {
+		case '<':
+			end := strings.IndexByte(text[i:], '>')
+			if end < 0 {
+				return "", fmt.Errorf("unclosed start tag at byte offset %d", i)
+			}
+			tag := text[i+1 : i+end]
+			closing := strings.HasPrefix(tag, "/")
+			name := strings.TrimPrefix(tag, "/")
+			if sp := strings.IndexAny(name, " \t\n"); sp >= 0 {
+				if closing {
+					return "", fmt.Errorf("bad end tag at byte offset %d", i)
+				}
+				name = name[:sp]
+			}
+			name = strings.ToLower(name)
+			if !tgHTMLTags[name] {
+				return "", fmt.Errorf("unsupported start tag %q at byte offset %d", name, i)
+			}
+			if closing {
+				if len(stack) == 0 || stack[len(stack)-1] != name {
+					return "", fmt.Errorf("unmatched end tag at byte offset %d, expected \"</%s>\", found \"</%s>\"", i, tgLast(stack), name)
+				}
+				stack = stack[:len(stack)-1]
+			} else {
+				stack = append(stack, name)
+			}
+			i += end + 1
+		case '>':
+			return "", fmt.Errorf("character '>' is reserved and must be escaped at byte offset %d", i)
+		case '&':
+			end := strings.IndexByte(text[i:], ';')
+			if end < 0 || end > 10 {
+				return "", fmt.Errorf("character '&' must be escaped at byte offset %d", i)
+			}
+			ent := text[i+1 : i+end]
+			switch {
+			case ent == "lt":
+				out.WriteByte('<')
+			case ent == "gt":
+				out.WriteByte('>')
+			case ent == "amp":
+				out.WriteByte('&')
+			case ent == "quot":
+				out.WriteByte('"')
+			case strings.HasPrefix(ent, "#"):
+				n, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimPrefix(ent[1:], "x"), "X"), tgBase(ent), 32)
+				if err != nil {
+					return "", fmt.Errorf("bad numeric entity at byte offset %d", i)
+				}
+				out.WriteRune(rune(n))
+			default:
+				return "", fmt.Errorf("unsupported entity %q at byte offset %d", ent, i)
+			}
+			i += end + 1
+		default:
+			out.WriteByte(c)
+			i++
+		}
+	}
+	if len(stack) > 0 {
+		return "", fmt.Errorf("can't find end tag corresponding to start tag %q", tgLast(stack))
+	}
+	return out.String(), nil
+}
+
+func tgBase(ent string) int {
+	if strings.HasPrefix(ent, "#x") || strings.HasPrefix(ent, "#X") {
+		return 16
+	}
+	return 10
+}
+
+func tgLast(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[len(s)-1]
+}

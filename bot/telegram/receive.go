@@ -1,0 +1,268 @@
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"lamtheo/bot"
+)
+
+// allowedUpdates are the update kinds Receive asks for. Telegram remembers
+// the list server-side.
+var allowedUpdates = []string{"message", "callback_query", "my_chat_member"}
+
+// Backoff bounds of the poll loop.
+const (
+	minBackoff      = time.Second
+	maxBackoff      = 30 * time.Second
+	conflictBackoff = 5 * time.Second
+)
+
+// Receive long-polls getUpdates until at least one update lamtheo handles
+// arrives, and returns them in update_id order. Calling Receive again
+// confirms every update up to the last one returned (and any skipped one
+// after it); nothing is confirmed before that. It honours retry_after, backs
+// off on 409 Conflict (another instance or a webhook) and on other failures
+// (doubling from 1 s to 30 s), and returns ctx.Err() once ctx is done. A
+// rejected token (401) ends it with an error.
+func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		cfg := tgbotapi.UpdateConfig{
+			Offset:         int(c.offset),
+			Limit:          100,
+			Timeout:        int(c.pollTimeout / time.Second),
+			AllowedUpdates: allowedUpdates,
+		}
+		pctx, cancel := context.WithTimeout(ctx, c.pollTimeout+c.requestTimeout)
+		updates, err := c.bot(pctx).GetUpdates(cfg)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			wait, fatal := c.pollFailed(err)
+			if fatal != nil {
+				return nil, fatal
+			}
+			if err := sleep(ctx, wait); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if c.conflict {
+			c.log.Info("telegram polling resumed")
+		}
+		c.failures, c.conflict = 0, false
+
+		var batch []bot.Message
+		for _, u := range updates {
+			id := int64(u.UpdateID)
+			if id < c.offset {
+				continue // already confirmed: Telegram should not send it again
+			}
+			c.offset = id + 1
+			if m, ok := c.translate(u); ok {
+				batch = append(batch, m)
+			}
+		}
+		if len(batch) > 0 {
+			return batch, nil
+		}
+		// Nothing to handle (idle poll, or only skipped updates, which the
+		// next poll confirms).
+	}
+}
+
+// pollFailed decides how long to wait after a failed getUpdates, and logs
+// it. A non-nil fatal error ends Receive.
+func (c *Conn) pollFailed(err error) (wait time.Duration, fatal error) {
+	err = c.redact(err)
+	var te *tgbotapi.Error
+	if errors.As(err, &te) {
+		switch {
+		case te.RetryAfter > 0:
+			wait = time.Duration(te.RetryAfter) * time.Second
+			c.log.Warn("telegram getUpdates rate limited", "retry_after", wait)
+			return wait, nil
+		case te.Code == http.StatusUnauthorized:
+			return 0, fmt.Errorf("telegram getUpdates: token rejected: %w", err)
+		case te.Code == http.StatusConflict:
+			if !c.conflict {
+				c.log.Error("telegram getUpdates conflict: another instance of the bot is polling or a webhook is set; backing off",
+					"err", err)
+				c.conflict = true
+			}
+			wait = backoff(conflictBackoff, c.failures)
+			c.failures++
+			return wait, nil
+		}
+	}
+	wait = backoff(minBackoff, c.failures)
+	c.failures++
+	c.log.Warn("telegram getUpdates failed", "err", err, "attempt", c.failures, "retry_in", wait)
+	return wait, nil
+}
+
+// backoff returns base doubled n times, at most maxBackoff.
+func backoff(base time.Duration, n int) time.Duration {
+	d := base
+	for range n {
+		d *= 2
+		if d >= maxBackoff {
+			return maxBackoff
+		}
+	}
+	return min(d, maxBackoff)
+}
+
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// translate turns an update into a bot.Message; ok is false for updates
+// lamtheo does not handle (service messages, commands for another bot,
+// inline callbacks, changes of membership in private chats or channels).
+func (c *Conn) translate(u tgbotapi.Update) (m bot.Message, ok bool) {
+	m.Key = strconv.Itoa(u.UpdateID)
+	m.Cursor = int64(u.UpdateID)
+	switch {
+	case u.Message != nil:
+		return c.message(m, u.Message)
+	case u.CallbackQuery != nil:
+		cq := u.CallbackQuery
+		if cq.Message == nil || cq.Message.Chat == nil {
+			return m, false // a button on an inline-mode message: not ours
+		}
+		setChat(&m, cq.Message.Chat)
+		setFrom(&m, cq.From)
+		m.Kind = bot.KindCallback
+		m.Data = cq.Data
+		m.CallbackID = cq.ID
+		m.Ref = strconv.Itoa(cq.Message.MessageID)
+		m.Time = time.Now() // a callback query carries no date
+		return m, true
+	case u.MyChatMember != nil:
+		cm := u.MyChatMember
+		if cm.Chat.Type != "group" && cm.Chat.Type != "supergroup" {
+			return m, false
+		}
+		was, is := isIn(cm.OldChatMember), isIn(cm.NewChatMember)
+		switch {
+		case !was && is:
+			m.Kind = bot.KindAdded
+		case was && !is:
+			m.Kind = bot.KindRemoved
+		default:
+			return m, false // e.g. promoted to administrator
+		}
+		setChat(&m, &cm.Chat)
+		from := cm.From
+		setFrom(&m, &from)
+		m.Time = time.Unix(int64(cm.Date), 0)
+		return m, true
+	}
+	return m, false
+}
+
+// isIn reports whether a chat member status means the bot is in the chat.
+func isIn(cm tgbotapi.ChatMember) bool {
+	switch cm.Status {
+	case "creator", "administrator", "member":
+		return true
+	case "restricted":
+		return cm.IsMember
+	}
+	return false
+}
+
+func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool) {
+	if msg.Chat == nil {
+		return m, false
+	}
+	setChat(&m, msg.Chat)
+	setFrom(&m, msg.From)
+	m.Time = time.Unix(int64(msg.Date), 0)
+	switch {
+	case msg.Text != "":
+		text, ok := c.command(msg.Text)
+		if !ok {
+			return m, false
+		}
+		m.Kind, m.Text = bot.KindText, text
+	case len(msg.Photo) > 0:
+		best := msg.Photo[0]
+		for _, p := range msg.Photo[1:] {
+			if p.Width*p.Height > best.Width*best.Height ||
+				p.Width*p.Height == best.Width*best.Height && p.FileSize > best.FileSize {
+				best = p
+			}
+		}
+		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, best.FileID, msg.Caption
+	case hasContent(msg):
+		m.Kind, m.Text = bot.KindOther, msg.Caption
+	default:
+		return m, false // a service message: members joined, title changed, pinned...
+	}
+	return m, true
+}
+
+// hasContent reports whether msg carries something a person sent (as
+// opposed to a service message).
+func hasContent(msg *tgbotapi.Message) bool {
+	return msg.Animation != nil || msg.Audio != nil || msg.Document != nil || msg.Sticker != nil ||
+		msg.Video != nil || msg.VideoNote != nil || msg.Voice != nil || msg.Contact != nil ||
+		msg.Dice != nil || msg.Game != nil || msg.Poll != nil || msg.Venue != nil || msg.Location != nil
+}
+
+// command normalises a command addressed to this bot ("/help@ThisBot x" ->
+// "/help x"); ok is false for a command addressed to another bot. Other
+// texts are returned as they are.
+func (c *Conn) command(text string) (string, bool) {
+	if !strings.HasPrefix(text, "/") {
+		return text, true
+	}
+	end := strings.IndexAny(text, " \t\n")
+	if end < 0 {
+		end = len(text)
+	}
+	name, target, found := strings.Cut(text[:end], "@")
+	if !found {
+		return text, true
+	}
+	if !strings.EqualFold(target, c.Username()) {
+		return "", false
+	}
+	return name + text[end:], true
+}
+
+func setChat(m *bot.Message, ch *tgbotapi.Chat) {
+	m.Chat = bot.ChatID{Platform: bot.Telegram, ID: strconv.FormatInt(ch.ID, 10)}
+	m.Group = ch.Type == "group" || ch.Type == "supergroup"
+	m.ChatTitle = ch.Title
+}
+
+func setFrom(m *bot.Message, u *tgbotapi.User) {
+	if u == nil {
+		return
+	}
+	m.From = bot.UserID{Platform: bot.Telegram, ID: strconv.FormatInt(u.ID, 10)}
+	m.FromName = strings.TrimSpace(u.FirstName + " " + u.LastName)
+}
