@@ -1,0 +1,75 @@
+package flows
+
+import (
+	"errors"
+	"strings"
+
+	"lamtheo/flows/text"
+)
+
+// flowPickCell asks an admin which cell a cell-scoped command is for, then
+// runs that command for it.
+const flowPickCell = "pickcell"
+
+// errAsked means the flow asked the person a question; the update is done.
+var errAsked = errors.New("flows: waiting for an answer")
+
+// actingCell returns the cell a cell-scoped command acts on: the group's cell
+// in a group, the secretary's own cell in private. An admin who is not a
+// secretary is asked to choose a cell first (errAsked), and the command runs
+// again with the answer.
+func (r *req) actingCell() (string, error) {
+	if r.chosenCell != "" {
+		return r.chosenCell, nil
+	}
+	if r.m.Group {
+		cell, ok, err := r.tx.CellOfGroup(r.m.Chat)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", refuse(text.GroupNotLinked, nil)
+		}
+		return cell.Code, nil
+	}
+	if r.isMember && r.member.Secretary && r.member.Cell != "" {
+		return r.member.Cell, nil
+	}
+	if !r.admin() {
+		return "", refuse(text.NeedSecretary, nil)
+	}
+	cells, err := r.tx.Cells()
+	if err != nil {
+		return "", err
+	}
+	if len(cells) == 0 {
+		return "", refuse(text.NoCells, nil)
+	}
+	r.start(flowPickCell, "cell")
+	r.set("cmd", r.cmd)
+	r.set("args", r.args)
+	r.ask(text.PickCell, nil, cellChoices(cells, "c:")...)
+	return "", errAsked
+}
+
+func (r *req) pickCellStep(in input) error {
+	code, ok := strings.CutPrefix(in.Data, "c:")
+	if !ok {
+		return refuse(text.ChooseAbove, nil)
+	}
+	if _, found, err := r.tx.Cell(code); err != nil {
+		return err
+	} else if !found {
+		r.finish()
+		return refuse(text.StaleChoice, nil)
+	}
+	c, found := lookup(r.val("cmd"))
+	if !found {
+		r.finish()
+		return refuse(text.StaleChoice, nil)
+	}
+	args := r.val("args")
+	r.finish()
+	r.chosenCell, r.cmd, r.args = code, c.name, args
+	return c.run(r, args)
+}

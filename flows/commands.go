@@ -1,0 +1,296 @@
+package flows
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// where says in which kinds of chat a command works.
+type where int
+
+const (
+	inPrivate where = 1 << iota
+	inGroup
+	anywhere = inPrivate | inGroup
+)
+
+// Role is what a person may do. Roles are ordered: each includes the ones
+// before it (an admin may do what a secretary may).
+type Role int
+
+// Roles, from least to most.
+const (
+	Stranger  Role = iota // not a member of any cell
+	RoleMember            // a member of a cell
+	RoleSecretary         // secretary of a cell; in a group, of that group's cell
+	RoleAdmin             // administrator of the organisation
+)
+
+// command is one slash command.
+type command struct {
+	name    string   // primary name, without the slash
+	aliases []string // other names it answers to
+	where   where
+	who     Role
+	desc    text.Key
+	run     func(r *req, args string) error
+}
+
+// commands returns the command table, in the order help lists it.
+func commands() []command {
+	return []command{
+		{name: "start", where: anywhere, who: Stranger, desc: text.CmdStart, run: (*req).cmdStart},
+		{name: "help", aliases: []string{"trogiup"}, where: anywhere, who: Stranger, desc: text.CmdHelp, run: (*req).cmdHelp},
+		{name: "join", aliases: []string{"thamgia"}, where: inPrivate, who: Stranger, desc: text.CmdJoin, run: (*req).cmdJoin},
+		{name: "huy", aliases: []string{"cancel"}, where: anywhere, who: Stranger, desc: text.CmdCancel, run: (*req).cmdCancel},
+		{name: "link", aliases: []string{"lienket"}, where: inGroup, who: RoleAdmin, desc: text.CmdLink, run: (*req).cmdLink},
+		{name: "dangky", aliases: []string{"pledge"}, where: inPrivate, who: RoleMember, desc: text.CmdPledge, run: (*req).cmdPledge},
+		{name: "baocao", aliases: []string{"report"}, where: inPrivate, who: RoleMember, desc: text.CmdReport, run: (*req).cmdReport},
+		{name: "cuatoi", aliases: []string{"me"}, where: inPrivate, who: RoleMember, desc: text.CmdMe, run: (*req).cmdMe},
+		{name: "summary", aliases: []string{"tonghop"}, where: anywhere, who: RoleMember, desc: text.CmdSummary, run: (*req).cmdSummary},
+		{name: "duyet", aliases: []string{"approve"}, where: inPrivate, who: RoleSecretary, desc: text.CmdApprove, run: (*req).cmdApprove},
+		{name: "dongthang", aliases: []string{"close"}, where: inPrivate, who: RoleSecretary, desc: text.CmdClose, run: (*req).cmdClose},
+		{name: "mien", aliases: []string{"exempt"}, where: inPrivate, who: RoleSecretary, desc: text.CmdExempt, run: (*req).cmdExempt},
+		{name: "nhacnho", aliases: []string{"nudge"}, where: inPrivate, who: RoleSecretary, desc: text.CmdNudge, run: (*req).cmdNudge},
+		{name: "neuguong", aliases: []string{"feature"}, where: inPrivate, who: RoleSecretary, desc: text.CmdFeature, run: (*req).cmdFeature},
+		{name: "bithu", aliases: []string{"secretary"}, where: inPrivate, who: RoleAdmin, desc: text.CmdSecretary, run: (*req).cmdSecretary},
+	}
+}
+
+// lookup finds the command called name (lowercase, without the slash).
+func lookup(name string) (command, bool) {
+	for _, c := range commands() {
+		if c.name == name {
+			return c, true
+		}
+		for _, a := range c.aliases {
+			if a == name {
+				return c, true
+			}
+		}
+	}
+	return command{}, false
+}
+
+// parseCommand splits "/name args" into its lowercase name and the rest. ok
+// is false when s is not a command.
+func parseCommand(s string) (name, args string, ok bool) {
+	s = strings.TrimSpace(s)
+	if !strings.HasPrefix(s, "/") || len(s) < 2 {
+		return "", "", false
+	}
+	name, args, _ = strings.Cut(s[1:], " ")
+	if at := strings.IndexByte(name, '@'); at >= 0 {
+		name = name[:at]
+	}
+	return strings.ToLower(name), strings.TrimSpace(args), true
+}
+
+// role returns the sender's role in the current chat. In a group the
+// secretary role counts only for the group's own cell.
+func (r *req) role() (Role, error) {
+	if r.admin() {
+		return RoleAdmin, nil
+	}
+	if !r.isMember || r.member.Cell == "" {
+		return Stranger, nil
+	}
+	if !r.member.Secretary {
+		return RoleMember, nil
+	}
+	if r.m.Group {
+		cell, ok, err := r.tx.CellOfGroup(r.m.Chat)
+		if err != nil {
+			return 0, err
+		}
+		if !ok || cell.Code != r.member.Cell {
+			return RoleMember, nil
+		}
+	}
+	return RoleSecretary, nil
+}
+
+// permit checks that the sender may run c here, returning a refusal if not.
+func (r *req) permit(c command) error {
+	if r.m.Group && c.where&inGroup == 0 {
+		return refuse(text.PrivateOnly, map[string]string{"Cmd": c.name})
+	}
+	if !r.m.Group && c.where&inPrivate == 0 {
+		return refuse(text.GroupOnly, map[string]string{"Cmd": c.name})
+	}
+	role, err := r.role()
+	if err != nil {
+		return err
+	}
+	if role >= c.who {
+		return nil
+	}
+	switch c.who {
+	case RoleMember:
+		return refuse(text.NeedMember, nil)
+	case RoleSecretary:
+		return refuse(text.NeedSecretary, nil)
+	default:
+		return refuse(text.NeedAdmin, nil)
+	}
+}
+
+// dispatch routes the message to a command, the flow in progress, or a
+// default answer.
+func (r *req) dispatch() error {
+	switch r.m.Kind {
+	case bot.KindAdded:
+		return r.botAdded()
+	case bot.KindRemoved:
+		return r.botRemoved()
+	case bot.KindCallback:
+		return r.callback(r.m.Data)
+	case bot.KindPhoto:
+		if r.active() && r.wantsPhoto() {
+			return r.answer(input{Photo: r.m.PhotoID, Text: r.m.Text})
+		}
+		return r.notText()
+	case bot.KindOther:
+		return r.notText()
+	}
+	if len(r.m.Text) > 4*MaxInput || utf8.RuneCountInString(r.m.Text) > MaxInput {
+		if r.m.Group && !r.active() {
+			return nil
+		}
+		return refuse(text.TooLong, map[string]int{"Max": MaxInput, "N": utf8.RuneCountInString(r.m.Text)})
+	}
+	if name, args, ok := parseCommand(r.m.Text); ok {
+		c, found := lookup(name)
+		if !found {
+			return refuse(text.UnknownCommand, map[string]string{"Cmd": name})
+		}
+		if err := r.permit(c); err != nil {
+			return err
+		}
+		r.cmd, r.args = c.name, args
+		return c.run(r, args)
+	}
+	if r.expired() {
+		return nil
+	}
+	if r.active() {
+		return r.answer(r.typed(r.m.Text))
+	}
+	if r.m.Group {
+		return nil // the group's own talk is not for the bot
+	}
+	if strings.TrimSpace(r.m.Text) == "" {
+		return refuse(text.EmptyInput, nil)
+	}
+	if !r.isMember && !r.admin() {
+		return refuse(text.StrangerHello, nil)
+	}
+	return refuse(text.NotUnderstood, nil)
+}
+
+// notText answers a sticker, photo or other non-text message.
+func (r *req) notText() error {
+	if r.m.Group {
+		return nil
+	}
+	return refuse(text.NotText, nil)
+}
+
+// cmdStart greets the person; with a join payload it starts joining.
+func (r *req) cmdStart(args string) error {
+	if code, ok := strings.CutPrefix(args, joinPrefix); ok && !r.m.Group {
+		return r.join(code)
+	}
+	if r.m.Group {
+		return r.cmdHelp("")
+	}
+	if r.isMember && r.member.Cell != "" {
+		cell, _, err := r.tx.Cell(r.member.Cell)
+		if err != nil {
+			return err
+		}
+		r.say(text.WelcomeBack, map[string]string{"Name": r.member.Name, "Cell": cell.Name, "Org": r.e.Cfg.OrgName})
+		return r.cmdHelp("")
+	}
+	if r.admin() {
+		r.say(text.WelcomeAdmin, map[string]string{"Org": r.e.Cfg.OrgName})
+		return r.cmdHelp("")
+	}
+	r.say(text.WelcomeStranger, map[string]string{"Org": r.e.Cfg.OrgName})
+	return nil
+}
+
+// helpLine is one command as help lists it.
+type helpLine struct {
+	Cmd  string
+	Desc string
+}
+
+// cmdHelp lists the commands this person may use in this chat.
+func (r *req) cmdHelp(string) error {
+	role, err := r.role()
+	if err != nil {
+		return err
+	}
+	var lines []helpLine
+	for _, c := range commands() {
+		if c.who > role || c.name == "start" {
+			continue
+		}
+		if (r.m.Group && c.where&inGroup == 0) || (!r.m.Group && c.where&inPrivate == 0) {
+			continue
+		}
+		lines = append(lines, helpLine{Cmd: "/" + c.name, Desc: text.T(c.desc, nil)})
+	}
+	key := text.HelpPrivate
+	if r.m.Group {
+		key = text.HelpGroup
+	}
+	r.say(key, map[string]any{"Org": r.e.Cfg.OrgName, "Lines": lines, "Role": roleName(role)})
+	return nil
+}
+
+// roleName returns the Vietnamese name of role.
+func roleName(role Role) string {
+	switch role {
+	case RoleAdmin:
+		return text.T(text.RoleAdminName, nil)
+	case RoleSecretary:
+		return text.T(text.RoleSecretaryName, nil)
+	case RoleMember:
+		return text.T(text.RoleMemberName, nil)
+	}
+	return text.T(text.RoleStrangerName, nil)
+}
+
+// cmdCancel abandons the conversation in progress.
+func (r *req) cmdCancel(string) error {
+	if !r.active() {
+		r.say(text.NothingToCancel, nil)
+		return nil
+	}
+	r.finish()
+	r.say(text.Cancelled, nil)
+	return nil
+}
+
+// Commands returns the command menus for platforms that show one.
+func Commands() bot.CommandSet {
+	var cs bot.CommandSet
+	for _, c := range commands() {
+		bc := bot.Command{Name: c.name, Description: text.T(c.desc, nil)}
+		if c.where&inPrivate != 0 {
+			cs.Private = append(cs.Private, bc)
+		}
+		if c.where&inGroup != 0 && c.name != "start" {
+			if c.who <= RoleMember {
+				cs.Group = append(cs.Group, bc)
+			}
+			cs.GroupAdmin = append(cs.GroupAdmin, bc)
+		}
+	}
+	return cs
+}

@@ -1,0 +1,330 @@
+package flows
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// Category is one pledge category of the year (a chuẩn mực or a sub-point of
+// the year's theme).
+type Category struct {
+	Key  string
+	Name string
+}
+
+// Config is what the engine needs to know of the organisation.
+type Config struct {
+	OrgName    string
+	Loc        *time.Location
+	Admins     []bot.UserID  // platform identities with rights over the whole organisation
+	SessionTTL time.Duration // a conversation idle this long is forgotten (default 72 h)
+	InviteTTL  time.Duration // an invite code stays valid this long (default 90 days)
+	Theme      string        // the year's theme (chuyên đề năm)
+	Categories []Category    // pledge categories
+	GraceDays  int           // the previous month stays open for reports until this day of the month
+}
+
+// Limits on what people type.
+const (
+	MaxInput    = 1000 // characters of one message the engine reads at all
+	MaxNameLen  = 80   // characters of a member's name
+	MaxItemText = 300  // characters of a pledge item or a deed
+)
+
+// Engine runs incoming messages through lamtheo's conversations. It
+// implements bot.Handler. Handle is safe for concurrent use; each message is
+// applied in one write transaction of Store.
+type Engine struct {
+	Store Store
+	Cfg   Config
+	Log   *slog.Logger
+	// Now returns the current time; it defaults to time.Now. The terminal
+	// mode moves it to try scheduled behaviour.
+	Now func() time.Time
+	// NewCode returns a fresh invite code; it defaults to NewInviteCode.
+	// Tests set it to get stable transcripts.
+	NewCode func() string
+
+	admins   map[bot.UserID]bool
+	initOnce sync.Once
+}
+
+var _ bot.Handler = (*Engine)(nil)
+
+// NewEngine returns an engine over st with cfg, logging to log.
+func NewEngine(st Store, cfg Config, log *slog.Logger) *Engine {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	e := &Engine{Store: st, Cfg: cfg, Log: log, Now: time.Now}
+	e.init()
+	return e
+}
+
+func (e *Engine) init() {
+	e.initOnce.Do(func() {
+		if e.Cfg.Loc == nil {
+			e.Cfg.Loc = time.UTC
+		}
+		if e.Cfg.SessionTTL <= 0 {
+			e.Cfg.SessionTTL = 72 * time.Hour
+		}
+		if e.Cfg.InviteTTL <= 0 {
+			e.Cfg.InviteTTL = 90 * 24 * time.Hour
+		}
+		if e.Now == nil {
+			e.Now = time.Now
+		}
+		if e.Log == nil {
+			e.Log = slog.New(slog.DiscardHandler)
+		}
+		e.admins = make(map[bot.UserID]bool, len(e.Cfg.Admins))
+		for _, u := range e.Cfg.Admins {
+			e.admins[u] = true
+		}
+	})
+}
+
+// IsAdmin reports whether u is an administrator of the organisation.
+func (e *Engine) IsAdmin(u bot.UserID) bool { e.init(); return e.admins[u] }
+
+// Error is a refusal the person should read: it carries a catalogue key and
+// the data its text needs. Flows return it; the engine shows it and commits
+// whatever else the update did (the update is still marked processed).
+type Error struct {
+	Key  text.Key
+	Data any
+}
+
+func (e *Error) Error() string { return "flows: " + string(e.Key) }
+
+// refuse returns an *Error for k.
+func refuse(k text.Key, data any) error { return &Error{Key: k, Data: data} }
+
+// SyncCells makes the stored cells match the configured ones: new cells are
+// created, names and meeting days updated; linked groups are kept.
+func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
+	return e.Store.Update(ctx, func(tx Tx) error {
+		for _, c := range cells {
+			old, ok, err := tx.Cell(c.Code)
+			if err != nil {
+				return err
+			}
+			if ok {
+				c.Groups = old.Groups
+			}
+			if err := tx.PutCell(c); err != nil {
+				return fmt.Errorf("sync cell %s: %w", c.Code, err)
+			}
+		}
+		return nil
+	})
+}
+
+// Handle applies one incoming message: in one transaction it marks the update
+// processed, runs the message through its flow, stores the session and the
+// records, and queues the replies. A message seen before is skipped.
+func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
+	e.init()
+	now := e.Now()
+	var panicked any
+	err := e.Store.Update(ctx, func(tx Tx) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				panicked = p
+				e.Log.Error("flow panicked", "update", m.Key, "chat", m.Chat.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				err = errPanic
+			}
+		}()
+		seen, err := tx.MarkSeen(m.Chat.Platform, m.Key, m.Cursor)
+		if err != nil || seen {
+			return err
+		}
+		r := &req{e: e, tx: tx, m: m, now: now}
+		return r.run()
+	})
+	if panicked == nil {
+		return err
+	}
+	// A defect in a flow: record the update as processed so it is not retried
+	// forever, forget the conversation, and apologise.
+	return e.Store.Update(ctx, func(tx Tx) error {
+		if _, err := tx.MarkSeen(m.Chat.Platform, m.Key, m.Cursor); err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(m.Chat, m.From); err != nil {
+			return err
+		}
+		return tx.Enqueue(bot.Reply{Chat: m.Chat, Text: text.T(text.InternalError, nil)})
+	})
+}
+
+var errPanic = errors.New("flows: flow panicked")
+
+// req is one message being handled inside its transaction.
+type req struct {
+	e   *Engine
+	tx  Tx
+	m   bot.Message
+	now time.Time
+
+	sess    Session
+	hasSess bool
+	dirty   bool // sess changed and must be stored
+
+	member   Member
+	isMember bool
+
+	out []bot.Reply // replies, queued at the end of run
+
+	cmd, args  string // the command being run, for flows that resume it
+	chosenCell string // the cell an admin chose for a cell-scoped command
+}
+
+// run handles r.m. Errors of type *Error become replies; others abort the
+// transaction.
+func (r *req) run() error {
+	if err := r.load(); err != nil {
+		return err
+	}
+	err := r.dispatch()
+	if errors.Is(err, errAsked) {
+		err = nil
+	}
+	var fe *Error
+	if errors.As(err, &fe) {
+		r.say(fe.Key, fe.Data)
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, rep := range r.out {
+		if err := r.tx.Enqueue(rep); err != nil {
+			return fmt.Errorf("enqueue reply: %w", err)
+		}
+	}
+	return r.saveSession()
+}
+
+func (r *req) load() error {
+	var err error
+	r.member, r.isMember, err = r.tx.MemberOf(r.m.From)
+	if err != nil {
+		return fmt.Errorf("load member: %w", err)
+	}
+	r.sess, r.hasSess, err = r.tx.Session(r.m.Chat, r.m.From)
+	if err != nil {
+		return fmt.Errorf("load session: %w", err)
+	}
+	if !r.m.Group && r.m.From.PrivateChat() == r.m.Chat {
+		if un, err := r.tx.Unreachable(r.m.Chat); err != nil {
+			return err
+		} else if un {
+			if err := r.tx.SetReachable(r.m.Chat); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *req) saveSession() error {
+	if !r.dirty {
+		return nil
+	}
+	if r.sess.Flow == "" {
+		if !r.hasSess {
+			return nil
+		}
+		return r.tx.DeleteSession(r.m.Chat, r.m.From)
+	}
+	r.sess.Updated = r.now
+	return r.tx.PutSession(r.m.Chat, r.m.From, r.sess)
+}
+
+// start begins flow at step with fresh values, replacing any conversation.
+func (r *req) start(flow, step string) {
+	r.sess = Session{Flow: flow, Step: step, Vals: map[string]string{}}
+	r.dirty = true
+}
+
+// step moves the current flow to step.
+func (r *req) step(step string) { r.sess.Step = step; r.sess.Choices = nil; r.dirty = true }
+
+// finish ends the current flow.
+func (r *req) finish() { r.sess = Session{}; r.dirty = true }
+
+// set stores a value of the current flow.
+func (r *req) set(k, v string) {
+	if r.sess.Vals == nil {
+		r.sess.Vals = map[string]string{}
+	}
+	r.sess.Vals[k] = v
+	r.dirty = true
+}
+
+// val returns a value of the current flow.
+func (r *req) val(k string) string { return r.sess.Vals[k] }
+
+// admin reports whether the sender is an administrator.
+func (r *req) admin() bool { return r.e.admins[r.m.From] }
+
+// secretaryOf reports whether the sender is the secretary of cell.
+func (r *req) secretaryOf(cell string) bool {
+	return r.isMember && r.member.Secretary && r.member.Cell == cell && cell != ""
+}
+
+// say queues a text from the catalogue to the current chat.
+func (r *req) say(k text.Key, data any) { r.send(bot.Reply{Chat: r.m.Chat, Text: text.T(k, data)}) }
+
+// ask queues a text with choices to the current chat and remembers the
+// choices in the session, so a typed number or a pressed button can answer.
+func (r *req) ask(k text.Key, data any, choices ...[]bot.Choice) {
+	rep := bot.Reply{Chat: r.m.Chat, Text: text.T(k, data), Choices: choices}
+	r.offer(&rep)
+	r.send(rep)
+}
+
+// offer remembers rep's choices as the answers the current flow expects.
+func (r *req) offer(rep *bot.Reply) {
+	r.sess.Choices = r.sess.Choices[:0]
+	for _, c := range rep.Flat() {
+		r.sess.Choices = append(r.sess.Choices, c.Data)
+	}
+	if len(r.sess.Choices) > 0 {
+		rep.Hint = text.T(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
+	}
+	r.dirty = true
+}
+
+// send queues rep; it goes out after the commit.
+func (r *req) send(rep bot.Reply) { r.out = append(r.out, rep) }
+
+// row builds one row of choices.
+func row(cs ...bot.Choice) []bot.Choice { return cs }
+
+// choice builds one choice.
+func choice(label, data string) bot.Choice { return bot.Choice{Label: label, Data: data} }
+
+// cleanInput normalises what a person typed and checks its length.
+func cleanInput(s string, max int) (string, error) {
+	s = strings.TrimSpace(NormalizeText(s))
+	if s == "" {
+		return "", refuse(text.EmptyInput, nil)
+	}
+	if n := utf8.RuneCountInString(s); n > max {
+		return "", refuse(text.TooLong, map[string]int{"Max": max, "N": n})
+	}
+	return s, nil
+}

@@ -1,0 +1,117 @@
+package flows
+
+import (
+	"strconv"
+	"strings"
+
+	"lamtheo/flows/text"
+)
+
+// input is one answer to the flow in progress: typed text, the data of a
+// chosen choice (pressed, or typed as its number), or a photo.
+type input struct {
+	Text  string
+	Data  string
+	Photo string
+}
+
+// active reports whether a conversation is in progress.
+func (r *req) active() bool { return r.sess.Flow != "" }
+
+// expired forgets a conversation idle for longer than the session TTL and
+// tells the person so. It reports whether it did.
+func (r *req) expired() bool {
+	if !r.active() || r.now.Sub(r.sess.Updated) <= r.e.Cfg.SessionTTL {
+		return false
+	}
+	r.finish()
+	r.say(text.SessionExpired, nil)
+	return true
+}
+
+// typed turns typed text into an input: a number answering offered choices
+// becomes that choice's data.
+func (r *req) typed(s string) input {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.Atoi(strings.TrimSuffix(s, ".")); err == nil && len(r.sess.Choices) > 0 {
+		if n >= 1 && n <= len(r.sess.Choices) {
+			return input{Data: r.sess.Choices[n-1]}
+		}
+		return input{Text: s, Data: badNumber}
+	}
+	return input{Text: s}
+}
+
+// badNumber marks a typed number that matches no offered choice.
+const badNumber = "\x00bad"
+
+// callback handles a pressed button.
+func (r *req) callback(data string) error {
+	if action, ok := strings.CutPrefix(data, goPrefix); ok {
+		return r.goAction(action)
+	}
+	if r.expired() {
+		return nil
+	}
+	if !r.active() || !r.offered(data) {
+		return refuse(text.StaleChoice, nil)
+	}
+	return r.answer(input{Data: data})
+}
+
+// offered reports whether data is among the choices the flow last offered.
+func (r *req) offered(data string) bool {
+	for _, c := range r.sess.Choices {
+		if c == data {
+			return true
+		}
+	}
+	return false
+}
+
+// goPrefix marks a stateless button: it works without a conversation, e.g.
+// the "report now" button of a reminder.
+const goPrefix = "go:"
+
+// goAction runs a stateless button's action.
+func (r *req) goAction(action string) error {
+	name, args, _ := strings.Cut(action, ":")
+	c, ok := lookup(name)
+	if !ok {
+		return refuse(text.StaleChoice, nil)
+	}
+	if err := r.permit(c); err != nil {
+		return err
+	}
+	r.cmd, r.args = c.name, args
+	return c.run(r, args)
+}
+
+// answer hands in to the flow in progress.
+func (r *req) answer(in input) error {
+	if in.Data == badNumber {
+		return refuse(text.ChooseNumber, map[string]int{"N": len(r.sess.Choices)})
+	}
+	h := flowHandler(r.sess.Flow)
+	if h == nil {
+		r.finish()
+		return refuse(text.NotUnderstood, nil)
+	}
+	return h(r, in)
+}
+
+// wantsPhoto reports whether the flow in progress takes a photo now.
+func (r *req) wantsPhoto() bool { return r.sess.Flow == flowReport && r.sess.Step == stepPhoto }
+
+// flowHandler returns the handler of the named flow, nil if there is none.
+func flowHandler(flow string) func(r *req, in input) error {
+	switch flow {
+	case flowLink:
+		return (*req).linkStep
+	case flowJoin:
+		return (*req).joinStep
+	case flowSecretary:
+		return (*req).secretaryStep
+	}
+	return moreFlows(flow)
+}

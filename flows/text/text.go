@@ -1,0 +1,149 @@
+package text
+
+import (
+	"bufio"
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strings"
+	"sync"
+	"text/template"
+)
+
+// Key names one text of the catalogue.
+type Key string
+
+//go:embed *.txt
+var files embed.FS
+
+// Catalog holds the parsed templates. It is safe for concurrent use.
+type Catalog struct {
+	tmpl map[Key]*template.Template
+	raw  map[Key]string
+}
+
+var (
+	defaultOnce sync.Once
+	defaultCat  *Catalog
+	defaultErr  error
+)
+
+// Default returns the embedded Vietnamese catalogue, parsed on first use.
+func Default() *Catalog {
+	defaultOnce.Do(func() { defaultCat, defaultErr = Parse(files) })
+	if defaultErr != nil {
+		// The embedded files are checked by tests; reaching this is a build defect.
+		panic(defaultErr)
+	}
+	return defaultCat
+}
+
+// Parse reads every *.txt file of fsys. A file holds entries of the form
+//
+//	[key.name]
+//	text, one or more lines, in text/template syntax
+//
+// Lines starting with "#" outside an entry are comments; trailing blank lines
+// of an entry are dropped.
+func Parse(fsys fs.FS) (*Catalog, error) {
+	c := &Catalog{tmpl: map[Key]*template.Template{}, raw: map[Key]string{}}
+	names, err := fs.Glob(fsys, "*.txt")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		data, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.parseFile(name, data); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+func (c *Catalog) parseFile(name string, data []byte) error {
+	var (
+		key   Key
+		lines []string
+		start int
+	)
+	flush := func() error {
+		if key == "" {
+			return nil
+		}
+		for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
+			lines = lines[:len(lines)-1]
+		}
+		body := strings.Join(lines, "\n")
+		if _, dup := c.raw[key]; dup {
+			return fmt.Errorf("%s:%d: key %s defined twice", name, start, key)
+		}
+		t, err := template.New(string(key)).Option("missingkey=error").Funcs(funcs).Parse(body)
+		if err != nil {
+			return fmt.Errorf("%s:%d: %w", name, start, err)
+		}
+		c.tmpl[key], c.raw[key] = t, body
+		return nil
+	}
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		line := sc.Text()
+		if strings.HasPrefix(line, "[") && strings.HasSuffix(line, "]") && !strings.Contains(line, " ") {
+			if err := flush(); err != nil {
+				return err
+			}
+			key, lines, start = Key(line[1:len(line)-1]), nil, n
+			continue
+		}
+		if key == "" {
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			return fmt.Errorf("%s:%d: text outside an entry", name, n)
+		}
+		lines = append(lines, line)
+	}
+	return flush()
+}
+
+var funcs = template.FuncMap{
+	"inc": func(i int) int { return i + 1 },
+}
+
+// Has reports whether k is in the catalogue.
+func (c *Catalog) Has(k Key) bool { _, ok := c.tmpl[k]; return ok }
+
+// Keys returns every key of the catalogue, sorted.
+func (c *Catalog) Keys() []Key {
+	out := make([]Key, 0, len(c.tmpl))
+	for k := range c.tmpl {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// Render executes the text k with data. A missing key or a template error
+// yields the key itself in brackets, so a defect shows but never crashes;
+// tests check that no such text is ever produced.
+func (c *Catalog) Render(k Key, data any) string {
+	t, ok := c.tmpl[k]
+	if !ok {
+		return "[" + string(k) + "]"
+	}
+	var b strings.Builder
+	if err := t.Execute(&b, data); err != nil {
+		return "[" + string(k) + ": " + err.Error() + "]"
+	}
+	return b.String()
+}
+
+// T renders k from the default catalogue.
+func T(k Key, data any) string { return Default().Render(k, data) }
