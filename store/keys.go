@@ -1,10 +1,12 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"lamtheo/bot"
 	"lamtheo/flows"
@@ -59,6 +61,16 @@ func appendStr(dst []byte, s string) ([]byte, error) {
 	return append(dst, s...), nil
 }
 
+// appendPlatform appends p followed by a zero byte, so that keys sort by
+// platform name and a platform is never a prefix of another.
+func appendPlatform(dst []byte, p bot.Platform) ([]byte, error) {
+	if len(p) > 64 || strings.IndexByte(string(p), 0) >= 0 {
+		return dst, fmt.Errorf("invalid platform %q", p)
+	}
+	dst = append(dst, p...)
+	return append(dst, 0), nil
+}
+
 // appendID appends the key form of a platform id: the platform, then the
 // id. A canonical decimal int64 ("-1001234", "42") is stored as 8 bytes with
 // the sign bit flipped so negative Telegram group ids sort before positive
@@ -68,7 +80,7 @@ func appendID(dst []byte, p bot.Platform, id string) ([]byte, error) {
 	if id == "" {
 		return dst, errEmptyID
 	}
-	dst, err := appendStr(dst, string(p))
+	dst, err := appendPlatform(dst, p)
 	if err != nil {
 		return dst, err
 	}
@@ -105,11 +117,12 @@ func userKey(u bot.UserID) ([]byte, error) {
 // parseID reads one id written by appendID from the front of k and returns
 // the platform, the id and the rest of k.
 func parseID(k []byte) (p bot.Platform, id string, rest []byte, err error) {
-	if len(k) < 1 || len(k) < 1+int(k[0])+1 {
+	end := bytes.IndexByte(k, 0)
+	if end < 0 || end+1 >= len(k) {
 		return "", "", nil, errors.New("short id key")
 	}
-	p = bot.Platform(k[1 : 1+k[0]])
-	k = k[1+k[0]:]
+	p = bot.Platform(k[:end])
+	k = k[end+1:]
 	switch k[0] {
 	case tagNumeric:
 		if len(k) < 9 {
@@ -198,9 +211,9 @@ func seenKey(p bot.Platform, key string) ([]byte, error) {
 	if len(key) > 1024 {
 		return nil, fmt.Errorf("update key of %d bytes is too long", len(key))
 	}
-	k, err := appendStr(make([]byte, 0, 1+len(p)+len(key)), string(p))
+	k, err := appendPlatform(make([]byte, 0, 1+len(p)+len(key)), p)
 	if err != nil {
-		return nil, fmt.Errorf("platform %q: %w", p, err)
+		return nil, err
 	}
 	return append(k, key...), nil
 }

@@ -1,0 +1,245 @@
+package store_test
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+	"lamtheo/store"
+)
+
+func TestOpenCreatesParentAndReopens(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "a", "b", "lamtheo.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := flows.Member{Name: "Trần Thị Bình", Cell: "C01"}
+	update(t, db, func(tx flows.Tx) error { return tx.PutMember(&m) })
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(context.Background(), func(flows.Tx) error { return nil }); !errors.Is(err, store.ErrClosed) {
+		t.Errorf("Update after Close = %v, want ErrClosed", err)
+	}
+	db, err = store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer db.Close()
+	view(t, db, func(tx flows.Tx) error {
+		got, ok, err := tx.Member(m.ID)
+		if err != nil || !ok || got.Name != m.Name {
+			t.Errorf("member after reopen = %+v %v %v", got, ok, err)
+		}
+		return nil
+	})
+}
+
+func TestOpenLocked(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lamtheo.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	_, err = store.Open(path, store.Options{Timeout: 50 * time.Millisecond})
+	if !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("second Open = %v, want ErrLocked", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, path) || !strings.Contains(msg, "another lamtheo instance") {
+		t.Errorf("error %q does not name the file and the other instance", msg)
+	}
+}
+
+func TestOpenRefusesNewerSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lamtheo.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	bdb, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint32(nil, 99))
+	})
+	if cerr := bdb.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = store.Open(path, store.Options{})
+	if !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "99") {
+		t.Fatalf("Open of schema 99 = %v, want ErrSchema naming the version", err)
+	}
+	// The refused file is not held: a raw open succeeds at once.
+	bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatalf("file still locked after refused Open: %v", err)
+	}
+	bdb.Close()
+}
+
+// TestConcurrentUpdates runs 64 Updates at once, some failing, and checks
+// that every successful one and none of the failed ones was applied.
+func TestConcurrentUpdates(t *testing.T) {
+	db := openDB(t, nil)
+	const n = 64
+	fail := errors.New("fail")
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			errs[i] = db.Update(context.Background(), func(tx flows.Tx) error {
+				key := fmt.Sprintf("u:%d", i)
+				if seen, err := tx.MarkSeen(bot.Telegram, key, 0); err != nil || seen {
+					return fmt.Errorf("mark %s: seen=%v %w", key, seen, err)
+				}
+				if err := tx.PutReport(flows.Report{Member: flows.MemberID(i + 1), Month: 202611}); err != nil {
+					return err
+				}
+				if err := tx.Enqueue(bot.Reply{Chat: group, Text: key}); err != nil {
+					return err
+				}
+				if i%8 == 7 {
+					return fail
+				}
+				return nil
+			})
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i%8 == 7 {
+			if !errors.Is(err, fail) {
+				t.Errorf("update %d = %v, want fail", i, err)
+			}
+		} else if err != nil {
+			t.Errorf("update %d = %v", i, err)
+		}
+	}
+	view(t, db, func(tx flows.Tx) error {
+		got := map[flows.MemberID]bool{}
+		if err := tx.Reports(202611, func(r flows.Report) error { got[r.Member] = true; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		for i := range n {
+			if want := i%8 != 7; got[flows.MemberID(i+1)] != want {
+				t.Errorf("report of update %d present=%v, want %v", i, !want, want)
+			}
+		}
+		return nil
+	})
+	envs, err := db.Pending(context.Background(), 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := n - n/8; len(envs) != want {
+		t.Errorf("outbox holds %d envelopes, want %d", len(envs), want)
+	}
+	for i, e := range envs {
+		if e.Seq != uint64(i+1) {
+			t.Errorf("envelope %d has Seq %d: gaps from failed updates", i, e.Seq)
+			break
+		}
+	}
+}
+
+func TestPanicInUpdateIsAnError(t *testing.T) {
+	db := openDB(t, nil)
+	err := db.Update(context.Background(), func(tx flows.Tx) error { panic("boom") })
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Errorf("Update with panicking fn = %v", err)
+	}
+	update(t, db, func(tx flows.Tx) error { return nil })
+}
+
+func TestBackup(t *testing.T) {
+	clk := newClock()
+	db := openDB(t, clk.Now)
+	m := flows.Member{Name: "Lê Văn Cường", Cell: "C03", Users: []bot.UserID{alice}}
+	update(t, db, func(tx flows.Tx) error {
+		if err := tx.PutMember(&m); err != nil {
+			return err
+		}
+		return tx.PutReport(flows.Report{Member: m.ID, Month: 202611, Other: "Trồng cây"})
+	})
+	dir := filepath.Join(t.TempDir(), "backups")
+	path, err := db.Backup(dir, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(dir, "lamtheo-20261103-083000.db"); path != want {
+		t.Errorf("backup path = %s, want %s", path, want)
+	}
+	copyDB, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("open backup: %v", err)
+	}
+	view(t, copyDB, func(tx flows.Tx) error {
+		got, ok, err := tx.MemberOf(alice)
+		if err != nil || !ok || got.Name != m.Name || got.Cell != "C03" {
+			t.Errorf("member in backup = %+v %v %v", got, ok, err)
+		}
+		r, ok, err := tx.Report(m.ID, 202611)
+		if err != nil || !ok || r.Other != "Trồng cây" {
+			t.Errorf("report in backup = %+v %v %v", r, ok, err)
+		}
+		return nil
+	})
+	if err := copyDB.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Retention: after five more backups an hour apart, the newest three stay.
+	var paths []string
+	for range 5 {
+		clk.Add(time.Hour)
+		p, err := db.Backup(dir, 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths = append(paths, filepath.Base(p))
+	}
+	stray := filepath.Join(dir, "notes.txt")
+	if err := os.WriteFile(stray, []byte("keep me"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Backup(dir, 0); err != nil { // keep < 1: keep all
+		t.Fatal(err)
+	}
+	clk.Add(time.Hour)
+	last, err := db.Backup(dir, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	want := []string{paths[3], paths[4], filepath.Base(last), "notes.txt"}
+	if strings.Join(names, " ") != strings.Join(want, " ") {
+		t.Errorf("backup dir holds %v, want %v", names, want)
+	}
+}

@@ -1,0 +1,526 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+)
+
+var (
+	t0    = time.Date(2026, 3, 14, 9, 26, 53, 589793238, time.UTC)
+	alice = bot.UserID{Platform: bot.Telegram, ID: "1001"}
+	bob   = bot.UserID{Platform: bot.Zalo, ID: "zl-bob-77"}
+	group = bot.ChatID{Platform: bot.Telegram, ID: "-1001234567890"}
+)
+
+// TestRoundTrip writes each kind of record in one Update and reads it back
+// in a View, comparing every field.
+func TestRoundTrip(t *testing.T) {
+	member := flows.Member{
+		Name: "Nguyễn Văn An", Cell: "C01", Secretary: true, Status: flows.Exempt,
+		Users:  []bot.UserID{alice, bob},
+		Joined: t0, PausedUntil: t0.Add(30 * 24 * time.Hour), PauseReason: "ốm dài ngày",
+	}
+	tests := []struct {
+		name string
+		put  func(tx flows.Tx) error
+		get  func(tx flows.Tx) (got any, ok bool, err error)
+		want any
+	}{
+		{
+			name: "session",
+			put: func(tx flows.Tx) error {
+				return tx.PutSession(group, alice, flows.Session{
+					Flow: "report", Step: "item", Vals: map[string]string{"month": "202611", "item": "2"},
+					Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0,
+				})
+			},
+			get: func(tx flows.Tx) (any, bool, error) { return tx.Session(group, alice) },
+			want: flows.Session{
+				Flow: "report", Step: "item", Vals: map[string]string{"month": "202611", "item": "2"},
+				Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0,
+			},
+		},
+		{
+			name: "empty session",
+			put:  func(tx flows.Tx) error { return tx.PutSession(alice.PrivateChat(), alice, flows.Session{}) },
+			get:  func(tx flows.Tx) (any, bool, error) { return tx.Session(alice.PrivateChat(), alice) },
+			want: flows.Session{},
+		},
+		{
+			name: "cell",
+			put: func(tx flows.Tx) error {
+				return tx.PutCell(flows.Cell{Code: "C01", Name: "Chi bộ thôn Đông", MeetingDay: 5,
+					Groups: []bot.ChatID{group, {Platform: bot.Zalo, ID: "g-zalo-1"}}})
+			},
+			get: func(tx flows.Tx) (any, bool, error) { return tx.Cell("C01") },
+			want: flows.Cell{Code: "C01", Name: "Chi bộ thôn Đông", MeetingDay: 5,
+				Groups: []bot.ChatID{group, {Platform: bot.Zalo, ID: "g-zalo-1"}}},
+		},
+		{
+			name: "cell of group",
+			put: func(tx flows.Tx) error {
+				return tx.PutCell(flows.Cell{Code: "C02", Name: "Chi bộ thôn Tây", Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-55"}}})
+			},
+			get:  func(tx flows.Tx) (any, bool, error) { return tx.CellOfGroup(bot.ChatID{Platform: bot.Telegram, ID: "-55"}) },
+			want: flows.Cell{Code: "C02", Name: "Chi bộ thôn Tây", Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-55"}}},
+		},
+		{
+			name: "member",
+			put:  func(tx flows.Tx) error { m := member; return tx.PutMember(&m) },
+			get:  func(tx flows.Tx) (any, bool, error) { return tx.Member(1) },
+			want: withID(member, 1),
+		},
+		{
+			name: "member of identity",
+			put:  func(tx flows.Tx) error { m := member; return tx.PutMember(&m) },
+			get:  func(tx flows.Tx) (any, bool, error) { return tx.MemberOf(bob) },
+			want: withID(member, 1),
+		},
+		{
+			name: "invite",
+			put: func(tx flows.Tx) error {
+				return tx.PutInvite(flows.Invite{Code: "Xy7_k", Cell: "C01", Created: t0, Expires: t0.Add(72 * time.Hour)})
+			},
+			get:  func(tx flows.Tx) (any, bool, error) { return tx.Invite("Xy7_k") },
+			want: flows.Invite{Code: "Xy7_k", Cell: "C01", Created: t0, Expires: t0.Add(72 * time.Hour)},
+		},
+		{
+			name: "pledge",
+			put: func(tx flows.Tx) error {
+				return tx.PutPledge(flows.Pledge{Member: 7, Year: 2026, NextNo: 4, Status: flows.PledgeReturned,
+					Items: []flows.PledgeItem{
+						{No: 1, Text: "Đọc sách về Bác", Category: "hoc-tap", Target: "mỗi tháng 1 cuốn"},
+						{No: 3, Text: "Dọn vệ sinh đường làng", Category: "cong-dong"},
+					},
+					Comment: "Cần cụ thể hơn", Submitted: t0, Decided: t0.Add(time.Hour)})
+			},
+			get: func(tx flows.Tx) (any, bool, error) { return tx.Pledge(7, 2026) },
+			want: flows.Pledge{Member: 7, Year: 2026, NextNo: 4, Status: flows.PledgeReturned,
+				Items: []flows.PledgeItem{
+					{No: 1, Text: "Đọc sách về Bác", Category: "hoc-tap", Target: "mỗi tháng 1 cuốn"},
+					{No: 3, Text: "Dọn vệ sinh đường làng", Category: "cong-dong"},
+				},
+				Comment: "Cần cụ thể hơn", Submitted: t0, Decided: t0.Add(time.Hour)},
+		},
+		{
+			name: "report",
+			put: func(tx flows.Tx) error {
+				return tx.PutReport(flows.Report{Member: 7, Month: 202611, Other: "Hiến máu", Photo: "AgAC-photo",
+					Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "Đọc xong"}, {Item: 3, Status: flows.Doing}, {Status: flows.NotYet}},
+					Submitted: t0, Exemplary: true})
+			},
+			get: func(tx flows.Tx) (any, bool, error) { return tx.Report(7, 202611) },
+			want: flows.Report{Member: 7, Month: 202611, Other: "Hiến máu", Photo: "AgAC-photo",
+				Entries:   []flows.Entry{{Item: 1, Status: flows.Done, Text: "Đọc xong"}, {Item: 3, Status: flows.Doing}, {Status: flows.NotYet}},
+				Submitted: t0, Exemplary: true},
+		},
+		{
+			name: "month state",
+			put:  func(tx flows.Tx) error { return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: 202611, Closed: true}) },
+			get: func(tx flows.Tx) (any, bool, error) {
+				s, err := tx.MonthState("C01", 202611)
+				return s, true, err
+			},
+			want: flows.MonthState{Cell: "C01", Month: 202611, Closed: true},
+		},
+		{
+			name: "job mark",
+			put:  func(tx flows.Tx) error { return tx.MarkJob("remind:C01:202611", t0) },
+			get: func(tx flows.Tx) (any, bool, error) {
+				ran, err := tx.JobRan("remind:C01:202611")
+				return ran, true, err
+			},
+			want: true,
+		},
+		{
+			name: "cursor",
+			put: func(tx flows.Tx) error {
+				_, err := tx.MarkSeen(bot.Telegram, "u:900", 900)
+				return err
+			},
+			get: func(tx flows.Tx) (any, bool, error) {
+				c, err := tx.Cursor(bot.Telegram)
+				return c, true, err
+			},
+			want: int64(900),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := openDB(t, nil)
+			update(t, db, tt.put)
+			view(t, db, func(tx flows.Tx) error {
+				got, ok, err := tt.get(tx)
+				if err != nil || !ok {
+					t.Fatalf("get: ok=%v err=%v", ok, err)
+				}
+				if !reflect.DeepEqual(got, tt.want) {
+					t.Errorf("got  %#v\nwant %#v", got, tt.want)
+				}
+				return nil
+			})
+		})
+	}
+}
+
+func withID(m flows.Member, id flows.MemberID) flows.Member { m.ID = id; return m }
+
+// TestMissing checks that lookups of absent records return ok=false and no
+// error, and zero values where the contract says so.
+func TestMissing(t *testing.T) {
+	db := openDB(t, nil)
+	view(t, db, func(tx flows.Tx) error {
+		checks := map[string]func() (bool, error){
+			"session": func() (bool, error) { _, ok, err := tx.Session(group, alice); return ok, err },
+			"cell":    func() (bool, error) { _, ok, err := tx.Cell("C99"); return ok, err },
+			"group":   func() (bool, error) { _, ok, err := tx.CellOfGroup(group); return ok, err },
+			"member":  func() (bool, error) { _, ok, err := tx.Member(3); return ok, err },
+			"of":      func() (bool, error) { _, ok, err := tx.MemberOf(alice); return ok, err },
+			"invite":  func() (bool, error) { _, ok, err := tx.Invite("nope"); return ok, err },
+			"pledge":  func() (bool, error) { _, ok, err := tx.Pledge(1, 2026); return ok, err },
+			"report":  func() (bool, error) { _, ok, err := tx.Report(1, 202611); return ok, err },
+			"job":     func() (bool, error) { return tx.JobRan("x") },
+			"unreach": func() (bool, error) { return tx.Unreachable(group) },
+			"closed": func() (bool, error) {
+				s, err := tx.MonthState("C01", 202611)
+				return s.Closed, err
+			},
+		}
+		for name, check := range checks {
+			if ok, err := check(); ok || err != nil {
+				t.Errorf("%s: ok=%v err=%v, want false, nil", name, ok, err)
+			}
+		}
+		if c, err := tx.Cursor(bot.Zalo); c != 0 || err != nil {
+			t.Errorf("Cursor = %d, %v; want 0, nil", c, err)
+		}
+		return nil
+	})
+}
+
+func TestDeleteSession(t *testing.T) {
+	db := openDB(t, nil)
+	update(t, db, func(tx flows.Tx) error { return tx.PutSession(group, alice, flows.Session{Flow: "join"}) })
+	update(t, db, func(tx flows.Tx) error { return tx.DeleteSession(group, alice) })
+	view(t, db, func(tx flows.Tx) error {
+		if _, ok, err := tx.Session(group, alice); ok || err != nil {
+			t.Errorf("Session after delete: ok=%v err=%v", ok, err)
+		}
+		return nil
+	})
+}
+
+func TestCellsOrderedAndGroupsRelinked(t *testing.T) {
+	db := openDB(t, nil)
+	g2 := bot.ChatID{Platform: bot.Telegram, ID: "-77"}
+	update(t, db, func(tx flows.Tx) error {
+		for _, c := range []flows.Cell{
+			{Code: "C10", Groups: []bot.ChatID{group}},
+			{Code: "C02"},
+			{Code: "C01", Groups: []bot.ChatID{g2}},
+		} {
+			if err := tx.PutCell(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// C10 moves from group to g2... no: C10 drops its group and takes none.
+	update(t, db, func(tx flows.Tx) error { return tx.PutCell(flows.Cell{Code: "C10", Name: "renamed"}) })
+	view(t, db, func(tx flows.Tx) error {
+		cells, err := tx.Cells()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var codes []string
+		for _, c := range cells {
+			codes = append(codes, c.Code)
+		}
+		if want := []string{"C01", "C02", "C10"}; !reflect.DeepEqual(codes, want) {
+			t.Errorf("Cells codes = %v, want %v", codes, want)
+		}
+		if _, ok, _ := tx.CellOfGroup(group); ok {
+			t.Error("group still linked after its cell dropped it")
+		}
+		if c, ok, _ := tx.CellOfGroup(g2); !ok || c.Code != "C01" {
+			t.Errorf("CellOfGroup(g2) = %v %v, want C01", c.Code, ok)
+		}
+		return nil
+	})
+}
+
+func TestMarkSeen(t *testing.T) {
+	clk := newClock()
+	db := openDB(t, clk.Now)
+	mark := func(p bot.Platform, key string, cursor int64) bool {
+		t.Helper()
+		var seen bool
+		update(t, db, func(tx flows.Tx) error {
+			var err error
+			seen, err = tx.MarkSeen(p, key, cursor)
+			return err
+		})
+		return seen
+	}
+	cursor := func(p bot.Platform) int64 {
+		var c int64
+		view(t, db, func(tx flows.Tx) error { var err error; c, err = tx.Cursor(p); return err })
+		return c
+	}
+	if mark(bot.Telegram, "u:10", 10) {
+		t.Error("first MarkSeen: seen=true")
+	}
+	if !mark(bot.Telegram, "u:10", 10) {
+		t.Error("second MarkSeen: seen=false")
+	}
+	if mark(bot.Zalo, "u:10", 0) {
+		t.Error("same key on another platform: seen=true")
+	}
+	if got := cursor(bot.Telegram); got != 10 {
+		t.Errorf("telegram cursor = %d, want 10", got)
+	}
+	if got := cursor(bot.Zalo); got != 0 {
+		t.Errorf("zalo cursor = %d, want 0 (never given)", got)
+	}
+	// A repeat changes nothing, not even the cursor.
+	if !mark(bot.Telegram, "u:10", 99) || cursor(bot.Telegram) != 10 {
+		t.Errorf("repeated MarkSeen moved the cursor to %d", cursor(bot.Telegram))
+	}
+	if mark(bot.Telegram, "u:11", 11) || cursor(bot.Telegram) != 11 {
+		t.Errorf("cursor = %d after u:11, want 11", cursor(bot.Telegram))
+	}
+
+	// Markers expire after 48 h: later marks prune the old ones.
+	clk.Add(49 * time.Hour)
+	mark(bot.Telegram, "u:12", 12)
+	if mark(bot.Telegram, "u:10", 0) {
+		t.Error("u:10 still marked 49 h later; want pruned")
+	}
+	clk.Add(time.Hour)
+	if !mark(bot.Telegram, "u:12", 0) {
+		t.Error("u:12 pruned after 1 h; want kept")
+	}
+}
+
+func TestReportsRangeLimitedToMonth(t *testing.T) {
+	db := openDB(t, nil)
+	update(t, db, func(tx flows.Tx) error {
+		for _, month := range []flows.Month{202610, 202611, 202612, 202701} {
+			for _, m := range []flows.MemberID{3, 1, 2, 1 << 40} {
+				if err := tx.PutReport(flows.Report{Member: m, Month: month, Other: month.String()}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	view(t, db, func(tx flows.Tx) error {
+		var got []flows.MemberID
+		err := tx.Reports(202611, func(r flows.Report) error {
+			if r.Month != 202611 || r.Other != "11/2026" {
+				t.Errorf("report of month %d (%q) in scan of 202611", r.Month, r.Other)
+			}
+			got = append(got, r.Member)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []flows.MemberID{1, 2, 3, 1 << 40}; !reflect.DeepEqual(got, want) {
+			t.Errorf("members = %v, want %v", got, want)
+		}
+		stop := errors.New("stop")
+		n := 0
+		if err := tx.Reports(202612, func(flows.Report) error { n++; return stop }); !errors.Is(err, stop) || n != 1 {
+			t.Errorf("Reports with fn error: n=%d err=%v", n, err)
+		}
+		if err := tx.Reports(202609, func(flows.Report) error { t.Error("report in empty month"); return nil }); err != nil {
+			t.Error(err)
+		}
+		return nil
+	})
+}
+
+func TestMembersByCellFollowChanges(t *testing.T) {
+	db := openDB(t, nil)
+	a := flows.Member{Name: "A", Cell: "C01", Users: []bot.UserID{alice}}
+	b := flows.Member{Name: "B", Cell: "C01", Users: []bot.UserID{bob}}
+	c := flows.Member{Name: "C", Cell: "C02"}
+	update(t, db, func(tx flows.Tx) error {
+		for _, m := range []*flows.Member{&a, &b, &c} {
+			if err := tx.PutMember(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if a.ID != 1 || b.ID != 2 || c.ID != 3 {
+		t.Fatalf("IDs = %d %d %d, want 1 2 3", a.ID, b.ID, c.ID)
+	}
+	// A moves to C02 and swaps identity alice for a new one.
+	carol := bot.UserID{Platform: bot.Telegram, ID: "-5"}
+	a.Cell, a.Users = "C02", []bot.UserID{carol}
+	update(t, db, func(tx flows.Tx) error { return tx.PutMember(&a) })
+
+	names := func(ms []flows.Member) []string {
+		var out []string
+		for _, m := range ms {
+			out = append(out, m.Name)
+		}
+		return out
+	}
+	view(t, db, func(tx flows.Tx) error {
+		for cell, want := range map[string][]string{"C01": {"B"}, "C02": {"A", "C"}, "": {"A", "B", "C"}, "C03": nil} {
+			ms, err := tx.Members(cell)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := names(ms); !reflect.DeepEqual(got, want) {
+				t.Errorf("Members(%q) = %v, want %v", cell, got, want)
+			}
+		}
+		if _, ok, _ := tx.MemberOf(alice); ok {
+			t.Error("MemberOf(alice) still found after A dropped the identity")
+		}
+		if m, ok, _ := tx.MemberOf(carol); !ok || m.ID != a.ID {
+			t.Errorf("MemberOf(carol) = %d %v, want %d", m.ID, ok, a.ID)
+		}
+		return nil
+	})
+}
+
+// TestMemberIDNeverReused covers an ID assigned in a transaction that rolled
+// back: saving the same member again keeps the ID, and the next new member
+// gets a fresh one.
+func TestMemberIDNeverReused(t *testing.T) {
+	db := openDB(t, nil)
+	m := flows.Member{Name: "A"}
+	fail := errors.New("fail")
+	err := db.Update(context.Background(), func(tx flows.Tx) error {
+		if err := tx.PutMember(&m); err != nil {
+			return err
+		}
+		return fail
+	})
+	if !errors.Is(err, fail) || m.ID == 0 {
+		t.Fatalf("Update = %v, ID %d", err, m.ID)
+	}
+	update(t, db, func(tx flows.Tx) error { return tx.PutMember(&m) })
+	n := flows.Member{Name: "B"}
+	update(t, db, func(tx flows.Tx) error { return tx.PutMember(&n) })
+	if n.ID == m.ID || n.ID == 0 {
+		t.Errorf("new member got ID %d, first has %d", n.ID, m.ID)
+	}
+}
+
+func TestUnreachableAndSetReachable(t *testing.T) {
+	db := openDB(t, nil)
+	update(t, db, func(tx flows.Tx) error { return tx.Enqueue(bot.Reply{Chat: group, Text: "x"}) })
+	if err := db.Finish(context.Background(), 1, bot.Result{Unreachable: true}); err != nil {
+		t.Fatal(err)
+	}
+	isUnreachable := func() bool {
+		var u bool
+		view(t, db, func(tx flows.Tx) error { var err error; u, err = tx.Unreachable(group); return err })
+		return u
+	}
+	if !isUnreachable() {
+		t.Fatal("chat not unreachable after Finish with Unreachable")
+	}
+	update(t, db, func(tx flows.Tx) error { return tx.SetReachable(group) })
+	if isUnreachable() {
+		t.Error("chat still unreachable after SetReachable")
+	}
+}
+
+// TestReadOnly checks that every write through a View's Tx fails with
+// flows.ErrReadOnly and changes nothing.
+func TestReadOnly(t *testing.T) {
+	db := openDB(t, nil)
+	writes := map[string]func(tx flows.Tx) error{
+		"MarkSeen":      func(tx flows.Tx) error { _, err := tx.MarkSeen(bot.Telegram, "k", 1); return err },
+		"PutSession":    func(tx flows.Tx) error { return tx.PutSession(group, alice, flows.Session{}) },
+		"DeleteSession": func(tx flows.Tx) error { return tx.DeleteSession(group, alice) },
+		"PutCell":       func(tx flows.Tx) error { return tx.PutCell(flows.Cell{Code: "C01"}) },
+		"PutMember":     func(tx flows.Tx) error { return tx.PutMember(&flows.Member{Name: "x"}) },
+		"PutInvite":     func(tx flows.Tx) error { return tx.PutInvite(flows.Invite{Code: "x"}) },
+		"PutPledge":     func(tx flows.Tx) error { return tx.PutPledge(flows.Pledge{Member: 1, Year: 2026}) },
+		"PutReport":     func(tx flows.Tx) error { return tx.PutReport(flows.Report{Member: 1, Month: 202611}) },
+		"PutMonthState": func(tx flows.Tx) error { return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: 202611}) },
+		"MarkJob":       func(tx flows.Tx) error { return tx.MarkJob("j", t0) },
+		"SetReachable":  func(tx flows.Tx) error { return tx.SetReachable(group) },
+		"Enqueue":       func(tx flows.Tx) error { return tx.Enqueue(bot.Reply{Chat: group}) },
+	}
+	for name, write := range writes {
+		err := db.View(context.Background(), write)
+		if !errors.Is(err, flows.ErrReadOnly) {
+			t.Errorf("%s in View = %v, want ErrReadOnly", name, err)
+		}
+	}
+	if got, _ := db.Pending(context.Background(), 0, 10); len(got) != 0 {
+		t.Errorf("outbox has %d envelopes after read-only writes", len(got))
+	}
+}
+
+func TestUpdateRollback(t *testing.T) {
+	db := openDB(t, nil)
+	fail := errors.New("flow failed")
+	err := db.Update(context.Background(), func(tx flows.Tx) error {
+		if _, err := tx.MarkSeen(bot.Telegram, "u:1", 1); err != nil {
+			return err
+		}
+		if err := tx.PutReport(flows.Report{Member: 1, Month: 202611}); err != nil {
+			return err
+		}
+		if err := tx.Enqueue(bot.Reply{Chat: group, Text: "x"}); err != nil {
+			return err
+		}
+		return fail
+	})
+	if !errors.Is(err, fail) {
+		t.Fatalf("Update = %v, want the fn's error", err)
+	}
+	select {
+	case <-db.Wake():
+		t.Error("Wake signalled for a rolled-back Update")
+	default:
+	}
+	view(t, db, func(tx flows.Tx) error {
+		if _, ok, _ := tx.Report(1, 202611); ok {
+			t.Error("report kept after rollback")
+		}
+		if c, _ := tx.Cursor(bot.Telegram); c != 0 {
+			t.Errorf("cursor %d kept after rollback", c)
+		}
+		return nil
+	})
+	update(t, db, func(tx flows.Tx) error {
+		if seen, err := tx.MarkSeen(bot.Telegram, "u:1", 1); seen || err != nil {
+			t.Errorf("marker kept after rollback: seen=%v err=%v", seen, err)
+		}
+		return tx.Enqueue(bot.Reply{Chat: group, Text: "y"})
+	})
+	envs, err := db.Pending(context.Background(), 0, 10)
+	if err != nil || len(envs) != 1 || envs[0].Seq != 1 {
+		t.Errorf("Pending = %+v, %v; want one envelope with Seq 1 (sequence rolled back)", envs, err)
+	}
+}
+
+func TestCanceledContext(t *testing.T) {
+	db := openDB(t, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ran := false
+	if err := db.Update(ctx, func(flows.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("Update with canceled ctx = %v, ran=%v", err, ran)
+	}
+	if err := db.View(ctx, func(flows.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("View with canceled ctx = %v, ran=%v", err, ran)
+	}
+}
