@@ -67,7 +67,9 @@ func TestRoundTrip(t *testing.T) {
 			put: func(tx flows.Tx) error {
 				return tx.PutCell(flows.Cell{Code: "C02", Name: "Chi bộ thôn Tây", Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-55"}}})
 			},
-			get:  func(tx flows.Tx) (any, bool, error) { return tx.CellOfGroup(bot.ChatID{Platform: bot.Telegram, ID: "-55"}) },
+			get: func(tx flows.Tx) (any, bool, error) {
+				return tx.CellOfGroup(bot.ChatID{Platform: bot.Telegram, ID: "-55"})
+			},
 			want: flows.Cell{Code: "C02", Name: "Chi bộ thôn Tây", Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-55"}}},
 		},
 		{
@@ -112,7 +114,7 @@ func TestRoundTrip(t *testing.T) {
 			name: "report",
 			put: func(tx flows.Tx) error {
 				return tx.PutReport(flows.Report{Member: 7, Month: 202611, Other: "Hiến máu", Photo: "AgAC-photo",
-					Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "Đọc xong"}, {Item: 3, Status: flows.Doing}, {Status: flows.NotYet}},
+					Entries:   []flows.Entry{{Item: 1, Status: flows.Done, Text: "Đọc xong"}, {Item: 3, Status: flows.Doing}, {Status: flows.NotYet}},
 					Submitted: t0, Exemplary: true})
 			},
 			get: func(tx flows.Tx) (any, bool, error) { return tx.Report(7, 202611) },
@@ -122,7 +124,9 @@ func TestRoundTrip(t *testing.T) {
 		},
 		{
 			name: "month state",
-			put:  func(tx flows.Tx) error { return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: 202611, Closed: true}) },
+			put: func(tx flows.Tx) error {
+				return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: 202611, Closed: true})
+			},
 			get: func(tx flows.Tx) (any, bool, error) {
 				s, err := tx.MonthState("C01", 202611)
 				return s, true, err
@@ -231,7 +235,7 @@ func TestCellsOrderedAndGroupsRelinked(t *testing.T) {
 		}
 		return nil
 	})
-	// C10 moves from group to g2... no: C10 drops its group and takes none.
+	// C10 drops its group.
 	update(t, db, func(tx flows.Tx) error { return tx.PutCell(flows.Cell{Code: "C10", Name: "renamed"}) })
 	view(t, db, func(tx flows.Tx) error {
 		cells, err := tx.Cells()
