@@ -225,7 +225,7 @@ func SummarizeOrg(month Month, cells []CellSummary) OrgSummary {
 		o.Rows = append(o.Rows, OrgRow{CellSummary: c})
 	}
 	// Name order first, then a stable sort by rate keeps ties by name.
-	vnSortKeyed(o.Rows, func(r OrgRow) string { return r.Cell.Name }, func(a, b OrgRow) int {
+	vnSortTitles(o.Rows, func(r OrgRow) string { return r.Cell.Name }, func(a, b OrgRow) int {
 		return strings.Compare(a.Cell.Code, b.Cell.Code)
 	})
 	slices.SortStableFunc(o.Rows, func(a, b OrgRow) int {

@@ -42,6 +42,12 @@ func vnMakeKey(c *collate.Collator, buf *collate.Buffer, name string) vnNameKey 
 	return vnNameKey{given: c.KeyFromString(buf, given), rest: c.KeyFromString(buf, rest)}
 }
 
+// vnTitleKey is the collation key of a title (a cell's name), compared
+// word by word from the start.
+func vnTitleKey(c *collate.Collator, buf *collate.Buffer, title string) vnNameKey {
+	return vnNameKey{given: c.KeyFromString(buf, strings.Join(strings.Fields(title), " "))}
+}
+
 func (k vnNameKey) compare(o vnNameKey) int {
 	if c := bytes.Compare(k.given, o.given); c != 0 {
 		return c
@@ -61,9 +67,19 @@ func CompareNames(a, b string) int {
 	return vnMakeKey(c, &buf, a).compare(vnMakeKey(c, &buf, b))
 }
 
-// vnSortKeyed sorts items by the Vietnamese order of name(item), then by
-// tie(item) (which must be a total order for a stable result).
+// vnSortKeyed sorts items by the Vietnamese order of name(item), a person's
+// name (given name first, see CompareNames), then by tie.
 func vnSortKeyed[T any](items []T, name func(T) string, tie func(a, b T) int) {
+	vnSortBy(items, vnMakeKey, name, tie)
+}
+
+// vnSortTitles sorts items by the Vietnamese order of title(item), compared
+// from the first word, then by tie.
+func vnSortTitles[T any](items []T, title func(T) string, tie func(a, b T) int) {
+	vnSortBy(items, vnTitleKey, title, tie)
+}
+
+func vnSortBy[T any](items []T, key func(*collate.Collator, *collate.Buffer, string) vnNameKey, name func(T) string, tie func(a, b T) int) {
 	if len(items) < 2 {
 		return
 	}
@@ -76,7 +92,7 @@ func vnSortKeyed[T any](items []T, name func(T) string, tie func(a, b T) int) {
 	}
 	ks := make([]keyed, len(items))
 	for i, it := range items {
-		ks[i] = keyed{k: vnMakeKey(c, &buf, name(it)), item: it}
+		ks[i] = keyed{k: key(c, &buf, name(it)), item: it}
 	}
 	slices.SortStableFunc(ks, func(a, b keyed) int {
 		if r := a.k.compare(b.k); r != 0 {
