@@ -1,0 +1,446 @@
+package console
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"lamtheo/bot"
+)
+
+// Options configures a Conn. The zero value is usable.
+type Options struct {
+	// Interactive prints a prompt before each line is read. When false (a
+	// pipe or a script), each input line is echoed as "> line" so that the
+	// output reads as a transcript.
+	Interactive bool
+	// User is the name of the person speaking at first; default "Khách".
+	User string
+	// Idle, if set, is called before each next line is read; Receive
+	// returns its error. The caller passes the outbox sender's WaitIdle so
+	// that the replies to a line are printed before the next prompt.
+	Idle func(ctx context.Context) error
+	// Commands are extra local commands, by name without the colon (e.g.
+	// "time" for ":time 2026-11-25 08:00"). Each gets the rest of the line
+	// and returns a text to print or an error, printed as such. Built-in
+	// commands take precedence.
+	Commands map[string]func(args string) (string, error)
+	// Now gives each message's Time; default time.Now.
+	Now func() time.Time
+	// KeyPrefix starts every message Key, which is KeyPrefix + "-" + a
+	// counter. The default is random, so two runs on the same data file
+	// never collide; a fixed prefix makes a replayed script skip the lines
+	// an earlier run already handled.
+	KeyPrefix string
+}
+
+// Conn is a bot.Conn over a stream of input lines and an output writer.
+// Receive and Ack must be called from one goroutine; Send may be called
+// concurrently with them.
+type Conn struct {
+	in       io.Reader
+	opts     Options
+	commands map[string]func(string) (string, error)
+	prefix   string
+
+	start sync.Once
+	lines chan line     // from the reader goroutine; closed after its last line
+	stop  chan struct{} // closed by :quit so the reader stops
+
+	// Receive's goroutine only.
+	seq  int
+	done bool
+
+	mu    sync.Mutex // guards out and the fields below
+	out   io.Writer
+	user  string            // display name of the current person
+	uid   string            // their id (UserID(user))
+	group string            // code of the current group, "" for the private chat
+	names map[string]string // user id -> display name, for reply headers
+	refs  int               // ids of sent messages
+}
+
+var _ bot.Conn = (*Conn)(nil)
+
+// line is one input line or the reader's final error.
+type line struct {
+	text string
+	err  error
+}
+
+// New returns a Conn reading lines from in and printing to out.
+func New(in io.Reader, out io.Writer, opts Options) *Conn {
+	if opts.User == "" {
+		opts.User = "Khách"
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	prefix := opts.KeyPrefix
+	if prefix == "" {
+		prefix = strings.ToLower(rand.Text()[:10])
+	}
+	cmds := make(map[string]func(string) (string, error), len(opts.Commands))
+	for name, f := range opts.Commands {
+		cmds[strings.ToLower(strings.TrimPrefix(name, ":"))] = f
+	}
+	c := &Conn{
+		in:       in,
+		opts:     opts,
+		commands: cmds,
+		prefix:   prefix,
+		lines:    make(chan line),
+		stop:     make(chan struct{}),
+		out:      out,
+		names:    make(map[string]string),
+	}
+	c.setUser(opts.User)
+	return c
+}
+
+// Limits returns the zero Limits: the terminal takes any rate and length.
+func (c *Conn) Limits() bot.Limits { return bot.Limits{} }
+
+// read runs in its own goroutine: it sends each line of c.in until the end
+// of input, ctx is done or :quit closed c.stop.
+func (c *Conn) read(ctx context.Context) {
+	defer close(c.lines)
+	r := bufio.NewReader(c.in)
+	for {
+		s, err := r.ReadString('\n')
+		var l line
+		switch {
+		case s != "":
+			l = line{text: s}
+		case err != nil:
+			l = line{err: err}
+		}
+		select {
+		case c.lines <- l:
+		case <-ctx.Done():
+			return
+		case <-c.stop:
+			return
+		}
+		if err != nil {
+			if s != "" { // the last line had no newline: report the end next
+				select {
+				case c.lines <- line{err: err}:
+				case <-ctx.Done():
+				case <-c.stop:
+				}
+			}
+			return
+		}
+	}
+}
+
+// Receive returns the next line that is a message to the bot, as a batch of
+// one, after handling local commands and comments. It returns io.EOF at the
+// end of input or after :quit.
+func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
+	c.start.Do(func() { go c.read(ctx) })
+	for {
+		if c.done {
+			return nil, io.EOF
+		}
+		if c.opts.Idle != nil {
+			if err := c.opts.Idle(ctx); err != nil {
+				return nil, err
+			}
+		}
+		if c.opts.Interactive {
+			c.mu.Lock()
+			fmt.Fprintf(c.out, "%s (%s)> ", c.user, c.where())
+			c.mu.Unlock()
+		}
+		var l line
+		var ok bool
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case l, ok = <-c.lines:
+		}
+		if !ok || l.err != nil {
+			c.done = true
+			if !ok || errors.Is(l.err, io.EOF) {
+				return nil, io.EOF
+			}
+			return nil, fmt.Errorf("read input: %w", l.err)
+		}
+		text := strings.TrimSpace(l.text)
+		if text == "" {
+			continue
+		}
+		if strings.HasPrefix(text, "#") {
+			if !c.opts.Interactive {
+				c.println(text)
+			}
+			continue
+		}
+		if !c.opts.Interactive {
+			c.println("> " + text)
+		}
+		if strings.HasPrefix(text, ":") {
+			c.command(text)
+			continue
+		}
+		return []bot.Message{c.message(text)}, nil
+	}
+}
+
+// message builds the text message of the current person in the current chat.
+func (c *Conn) message(text string) bot.Message {
+	c.seq++
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	m := bot.Message{
+		Key:      c.prefix + "-" + strconv.Itoa(c.seq),
+		Chat:     c.chat(),
+		From:     bot.UserID{Platform: bot.Console, ID: c.uid},
+		FromName: c.user,
+		Kind:     bot.KindText,
+		Text:     text,
+		Time:     c.opts.Now(),
+	}
+	if c.group != "" {
+		m.Group = true
+		m.ChatTitle = "Nhóm " + c.group
+	}
+	return m
+}
+
+// Ack does nothing: the terminal has no button spinners.
+func (c *Conn) Ack(ctx context.Context, m bot.Message) error { return nil }
+
+// Send prints r and returns its number in this run as its id. A header says
+// where r goes unless it is the chat the current person speaks in.
+func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	if r.Chat != c.chat() {
+		b.WriteString(c.header(r.Chat))
+		b.WriteByte('\n')
+	}
+	if r.Edit != "" {
+		fmt.Fprintf(&b, "(sửa tin %s)\n", r.Edit)
+	}
+	if r.Title != "" {
+		fmt.Fprintf(&b, "== %s ==\n", r.Title)
+	}
+	if r.Text != "" {
+		b.WriteString(strings.TrimRight(r.Text, "\n"))
+		b.WriteByte('\n')
+	}
+	for i, ch := range r.Flat() {
+		fmt.Fprintf(&b, "  %d. %s\n", i+1, ch.Label)
+	}
+	if r.Hint != "" {
+		b.WriteString(r.Hint)
+		b.WriteByte('\n')
+	}
+	if r.Link != nil {
+		alt := r.Link.Alt
+		if alt == "" {
+			alt = r.Link.Label
+		}
+		b.WriteString(alt)
+		b.WriteByte('\n')
+	}
+	if r.Photo != "" {
+		fmt.Fprintf(&b, "(ảnh: %s)\n", r.Photo)
+	}
+	if r.File != nil {
+		fmt.Fprintf(&b, "(tệp: %s, %d byte)\n", r.File.Name, len(r.File.Data))
+	}
+	b.WriteByte('\n')
+	if _, err := io.WriteString(c.out, b.String()); err != nil {
+		return "", fmt.Errorf("print reply: %w", err)
+	}
+	c.refs++
+	return strconv.Itoa(c.refs), nil
+}
+
+// header names the chat of a reply: "[riêng → Lan]" or "[nhóm C01]".
+// c.mu must be held.
+func (c *Conn) header(chat bot.ChatID) string {
+	if code, ok := strings.CutPrefix(chat.ID, "g-"); ok {
+		return "[nhóm " + code + "]"
+	}
+	name := c.names[chat.ID]
+	if name == "" {
+		name = chat.ID
+	}
+	return "[riêng → " + name + "]"
+}
+
+// chat returns the current chat. c.mu must be held.
+func (c *Conn) chat() bot.ChatID {
+	if c.group != "" {
+		return GroupChat(c.group)
+	}
+	return bot.ChatID{Platform: bot.Console, ID: c.uid}
+}
+
+// where names the current chat for the prompt. c.mu must be held.
+func (c *Conn) where() string {
+	if c.group != "" {
+		return "nhóm " + c.group
+	}
+	return "riêng"
+}
+
+// setUser makes name the current person. c.mu must be held or c unshared.
+func (c *Conn) setUser(name string) {
+	c.user = name
+	c.uid = UserID(name)
+	c.names[c.uid] = name
+}
+
+// println prints one line under the lock.
+func (c *Conn) println(s string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	fmt.Fprintln(c.out, s)
+}
+
+var groupCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
+
+// command runs one local command line (starting with ':') and prints its
+// outcome.
+func (c *Conn) command(text string) {
+	name, args, _ := strings.Cut(text[1:], " ")
+	name = strings.ToLower(name)
+	args = strings.Join(strings.Fields(args), " ")
+	switch name {
+	case "as":
+		if UserID(args) == "" {
+			c.println("* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan")
+			return
+		}
+		c.mu.Lock()
+		c.setUser(args)
+		msg := fmt.Sprintf("* Bây giờ đồng chí là %s (%s), %s.", c.user, c.uid, c.whereLong())
+		c.mu.Unlock()
+		c.println(msg)
+	case "group":
+		if !groupCode.MatchString(args) {
+			c.println("* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01")
+			return
+		}
+		c.mu.Lock()
+		c.group = args
+		msg := fmt.Sprintf("* %s đang nói trong %s.", c.user, c.whereLong())
+		c.mu.Unlock()
+		c.println(msg)
+	case "private":
+		c.mu.Lock()
+		c.group = ""
+		msg := fmt.Sprintf("* %s đang nói trong %s.", c.user, c.whereLong())
+		c.mu.Unlock()
+		c.println(msg)
+	case "help":
+		c.println(c.help())
+	case "quit":
+		c.done = true
+		close(c.stop)
+	default:
+		f, ok := c.commands[name]
+		if !ok {
+			c.println(fmt.Sprintf("* Không có lệnh :%s. Gõ :help để xem các lệnh.", name))
+			return
+		}
+		out, err := f(args)
+		switch {
+		case err != nil:
+			c.println("* Lỗi: " + err.Error())
+		case out != "":
+			c.println("* " + out)
+		}
+	}
+}
+
+// whereLong describes the current chat in a sentence. c.mu must be held.
+func (c *Conn) whereLong() string {
+	if c.group != "" {
+		return "nhóm chi bộ " + c.group
+	}
+	return "chat riêng với bot"
+}
+
+// help lists the local commands, in Vietnamese.
+func (c *Conn) help() string {
+	lines := []string{
+		"* Lệnh của chế độ dòng lệnh (không gửi tới bot):",
+		"*   :as TÊN      nói với tư cách người khác, ví dụ :as Nguyễn Văn Lan",
+		"*   :group MÃ    nói trong nhóm của chi bộ MÃ, ví dụ :group C01",
+		"*   :private     nói trong chat riêng với bot",
+		"*   :help        xem danh sách này",
+		"*   :quit        thoát",
+	}
+	extra := make([]string, 0, len(c.commands))
+	for name := range c.commands {
+		switch name {
+		case "as", "group", "private", "help", "quit":
+			continue
+		}
+		extra = append(extra, name)
+	}
+	sort.Strings(extra)
+	for _, name := range extra {
+		lines = append(lines, "*   :"+name)
+	}
+	lines = append(lines, "* Các dòng khác được gửi tới bot. Khi bot đưa danh sách, gõ số để chọn.")
+	return strings.Join(lines, "\n")
+}
+
+// GroupChat returns the simulated group chat of the cell code: id "g-CODE".
+func GroupChat(code string) bot.ChatID {
+	return bot.ChatID{Platform: bot.Console, ID: "g-" + code}
+}
+
+// UserID returns the console user id of a display name: lowercase, accents
+// removed, runs of anything but letters and digits turned into one "-",
+// e.g. "Nguyễn Văn Lan" -> "nguyen-van-lan". It returns "" for a name with
+// no letter or digit.
+func UserID(name string) string {
+	plain, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
+	if err != nil {
+		plain = name
+	}
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(plain) {
+		if r == 'đ' {
+			r = 'd'
+		}
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(r)
+			continue
+		}
+		dash = true
+	}
+	return b.String()
+}

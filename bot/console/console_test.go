@@ -1,0 +1,440 @@
+package console
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lamtheo/bot"
+)
+
+var t0 = time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
+
+func fixedNow() time.Time { return t0 }
+
+// receiveAll calls Receive until it fails and returns the messages and the
+// final error.
+func receiveAll(t *testing.T, c *Conn) ([]bot.Message, error) {
+	t.Helper()
+	var all []bot.Message
+	for range 1000 {
+		batch, err := c.Receive(context.Background())
+		if err != nil {
+			return all, err
+		}
+		if len(batch) != 1 {
+			t.Fatalf("batch of %d messages, want 1", len(batch))
+		}
+		all = append(all, batch...)
+	}
+	t.Fatal("Receive never ended")
+	return nil, nil
+}
+
+func TestUserID(t *testing.T) {
+	tests := []struct{ name, want string }{
+		{"Nguyễn Văn Lan", "nguyen-van-lan"},
+		{"ĐẶNG THỊ Ấu", "dang-thi-au"},
+		{"  Trần   Quốc  Toản ", "tran-quoc-toan"},
+		{"Lê Văn Đức (Bí thư)", "le-van-duc-bi-thu"},
+		{"Admin", "admin"},
+		{"Khách", "khach"},
+		{"A1", "a1"},
+		{"---", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := UserID(tt.name); got != tt.want {
+			t.Errorf("UserID(%q) = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestReceive checks which lines become which messages.
+func TestReceive(t *testing.T) {
+	type msg struct {
+		chat, from, fromName, title, text string
+		group                             bool
+	}
+	tests := []struct {
+		name string
+		in   string
+		opts Options
+		want []msg
+		out  string
+	}{
+		{
+			name: "default user, private chat",
+			in:   "/start\n  xin chào  \n\n",
+			want: []msg{
+				{chat: "khach", from: "khach", fromName: "Khách", text: "/start"},
+				{chat: "khach", from: "khach", fromName: "Khách", text: "xin chào"},
+			},
+			out: "> /start\n> xin chào\n",
+		},
+		{
+			name: "switch person and chat",
+			in:   ":as Nguyễn Văn Lan\n/dangky\n:group C01\n/summary\n2\n:as Trần Bình\nchào\n:private\n1\n",
+			want: []msg{
+				{chat: "nguyen-van-lan", from: "nguyen-van-lan", fromName: "Nguyễn Văn Lan", text: "/dangky"},
+				{chat: "g-C01", from: "nguyen-van-lan", fromName: "Nguyễn Văn Lan", title: "Nhóm C01", text: "/summary", group: true},
+				{chat: "g-C01", from: "nguyen-van-lan", fromName: "Nguyễn Văn Lan", title: "Nhóm C01", text: "2", group: true},
+				{chat: "g-C01", from: "tran-binh", fromName: "Trần Bình", title: "Nhóm C01", text: "chào", group: true},
+				{chat: "tran-binh", from: "tran-binh", fromName: "Trần Bình", text: "1"},
+			},
+			out: "> :as Nguyễn Văn Lan\n" +
+				"* Bây giờ đồng chí là Nguyễn Văn Lan (nguyen-van-lan), chat riêng với bot.\n" +
+				"> /dangky\n" +
+				"> :group C01\n" +
+				"* Nguyễn Văn Lan đang nói trong nhóm chi bộ C01.\n" +
+				"> /summary\n" +
+				"> 2\n" +
+				"> :as Trần Bình\n" +
+				"* Bây giờ đồng chí là Trần Bình (tran-binh), nhóm chi bộ C01.\n" +
+				"> chào\n" +
+				"> :private\n" +
+				"* Trần Bình đang nói trong chat riêng với bot.\n" +
+				"> 1\n",
+		},
+		{
+			name: "initial user option, no trailing newline",
+			in:   "a\r\nb",
+			opts: Options{User: "Admin"},
+			want: []msg{
+				{chat: "admin", from: "admin", fromName: "Admin", text: "a"},
+				{chat: "admin", from: "admin", fromName: "Admin", text: "b"},
+			},
+			out: "> a\n> b\n",
+		},
+		{
+			name: "comments are echoed, not sent",
+			in:   "# Lan đăng ký\n/dangky\n",
+			want: []msg{{chat: "khach", from: "khach", fromName: "Khách", text: "/dangky"}},
+			out:  "# Lan đăng ký\n> /dangky\n",
+		},
+		{
+			name: "quit ends input",
+			in:   "a\n:quit\nb\n",
+			want: []msg{{chat: "khach", from: "khach", fromName: "Khách", text: "a"}},
+			out:  "> a\n> :quit\n",
+		},
+		{
+			name: "bad local commands",
+			in:   ":as\n:as ---\n:group\n:group C 01\n:frobnicate x\n:QUIT\n",
+			out: "> :as\n* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan\n" +
+				"> :as ---\n* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan\n" +
+				"> :group\n* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01\n" +
+				"> :group C 01\n* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01\n" +
+				"> :frobnicate x\n* Không có lệnh :frobnicate. Gõ :help để xem các lệnh.\n" +
+				"> :QUIT\n",
+		},
+		{
+			name: "extra commands",
+			in:   ":time 2026-11-25   08:00\n:time bad\n:noop\n",
+			opts: Options{Commands: map[string]func(string) (string, error){
+				"time": func(args string) (string, error) {
+					if args == "bad" {
+						return "", errors.New("thời gian không hợp lệ")
+					}
+					return "Giờ giả lập: " + args, nil
+				},
+				":noop": func(string) (string, error) { return "", nil },
+			}},
+			out: "> :time 2026-11-25   08:00\n* Giờ giả lập: 2026-11-25 08:00\n" +
+				"> :time bad\n* Lỗi: thời gian không hợp lệ\n" +
+				"> :noop\n",
+		},
+		{
+			name: "interactive prints prompts, no echo",
+			in:   "a\n:group C02\nb\n",
+			opts: Options{Interactive: true, User: "Lan"},
+			want: []msg{
+				{chat: "lan", from: "lan", fromName: "Lan", text: "a"},
+				{chat: "g-C02", from: "lan", fromName: "Lan", title: "Nhóm C02", text: "b", group: true},
+			},
+			out: "Lan (riêng)> Lan (riêng)> * Lan đang nói trong nhóm chi bộ C02.\nLan (nhóm C02)> Lan (nhóm C02)> ",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			tt.opts.Now = fixedNow
+			tt.opts.KeyPrefix = "run"
+			c := New(strings.NewReader(tt.in), &out, tt.opts)
+			got, err := receiveAll(t, c)
+			if !errors.Is(err, io.EOF) {
+				t.Errorf("final error = %v, want io.EOF", err)
+			}
+			if _, err := c.Receive(context.Background()); !errors.Is(err, io.EOF) {
+				t.Errorf("Receive after the end = %v, want io.EOF", err)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d messages %+v, want %d", len(got), got, len(tt.want))
+			}
+			for i, m := range got {
+				w := tt.want[i]
+				if m.Chat != (bot.ChatID{Platform: bot.Console, ID: w.chat}) || m.From != (bot.UserID{Platform: bot.Console, ID: w.from}) ||
+					m.FromName != w.fromName || m.ChatTitle != w.title || m.Text != w.text || m.Group != w.group ||
+					m.Kind != bot.KindText || !m.Time.Equal(t0) || m.Key != "run-"+string(rune('1'+i)) || m.Cursor != 0 {
+					t.Errorf("message %d = %+v, want %+v", i, m, w)
+				}
+			}
+			if out.String() != tt.out {
+				t.Errorf("output\n got %q\nwant %q", out.String(), tt.out)
+			}
+		})
+	}
+}
+
+func TestHelp(t *testing.T) {
+	var out strings.Builder
+	c := New(strings.NewReader(":help\n"), &out, Options{Commands: map[string]func(string) (string, error){
+		"time": func(string) (string, error) { return "", nil },
+	}})
+	if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
+		t.Fatal(err)
+	}
+	for _, want := range []string{":as TÊN", ":group MÃ", ":private", ":help", ":quit", ":time", "gõ số để chọn"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("help does not mention %q:\n%s", want, out.String())
+		}
+	}
+}
+
+func TestKeysUniquePerRun(t *testing.T) {
+	key := func() string {
+		c := New(strings.NewReader("a\n"), io.Discard, Options{})
+		b, err := c.Receive(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b[0].Key
+	}
+	if a, b := key(), key(); a == b || !strings.HasSuffix(a, "-1") {
+		t.Errorf("keys of two runs: %q and %q, want distinct, ending in -1", a, b)
+	}
+}
+
+func TestSend(t *testing.T) {
+	lan := bot.ChatID{Platform: bot.Console, ID: "nguyen-van-lan"}
+	tests := []struct {
+		name  string
+		reply bot.Reply
+		want  string
+	}{
+		{
+			name:  "plain text to the current chat",
+			reply: bot.Reply{Chat: lan, Text: "Chào đồng chí.\n"},
+			want:  "Chào đồng chí.\n\n",
+		},
+		{
+			name: "everything",
+			reply: bot.Reply{
+				Chat:    lan,
+				Title:   "Đăng ký làm theo",
+				Text:    "Đồng chí chọn nội dung:",
+				Choices: [][]bot.Choice{{{Label: "Trung thành", Data: "a"}, {Label: "Trách nhiệm", Data: "b"}}, {{Label: "Huỷ", Data: "x"}}},
+				Hint:    "Gõ số để chọn.",
+				Link:    &bot.Link{Label: "Mở chat riêng", Payload: "reg_C01", Alt: "Nhắn /start reg_C01 cho bot."},
+				Photo:   "photo-1",
+				File:    &bot.File{Name: "C01.csv", Data: []byte("a,b\n")},
+			},
+			want: "== Đăng ký làm theo ==\nĐồng chí chọn nội dung:\n  1. Trung thành\n  2. Trách nhiệm\n  3. Huỷ\nGõ số để chọn.\n" +
+				"Nhắn /start reg_C01 cho bot.\n(ảnh: photo-1)\n(tệp: C01.csv, 4 byte)\n\n",
+		},
+		{
+			name:  "link without alt shows its label",
+			reply: bot.Reply{Chat: lan, Text: "x", Link: &bot.Link{Label: "Mở chat riêng"}},
+			want:  "x\nMở chat riêng\n\n",
+		},
+		{
+			name:  "group chat gets a header",
+			reply: bot.Reply{Chat: GroupChat("C01"), Text: "Tháng 11: 12/20 đồng chí đã báo cáo."},
+			want:  "[nhóm C01]\nTháng 11: 12/20 đồng chí đã báo cáo.\n\n",
+		},
+		{
+			name:  "another person's private chat gets a header with their name",
+			reply: bot.Reply{Chat: bot.ChatID{Platform: bot.Console, ID: "khach"}, Text: "Nhắc"},
+			want:  "[riêng → Khách]\nNhắc\n\n",
+		},
+		{
+			name:  "unknown person shown by id",
+			reply: bot.Reply{Chat: bot.ChatID{Platform: bot.Console, ID: "tran-binh"}, Text: "Nhắc"},
+			want:  "[riêng → tran-binh]\nNhắc\n\n",
+		},
+		{
+			name:  "edit",
+			reply: bot.Reply{Chat: lan, Text: "Đã lưu.", Edit: "7"},
+			want:  "(sửa tin 7)\nĐã lưu.\n\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			c := New(strings.NewReader(":as Nguyễn Văn Lan\n"), &out, Options{Interactive: true})
+			if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
+				t.Fatal(err)
+			}
+			out.Reset()
+			ref, err := c.Send(context.Background(), tt.reply)
+			if err != nil || ref != "1" {
+				t.Fatalf("Send = %q, %v", ref, err)
+			}
+			if out.String() != tt.want {
+				t.Errorf("printed\n got %q\nwant %q", out.String(), tt.want)
+			}
+			if ref, _ := c.Send(context.Background(), tt.reply); ref != "2" {
+				t.Errorf("second ref = %q, want 2", ref)
+			}
+		})
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }
+
+func TestSendErrors(t *testing.T) {
+	c := New(strings.NewReader(""), failWriter{}, Options{})
+	if _, err := c.Send(context.Background(), bot.Reply{Text: "x"}); err == nil || !strings.Contains(err.Error(), "disk full") {
+		t.Errorf("Send to a failing writer = %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out strings.Builder
+	c = New(strings.NewReader(""), &out, Options{})
+	if _, err := c.Send(ctx, bot.Reply{Text: "x"}); !errors.Is(err, context.Canceled) || out.Len() != 0 {
+		t.Errorf("Send with a done ctx = %v, printed %q", err, out.String())
+	}
+}
+
+func TestAckAndLimits(t *testing.T) {
+	c := New(strings.NewReader(""), io.Discard, Options{})
+	if err := c.Ack(context.Background(), bot.Message{}); err != nil {
+		t.Errorf("Ack = %v", err)
+	}
+	if c.Limits() != (bot.Limits{}) {
+		t.Errorf("Limits = %+v, want zero", c.Limits())
+	}
+}
+
+// TestIdleBeforeEachLine checks Idle runs before every read, so replies
+// queued for one line print before the next line's echo.
+func TestIdleBeforeEachLine(t *testing.T) {
+	var out strings.Builder
+	var c *Conn
+	var pending []bot.Reply
+	c = New(strings.NewReader("a\nb\n"), &out, Options{
+		Idle: func(ctx context.Context) error {
+			for _, r := range pending {
+				if _, err := c.Send(ctx, r); err != nil {
+					return err
+				}
+			}
+			pending = nil
+			return nil
+		},
+	})
+	for {
+		b, err := c.Receive(context.Background())
+		if err != nil {
+			break
+		}
+		pending = append(pending, bot.Reply{Chat: b[0].Chat, Text: "đã nhận " + b[0].Text})
+	}
+	want := "> a\nđã nhận a\n\n> b\nđã nhận b\n\n"
+	if out.String() != want {
+		t.Errorf("output\n got %q\nwant %q", out.String(), want)
+	}
+
+	c = New(strings.NewReader("a\n"), io.Discard, Options{Idle: func(context.Context) error { return context.Canceled }})
+	if _, err := c.Receive(context.Background()); !errors.Is(err, context.Canceled) {
+		t.Errorf("Receive with failing Idle = %v", err)
+	}
+}
+
+// TestReceiveCancel checks Receive returns when ctx is done while the input
+// blocks.
+func TestReceiveCancel(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	c := New(pr, io.Discard, Options{})
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() {
+		_, err := c.Receive(ctx)
+		errc <- err
+	}()
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Errorf("Receive = %v, want context.Canceled", err)
+	}
+}
+
+type errReader struct{}
+
+func (errReader) Read([]byte) (int, error) { return 0, errors.New("broken pipe") }
+
+func TestReceiveReadError(t *testing.T) {
+	c := New(errReader{}, io.Discard, Options{})
+	_, err := c.Receive(context.Background())
+	if err == nil || errors.Is(err, io.EOF) || !strings.Contains(err.Error(), "broken pipe") {
+		t.Errorf("Receive = %v, want the read error", err)
+	}
+	if _, err := c.Receive(context.Background()); !errors.Is(err, io.EOF) {
+		t.Errorf("Receive after a read error = %v, want io.EOF", err)
+	}
+}
+
+// TestSendConcurrent runs Send from many goroutines while Receive reads, for
+// the race detector, and checks no reply is torn.
+func TestSendConcurrent(t *testing.T) {
+	var out syncBuffer
+	in := strings.Repeat("x\n:group C01\n:private\n", 50)
+	c := New(strings.NewReader(in), &out, Options{User: "Lan"})
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Go(func() {
+			for range 50 {
+				if _, err := c.Send(context.Background(), bot.Reply{Chat: GroupChat("C02"), Text: "dòng một\ndòng hai " + string(rune('a'+i))}); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	n := 0
+	for {
+		if _, err := c.Receive(context.Background()); err != nil {
+			break
+		}
+		n++
+	}
+	wg.Wait()
+	if n != 50 {
+		t.Errorf("received %d messages, want 50", n)
+	}
+	if got := strings.Count(out.String(), "[nhóm C02]\ndòng một\ndòng hai "); got != 400 {
+		t.Errorf("%d whole replies printed, want 400", got)
+	}
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
