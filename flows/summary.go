@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,18 +40,12 @@ func (c *SummaryCounts) add(o SummaryCounts) {
 	c.Exemplary += o.Exemplary
 }
 
-// rateCompare compares participation rates exactly (no rounding): it returns
-// +1 when a's Reported/MustReport is higher than b's. Both must have
-// MustReport > 0.
+// rateCompare compares participation rates as shown (FormatPercent): it
+// returns +1 when c's percentage is higher than o's, 0 when both show the
+// same. Ranking by the shown number means two cells showing "67%" share a
+// place, as people reading the list expect. Both must have MustReport > 0.
 func (c SummaryCounts) rateCompare(o SummaryCounts) int {
-	l, r := int64(c.Reported)*int64(o.MustReport), int64(o.Reported)*int64(c.MustReport)
-	switch {
-	case l > r:
-		return 1
-	case l < r:
-		return -1
-	}
-	return 0
+	return cmp.Compare(vnPercent(c.Reported, c.MustReport), vnPercent(o.Reported, o.MustReport))
 }
 
 // ExemplaryDeed is a report the secretary featured (nêu gương), ready to
@@ -215,7 +210,8 @@ type OrgSummary struct {
 }
 
 // SummarizeOrg ranks the cells' summaries of month by participation rate
-// Reported/MustReport, compared exactly: equal rates share a rank
+// Reported/MustReport (fair across cell sizes), as the whole percentage
+// FormatPercent shows: cells showing the same percentage share a rank
 // (competition ranking: 1, 1, 3) and are ordered by cell name; cells with
 // MustReport 0 come last, by name, with rank 0.
 func SummarizeOrg(month Month, cells []CellSummary) OrgSummary {

@@ -313,19 +313,20 @@ func TestSummarizeOrg(t *testing.T) {
 		testSummary("C4", "Chi bộ Công an", 1, 1),
 		testSummary("C5", "Chi bộ thôn Bắc", 0, 5),
 		testSummary("C6", "Chi bộ Quân sự", 0, 0),
-		testSummary("C7", "Chi bộ thôn Nam", 67, 100), // 67% like 2/3 when rounded, yet higher
+		testSummary("C7", "Chi bộ thôn Nam", 67, 100), // shows 67% like 2/3: the same rank
 		testSummary("C8", "Chi bộ thôn Ấp", 0, 7),
+		testSummary("C9", "Chi bộ Y tế", 199, 200), // shows 99%, below 100%
 	}
 	o := SummarizeOrg(202611, cells)
 	var got []string
 	for _, r := range o.Rows {
 		got = append(got, r.Place()+" "+r.Cell.Code)
 	}
-	want := []string{"1 C4", "2 C7", "3 C3", "3 C2", "5 C8", "5 C5", "— C6", "— C1"}
+	want := []string{"1 C4", "2 C9", "3 C3", "3 C2", "3 C7", "6 C8", "6 C5", "— C6", "— C1"}
 	if !slices.Equal(got, want) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
-	wantTotal := SummaryCounts{Members: 130, Exempt: 8, MustReport: 122, Reported: 74, NotReported: 48}
+	wantTotal := SummaryCounts{Members: 331, Exempt: 9, MustReport: 322, Reported: 273, NotReported: 49}
 	if o.Total != wantTotal {
 		t.Errorf("total %+v, want %+v", o.Total, wantTotal)
 	}
@@ -334,7 +335,7 @@ func TestSummarizeOrg(t *testing.T) {
 	checkUserText(t, out)
 	for _, want := range []string{
 		"tháng 11/2026", "1. Chi bộ Công an — 1/1 (100%)", "3. Chi bộ thôn Dương — 2/3 (67%)\n3. Chi bộ thôn Đông — 4/6 (67%)",
-		"— Chi bộ Quân sự: không có", "Toàn Đảng bộ: 74/122 (61%)",
+		"— Chi bộ Quân sự: không có", "Toàn Đảng bộ: 273/322 (85%)", "2. Chi bộ Y tế — 199/200 (99%)",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("org text lacks %q:\n%s", want, out)

@@ -127,17 +127,24 @@ func FormatPercent(num, den int) string {
 	if den <= 0 {
 		return "—"
 	}
+	return strconv.Itoa(vnPercent(num, den)) + "%"
+}
+
+// vnPercent is the whole percentage FormatPercent shows (den must be
+// positive): rounded half up, but 99 rather than 100 when num < den and 1
+// rather than 0 when num > 0.
+func vnPercent(num, den int) int {
 	if num < 0 {
 		num = 0
 	}
-	p := (200*int64(num) + int64(den)) / (2 * int64(den)) // rounded half up
+	p := int((200*int64(num) + int64(den)) / (2 * int64(den)))
 	switch {
 	case p >= 100 && num < den:
 		p = 99
 	case p == 0 && num > 0:
 		p = 1
 	}
-	return strconv.FormatInt(p, 10) + "%"
+	return p
 }
 
 // FormatMonth returns m as people write it: "tháng 11/2026".
