@@ -121,6 +121,9 @@ type TelegramFault struct {
 	// Body, when set, is sent verbatim instead of the JSON error (e.g. the
 	// HTML page of a failing proxy).
 	Body string
+	// MigrateTo is the migrate_to_chat_id parameter (a group upgraded to a
+	// supergroup; use with Code 400).
+	MigrateTo int64
 	// Hang makes the call block until the client gives up (its context
 	// ends), like a stalled connection. Code is then ignored.
 	Hang bool
@@ -582,7 +585,7 @@ func (f *FakeTelegram) Block(chat int64) {
 func (f *FakeTelegram) SetChatError(chat int64, fault TelegramFault) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if fault == (TelegramFault{}) {
+	if fault == (TelegramFault{}) { // comparable: clear
 		delete(f.chatErr, chat)
 		return
 	}
@@ -820,8 +823,15 @@ func tgWriteError(w http.ResponseWriter, f TelegramFault) {
 		return
 	}
 	body := map[string]any{"ok": false, "error_code": code, "description": tgDescription(f)}
+	params := map[string]any{}
 	if f.RetryAfter > 0 {
-		body["parameters"] = map[string]any{"retry_after": f.RetryAfter}
+		params["retry_after"] = f.RetryAfter
+	}
+	if f.MigrateTo != 0 {
+		params["migrate_to_chat_id"] = f.MigrateTo
+	}
+	if len(params) > 0 {
+		body["parameters"] = params
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
@@ -851,7 +861,7 @@ func (f *FakeTelegram) getUpdates(w http.ResponseWriter, r *http.Request, form u
 	}
 
 	f.mu.Lock()
-	if a := form.Get("allowed_updates"); a != "" {
+	if a := form.Get("allowed_updates"); a != "" && a != "null" { // tgbotapi sends null for none
 		var list []string
 		if err := json.Unmarshal([]byte(a), &list); err != nil {
 			f.mu.Unlock()

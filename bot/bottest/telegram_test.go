@@ -1,0 +1,378 @@
+package bottest
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+)
+
+var (
+	tgAn    = TelegramUser{ID: 501, FirstName: "An", LastName: "Nguyễn"}
+	tgGroup = TelegramGroup(-1001234567890, "Chi bộ 1")
+)
+
+// tgClient returns a real tgbotapi client talking to f over TCP.
+func tgClient(t *testing.T, f *FakeTelegram) *tgbotapi.BotAPI {
+	t.Helper()
+	b, err := tgbotapi.NewBotAPIWithAPIEndpoint(f.Token, f.URL)
+	if err != nil {
+		t.Fatalf("new bot: %v", err)
+	}
+	return b
+}
+
+// tgInProcess returns a real tgbotapi client talking to f in process.
+func tgInProcess(t *testing.T, f *FakeTelegram, timeout time.Duration) *tgbotapi.BotAPI {
+	t.Helper()
+	c := f.Client()
+	c.Timeout = timeout
+	b, err := tgbotapi.NewBotAPIWithClient(f.Token, f.URL, c)
+	if err != nil {
+		t.Fatalf("new bot: %v", err)
+	}
+	return b
+}
+
+func TestTelegramGetMeAndToken(t *testing.T) {
+	f := NewTelegram(t, WithTelegramBot(42, "cell_bot"))
+	b := tgClient(t, f)
+	if b.Self.ID != 42 || b.Self.UserName != "cell_bot" {
+		t.Errorf("getMe = %+v", b.Self)
+	}
+	_, err := tgbotapi.NewBotAPIWithAPIEndpoint("1:wrong", f.URL)
+	var te *tgbotapi.Error
+	if !errors.As(err, &te) || te.Code != 401 {
+		t.Errorf("wrong token: err = %v, want 401", err)
+	}
+}
+
+func TestTelegramOffsetConfirms(t *testing.T) {
+	f := NewTelegram(t)
+	b := tgClient(t, f)
+	var ids []int64
+	for _, text := range []string{"a", "b", "c"} {
+		ids = append(ids, f.PushText(TelegramPrivate(tgAn), tgAn, text))
+	}
+	got, err := b.GetUpdates(tgbotapi.UpdateConfig{})
+	if err != nil || len(got) != 3 {
+		t.Fatalf("first poll: %d updates, %v", len(got), err)
+	}
+	if got[0].Message.Text != "a" || int64(got[2].UpdateID) != ids[2] {
+		t.Errorf("first poll = %+v", got)
+	}
+	if f.Confirmed() != 0 || f.Pending() != 3 {
+		t.Errorf("after poll without offset: confirmed %d, pending %d", f.Confirmed(), f.Pending())
+	}
+	// Asking from the second confirms the first only.
+	got, err = b.GetUpdates(tgbotapi.UpdateConfig{Offset: int(ids[1]), Limit: 1})
+	if err != nil || len(got) != 1 || int64(got[0].UpdateID) != ids[1] {
+		t.Fatalf("offset poll = %+v, %v", got, err)
+	}
+	if f.Confirmed() != ids[0] || f.Pending() != 2 {
+		t.Errorf("confirmed %d pending %d, want %d and 2", f.Confirmed(), f.Pending(), ids[0])
+	}
+	if f.Calls("getUpdates") != 2 {
+		t.Errorf("getUpdates calls = %d", f.Calls("getUpdates"))
+	}
+}
+
+func TestTelegramLongPoll(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess())
+		b := tgInProcess(t, f, 0)
+
+		// An idle poll returns empty after its timeout.
+		start := time.Now()
+		got, err := b.GetUpdates(tgbotapi.UpdateConfig{Timeout: 20})
+		if err != nil || len(got) != 0 {
+			t.Fatalf("idle poll = %v, %v", got, err)
+		}
+		if d := time.Since(start); d != 20*time.Second {
+			t.Errorf("idle poll took %v, want 20s", d)
+		}
+
+		// A parked poll returns as soon as an update is pushed.
+		done := make(chan []tgbotapi.Update)
+		go func() {
+			got, _ := b.GetUpdates(tgbotapi.UpdateConfig{Timeout: 50, AllowedUpdates: []string{"message"}})
+			done <- got
+		}()
+		synctest.Wait()
+		if err := f.WaitPolling(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(3 * time.Second)
+		f.PushText(TelegramPrivate(tgAn), tgAn, "xin chào")
+		got = <-done
+		if len(got) != 1 || got[0].Message.Text != "xin chào" {
+			t.Errorf("parked poll got %+v", got)
+		}
+		if d := time.Since(start); d != 23*time.Second {
+			t.Errorf("parked poll returned at %v, want 23s", d)
+		}
+		if a := f.AllowedUpdates(); len(a) != 1 || a[0] != "message" {
+			t.Errorf("allowed updates = %v", a)
+		}
+		// Disallowed kinds are not delivered.
+		f.PushCallback(tgGroup, tgAn, 7, "x")
+		got, _ = b.GetUpdates(tgbotapi.UpdateConfig{Offset: got[0].UpdateID + 1})
+		if len(got) != 0 {
+			t.Errorf("callback delivered despite allowed_updates: %+v", got)
+		}
+	})
+}
+
+func TestTelegramFaults(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess())
+		b := tgInProcess(t, f, 10*time.Second)
+		msg := tgbotapi.NewMessage(501, "x")
+
+		f.FailNext("sendMessage", 1, TelegramFault{Code: 429, RetryAfter: 7})
+		f.FailNext("", 1, TelegramFault{Code: 500})
+		_, err := b.Send(msg)
+		var te *tgbotapi.Error
+		if !errors.As(err, &te) || te.Code != 429 || te.RetryAfter != 7 || !strings.Contains(te.Message, "retry after 7") {
+			t.Errorf("429: err = %#v", err)
+		}
+		_, err = b.Send(msg)
+		if !errors.As(err, &te) || te.Code != 500 {
+			t.Errorf("500: err = %v", err)
+		}
+
+		f.FailNext("sendMessage", 1, TelegramFault{Hang: true})
+		start := time.Now()
+		_, err = b.Send(msg)
+		var ue *url.Error
+		if !errors.As(err, &ue) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("hang: err = %v, want a url.Error with a deadline", err)
+		}
+		if d := time.Since(start); d != 10*time.Second {
+			t.Errorf("hang lasted %v, want the client's 10s", d)
+		}
+
+		if _, err := b.Send(msg); err != nil {
+			t.Errorf("after the faults: %v", err)
+		}
+		if n := len(f.Sent(501)); n != 1 {
+			t.Errorf("sent %d messages, want 1", n)
+		}
+		if errs := f.Errors(); len(errs) != 2 || errs[0].Method != "sendMessage" || errs[0].RetryAfter != 7 {
+			t.Errorf("errors = %+v", errs)
+		}
+		if f.TooManyRequests() != 1 || f.Calls("sendMessage") != 4 {
+			t.Errorf("429s = %d, calls = %d", f.TooManyRequests(), f.Calls("sendMessage"))
+		}
+
+		f.Block(502)
+		_, err = b.Send(tgbotapi.NewMessage(502, "x"))
+		if !errors.As(err, &te) || te.Code != 403 || !strings.Contains(te.Message, "blocked") {
+			t.Errorf("blocked: err = %v", err)
+		}
+	})
+}
+
+func TestTelegramFailRandomly(t *testing.T) {
+	run := func() (failed int) {
+		f := NewTelegram(t)
+		b := tgClient(t, f)
+		f.FailRandomly(0.2, 7, []TelegramFault{{Code: 500}})
+		for range 500 {
+			if _, err := b.Send(tgbotapi.NewMessage(501, "x")); err != nil {
+				failed++
+			}
+		}
+		return failed
+	}
+	a, b := run(), run()
+	if a != b {
+		t.Errorf("same seed, different failures: %d vs %d", a, b)
+	}
+	if a < 70 || a > 130 {
+		t.Errorf("%d of 500 failed, want about 100", a)
+	}
+}
+
+func TestTelegramLimits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess(), WithTelegramLimits(DefaultTelegramLimits()))
+		b := tgInProcess(t, f, 0)
+		send := func(chat int64) *tgbotapi.Error {
+			_, err := b.Send(tgbotapi.NewMessage(chat, "x"))
+			var te *tgbotapi.Error
+			if err != nil && !errors.As(err, &te) {
+				t.Fatalf("send: %v", err)
+			}
+			return te
+		}
+		// 30 chats at one instant pass, the 31st does not.
+		for i := range 30 {
+			if te := send(int64(1000 + i)); te != nil {
+				t.Fatalf("send %d: %v", i, te)
+			}
+		}
+		if te := send(2000); te == nil || te.Code != 429 || te.RetryAfter != 1 {
+			t.Errorf("31st send in a second: %v, want 429 retry after 1", te)
+		}
+		time.Sleep(time.Second)
+		// One chat: a second message within a second is refused.
+		if te := send(1000); te != nil {
+			t.Errorf("after a second: %v", te)
+		}
+		time.Sleep(500 * time.Millisecond)
+		if te := send(1000); te == nil || te.RetryAfter != 1 {
+			t.Errorf("second message to a chat within 1s: %v", te)
+		}
+		// A group takes 20 a minute.
+		for i := range 20 {
+			time.Sleep(time.Second)
+			if te := send(tgGroup.ID); te != nil {
+				t.Fatalf("group send %d: %v", i, te)
+			}
+		}
+		time.Sleep(time.Second)
+		if te := send(tgGroup.ID); te == nil || te.RetryAfter != 40 {
+			t.Errorf("21st group send in a minute: %v, want retry after 40", te)
+		}
+		if f.TooManyRequests() != 3 {
+			t.Errorf("429s = %d, want 3", f.TooManyRequests())
+		}
+	})
+}
+
+func TestTelegramSendRecords(t *testing.T) {
+	f := NewTelegram(t)
+	b := tgClient(t, f)
+	m := tgbotapi.NewMessage(501, "<b>Chào</b> &lt;x&gt; &amp; y")
+	m.ParseMode = tgbotapi.ModeHTML
+	m.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+		tgbotapi.NewInlineKeyboardButtonData("Có", "y"), tgbotapi.NewInlineKeyboardButtonURL("Mở", "https://t.me/x")))
+	sent, err := b.Send(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := tgbotapi.NewEditMessageText(501, sent.MessageID, "đã sửa")
+	if _, err := b.Send(edit); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Send(edit); err == nil || !strings.Contains(err.Error(), "not modified") {
+		t.Errorf("same edit again: %v", err)
+	}
+	doc := tgbotapi.NewDocument(501, tgbotapi.FileBytes{Name: "bao-cao.csv", Bytes: []byte("a,b\n")})
+	doc.Caption = "Báo cáo"
+	if _, err := b.Send(doc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Send(tgbotapi.NewPhoto(501, tgbotapi.FileID("AgAD-photo"))); err != nil {
+		t.Fatal(err)
+	}
+	got := f.Sent(501)
+	if len(got) != 4 {
+		t.Fatalf("sent %d, want 4: %+v", len(got), got)
+	}
+	if g := got[0]; g.Plain != "Chào <x> & y" || g.ParseMode != "HTML" || len(g.Buttons) != 1 ||
+		g.Buttons[0][0].CallbackData != "y" || g.Buttons[0][1].URL != "https://t.me/x" || g.MessageID != int64(sent.MessageID) {
+		t.Errorf("message = %+v", g)
+	}
+	if g := got[1]; g.Method != "editMessageText" || g.MessageID != int64(sent.MessageID) || g.Text != "đã sửa" {
+		t.Errorf("edit = %+v", g)
+	}
+	if g := got[2]; g.Method != "sendDocument" || g.FileName != "bao-cao.csv" || string(g.FileData) != "a,b\n" || g.Text != "Báo cáo" {
+		t.Errorf("document = %+v", g)
+	}
+	if g := got[3]; g.Method != "sendPhoto" || g.Photo != "AgAD-photo" {
+		t.Errorf("photo = %+v", g)
+	}
+
+	if _, err := b.Request(tgbotapi.NewCallback("cb1", "ok")); err != nil {
+		t.Fatal(err)
+	}
+	if a := f.CallbackAnswers(); len(a) != 1 || a[0].ID != "cb1" || a[0].Text != "ok" {
+		t.Errorf("answers = %+v", a)
+	}
+	if _, err := b.Request(tgbotapi.NewSetMyCommandsWithScope(tgbotapi.NewBotCommandScopeAllGroupChats(),
+		tgbotapi.BotCommand{Command: "summary", Description: "Tổng hợp"})); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.Commands("all_group_chats", ""); len(c) != 1 || c[0].Command != "summary" {
+		t.Errorf("group commands = %+v", c)
+	}
+	if c := f.Commands("all_private_chats", ""); len(c) != 0 {
+		t.Errorf("private commands = %+v", c)
+	}
+	f.SetMember(tgGroup.ID, 501, "administrator")
+	cm, err := b.GetChatMember(tgbotapi.GetChatMemberConfig{ChatConfigWithUser: tgbotapi.ChatConfigWithUser{ChatID: tgGroup.ID, UserID: 501}})
+	if err != nil || !cm.IsAdministrator() {
+		t.Errorf("chat member = %+v, %v", cm, err)
+	}
+}
+
+func TestTelegramSendValidation(t *testing.T) {
+	f := NewTelegram(t)
+	b := tgClient(t, f)
+	long := strings.Repeat("a", 4097)
+	tests := []struct {
+		name string
+		cfg  tgbotapi.Chattable
+		want string
+	}{
+		{"too long", tgbotapi.NewMessage(501, long), "message is too long"},
+		{"empty", tgbotapi.NewMessage(501, ""), "message text is empty"},
+		{"bad html", func() tgbotapi.Chattable {
+			m := tgbotapi.NewMessage(501, "<b>x</b> & y")
+			m.ParseMode = tgbotapi.ModeHTML
+			return m
+		}(), "can't parse entities"},
+		{"long data", func() tgbotapi.Chattable {
+			m := tgbotapi.NewMessage(501, "x")
+			m.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+				tgbotapi.NewInlineKeyboardButtonData("x", strings.Repeat("d", 65))))
+			return m
+		}(), "BUTTON_DATA_INVALID"},
+		{"edit missing", tgbotapi.NewEditMessageText(501, 999, "x"), "message to edit not found"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := b.Send(tt.cfg)
+			var te *tgbotapi.Error
+			if !errors.As(err, &te) || te.Code != 400 || !strings.Contains(te.Message, tt.want) {
+				t.Errorf("err = %v, want 400 %q", err, tt.want)
+			}
+		})
+	}
+	if n := len(f.Sent(501)); n != 0 {
+		t.Errorf("%d invalid messages recorded as sent", n)
+	}
+}
+
+func TestTelegramPlain(t *testing.T) {
+	tests := []struct {
+		in, want string
+		ok       bool
+	}{
+		{"a &lt;b&gt; &amp; &quot;c&quot; &#65;&#x42;", `a <b> & "c" AB`, true},
+		{"<b>đậm</b>\n<i>nghiêng <u>x</u></i>", "đậm\nnghiêng x", true},
+		{`<a href="https://t.me/x">link</a>`, "link", true},
+		{"a < b", "", false},
+		{"a > b", "", false},
+		{"a & b", "", false},
+		{"<b>x", "", false},
+		{"<b>x</i>", "", false},
+		{"<script>x</script>", "", false},
+	}
+	for _, tt := range tests {
+		got, err := tgPlain(tt.in, "HTML")
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("tgPlain(%q) = %q, %v; want %q ok=%v", tt.in, got, err, tt.want, tt.ok)
+		}
+	}
+	if got, err := tgPlain("a < b", ""); err != nil || got != "a < b" {
+		t.Errorf("no parse mode: %q, %v", got, err)
+	}
+}

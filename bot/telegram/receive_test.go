@@ -1,0 +1,365 @@
+package telegram_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/bot/bottest"
+	"lamtheo/bot/telegram"
+)
+
+var (
+	an    = bottest.TelegramUser{ID: 501, FirstName: "An", LastName: "Nguyễn Văn"}
+	binh  = bottest.TelegramUser{ID: 502, FirstName: "Bình"}
+	cell  = bottest.TelegramGroup(-1001234567890, "Chi bộ 1")
+	basic = bottest.TelegramGroup(-4001, "Chi bộ 2")
+)
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// dial connects a Conn to f over TCP with a 1 s poll.
+func dial(t *testing.T, f *bottest.FakeTelegram, cursor int64) *telegram.Conn {
+	t.Helper()
+	c, err := telegram.New(t.Context(), telegram.Options{
+		Token: f.Token, Endpoint: f.URL, PollTimeout: time.Second, Cursor: cursor,
+	})
+	if err != nil {
+		t.Fatalf("new: %v", err)
+	}
+	return c
+}
+
+// dialInProcess connects a Conn to f in process (for synctest bubbles).
+func dialInProcess(t *testing.T, f *bottest.FakeTelegram, o telegram.Options) *telegram.Conn {
+	t.Helper()
+	o.Token, o.Endpoint, o.HTTPClient = f.Token, f.URL, f.Client()
+	c, err := telegram.New(t.Context(), o)
+	if err != nil {
+		t.Fatalf("new: %v", err)
+	}
+	return c
+}
+
+func tgChat(id string) bot.ChatID { return bot.ChatID{Platform: bot.Telegram, ID: id} }
+func tgUser(id string) bot.UserID { return bot.UserID{Platform: bot.Telegram, ID: id} }
+
+func TestNew(t *testing.T) {
+	f := bottest.NewTelegram(t, bottest.WithTelegramBot(42, "ChiBoBot"))
+	c := dial(t, f, 0)
+	if c.Username() != "ChiBoBot" {
+		t.Errorf("Username = %q", c.Username())
+	}
+	want := bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxText: 4096, MaxConcurrent: 8}
+	if c.Limits() != want {
+		t.Errorf("Limits = %+v", c.Limits())
+	}
+	if _, err := telegram.New(t.Context(), telegram.Options{Token: "42:wrong", Endpoint: f.URL}); err == nil ||
+		!strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "42:wrong") {
+		t.Errorf("wrong token: %v", err)
+	}
+	if _, err := telegram.New(t.Context(), telegram.Options{}); err == nil {
+		t.Error("empty token accepted")
+	}
+}
+
+func TestReceiveTranslates(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		c := dialInProcess(t, f, telegram.Options{PollTimeout: 10 * time.Second})
+		now := time.Now() // the bubble's clock starts on a whole second
+		private := bottest.TelegramPrivate(an)
+
+		type push func() int64
+		tests := []struct {
+			name string
+			push push
+			want *bot.Message // nil: skipped
+		}{
+			{"private text", func() int64 { return f.PushText(private, an, "Xin chào <b>") },
+				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindText, Text: "Xin chào <b>", Time: now}},
+			{"command to us in a group", func() int64 { return f.PushText(cell, binh, "/summary@lamtheo_test_bot 3 2026") },
+				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("502"), FromName: "Bình", Kind: bot.KindText, Text: "/summary 3 2026", Time: now}},
+			{"bare command with username", func() int64 { return f.PushText(basic, binh, "/help@LamTheo_Test_Bot") },
+				&bot.Message{Chat: tgChat("-4001"), Group: true, ChatTitle: "Chi bộ 2", From: tgUser("502"), FromName: "Bình", Kind: bot.KindText, Text: "/help", Time: now}},
+			{"command to another bot", func() int64 { return f.PushText(cell, binh, "/help@OtherBot") }, nil},
+			{"start payload", func() int64 { return f.PushText(private, an, "/start join_7") },
+				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindText, Text: "/start join_7", Time: now}},
+			{"button press", func() int64 { id, _ := f.PushCallback(cell, an, 77, "pledge:ok"); return id },
+				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("501"), FromName: "An Nguyễn Văn",
+					Kind: bot.KindCallback, Data: "pledge:ok", CallbackID: "cb1", Ref: "77", Time: now}},
+			{"photo", func() int64 { return f.PushPhoto(private, an, "AgAD-big", "Ảnh trồng cây") },
+				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindPhoto, PhotoID: "AgAD-big", Text: "Ảnh trồng cây", Time: now}},
+			{"sticker", func() int64 { return f.PushSticker(private, an) },
+				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindOther, Time: now}},
+			{"voice", func() int64 {
+				return f.PushMessage(private, an, map[string]any{"voice": map[string]any{"file_id": "v1", "file_unique_id": "v1", "duration": 3}})
+			}, &bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindOther, Time: now}},
+			{"service message", func() int64 { return f.PushMessage(cell, an, map[string]any{"new_chat_title": "Chi bộ 1A"}) }, nil},
+			{"added to a group", func() int64 { return f.PushMyChatMember(cell, binh, "left", "member") },
+				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("502"), FromName: "Bình", Kind: bot.KindAdded, Time: now}},
+			{"promoted", func() int64 { return f.PushMyChatMember(cell, binh, "member", "administrator") }, nil},
+			{"added as admin", func() int64 { return f.PushMyChatMember(basic, binh, "left", "administrator") },
+				&bot.Message{Chat: tgChat("-4001"), Group: true, ChatTitle: "Chi bộ 2", From: tgUser("502"), FromName: "Bình", Kind: bot.KindAdded, Time: now}},
+			{"removed from a group", func() int64 { return f.PushMyChatMember(cell, binh, "administrator", "kicked") },
+				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("502"), FromName: "Bình", Kind: bot.KindRemoved, Time: now}},
+			{"blocked in private", func() int64 { return f.PushMyChatMember(private, an, "member", "kicked") }, nil},
+			{"trailing skipped", func() int64 { return f.PushText(cell, binh, "/x@OtherBot") }, nil},
+		}
+		var want []bot.Message
+		var last int64
+		for _, tt := range tests {
+			id := tt.push()
+			last = id
+			if tt.want != nil {
+				m := *tt.want
+				m.Key = strconv.FormatInt(id, 10)
+				m.Cursor = id
+				want = append(want, m)
+			}
+		}
+		got, err := c.Receive(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) {
+			t.Fatalf("got %d messages, want %d:\n%+v", len(got), len(want), got)
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("message %d:\n got %+v\nwant %+v", i, got[i], want[i])
+			}
+		}
+		if a := f.AllowedUpdates(); strings.Join(a, ",") != "message,callback_query,my_chat_member" {
+			t.Errorf("allowed_updates = %v", a)
+		}
+		if f.Confirmed() != 0 {
+			t.Errorf("confirmed %d before the next Receive", f.Confirmed())
+		}
+
+		// The next Receive confirms everything, the trailing skipped update
+		// included, then waits.
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() {
+			_, err := c.Receive(ctx)
+			done <- err
+		}()
+		synctest.Wait()
+		if f.Confirmed() != last {
+			t.Errorf("confirmed %d, want %d", f.Confirmed(), last)
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled Receive: %v", err)
+		}
+	})
+}
+
+// A batch is confirmed only by the next Receive: a Conn stopped after
+// handling part of a batch, restarted from the last handled cursor, gets the
+// unhandled updates again.
+func TestReceiveConfirmsOnNextReceive(t *testing.T) {
+	f := bottest.NewTelegram(t)
+	private := bottest.TelegramPrivate(an)
+	for _, text := range []string{"1", "2", "3", "4", "5"} {
+		f.PushText(private, an, text)
+	}
+	c1 := dial(t, f, 0)
+	batch, err := c1.Receive(t.Context())
+	if err != nil || len(batch) != 5 {
+		t.Fatalf("first batch: %d, %v", len(batch), err)
+	}
+	handled := batch[:2] // crash after handling two
+	if f.Confirmed() != 0 {
+		t.Fatalf("confirmed %d before the next Receive", f.Confirmed())
+	}
+
+	c2 := dial(t, f, handled[len(handled)-1].Cursor)
+	again, err := c2.Receive(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range again {
+		texts = append(texts, m.Text)
+	}
+	if strings.Join(texts, ",") != "3,4,5" {
+		t.Errorf("after restart got %v, want 3,4,5", texts)
+	}
+	if f.Confirmed() != handled[1].Cursor {
+		t.Errorf("confirmed %d, want %d", f.Confirmed(), handled[1].Cursor)
+	}
+
+	f.PushText(private, an, "6")
+	next, err := c2.Receive(t.Context())
+	if err != nil || len(next) != 1 || next[0].Text != "6" {
+		t.Fatalf("next batch = %+v, %v", next, err)
+	}
+	if f.Confirmed() != again[2].Cursor {
+		t.Errorf("confirmed %d, want %d", f.Confirmed(), again[2].Cursor)
+	}
+}
+
+// Cancelling the context aborts an idle long poll at once, over real TCP.
+func TestReceiveCancel(t *testing.T) {
+	f := bottest.NewTelegram(t)
+	c, err := telegram.New(t.Context(), telegram.Options{Token: f.Token, Endpoint: f.URL, PollTimeout: 50 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Receive(ctx)
+		done <- err
+	}()
+	if err := f.WaitPolling(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	cancel()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Receive = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Receive did not return after cancel")
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Receive took %v to return after cancel", d)
+	}
+}
+
+func TestReceiveFailures(t *testing.T) {
+	tests := []struct {
+		name    string
+		faults  []bottest.TelegramFault
+		opts    telegram.Options
+		wait    time.Duration // virtual time until the update arrives
+		polls   int
+		logs    map[string]int // log text -> times
+		noLogOf string
+	}{
+		{
+			name:   "429 honours retry_after",
+			faults: []bottest.TelegramFault{{Code: 429, RetryAfter: 7}},
+			wait:   7 * time.Second, polls: 2,
+			logs: map[string]int{"rate limited": 1},
+		},
+		{
+			name:   "409 backs off and logs once",
+			faults: []bottest.TelegramFault{{Code: 409}, {Code: 409}, {Code: 409}},
+			wait:   5*time.Second + 10*time.Second + 20*time.Second, polls: 4,
+			logs: map[string]int{"another instance": 1, "polling resumed": 1},
+		},
+		{
+			name:   "500 backs off exponentially",
+			faults: []bottest.TelegramFault{{Code: 500}, {Code: 500}, {Code: 500}, {Code: 502, Body: "<html>bad gateway</html>"}},
+			wait:   1*time.Second + 2*time.Second + 4*time.Second + 8*time.Second, polls: 5,
+			logs: map[string]int{"getUpdates failed": 4},
+		},
+		{
+			name:   "backoff is capped at 30s",
+			faults: []bottest.TelegramFault{{Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}},
+			wait:   (1 + 2 + 4 + 8 + 16 + 30 + 30) * time.Second, polls: 8,
+		},
+		{
+			name:   "stalled poll times out",
+			faults: []bottest.TelegramFault{{Hang: true}},
+			opts:   telegram.Options{PollTimeout: 2 * time.Second, RequestTimeout: 3 * time.Second},
+			wait:   5*time.Second + 1*time.Second, polls: 2,
+			logs: map[string]int{"getUpdates failed": 1},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+				var logs syncBuffer
+				o := tt.opts
+				o.Log = slog.New(slog.NewTextHandler(&logs, nil))
+				c := dialInProcess(t, f, o)
+				for _, fault := range tt.faults {
+					f.FailNext("getUpdates", 1, fault)
+				}
+				f.PushText(bottest.TelegramPrivate(an), an, "x")
+				start := time.Now()
+				got, err := c.Receive(t.Context())
+				if err != nil || len(got) != 1 {
+					t.Fatalf("Receive = %v, %v", got, err)
+				}
+				if d := time.Since(start); d != tt.wait {
+					t.Errorf("update arrived after %v, want %v", d, tt.wait)
+				}
+				if n := f.Calls("getUpdates"); n != tt.polls {
+					t.Errorf("%d polls, want %d", n, tt.polls)
+				}
+				out := logs.String()
+				for text, n := range tt.logs {
+					if got := strings.Count(out, text); got != n {
+						t.Errorf("log %q %d times, want %d:\n%s", text, got, n, out)
+					}
+				}
+				if strings.Contains(out, f.Token) {
+					t.Errorf("token in logs:\n%s", out)
+				}
+			})
+		})
+	}
+}
+
+// Cancelling during a backoff returns at once.
+func TestReceiveCancelDuringBackoff(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		c := dialInProcess(t, f, telegram.Options{})
+		f.FailNext("getUpdates", 1, bottest.TelegramFault{Code: 429, RetryAfter: 600})
+		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
+		defer cancel()
+		start := time.Now()
+		if _, err := c.Receive(ctx); !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Receive = %v", err)
+		}
+		if d := time.Since(start); d != 3*time.Second {
+			t.Errorf("returned after %v, want 3s", d)
+		}
+	})
+}
+
+func TestReceiveTokenRejected(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		c := dialInProcess(t, f, telegram.Options{})
+		f.FailNext("getUpdates", 1, bottest.TelegramFault{Code: 401})
+		_, err := c.Receive(t.Context())
+		if err == nil || !strings.Contains(err.Error(), "token rejected") || strings.Contains(err.Error(), f.Token) {
+			t.Errorf("Receive = %v", err)
+		}
+	})
+}
