@@ -1,0 +1,146 @@
+package flows
+
+import (
+	"strings"
+
+	"lamtheo/flows/text"
+)
+
+// meStreakCap bounds how far back /cuatoi walks to count a run of reported
+// months (50 years): the walk reads one report per month of the run.
+const meStreakCap = 600
+
+// meItemRunes bounds a pledge item's text in /cuatoi, to keep it short on a
+// phone.
+const meItemRunes = 80
+
+// meItem is one pledge item as /cuatoi shows it.
+type meItem struct {
+	No          int
+	Text        string
+	Latest      string // the status in the latest report with an entry for it; "" if none
+	LatestMonth string
+}
+
+// meView is the data of the /cuatoi text.
+type meView struct {
+	Name, Cell string
+	Exempt     bool
+	Paused     string // "20/12/2026" while reminders are paused
+	Year       int
+	HasPledge  bool
+	Status     string
+	Items      []meItem
+	Months     string // "T1 ✓ T2 ✓ T3 –"
+	Streak     int
+	DueNow     bool // the current month is not reported yet (and the member must report)
+	Month      string
+}
+
+// cmdMe shows the member their pledge for the year, the months they have
+// reported, each item's latest status and their run of reported months.
+func (r *req) cmdMe(string) error {
+	m := r.member
+	cur := r.currentMonth()
+	cell, _, err := r.tx.Cell(m.Cell)
+	if err != nil {
+		return err
+	}
+	v := meView{
+		Name: m.Name, Cell: cell.Name, Exempt: m.Status == Exempt,
+		Year: cur.Year(), Month: FormatMonth(cur),
+	}
+	if m.PausedUntil.After(r.now) {
+		v.Paused = m.PausedUntil.In(r.e.Cfg.Loc).Format("2/1/2006")
+	}
+
+	// This year's reports, one lookup per month so far.
+	reports := make(map[Month]Report, cur.Num())
+	var marks []string
+	for mo := Month(cur.Year()*100 + 1); mo <= cur; mo++ {
+		rep, ok, err := r.tx.Report(m.ID, mo)
+		if err != nil {
+			return err
+		}
+		if ok && !rep.Submitted.IsZero() {
+			reports[mo] = rep
+			marks = append(marks, text.T(text.MeMonthDone, mo.Num()))
+		} else {
+			marks = append(marks, text.T(text.MeMonthMissing, mo.Num()))
+		}
+	}
+	v.Months = strings.Join(marks, " ")
+	_, doneNow := reports[cur]
+	v.DueNow = !doneNow && m.Status == Active
+
+	v.Streak, err = r.streak(m, cur, reports)
+	if err != nil {
+		return err
+	}
+
+	p, ok, err := r.tx.Pledge(m.ID, cur.Year())
+	if err != nil {
+		return err
+	}
+	if ok && len(p.Items) > 0 {
+		v.HasPledge = true
+		v.Status = text.T(pledgeStatusKey(p.Status), nil)
+		for _, it := range p.Items {
+			mi := meItem{No: it.No, Text: shorten(NormalizeText(it.Text), meItemRunes)}
+			for mo := cur; mo.Year() == cur.Year(); mo = mo.Prev() {
+				if e, found := entryFor(reports[mo], it.No); found {
+					mi.Latest, mi.LatestMonth = statusName(e.Status), FormatMonth(mo)
+					break
+				}
+			}
+			v.Items = append(v.Items, mi)
+		}
+	}
+	r.say(text.MeView, v)
+	return nil
+}
+
+// streak counts the member's consecutive reported months ending at cur, or
+// at the month before when cur is not reported yet. reports holds cur's
+// year; earlier months are read as the run reaches them, never before the
+// month the member joined.
+func (r *req) streak(m Member, cur Month, reports map[Month]Report) (int, error) {
+	var first Month
+	if !m.Joined.IsZero() {
+		first = MonthOf(m.Joined, r.e.Cfg.Loc)
+	}
+	reported := func(mo Month) (bool, error) {
+		if mo.Year() == cur.Year() {
+			_, ok := reports[mo]
+			return ok, nil
+		}
+		rep, ok, err := r.tx.Report(m.ID, mo)
+		return ok && !rep.Submitted.IsZero(), err
+	}
+	mo := cur
+	if ok, _ := reported(cur); !ok {
+		mo = cur.Prev()
+	}
+	n := 0
+	for ; n < meStreakCap && mo >= first && mo.Valid(); mo = mo.Prev() {
+		ok, err := reported(mo)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			break
+		}
+		n++
+	}
+	return n, nil
+}
+
+// entryFor returns rep's entry for pledge item no.
+func entryFor(rep Report, no int) (Entry, bool) {
+	for _, e := range rep.Entries {
+		if e.Item == no {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}

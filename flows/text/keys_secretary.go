@@ -1,0 +1,48 @@
+package text
+
+// Keys of secretary.txt.
+const (
+	MeView          Key = "me_view"
+	MeMonthDone     Key = "me_month_done"
+	MeMonthMissing  Key = "me_month_missing"
+	SumPickReport   Key = "sum_pick_report"
+	SumPickCell     Key = "sum_pick_cell"
+	SumReportLabel  Key = "sum_report_label"
+	SumNoReport     Key = "sum_no_report"
+	SumPhotoCaption Key = "sum_photo_caption"
+	CloseState      Key = "close_state"
+	CloseButton     Key = "close_button"
+	ReopenButton    Key = "reopen_button"
+	CloseAsk        Key = "close_ask"
+	CloseYes        Key = "close_yes"
+	ReopenAsk       Key = "reopen_ask"
+	ReopenYes       Key = "reopen_yes"
+	CloseDone       Key = "close_done"
+	ReopenDone      Key = "reopen_done"
+	ExemptPick      Key = "exempt_pick"
+	ExemptMarked    Key = "exempt_marked"
+	ExemptAskOn     Key = "exempt_ask_on"
+	ExemptAskOff    Key = "exempt_ask_off"
+	ExemptYes       Key = "exempt_yes"
+	ExemptDoneOn    Key = "exempt_done_on"
+	ExemptDoneOff   Key = "exempt_done_off"
+	ExemptYouOn     Key = "exempt_you_on"
+	ExemptYouOff    Key = "exempt_you_off"
+	NudgeMember     Key = "nudge_member"
+	NudgeButton     Key = "nudge_button"
+	NudgeDone       Key = "nudge_done"
+	NudgeClosed     Key = "nudge_closed"
+	NudgeNotOpen    Key = "nudge_not_open"
+	FeaturePick     Key = "feature_pick"
+	FeatureNone     Key = "feature_none"
+	FeatureAskOn    Key = "feature_ask_on"
+	FeatureAskOff   Key = "feature_ask_off"
+	FeatureYes      Key = "feature_yes"
+	FeatureNoMore   Key = "feature_no_more"
+	FeatureDoneOn   Key = "feature_done_on"
+	FeatureDoneOff  Key = "feature_done_off"
+	FeatureYou      Key = "feature_you"
+)
+
+// secretaryKeys lists the keys of secretary.txt, for the completeness test.
+var secretaryKeys = []Key{MeView, MeMonthDone, MeMonthMissing, SumPickReport, SumPickCell, SumReportLabel, SumNoReport, SumPhotoCaption, CloseState, CloseButton, ReopenButton, CloseAsk, CloseYes, ReopenAsk, ReopenYes, CloseDone, ReopenDone, ExemptPick, ExemptMarked, ExemptAskOn, ExemptAskOff, ExemptYes, ExemptDoneOn, ExemptDoneOff, ExemptYouOn, ExemptYouOff, NudgeMember, NudgeButton, NudgeDone, NudgeClosed, NudgeNotOpen, FeaturePick, FeatureNone, FeatureAskOn, FeatureAskOff, FeatureYes, FeatureNoMore, FeatureDoneOn, FeatureDoneOff, FeatureYou}
