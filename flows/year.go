@@ -15,5 +15,5 @@ func moreFlows(flow string) func(r *req, in input) error {
 	case flowPickCell:
 		return (*req).pickCellStep
 	}
-	return nil
+	return secretaryFlow(flow)
 }
