@@ -422,13 +422,14 @@ func GroupChat(code string) bot.ChatID {
 // e.g. "Nguyễn Văn Lan" -> "nguyen-van-lan". It returns "" for a name with
 // no letter or digit.
 func UserID(name string) string {
+	name = strings.ToLower(strings.ToValidUTF8(name, " "))
 	plain, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
 	if err != nil {
 		plain = name
 	}
 	var b strings.Builder
 	dash := false
-	for _, r := range strings.ToLower(plain) {
+	for _, r := range plain {
 		if r == 'đ' {
 			r = 'd'
 		}

@@ -438,3 +438,18 @@ func (s *syncBuffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+func FuzzUserID(f *testing.F) {
+	for _, s := range []string{"Nguyễn Văn Lan", "ĐẶNG", "a--b", " x ", "\xff\xfe", "Ǆ̈", "\xf4Ȩ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		id := UserID(name)
+		if id != UserID(id) {
+			t.Errorf("UserID(%q) = %q is not stable: %q", name, id, UserID(id))
+		}
+		if strings.HasPrefix(id, "-") || strings.HasSuffix(id, "-") || strings.Contains(id, "--") || strings.ToLower(id) != id {
+			t.Errorf("UserID(%q) = %q", name, id)
+		}
+	})
+}

@@ -544,8 +544,9 @@ func (c Config) Validate() error {
 		return nil
 	}
 	err := joinErrors(errs)
-	if tok := c.Telegram.Token; tok != "" && strings.Contains(err.Error(), tok) {
-		// Defence in depth: no message above quotes the token.
+	if tok := c.Telegram.Token; len(tok) >= 8 && strings.Contains(err.Error(), tok) {
+		// Defence in depth: no message above quotes the token. (Real tokens
+		// are 40+ characters; a shorter one would mangle ordinary words.)
 		return errors.New(strings.ReplaceAll(err.Error(), tok, "***"))
 	}
 	return err

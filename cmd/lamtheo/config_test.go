@@ -446,3 +446,25 @@ func TestOutboxLimits(t *testing.T) {
 		t.Errorf("Limits() = %+v", l)
 	}
 }
+
+func FuzzParseConfig(f *testing.F) {
+	f.Add(minimal)
+	f.Add(minimal + "[year]\ncategories = [{key = \"a\", name = \"A\"}, [1], {x = {y = 2}}]\n")
+	f.Add("[[a.b]]\n[a]\n[[a.b]]\nc = [[1], [{d = 1}]]\n'e'.\"f\" = 1\n")
+	f.Add("[org]\nname = \"a\"\nzone = \"x\"\n[[cells]]\ncode = \"C\"\n[telegram]\ntoken = \"t\"\nendpoint = \"%s\"\n")
+	if doc, err := os.ReadFile(filepath.Join("..", "..", "config.example.toml")); err == nil {
+		f.Add(string(doc))
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		c, err := ParseConfig(strings.NewReader(doc), "config.toml")
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "config.toml") {
+				t.Errorf("error does not name the file: %q", err)
+			}
+			return
+		}
+		if err := c.Validate(); err != nil && !strings.HasPrefix(err.Error(), "config.toml") {
+			t.Errorf("error does not name the file: %q", err)
+		}
+	})
+}
