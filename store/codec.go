@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unsafe"
 
 	"lamtheo/bot"
 	"lamtheo/flows"
@@ -70,9 +71,68 @@ type dec struct {
 	err error
 }
 
-// newDec copies v into a string and checks the version byte.
-func newDec(v []byte) *dec {
-	d := &dec{s: string(v)}
+// arena hands out memory for decoding many records at once (a month of
+// reports, every member): record bytes are copied into shared 64 KiB
+// chunks and slices are carved from shared backing arrays, which saves
+// several allocations per record. A chunk is never written again once
+// handed out, so the strings and slices stay valid for as long as the
+// caller keeps them. A nil arena allocates per record.
+type arena struct {
+	buf     []byte
+	users   []bot.UserID
+	entries []flows.Entry
+}
+
+const arenaChunk = 64 << 10
+
+// str returns a string holding a copy of v.
+func (a *arena) str(v []byte) string {
+	if a == nil || len(v) > arenaChunk/4 {
+		return string(v)
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	if cap(a.buf)-len(a.buf) < len(v) {
+		a.buf = make([]byte, 0, arenaChunk)
+	}
+	start := len(a.buf)
+	a.buf = append(a.buf, v...)
+	// The bytes are never modified after this point.
+	return unsafe.String(&a.buf[start], len(v))
+}
+
+// userSlice returns a zeroed slice of n identities whose capacity is n, so
+// that an append by the caller never reaches a neighbour's elements.
+func (a *arena) userSlice(n int) []bot.UserID {
+	if a == nil || n > 64 {
+		return make([]bot.UserID, n)
+	}
+	if cap(a.users)-len(a.users) < n {
+		a.users = make([]bot.UserID, 0, 1024)
+	}
+	start := len(a.users)
+	a.users = a.users[:start+n]
+	return a.users[start : start+n : start+n]
+}
+
+// entrySlice is userSlice for report entries.
+func (a *arena) entrySlice(n int) []flows.Entry {
+	if a == nil || n > 64 {
+		return make([]flows.Entry, n)
+	}
+	if cap(a.entries)-len(a.entries) < n {
+		a.entries = make([]flows.Entry, 0, 1024)
+	}
+	start := len(a.entries)
+	a.entries = a.entries[:start+n]
+	return a.entries[start : start+n : start+n]
+}
+
+// newDec copies v into a string (from a, if not nil) and checks the
+// version byte.
+func newDec(v []byte, a *arena) dec {
+	d := dec{s: a.str(v)}
 	if len(d.s) == 0 {
 		d.err = fmt.Errorf("%w: empty", errCorrupt)
 		return d
@@ -201,15 +261,15 @@ func encodeMember(m *flows.Member) []byte {
 	return e.b
 }
 
-func decodeMember(id flows.MemberID, v []byte) (flows.Member, error) {
-	d := newDec(v)
+func decodeMember(id flows.MemberID, v []byte, a *arena) (flows.Member, error) {
+	d := newDec(v, a)
 	m := flows.Member{ID: id}
 	m.Name = d.str()
 	m.Cell = d.str()
 	m.Secretary = d.bool()
 	m.Status = flows.Status(d.int())
 	if n := d.count(2); n > 0 {
-		m.Users = make([]bot.UserID, n)
+		m.Users = a.userSlice(n)
 		for i := range m.Users {
 			m.Users[i] = bot.UserID{Platform: bot.Platform(d.str()), ID: d.str()}
 		}
@@ -234,7 +294,7 @@ func encodeCell(c flows.Cell) []byte {
 }
 
 func decodeCell(code string, v []byte) (flows.Cell, error) {
-	d := newDec(v)
+	d := newDec(v, nil)
 	c := flows.Cell{Code: code}
 	c.Name = d.str()
 	c.MeetingDay = d.int()
@@ -272,7 +332,7 @@ func encodeSession(s flows.Session) []byte {
 }
 
 func decodeSession(v []byte) (flows.Session, error) {
-	d := newDec(v)
+	d := newDec(v, nil)
 	var s flows.Session
 	s.Flow = d.str()
 	s.Step = d.str()
@@ -304,7 +364,7 @@ func encodeInvite(inv flows.Invite) []byte {
 }
 
 func decodeInvite(code string, v []byte) (flows.Invite, error) {
-	d := newDec(v)
+	d := newDec(v, nil)
 	inv := flows.Invite{Code: code}
 	inv.Cell = d.str()
 	inv.Created = d.time()
@@ -336,7 +396,7 @@ func encodePledge(p flows.Pledge) []byte {
 }
 
 func decodePledge(member flows.MemberID, year int, v []byte) (flows.Pledge, error) {
-	d := newDec(v)
+	d := newDec(v, nil)
 	p := flows.Pledge{Member: member, Year: year}
 	if n := d.count(4); n > 0 {
 		p.Items = make([]flows.PledgeItem, n)
@@ -377,11 +437,11 @@ func encodeReport(r flows.Report) []byte {
 	return e.b
 }
 
-func decodeReport(month flows.Month, member flows.MemberID, v []byte) (flows.Report, error) {
-	d := newDec(v)
+func decodeReport(month flows.Month, member flows.MemberID, v []byte, a *arena) (flows.Report, error) {
+	d := newDec(v, a)
 	r := flows.Report{Member: member, Month: month}
 	if n := d.count(3); n > 0 {
-		r.Entries = make([]flows.Entry, n)
+		r.Entries = a.entrySlice(n)
 		for i := range r.Entries {
 			en := &r.Entries[i]
 			en.Item = d.int()
@@ -434,7 +494,7 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 }
 
 func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
-	d := newDec(v)
+	d := newDec(v, nil)
 	env := bot.Envelope{Seq: seq}
 	r := &env.Reply
 	r.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}

@@ -239,7 +239,7 @@ func (t *tx) Member(id flows.MemberID) (flows.Member, bool, error) {
 	if v == nil {
 		return flows.Member{}, false, nil
 	}
-	m, err := decodeMember(id, v)
+	m, err := decodeMember(id, v, nil)
 	if err != nil {
 		return flows.Member{}, false, fmt.Errorf("member %d: %w", id, err)
 	}
@@ -338,12 +338,14 @@ func (t *tx) PutMember(m *flows.Member) error {
 func (t *tx) Members(cell string) ([]flows.Member, error) {
 	members := t.b(bucketMembers)
 	if cell == "" {
-		var out []flows.Member
+		// IDs are never reused, so the sequence bounds the count.
+		out := make([]flows.Member, 0, min(members.Sequence(), 1<<24))
+		a := new(arena)
 		err := members.ForEach(func(k, v []byte) error {
 			if len(k) != 8 {
 				return nil
 			}
-			m, err := decodeMember(flows.MemberID(binary.BigEndian.Uint64(k)), v)
+			m, err := decodeMember(flows.MemberID(binary.BigEndian.Uint64(k)), v, a)
 			if err != nil {
 				return fmt.Errorf("member %x: %w", k, err)
 			}
@@ -446,7 +448,7 @@ func (t *tx) Report(member flows.MemberID, month flows.Month) (flows.Report, boo
 	if v == nil {
 		return flows.Report{}, false, nil
 	}
-	r, err := decodeReport(month, member, v)
+	r, err := decodeReport(month, member, v, nil)
 	if err != nil {
 		return flows.Report{}, false, fmt.Errorf("report %d %s: %w", member, month, err)
 	}
@@ -472,12 +474,13 @@ func (t *tx) PutReport(r flows.Report) error {
 func (t *tx) Reports(month flows.Month, fn func(r flows.Report) error) error {
 	prefix := monthPrefix(month)
 	c := t.b(bucketReports).Cursor()
+	a := new(arena)
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != 12 {
 			continue
 		}
 		member := flows.MemberID(binary.BigEndian.Uint64(k[4:]))
-		r, err := decodeReport(month, member, v)
+		r, err := decodeReport(month, member, v, a)
 		if err != nil {
 			return fmt.Errorf("report %d %s: %w", member, month, err)
 		}

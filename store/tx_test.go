@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -526,5 +528,55 @@ func TestCanceledContext(t *testing.T) {
 	}
 	if err := db.View(ctx, func(flows.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
 		t.Errorf("View with canceled ctx = %v, ran=%v", err, ran)
+	}
+}
+
+// TestBulkReadsStayValid reads enough members and reports that the
+// decoder's shared buffers roll over several times, keeps every value, and
+// checks each one afterwards (and after the caller appends to its slices).
+func TestBulkReadsStayValid(t *testing.T) {
+	db := openDB(t, nil)
+	const n = 3000
+	long := strings.Repeat("Đồng chí ", 40)
+	update(t, db, func(tx flows.Tx) error {
+		for i := range n {
+			m := flows.Member{Name: fmt.Sprintf("%s%d", long, i), Cell: "C01",
+				Users: []bot.UserID{{Platform: bot.Telegram, ID: fmt.Sprint(i)}}}
+			if err := tx.PutMember(&m); err != nil {
+				return err
+			}
+			r := flows.Report{Member: m.ID, Month: 202611, Other: fmt.Sprint(i),
+				Entries: []flows.Entry{{Item: i, Text: m.Name}}}
+			if err := tx.PutReport(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	var ms []flows.Member
+	var rs []flows.Report
+	view(t, db, func(tx flows.Tx) error {
+		var err error
+		if ms, err = tx.Members(""); err != nil {
+			return err
+		}
+		return tx.Reports(202611, func(r flows.Report) error { rs = append(rs, r); return nil })
+	})
+	if len(ms) != n || len(rs) != n {
+		t.Fatalf("read %d members, %d reports; want %d", len(ms), len(rs), n)
+	}
+	for i := range n {
+		ms[i].Users = append(ms[i].Users, bot.UserID{Platform: bot.Zalo, ID: "x"})
+		rs[i].Entries = append(rs[i].Entries, flows.Entry{Text: "x"})
+	}
+	for i := range n {
+		name := fmt.Sprintf("%s%d", long, i)
+		m, r := ms[i], rs[i]
+		if m.ID != flows.MemberID(i+1) || m.Name != name || m.Users[0].ID != fmt.Sprint(i) {
+			t.Fatalf("member %d = %d %q %v", i, m.ID, m.Name[len(long):], m.Users)
+		}
+		if r.Member != m.ID || r.Other != fmt.Sprint(i) || r.Entries[0].Item != i || r.Entries[0].Text != name {
+			t.Fatalf("report %d = %d %q %+v", i, r.Member, r.Other, r.Entries[0].Item)
+		}
 	}
 }

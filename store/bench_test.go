@@ -1,0 +1,146 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+	"lamtheo/store"
+)
+
+// BenchmarkRawCommit measures bbolt itself: one ~100-byte record per
+// fsynced Update, the yardstick for durable throughput.
+func BenchmarkRawCommit(b *testing.B) {
+	bdb, err := bolt.Open(filepath.Join(b.TempDir(), "raw.db"), 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer bdb.Close()
+	val := make([]byte, 100)
+	start := time.Now()
+	n := 0
+	for b.Loop() {
+		err := bdb.Update(func(tx *bolt.Tx) error {
+			bk, err := tx.CreateBucketIfNotExists([]byte("raw"))
+			if err != nil {
+				return err
+			}
+			seq, err := bk.NextSequence()
+			if err != nil {
+				return err
+			}
+			return bk.Put(fmt.Appendf(nil, "%016x", seq), val)
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "commits/s")
+}
+
+// BenchmarkUpdateParallel measures store.Update from 64 goroutines, each
+// Update marking an update seen, storing a session and enqueueing a reply:
+// the shape of one handled message. Group commit shares the fsyncs.
+func BenchmarkUpdateParallel(b *testing.B) {
+	db := openDB(b, nil)
+	b.SetParallelism(32) // 64 goroutines on 2 cores
+	start := time.Now()
+	var ctr atomicCounter
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			i := ctr.next()
+			err := db.Update(context.Background(), func(tx flows.Tx) error {
+				u := bot.UserID{Platform: bot.Telegram, ID: fmt.Sprint(i)}
+				if _, err := tx.MarkSeen(bot.Telegram, fmt.Sprint(i), int64(i)); err != nil {
+					return err
+				}
+				if err := tx.PutSession(u.PrivateChat(), u, flows.Session{Flow: "report", Step: "item"}); err != nil {
+					return err
+				}
+				return tx.Enqueue(bot.Reply{Chat: u.PrivateChat(), Text: "Cảm ơn đồng chí."})
+			})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "updates/s")
+}
+
+// BenchmarkDecodeMonth reads 250,000 members and their 250,000 reports of
+// one month through View, as the organisation summary does, with 11 more
+// months of reports stored beside them.
+func BenchmarkDecodeMonth(b *testing.B) {
+	const members = 250_000
+	db := openDB(b, nil)
+	fill(b, db, members, []flows.Month{202601, 202602, 202603, 202604, 202605, 202606, 202607, 202608, 202609, 202610, 202611, 202612})
+	b.ResetTimer()
+	for b.Loop() {
+		var nm, nr int
+		err := db.View(context.Background(), func(tx flows.Tx) error {
+			ms, err := tx.Members("")
+			if err != nil {
+				return err
+			}
+			nm = len(ms)
+			return tx.Reports(202611, func(r flows.Report) error { nr++; return nil })
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if nm != members || nr != members {
+			b.Fatalf("read %d members, %d reports", nm, nr)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/members, "ns/member")
+}
+
+// fill stores n members in 250 cells with one report per member and month.
+func fill(b *testing.B, db *store.DB, n int, months []flows.Month) {
+	b.Helper()
+	const chunk = 25_000
+	sub := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for lo := 0; lo < n; lo += chunk {
+		update(b, db, func(tx flows.Tx) error {
+			for i := lo; i < lo+chunk && i < n; i++ {
+				m := flows.Member{
+					Name:   fmt.Sprintf("Nguyễn Văn Thành %d", i),
+					Cell:   fmt.Sprintf("C%03d", i%250),
+					Users:  []bot.UserID{{Platform: bot.Telegram, ID: fmt.Sprint(5_000_000_000 + i)}},
+					Joined: sub,
+				}
+				if err := tx.PutMember(&m); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	for _, month := range months {
+		for lo := 0; lo < n; lo += chunk {
+			update(b, db, func(tx flows.Tx) error {
+				for i := lo; i < lo+chunk && i < n; i++ {
+					r := flows.Report{
+						Member: flows.MemberID(i + 1), Month: month, Submitted: sub,
+						Entries: []flows.Entry{
+							{Item: 1, Status: flows.Done, Text: "Đọc sách về Bác"},
+							{Item: 2, Status: flows.Doing, Text: "Giúp hộ nghèo"},
+						},
+					}
+					if err := tx.PutReport(r); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+	}
+}
