@@ -64,6 +64,7 @@ type FakeTelegram struct {
 	members   map[[2]int64]string
 	chats     map[int64]TelegramChat
 	sent      []TelegramSent
+	byChat    map[int64][]int           // chat -> indexes into sent
 	messages  map[[2]int64]TelegramSent // chat, message id -> current state
 	errs      []TelegramError
 	answers   []TelegramCallbackAnswer
@@ -132,6 +133,9 @@ type TelegramFault struct {
 // TelegramLimits are the rate limits the fake enforces on sendMessage,
 // editMessageText, sendPhoto and sendDocument. A call over a limit gets 429
 // with retry_after; only accepted calls count. Zero fields are not enforced.
+// Windows and gaps are measured with a tolerance of one millisecond
+// (tgSlack), so a sender pacing exactly at a limit is not refused for a
+// rounding error of its own clock arithmetic.
 type TelegramLimits struct {
 	// PerSecond is the most calls accepted within any rolling second,
 	// across all chats.
@@ -249,6 +253,7 @@ func NewTelegram(tb testing.TB, opts ...TelegramOption) *FakeTelegram {
 		members:    make(map[[2]int64]string),
 		chats:      make(map[int64]TelegramChat),
 		messages:   make(map[[2]int64]TelegramSent),
+		byChat:     make(map[int64][]int),
 		commands:   make(map[string][]TelegramCommand),
 		lastSend:   make(map[int64]time.Time),
 		groupSend:  make(map[int64][]time.Time),
@@ -615,11 +620,9 @@ func (f *FakeTelegram) Calls(method string) int {
 func (f *FakeTelegram) Sent(chat int64) []TelegramSent {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	var out []TelegramSent
-	for _, s := range f.sent {
-		if s.ChatID == chat {
-			out = append(out, s)
-		}
+	out := make([]TelegramSent, 0, len(f.byChat[chat]))
+	for _, i := range f.byChat[chat] {
+		out = append(out, f.sent[i])
 	}
 	return out
 }
@@ -1040,6 +1043,7 @@ func (f *FakeTelegram) accept(s TelegramSent, form url.Values) (map[string]any, 
 		f.nextMsg++
 	}
 	s.Time = time.Now()
+	f.byChat[s.ChatID] = append(f.byChat[s.ChatID], len(f.sent))
 	f.sent = append(f.sent, s)
 	f.messages[[2]int64{s.ChatID, s.MessageID}] = s
 	return f.resultLocked(s), nil
@@ -1069,6 +1073,9 @@ func tgReadFile(fh *multipart.FileHeader) ([]byte, error) {
 	return io.ReadAll(r)
 }
 
+// tgSlack is the tolerance of the rate limit clock.
+const tgSlack = time.Millisecond
+
 // limitLocked checks the rate limits for one more send to chat at
 // time.Now, records it when allowed, and otherwise returns how long to wait.
 func (f *FakeTelegram) limitLocked(chat int64) time.Duration {
@@ -1076,20 +1083,20 @@ func (f *FakeTelegram) limitLocked(chat int64) time.Duration {
 	now := time.Now()
 	var wait time.Duration
 	if l.PerSecond > 0 {
-		f.global = tgTrim(f.global, now.Add(-time.Second))
+		f.global = tgTrim(f.global, now.Add(-time.Second+tgSlack))
 		if len(f.global) >= l.PerSecond {
-			wait = max(wait, f.global[len(f.global)-l.PerSecond].Add(time.Second).Sub(now))
+			wait = max(wait, f.global[len(f.global)-l.PerSecond].Add(time.Second-tgSlack).Sub(now))
 		}
 	}
 	if l.PerChat > 0 {
-		if last, ok := f.lastSend[chat]; ok && now.Sub(last) < l.PerChat {
-			wait = max(wait, last.Add(l.PerChat).Sub(now))
+		if last, ok := f.lastSend[chat]; ok && now.Sub(last) < l.PerChat-tgSlack {
+			wait = max(wait, last.Add(l.PerChat-tgSlack).Sub(now))
 		}
 	}
 	if l.PerGroup > 0 && l.GroupWindow > 0 && chat < 0 {
-		f.groupSend[chat] = tgTrim(f.groupSend[chat], now.Add(-l.GroupWindow))
+		f.groupSend[chat] = tgTrim(f.groupSend[chat], now.Add(-l.GroupWindow+tgSlack))
 		if g := f.groupSend[chat]; len(g) >= l.PerGroup {
-			wait = max(wait, g[len(g)-l.PerGroup].Add(l.GroupWindow).Sub(now))
+			wait = max(wait, g[len(g)-l.PerGroup].Add(l.GroupWindow-tgSlack).Sub(now))
 		}
 	}
 	if wait > 0 {

@@ -180,8 +180,8 @@ func TestTelegramFaults(t *testing.T) {
 
 func TestTelegramFailRandomly(t *testing.T) {
 	run := func() (failed int) {
-		f := NewTelegram(t)
-		b := tgClient(t, f)
+		f := NewTelegram(t, TelegramInProcess())
+		b := tgInProcess(t, f, 0)
 		f.FailRandomly(0.2, 7, []TelegramFault{{Code: 500}})
 		for range 500 {
 			if _, err := b.Send(tgbotapi.NewMessage(501, "x")); err != nil {
@@ -242,6 +242,30 @@ func TestTelegramLimits(t *testing.T) {
 		}
 		if f.TooManyRequests() != 3 {
 			t.Errorf("429s = %d, want 3", f.TooManyRequests())
+		}
+	})
+}
+
+// A sender pacing at exactly 30 a second, with the rounding of 1/30 s,
+// is never refused.
+func TestTelegramLimitsExactPace(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess(), WithTelegramLimits(DefaultTelegramLimits()))
+		b := tgInProcess(t, f, 0)
+		gap := time.Second / 30 // 33.333333ms, rounded down
+		for i := range 300 {
+			if _, err := b.Send(tgbotapi.NewMessage(int64(1000+i), "x")); err != nil {
+				t.Fatalf("send %d: %v", i, err)
+			}
+			time.Sleep(gap)
+		}
+		// Twice as fast is refused about half of the time.
+		for i := range 60 {
+			b.Send(tgbotapi.NewMessage(int64(5000+i), "x"))
+			time.Sleep(gap / 2)
+		}
+		if n := f.TooManyRequests(); n < 25 || n > 35 {
+			t.Errorf("%d of 60 sends at 60/s refused, want about 30", n)
 		}
 	})
 }

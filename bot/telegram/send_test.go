@@ -413,3 +413,43 @@ func TestMemberStatus(t *testing.T) {
 		}
 	}
 }
+
+// Send may be called concurrently (the sender runs MaxConcurrent at once).
+func TestSendConcurrent(t *testing.T) {
+	f := bottest.NewTelegram(t)
+	c := dial(t, f, 0)
+	errs := make(chan error, 16)
+	for i := range 16 {
+		go func() {
+			_, err := c.Send(t.Context(), bot.Reply{Chat: tgChat(strconv.Itoa(1000 + i)), Text: "Nhắc báo cáo"})
+			errs <- err
+		}()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := len(f.AllSent()); n != 16 {
+		t.Errorf("%d sent, want 16", n)
+	}
+}
+
+// BenchmarkSend measures one Send through tgbotapi to the in-process fake:
+// the adapter's own cost per message.
+func BenchmarkSend(b *testing.B) {
+	f := bottest.NewTelegram(b, bottest.TelegramInProcess())
+	c, err := telegram.New(b.Context(), telegram.Options{Token: f.Token, Endpoint: f.URL, HTTPClient: f.Client()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := bot.Reply{Chat: tgChat("501"), Title: "Nhắc báo cáo", Text: "Đồng chí chưa báo cáo việc làm tháng 3.",
+		Choices: [][]bot.Choice{{{Label: "Báo cáo ngay", Data: "report:2026-03"}}}}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.Send(b.Context(), r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
