@@ -207,7 +207,8 @@ func (db *DB) signal() {
 // Update implements flows.Store. Concurrent Updates are committed together
 // in one bbolt transaction (one fsync); if one of them fails, the others are
 // run again without it, and it is run alone, so fn may run more than once.
-// An error returned by fn is returned unchanged.
+// An error returned by fn is returned unchanged. fn runs on the committer
+// goroutine and must not call Update, View, Pending, Finish or Backup.
 func (db *DB) Update(ctx context.Context, fn func(flows.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
