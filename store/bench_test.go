@@ -45,6 +45,25 @@ func BenchmarkRawCommit(b *testing.B) {
 	b.ReportMetric(float64(n)/time.Since(start).Seconds(), "commits/s")
 }
 
+// BenchmarkUpdateSerial measures store.Update from one goroutine: group
+// commit adds no timer, so it should run at about the raw commit rate.
+func BenchmarkUpdateSerial(b *testing.B) {
+	db := openDB(b, nil)
+	start := time.Now()
+	i := 0
+	for b.Loop() {
+		i++
+		err := db.Update(context.Background(), func(tx flows.Tx) error {
+			_, err := tx.MarkSeen(bot.Telegram, fmt.Sprint(i), int64(i))
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(i)/time.Since(start).Seconds(), "updates/s")
+}
+
 // BenchmarkUpdateParallel measures store.Update from 64 goroutines, each
 // Update marking an update seen, storing a session and enqueueing a reply:
 // the shape of one handled message. Group commit shares the fsyncs.
