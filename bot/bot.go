@@ -59,6 +59,10 @@ const (
 	KindOther                // a sticker, voice, document, location...: nothing lamtheo reads
 	KindAdded                // the bot was added to the group Chat
 	KindRemoved              // the bot was removed from the group Chat
+	// KindCursor carries no update: Serve sends it after a whole batch was
+	// handled, so the handler stores Cursor as the platform's confirmed
+	// position. Only Chat.Platform and Cursor are set.
+	KindCursor
 )
 
 // Message is one incoming update, already translated from the platform.

@@ -57,9 +57,15 @@ func (s *Server) handleBatch(ctx context.Context, batch []Message, log *slog.Log
 	if len(batch) == 1 {
 		return s.handleChat(ctx, batch, log)
 	}
+	// Messages of a batch commit in any order, so none of them may store
+	// the platform cursor: an update committed early must not confirm one
+	// that later fails. The cursor is stored once the whole batch is in.
+	var cursor int64
 	var order []ChatID
 	byChat := make(map[ChatID][]Message)
 	for _, m := range batch {
+		cursor = max(cursor, m.Cursor)
+		m.Cursor = 0
 		if _, ok := byChat[m.Chat]; !ok {
 			order = append(order, m.Chat)
 		}
@@ -90,7 +96,14 @@ func (s *Server) handleBatch(ctx context.Context, batch []Message, log *slog.Log
 		})
 	}
 	wg.Wait()
-	return firstErr
+	if firstErr != nil || cursor == 0 {
+		return firstErr
+	}
+	mark := Message{Kind: KindCursor, Chat: ChatID{Platform: batch[0].Chat.Platform}, Cursor: cursor}
+	if err := s.Handler.Handle(ctx, mark); err != nil {
+		return fmt.Errorf("store cursor: %w", err)
+	}
+	return nil
 }
 
 func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logger) error {

@@ -136,6 +136,12 @@ func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 // records, and queues the replies. A message seen before is skipped.
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	e.init()
+	if m.Kind == bot.KindCursor {
+		return e.Store.Update(ctx, func(tx Tx) error {
+			_, err := tx.MarkSeen(m.Chat.Platform, "", m.Cursor)
+			return err
+		})
+	}
 	now := e.Now()
 	var panicked any
 	err := e.Store.Update(ctx, func(tx Tx) (err error) {

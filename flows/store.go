@@ -26,8 +26,9 @@ var ErrReadOnly = errors.New("flows: read-only transaction")
 // and a nil error.
 type Tx interface {
 	// MarkSeen records the update key of platform p as processed and
-	// remembers cursor (if not 0) as the platform's confirmed position. It
-	// returns seen=true, and changes nothing, when key was recorded before.
+	// remembers cursor (if greater than the stored one) as the platform's
+	// confirmed position. An empty key records only the cursor. It returns
+	// seen=true, and changes nothing, when key was recorded before.
 	MarkSeen(p bot.Platform, key string, cursor int64) (seen bool, err error)
 	// Cursor returns the last cursor stored for p (0 if none).
 	Cursor(p bot.Platform) (int64, error)

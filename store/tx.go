@@ -65,6 +65,9 @@ func (t *tx) MarkSeen(p bot.Platform, key string, cursor int64) (bool, error) {
 		}
 	}
 	if cursor != 0 {
+		if old := t.b(bucketCursor).Get([]byte(p)); len(old) == 8 && int64(binary.BigEndian.Uint64(old)) >= cursor {
+			return false, nil // the cursor only moves forward
+		}
 		if err := t.b(bucketCursor).Put([]byte(p), u64(uint64(cursor))); err != nil {
 			return false, fmt.Errorf("store cursor %s: %w", p, err)
 		}

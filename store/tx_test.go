@@ -301,6 +301,10 @@ func TestMarkSeen(t *testing.T) {
 	if mark(bot.Telegram, "u:11", 11) || cursor(bot.Telegram) != 11 {
 		t.Errorf("cursor = %d after u:11, want 11", cursor(bot.Telegram))
 	}
+	// The cursor never moves back.
+	if mark(bot.Telegram, "", 5) || cursor(bot.Telegram) != 11 {
+		t.Errorf("cursor = %d after a lower cursor, want 11", cursor(bot.Telegram))
+	}
 
 	// Markers expire after 48 h: later marks prune the old ones.
 	clk.Add(49 * time.Hour)
