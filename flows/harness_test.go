@@ -1,0 +1,295 @@
+package flows_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+	"lamtheo/store"
+)
+
+// harness drives a real Engine over a real store in a temporary folder: it
+// seeds records directly, sends texts and presses choices as a given person
+// in a given chat, and collects what the engine queued in the outbox.
+type harness struct {
+	t   *testing.T
+	db  *store.DB
+	eng *flows.Engine
+	loc *time.Location
+	now time.Time // the engine's clock; change it with at
+	n   int       // update keys sent so far
+	seq uint64    // last outbox envelope read
+}
+
+// newHarness opens a store and an engine whose clock reads now (in
+// Asia/Ho_Chi_Minh when now has no zone of its own), with admins.
+func newHarness(t *testing.T, now time.Time, admins ...bot.UserID) *harness {
+	t.Helper()
+	db, err := store.Open(filepath.Join(t.TempDir(), "t.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	h := &harness{t: t, db: db, loc: vnZone(t), now: now}
+	h.eng = flows.NewEngine(db, flows.Config{
+		OrgName: "Đảng bộ xã Thử", Loc: h.loc, Admins: admins, GraceDays: 5,
+		Theme: "Học tập và làm theo Bác", Categories: []flows.Category{{Key: "cm1", Name: "Trung thành"}},
+	}, nil)
+	h.eng.Now = func() time.Time { return h.now }
+	h.eng.NewCode = func() string { return fmt.Sprint("CODE", h.n) }
+	return h
+}
+
+// vnZone returns Vietnam's zone (a fixed UTC+7 when tzdata is missing).
+func vnZone(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
+	if err != nil {
+		t.Logf("no tzdata (%v): using UTC+7", err)
+		return time.FixedZone("ICT", 7*3600)
+	}
+	return loc
+}
+
+// date returns the instant y-mo-d h:00 in Vietnam.
+func (h *harness) date(y, mo, d, hour int) time.Time {
+	return time.Date(y, time.Month(mo), d, hour, 0, 0, 0, h.loc)
+}
+
+// at moves the engine's clock.
+func (h *harness) at(t time.Time) { h.now = t }
+
+// tg returns a Telegram user.
+func tg(id string) bot.UserID { return bot.UserID{Platform: bot.Telegram, ID: id} }
+
+// tgGroup returns a Telegram group chat.
+func tgGroup(id string) bot.ChatID { return bot.ChatID{Platform: bot.Telegram, ID: id} }
+
+// update runs fn in a write transaction of the store, failing the test on
+// error.
+func (h *harness) update(fn func(tx flows.Tx) error) {
+	h.t.Helper()
+	if err := h.db.Update(context.Background(), fn); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// view runs fn in a read transaction of the store.
+func (h *harness) view(fn func(tx flows.Tx) error) {
+	h.t.Helper()
+	if err := h.db.View(context.Background(), fn); err != nil {
+		h.t.Fatal(err)
+	}
+}
+
+// addCell stores a cell linked to groups.
+func (h *harness) addCell(code, name string, groups ...bot.ChatID) {
+	h.t.Helper()
+	h.update(func(tx flows.Tx) error { return tx.PutCell(flows.Cell{Code: code, Name: name, Groups: groups}) })
+}
+
+// addMember stores m (with its Users) and returns it with its ID.
+func (h *harness) addMember(m flows.Member) flows.Member {
+	h.t.Helper()
+	if m.Joined.IsZero() {
+		m.Joined = h.date(2020, 1, 1, 9)
+	}
+	h.update(func(tx flows.Tx) error { return tx.PutMember(&m) })
+	return m
+}
+
+// member reloads the member with id.
+func (h *harness) member(id flows.MemberID) flows.Member {
+	h.t.Helper()
+	var m flows.Member
+	h.view(func(tx flows.Tx) error {
+		var ok bool
+		var err error
+		m, ok, err = tx.Member(id)
+		if err == nil && !ok {
+			err = fmt.Errorf("member %d not found", id)
+		}
+		return err
+	})
+	return m
+}
+
+// putReport stores a submitted report (Submitted defaults to the clock).
+func (h *harness) putReport(r flows.Report) {
+	h.t.Helper()
+	if r.Submitted.IsZero() {
+		r.Submitted = h.now
+	}
+	h.update(func(tx flows.Tx) error { return tx.PutReport(r) })
+}
+
+// putPledge stores p.
+func (h *harness) putPledge(p flows.Pledge) {
+	h.t.Helper()
+	h.update(func(tx flows.Tx) error { return tx.PutPledge(p) })
+}
+
+// unreachable makes the outbox record chat as unreachable, as the sender
+// does when a platform says the person blocked the bot.
+func (h *harness) unreachable(chat bot.ChatID) {
+	h.t.Helper()
+	h.update(func(tx flows.Tx) error { return tx.Enqueue(bot.Reply{Chat: chat, Text: "x"}) })
+	ctx := context.Background()
+	envs, err := h.db.Pending(ctx, h.seq, 1000)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	for _, e := range envs {
+		if e.Reply.Chat == chat && e.Reply.Text == "x" {
+			if err := h.db.Finish(ctx, e.Seq, bot.Result{Unreachable: true}); err != nil {
+				h.t.Fatal(err)
+			}
+		}
+	}
+	h.replies()
+}
+
+// handle sends m (with a fresh update key) through the engine and returns
+// the replies it queued.
+func (h *harness) handle(m bot.Message) []bot.Reply {
+	h.t.Helper()
+	h.n++
+	m.Key = fmt.Sprint("u", h.n)
+	if m.FromName == "" {
+		m.FromName = "Người Thử"
+	}
+	if err := h.eng.Handle(context.Background(), m); err != nil {
+		h.t.Fatalf("handle %q: %v", m.Text+m.Data, err)
+	}
+	return h.replies()
+}
+
+// send types txt in u's private chat.
+func (h *harness) send(u bot.UserID, txt string) []bot.Reply {
+	return h.handle(bot.Message{Chat: u.PrivateChat(), From: u, Kind: bot.KindText, Text: txt})
+}
+
+// sendIn types txt as u in the group chat.
+func (h *harness) sendIn(group bot.ChatID, u bot.UserID, txt string) []bot.Reply {
+	return h.handle(bot.Message{Chat: group, Group: true, ChatTitle: "Nhóm", From: u, Kind: bot.KindText, Text: txt})
+}
+
+// press presses the choice with data in u's private chat.
+func (h *harness) press(u bot.UserID, data string) []bot.Reply {
+	return h.handle(bot.Message{Chat: u.PrivateChat(), From: u, Kind: bot.KindCallback, Data: data, CallbackID: "cb"})
+}
+
+// choose presses, in u's private chat, the choice whose label contains label
+// among the choices of replies (the last reply offering one wins).
+func (h *harness) choose(u bot.UserID, replies []bot.Reply, label string) []bot.Reply {
+	h.t.Helper()
+	c, ok := findChoice(replies, label)
+	if !ok {
+		h.t.Fatalf("no choice %q in:\n%s", label, dump(replies))
+	}
+	return h.press(u, c.Data)
+}
+
+// catalogueMiss matches a text the catalogue could not render.
+var catalogueMiss = regexp.MustCompile(`\[[a-z0-9_.]+(\]|: )`)
+
+// replies returns the replies queued since the last call, failing the test
+// on a text the catalogue could not render.
+func (h *harness) replies() []bot.Reply {
+	h.t.Helper()
+	envs, err := h.db.Pending(context.Background(), h.seq, 1000)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	out := make([]bot.Reply, 0, len(envs))
+	for _, e := range envs {
+		h.seq = e.Seq
+		if catalogueMiss.MatchString(e.Reply.Text) {
+			h.t.Errorf("catalogue miss in reply: %s", e.Reply.Text)
+		}
+		out = append(out, e.Reply)
+	}
+	return out
+}
+
+// findChoice returns the choice whose label contains label, searching the
+// replies from the last.
+func findChoice(replies []bot.Reply, label string) (bot.Choice, bool) {
+	for i := len(replies) - 1; i >= 0; i-- {
+		for _, c := range replies[i].Flat() {
+			if strings.Contains(c.Label, label) {
+				return c, true
+			}
+		}
+	}
+	return bot.Choice{}, false
+}
+
+// to returns the replies to chat.
+func to(replies []bot.Reply, chat bot.ChatID) []bot.Reply {
+	var out []bot.Reply
+	for _, r := range replies {
+		if r.Chat == chat {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// joined returns the texts of replies, one after the other.
+func joined(replies []bot.Reply) string {
+	var b strings.Builder
+	for _, r := range replies {
+		b.WriteString(r.Text)
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// labels returns the labels of every choice of replies, in order.
+func labels(replies []bot.Reply) []string {
+	var out []string
+	for _, r := range replies {
+		for _, c := range r.Flat() {
+			out = append(out, c.Label)
+		}
+	}
+	return out
+}
+
+// dump renders replies for a failure message.
+func dump(replies []bot.Reply) string {
+	var b strings.Builder
+	for _, r := range replies {
+		fmt.Fprintf(&b, "→ %s: %s\n", r.Chat, r.Text)
+		for _, c := range r.Flat() {
+			fmt.Fprintf(&b, "   [%s] %s\n", c.Label, c.Data)
+		}
+	}
+	return b.String()
+}
+
+// wantIn fails the test unless every s is in got.
+func wantIn(t *testing.T, got string, ss ...string) {
+	t.Helper()
+	for _, s := range ss {
+		if !strings.Contains(got, s) {
+			t.Errorf("missing %q in:\n%s", s, got)
+		}
+	}
+}
+
+// wantNotIn fails the test if any s is in got.
+func wantNotIn(t *testing.T, got string, ss ...string) {
+	t.Helper()
+	for _, s := range ss {
+		if strings.Contains(got, s) {
+			t.Errorf("unexpected %q in:\n%s", s, got)
+		}
+	}
+}
