@@ -1,0 +1,86 @@
+// Command lamtheo runs the lamtheo chat bot: on Telegram when a token is
+// configured, otherwise as a chat in the terminal.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "lamtheo:", err)
+		os.Exit(1)
+	}
+}
+
+// run is the whole program: it reads flags and configuration, opens the
+// store and serves Telegram, or the terminal when no token is configured. It
+// returns when ctx is done or, in the terminal, at the end of the input.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("lamtheo", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	configPath := flags.String("config", "", "configuration file (default ./config.toml when it exists)")
+	dataPath := flags.String("data", "", "data file (overrides [data] path)")
+	verbose := flags.Bool("v", false, "log debug details")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	cfg, demo, err := loadConfig(*configPath, getenv)
+	if err != nil {
+		return err
+	}
+	if *dataPath != "" {
+		cfg.Data.Path = *dataPath
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	} else if cfg.Telegram.Token == "" {
+		level = slog.LevelWarn // keep the terminal chat readable
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if demo {
+		log.Info("no config.toml: using the demo organisation")
+	}
+
+	a, err := openApp(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if cfg.Telegram.Token == "" {
+		return a.serveConsole(ctx, stdin, stdout, consoleOptions{})
+	}
+	return a.serveTelegram(ctx, telegramOptions{})
+}
+
+// loadConfig reads the configuration file: path, or ./config.toml when it
+// exists. With neither, it returns the demo organisation (demo=true), with
+// the environment overrides applied.
+func loadConfig(path string, getenv func(string) string) (cfg Config, demo bool, err error) {
+	if path != "" {
+		cfg, err = LoadConfig(path, getenv)
+		return cfg, false, err
+	}
+	cfg, err = LoadConfig("config.toml", getenv)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) {
+		return cfg, false, err
+	}
+	cfg = DemoConfig()
+	cfg.applyEnv(getenv)
+	return cfg, true, cfg.Validate()
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the transcripts under testdata/ with what the bot says now")
+
+// TestTranscripts replays every conversation under testdata/*.txt through
+// the terminal mode (the real engine, store, outbox and console adapter) and
+// compares what the bot answers with the file. A transcript is the console's
+// own output: "> " lines are what the people typed, "# " lines are comments,
+// "* " lines are the terminal's own notes, everything else the bot's replies.
+// Run with -update to rewrite the files, then read the diff.
+func TestTranscripts(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) == 0 {
+		t.Fatal("no transcripts under testdata/")
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+			want, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := replay(t, inputOf(string(want)))
+			if *update {
+				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if got != string(want) {
+				t.Errorf("transcript %s differs (run go test ./cmd/lamtheo -run TestTranscripts -update and read the diff):\n%s", file, firstDiff(string(want), got))
+			}
+			for _, bad := range []string{"[", "<no value>", " bạn "} {
+				for _, line := range strings.Split(got, "\n") {
+					if !strings.HasPrefix(line, ">") && !strings.HasPrefix(line, "#") && strings.Contains(line, bad) {
+						t.Errorf("suspicious %q in a reply line: %s", bad, line)
+					}
+				}
+			}
+		})
+	}
+}
+
+// inputOf returns what the people typed in a transcript: its "> " lines and
+// its comments.
+func inputOf(transcript string) string {
+	var b strings.Builder
+	sc := bufio.NewScanner(strings.NewReader(transcript))
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case strings.HasPrefix(line, "> "):
+			b.WriteString(strings.TrimPrefix(line, "> ") + "\n")
+		case strings.HasPrefix(line, "#"):
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// replay runs input through the terminal mode of the demo organisation on a
+// fresh data file, with invite codes ABC201, ABC202, ... and returns the
+// output.
+func replay(t *testing.T, input string) string {
+	t.Helper()
+	cfg := DemoConfig()
+	cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
+	ctx := context.Background()
+	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	n := 200
+	codes := func() string { n++; return fmt.Sprintf("ABC%d", n) }
+	var out strings.Builder
+	if err := a.serveConsole(ctx, strings.NewReader(input), &out, consoleOptions{codes: codes}); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// firstDiff shows the first differing line of two texts.
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\nwant: %s\ngot:  %s", i+1, wl, gl)
+		}
+	}
+	return "(no difference)"
+}
