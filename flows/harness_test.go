@@ -18,7 +18,7 @@ import (
 // seeds records directly, sends texts and presses choices as a given person
 // in a given chat, and collects what the engine queued in the outbox.
 type harness struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	eng *flows.Engine
 	loc *time.Location
@@ -29,7 +29,7 @@ type harness struct {
 
 // newHarness opens a store and an engine whose clock reads now (in
 // Asia/Ho_Chi_Minh when now has no zone of its own), with admins.
-func newHarness(t *testing.T, now time.Time, admins ...bot.UserID) *harness {
+func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "t.db"), store.Options{})
 	if err != nil {
@@ -47,7 +47,7 @@ func newHarness(t *testing.T, now time.Time, admins ...bot.UserID) *harness {
 }
 
 // vnZone returns Vietnam's zone (a fixed UTC+7 when tzdata is missing).
-func vnZone(t *testing.T) *time.Location {
+func vnZone(t testing.TB) *time.Location {
 	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
 	if err != nil {
 		t.Logf("no tzdata (%v): using UTC+7", err)
@@ -275,7 +275,7 @@ func dump(replies []bot.Reply) string {
 }
 
 // wantIn fails the test unless every s is in got.
-func wantIn(t *testing.T, got string, ss ...string) {
+func wantIn(t testing.TB, got string, ss ...string) {
 	t.Helper()
 	for _, s := range ss {
 		if !strings.Contains(got, s) {
@@ -285,7 +285,7 @@ func wantIn(t *testing.T, got string, ss ...string) {
 }
 
 // wantNotIn fails the test if any s is in got.
-func wantNotIn(t *testing.T, got string, ss ...string) {
+func wantNotIn(t testing.TB, got string, ss ...string) {
 	t.Helper()
 	for _, s := range ss {
 		if strings.Contains(got, s) {

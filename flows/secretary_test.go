@@ -614,3 +614,106 @@ func TestSummaryCostIgnoresHistory(t *testing.T) {
 		return nil
 	})
 }
+
+func TestSummaryReadShowsPhoto(t *testing.T) {
+	o := newOrg(t)
+	o.putReport(flows.Report{Member: o.bon.ID, Month: nov, Other: "Dọn vệ sinh nhà văn hóa", Photo: "photo-bon"})
+	// Tám also uses Zalo: a Telegram file id of his is not sent to a Telegram chat blindly.
+	tam := o.tam
+	tam.Users = append(tam.Users, bot.UserID{Platform: bot.Zalo, ID: "z21"})
+	o.update(func(tx flows.Tx) error { return tx.PutMember(&tam) })
+	o.putReport(flows.Report{Member: o.tam.ID, Month: nov, Other: "Sửa đường làng", Photo: "photo-tam"})
+
+	got := o.choose(o.uHai, o.send(o.uHai, "/summary"), "Bốn")
+	if len(got) != 2 || got[1].Photo != "photo-bon" {
+		t.Fatalf("want the report and its photo, got:\n%s", dump(got))
+	}
+	wantIn(t, got[0].Text, "Có ảnh minh chứng.")
+	wantIn(t, got[1].Text, "Ảnh minh chứng của đồng chí Lê Văn Bốn, tháng 11/2026.")
+
+	got = o.choose(o.uBay, o.send(o.uBay, "/summary"), "Tám")
+	if len(got) != 1 || got[0].Photo != "" {
+		t.Fatalf("want the report only, got:\n%s", dump(got))
+	}
+	wantIn(t, got[0].Text, "Sửa đường làng", "Có ảnh minh chứng.")
+}
+
+// benchOrg fills a store with cells × perCell members and years of monthly
+// reports for each, and returns it with the month to summarise.
+func benchOrg(b *testing.B, cells, perCell, years int) (*harness, flows.Month) {
+	b.Helper()
+	h := newHarness(b, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	ctx := b.Context()
+	cur := flows.Month(202611)
+	err := h.db.Update(ctx, func(tx flows.Tx) error {
+		for c := range cells {
+			code := fmt.Sprintf("C%02d", c)
+			if err := tx.PutCell(flows.Cell{Code: code, Name: "Chi bộ " + code}); err != nil {
+				return err
+			}
+			for i := range perCell {
+				m := flows.Member{Name: fmt.Sprintf("Nguyễn Văn %d", i), Cell: code, Users: []bot.UserID{tg(fmt.Sprint(c*1000 + i + 1))}}
+				if err := tx.PutMember(&m); err != nil {
+					return err
+				}
+				if err := tx.PutPledge(flows.Pledge{Member: m.ID, Year: 2026, Status: flows.PledgeApproved, Items: []flows.PledgeItem{{No: 1, Text: "Việc"}}}); err != nil {
+					return err
+				}
+				for mo := cur; mo > cur-flows.Month(years*100); mo = mo.Prev() {
+					if i%3 == 0 && mo == cur {
+						continue
+					}
+					if err := tx.PutReport(flows.Report{Member: m.ID, Month: mo, Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "Đã làm"}}, Submitted: time.Now()}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h, cur
+}
+
+// BenchmarkOrgSummary summarises an organisation of 16 cells of 50 members
+// with 10 years of monthly reports each; the cost must be that of one
+// month's reports.
+func BenchmarkOrgSummary(b *testing.B) {
+	for _, years := range []int{1, 10} {
+		b.Run(fmt.Sprintf("years=%d", years), func(b *testing.B) {
+			h, m := benchOrg(b, 16, 50, years)
+			b.ResetTimer()
+			for b.Loop() {
+				err := h.db.View(b.Context(), func(tx flows.Tx) error {
+					o, err := h.eng.OrgSummary(tx, m)
+					if err == nil && o.Total.MustReport != 800 {
+						err = fmt.Errorf("must report %d", o.Total.MustReport)
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/800, "µs/member")
+		})
+	}
+}
+
+// BenchmarkCellSummary summarises one cell of 50 members with 10 years of
+// reports.
+func BenchmarkCellSummary(b *testing.B) {
+	h, m := benchOrg(b, 4, 50, 10)
+	b.ResetTimer()
+	for b.Loop() {
+		err := h.db.View(b.Context(), func(tx flows.Tx) error {
+			_, err := h.eng.CellSummary(tx, "C01", m)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
