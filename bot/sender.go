@@ -1,0 +1,592 @@
+package bot
+
+import (
+	"container/heap"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Sender tuning. They are constants rather than fields: nothing outside the
+// tests has asked to change them.
+const (
+	// sendTimeout bounds one Conn.Send, so a stalled connection only delays
+	// its chat; a timed-out send is retried like any transient failure.
+	sendTimeout = 2 * time.Minute
+	// firstBackoff and maxBackoff bound the per-chat wait after a transient
+	// failure (5xx, timeout, transport): it doubles from the first to the
+	// cap and resets after a success.
+	firstBackoff = time.Second
+	maxBackoff   = 5 * time.Minute
+	// maxLoaded is how many envelopes the Sender holds in memory at once;
+	// fetchBatch how many it reads from the outbox per Pending call.
+	maxLoaded  = 2048
+	fetchBatch = 256
+	// pollEvery is how often the outbox is read without a Wake channel;
+	// pollWithWake the safety net when there is one.
+	pollEvery    = time.Second
+	pollWithWake = 30 * time.Second
+	// maxFinishBackoff caps the wait between tries of a failing Finish.
+	maxFinishBackoff = time.Minute
+)
+
+// Sender drains an Outbox through a Conn under the platform's Limits. Set
+// the exported fields, then call Run once (in its own goroutine); WaitIdle
+// may be called from any goroutine, any number of times. A Sender must not
+// be copied after first use.
+//
+// Delivery is at least once and in order per chat: at most one envelope per
+// chat is in flight, a chat's later envelope never goes before an earlier one
+// (also while the earlier one waits for a retry), and an envelope is
+// Finished only after its last part was sent (or the platform refused it for
+// good). Different chats are sent concurrently, up to Limits.MaxConcurrent.
+// Sends are paced by Limits (PerSecond evenly spaced across all chats,
+// PerChat between two sends to a chat, PerGroup per GroupWindow to a group
+// chat), so a platform that keeps those limits never has to answer 429.
+// If it does (*SendError.RetryAfter), that chat waits RetryAfter and the same
+// part is sent again; when two chats are told to wait within one pause,
+// everyone waits. Unreachable chats are finished with Result.Unreachable,
+// refused messages (SendError.Permanent) with Result.Dropped; any other
+// error is retried with a per-chat exponential backoff (1 s doubling to
+// 5 min) and never dropped. Texts longer than Limits.MaxText are sent as
+// several messages (see Split). All waiting uses time.Now and timers, so
+// testing/synctest can run a Sender in virtual time.
+type Sender struct {
+	Outbox Outbox
+	Conn   Conn
+	Limits Limits
+	Log    *slog.Logger
+	// Wake is signalled when new envelopes were committed. When nil, the
+	// Sender reads the outbox every second.
+	Wake <-chan struct{}
+
+	once     sync.Once
+	kick     chan struct{} // WaitIdle asks Run to read the outbox now
+	mu       sync.Mutex
+	progress chan struct{} // closed and replaced after every Finish
+}
+
+func (s *Sender) init() {
+	s.once.Do(func() {
+		s.kick = make(chan struct{}, 1)
+		s.progress = make(chan struct{})
+	})
+}
+
+// progressed wakes every WaitIdle.
+func (s *Sender) progressed() {
+	s.mu.Lock()
+	close(s.progress)
+	s.progress = make(chan struct{})
+	s.mu.Unlock()
+}
+
+// WaitIdle returns nil once the outbox holds no unfinished envelope, which
+// means nothing is queued or in flight, or ctx.Err() when ctx ends first. It
+// reads the outbox itself, so a reply enqueued before the call is waited for
+// even if Run has not seen it yet; it also asks Run to read the outbox at
+// once. It waits forever while Run is not running and the outbox is not
+// empty, or while a chat's envelope keeps failing.
+func (s *Sender) WaitIdle(ctx context.Context) error {
+	s.init()
+	for {
+		s.mu.Lock()
+		progress := s.progress
+		s.mu.Unlock()
+		envs, err := s.Outbox.Pending(ctx, 0, 1)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("wait idle: %w", err)
+		}
+		if len(envs) == 0 {
+			return nil
+		}
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-progress:
+		}
+	}
+}
+
+// Run sends queued envelopes until ctx is done, then waits for the sends in
+// flight to return and returns nil. Failures are retried (see Sender), so Run
+// returns an error only when it is not set up. Run must not be called again
+// while it runs.
+func (s *Sender) Run(ctx context.Context) error {
+	if s.Outbox == nil || s.Conn == nil {
+		return errors.New("sender: outbox or conn not set")
+	}
+	s.init()
+	d := &dispatch{
+		s:       s,
+		ctx:     ctx,
+		log:     s.Log,
+		chats:   make(map[ChatID]*chat),
+		results: make(chan result),
+		waiting: chatHeap{byReady: true},
+	}
+	if d.log == nil {
+		d.log = slog.New(slog.DiscardHandler)
+	}
+	if s.Limits.PerSecond > 0 {
+		d.interval = time.Duration(math.Ceil(float64(time.Second) / s.Limits.PerSecond))
+	}
+	wake := s.Wake
+	defer d.drain()
+
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	for {
+		now := time.Now()
+		if d.loaded <= maxLoaded-fetchBatch && !now.Before(d.nextFetch) {
+			d.fetch(now, wake != nil)
+			now = time.Now()
+		}
+		d.promote(now)
+		d.launch(now)
+		if !now.Before(d.nextSweep) {
+			d.sweep(now)
+		}
+		next := d.nextEvent(now)
+		timer.Reset(next.Sub(now))
+		select {
+		case <-ctx.Done():
+			return nil
+		case r := <-d.results:
+			d.handle(r)
+		case _, ok := <-wake:
+			if !ok {
+				wake = nil // closed: fall back to polling
+			}
+			d.nextFetch = time.Time{}
+		case <-s.kick:
+			d.nextFetch = time.Time{}
+		case <-timer.C:
+		}
+	}
+}
+
+// dispatch is the state of one Run. Only Run's goroutine touches it; the
+// send goroutines get a job to send and return a result.
+type dispatch struct {
+	s   *Sender
+	ctx context.Context
+	log *slog.Logger
+
+	after     uint64        // highest Seq read from the outbox
+	loaded    int           // envelopes read and not finished
+	nextFetch time.Time     // read the outbox at or after this, when there is room
+	fetchWait time.Duration // backoff after a failing Pending
+
+	chats   map[ChatID]*chat
+	waiting chatHeap // chats with work that must wait, by readyAt
+	ready   chatHeap // chats with work that may send now, by head Seq
+
+	inflight   int
+	results    chan result
+	interval   time.Duration // least gap between two sends overall
+	nextSend   time.Time     // earliest next send overall
+	lastPause  ChatID        // the chat of the latest 429...
+	pauseUntil time.Time     // ...and when its pause ends
+	nextSweep  time.Time
+}
+
+// chat is the queue and pacing state of one chat.
+type chat struct {
+	id      ChatID
+	jobs    []*job      // in Seq order; jobs[0] is the one being sent
+	busy    bool        // a send of jobs[0] is in flight
+	heap    *chatHeap   // the heap holding the chat, if any
+	index   int         // its index there
+	readyAt time.Time   // earliest next send (set when queued)
+	last    time.Time   // when the last send to it started
+	recent  []time.Time // group chats: starts of the last PerGroup sends
+	paused  time.Time   // no send before this (429 or backoff)
+	backoff time.Duration
+	failing int // transient failures in a row
+}
+
+// job is one envelope being delivered, cut into parts.
+type job struct {
+	env   Envelope
+	parts []Reply
+	next  int // index of the part to send next
+}
+
+// result is what a send goroutine reports.
+type result struct {
+	c    *chat
+	err  error // nil: the part went out
+	done bool  // the envelope was finished
+	stop bool  // the run is ending: nothing happened that must be kept
+}
+
+// fetch reads envelopes after d.after until the window is full or the
+// outbox has no more.
+func (d *dispatch) fetch(now time.Time, haveWake bool) {
+	poll := pollEvery
+	if haveWake {
+		poll = pollWithWake
+	}
+	for d.loaded <= maxLoaded-fetchBatch {
+		envs, err := d.s.Outbox.Pending(d.ctx, d.after, fetchBatch)
+		if err != nil {
+			if d.ctx.Err() != nil {
+				return
+			}
+			d.fetchWait = min(max(2*d.fetchWait, time.Second), time.Minute)
+			d.nextFetch = now.Add(d.fetchWait)
+			d.log.Warn("read outbox failed", "err", err, "retry_in", d.fetchWait)
+			return
+		}
+		d.fetchWait = 0
+		for _, e := range envs {
+			d.add(e, now)
+		}
+		if len(envs) < fetchBatch {
+			d.nextFetch = now.Add(poll)
+			return
+		}
+	}
+	// The window is full: read on as soon as it has room.
+	d.nextFetch = time.Time{}
+}
+
+// add queues one envelope behind its chat's earlier ones.
+func (d *dispatch) add(e Envelope, now time.Time) {
+	if e.Seq > d.after {
+		d.after = e.Seq
+	}
+	d.loaded++
+	c := d.chats[e.Reply.Chat]
+	if c == nil {
+		c = &chat{id: e.Reply.Chat, index: -1}
+		d.chats[c.id] = c
+	}
+	c.jobs = append(c.jobs, &job{env: e, parts: splitReply(e.Reply, d.s.Limits.MaxText)})
+	d.schedule(c, now)
+}
+
+// schedule puts c, which is not busy, in the ready or the waiting heap if
+// it has work and is in neither yet.
+func (d *dispatch) schedule(c *chat, now time.Time) {
+	if c.busy || len(c.jobs) == 0 || c.heap != nil {
+		return
+	}
+	c.readyAt = d.readyAt(c)
+	if c.readyAt.After(now) {
+		heap.Push(&d.waiting, c)
+	} else {
+		heap.Push(&d.ready, c)
+	}
+}
+
+// readyAt returns when c may be sent to next, as far as c's own limits and
+// pauses go.
+func (d *dispatch) readyAt(c *chat) time.Time {
+	t := c.paused
+	l := d.s.Limits
+	if l.PerChat > 0 && !c.last.IsZero() {
+		t = later(t, c.last.Add(l.PerChat))
+	}
+	if d.groupLimited(c) && len(c.recent) >= l.PerGroup {
+		t = later(t, c.recent[len(c.recent)-l.PerGroup].Add(l.GroupWindow))
+	}
+	return t
+}
+
+func (d *dispatch) groupLimited(c *chat) bool {
+	l := d.s.Limits
+	return l.PerGroup > 0 && l.GroupWindow > 0 && IsGroupChat(c.id)
+}
+
+// promote moves the chats whose wait is over to the ready heap.
+func (d *dispatch) promote(now time.Time) {
+	for d.waiting.Len() > 0 && !d.waiting.items[0].readyAt.After(now) {
+		c := heap.Pop(&d.waiting).(*chat)
+		heap.Push(&d.ready, c)
+	}
+}
+
+// launch starts sends for ready chats, oldest envelope first, as far as
+// the concurrency and the overall rate allow.
+func (d *dispatch) launch(now time.Time) {
+	for d.ready.Len() > 0 && d.canLaunch(now) {
+		c := heap.Pop(&d.ready).(*chat)
+		c.busy = true
+		c.last = now
+		if d.groupLimited(c) {
+			c.recent = append(c.recent, now)
+			if len(c.recent) > d.s.Limits.PerGroup {
+				c.recent = c.recent[1:]
+			}
+		}
+		if d.interval > 0 {
+			d.nextSend = later(d.nextSend, now).Add(d.interval)
+		}
+		d.inflight++
+		j := c.jobs[0]
+		go d.send(c, j, j.parts[j.next], j.next == len(j.parts)-1)
+	}
+}
+
+func (d *dispatch) canLaunch(now time.Time) bool {
+	if m := d.s.Limits.MaxConcurrent; m > 0 && d.inflight >= m {
+		return false
+	}
+	return !d.nextSend.After(now)
+}
+
+// nextEvent returns when Run must look again without being woken.
+func (d *dispatch) nextEvent(now time.Time) time.Time {
+	next := now.Add(time.Hour)
+	if d.loaded <= maxLoaded-fetchBatch {
+		next = earlier(next, d.nextFetch)
+	}
+	if d.waiting.Len() > 0 {
+		next = earlier(next, d.waiting.items[0].readyAt)
+	}
+	if d.ready.Len() > 0 && d.nextSend.After(now) {
+		if m := d.s.Limits.MaxConcurrent; m <= 0 || d.inflight < m {
+			next = earlier(next, d.nextSend)
+		}
+	}
+	next = earlier(next, d.nextSweep)
+	return later(next, now)
+}
+
+// send sends one part in its own goroutine and finishes the envelope when
+// it is over: after the last part, or for good on an unreachable chat or a
+// refused message. It reports to Run, which waits for every send.
+func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
+	r := result{c: c}
+	defer func() { d.results <- r }()
+	ctx, cancel := context.WithTimeout(d.ctx, sendTimeout)
+	ref, err := d.s.Conn.Send(ctx, part)
+	cancel()
+	if d.ctx.Err() != nil {
+		r.stop = true
+		return
+	}
+	r.err = err
+	var res Result
+	var se *SendError
+	switch {
+	case err == nil && !last:
+		return
+	case err == nil:
+		res.Ref = ref
+	case errors.As(err, &se) && se.Unreachable:
+		res.Unreachable = true
+		d.log.Info("chat unreachable", "chat", c.id.String(), "seq", j.env.Seq, "code", se.Code, "reason", se.Message)
+	case errors.As(err, &se) && se.Permanent:
+		res.Dropped = dropReason(se)
+		d.log.Warn("message dropped", "chat", c.id.String(), "seq", j.env.Seq, "part", j.next+1, "code", se.Code, "reason", se.Message)
+	default:
+		return
+	}
+	if !d.finish(j.env.Seq, res) {
+		r.stop = true
+		return
+	}
+	r.done = true
+}
+
+func dropReason(se *SendError) string {
+	if se.Message != "" {
+		return se.Message
+	}
+	return fmt.Sprintf("error %d", se.Code)
+}
+
+// finish records res in the outbox, trying again with a growing pause while
+// it fails. It reports false only when the run ends first; the envelope is
+// then sent again by the next run.
+func (d *dispatch) finish(seq uint64, res Result) bool {
+	wait := time.Second
+	for {
+		err := d.s.Outbox.Finish(d.ctx, seq, res)
+		if err == nil {
+			d.s.progressed()
+			return true
+		}
+		if d.ctx.Err() != nil {
+			return false
+		}
+		d.log.Error("finish envelope failed", "seq", seq, "err", err, "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-d.ctx.Done():
+			t.Stop()
+			return false
+		case <-t.C:
+		}
+		wait = min(2*wait, maxFinishBackoff)
+	}
+}
+
+// handle applies what a send goroutine reported.
+func (d *dispatch) handle(r result) {
+	d.inflight--
+	c := r.c
+	c.busy = false
+	if r.stop {
+		return
+	}
+	now := time.Now()
+	var se *SendError
+	switch {
+	case r.done:
+		c.jobs[0] = nil
+		c.jobs = c.jobs[1:]
+		d.loaded--
+		c.backoff, c.failing = 0, 0
+	case r.err == nil:
+		c.jobs[0].next++
+		c.backoff, c.failing = 0, 0
+	case errors.As(r.err, &se) && se.RetryAfter > 0:
+		c.paused = later(c.paused, now.Add(se.RetryAfter))
+		global := d.lastPause != c.id && now.Before(d.pauseUntil)
+		d.lastPause, d.pauseUntil = c.id, now.Add(se.RetryAfter)
+		if global {
+			d.nextSend = later(d.nextSend, now.Add(se.RetryAfter))
+		}
+		d.log.Warn("send throttled", "chat", c.id.String(), "seq", c.jobs[0].env.Seq,
+			"retry_after", se.RetryAfter, "all_chats", global)
+	default:
+		if c.backoff == 0 {
+			c.backoff = firstBackoff
+		} else {
+			c.backoff = min(2*c.backoff, maxBackoff)
+		}
+		c.failing++
+		c.paused = now.Add(c.backoff)
+		level := slog.LevelDebug
+		if c.failing == 1 || c.backoff == maxBackoff {
+			level = slog.LevelWarn
+		}
+		d.log.Log(d.ctx, level, "send failed", "chat", c.id.String(), "seq", c.jobs[0].env.Seq,
+			"failures", c.failing, "retry_in", c.backoff, "err", r.err)
+	}
+	d.schedule(c, now)
+}
+
+// sweep forgets idle chats whose limits no longer matter, so a long run's
+// memory follows its active chats.
+func (d *dispatch) sweep(now time.Time) {
+	d.nextSweep = now.Add(time.Minute)
+	for id, c := range d.chats {
+		if !c.busy && len(c.jobs) == 0 && !d.readyAt(c).After(now) {
+			delete(d.chats, id)
+		}
+	}
+}
+
+// drain waits for the sends in flight after ctx ended.
+func (d *dispatch) drain() {
+	for d.inflight > 0 {
+		<-d.results
+		d.inflight--
+	}
+}
+
+// splitReply cuts r into the messages to send for it: r itself when its
+// text fits limit (0: no limit), else one Reply per part of Split, the title,
+// photo, file and edit on the first, the choices, hint and link on the last.
+func splitReply(r Reply, limit int) []Reply {
+	if limit <= 0 {
+		return []Reply{r}
+	}
+	budget := limit
+	if r.Title != "" {
+		// The title is shown above the text in the same message.
+		budget = max(limit-utf8.RuneCountInString(r.Title)-2, limit/2, 1)
+	}
+	if utf8.RuneCountInString(r.Text) <= budget {
+		return []Reply{r}
+	}
+	texts := Split(r.Text, budget)
+	if len(texts) <= 1 {
+		return []Reply{r}
+	}
+	parts := make([]Reply, len(texts))
+	for i, t := range texts {
+		parts[i] = Reply{Chat: r.Chat, Text: t}
+	}
+	first, last := &parts[0], &parts[len(parts)-1]
+	first.Title, first.Photo, first.File, first.Edit = r.Title, r.Photo, r.File, r.Edit
+	last.Choices, last.Hint, last.Link = r.Choices, r.Hint, r.Link
+	return parts
+}
+
+// IsGroupChat reports whether c is a group chat as far as its id tells:
+// Telegram group and supergroup ids are negative. Ids of other platforms do
+// not tell, so it reports false for them.
+func IsGroupChat(c ChatID) bool {
+	return c.Platform == Telegram && strings.HasPrefix(c.ID, "-")
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+func earlier(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// chatHeap orders chats by readyAt (byReady) or by their first envelope's
+// Seq, so the oldest waiting reply goes first.
+type chatHeap struct {
+	items   []*chat
+	byReady bool
+}
+
+func (h *chatHeap) Len() int { return len(h.items) }
+
+func (h *chatHeap) Less(i, j int) bool {
+	a, b := h.items[i], h.items[j]
+	if h.byReady && !a.readyAt.Equal(b.readyAt) {
+		return a.readyAt.Before(b.readyAt)
+	}
+	return a.jobs[0].env.Seq < b.jobs[0].env.Seq
+}
+
+func (h *chatHeap) Swap(i, j int) {
+	h.items[i], h.items[j] = h.items[j], h.items[i]
+	h.items[i].index = i
+	h.items[j].index = j
+}
+
+func (h *chatHeap) Push(x any) {
+	c := x.(*chat)
+	c.heap, c.index = h, len(h.items)
+	h.items = append(h.items, c)
+}
+
+func (h *chatHeap) Pop() any {
+	n := len(h.items)
+	c := h.items[n-1]
+	h.items[n-1] = nil
+	h.items = h.items[:n-1]
+	c.heap, c.index = nil, -1
+	return c
+}
