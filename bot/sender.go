@@ -58,10 +58,10 @@ const (
 // several messages (see Split). All waiting uses time.Now and timers, so
 // testing/synctest can run a Sender in virtual time.
 type Sender struct {
-	Outbox Outbox
-	Conn   Conn
-	Limits Limits
-	Log    *slog.Logger
+	Outbox Outbox       // where the replies wait; read and finished only
+	Conn   Conn         // the platform; Send is called concurrently
+	Limits Limits       // the platform's limits; the zero value means none
+	Log    *slog.Logger // nil discards
 	// Wake is signalled when new envelopes were committed. When nil, the
 	// Sender reads the outbox every second.
 	Wake <-chan struct{}
@@ -267,9 +267,10 @@ func (d *dispatch) fetch(now time.Time, haveWake bool) {
 
 // add queues one envelope behind its chat's earlier ones.
 func (d *dispatch) add(e Envelope, now time.Time) {
-	if e.Seq > d.after {
-		d.after = e.Seq
+	if e.Seq <= d.after {
+		return // read before: an outbox that ignores after must not cause a resend
 	}
+	d.after = e.Seq
 	d.loaded++
 	c := d.chats[e.Reply.Chat]
 	if c == nil {
@@ -489,10 +490,20 @@ func (d *dispatch) handle(r result) {
 func (d *dispatch) sweep(now time.Time) {
 	d.nextSweep = now.Add(time.Minute)
 	for id, c := range d.chats {
-		if !c.busy && len(c.jobs) == 0 && !d.readyAt(c).After(now) {
+		if !c.busy && len(c.jobs) == 0 && d.forgettable(c, now) {
 			delete(d.chats, id)
 		}
 	}
+}
+
+// forgettable reports whether none of c's limits or pauses still applies at
+// now, so that a new chat in its place would be paced the same.
+func (d *dispatch) forgettable(c *chat, now time.Time) bool {
+	l := d.s.Limits
+	if c.paused.After(now) || l.PerChat > 0 && c.last.Add(l.PerChat).After(now) {
+		return false
+	}
+	return len(c.recent) == 0 || !c.recent[len(c.recent)-1].Add(l.GroupWindow).After(now)
 }
 
 // drain waits for the sends in flight after ctx ended.

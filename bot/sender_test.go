@@ -371,6 +371,32 @@ func TestSenderKeepsRateLimits(t *testing.T) {
 	})
 }
 
+func TestSenderRemembersGroupWindowWhileIdle(t *testing.T) {
+	limits := bot.Limits{PerChat: time.Second, PerGroup: 3, GroupWindow: 10 * time.Minute}
+	synctest.Test(t, func(t *testing.T) {
+		ob, conn := bottest.NewOutbox(), bottest.NewConn()
+		conn.Limits = limits
+		group := tg(-5)
+		ob.Enqueue(bot.Reply{Chat: group, Text: text(group, 0)}, bot.Reply{Chat: group, Text: text(group, 1)})
+		begin := time.Now()
+		s := start(t, ob, conn, limits, true)
+		waitIdle(t, s, time.Hour)
+		// Idle past the Sender's periodic clean-up, then more for the group.
+		time.Sleep(70 * time.Second)
+		for i := 2; i < 5; i++ {
+			ob.Enqueue(bot.Reply{Chat: group, Text: text(group, i)})
+		}
+		waitIdle(t, s, time.Hour)
+		checkDelivered(t, ob, conn, []bot.ChatID{group}, 5)
+		if n := conn.Throttled(); n != 0 {
+			t.Errorf("%d sends answered 429", n)
+		}
+		if got := conn.SentTo(group)[3].Time.Sub(begin); got != 10*time.Minute {
+			t.Errorf("4th message at %v, want 10m0s when the first leaves the window", got)
+		}
+	})
+}
+
 func TestSenderWaitIdle(t *testing.T) {
 	t.Run("empty", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
@@ -592,4 +618,67 @@ func TestIsGroupChat(t *testing.T) {
 			t.Errorf("IsGroupChat(%v) = %v, want %v", tt.chat, got, tt.want)
 		}
 	}
+}
+
+// BenchmarkSenderRate broadcasts 10,000 envelopes, one per chat, through a
+// Sender with Telegram's limits to a bottest.Conn that enforces 30 msg/s
+// overall and 1 s per chat itself, in synctest virtual time. It reports the
+// achieved rate over the allowed one (between the first and the last
+// delivery), the 429s the Conn answered and the duplicate deliveries.
+//
+// synctest.Test needs a *testing.T, which a benchmark has not, so each
+// iteration runs the broadcast as a test through testing.RunTests.
+func BenchmarkSenderRate(b *testing.B) {
+	const n, perSecond = 10000, 30
+	var st broadcastStats
+	for b.Loop() {
+		ok := testing.RunTests(func(string, string) (bool, error) { return true, nil },
+			[]testing.InternalTest{{Name: "BenchmarkSenderRate/broadcast", F: func(t *testing.T) {
+				synctest.Test(t, func(t *testing.T) { st = broadcast(t, n, perSecond) })
+			}}})
+		if !ok {
+			b.Fatal("broadcast failed")
+		}
+	}
+	b.ReportMetric(st.rate/perSecond, "rate/limit")
+	b.ReportMetric(float64(st.throttled), "429s")
+	b.ReportMetric(float64(st.dups), "dups")
+	b.ReportMetric(st.virtual.Seconds(), "virtual-s")
+}
+
+type broadcastStats struct {
+	rate      float64 // deliveries per second between the first and the last
+	throttled int
+	dups      int
+	virtual   time.Duration // from the first enqueue until idle
+}
+
+// broadcast sends n replies to n chats under Telegram's limits.
+func broadcast(t *testing.T, n, perSecond int) broadcastStats {
+	limits := bot.Limits{PerSecond: float64(perSecond), PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxText: 4096, MaxConcurrent: 8}
+	ob, conn := bottest.NewOutbox(), bottest.NewConn()
+	conn.Limits = bot.Limits{PerSecond: float64(perSecond), PerChat: time.Second}
+	conn.Latency = 80 * time.Millisecond
+	begin := time.Now()
+	for i := range n {
+		ob.Enqueue(bot.Reply{Chat: tg(100000 + i), Text: "Nhắc đồng chí báo cáo tháng " + strconv.Itoa(i)})
+	}
+	s := start(t, ob, conn, limits, true)
+	waitIdle(t, s, 24*time.Hour)
+	st := broadcastStats{throttled: conn.Throttled(), virtual: time.Since(begin)}
+	sent := conn.Sent()
+	seen := make(map[string]bool, len(sent))
+	for _, s := range sent {
+		if seen[s.Reply.Text] {
+			st.dups++
+		}
+		seen[s.Reply.Text] = true
+	}
+	if len(seen) != n {
+		t.Errorf("delivered %d distinct messages, want %d", len(seen), n)
+	}
+	if len(sent) > 1 {
+		st.rate = float64(len(sent)-1) / sent[len(sent)-1].Time.Sub(sent[0].Time).Seconds()
+	}
+	return st
 }
