@@ -378,8 +378,8 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	ctx, cancel := context.WithTimeout(d.ctx, sendTimeout)
 	ref, err := d.s.Conn.Send(ctx, part)
 	cancel()
-	if d.ctx.Err() != nil {
-		r.stop = true
+	if err != nil && d.ctx.Err() != nil {
+		r.stop = true // the run ends: the envelope is sent again next run
 		return
 	}
 	r.err = err
@@ -414,12 +414,15 @@ func dropReason(se *SendError) string {
 }
 
 // finish records res in the outbox, trying again with a growing pause while
-// it fails. It reports false only when the run ends first; the envelope is
-// then sent again by the next run.
+// it fails. The first try is made even when the run is ending, so a send that
+// completed is not repeated by the next run. It reports false only when the
+// run ends before a try succeeds; the envelope is then sent again by the next
+// run.
 func (d *dispatch) finish(seq uint64, res Result) bool {
 	wait := time.Second
+	ctx := context.WithoutCancel(d.ctx)
 	for {
-		err := d.s.Outbox.Finish(d.ctx, seq, res)
+		err := d.s.Outbox.Finish(ctx, seq, res)
 		if err == nil {
 			d.s.progressed()
 			return true
@@ -428,6 +431,7 @@ func (d *dispatch) finish(seq uint64, res Result) bool {
 			return false
 		}
 		d.log.Error("finish envelope failed", "seq", seq, "err", err, "retry_in", wait)
+		ctx = d.ctx
 		t := time.NewTimer(wait)
 		select {
 		case <-d.ctx.Done():

@@ -596,6 +596,27 @@ func TestSenderStopsWithSendsInFlight(t *testing.T) {
 	})
 }
 
+func TestSenderFinishesSendCompletedDuringStop(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ob, conn := bottest.NewOutbox(), bottest.NewConn()
+		// A Send that ignores its context and succeeds after the stop.
+		conn.Fail = func(int, bot.Reply) error { time.Sleep(time.Minute); return nil }
+		ob.Enqueue(bot.Reply{Chat: tg(1), Text: "x"})
+		s := &bot.Sender{Outbox: ob, Conn: conn}
+		ctx, cancel := context.WithCancel(context.Background())
+		errc := make(chan error, 1)
+		go func() { errc <- s.Run(ctx) }()
+		time.Sleep(time.Second)
+		cancel()
+		if err := <-errc; err != nil {
+			t.Errorf("Run = %v", err)
+		}
+		if len(conn.Sent()) != 1 || ob.Len() != 0 {
+			t.Errorf("sent %d, %d left in the outbox; want the delivered envelope finished", len(conn.Sent()), ob.Len())
+		}
+	})
+}
+
 func TestSenderNotSetUp(t *testing.T) {
 	if err := (&bot.Sender{}).Run(context.Background()); err == nil {
 		t.Error("Run without outbox and conn succeeded")
