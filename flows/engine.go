@@ -54,6 +54,9 @@ type Engine struct {
 	// NewCode returns a fresh invite code; it defaults to NewInviteCode.
 	// Tests set it to get stable transcripts.
 	NewCode func() string
+	// Schedules are the periodic jobs' schedules, set by cmd before the
+	// engine is used and never changed after; /lichnhac shows them.
+	Schedules map[Job]Schedule
 
 	admins   map[bot.UserID]bool
 	initOnce sync.Once

@@ -603,7 +603,7 @@ func (r *req) cmdNudge(args string) error {
 		return err
 	}
 	SortByName(ms)
-	button := [][]bot.Choice{row(choice(text.T(text.NudgeButton, nil), goPrefix+"baocao:"+strconv.Itoa(int(m))))}
+	button := nudgeButton(m)
 	var nudged, paused, unreachable []string
 	for _, mb := range ms {
 		if mb.Cell != cell || mb.Status != Active || (r.isMember && mb.ID == r.member.ID) {
@@ -621,17 +621,12 @@ func (r *req) cmdNudge(args string) error {
 			continue
 		}
 		body := text.T(text.NudgeMember, map[string]string{"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m)})
-		sent := false
-		for _, chat := range mb.PrivateChats() {
-			if un, err := r.tx.Unreachable(chat); err != nil {
-				return err
-			} else if un {
-				continue
-			}
-			r.send(bot.Reply{Chat: chat, Text: body, Choices: button})
-			sent = true
+		reps, err := privateReplies(r.tx, mb.PrivateChats(), body, button)
+		if err != nil {
+			return err
 		}
-		if sent {
+		r.out = append(r.out, reps...)
+		if len(reps) > 0 {
 			nudged = append(nudged, mb.Name)
 		} else {
 			unreachable = append(unreachable, mb.Name)

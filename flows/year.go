@@ -14,6 +14,10 @@ func moreFlows(flow string) func(r *req, in input) error {
 		return (*req).reportStep
 	case flowPickCell:
 		return (*req).pickCellStep
+	case flowPause:
+		return (*req).pauseStep
+	case flowSchedule:
+		return (*req).scheduleStep
 	}
 	return secretaryFlow(flow)
 }

@@ -1,0 +1,256 @@
+package flows
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"lamtheo/flows/text"
+)
+
+// flowPause is the reminder pause (tạm hoãn nhắc): /tamhoan.
+const flowPause = "pause"
+
+// maxPauseReason bounds the reason a member types for a pause.
+const maxPauseReason = 200
+
+// dayStart returns the first instant of t's day in loc.
+func dayStart(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+}
+
+// addMonthsClamp adds n months to day d, keeping the day of the month but
+// clamping it to the target month's last day (31/1 + 1 month is 28/2 or
+// 29/2, not 3/3).
+func addMonthsClamp(d time.Time, n int) time.Time {
+	first := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, d.Location()).AddDate(0, n, 0)
+	last := first.AddDate(0, 1, -1).Day()
+	return first.AddDate(0, 0, min(d.Day(), last)-1)
+}
+
+// PauseLastDay returns the last day of a pause of the given length chosen
+// on the day of now (in loc): "w1" and "w2" are one and two weeks, "m1" and
+// "m3" one and three months. ok is false for an unknown length.
+func PauseLastDay(length string, now time.Time, loc *time.Location) (time.Time, bool) {
+	today := dayStart(now, loc)
+	switch length {
+	case "w1":
+		return today.AddDate(0, 0, 7), true
+	case "w2":
+		return today.AddDate(0, 0, 14), true
+	case "m1":
+		return addMonthsClamp(today, 1), true
+	case "m3":
+		return addMonthsClamp(today, 3), true
+	}
+	return time.Time{}, false
+}
+
+// PauseDateError says why a typed pause date was refused.
+type PauseDateError struct {
+	Key  text.Key // the text to show
+	Data map[string]string
+}
+
+func (e *PauseDateError) Error() string { return "flows: bad pause date: " + string(e.Key) }
+
+// ParsePauseDate reads the last day of a pause typed as "dd/mm/yyyy" ("-"
+// or "." also separate; one-digit day and month are fine) and checks it:
+// not before the day of now, and at most one year after it (days in loc). It
+// returns the day's first instant in loc, or a *PauseDateError.
+func ParsePauseDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	today := dayStart(now, loc)
+	example := today.AddDate(0, 0, 14).Format("02/01/2006")
+	bad := &PauseDateError{Key: text.PauseBadDate, Data: map[string]string{"Input": s, "Example": example}}
+	parts := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == '/' || r == '-' || r == '.' || r == ' ' })
+	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[0]) > 2 || len(parts[1]) > 2 {
+		return time.Time{}, bad
+	}
+	var n [3]int
+	for i, p := range parts {
+		v, err := strconv.Atoi(p)
+		if err != nil || v <= 0 {
+			return time.Time{}, bad
+		}
+		n[i] = v
+	}
+	d := time.Date(n[2], time.Month(n[1]), n[0], 0, 0, 0, 0, loc)
+	if d.Day() != n[0] || int(d.Month()) != n[1] || d.Year() != n[2] {
+		return time.Time{}, bad
+	}
+	if d.Before(today) {
+		return time.Time{}, &PauseDateError{Key: text.PausePast, Data: map[string]string{"Date": d.Format("02/01/2006")}}
+	}
+	if max := today.AddDate(1, 0, 0); d.After(max) {
+		return time.Time{}, &PauseDateError{Key: text.PauseTooFar, Data: map[string]string{"Max": max.Format("02/01/2006")}}
+	}
+	return d, nil
+}
+
+// cmdPause lets a member pause their reminders until a day, with a reason,
+// or take a pause back: /tamhoan.
+func (r *req) cmdPause(string) error {
+	if r.member.Status == Exempt {
+		return refuse(text.PauseExempt, nil)
+	}
+	if r.member.PausedUntil.After(r.now) {
+		r.start(flowPause, "current")
+		r.ask(text.PauseCurrent, map[string]string{
+			"Until":  pausedThrough(r.member, r.e.Cfg.Loc).Format("02/01/2006"),
+			"Reason": r.member.PauseReason,
+		},
+			row(choice(text.T(text.PauseResume, nil), "p:resume")),
+			row(choice(text.T(text.PauseAgain, nil), "p:again")),
+			row(choice(text.T(text.PauseKeep, nil), "p:keep")))
+		return nil
+	}
+	r.start(flowPause, "")
+	return r.pauseAskLength()
+}
+
+func (r *req) pauseAskLength() error {
+	r.step("length")
+	example := dayStart(r.now, r.e.Cfg.Loc).AddDate(0, 0, 14).Format("02/01/2006")
+	r.ask(text.PauseAsk, map[string]string{"Example": example},
+		row(choice(text.T(text.PauseWeek1, nil), "d:w1"), choice(text.T(text.PauseWeek2, nil), "d:w2")),
+		row(choice(text.T(text.PauseMonth1, nil), "d:m1"), choice(text.T(text.PauseMonth3, nil), "d:m3")))
+	return nil
+}
+
+// pauseStep answers the steps of /tamhoan.
+func (r *req) pauseStep(in input) error {
+	if !r.isMember || r.member.Cell == "" {
+		r.finish()
+		return refuse(text.NeedMember, nil)
+	}
+	loc := r.e.Cfg.Loc
+	switch r.sess.Step {
+	case "current":
+		switch in.Data {
+		case "p:resume":
+			return r.pauseResume()
+		case "p:again":
+			return r.pauseAskLength()
+		case "p:keep":
+			r.finish()
+			r.say(text.PauseKept, map[string]string{"Until": pausedThrough(r.member, loc).Format("02/01/2006")})
+			return nil
+		}
+		return refuse(text.ChooseAbove, nil)
+	case "length":
+		var last time.Time
+		if length, ok := strings.CutPrefix(in.Data, "d:"); ok {
+			if last, ok = PauseLastDay(length, r.now, loc); !ok {
+				return refuse(text.ChooseAbove, nil)
+			}
+		} else if in.Data != "" {
+			return refuse(text.ChooseAbove, nil)
+		} else {
+			d, err := ParsePauseDate(in.Text, r.now, loc)
+			var pe *PauseDateError
+			if errors.As(err, &pe) {
+				return refuse(pe.Key, pe.Data)
+			} else if err != nil {
+				return err
+			}
+			last = d
+		}
+		r.set("last", last.Format(time.DateOnly))
+		r.step("reason")
+		r.ask(text.PauseAskReason, map[string]string{"Until": last.Format("02/01/2006")},
+			row(choice(text.T(text.PauseReasonSick, nil), "r:sick")),
+			row(choice(text.T(text.PauseReasonAway, nil), "r:away")),
+			row(choice(text.T(text.PauseReasonOther, nil), "r:other")))
+		return nil
+	case "reason":
+		var reason string
+		switch in.Data {
+		case "r:sick":
+			reason = text.T(text.PauseReasonSick, nil)
+		case "r:away":
+			reason = text.T(text.PauseReasonAway, nil)
+		case "r:other":
+			reason = text.T(text.PauseReasonOther, nil)
+		case "":
+			t, err := cleanInput(in.Text, maxPauseReason)
+			if err != nil {
+				return err
+			}
+			reason = t
+		default:
+			return refuse(text.ChooseAbove, nil)
+		}
+		last, err := time.ParseInLocation(time.DateOnly, r.val("last"), loc)
+		if err != nil {
+			r.finish()
+			return refuse(text.NotUnderstood, nil)
+		}
+		return r.pauseSave(last, reason)
+	}
+	r.finish()
+	return refuse(text.NotUnderstood, nil)
+}
+
+// pauseSave pauses the member's reminders through the day last and tells
+// the cell's secretaries.
+func (r *req) pauseSave(last time.Time, reason string) error {
+	mb := r.member
+	mb.PausedUntil = last.AddDate(0, 0, 1) // the start of the day after, in loc
+	mb.PauseReason = reason
+	if err := r.tx.PutMember(&mb); err != nil {
+		return err
+	}
+	r.member = mb
+	r.finish()
+	data := map[string]any{"Until": last.Format("02/01/2006"), "Reason": reason, "Name": mb.Name}
+	told, err := r.pauseTellSecretaries(text.PauseSecretary, data)
+	if err != nil {
+		return err
+	}
+	data["Told"] = told
+	r.say(text.PauseDone, data)
+	return nil
+}
+
+// pauseResume takes the member's pause back.
+func (r *req) pauseResume() error {
+	mb := r.member
+	mb.PausedUntil, mb.PauseReason = time.Time{}, ""
+	if err := r.tx.PutMember(&mb); err != nil {
+		return err
+	}
+	r.member = mb
+	r.finish()
+	r.say(text.PauseResumed, nil)
+	_, err := r.pauseTellSecretaries(text.PauseResumedSecretary, map[string]any{"Name": mb.Name})
+	return err
+}
+
+// pauseTellSecretaries tells the secretaries of the member's cell, other
+// than the member, privately, and reports whether any was.
+func (r *req) pauseTellSecretaries(k text.Key, data map[string]any) (bool, error) {
+	c, _, err := r.tx.Cell(r.member.Cell)
+	if err != nil {
+		return false, err
+	}
+	data["Cell"] = c.Name
+	secs, err := r.secretaries(r.member.Cell)
+	if err != nil {
+		return false, err
+	}
+	told := false
+	for _, s := range secs {
+		if s.ID == r.member.ID {
+			continue
+		}
+		reps, err := privateReplies(r.tx, s.PrivateChats(), text.T(k, data), nil)
+		if err != nil {
+			return false, err
+		}
+		r.out = append(r.out, reps...)
+		told = told || len(reps) > 0
+	}
+	return told, nil
+}

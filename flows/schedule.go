@@ -1,0 +1,138 @@
+package flows
+
+import (
+	"strings"
+	"time"
+
+	"lamtheo/flows/text"
+)
+
+// flowSchedule is /lichnhac's offer to run a job now.
+const flowSchedule = "schedule"
+
+// scheduleRunPrefix marks /lichnhac's arguments (and choices) that run a
+// job now for one cell: "run:leaderboard".
+const scheduleRunPrefix = "run:"
+
+// jobOrder lists the jobs as /lichnhac shows them, with their names.
+var jobOrder = []struct {
+	job  Job
+	name text.Key
+}{
+	{JobRemindFirst, text.JobRemindFirst},
+	{JobRemindSecond, text.JobRemindSecond},
+	{JobRemindLast, text.JobRemindLast},
+	{JobLeaderboard, text.JobLeaderboard},
+	{JobCampaign, text.JobCampaign},
+	{JobBackup, text.JobBackup},
+}
+
+var weekdays = [7]text.Key{text.Weekday0, text.Weekday1, text.Weekday2, text.Weekday3, text.Weekday4, text.Weekday5, text.Weekday6}
+
+// FormatSlot returns t in loc as people read a date and time:
+// "thứ Hai 01/12/2026 08:00".
+func FormatSlot(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	return text.T(weekdays[t.Weekday()], nil) + " " + t.Format("02/01/2006 15:04")
+}
+
+// scheduleLine is one job as /lichnhac lists it.
+type scheduleLine struct {
+	Name string
+	Next string // "" when the job has no schedule
+}
+
+// cmdSchedule lists the periodic jobs with their next runs and offers to
+// run the leaderboard or the first reminder now for the secretary's cell
+// (an admin picks the cell): /lichnhac. "/lichnhac run:<job>" runs it.
+func (r *req) cmdSchedule(args string) error {
+	if job, ok := strings.CutPrefix(args, scheduleRunPrefix); ok {
+		return r.scheduleRun(Job(job))
+	}
+	lines := make([]scheduleLine, 0, len(jobOrder))
+	for _, j := range jobOrder {
+		l := scheduleLine{Name: text.T(j.name, nil)}
+		if s := r.e.Schedules[j.job]; s != nil {
+			if next := s.Next(r.now); !next.IsZero() {
+				l.Next = FormatSlot(next, r.e.Cfg.Loc)
+			}
+		}
+		lines = append(lines, l)
+	}
+	cur := r.currentMonth()
+	v := map[string]any{"Jobs": lines, "Cell": "", "Pick": false,
+		"Month": FormatMonth(cur), "Leader": FormatMonth(cur.Prev())}
+	var leader, remind string
+	switch {
+	case r.isMember && r.member.Secretary && r.member.Cell != "":
+		c, _, err := r.tx.Cell(r.member.Cell)
+		if err != nil {
+			return err
+		}
+		v["Cell"] = c.Name
+		leader = text.T(text.SchedRunLeader, map[string]string{"Cell": c.Name})
+		remind = text.T(text.SchedRunRemind, map[string]string{"Cell": c.Name})
+	case r.admin():
+		v["Pick"] = true
+		leader = text.T(text.SchedRunLeaderPick, nil)
+		remind = text.T(text.SchedRunRemindPick, nil)
+	default:
+		r.say(text.SchedView, v)
+		return nil
+	}
+	r.start(flowSchedule, "run")
+	r.ask(text.SchedView, v,
+		row(choice(leader, scheduleRunPrefix+string(JobLeaderboard))),
+		row(choice(remind, scheduleRunPrefix+string(JobRemindFirst))))
+	return nil
+}
+
+// scheduleStep answers /lichnhac's offer.
+func (r *req) scheduleStep(in input) error {
+	job, ok := strings.CutPrefix(in.Data, scheduleRunPrefix)
+	if !ok {
+		return refuse(text.ChooseAbove, nil)
+	}
+	r.finish()
+	r.cmd, r.args = "lichnhac", in.Data
+	return r.scheduleRun(Job(job))
+}
+
+// scheduleRun runs job now for the acting cell only, as a manual run keyed
+// by the cell and the current minute, in this message's transaction.
+func (r *req) scheduleRun(job Job) error {
+	if job != JobLeaderboard && job != JobRemindFirst {
+		return refuse(text.NotUnderstood, nil)
+	}
+	cell, err := r.actingCell()
+	if err != nil {
+		return err
+	}
+	if err := r.mayRunCell(cell); err != nil {
+		return err
+	}
+	c, ok, err := r.tx.Cell(cell)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return refuse(text.StaleChoice, nil)
+	}
+	j, err := r.e.runJobTx(r.tx, job, r.now.Truncate(time.Minute), cell, r.now)
+	if err != nil {
+		return err
+	}
+	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(j.month),
+		"Prompted": j.prompted, "Posted": j.posted, "ToSec": j.toSec}
+	switch {
+	case j.status == jobDone || j.status == jobEarly:
+		return refuse(text.SchedAgain, nil)
+	case j.status == jobNoSense:
+		return refuse(text.SchedNotOpen, data)
+	case job == JobLeaderboard:
+		r.say(text.SchedDoneLeader, data)
+	default:
+		r.say(text.SchedDoneRemind, data)
+	}
+	return nil
+}
