@@ -1,0 +1,554 @@
+package flows_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+	"lamtheo/flows/text"
+)
+
+// fixedSchedule fires at the listed instants only.
+type fixedSchedule []time.Time
+
+func (s fixedSchedule) Next(t time.Time) time.Time {
+	for _, at := range s {
+		if at.After(t) {
+			return at
+		}
+	}
+	return time.Time{}
+}
+
+func names(ms []flows.Member) []string {
+	out := make([]string, 0, len(ms))
+	for _, m := range ms {
+		out = append(out, m.Name)
+	}
+	return out
+}
+
+func TestRemindTargets(t *testing.T) {
+	loc := vnZone(t)
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, loc)
+	m := flows.Month(202611)
+	u := func(id string) []bot.UserID { return []bot.UserID{tg(id)} }
+	members := []flows.Member{
+		{ID: 1, Name: "Trần Văn Hai", Cell: "C01", Users: u("1")},
+		{ID: 2, Name: "Nguyễn Thị Ba", Cell: "C01", Users: u("2")},                                             // reported
+		{ID: 3, Name: "Lê Văn Bốn", Cell: "C01", Status: flows.Exempt, Users: u("3")},                          // exempt
+		{ID: 4, Name: "Phạm Thị Năm", Cell: "C01", Users: u("4"), PausedUntil: now.Add(time.Hour)},             // paused
+		{ID: 5, Name: "Hoàng Văn Sáu", Cell: "C01", Users: u("5"), PausedUntil: now},                           // pause just over
+		{ID: 6, Name: "Đỗ Thị Bảy", Cell: "C01", Users: u("6")},                                                // unreachable
+		{ID: 7, Name: "Vũ Văn Tám", Cell: "C01", Users: []bot.UserID{tg("7"), {Platform: bot.Zalo, ID: "z7"}}}, // one chat left
+		{ID: 8, Name: "Bùi Văn Chín", Cell: "C02", Users: u("8")},                                              // other cell
+		{ID: 9, Name: "An Văn Mười", Cell: "C01", Users: u("9")},                                               // draft only
+		{ID: 10, Name: "Lý Thị Mười Một", Cell: "C01", Users: u("10")},                                         // October's report only
+		{ID: 11, Name: "Cao Văn Mười Hai", Cell: "", Users: u("11")},                                           // left the cell
+	}
+	reports := map[flows.MemberID]flows.Report{
+		2:  {Member: 2, Month: m, Submitted: now},
+		3:  {Member: 3, Month: m, Submitted: now},
+		9:  {Member: 9, Month: m},
+		10: {Member: 10, Month: m.Prev(), Submitted: now},
+	}
+	unreachable := map[bot.ChatID]bool{tg("6").PrivateChat(): true, tg("7").PrivateChat(): true}
+	tests := []struct {
+		name    string
+		cell    string
+		members []flows.Member
+		un      map[bot.ChatID]bool
+		want    []string
+	}{
+		{"C01", "C01", members, unreachable, []string{"Hoàng Văn Sáu", "Trần Văn Hai", "An Văn Mười", "Vũ Văn Tám", "Lý Thị Mười Một"}},
+		{"C01 all reachable", "C01", members, nil, []string{"Đỗ Thị Bảy", "Hoàng Văn Sáu", "Trần Văn Hai", "An Văn Mười", "Vũ Văn Tám", "Lý Thị Mười Một"}},
+		{"C02", "C02", members, unreachable, []string{"Bùi Văn Chín"}},
+		{"no cell", "", members, nil, nil},
+		{"empty", "C01", nil, nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := names(flows.RemindTargets(tc.cell, tc.members, reports, m, now, tc.un))
+			want := slices.Clone(tc.want)
+			slices.SortFunc(want, flows.CompareNames)
+			if !slices.Equal(got, want) {
+				t.Errorf("got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestReportOpen(t *testing.T) {
+	loc := vnZone(t)
+	at := func(mo, d int) time.Time { return time.Date(2026, time.Month(mo), d, 9, 0, 0, 0, loc) }
+	tests := []struct {
+		m      flows.Month
+		closed bool
+		now    time.Time
+		grace  int
+		want   bool
+	}{
+		{202611, false, at(11, 20), 5, true},
+		{202611, true, at(11, 20), 5, false}, // closed by the secretary
+		{202611, false, at(12, 5), 5, true},  // last grace day
+		{202611, false, at(12, 6), 5, false}, // past the grace
+		{202611, false, at(12, 1), 0, false}, // no grace
+		{202612, false, at(11, 30), 5, false},
+		{202610, false, at(12, 1), 5, false},
+	}
+	for _, tc := range tests {
+		if got := flows.ReportOpen(tc.m, tc.closed, tc.now, loc, tc.grace); got != tc.want {
+			t.Errorf("ReportOpen(%v, closed=%v, %s, grace %d) = %v, want %v", tc.m, tc.closed, tc.now, tc.grace, got, tc.want)
+		}
+	}
+}
+
+// runJob runs job as cmd does and returns whether it ran and what it queued.
+func (h *harness) runJob(job flows.Job, slot time.Time, cell string) (bool, []bot.Reply) {
+	h.t.Helper()
+	ran, err := h.eng.RunJob(context.Background(), job, slot, cell)
+	if err != nil {
+		h.t.Fatalf("RunJob(%s, %s, %q): %v", job, slot, cell, err)
+	}
+	return ran, h.replies()
+}
+
+// chats returns the distinct chats of replies.
+func chats(replies []bot.Reply) map[bot.ChatID]int {
+	out := map[bot.ChatID]int{}
+	for _, r := range replies {
+		out[r.Chat]++
+	}
+	return out
+}
+
+func TestRemindFirstRung(t *testing.T) {
+	o := newOrg(t)
+	paused := o.addMember(flows.Member{Name: "Đặng Văn Mười", Cell: "C01", Users: []bot.UserID{tg("15")},
+		PausedUntil: o.date(2026, 12, 1, 0), PauseReason: "ốm"})
+	gone := o.addMember(flows.Member{Name: "Lý Thị Mười Một", Cell: "C01", Users: []bot.UserID{tg("16")}})
+	o.unreachable(tg("16").PrivateChat())
+	slot := o.date(2026, 11, 20, 8)
+
+	ran, got := o.runJob(flows.JobRemindFirst, slot, "")
+	if !ran {
+		t.Fatal("first rung did not run")
+	}
+	want := map[bot.ChatID]int{o.uHai.PrivateChat(): 1, o.uSau.PrivateChat(): 1, o.uChin.PrivateChat(): 1}
+	if c := chats(got); !sameCount(c, want) {
+		t.Fatalf("prompts to %v, want %v:\n%s", c, want, dump(got))
+	}
+	for _, r := range got {
+		wantIn(t, r.Text, "chưa gửi báo cáo việc làm tháng 11/2026", "hết ngày 05/12/2026")
+		if c := r.Flat(); len(c) != 1 || c[0].Data != "go:baocao:202611" {
+			t.Errorf("prompt choices %+v, want the report button", c)
+		}
+	}
+	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "Hoàng Văn Sáu", "Chi bộ thôn Đông")
+	_, _ = paused, gone
+
+	// The same slot again (a restart replaying it): nothing more.
+	if ran, got := o.runJob(flows.JobRemindFirst, slot, ""); ran || len(got) != 0 {
+		t.Fatalf("second run of the slot: ran=%v, %d replies", ran, len(got))
+	}
+
+	// Pressing the button opens the report for November.
+	got = o.press(o.uSau, "go:baocao:202611")
+	if len(got) == 0 || strings.Contains(joined(got), text.T(text.StaleChoice, nil)) {
+		t.Fatalf("report button: %s", dump(got))
+	}
+}
+
+func sameCount(a, b map[bot.ChatID]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestRemindRungsDiffer(t *testing.T) {
+	seen := map[string]flows.Job{}
+	for i, job := range []flows.Job{flows.JobRemindFirst, flows.JobRemindSecond, flows.JobRemindLast} {
+		o := newOrg(t)
+		o.at(o.date(2026, 11, 20+i, 9))
+		_, got := o.runJob(job, o.date(2026, 11, 20+i, 8), "")
+		body := joined(to(got, o.uSau.PrivateChat()))
+		if body == "" {
+			t.Fatalf("%s: no prompt to Sáu", job)
+		}
+		if prev, dup := seen[body]; dup {
+			t.Errorf("%s says the same as %s", job, prev)
+		}
+		seen[body] = job
+	}
+}
+
+func TestRemindLastRung(t *testing.T) {
+	o := newOrg(t)
+	o.addMember(flows.Member{Name: "Đặng Văn Mười", Cell: "C01", Users: []bot.UserID{tg("15")},
+		PausedUntil: o.date(2026, 12, 11, 0), PauseReason: "ốm"})
+	o.addMember(flows.Member{Name: "Lý Thị Mười Một", Cell: "C01", Users: []bot.UserID{tg("16")}})
+	o.unreachable(tg("16").PrivateChat())
+	o.at(o.date(2026, 11, 30, 19))
+
+	ran, got := o.runJob(flows.JobRemindLast, o.date(2026, 11, 30, 18), "")
+	if !ran {
+		t.Fatal("last rung did not run")
+	}
+	sec := joined(to(got, o.uHai.PrivateChat()))
+	// Hai is both a member who has not reported and the secretary.
+	wantIn(t, sec, "lần nhắc cuối", "đã nhận 2/6",
+		"1. Trần Văn Hai\n", "2. Lý Thị Mười Một (bot không nhắn được)\n", "3. Đặng Văn Mười (tạm hoãn đến 10/12)\n", "4. Hoàng Văn Sáu\n")
+	wantIn(t, joined(to(got, o.uBay.PrivateChat())), "Tất cả đảng viên của chi bộ đã báo cáo")
+	for _, g := range []bot.ChatID{o.g1, o.g2, o.g3} {
+		if n := len(to(got, g)); n != 0 {
+			t.Errorf("%d messages to group %s: names never go to a group", n, g)
+		}
+	}
+	for _, r := range got {
+		if r.Chat != o.uHai.PrivateChat() {
+			wantNotIn(t, r.Text, "Đặng Văn Mười")
+		}
+	}
+	if n := len(to(got, o.uChin.PrivateChat())); n != 1 {
+		t.Errorf("Chín got %d messages, want the prompt", n)
+	}
+}
+
+func TestRemindNotMeaningful(t *testing.T) {
+	tests := []struct {
+		name  string
+		setup func(o *org)
+		now   time.Time
+		slot  time.Time
+	}{
+		{"every cell closed", func(o *org) {
+			for _, c := range []string{"C01", "C02", "C03"} {
+				o.update(func(tx flows.Tx) error { return tx.PutMonthState(flows.MonthState{Cell: c, Month: nov, Closed: true}) })
+			}
+		}, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 25, 1, 0, 0, 0, time.UTC)},
+		{"past the grace", func(*org) {}, time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC), time.Date(2026, 11, 30, 1, 0, 0, 0, time.UTC)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			tc.setup(o)
+			o.replies()
+			o.at(tc.now)
+			ran, got := o.runJob(flows.JobRemindSecond, tc.slot, "")
+			if ran || len(got) != 0 {
+				t.Fatalf("ran=%v with %d replies:\n%s", ran, len(got), dump(got))
+			}
+			// The slot is recorded, so a restart does not try it again.
+			var done bool
+			o.view(func(tx flows.Tx) error {
+				var err error
+				done, err = tx.JobRan("remind_second@" + tc.slot.UTC().Format(time.RFC3339))
+				return err
+			})
+			if !done {
+				t.Error("a slot no longer meaningful is not recorded")
+			}
+		})
+	}
+}
+
+func TestRemindOneCellClosed(t *testing.T) {
+	o := newOrg(t)
+	o.update(func(tx flows.Tx) error {
+		return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: nov, Closed: true})
+	})
+	ran, got := o.runJob(flows.JobRemindFirst, o.date(2026, 11, 20, 8), "")
+	want := map[bot.ChatID]int{o.uChin.PrivateChat(): 1}
+	if !ran || !sameCount(chats(got), want) {
+		t.Fatalf("ran=%v, prompts to %v, want %v", ran, chats(got), want)
+	}
+}
+
+// TestRemindAfterDowntime: when a later rung's slot has passed too, the
+// earlier one is skipped, so nobody gets every missed rung at once.
+func TestRemindAfterDowntime(t *testing.T) {
+	o := newOrg(t)
+	o.eng.Schedules = map[flows.Job]flows.Schedule{
+		flows.JobRemindFirst:  fixedSchedule{o.date(2026, 11, 20, 8), o.date(2026, 12, 20, 8)},
+		flows.JobRemindSecond: fixedSchedule{o.date(2026, 11, 25, 8), o.date(2026, 12, 25, 8)},
+	}
+	o.at(o.date(2026, 11, 26, 9))
+	if ran, got := o.runJob(flows.JobRemindFirst, o.date(2026, 11, 20, 8), ""); ran || len(got) != 0 {
+		t.Fatalf("superseded first rung ran=%v with %d replies", ran, len(got))
+	}
+	if ran, got := o.runJob(flows.JobRemindSecond, o.date(2026, 11, 25, 8), ""); !ran || len(got) != 3 {
+		t.Fatalf("second rung ran=%v with %d replies, want 3:\n%s", ran, len(got), dump(got))
+	}
+	// Before the second rung's slot, the first one runs.
+	o2 := newOrg(t)
+	o2.eng.Schedules = o.eng.Schedules
+	o2.at(o2.date(2026, 11, 24, 9))
+	if ran, _ := o2.runJob(flows.JobRemindFirst, o2.date(2026, 11, 20, 8), ""); !ran {
+		t.Fatal("first rung not run before the second's slot")
+	}
+}
+
+func TestJobBackupAndErrors(t *testing.T) {
+	o := newOrg(t)
+	slot := o.date(2026, 11, 20, 3)
+	if ran, got := o.runJob(flows.JobBackup, slot, ""); !ran || len(got) != 0 {
+		t.Fatalf("backup: ran=%v, %d replies", ran, len(got))
+	}
+	if ran, _ := o.runJob(flows.JobBackup, slot, ""); ran {
+		t.Fatal("backup slot ran twice")
+	}
+	// A slot in the future is neither run nor recorded.
+	later := o.date(2026, 11, 21, 3)
+	if ran, _ := o.runJob(flows.JobBackup, later, ""); ran {
+		t.Fatal("future slot ran")
+	}
+	o.at(later)
+	if ran, _ := o.runJob(flows.JobBackup, later, ""); !ran {
+		t.Fatal("slot did not run once due")
+	}
+	if _, err := o.eng.RunJob(context.Background(), "nosuch", slot, ""); !errors.Is(err, flows.ErrUnknownJob) {
+		t.Errorf("unknown job: %v", err)
+	}
+	if _, err := o.eng.RunJob(context.Background(), flows.JobRemindFirst, slot, "C99"); !errors.Is(err, flows.ErrUnknownCell) {
+		t.Errorf("unknown cell: %v", err)
+	}
+}
+
+func TestLeaderboardJob(t *testing.T) {
+	o := newOrg(t)
+	muoi := o.addMember(flows.Member{Name: "Mai Văn Mười", Cell: "C03", Secretary: true, Users: []bot.UserID{tg("31")}})
+	o.at(o.date(2026, 12, 1, 9))
+	slot := o.date(2026, 12, 1, 8)
+
+	ran, got := o.runJob(flows.JobLeaderboard, slot, "")
+	if !ran {
+		t.Fatal("leaderboard did not run")
+	}
+	want := map[bot.ChatID]int{o.g1: 1, o.g2: 1, muoi.Users[0].PrivateChat(): 1, o.admin.PrivateChat(): 1}
+	if c := chats(got); !sameCount(c, want) {
+		t.Fatalf("posts to %v, want %v:\n%s", c, want, dump(got))
+	}
+	g1 := joined(to(got, o.g1))
+	// C02 2/2, C01 2/4 (Năm is exempt), C03 0/2.
+	wantIn(t, g1, "tháng 11/2026", "1. Chi bộ thôn Tây — 100% =", "2. Chi bộ thôn Đông — 50% ↓1 ◀", "3. Chi bộ Trường học — 0% ↓2",
+		"xếp thứ 2/3, 2/4 đồng chí đã báo cáo, giảm 1 bậc")
+	wantNotIn(t, g1, o.sau.Name, o.hai.Name, o.chin.Name, o.nam.Name)
+	wantIn(t, joined(to(got, o.g2)), "Chi bộ thôn Tây — 100% = ◀", "xếp thứ 1/3")
+	wantIn(t, joined(to(got, muoi.Users[0].PrivateChat())), "chưa liên kết nhóm", "Chi bộ Trường học — 0% ↓2 ◀")
+	wantIn(t, joined(to(got, o.admin.PrivateChat())), "1. C02 Chi bộ thôn Tây — 2/2 (100%)", "3. C03 Chi bộ Trường học — 0/2")
+
+	if ran, got := o.runJob(flows.JobLeaderboard, slot, ""); ran || len(got) != 0 {
+		t.Fatalf("second run: ran=%v, %d replies", ran, len(got))
+	}
+	// A week after its slot, a missed leaderboard is still posted; later not.
+	o.at(o.date(2026, 12, 8, 6))
+	if ran, _ := o.runJob(flows.JobLeaderboard, o.date(2026, 12, 1, 7), ""); !ran {
+		t.Error("leaderboard 7 days late was skipped")
+	}
+	o.at(o.date(2026, 12, 8, 9))
+	if ran, got := o.runJob(flows.JobLeaderboard, o.date(2026, 12, 1, 6), ""); ran || len(got) != 0 {
+		t.Error("leaderboard more than 7 days late was posted")
+	}
+}
+
+// TestLeaderboardGenerated ranks generated cells: equal rates share a
+// place, exempt members do not count, a cell nobody has to report in comes
+// last without a rank, and each group gets the board once.
+func TestLeaderboardGenerated(t *testing.T) {
+	h := newHarness(t, time.Date(2026, 12, 2, 9, 0, 0, 0, vnZone(t)))
+	type gen struct {
+		code            string
+		active, reports int
+		exempt          int
+	}
+	cells := []gen{{"G1", 4, 3, 1}, {"G2", 4, 3, 0}, {"G3", 2, 1, 2}, {"G4", 0, 0, 0}, {"G5", 3, 0, 1}, {"G6", 10, 10, 0}}
+	n := 100
+	for i, c := range cells {
+		g := tgGroup(fmt.Sprint("-20", i))
+		h.addCell(c.code, "Chi bộ "+c.code, g)
+		for k := 0; k < c.active+c.exempt; k++ {
+			n++
+			st := flows.Active
+			if k >= c.active {
+				st = flows.Exempt
+			}
+			m := h.addMember(flows.Member{Name: fmt.Sprintf("Người %s %d", c.code, k), Cell: c.code, Status: st,
+				Users: []bot.UserID{tg(fmt.Sprint(n))}})
+			if k < c.reports || st == flows.Exempt {
+				h.putReport(flows.Report{Member: m.ID, Month: nov, Other: "việc tốt"})
+			}
+		}
+	}
+	ran, got := h.runJob(flows.JobLeaderboard, h.date(2026, 12, 1, 8), "")
+	if !ran {
+		t.Fatal("did not run")
+	}
+	for i := range cells {
+		if n := len(to(got, tgGroup(fmt.Sprint("-20", i)))); n != 1 {
+			t.Errorf("group of %s got %d posts, want 1", cells[i].code, n)
+		}
+	}
+	body := joined(to(got, tgGroup("-200")))
+	wantIn(t, body, "1. Chi bộ G6 — 100% =\n2. Chi bộ G1 — 75% ↓1 ◀\n2. Chi bộ G2 — 75% ↓1\n4. Chi bộ G3 — 50% ↓3\n5. Chi bộ G5 — 0% ↓4\n— Chi bộ G4: không có đảng viên phải báo cáo\n")
+	wantIn(t, joined(to(got, tgGroup("-203"))), "— Chi bộ G4: không có đảng viên phải báo cáo ◀", "chưa có đảng viên phải báo cáo")
+}
+
+func TestCampaignJob(t *testing.T) {
+	o := newOrg(t)
+	o.at(o.date(2027, 1, 10, 9))
+	slot := o.date(2027, 1, 10, 8)
+	o.putPledge(flows.Pledge{Member: o.ba.ID, Year: 2027, Status: flows.PledgeApproved, NextNo: 2,
+		Items: []flows.PledgeItem{{No: 1, Text: "Trồng cây", Category: "cm1"}}})
+	o.putPledge(flows.Pledge{Member: o.bon.ID, Year: 2027, Status: flows.PledgeSubmitted, NextNo: 2,
+		Items: []flows.PledgeItem{{No: 1, Text: "Quét ngõ", Category: "cm1"}}})
+	o.putPledge(flows.Pledge{Member: o.sau.ID, Year: 2027, Status: flows.PledgeDraft, NextNo: 1}) // empty draft
+	o.putPledge(flows.Pledge{Member: o.tam.ID, Year: 2027, Status: flows.PledgeDraft, NextNo: 2,
+		Items: []flows.PledgeItem{{No: 1, Text: "Sửa đường", Category: "cm1"}}}) // writing it
+	o.addMember(flows.Member{Name: "Đặng Văn Mười", Cell: "C02", Users: []bot.UserID{tg("15")},
+		PausedUntil: o.date(2027, 2, 1, 0)})
+
+	ran, got := o.runJob(flows.JobCampaign, slot, "")
+	if !ran {
+		t.Fatal("campaign did not run")
+	}
+	invited := map[bot.ChatID]bool{}
+	for _, r := range got {
+		if len(r.Flat()) == 1 && r.Flat()[0].Data == "go:dangky:" {
+			invited[r.Chat] = true
+			wantIn(t, r.Text, "năm 2027", "Học tập và làm theo Bác")
+		}
+	}
+	want := []bot.ChatID{o.uHai.PrivateChat(), o.uSau.PrivateChat(), o.uBay.PrivateChat(), o.uChin.PrivateChat()}
+	if len(invited) != len(want) {
+		t.Errorf("invited %v, want %v:\n%s", invited, want, dump(got))
+	}
+	for _, c := range want {
+		if !invited[c] {
+			t.Errorf("%s not invited", c)
+		}
+	}
+	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "2/4 đồng chí đã gửi bản đăng ký (50%)", "1 bản đang chờ", "mời 2 đồng chí")
+	wantIn(t, joined(to(got, o.uBay.PrivateChat())), "0/3 đồng chí", "mời 1 đồng chí")
+	if ran, _ := o.runJob(flows.JobCampaign, slot, ""); ran {
+		t.Error("campaign slot ran twice")
+	}
+	// The invitation's button opens the pledge flow.
+	got = o.press(o.uSau, "go:dangky:")
+	wantIn(t, joined(got), "2027")
+	wantNotIn(t, joined(got), text.T(text.StaleChoice, nil))
+
+	// Outside January to March, or more than a week late: not meaningful.
+	for _, tc := range []struct{ slot, now time.Time }{
+		{o.date(2027, 4, 1, 8), o.date(2027, 4, 1, 9)},
+		{o.date(2026, 12, 20, 8), o.date(2026, 12, 20, 9)},
+		{o.date(2027, 2, 1, 8), o.date(2027, 2, 9, 9)},
+		{o.date(2027, 3, 30, 8), o.date(2027, 4, 2, 9)},
+	} {
+		o.at(tc.now)
+		if ran, got := o.runJob(flows.JobCampaign, tc.slot, ""); ran || len(got) != 0 {
+			t.Errorf("campaign at %s for slot %s ran", tc.now, tc.slot)
+		}
+	}
+}
+
+func TestCampaignTargetsAndRate(t *testing.T) {
+	now := time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
+	ms := []flows.Member{
+		{ID: 1, Name: "A", Cell: "C", Users: []bot.UserID{tg("1")}},
+		{ID: 2, Name: "B", Cell: "C", Users: []bot.UserID{tg("2")}},
+		{ID: 3, Name: "C", Cell: "C", Users: []bot.UserID{tg("3")}, Status: flows.Exempt},
+		{ID: 4, Name: "D", Cell: "C", Users: []bot.UserID{tg("4")}},
+		{ID: 5, Name: "E", Cell: "C", Users: []bot.UserID{tg("5")}},
+		{ID: 6, Name: "F", Cell: "X", Users: []bot.UserID{tg("6")}},
+		{ID: 7, Name: "G", Cell: "C", Users: []bot.UserID{tg("7")}},
+	}
+	pledges := map[flows.MemberID]flows.Pledge{
+		2: {Member: 2, Year: 2027, Status: flows.PledgeApproved},
+		4: {Member: 4, Year: 2026, Status: flows.PledgeApproved}, // last year's
+		5: {Member: 5, Year: 2027, Status: flows.PledgeReturned, Items: []flows.PledgeItem{{No: 1}}},
+		7: {Member: 7, Year: 2027, Status: flows.PledgeSubmitted, Items: []flows.PledgeItem{{No: 1}}},
+	}
+	got := names(flows.CampaignTargets("C", ms, pledges, 2027, now, map[bot.ChatID]bool{}))
+	if want := []string{"A", "D"}; !slices.Equal(got, want) {
+		t.Errorf("targets %q, want %q", got, want)
+	}
+	reg, waiting, must := flows.PledgeRate("C", ms, pledges, 2027)
+	if reg != 2 || waiting != 1 || must != 5 {
+		t.Errorf("rate %d (%d waiting)/%d, want 2 (1)/5", reg, waiting, must)
+	}
+}
+
+func TestScheduleView(t *testing.T) {
+	o := newOrg(t)
+	o.eng.Schedules = map[flows.Job]flows.Schedule{
+		flows.JobRemindFirst: fixedSchedule{o.date(2026, 12, 20, 8)},
+		flows.JobLeaderboard: fixedSchedule{o.date(2026, 12, 1, 8)},
+	}
+	got := o.send(o.uHai, "/lichnhac")
+	wantIn(t, joined(got), "Nhắc báo cáo lần 1: lần tới Chủ nhật 20/12/2026 08:00",
+		"Bảng xếp hạng các chi bộ: lần tới thứ Ba 01/12/2026 08:00", "Sao lưu dữ liệu: chưa đặt lịch")
+	wantIn(t, strings.Join(labels(got), "|"), "Chạy ngay cho Chi bộ thôn Đông: gửi bảng xếp hạng")
+	if got := flows.FormatSlot(o.date(2026, 11, 23, 8), o.loc); got != "thứ Hai 23/11/2026 08:00" {
+		t.Errorf("FormatSlot = %q", got)
+	}
+	// A member may not.
+	wantIn(t, joined(o.send(o.uBa, "/lichnhac")), text.T(text.NeedSecretary, nil))
+}
+
+func TestScheduleManualLeaderboard(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.uHai, "/lichnhac")
+	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
+	want := map[bot.ChatID]int{o.g1: 1, o.uHai.PrivateChat(): 2}
+	if c := chats(got); !sameCount(c, want) {
+		t.Fatalf("posts to %v, want %v:\n%s", c, want, dump(got))
+	}
+	wantIn(t, joined(to(got, o.g1)), "tháng 10/2026")
+	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Đã gửi bảng xếp hạng tháng 10/2026 vào 1 nhóm của Chi bộ thôn Đông")
+	// Again in the same minute: refused; a minute later: runs again.
+	got = o.send(o.uHai, "/lichnhac")
+	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
+	wantIn(t, joined(got), "vừa chạy xong")
+	o.at(o.now.Add(time.Minute))
+	got = o.send(o.uHai, "/lichnhac")
+	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
+	if n := len(to(got, o.g1)); n != 1 {
+		t.Errorf("re-run a minute later posted %d times", n)
+	}
+}
+
+func TestScheduleManualRemindByAdmin(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.admin, "/lichnhac")
+	got = o.choose(o.admin, got, "nhắc báo cáo")
+	wantIn(t, joined(got), text.T(text.PickCell, nil))
+	got = o.choose(o.admin, got, "Chi bộ Trường học")
+	want := map[bot.ChatID]int{o.uChin.PrivateChat(): 1, o.admin.PrivateChat(): 1}
+	if c := chats(got); !sameCount(c, want) {
+		t.Fatalf("messages to %v, want %v:\n%s", c, want, dump(got))
+	}
+	wantIn(t, joined(to(got, o.admin.PrivateChat())), "Đã nhắc riêng 1 đồng chí của Chi bộ Trường học chưa báo cáo tháng 11/2026")
+
+	// A closed month is not reminded.
+	o.update(func(tx flows.Tx) error {
+		return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: nov, Closed: true})
+	})
+	got = o.send(o.uHai, "/lichnhac")
+	got = o.choose(o.uHai, got, "nhắc báo cáo")
+	wantIn(t, joined(got), "không còn nhận báo cáo tháng 11/2026")
+	if n := len(to(got, o.uSau.PrivateChat())); n != 0 {
+		t.Error("a member of a closed month was reminded")
+	}
+}
