@@ -1,0 +1,209 @@
+package flows_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+	"lamtheo/flows/text"
+)
+
+func TestPauseLastDay(t *testing.T) {
+	loc := vnZone(t)
+	day := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc) }
+	tests := []struct {
+		length string
+		now    time.Time
+		want   time.Time
+	}{
+		{"w1", time.Date(2026, 11, 20, 23, 30, 0, 0, loc), day(2026, 11, 27)},
+		{"w2", time.Date(2026, 12, 25, 9, 0, 0, 0, loc), day(2027, 1, 8)},
+		{"m1", time.Date(2027, 1, 31, 9, 0, 0, 0, loc), day(2027, 2, 28)}, // clamped, not 3/3
+		{"m1", time.Date(2028, 1, 31, 9, 0, 0, 0, loc), day(2028, 2, 29)},
+		{"m3", time.Date(2026, 11, 30, 9, 0, 0, 0, loc), day(2027, 2, 28)},
+		{"m3", time.Date(2026, 11, 20, 9, 0, 0, 0, loc), day(2027, 2, 20)},
+		// The day is Vietnam's even when the instant is given in UTC.
+		{"w1", time.Date(2026, 11, 20, 20, 0, 0, 0, time.UTC), day(2026, 11, 28)},
+	}
+	for _, tc := range tests {
+		got, ok := flows.PauseLastDay(tc.length, tc.now, loc)
+		if !ok || !got.Equal(tc.want) {
+			t.Errorf("PauseLastDay(%s, %s) = %s, %v; want %s", tc.length, tc.now, got, ok, tc.want)
+		}
+	}
+	if _, ok := flows.PauseLastDay("y9", time.Now(), loc); ok {
+		t.Error("unknown length accepted")
+	}
+}
+
+func TestParsePauseDate(t *testing.T) {
+	loc := vnZone(t)
+	now := time.Date(2026, 11, 20, 9, 0, 0, 0, loc)
+	tests := []struct {
+		in   string
+		want string   // "2006-01-02" when accepted
+		key  text.Key // the refusal otherwise
+	}{
+		{"10/12/2026", "2026-12-10", ""},
+		{" 1/1/2027 ", "2027-01-01", ""},
+		{"05-02-2027", "2027-02-05", ""},
+		{"5.2.2027", "2027-02-05", ""},
+		{"20/11/2026", "2026-11-20", ""}, // today
+		{"20/11/2027", "2027-11-20", ""}, // exactly a year
+		{"21/11/2027", "", text.PauseTooFar},
+		{"19/11/2026", "", text.PausePast},
+		{"01/01/2020", "", text.PausePast},
+		{"31/02/2027", "", text.PauseBadDate},
+		{"32/13/2026", "", text.PauseBadDate},
+		{"10/12", "", text.PauseBadDate},
+		{"10/12/26", "", text.PauseBadDate},
+		{"mai", "", text.PauseBadDate},
+		{"", "", text.PauseBadDate},
+		{"0/12/2026", "", text.PauseBadDate},
+		{"100/1/2027", "", text.PauseBadDate},
+	}
+	for _, tc := range tests {
+		got, err := flows.ParsePauseDate(tc.in, now, loc)
+		var pe *flows.PauseDateError
+		switch {
+		case tc.key == "" && err != nil:
+			t.Errorf("ParsePauseDate(%q): %v", tc.in, err)
+		case tc.key == "" && got.Format(time.DateOnly) != tc.want:
+			t.Errorf("ParsePauseDate(%q) = %s, want %s", tc.in, got, tc.want)
+		case tc.key == "" && got.Location() != loc:
+			t.Errorf("ParsePauseDate(%q) in %s", tc.in, got.Location())
+		case tc.key != "" && !errors.As(err, &pe):
+			t.Errorf("ParsePauseDate(%q) = %s, %v; want refusal %s", tc.in, got, err, tc.key)
+		case tc.key != "" && pe.Key != tc.key:
+			t.Errorf("ParsePauseDate(%q) refused with %s, want %s", tc.in, pe.Key, tc.key)
+		}
+	}
+}
+
+func TestPauseFlow(t *testing.T) {
+	tests := []struct {
+		name   string
+		length string // a choice label, or "" to type date
+		date   string
+		reason string // a choice label, or typed when reasonTyped
+		typed  bool
+		until  time.Time // the stored PausedUntil, in Vietnam
+		shown  string
+	}{
+		{"1 week", "1 tuần", "", "Ốm đau", false, time.Date(2026, 11, 28, 0, 0, 0, 0, time.UTC), "27/11/2026"},
+		{"2 weeks", "2 tuần", "", "Đi làm ăn xa", false, time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC), "04/12/2026"},
+		{"1 month", "1 tháng", "", "Lý do khác", false, time.Date(2026, 12, 21, 0, 0, 0, 0, time.UTC), "20/12/2026"},
+		{"3 months", "3 tháng", "", "Về quê chăm mẹ ốm", true, time.Date(2027, 2, 21, 0, 0, 0, 0, time.UTC), "20/02/2027"},
+		{"typed date", "", "15/01/2027", "Đi viện dưỡng lão thăm bố", true, time.Date(2027, 1, 16, 0, 0, 0, 0, time.UTC), "15/01/2027"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			got := o.send(o.uSau, "/tamhoan")
+			wantIn(t, joined(got), "bao lâu")
+			if tc.length != "" {
+				got = o.choose(o.uSau, got, tc.length)
+			} else {
+				got = o.send(o.uSau, tc.date)
+			}
+			wantIn(t, joined(got), "đến hết ngày "+tc.shown, "lý do")
+			if tc.typed {
+				got = o.send(o.uSau, tc.reason)
+			} else {
+				got = o.choose(o.uSau, got, tc.reason)
+			}
+			mine := joined(to(got, o.uSau.PrivateChat()))
+			wantIn(t, mine, "Đã tạm hoãn", "đến hết ngày "+tc.shown, tc.reason, "Bí thư chi bộ đã được báo")
+			sec := joined(to(got, o.uHai.PrivateChat()))
+			wantIn(t, sec, o.sau.Name, "đến hết ngày "+tc.shown, tc.reason)
+			if len(got) != 2 {
+				t.Errorf("want the confirmation and the secretary's note only:\n%s", dump(got))
+			}
+			m := o.member(o.sau.ID)
+			want := time.Date(tc.until.Year(), tc.until.Month(), tc.until.Day(), 0, 0, 0, 0, o.loc)
+			if !m.PausedUntil.Equal(want) || m.PauseReason == "" {
+				t.Errorf("PausedUntil %s (%q), want %s", m.PausedUntil, m.PauseReason, want)
+			}
+		})
+	}
+}
+
+func TestPauseBadDatesThenGood(t *testing.T) {
+	o := newOrg(t)
+	o.send(o.uSau, "/tamhoan")
+	wantIn(t, joined(o.send(o.uSau, "32/13/2026")), "Chưa đọc được ngày «32/13/2026»")
+	wantIn(t, joined(o.send(o.uSau, "01/01/2020")), "Ngày 01/01/2020 đã qua")
+	wantIn(t, joined(o.send(o.uSau, "01/01/2030")), "tối đa một năm, đến ngày 20/11/2027")
+	wantIn(t, joined(o.send(o.uSau, "9")), text.T(text.ChooseNumber, map[string]int{"N": 4}))
+	got := o.send(o.uSau, "2") // the second choice: 2 weeks
+	wantIn(t, joined(got), "đến hết ngày 04/12/2026")
+	if m := o.member(o.sau.ID); !m.PausedUntil.IsZero() {
+		t.Fatal("paused before the reason was given")
+	}
+	wantIn(t, joined(o.send(o.uSau, "   ")), text.T(text.EmptyInput, nil))
+	o.send(o.uSau, "1")
+	if m := o.member(o.sau.ID); !m.PausedUntil.Equal(o.date(2026, 12, 5, 0)) {
+		t.Fatalf("PausedUntil %s", m.PausedUntil)
+	}
+}
+
+func TestPauseResumeAndReminders(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.uSau, "/tamhoan")
+	got = o.choose(o.uSau, got, "1 tháng")
+	o.choose(o.uSau, got, "Ốm đau")
+
+	// A paused member gets no reminder; the secretary sees the pause.
+	o.at(o.date(2026, 11, 30, 19))
+	_, got = o.runJob(flows.JobRemindLast, o.date(2026, 11, 30, 18), "")
+	if n := len(to(got, o.uSau.PrivateChat())); n != 0 {
+		t.Fatalf("paused member reminded:\n%s", dump(got))
+	}
+	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Hoàng Văn Sáu (tạm hoãn đến 20/12)")
+
+	// /tamhoan again shows the pause and offers to resume.
+	got = o.send(o.uSau, "/tamhoan")
+	wantIn(t, joined(got), "đến hết ngày 20/12/2026", "Ốm đau")
+	kept := o.choose(o.uSau, got, "Giữ nguyên")
+	wantIn(t, joined(kept), "Giữ nguyên")
+	got = o.send(o.uSau, "/tamhoan")
+	got = o.choose(o.uSau, got, "Bật lại nhắc")
+	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "Đã bật lại nhắc")
+	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Hoàng Văn Sáu", "đã bật lại nhắc")
+	if m := o.member(o.sau.ID); !m.PausedUntil.IsZero() || m.PauseReason != "" {
+		t.Fatalf("still paused: %s %q", m.PausedUntil, m.PauseReason)
+	}
+	_, got = o.runJob(flows.JobRemindSecond, o.date(2026, 11, 30, 18), "")
+	if n := len(to(got, o.uSau.PrivateChat())); n != 1 {
+		t.Fatalf("resumed member got %d reminders", n)
+	}
+
+}
+
+// TestPauseAgainAndOthers: a new pause replaces the old one; exempt
+// members and lone secretaries.
+func TestPauseAgainAndOthers(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.uSau, "/tamhoan")
+	got = o.choose(o.uSau, got, "1 tuần")
+	o.choose(o.uSau, got, "Lý do khác")
+	got = o.send(o.uSau, "/tamhoan")
+	got = o.choose(o.uSau, got, "Đặt lại")
+	got = o.choose(o.uSau, got, "3 tháng")
+	o.choose(o.uSau, got, "Đi làm ăn xa")
+	if m := o.member(o.sau.ID); !m.PausedUntil.Equal(o.date(2027, 2, 21, 0)) || m.PauseReason != "Đi làm ăn xa" {
+		t.Fatalf("new pause: %s %q", m.PausedUntil, m.PauseReason)
+	}
+	// An exempt member is not reminded anyway.
+	wantIn(t, joined(o.send(o.uNam, "/tamhoan")), "miễn sinh hoạt")
+	// The secretary pausing themself tells nobody else (the cell has one).
+	got = o.send(o.uHai, "/tamhoan")
+	got = o.choose(o.uHai, got, "1 tuần")
+	got = o.choose(o.uHai, got, "Ốm đau")
+	if c := chats(got); !sameCount(c, map[bot.ChatID]int{o.uHai.PrivateChat(): 1}) {
+		t.Errorf("messages to %v", c)
+	}
+	wantNotIn(t, joined(got), "Bí thư chi bộ đã được báo")
+}
