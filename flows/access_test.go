@@ -74,6 +74,8 @@ func TestAccess(t *testing.T) {
 		{"mien", P, secretary}, {"mien", G, all("private-only")},
 		{"nhacnho", P, secretary}, {"nhacnho", G, all("private-only")},
 		{"neuguong", P, secretary}, {"neuguong", G, all("private-only")},
+		{"tamhoan", P, member}, {"tamhoan", G, all("private-only")},
+		{"lichnhac", P, secretary}, {"lichnhac", G, all("private-only")},
 	}
 	// Every command of the menus must be in the table.
 	cs := flows.Commands()

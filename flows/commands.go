@@ -23,10 +23,10 @@ type Role int
 
 // Roles, from least to most.
 const (
-	Stranger  Role = iota // not a member of any cell
-	RoleMember            // a member of a cell
-	RoleSecretary         // secretary of a cell; in a group, of that group's cell
-	RoleAdmin             // administrator of the organisation
+	Stranger      Role = iota // not a member of any cell
+	RoleMember                // a member of a cell
+	RoleSecretary             // secretary of a cell; in a group, of that group's cell
+	RoleAdmin                 // administrator of the organisation
 )
 
 // command is one slash command.
@@ -37,6 +37,9 @@ type command struct {
 	who     Role
 	desc    text.Key
 	run     func(r *req, args string) error
+	// own marks commands about the sender's own membership (pledge,
+	// report): they need a cell even for an admin.
+	own bool
 }
 
 // commands returns the command table, in the order help lists it.
@@ -47,15 +50,17 @@ func commands() []command {
 		{name: "join", aliases: []string{"thamgia"}, where: inPrivate, who: Stranger, desc: text.CmdJoin, run: (*req).cmdJoin},
 		{name: "huy", aliases: []string{"cancel"}, where: anywhere, who: Stranger, desc: text.CmdCancel, run: (*req).cmdCancel},
 		{name: "link", aliases: []string{"lienket"}, where: inGroup, who: RoleAdmin, desc: text.CmdLink, run: (*req).cmdLink},
-		{name: "dangky", aliases: []string{"pledge"}, where: inPrivate, who: RoleMember, desc: text.CmdPledge, run: (*req).cmdPledge},
-		{name: "baocao", aliases: []string{"report"}, where: inPrivate, who: RoleMember, desc: text.CmdReport, run: (*req).cmdReport},
-		{name: "cuatoi", aliases: []string{"me"}, where: inPrivate, who: RoleMember, desc: text.CmdMe, run: (*req).cmdMe},
+		{name: "dangky", own: true, aliases: []string{"pledge"}, where: inPrivate, who: RoleMember, desc: text.CmdPledge, run: (*req).cmdPledge},
+		{name: "baocao", own: true, aliases: []string{"report"}, where: inPrivate, who: RoleMember, desc: text.CmdReport, run: (*req).cmdReport},
+		{name: "cuatoi", own: true, aliases: []string{"me"}, where: inPrivate, who: RoleMember, desc: text.CmdMe, run: (*req).cmdMe},
+		{name: "tamhoan", own: true, aliases: []string{"pause"}, where: inPrivate, who: RoleMember, desc: text.CmdPause, run: (*req).cmdPause},
 		{name: "summary", aliases: []string{"tonghop"}, where: anywhere, who: RoleMember, desc: text.CmdSummary, run: (*req).cmdSummary},
 		{name: "duyet", aliases: []string{"approve"}, where: inPrivate, who: RoleSecretary, desc: text.CmdApprove, run: (*req).cmdApprove},
 		{name: "dongthang", aliases: []string{"close"}, where: inPrivate, who: RoleSecretary, desc: text.CmdClose, run: (*req).cmdClose},
 		{name: "mien", aliases: []string{"exempt"}, where: inPrivate, who: RoleSecretary, desc: text.CmdExempt, run: (*req).cmdExempt},
 		{name: "nhacnho", aliases: []string{"nudge"}, where: inPrivate, who: RoleSecretary, desc: text.CmdNudge, run: (*req).cmdNudge},
 		{name: "neuguong", aliases: []string{"feature"}, where: inPrivate, who: RoleSecretary, desc: text.CmdFeature, run: (*req).cmdFeature},
+		{name: "lichnhac", aliases: []string{"schedule"}, where: inPrivate, who: RoleSecretary, desc: text.CmdSchedule, run: (*req).cmdSchedule},
 		{name: "bithu", aliases: []string{"secretary"}, where: inPrivate, who: RoleAdmin, desc: text.CmdSecretary, run: (*req).cmdSecretary},
 	}
 }
@@ -120,6 +125,9 @@ func (r *req) permit(c command) error {
 	}
 	if !r.m.Group && c.where&inPrivate == 0 {
 		return refuse(text.GroupOnly, map[string]string{"Cmd": c.name})
+	}
+	if c.own && !(r.isMember && r.member.Cell != "") {
+		return refuse(text.NeedMember, nil)
 	}
 	role, err := r.role()
 	if err != nil {
@@ -237,7 +245,7 @@ func (r *req) cmdHelp(string) error {
 	}
 	var lines []helpLine
 	for _, c := range commands() {
-		if c.who > role || c.name == "start" {
+		if c.who > role || c.name == "start" || (c.own && !(r.isMember && r.member.Cell != "")) {
 			continue
 		}
 		if (r.m.Group && c.where&inGroup == 0) || (!r.m.Group && c.where&inPrivate == 0) {
