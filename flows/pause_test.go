@@ -207,3 +207,27 @@ func TestPauseAgainAndOthers(t *testing.T) {
 	}
 	wantNotIn(t, joined(got), "Bí thư chi bộ đã được báo")
 }
+
+// TestSummaryMarksPaused: the secretary's /summary marks missing members
+// whose reminders are paused, and only while the pause lasts.
+func TestSummaryMarksPaused(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.uSau, "/tamhoan")
+	got = o.choose(o.uSau, got, "1 tuần")
+	o.choose(o.uSau, got, "Ốm đau")
+	wantIn(t, joined(o.send(o.uHai, "/summary")), "Hoàng Văn Sáu (tạm hoãn đến 27/11)")
+	wantNotIn(t, joined(o.sendIn(o.g1, o.uHai, "/summary")), "Hoàng Văn Sáu", "tạm hoãn")
+	o.at(o.date(2026, 11, 28, 0))
+	got = o.send(o.uHai, "/summary")
+	wantIn(t, joined(got), "Hoàng Văn Sáu")
+	wantNotIn(t, joined(got), "tạm hoãn")
+	// Without a clock the exported renderer marks nothing.
+	o.at(o.date(2026, 11, 20, 9))
+	var s flows.CellSummary
+	o.view(func(tx flows.Tx) error {
+		var err error
+		s, err = o.eng.CellSummary(tx, "C01", nov)
+		return err
+	})
+	wantNotIn(t, flows.RenderCellSecretary(s), "tạm hoãn")
+}

@@ -301,7 +301,7 @@ func (r *req) secretarySummary(cell string, m Month) error {
 	if err != nil {
 		return err
 	}
-	body := RenderCellSecretary(cm.summary(m))
+	body := renderCellSecretary(cm.summary(m), r.now, r.e.Cfg.Loc)
 	subs := cm.submitted()
 	if len(subs) == 0 {
 		if r.sess.Flow == flowSummary {

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"lamtheo/flows/text"
@@ -262,7 +263,8 @@ func (o OrgSummary) Deeds() []ExemplaryDeed {
 type summaryCellView struct {
 	CellSummary
 	MonthText string
-	Counts    string // the group text, repeated in the secretary's
+	Counts    string              // the group text, repeated in the secretary's
+	Paused    map[MemberID]string // missing members whose reminders are paused: last paused day "20/12"
 }
 
 // RenderCellGroup renders s for the cell's group chat: counts and
@@ -275,9 +277,22 @@ func RenderCellGroup(s CellSummary) string {
 // group text, then the names of who has not reported and the exemplary
 // deeds.
 func RenderCellSecretary(s CellSummary) string {
-	return text.T(text.SummaryCellSecretary, summaryCellView{
-		CellSummary: s, MonthText: FormatMonth(s.Month), Counts: RenderCellGroup(s),
-	})
+	return renderCellSecretary(s, time.Time{}, nil)
+}
+
+// renderCellSecretary is RenderCellSecretary marking, with their last
+// paused day, the missing members whose reminders are paused at now.
+func renderCellSecretary(s CellSummary, now time.Time, loc *time.Location) string {
+	v := summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month), Counts: RenderCellGroup(s)}
+	for _, m := range s.Missing {
+		if loc != nil && m.PausedUntil.After(now) {
+			if v.Paused == nil {
+				v.Paused = map[MemberID]string{}
+			}
+			v.Paused[m.ID] = pausedThrough(m, loc).Format("02/01")
+		}
+	}
+	return text.T(text.SummaryCellSecretary, v)
 }
 
 // RenderOrg renders o as a compact table for a phone screen, one line per
