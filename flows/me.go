@@ -51,7 +51,7 @@ func (r *req) cmdMe(string) error {
 		Year: cur.Year(), Month: FormatMonth(cur),
 	}
 	if m.PausedUntil.After(r.now) {
-		v.Paused = m.PausedUntil.In(r.e.Cfg.Loc).Format("2/1/2006")
+		v.Paused = pausedThrough(m, r.e.Cfg.Loc).Format("2/1/2006") // the last paused day
 	}
 
 	// This year's reports, one lookup per month so far.

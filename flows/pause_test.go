@@ -216,6 +216,7 @@ func TestSummaryMarksPaused(t *testing.T) {
 	got = o.choose(o.uSau, got, "1 tuần")
 	o.choose(o.uSau, got, "Ốm đau")
 	wantIn(t, joined(o.send(o.uHai, "/summary")), "Hoàng Văn Sáu (tạm hoãn đến 27/11)")
+	wantIn(t, joined(o.send(o.uSau, "/cuatoi")), "không nhắc đồng chí đến hết ngày 27/11/2026")
 	wantNotIn(t, joined(o.sendIn(o.g1, o.uHai, "/summary")), "Hoàng Văn Sáu", "tạm hoãn")
 	o.at(o.date(2026, 11, 28, 0))
 	got = o.send(o.uHai, "/summary")
