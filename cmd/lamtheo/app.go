@@ -27,6 +27,7 @@ type app struct {
 	db    *store.DB
 	eng   *flows.Engine
 	clock *clock
+	sched *scheduler // the periodic jobs (scheduler.go)
 }
 
 // openApp opens the store and builds the engine; the configured cells are
@@ -43,6 +44,10 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, db: db, clock: &clock{loc: loc}}
 	a.eng = flows.NewEngine(db, engineConfig(cfg, loc), log)
 	a.eng.Now = a.clock.Now
+	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
+		db.Close()
+		return nil, err
+	}
 	cells := make([]flows.Cell, 0, len(cfg.Cells))
 	for _, c := range cfg.Cells {
 		cells = append(cells, flows.Cell{Code: c.Code, Name: c.Name, MeetingDay: c.MeetingDay})
@@ -93,11 +98,12 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sender := &bot.Sender{Outbox: a.db, Log: a.log, Wake: a.db.Wake()}
+	term := a.sched.terminal(a.clock.Now) // jobs catch up at start and after ":time"
 	conn := console.New(in, out, console.Options{
 		Interactive: isTerminal(in),
-		Idle:        sender.WaitIdle,
+		Idle:        term.idle(sender.WaitIdle),
 		Now:         a.clock.Now,
-		Commands:    map[string]func(string) (string, error){"time": a.clock.set},
+		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 	})
 	sender.Conn = conn
 	g, gctx := errgroup.WithContext(ctx)
@@ -146,10 +152,13 @@ func (a *app) serveTelegram(ctx context.Context, o telegramOptions) error {
 		a.log.Warn("set command menu failed", "err", err)
 	}
 	limits := a.cfg.Outbox.Limits()
-	limits.MaxText = conn.Limits().MaxText
+	// The sender counts characters; Telegram counts UTF-16 units, where an
+	// emoji is two. Leave room for a few.
+	limits.MaxText = conn.Limits().MaxText - 96
 	sender := &bot.Sender{Outbox: a.db, Conn: conn, Limits: limits, Log: a.log, Wake: a.db.Wake()}
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return sender.Run(gctx) })
+	g.Go(func() error { return a.sched.Run(gctx) })
 	g.Go(func() error {
 		srv := &bot.Server{Conn: conn, Handler: a.eng, Log: a.log}
 		return srv.Serve(gctx)
