@@ -28,7 +28,9 @@ func (m Month) Year() int { return int(m) / 100 }
 func (m Month) Num() int { return int(m) % 100 }
 
 // Valid reports whether m names a real month.
-func (m Month) Valid() bool { return m.Year() >= 2000 && m.Year() < 3000 && m.Num() >= 1 && m.Num() <= 12 }
+func (m Month) Valid() bool {
+	return m.Year() >= 2000 && m.Year() < 3000 && m.Num() >= 1 && m.Num() <= 12
+}
 
 // Prev returns the month before m.
 func (m Month) Prev() Month {

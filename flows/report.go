@@ -181,7 +181,7 @@ func (r *req) askStatus(p Pledge, i int) error {
 	r.set("i", strconv.Itoa(i))
 	r.step("status")
 	n := strconv.Itoa(it.No)
-	data := map[string]any{"I": i + 1, "Total": len(p.Items), "No": it.No, "Text": it.Text, "Target": it.Target}
+	data := map[string]any{"I": i + 1, "Total": len(p.Items), "No": it.No, "Text": it.Text, "Target": it.Target, "Current": "", "CurrentText": ""}
 	rows := [][]bot.Choice{
 		row(choice(text.T(text.StatusDone, nil), "st:2")),
 		row(choice(text.T(text.StatusDoing, nil), "st:1")),

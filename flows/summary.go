@@ -264,6 +264,7 @@ type summaryCellView struct {
 	CellSummary
 	MonthText string
 	Counts    string              // the group text, repeated in the secretary's
+	Private   bool                // rendered for the secretary, not the group
 	Paused    map[MemberID]string // missing members whose reminders are paused: last paused day "20/12"
 }
 
@@ -283,7 +284,8 @@ func RenderCellSecretary(s CellSummary) string {
 // renderCellSecretary is RenderCellSecretary marking, with their last
 // paused day, the missing members whose reminders are paused at now.
 func renderCellSecretary(s CellSummary, now time.Time, loc *time.Location) string {
-	v := summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month), Counts: RenderCellGroup(s)}
+	counts := text.T(text.SummaryCellGroup, summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month), Private: true})
+	v := summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month), Counts: counts, Private: true}
 	for _, m := range s.Missing {
 		if loc != nil && m.PausedUntil.After(now) {
 			if v.Paused == nil {

@@ -257,7 +257,14 @@ func TestSummarizeCellCases(t *testing.T) {
 		}
 	}
 	sec := RenderCellSecretary(s)
-	for _, want := range []string{group, "1. Hoàng Ánh\n2. Lê Đức", "Nguyễn Văn An: sửa nhà cho bà Tư"} {
+	counts := strings.TrimSuffix(group, "\nĐồng chí nào chưa báo cáo xin nhắn riêng cho bot để gửi báo cáo.")
+	if counts == group {
+		t.Errorf("group text lacks the invitation to report privately:\n%s", group)
+	}
+	if strings.Contains(sec, "xin nhắn riêng") {
+		t.Errorf("secretary text repeats the group's invitation:\n%s", sec)
+	}
+	for _, want := range []string{counts, "1. Hoàng Ánh\n2. Lê Đức", "Nguyễn Văn An: sửa nhà cho bà Tư"} {
 		if !strings.Contains(sec, want) {
 			t.Errorf("secretary text lacks %q:\n%s", want, sec)
 		}
