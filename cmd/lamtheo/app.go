@@ -48,6 +48,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		db.Close()
 		return nil, err
 	}
+	a.eng.Schedules = a.sched.schedules()
 	cells := make([]flows.Cell, 0, len(cfg.Cells))
 	for _, c := range cfg.Cells {
 		cells = append(cells, flows.Cell{Code: c.Code, Name: c.Name, MeetingDay: c.MeetingDay})
