@@ -1,0 +1,95 @@
+package flows_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+)
+
+// fillOrg stores members in cells of perCell, each with an approved pledge
+// and a report for each of the 12 months up to 11/2026 (two in three
+// reported 11/2026). The first member of each cell is its secretary.
+func fillOrg(b *testing.B, h *harness, members, perCell int) {
+	b.Helper()
+	const chunk = 50 // cells per transaction
+	cells := (members + perCell - 1) / perCell
+	for c0 := 0; c0 < cells; c0 += chunk {
+		h.update(func(tx flows.Tx) error {
+			for c := c0; c < min(c0+chunk, cells); c++ {
+				code := fmt.Sprintf("C%04d", c)
+				if err := tx.PutCell(flows.Cell{Code: code, Name: "Chi bộ " + code}); err != nil {
+					return err
+				}
+				for i := range min(perCell, members-c*perCell) {
+					m := flows.Member{Name: fmt.Sprintf("Nguyễn Văn %d", i), Cell: code, Secretary: i == 0,
+						Users: []bot.UserID{tg(fmt.Sprint(c*1000 + i + 1))}}
+					if i%20 == 19 {
+						m.Status = flows.Exempt
+					}
+					if err := tx.PutMember(&m); err != nil {
+						return err
+					}
+					if err := tx.PutPledge(flows.Pledge{Member: m.ID, Year: 2026, Status: flows.PledgeApproved, NextNo: 3,
+						Items: []flows.PledgeItem{{No: 1, Text: "Dọn vệ sinh đường làng"}, {No: 2, Text: "Giúp hộ nghèo"}}}); err != nil {
+						return err
+					}
+					for mo := flows.Month(202512); mo <= 202611; mo = mo.Next() {
+						if mo == 202611 && i%3 == 2 {
+							continue
+						}
+						r := flows.Report{Member: m.ID, Month: mo, Submitted: time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC),
+							Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "Dọn 2 buổi"}, {Item: 2, Status: flows.Doing}}}
+						if err := tx.PutReport(r); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			return nil
+		})
+	}
+}
+
+// BenchmarkSummaryCell is /summary by a secretary in private for a cell of
+// 120 members (of an organisation of 20 such cells, 12 months of reports):
+// counts, the names of who is missing, the report buttons, one commit.
+// Target (DESIGN.md): ≤ 5 ms.
+func BenchmarkSummaryCell(b *testing.B) {
+	h := newHarness(b, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC))
+	fillOrg(b, h, 20*120, 120)
+	sec := tg("1") // the first member of C0000
+	if r := joined(h.send(sec, "/summary")); !strings.Contains(r, "Chưa báo cáo (") {
+		b.Fatalf("not the secretary's summary:\n%s", r)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		h.send(sec, "/summary")
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/1000, "ms/summary")
+}
+
+// BenchmarkSummaryOrg is /summary by an admin in private for a province of
+// 250,000 members in cells of 120, with 12 months of reports each: every
+// cell ranked in one table. With -short it uses 25,000 members (for CI).
+// Target (DESIGN.md): ≤ 1 s, growing with members, not with history.
+func BenchmarkSummaryOrg(b *testing.B) {
+	members := 250000
+	if testing.Short() {
+		members = 25000
+	}
+	admin := tg("999999999")
+	h := newHarness(b, time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC), admin)
+	fillOrg(b, h, members, 120)
+	b.ResetTimer()
+	for b.Loop() {
+		if r := h.send(admin, "/summary"); len(r) == 0 {
+			b.Fatal("no reply")
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/summary")
+	b.ReportMetric(float64(members), "members")
+}
