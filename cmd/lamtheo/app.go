@@ -99,9 +99,10 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	sender := &bot.Sender{Outbox: a.db, Log: a.log, Wake: a.db.Wake()}
-	term := a.sched.terminal(a.clock.Now) // jobs catch up at start and after ":time"
+	interactive := isTerminal(in)
+	term := a.sched.terminal(a.clock.Now, interactive) // jobs catch up after ":time" (and at start for a person)
 	conn := console.New(in, out, console.Options{
-		Interactive: isTerminal(in),
+		Interactive: interactive,
 		Idle:        term.idle(sender.WaitIdle),
 		Now:         a.clock.Now,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
