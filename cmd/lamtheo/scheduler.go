@@ -56,7 +56,7 @@ type scheduledJob struct {
 //
 // The backup job first writes a backup into backupDir (keeping backupKeep)
 // and then records the slot with RunJob; a failed backup is logged and not
-// recorded, so the next catch-up tries again.
+// recorded, so the next start's catch-up (or the next slot) tries again.
 type scheduler struct {
 	jobs       []scheduledJob // enabled jobs, in configuration order
 	loc        *time.Location
@@ -118,9 +118,9 @@ func (s *scheduler) schedules() map[flows.Job]flows.Schedule {
 	return m
 }
 
-// Run runs the jobs on their schedules until ctx is done, after catching up
-// on the latest slot of each. It returns nil once ctx is done and every
-// running job has returned.
+// Run runs the jobs on their schedules until ctx is done: it starts the
+// timers, then catches up on the latest slot of each job. It returns nil
+// once ctx is done and every running job has returned.
 func (s *scheduler) Run(ctx context.Context) error {
 	cl := cronLogger{s.log}
 	c := cron.New(
