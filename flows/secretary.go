@@ -127,49 +127,86 @@ func (e *Engine) CellSummary(tx Tx, code string, m Month) (CellSummary, error) {
 // them (SummarizeOrg). It reads every member, the month's reports with one
 // range scan (never other months), each active member's pledge of the year
 // and each cell's month state: its cost grows with the members, never with
-// the stored history. It is safe for concurrent use.
+// the stored history. The rows carry no Missing list, as the organisation's
+// table shows no names; their Deeds are those of SummarizeCell. It is safe
+// for concurrent use.
 func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
 	cells, err := tx.Cells()
 	if err != nil {
 		return OrgSummary{}, fmt.Errorf("org summary: load cells: %w", err)
 	}
-	ms, err := tx.Members("")
-	if err != nil {
-		return OrgSummary{}, fmt.Errorf("org summary: load members: %w", err)
-	}
-	byCell := make(map[string][]Member, len(cells))
-	pledges := make(map[MemberID]Pledge, len(ms))
-	for _, mb := range ms {
-		if mb.Cell == "" {
-			continue
-		}
-		byCell[mb.Cell] = append(byCell[mb.Cell], mb)
-		if mb.Status != Active {
-			continue
-		}
-		p, ok, err := tx.Pledge(mb.ID, m.Year())
-		if err != nil {
-			return OrgSummary{}, fmt.Errorf("org summary: load pledge %d: %w", mb.ID, err)
-		}
-		if ok {
-			pledges[mb.ID] = p
-		}
-	}
-	reports := make(map[MemberID]Report, len(ms))
-	err = tx.Reports(m, func(rep Report) error {
-		reports[rep.Member] = rep
-		return nil
-	})
-	if err != nil {
-		return OrgSummary{}, fmt.Errorf("org summary: load reports of %s: %w", m, err)
-	}
-	sums := make([]CellSummary, 0, len(cells))
-	for _, c := range cells {
+	tallies := make([]cellTally, len(cells))
+	cellAt := make(map[string]int, len(cells))
+	for i, c := range cells {
 		st, err := tx.MonthState(c.Code, m)
 		if err != nil {
 			return OrgSummary{}, fmt.Errorf("org summary: month state %s: %w", c.Code, err)
 		}
-		sums = append(sums, SummarizeCell(c, byCell[c.Code], reports, pledges, m, st))
+		tallies[i] = newCellTally(c, m, st, false)
+		cellAt[c.Code] = i
+	}
+	ms, err := tx.Members("")
+	if err != nil {
+		return OrgSummary{}, fmt.Errorf("org summary: load members: %w", err)
+	}
+	// Members and the month's reports both come by member ID: merge them.
+	next := 0                  // the next member of ms to count
+	lastCell, lastAt := "", -1 // the cell of the member counted last, and its tally
+	count := func(r *Report) error {
+		mb := &ms[next]
+		next++
+		if mb.Cell == "" {
+			return nil
+		}
+		if mb.Cell != lastCell {
+			i, ok := cellAt[mb.Cell]
+			if !ok {
+				i = -1 // a cell that is not stored: not summarised
+			}
+			lastCell, lastAt = mb.Cell, i
+		}
+		if lastAt < 0 {
+			return nil
+		}
+		var pp *Pledge
+		if mb.Status == Active {
+			p, ok, err := tx.Pledge(mb.ID, m.Year())
+			if err != nil {
+				return fmt.Errorf("load pledge %d: %w", mb.ID, err)
+			}
+			if ok {
+				pp = &p
+			}
+		}
+		tallies[lastAt].add(mb, r, pp)
+		return nil
+	}
+	var prev MemberID
+	seen := false
+	err = tx.Reports(m, func(rep Report) error {
+		if seen && rep.Member <= prev {
+			return fmt.Errorf("report %d after %d: not in member order", rep.Member, prev)
+		}
+		prev, seen = rep.Member, true
+		for next < len(ms) && ms[next].ID < rep.Member {
+			if err := count(nil); err != nil {
+				return err
+			}
+		}
+		if next < len(ms) && ms[next].ID == rep.Member {
+			return count(&rep)
+		}
+		return nil // the report of a member no longer stored
+	})
+	for err == nil && next < len(ms) {
+		err = count(nil)
+	}
+	if err != nil {
+		return OrgSummary{}, fmt.Errorf("org summary of %s: %w", m, err)
+	}
+	sums := make([]CellSummary, len(tallies))
+	for i := range tallies {
+		sums[i] = tallies[i].summary()
 	}
 	return SummarizeOrg(m, sums), nil
 }

@@ -82,45 +82,88 @@ const summaryDeedRunes = 200
 // when it is of month's year and not a draft. state.Closed is taken when
 // state is of month (or the zero value).
 func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, state MonthState) CellSummary {
-	s := CellSummary{Cell: cell, Month: month}
-	s.Closed = state.Closed && (state.Month == month || state.Month == 0) && (state.Cell == cell.Code || state.Cell == "")
-	for _, m := range members {
+	t := newCellTally(cell, month, state, true)
+	for i := range members {
+		m := &members[i]
 		if m.Cell != cell.Code {
 			continue
 		}
-		s.Members++
-		switch m.Status {
-		case Exempt:
-			s.Exempt++
-			continue
-		case Active:
-		default:
-			continue
+		var rp *Report
+		if r, ok := reports[m.ID]; ok {
+			rp = &r
 		}
-		s.MustReport++
-		p, hasPledge := pledges[m.ID]
-		hasPledge = hasPledge && p.Member == m.ID && p.Year == month.Year() && p.Status != PledgeDraft
-		if hasPledge {
-			s.Pledged++
-			s.ItemsPledged += len(p.Items)
+		var pp *Pledge
+		if m.Status == Active {
+			if p, ok := pledges[m.ID]; ok {
+				pp = &p
+			}
 		}
-		r, ok := reports[m.ID]
-		if !ok || r.Member != m.ID || r.Month != month || r.Submitted.IsZero() {
-			s.Missing = append(s.Missing, m)
-			continue
-		}
-		s.Reported++
-		if hasPledge {
-			s.ItemsDone += summaryItemsDone(p, r)
-		}
-		if r.Exemplary {
-			s.Exemplary++
-			s.Deeds = append(s.Deeds, ExemplaryDeed{
-				Member: m.ID, Name: m.Name, Cell: cell.Code, CellName: cell.Name,
-				Text: summaryDeedText(r),
-			})
-		}
+		t.add(m, rp, pp)
 	}
+	return t.summary()
+}
+
+// cellTally computes one cell's summary member by member: the core of
+// SummarizeCell and of Engine.OrgSummary, which feeds it from a merge of
+// the members and the month's reports instead of maps. It is not safe for
+// concurrent use.
+type cellTally struct {
+	s     CellSummary
+	names bool // build Missing (the organisation's table shows no names)
+}
+
+// newCellTally starts the summary of cell's month; see SummarizeCell for
+// state. Without names the summary's Missing stays empty.
+func newCellTally(cell Cell, month Month, state MonthState, names bool) cellTally {
+	t := cellTally{s: CellSummary{Cell: cell, Month: month}, names: names}
+	t.s.Closed = state.Closed && (state.Month == month || state.Month == 0) && (state.Cell == cell.Code || state.Cell == "")
+	return t
+}
+
+// add counts m, a member of the tally's cell, with r its report of the month
+// and p its pledge (each nil when there is none; p is used for an active
+// member only). The checks of SummarizeCell apply: a report or pledge of
+// another member, month or year does not count.
+func (t *cellTally) add(m *Member, r *Report, p *Pledge) {
+	s := &t.s
+	s.Members++
+	switch m.Status {
+	case Exempt:
+		s.Exempt++
+		return
+	case Active:
+	default:
+		return
+	}
+	s.MustReport++
+	hasPledge := p != nil && p.Member == m.ID && p.Year == s.Month.Year() && p.Status != PledgeDraft
+	if hasPledge {
+		s.Pledged++
+		s.ItemsPledged += len(p.Items)
+	}
+	if r == nil || r.Member != m.ID || r.Month != s.Month || r.Submitted.IsZero() {
+		if t.names {
+			s.Missing = append(s.Missing, *m)
+		}
+		return
+	}
+	s.Reported++
+	if hasPledge {
+		s.ItemsDone += summaryItemsDone(p, r)
+	}
+	if r.Exemplary {
+		s.Exemplary++
+		s.Deeds = append(s.Deeds, ExemplaryDeed{
+			Member: m.ID, Name: m.Name, Cell: s.Cell.Code, CellName: s.Cell.Name,
+			Text: summaryDeedText(r),
+		})
+	}
+}
+
+// summary finishes the tally: NotReported, and Missing and Deeds in
+// Vietnamese name order.
+func (t *cellTally) summary() CellSummary {
+	s := t.s
 	s.NotReported = s.MustReport - s.Reported
 	SortByName(s.Missing)
 	vnSortKeyed(s.Deeds, func(d ExemplaryDeed) string { return d.Name }, func(a, b ExemplaryDeed) int {
@@ -140,7 +183,7 @@ func summaryCmp(a, b MemberID) int {
 }
 
 // summaryItemsDone counts the items of p that r reports done, each once.
-func summaryItemsDone(p Pledge, r Report) int {
+func summaryItemsDone(p *Pledge, r *Report) int {
 	n := 0
 	for _, it := range p.Items {
 		for _, e := range r.Entries {
@@ -156,7 +199,7 @@ func summaryItemsDone(p Pledge, r Report) int {
 // summaryDeedText is what an exemplary report says was done: the texts of
 // its done entries and its other deed (of its doing entries when there is
 // nothing else), joined and shortened.
-func summaryDeedText(r Report) string {
+func summaryDeedText(r *Report) string {
 	var parts []string
 	for _, e := range r.Entries {
 		if t := NormalizeText(e.Text); e.Status == Done && t != "" {
