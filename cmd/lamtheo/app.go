@@ -98,7 +98,8 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	sender := &bot.Sender{Outbox: a.db, Log: a.log, Wake: a.db.Wake()}
+	// One send at a time, in queue order: the terminal prints a deterministic transcript.
+	sender := &bot.Sender{Outbox: a.db, Limits: bot.Limits{MaxConcurrent: 1}, Log: a.log, Wake: a.db.Wake()}
 	interactive := isTerminal(in)
 	term := a.sched.terminal(a.clock.Now, interactive) // jobs catch up after ":time" (and at start for a person)
 	conn := console.New(in, out, console.Options{
