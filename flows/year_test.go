@@ -86,8 +86,8 @@ func TestMonthBoundaryInZone(t *testing.T) {
 		month string
 	}{
 		{time.Date(2026, 11, 30, 23, 59, 0, 0, loc), false, "tháng 11/2026"}, // 16:59 UTC
-		{time.Date(2026, 12, 1, 0, 1, 0, 0, loc), true, ""},                   // still 30 Nov in UTC
-		{time.Date(2026, 12, 5, 23, 59, 0, 0, loc), true, ""},                 // last grace day
+		{time.Date(2026, 12, 1, 0, 1, 0, 0, loc), true, ""},                  // still 30 Nov in UTC
+		{time.Date(2026, 12, 5, 23, 59, 0, 0, loc), true, ""},                // last grace day
 		{time.Date(2026, 12, 6, 0, 1, 0, 0, loc), false, "tháng 12/2026"},
 	}
 	for _, tc := range tests {
