@@ -27,6 +27,7 @@ type tx struct {
 	btx      *bolt.Tx
 	ro       bool
 	enqueued bool // Enqueue registered the wake-up on commit
+	pledges  pledgeCursor
 }
 
 // writable returns flows.ErrReadOnly in a View.
@@ -409,13 +410,21 @@ func (t *tx) PutInvite(inv flows.Invite) error {
 	return nil
 }
 
-// Pledge implements flows.Tx.
+// Pledge implements flows.Tx. Looking up many members' pledges in member
+// order (as the organisation's summary does) costs a step of a cursor each,
+// not a search from the root: see pledgeCursor.
 func (t *tx) Pledge(member flows.MemberID, year int) (flows.Pledge, bool, error) {
-	k, err := pledgeKey(member, year)
-	if err != nil {
+	if year <= 0 || year > 9999 {
+		_, err := pledgeKey(member, year) // the same error as every key
 		return flows.Pledge{}, false, fmt.Errorf("pledge: %w", err)
 	}
-	v := t.b(bucketPledges).Get(k)
+	var k [pledgeKeyLen]byte
+	binary.BigEndian.PutUint64(k[:8], uint64(member))
+	binary.BigEndian.PutUint32(k[8:], uint32(year))
+	if t.pledges.c == nil {
+		t.pledges.c = t.b(bucketPledges).Cursor()
+	}
+	v := t.pledges.get(k)
 	if v == nil {
 		return flows.Pledge{}, false, nil
 	}
@@ -435,10 +444,70 @@ func (t *tx) PutPledge(p flows.Pledge) error {
 	if err != nil {
 		return fmt.Errorf("put pledge: %w", err)
 	}
+	t.pledges.reset()
 	if err := t.b(bucketPledges).Put(k, encodePledge(p)); err != nil {
 		return fmt.Errorf("put pledge %d/%d: %w", p.Member, p.Year, err)
 	}
 	return nil
+}
+
+// pledgeKeyLen is the length of a pledge key: 8B member id|4B year.
+const pledgeKeyLen = 12
+
+// pledgeCursor is the cursor of a transaction's pledge lookups. It stays on
+// the key it found last, so that a lookup of a greater key first tries the
+// next key: when that is the key wanted or a greater one, the answer costs
+// one step instead of a search from the root. Any other lookup seeks. A
+// write to the pledges bucket forgets the position (reset), as bbolt
+// invalidates a cursor's position on writes; a seek is always valid. It
+// allocates nothing after the first lookup.
+type pledgeCursor struct {
+	c   *bolt.Cursor       // on the pledges bucket; nil until the first lookup
+	at  [pledgeKeyLen]byte // the key c is on, when on
+	on  bool               // c is on the key at
+	end bool               // c ran past the last key, which is at
+}
+
+// reset forgets the position (after a write to the bucket).
+func (pc *pledgeCursor) reset() { pc.on, pc.end = false, false }
+
+// get returns the value of key k (nil when not stored), as Bucket.Get.
+func (pc *pledgeCursor) get(k [pledgeKeyLen]byte) []byte {
+	if (pc.on || pc.end) && bytes.Compare(pc.at[:], k[:]) < 0 {
+		if pc.end {
+			return nil // no key is stored after at
+		}
+		ck, v := pc.c.Next()
+		if ck == nil {
+			pc.on, pc.end = false, true // at was the last key
+			return nil
+		}
+		switch pc.moved(ck, k) {
+		case 0:
+			return v
+		case 1:
+			return nil // no key is stored between at and ck
+		}
+	}
+	ck, v := pc.c.Seek(k[:])
+	if ck == nil {
+		pc.at, pc.on, pc.end = k, false, true // no key from k on
+		return nil
+	}
+	if pc.moved(ck, k) != 0 {
+		return nil
+	}
+	return v
+}
+
+// moved records that the cursor is on the key ck and compares ck with k.
+func (pc *pledgeCursor) moved(ck []byte, k [pledgeKeyLen]byte) int {
+	pc.end = false
+	pc.on = len(ck) == pledgeKeyLen
+	if pc.on {
+		copy(pc.at[:], ck)
+	}
+	return bytes.Compare(ck, k[:])
 }
 
 // Report implements flows.Tx.
