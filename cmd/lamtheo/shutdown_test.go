@@ -43,7 +43,9 @@ poll_timeout = "50s"
 		ctx, cancel := context.WithCancel(context.Background())
 		var stderr strings.Builder
 		done := make(chan error, 1)
-		go func() { done <- run(ctx, []string{"-config", conf}, getenv, strings.NewReader(""), &strings.Builder{}, &stderr) }()
+		go func() {
+			done <- run(ctx, []string{"-config", conf}, getenv, strings.NewReader(""), &strings.Builder{}, &stderr)
+		}()
 		wait, stop := context.WithTimeout(context.Background(), 10*time.Second)
 		if err := f.WaitPolling(wait); err != nil {
 			t.Fatalf("run %d never polled: %v\n%s", i, err, stderr.String())
