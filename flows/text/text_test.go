@@ -1,0 +1,67 @@
+package text
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// TestCatalogueComplete checks that the embedded catalogue parses, that every
+// declared key has a text and every text a declared key.
+func TestCatalogueComplete(t *testing.T) {
+	c, err := Parse(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	declared := map[Key]bool{}
+	for _, list := range [][]Key{coreKeys, yearKeys, SummaryKeys, secretaryKeys, jobsKeys} {
+		for _, k := range list {
+			if declared[k] {
+				t.Errorf("key %s declared twice", k)
+			}
+			declared[k] = true
+			if !c.Has(k) {
+				t.Errorf("key %s has no text", k)
+			}
+		}
+	}
+	for _, k := range c.Keys() {
+		if !declared[k] {
+			t.Errorf("text [%s] has no key constant", k)
+		}
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := []struct {
+		name, file, want string
+	}{
+		{"text outside an entry", "hello\n", "a.txt:1: text outside an entry"},
+		{"duplicate key", "[a]\nx\n[a]\ny\n", "a.txt:3: key a defined twice"},
+		{"bad template", "[a]\n{{.X\n", "a.txt:1:"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse(fstest.MapFS{"a.txt": {Data: []byte(tc.file)}})
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestRenderMissing(t *testing.T) {
+	c, err := Parse(fstest.MapFS{"a.txt": {Data: []byte("# c\n[hi]\nChào {{.Name}}\n\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Render("hi", map[string]string{"Name": "đồng chí"}); got != "Chào đồng chí" {
+		t.Errorf("render = %q", got)
+	}
+	if got := c.Render("nope", nil); got != "[nope]" {
+		t.Errorf("missing key renders %q", got)
+	}
+	if got := c.Render("hi", map[string]string{}); !strings.HasPrefix(got, "[hi: ") {
+		t.Errorf("missing field renders %q", got)
+	}
+}
