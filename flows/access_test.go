@@ -1,9 +1,7 @@
 package flows_test
 
 import (
-	"context"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,7 +9,6 @@ import (
 	"lamtheo/bot"
 	"lamtheo/flows"
 	"lamtheo/flows/text"
-	"lamtheo/store"
 )
 
 // accessRoles are the people of the access table.
@@ -103,50 +100,25 @@ func TestAccess(t *testing.T) {
 }
 
 // accessEnv is an organisation with two cells, C01's group linked, and one
-// person of each role.
+// person of each role, on the shared test harness.
 type accessEnv struct {
-	db    *store.DB
-	eng   *flows.Engine
+	*harness
 	users map[string]bot.UserID
 	group bot.ChatID
-	n     int
 }
 
 func newAccessEnv(t *testing.T) *accessEnv {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "t.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
+	users := map[string]bot.UserID{
+		"admin": tg("1"), "secOwn": tg("2"), "secOther": tg("3"), "member": tg("4"), "stranger": tg("5"),
 	}
-	t.Cleanup(func() { db.Close() })
-	u := func(id string) bot.UserID { return bot.UserID{Platform: bot.Telegram, ID: id} }
-	env := &accessEnv{db: db, users: map[string]bot.UserID{
-		"admin": u("1"), "secOwn": u("2"), "secOther": u("3"), "member": u("4"), "stranger": u("5"),
-	}, group: bot.ChatID{Platform: bot.Telegram, ID: "-1001"}}
-	loc, _ := time.LoadLocation("Asia/Ho_Chi_Minh")
-	env.eng = flows.NewEngine(db, flows.Config{OrgName: "Đảng bộ xã Thử", Loc: loc, Admins: []bot.UserID{env.users["admin"]}, GraceDays: 5}, nil)
-	env.eng.Now = func() time.Time { return time.Date(2026, 11, 20, 9, 0, 0, 0, loc) }
-	ctx := context.Background()
-	err = db.Update(ctx, func(tx flows.Tx) error {
-		for _, c := range []flows.Cell{{Code: "C01", Name: "Chi bộ Một", Groups: []bot.ChatID{env.group}}, {Code: "C02", Name: "Chi bộ Hai"}} {
-			if err := tx.PutCell(c); err != nil {
-				return err
-			}
-		}
-		for _, m := range []flows.Member{
-			{Name: "Trần Văn Hai", Cell: "C01", Secretary: true, Users: []bot.UserID{env.users["secOwn"]}},
-			{Name: "Lê Thị Ba", Cell: "C02", Secretary: true, Users: []bot.UserID{env.users["secOther"]}},
-			{Name: "Phạm Văn Bốn", Cell: "C01", Users: []bot.UserID{env.users["member"]}},
-		} {
-			if err := tx.PutMember(&m); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h := newHarness(t, time.Date(2026, 11, 20, 9, 0, 0, 0, vnZone(t)), users["admin"])
+	env := &accessEnv{harness: h, users: users, group: tgGroup("-1001")}
+	h.addCell("C01", "Chi bộ Một", env.group)
+	h.addCell("C02", "Chi bộ Hai")
+	h.addMember(flows.Member{Name: "Trần Văn Hai", Cell: "C01", Secretary: true, Users: []bot.UserID{users["secOwn"]}})
+	h.addMember(flows.Member{Name: "Lê Thị Ba", Cell: "C02", Secretary: true, Users: []bot.UserID{users["secOther"]}})
+	h.addMember(flows.Member{Name: "Phạm Văn Bốn", Cell: "C01", Users: []bot.UserID{users["member"]}})
 	return env
 }
 
@@ -154,62 +126,27 @@ func newAccessEnv(t *testing.T) *accessEnv {
 // returns the replies it queued.
 func (env *accessEnv) send(t *testing.T, role string, group bool, m bot.Message) []bot.Reply {
 	t.Helper()
-	ctx := context.Background()
-	before, err := env.db.Pending(ctx, 0, 10000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	env.n++
-	m.Key = fmt.Sprint("s", env.n)
 	m.From = env.users[role]
 	m.Chat, m.Group = m.From.PrivateChat(), group
 	if group {
 		m.Chat = env.group
 	}
-	if err := env.eng.Handle(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	after, err := env.db.Pending(ctx, 0, 10000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []bot.Reply
-	for _, e := range after[len(before):] {
-		out = append(out, e.Reply)
-	}
-	return out
+	return env.handle(m)
 }
 
 // outcome sends line as role and classifies the first reply: "ok" or the
 // name of the refusal.
 func (env *accessEnv) outcome(t *testing.T, role string, group bool, line string) string {
 	t.Helper()
-	ctx := context.Background()
-	from := env.users[role]
-	chat := from.PrivateChat()
-	if group {
-		chat = env.group
-	}
-	env.n++
-	m := bot.Message{Key: fmt.Sprint("a", env.n), Chat: chat, Group: group, From: from, FromName: "Người Thử", Kind: bot.KindText, Text: line}
-	if err := env.eng.Handle(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	envs, err := env.db.Pending(ctx, 0, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(envs) == 0 {
+	replies := env.send(t, role, group, bot.Message{Kind: bot.KindText, Text: line})
+	if len(replies) == 0 {
 		t.Fatalf("%s got no reply", line)
 	}
 	cmd := strings.TrimPrefix(strings.Fields(line)[0], "/")
 	for txt, name := range refusals() {
-		if envs[0].Reply.Text == strings.ReplaceAll(txt, "%", cmd) {
+		if replies[0].Text == strings.ReplaceAll(txt, "%", cmd) {
 			return name
 		}
-	}
-	if strings.HasPrefix(envs[0].Reply.Text, "[") {
-		t.Fatalf("catalogue miss: %s", envs[0].Reply.Text)
 	}
 	return "ok"
 }
