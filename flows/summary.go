@@ -89,11 +89,11 @@ func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, ple
 			continue
 		}
 		var rp *Report
-		if r, ok := reports[m.ID]; ok {
-			rp = &r
-		}
 		var pp *Pledge
-		if m.Status == Active {
+		if m.Status == Active { // the others count without them
+			if r, ok := reports[m.ID]; ok {
+				rp = &r
+			}
 			if p, ok := pledges[m.ID]; ok {
 				pp = &p
 			}
