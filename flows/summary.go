@@ -343,10 +343,46 @@ func renderCellSecretary(s CellSummary, now time.Time, loc *time.Location) strin
 // RenderOrg renders o as a compact table for a phone screen, one line per
 // cell ("1. Chi bộ thôn Đông — 12/15 (80%)") and the organisation's total.
 func RenderOrg(o OrgSummary) string {
-	return text.T(text.SummaryOrg, struct {
-		OrgSummary
-		MonthText string
-	}{o, FormatMonth(o.Month)})
+	v := orgView{Month: o.Month, MonthText: FormatMonth(o.Month), Total: o.Total, Rows: make([]orgRowView, len(o.Rows))}
+	for i, r := range o.Rows {
+		v.Rows[i] = orgRowView{Rank: r.Rank, Cell: r.Cell, Month: r.Month, Closed: r.Closed,
+			Members: r.Members, Exempt: r.Exempt, MustReport: r.MustReport, Reported: r.Reported, NotReported: r.NotReported,
+			Pledged: r.Pledged, ItemsPledged: r.ItemsPledged, ItemsDone: r.ItemsDone, Exemplary: r.Exemplary,
+			Place: r.Place(), Percent: r.Percent()}
+	}
+	return text.T(text.SummaryOrg, v)
+}
+
+// orgView is the data of the organisation's table (RenderOrg): OrgSummary
+// with rows of flat fields. text/template finds a field promoted from an
+// embedded struct with a search that allocates, at every use: over the
+// rows of a province that cost more than the rest of the rendering, and so
+// does a method call, hence Place and Percent as fields.
+type orgView struct {
+	Month     Month
+	MonthText string
+	Rows      []orgRowView
+	Total     SummaryCounts
+}
+
+// orgRowView is an OrgRow without embedding and without the names (Missing,
+// Deeds), which the table never shows.
+type orgRowView struct {
+	Rank         int
+	Cell         Cell
+	Month        Month
+	Closed       bool
+	Members      int
+	Exempt       int
+	MustReport   int
+	Reported     int
+	NotReported  int
+	Pledged      int
+	ItemsPledged int
+	ItemsDone    int
+	Exemplary    int
+	Place        string // OrgRow.Place
+	Percent      string // SummaryCounts.Percent
 }
 
 // summaryEntryView is one line of a member's report.
