@@ -17,6 +17,7 @@ import (
 	"lamtheo/bot/console"
 	"lamtheo/bot/telegram"
 	"lamtheo/flows"
+	"lamtheo/flows/text"
 	"lamtheo/store"
 )
 
@@ -206,10 +207,10 @@ func (c *clock) set(s string) (string, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
 	if err != nil {
-		return "", fmt.Errorf("thời gian phải có dạng 2026-11-25 08:00")
+		return "", errors.New(text.T(text.ClockBadTime, nil))
 	}
 	c.mu.Lock()
 	c.offset = time.Until(t)
 	c.mu.Unlock()
-	return "Đồng hồ của bot: " + t.Format("02/01/2006 15:04"), nil
+	return text.T(text.ClockSet, map[string]string{"Time": t.Format("02/01/2006 15:04")}), nil
 }
