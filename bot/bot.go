@@ -133,6 +133,12 @@ type Reply struct {
 	// Edit, when set, replaces the text and choices of the bot's earlier
 	// message with this platform id instead of sending a new one.
 	Edit string
+	// Bulk marks the reply as part of a broadcast (reminders, leaderboards,
+	// campaign invitations): the Sender sends it after the waiting replies
+	// that are not bulk, so an answer to a person never queues behind a
+	// wave. A bulk reply may be overtaken by a later non-bulk one to the
+	// same chat; within each kind, a chat's replies keep their order.
+	Bulk bool
 }
 
 // Flat returns the choices in display order, numbered from 1 by position.

@@ -24,10 +24,13 @@ const (
 	// cap and resets after a success.
 	firstBackoff = time.Second
 	maxBackoff   = 5 * time.Minute
-	// maxLoaded is how many envelopes the Sender holds in memory at once;
-	// fetchBatch how many it reads from the outbox per Pending call.
+	// maxLoaded is how many envelopes of each kind (bulk or not) the Sender
+	// holds in memory at once; fetchBatch how many it reads from the outbox
+	// per Pending call; maxRead how many it reads in one go before it lets
+	// the sends go on (stepping over a long bulk wave takes several goes).
 	maxLoaded  = 2048
 	fetchBatch = 256
+	maxRead    = 2048
 	// pollEvery is how often the outbox is read without a Wake channel;
 	// pollWithWake the safety net when there is one.
 	pollEvery    = time.Second
@@ -41,11 +44,22 @@ const (
 // may be called from any goroutine, any number of times. A Sender must not
 // be copied after first use.
 //
-// Delivery is at least once and in order per chat: at most one envelope per
-// chat is in flight, a chat's later envelope never goes before an earlier one
-// (also while the earlier one waits for a retry), and an envelope is
-// Finished only after its last part was sent (or the platform refused it for
-// good). Different chats are sent concurrently, up to Limits.MaxConcurrent.
+// Delivery is at least once and in order per chat and kind: at most one
+// envelope per chat is in flight, a chat's later envelope never goes before
+// an earlier one of the same kind (also while the earlier one waits for a
+// retry), and an envelope is Finished only after its last part was sent (or
+// the platform refused it for good). Different chats are sent concurrently,
+// up to Limits.MaxConcurrent.
+//
+// Replies that are not Reply.Bulk go first: they are read from the outbox
+// ahead of the bulk ones (the Sender steps over a bulk wave to find them)
+// and a chat whose next envelope is not bulk is sent to before any chat
+// whose next one is; among equals the oldest envelope goes first. So an
+// answer to a person waits for the sends in flight and the pacing, not for
+// a broadcast queued before it. A chat's bulk envelope may be overtaken by a
+// later non-bulk one to the same chat (never in the middle of its parts).
+// Bulk envelopes are sent whenever no non-bulk one is ready, so a wave
+// drains at whatever rate the interactive traffic leaves.
 // Sends are paced by Limits (PerSecond evenly spaced across all chats,
 // PerChat between two sends to a chat, PerGroup per GroupWindow to a group
 // chat), so a platform that keeps those limits never has to answer 429.
@@ -151,7 +165,7 @@ func (s *Sender) Run(ctx context.Context) error {
 	defer timer.Stop()
 	for {
 		now := time.Now()
-		if d.loaded <= maxLoaded-fetchBatch && !now.Before(d.nextFetch) {
+		if d.wantFetch(now) {
 			d.fetch(now, wake != nil)
 			now = time.Now()
 		}
@@ -186,10 +200,18 @@ type dispatch struct {
 	ctx context.Context
 	log *slog.Logger
 
-	after     uint64        // highest Seq read from the outbox
-	loaded    int           // envelopes read and not finished
-	nextFetch time.Time     // read the outbox at or after this, when there is room
-	fetchWait time.Duration // backoff after a failing Pending
+	// The scan reads every envelope in Seq order and loads the non-bulk
+	// ones; it loads a bulk one too while no bulk one was left behind and
+	// the bulk window has room. The catch-up reads the bulk envelopes the
+	// scan left behind, from bulkAfter up to after, as the window frees.
+	after      uint64        // highest Seq the scan read from the outbox
+	loaded     int           // non-bulk envelopes read and not finished
+	nextFetch  time.Time     // scan at or after this, when there is room
+	bulkAfter  uint64        // every bulk envelope up to this Seq was loaded
+	bulkLoaded int           // bulk envelopes read and not finished
+	bulkBehind bool          // the scan left bulk envelopes after bulkAfter
+	nextBulk   time.Time     // catch up at or after this, when there is room
+	fetchWait  time.Duration // backoff after a failing Pending
 
 	chats   map[ChatID]*chat
 	waiting chatHeap // chats with work that must wait, by readyAt
@@ -207,7 +229,8 @@ type dispatch struct {
 // chat is the queue and pacing state of one chat.
 type chat struct {
 	id      ChatID
-	jobs    []*job      // in Seq order; jobs[0] is the one being sent
+	jobs    []*job      // non-bulk envelopes in Seq order
+	bulk    []*job      // bulk envelopes in Seq order
 	busy    bool        // a send of jobs[0] is in flight
 	heap    *chatHeap   // the heap holding the chat, if any
 	index   int         // its index there
@@ -226,30 +249,69 @@ type job struct {
 	next  int // index of the part to send next
 }
 
+// head returns the job c sends next: a bulk one whose parts have begun,
+// else the oldest non-bulk one, else the oldest bulk one; nil when c has no
+// work.
+func (c *chat) head() *job {
+	if len(c.bulk) > 0 && (len(c.jobs) == 0 || c.bulk[0].next > 0) {
+		return c.bulk[0]
+	}
+	if len(c.jobs) > 0 {
+		return c.jobs[0]
+	}
+	return nil
+}
+
 // result is what a send goroutine reports.
 type result struct {
 	c    *chat
+	j    *job  // the job whose part was sent
 	err  error // nil: the part went out
 	done bool  // the envelope was finished
 	stop bool  // the run is ending: nothing happened that must be kept
 }
 
-// fetch reads envelopes after d.after until the window is full or the
-// outbox has no more.
+// wantFetch reports whether Run should read the outbox now.
+func (d *dispatch) wantFetch(now time.Time) bool {
+	return d.scanRoom() && !now.Before(d.nextFetch) ||
+		d.catchUpRoom() && !now.Before(d.nextBulk)
+}
+
+// scanRoom reports whether the non-bulk window has room for a batch.
+func (d *dispatch) scanRoom() bool { return d.loaded <= maxLoaded-fetchBatch }
+
+// catchUpRoom reports whether bulk envelopes were left behind and the bulk
+// window has room for a batch of them.
+func (d *dispatch) catchUpRoom() bool {
+	return d.bulkBehind && d.bulkLoaded <= maxLoaded-fetchBatch
+}
+
+// fetch scans the outbox past d.after and catches up on the bulk envelopes
+// the scan left behind, as far as the windows allow.
 func (d *dispatch) fetch(now time.Time, haveWake bool) {
+	if d.scanRoom() && !now.Before(d.nextFetch) {
+		d.scan(now, haveWake)
+	}
+	if d.catchUpRoom() && !now.Before(d.nextBulk) {
+		d.catchUp(now)
+	}
+}
+
+// scan reads envelopes after d.after until the non-bulk window is full,
+// the outbox has no more or maxRead were read.
+func (d *dispatch) scan(now time.Time, haveWake bool) {
 	poll := pollEvery
 	if haveWake {
 		poll = pollWithWake
 	}
-	for d.loaded <= maxLoaded-fetchBatch {
+	for read := 0; d.scanRoom(); read += fetchBatch {
+		if read >= maxRead {
+			d.nextFetch = time.Time{} // read on after the next sends
+			return
+		}
 		envs, err := d.s.Outbox.Pending(d.ctx, d.after, fetchBatch)
 		if err != nil {
-			if d.ctx.Err() != nil {
-				return
-			}
-			d.fetchWait = min(max(2*d.fetchWait, time.Second), time.Minute)
-			d.nextFetch = now.Add(d.fetchWait)
-			d.log.Warn("read outbox failed", "err", err, "retry_in", d.fetchWait)
+			d.nextFetch = d.fetchFailed(now, err)
 			return
 		}
 		d.fetchWait = 0
@@ -265,26 +327,97 @@ func (d *dispatch) fetch(now time.Time, haveWake bool) {
 	d.nextFetch = time.Time{}
 }
 
-// add queues one envelope behind its chat's earlier ones.
+// catchUp loads the bulk envelopes after d.bulkAfter that the scan left
+// behind, until the bulk window is full, it reaches the scan or maxRead
+// were read.
+func (d *dispatch) catchUp(now time.Time) {
+	for read := 0; d.catchUpRoom(); read += fetchBatch {
+		if read >= maxRead {
+			d.nextBulk = time.Time{}
+			return
+		}
+		envs, err := d.s.Outbox.Pending(d.ctx, d.bulkAfter, fetchBatch)
+		if err != nil {
+			d.nextBulk = d.fetchFailed(now, err)
+			return
+		}
+		d.fetchWait = 0
+		reached := len(envs) < fetchBatch
+		for _, e := range envs {
+			if e.Seq <= d.bulkAfter {
+				continue // an outbox that ignores after must not cause a resend
+			}
+			if e.Seq > d.after {
+				reached = true
+				break
+			}
+			d.bulkAfter = e.Seq
+			if e.Reply.Bulk {
+				d.load(e, now)
+			}
+		}
+		if reached || d.bulkAfter >= d.after {
+			// Every bulk envelope the scan has passed is loaded: the scan
+			// loads the next ones itself.
+			d.bulkAfter, d.bulkBehind = d.after, false
+		}
+	}
+	d.nextBulk = time.Time{}
+}
+
+// fetchFailed logs a failing Pending and returns when to try again.
+func (d *dispatch) fetchFailed(now time.Time, err error) time.Time {
+	if d.ctx.Err() != nil {
+		return time.Time{}
+	}
+	d.fetchWait = min(max(2*d.fetchWait, time.Second), time.Minute)
+	d.log.Warn("read outbox failed", "err", err, "retry_in", d.fetchWait)
+	return now.Add(d.fetchWait)
+}
+
+// add takes one envelope the scan read: it loads a non-bulk one, and a
+// bulk one unless bulk ones are already left behind or the bulk window is
+// full (then it leaves it for catchUp).
 func (d *dispatch) add(e Envelope, now time.Time) {
 	if e.Seq <= d.after {
 		return // read before: an outbox that ignores after must not cause a resend
 	}
 	d.after = e.Seq
-	d.loaded++
+	if e.Reply.Bulk {
+		if d.bulkBehind || d.bulkLoaded >= maxLoaded {
+			d.bulkBehind = true
+			return
+		}
+		d.bulkAfter = e.Seq
+	}
+	d.load(e, now)
+}
+
+// load queues one envelope behind its chat's earlier ones of its kind.
+func (d *dispatch) load(e Envelope, now time.Time) {
 	c := d.chats[e.Reply.Chat]
 	if c == nil {
 		c = &chat{id: e.Reply.Chat, index: -1}
 		d.chats[c.id] = c
 	}
-	c.jobs = append(c.jobs, &job{env: e, parts: splitReply(e.Reply, d.s.Limits.MaxText)})
+	j := &job{env: e, parts: splitReply(e.Reply, d.s.Limits.MaxText)}
+	if e.Reply.Bulk {
+		c.bulk = append(c.bulk, j)
+		d.bulkLoaded++
+	} else {
+		c.jobs = append(c.jobs, j)
+		d.loaded++
+	}
+	if c.heap != nil {
+		heap.Fix(c.heap, c.index) // its head may have changed
+	}
 	d.schedule(c, now)
 }
 
 // schedule puts c, which is not busy, in the ready or the waiting heap if
 // it has work and is in neither yet.
 func (d *dispatch) schedule(c *chat, now time.Time) {
-	if c.busy || len(c.jobs) == 0 || c.heap != nil {
+	if c.busy || c.head() == nil || c.heap != nil {
 		return
 	}
 	c.readyAt = d.readyAt(c)
@@ -339,7 +472,7 @@ func (d *dispatch) launch(now time.Time) {
 			d.nextSend = later(d.nextSend, now).Add(d.interval)
 		}
 		d.inflight++
-		j := c.jobs[0]
+		j := c.head()
 		go d.send(c, j, j.parts[j.next], j.next == len(j.parts)-1)
 	}
 }
@@ -354,8 +487,11 @@ func (d *dispatch) canLaunch(now time.Time) bool {
 // nextEvent returns when Run must look again without being woken.
 func (d *dispatch) nextEvent(now time.Time) time.Time {
 	next := now.Add(time.Hour)
-	if d.loaded <= maxLoaded-fetchBatch {
+	if d.scanRoom() {
 		next = earlier(next, d.nextFetch)
+	}
+	if d.catchUpRoom() {
+		next = earlier(next, d.nextBulk)
 	}
 	if d.waiting.Len() > 0 {
 		next = earlier(next, d.waiting.items[0].readyAt)
@@ -373,7 +509,7 @@ func (d *dispatch) nextEvent(now time.Time) time.Time {
 // it is over: after the last part, or for good on an unreachable chat or a
 // refused message. It reports to Run, which waits for every send.
 func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
-	r := result{c: c}
+	r := result{c: c, j: j}
 	defer func() { d.results <- r }()
 	ctx, cancel := context.WithTimeout(d.ctx, sendTimeout)
 	ref, err := d.s.Conn.Send(ctx, part)
@@ -446,7 +582,7 @@ func (d *dispatch) finish(seq uint64, res Result) bool {
 // handle applies what a send goroutine reported.
 func (d *dispatch) handle(r result) {
 	d.inflight--
-	c := r.c
+	c, j := r.c, r.j
 	c.busy = false
 	if r.stop {
 		return
@@ -455,12 +591,19 @@ func (d *dispatch) handle(r result) {
 	var se *SendError
 	switch {
 	case r.done:
-		c.jobs[0] = nil
-		c.jobs = c.jobs[1:]
-		d.loaded--
+		// j is the first of its kind: a chat's jobs go in order per kind.
+		if j.env.Reply.Bulk {
+			c.bulk[0] = nil
+			c.bulk = c.bulk[1:]
+			d.bulkLoaded--
+		} else {
+			c.jobs[0] = nil
+			c.jobs = c.jobs[1:]
+			d.loaded--
+		}
 		c.backoff, c.failing = 0, 0
 	case r.err == nil:
-		c.jobs[0].next++
+		j.next++
 		c.backoff, c.failing = 0, 0
 	case errors.As(r.err, &se) && se.RetryAfter > 0:
 		c.paused = later(c.paused, now.Add(se.RetryAfter))
@@ -469,7 +612,7 @@ func (d *dispatch) handle(r result) {
 		if global {
 			d.nextSend = later(d.nextSend, now.Add(se.RetryAfter))
 		}
-		d.log.Warn("send throttled", "chat", c.id.String(), "seq", c.jobs[0].env.Seq,
+		d.log.Warn("send throttled", "chat", c.id.String(), "seq", j.env.Seq,
 			"retry_after", se.RetryAfter, "all_chats", global)
 	default:
 		if c.backoff == 0 {
@@ -483,7 +626,7 @@ func (d *dispatch) handle(r result) {
 		if c.failing == 1 || c.backoff == maxBackoff {
 			level = slog.LevelWarn
 		}
-		d.log.Log(d.ctx, level, "send failed", "chat", c.id.String(), "seq", c.jobs[0].env.Seq,
+		d.log.Log(d.ctx, level, "send failed", "chat", c.id.String(), "seq", j.env.Seq,
 			"failures", c.failing, "retry_in", c.backoff, "err", r.err)
 	}
 	d.schedule(c, now)
@@ -494,7 +637,7 @@ func (d *dispatch) handle(r result) {
 func (d *dispatch) sweep(now time.Time) {
 	d.nextSweep = now.Add(time.Minute)
 	for id, c := range d.chats {
-		if !c.busy && len(c.jobs) == 0 && d.forgettable(c, now) {
+		if !c.busy && c.head() == nil && d.forgettable(c, now) {
 			delete(d.chats, id)
 		}
 	}
@@ -520,7 +663,8 @@ func (d *dispatch) drain() {
 
 // splitReply cuts r into the messages to send for it: r itself when its
 // text fits limit (0: no limit), else one Reply per part of Split, the title,
-// photo, file and edit on the first, the choices, hint and link on the last.
+// photo, file and edit on the first, the choices, hint and link on the last,
+// Bulk on every part.
 func splitReply(r Reply, limit int) []Reply {
 	if limit <= 0 {
 		return []Reply{r}
@@ -539,7 +683,7 @@ func splitReply(r Reply, limit int) []Reply {
 	}
 	parts := make([]Reply, len(texts))
 	for i, t := range texts {
-		parts[i] = Reply{Chat: r.Chat, Text: t}
+		parts[i] = Reply{Chat: r.Chat, Text: t, Bulk: r.Bulk}
 	}
 	first, last := &parts[0], &parts[len(parts)-1]
 	first.Title, first.Photo, first.File, first.Edit = r.Title, r.Photo, r.File, r.Edit
@@ -568,8 +712,9 @@ func earlier(a, b time.Time) time.Time {
 	return a
 }
 
-// chatHeap orders chats by readyAt (byReady) or by their first envelope's
-// Seq, so the oldest waiting reply goes first.
+// chatHeap orders chats by readyAt (byReady), then by their next
+// envelope: non-bulk before bulk, then by Seq, so the oldest waiting reply
+// goes first and a broadcast goes after the replies to people.
 type chatHeap struct {
 	items   []*chat
 	byReady bool
@@ -582,7 +727,11 @@ func (h *chatHeap) Less(i, j int) bool {
 	if h.byReady && !a.readyAt.Equal(b.readyAt) {
 		return a.readyAt.Before(b.readyAt)
 	}
-	return a.jobs[0].env.Seq < b.jobs[0].env.Seq
+	ja, jb := a.head(), b.head()
+	if ja.env.Reply.Bulk != jb.env.Reply.Bulk {
+		return !ja.env.Reply.Bulk
+	}
+	return ja.env.Seq < jb.env.Seq
 }
 
 func (h *chatHeap) Swap(i, j int) {
