@@ -24,8 +24,14 @@ import (
 // back nil. A change of layout gets a new version byte, and the decoder of
 // the old version stays until a schema migration has rewritten the records.
 
-// recordV1 is the version byte of every record written by this build.
+// recordV1 is the version byte of every record written by this build but
+// the outbox envelope.
 const recordV1 = 1
+
+// envelopeV2 is the version byte of the outbox envelopes this build writes:
+// version 1's fields, then Bulk. Version 1 envelopes (schema 1 files) still
+// decode, as not bulk.
+const envelopeV2 = 2
 
 // errCorrupt is wrapped by every decode failure.
 var errCorrupt = errors.New("corrupt record")
@@ -68,6 +74,7 @@ func (e *enc) user(p bot.Platform, id string) { e.str(string(p)); e.str(id) }
 type dec struct {
 	s   string
 	i   int
+	ver byte // the record's version byte
 	err error
 }
 
@@ -130,17 +137,22 @@ func (a *arena) entrySlice(n int) []flows.Entry {
 }
 
 // newDec copies v into a string (from a, if not nil) and checks the
-// version byte.
-func newDec(v []byte, a *arena) dec {
+// version byte is recordV1.
+func newDec(v []byte, a *arena) dec { return newDecUpTo(v, a, recordV1) }
+
+// newDecUpTo is newDec for a record type with versions 1 to newest; d.ver
+// tells which one v is.
+func newDecUpTo(v []byte, a *arena, newest byte) dec {
 	d := dec{s: a.str(v)}
 	if len(d.s) == 0 {
 		d.err = fmt.Errorf("%w: empty", errCorrupt)
 		return d
 	}
-	if d.s[0] != recordV1 {
+	if d.s[0] < recordV1 || d.s[0] > newest {
 		d.err = fmt.Errorf("%w: unknown record version %d", errCorrupt, d.s[0])
 		return d
 	}
+	d.ver = d.s[0]
 	d.i = 1
 	return d
 }
@@ -464,6 +476,7 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 		size += len(r.File.Data) + len(r.File.Name)
 	}
 	e := newEnc(size)
+	e.b[0] = envelopeV2
 	e.user(r.Chat.Platform, r.Chat.ID)
 	e.str(r.Title)
 	e.str(r.Text)
@@ -490,11 +503,12 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 	}
 	e.str(r.Edit)
 	e.time(queued)
+	e.bool(r.Bulk)
 	return e.b
 }
 
 func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
-	d := newDec(v, nil)
+	d := newDecUpTo(v, nil, envelopeV2)
 	env := bot.Envelope{Seq: seq}
 	r := &env.Reply
 	r.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
@@ -521,5 +535,8 @@ func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
 	}
 	r.Edit = d.str()
 	env.Queued = d.time()
+	if d.ver >= envelopeV2 {
+		r.Bulk = d.bool()
+	}
 	return env, d.err
 }

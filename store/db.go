@@ -37,12 +37,19 @@ var ErrSchema = errors.New("store: unsupported schema version")
 var ErrClosed = errors.New("store: database closed")
 
 // schemaVersion is the layout of buckets and records this build writes.
-const schemaVersion = 1
+// Schema 2 writes outbox envelopes of record version 2 (with Reply.Bulk),
+// which a schema 1 build cannot read.
+const schemaVersion = 2
 
 // migrations[v] upgrades a file of schema v to v+1 inside Open's write
-// transaction. There are none yet; when the layout changes, bump
-// schemaVersion and add the step here.
-var migrations = map[uint32]func(tx *bolt.Tx) error{}
+// transaction. When the layout changes, bump schemaVersion and add the step
+// here.
+var migrations = map[uint32]func(tx *bolt.Tx) error{
+	// Schema 1 to 2: nothing to rewrite, version 1 envelopes decode as not
+	// bulk. The bump keeps an older build from opening a file whose outbox
+	// it cannot read.
+	1: func(*bolt.Tx) error { return nil },
+}
 
 // Group commit limits: an Update waits for no timer; while one commit is
 // being written, arriving Updates queue and the next commit takes up to
