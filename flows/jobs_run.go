@@ -168,9 +168,9 @@ func (j *jobRun) private(chats []bot.ChatID, body string, choices [][]bot.Choice
 	return len(reps) > 0, nil
 }
 
-// privateReplies returns body (with choices) as one reply to each of chats
-// that the outbox has not found unreachable; none when every chat is.
-// /nhacnho and the reminder jobs share it.
+// privateReplies returns body (with choices) as one bulk reply to each of
+// chats that the outbox has not found unreachable; none when every chat
+// is. /nhacnho and the reminder jobs share it.
 func privateReplies(tx Tx, chats []bot.ChatID, body string, choices [][]bot.Choice) ([]bot.Reply, error) {
 	var out []bot.Reply
 	for _, c := range chats {
@@ -179,7 +179,7 @@ func privateReplies(tx Tx, chats []bot.ChatID, body string, choices [][]bot.Choi
 			return nil, fmt.Errorf("unreachable %s: %w", c, err)
 		}
 		if !un {
-			out = append(out, bot.Reply{Chat: c, Text: body, Choices: choices})
+			out = append(out, bot.Reply{Chat: c, Text: body, Choices: choices, Bulk: true})
 		}
 	}
 	return out, nil
@@ -432,7 +432,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 				continue
 			}
 			posted[g] = true
-			j.out = append(j.out, bot.Reply{Chat: g, Text: body})
+			j.out = append(j.out, bot.Reply{Chat: g, Text: body, Bulk: true})
 			j.posted++
 			inGroup = true
 		}
