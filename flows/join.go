@@ -371,17 +371,11 @@ func (r *req) secretaryStep(in input) error {
 		if m.Secretary {
 			k, yes = text.SecRevokeAsk, text.SecRevokeYes
 		}
-		r.ask(k, map[string]string{"Name": m.Name},
-			row(choice(text.T(yes, nil), "y"), choice(text.T(text.No, nil), "n")))
+		r.ask(k, map[string]string{"Name": m.Name}, yesNo(yes))
 		return nil
 	case "confirm":
-		if in.Data == "n" {
-			r.finish()
-			r.say(text.Cancelled, nil)
-			return nil
-		}
-		if in.Data != "y" {
-			return refuse(text.ChooseAbove, nil)
+		if yes, err := r.confirmed(in); !yes {
+			return err
 		}
 		m, err := r.memberInCell(r.val("member"), r.val("cell"))
 		if err != nil {

@@ -571,13 +571,8 @@ func (r *req) exemptStep(in input) error {
 		r.ask(k, map[string]string{"Name": mb.Name}, yesNo(text.ExemptYes))
 		return nil
 	case "confirm":
-		if in.Data == "n" {
-			r.finish()
-			r.say(text.Cancelled, nil)
-			return nil
-		}
-		if in.Data != "y" {
-			return refuse(text.ChooseAbove, nil)
+		if yes, err := r.confirmed(in); !yes {
+			return err
 		}
 		mb, err := r.memberInCell(r.val("member"), cell)
 		if err != nil {
@@ -715,13 +710,8 @@ func (r *req) featureStep(in input) error {
 			return refuse(text.ChooseAbove, nil)
 		}
 	case "confirm":
-		if in.Data == "n" {
-			r.finish()
-			r.say(text.Cancelled, nil)
-			return nil
-		}
-		if in.Data != "y" {
-			return refuse(text.ChooseAbove, nil)
+		if yes, err := r.confirmed(in); !yes {
+			return err
 		}
 		id = r.val("member")
 	default:

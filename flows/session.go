@@ -115,3 +115,18 @@ func flowHandler(flow string) func(r *req, in input) error {
 	}
 	return moreFlows(flow)
 }
+
+// confirmed reads the answer to a question asked with yesNo: yes is true
+// for "y". For "n" the flow ends with "Đã thôi" (ok is false, no error);
+// anything else asks again.
+func (r *req) confirmed(in input) (yes bool, err error) {
+	switch in.Data {
+	case "y":
+		return true, nil
+	case "n":
+		r.finish()
+		r.say(text.Cancelled, nil)
+		return false, nil
+	}
+	return false, refuse(text.ChooseAbove, nil)
+}
