@@ -380,19 +380,11 @@ func (r *req) summaryStep(in input) error {
 	if err := r.mayRunCell(cell); err != nil {
 		return err
 	}
-	mb, err := r.memberInCell(id, cell)
-	if err != nil {
-		return err
-	}
-	rep, ok, err := r.tx.Report(mb.ID, m)
+	mb, rep, err := r.submittedReport(id, cell, m)
 	if err != nil {
 		return err
 	}
 	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(m)}
-	if !ok || rep.Submitted.IsZero() {
-		r.say(text.SumNoReport, data)
-		return nil
-	}
 	p, _, err := r.tx.Pledge(mb.ID, m.Year())
 	if err != nil {
 		return err
@@ -718,19 +710,12 @@ func (r *req) featureStep(in input) error {
 		r.finish()
 		return refuse(text.NotUnderstood, nil)
 	}
-	mb, err := r.memberInCell(id, cell)
+	mb, rep, err := r.submittedReport(id, cell, m)
 	if err != nil {
-		return err
-	}
-	rep, ok, err := r.tx.Report(mb.ID, m)
-	if err != nil {
+		r.finish()
 		return err
 	}
 	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(m)}
-	if !ok || rep.Submitted.IsZero() {
-		r.finish()
-		return refuse(text.SumNoReport, data)
-	}
 	if r.sess.Step == "pick" {
 		p, _, err := r.tx.Pledge(mb.ID, m.Year())
 		if err != nil {
@@ -764,4 +749,21 @@ func (r *req) featureStep(in input) error {
 	data["Cell"] = c.Name
 	r.tell(mb, text.FeatureYou, data)
 	return nil
+}
+
+// submittedReport loads member id of cell and their submitted report for m;
+// a refusal the secretary reads when there is none.
+func (r *req) submittedReport(id, cell string, m Month) (Member, Report, error) {
+	mb, err := r.memberInCell(id, cell)
+	if err != nil {
+		return Member{}, Report{}, err
+	}
+	rep, ok, err := r.tx.Report(mb.ID, m)
+	if err != nil {
+		return Member{}, Report{}, err
+	}
+	if !ok || rep.Submitted.IsZero() {
+		return Member{}, Report{}, refuse(text.SumNoReport, map[string]any{"Name": mb.Name, "Month": FormatMonth(m)})
+	}
+	return mb, rep, nil
 }
