@@ -425,11 +425,7 @@ func viewCellMonth(s CellSummary) cellMonthView {
 // cmdClose shows the state of the cell's month and offers to close or
 // reopen it: /dongthang [month].
 func (r *req) cmdClose(args string) error {
-	m, err := r.monthArg(args)
-	if err != nil {
-		return err
-	}
-	cell, err := r.actingCell()
+	cell, m, err := r.cellMonth(args)
 	if err != nil {
 		return err
 	}
@@ -602,11 +598,7 @@ func (r *req) exemptStep(in input) error {
 // Members whose reminders are paused, the secretary who asks and chats known
 // unreachable are skipped; the secretary is told who was reminded.
 func (r *req) cmdNudge(args string) error {
-	m, err := r.monthArg(args)
-	if err != nil {
-		return err
-	}
-	cell, err := r.actingCell()
+	cell, m, err := r.cellMonth(args)
 	if err != nil {
 		return err
 	}
@@ -666,11 +658,7 @@ func (r *req) cmdNudge(args string) error {
 // cmdFeature lets the secretary feature a submitted report of the month
 // (nêu gương) or take the feature back: /neuguong [month].
 func (r *req) cmdFeature(args string) error {
-	m, err := r.monthArg(args)
-	if err != nil {
-		return err
-	}
-	cell, err := r.actingCell()
+	cell, m, err := r.cellMonth(args)
 	if err != nil {
 		return err
 	}
@@ -766,4 +754,15 @@ func (r *req) submittedReport(id, cell string, m Month) (Member, Report, error) 
 		return Member{}, Report{}, refuse(text.SumNoReport, map[string]any{"Name": mb.Name, "Month": FormatMonth(m)})
 	}
 	return mb, rep, nil
+}
+
+// cellMonth returns the cell a cell-scoped command acts on and the month
+// typed after it (the current month when none).
+func (r *req) cellMonth(args string) (string, Month, error) {
+	m, err := r.monthArg(args)
+	if err != nil {
+		return "", 0, err
+	}
+	cell, err := r.actingCell()
+	return cell, m, err
 }
