@@ -27,9 +27,10 @@ func (m Month) Year() int { return int(m) / 100 }
 // Num returns m's month number, 1 to 12.
 func (m Month) Num() int { return int(m) % 100 }
 
-// Valid reports whether m names a real month.
+// Valid reports whether m names a real month (of years 1900 to 9999; what
+// people may type is narrower, see ParseMonth).
 func (m Month) Valid() bool {
-	return m.Year() >= 2000 && m.Year() < 3000 && m.Num() >= 1 && m.Num() <= 12
+	return m.Year() >= 1900 && m.Year() <= 9999 && m.Num() >= 1 && m.Num() <= 12
 }
 
 // Prev returns the month before m.
