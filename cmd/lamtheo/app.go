@@ -102,6 +102,9 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	// One send at a time, in queue order: the terminal prints a deterministic transcript.
 	sender := &bot.Sender{Outbox: a.db, Limits: bot.Limits{MaxConcurrent: 1}, Log: a.log, Wake: a.db.Wake()}
 	interactive := isTerminal(in)
+	if interactive {
+		fmt.Fprintf(out, "%s\n\n", text.T(text.TerminalBanner, map[string]string{"Org": a.cfg.Org.Name}))
+	}
 	term := a.sched.terminal(a.clock.Now, interactive) // jobs catch up after ":time" (and at start for a person)
 	conn := console.New(in, out, console.Options{
 		Interactive: interactive,
