@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"lamtheo/bot"
+	"lamtheo/bot/bottest"
 )
 
 var t0 = time.Date(2026, 11, 25, 8, 0, 0, 0, time.UTC)
@@ -393,7 +394,7 @@ func TestReceiveReadError(t *testing.T) {
 // TestSendConcurrent runs Send from many goroutines while Receive reads, for
 // the race detector, and checks no reply is torn.
 func TestSendConcurrent(t *testing.T) {
-	var out syncBuffer
+	var out bottest.Buffer
 	in := strings.Repeat("x\n:group C01\n:private\n", 50)
 	c := New(strings.NewReader(in), &out, Options{User: "Lan"})
 	var wg sync.WaitGroup
@@ -420,23 +421,6 @@ func TestSendConcurrent(t *testing.T) {
 	if got := strings.Count(out.String(), "[nhóm C02]\ndòng một\ndòng hai "); got != 400 {
 		t.Errorf("%d whole replies printed, want 400", got)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func FuzzUserID(f *testing.F) {

@@ -1,13 +1,11 @@
 package telegram_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -23,24 +21,6 @@ var (
 	cell  = bottest.TelegramGroup(-1001234567890, "Chi bộ 1")
 	basic = bottest.TelegramGroup(-4001, "Chi bộ 2")
 )
-
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // dial connects a Conn to f over TCP with a 1 s poll.
 func dial(t *testing.T, f *bottest.FakeTelegram, cursor int64) *telegram.Conn {
@@ -301,7 +281,7 @@ func TestReceiveFailures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				f := bottest.NewTelegram(t, bottest.TelegramInProcess())
-				var logs syncBuffer
+				var logs bottest.Buffer
 				o := tt.opts
 				o.Log = slog.New(slog.NewTextHandler(&logs, nil))
 				c := dialInProcess(t, f, o)

@@ -283,7 +283,7 @@ func wantTransient(is error) func(*testing.T, error) {
 // must never reach an error text or a log line.
 func TestTokenRedacted(t *testing.T) {
 	f := bottest.NewTelegram(t)
-	var logs syncBuffer
+	var logs bottest.Buffer
 	c, err := telegram.New(t.Context(), telegram.Options{Token: f.Token, Endpoint: f.URL,
 		Log: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
@@ -327,7 +327,7 @@ func TestTokenRedacted(t *testing.T) {
 func TestTokenRedactedInReceiveLogs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
-		var logs syncBuffer
+		var logs bottest.Buffer
 		c := dialInProcess(t, f, telegram.Options{Log: slog.New(slog.NewTextHandler(&logs, nil))})
 		f.Close() // the in-process client now fails like a refused connection
 		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)

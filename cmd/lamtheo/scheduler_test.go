@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -14,6 +13,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"lamtheo/bot/bottest"
 	"lamtheo/flows"
 	"lamtheo/store"
 )
@@ -81,24 +81,6 @@ func (b *fakeBackup) Backup(dir string, keep int) (string, error) {
 	defer b.mu.Unlock()
 	b.n++
 	return filepath.Join(dir, "fake"), nil
-}
-
-// logBuffer collects log output safely.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 func hcmc(t *testing.T) *time.Location {
@@ -367,7 +349,7 @@ func TestSchedulerRestartRealEngine(t *testing.T) {
 		loc := hcmc(t)
 		cfg := DemoConfig()
 		cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
-		var logs logBuffer
+		var logs bottest.Buffer
 		log := slog.New(slog.NewTextHandler(&logs, nil))
 		process := func(d time.Duration) (queued []string) {
 			a, err := openApp(context.Background(), cfg, log)
@@ -407,7 +389,7 @@ func TestSchedulerRestartRealEngine(t *testing.T) {
 func TestSchedulerPanicRecovered(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		var logs logBuffer
+		var logs bottest.Buffer
 		jobs := &fakeJobs{enter: func(job flows.Job, slot time.Time) {
 			if slot.Equal(start.Add(time.Minute)) {
 				panic("boom")
@@ -433,7 +415,7 @@ func TestSchedulerPanicRecovered(t *testing.T) {
 // logged and the other jobs still catch up.
 func TestSchedulerCatchUpPanicRecovered(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		var logs logBuffer
+		var logs bottest.Buffer
 		jobs := &fakeJobs{enter: func(job flows.Job, slot time.Time) {
 			if job == flows.JobRemindFirst {
 				panic("boom")
@@ -458,7 +440,7 @@ func TestSchedulerCatchUpPanicRecovered(t *testing.T) {
 func TestSchedulerSkipIfStillRunning(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		start := time.Now()
-		var logs logBuffer
+		var logs bottest.Buffer
 		var mu sync.Mutex
 		running, most := 0, 0
 		jobs := &fakeJobs{enter: func(job flows.Job, slot time.Time) {
@@ -513,7 +495,7 @@ func TestSchedulerBackup(t *testing.T) {
 	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
 	cfg.Data.BackupDir = "backups"
 	cfg.Data.BackupKeep = 3
-	var logs logBuffer
+	var logs bottest.Buffer
 	jobs := &fakeJobs{}
 	s, err := newScheduler(cfg, loc, jobs, db, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
