@@ -9,9 +9,10 @@ import (
 	"lamtheo/flows/text"
 )
 
-// Steps of the report flow.
+// The monthly report flow and its photo step.
 const (
-	stepPhoto = "photo"
+	flowReport = "report"
+	stepPhoto  = "photo"
 )
 
 // monthData is what month texts need.

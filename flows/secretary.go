@@ -18,22 +18,6 @@ const (
 	flowFeature = "feature" // featuring a report (nêu gương)
 )
 
-// secretaryFlow returns the handler of the named flow of this file, nil if
-// flow is none of them.
-func secretaryFlow(flow string) func(r *req, in input) error {
-	switch flow {
-	case flowSummary:
-		return (*req).summaryStep
-	case flowClose:
-		return (*req).closeStep
-	case flowExempt:
-		return (*req).exemptStep
-	case flowFeature:
-		return (*req).featureStep
-	}
-	return nil
-}
-
 // ErrUnknownCell is wrapped by the error of Engine.CellSummary for a cell
 // code that is not stored.
 var ErrUnknownCell = errors.New("flows: unknown cell")

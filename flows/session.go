@@ -112,8 +112,28 @@ func flowHandler(flow string) func(r *req, in input) error {
 		return (*req).joinStep
 	case flowSecretary:
 		return (*req).secretaryStep
+	case flowPickCell:
+		return (*req).pickCellStep
+	case flowPledge:
+		return (*req).pledgeStep
+	case flowApprove:
+		return (*req).approveStep
+	case flowReport:
+		return (*req).reportStep
+	case flowSummary:
+		return (*req).summaryStep
+	case flowClose:
+		return (*req).closeStep
+	case flowExempt:
+		return (*req).exemptStep
+	case flowFeature:
+		return (*req).featureStep
+	case flowPause:
+		return (*req).pauseStep
+	case flowSchedule:
+		return (*req).scheduleStep
 	}
-	return moreFlows(flow)
+	return nil
 }
 
 // confirmed reads the answer to a question asked with yesNo: yes is true
