@@ -88,7 +88,8 @@ func engineConfig(cfg Config, loc *time.Location) flows.Config {
 
 // consoleOptions are knobs the transcript tests turn.
 type consoleOptions struct {
-	codes func() string // invite codes; default random
+	codes     func() string // invite codes; default random
+	keyPrefix string        // console message keys' prefix; default random (console.Options.KeyPrefix)
 }
 
 // serveConsole runs the terminal chat over in and out until the input ends
@@ -110,6 +111,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 		Interactive: interactive,
 		Idle:        term.idle(sender.WaitIdle),
 		Now:         a.clock.Now,
+		KeyPrefix:   o.keyPrefix,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 	})
 	sender.Conn = conn
