@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -220,5 +222,57 @@ func TestTelegram429Storm(t *testing.T) {
 		if got := f.TooManyRequests(); got != 5 {
 			t.Errorf("the fake answered 429 %d times, want 5", got)
 		}
+	})
+}
+
+// TestTelegramFaults makes the fake Bot API fail 20 % of all calls (429 with
+// retry_after, 500, and requests that hang until the client gives up):
+// every update is answered, every reply delivered once and in order per chat.
+func TestTelegramFaults(t *testing.T) {
+	for seed := range uint64(5) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { telegramFaults(t, seed) })
+	}
+}
+
+func telegramFaults(t *testing.T, seed uint64) {
+	synctest.Test(t, func(t *testing.T) {
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f.FailRandomly(0.2, seed, nil, "getUpdates", "sendMessage", "answerCallbackQuery")
+		w := newTGWorld(t, f, t.TempDir())
+		defer func() { w.stop() }()
+		lines := []string{"/help", "xin chào", "/huy"}
+		var users []bottest.TelegramUser
+		for i := range 20 {
+			u := bottest.TelegramUser{ID: int64(300 + i), FirstName: "Người", LastName: strconv.Itoa(i)}
+			users = append(users, u)
+		}
+		for _, line := range lines {
+			for _, u := range users {
+				f.PushText(bottest.TelegramPrivate(u), u, line)
+			}
+		}
+		time.Sleep(30 * time.Minute)
+		synctest.Wait()
+		for _, u := range users {
+			sent := f.Sent(u.ID)
+			if len(sent) != len(lines) {
+				t.Fatalf("%s got %d replies, want %d", u.LastName, len(sent), len(lines))
+			}
+			if !strings.Contains(sent[0].Plain, "/help") || !strings.Contains(sent[2].Plain, "Hiện không có việc gì") {
+				t.Errorf("%s: replies out of order: %q … %q", u.LastName, sent[0].Plain, sent[2].Plain)
+			}
+		}
+		if len(f.Errors()) == 0 {
+			t.Fatal("the fake injected no fault")
+		}
+		// No busy loop: at most a poll per 10 s timeout (plus retries), and
+		// few sends beyond the 60 replies.
+		if n := f.Calls("getupdates"); n > 400 {
+			t.Errorf("%d getUpdates calls in 30 minutes", n)
+		}
+		if n := f.Calls("sendmessage"); n > 120 {
+			t.Errorf("%d sendMessage calls for 60 replies", n)
+		}
+		t.Logf("%d faults injected, %d getUpdates and %d sendMessage calls", len(f.Errors()), f.Calls("getupdates"), f.Calls("sendmessage"))
 	})
 }
