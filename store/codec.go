@@ -112,28 +112,32 @@ func (a *arena) str(v []byte) string {
 // userSlice returns a zeroed slice of n identities whose capacity is n, so
 // that an append by the caller never reaches a neighbour's elements.
 func (a *arena) userSlice(n int) []bot.UserID {
-	if a == nil || n > 64 {
+	if a == nil {
 		return make([]bot.UserID, n)
 	}
-	if cap(a.users)-len(a.users) < n {
-		a.users = make([]bot.UserID, 0, 1024)
-	}
-	start := len(a.users)
-	a.users = a.users[:start+n]
-	return a.users[start : start+n : start+n]
+	return carve(&a.users, n)
 }
 
 // entrySlice is userSlice for report entries.
 func (a *arena) entrySlice(n int) []flows.Entry {
-	if a == nil || n > 64 {
+	if a == nil {
 		return make([]flows.Entry, n)
 	}
-	if cap(a.entries)-len(a.entries) < n {
-		a.entries = make([]flows.Entry, 0, 1024)
+	return carve(&a.entries, n)
+}
+
+// carve cuts a zeroed slice of n elements with capacity n from the block
+// *pool, starting a new block when it is full; large slices get their own.
+func carve[T any](pool *[]T, n int) []T {
+	if n > 64 {
+		return make([]T, n)
 	}
-	start := len(a.entries)
-	a.entries = a.entries[:start+n]
-	return a.entries[start : start+n : start+n]
+	if cap(*pool)-len(*pool) < n {
+		*pool = make([]T, 0, 1024)
+	}
+	start := len(*pool)
+	*pool = (*pool)[:start+n]
+	return (*pool)[start : start+n : start+n]
 }
 
 // newDec copies v into a string (from a, if not nil) and checks the

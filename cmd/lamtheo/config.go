@@ -731,6 +731,26 @@ func (d *decoder) array(m map[string]any, path, k string) ([]any, bool) {
 	return nil, false
 }
 
+// arrayOf reads the array m[k] whose elements must all be of type T into
+// dst (replacing the default); an element of another type is an error that
+// says what was wanted.
+func arrayOf[T any](d *decoder, m map[string]any, path, k, want string, dst *[]T) {
+	a, ok := d.array(m, path, k)
+	if !ok {
+		return
+	}
+	*dst = nil
+	for i, v := range a {
+		e, ok := v.(T)
+		if !ok {
+			key := fmt.Sprintf("%s[%d]", joinKey(path, k), i)
+			d.errf(key, "%s: want %s, got %s", key, want, kindOf(v))
+			continue
+		}
+		*dst = append(*dst, e)
+	}
+}
+
 func (d *decoder) decode(tree map[string]any, c *Config) {
 	d.known("", tree, "org", "cells", "admins", "data", "telegram", "outbox", "year", "schedule")
 
@@ -760,30 +780,8 @@ func (d *decoder) decode(tree map[string]any, c *Config) {
 
 	if t, ok := d.table(tree, "", "admins"); ok {
 		d.known("admins", t, "telegram", "console")
-		if a, ok := d.array(t, "admins", "telegram"); ok {
-			c.Admins.Telegram = nil
-			for i, v := range a {
-				id, ok := v.(int64)
-				if !ok {
-					k := fmt.Sprintf("admins.telegram[%d]", i)
-					d.errf(k, "%s: want an integer Telegram user id, got %s", k, kindOf(v))
-					continue
-				}
-				c.Admins.Telegram = append(c.Admins.Telegram, id)
-			}
-		}
-		if a, ok := d.array(t, "admins", "console"); ok {
-			c.Admins.Console = nil
-			for i, v := range a {
-				name, ok := v.(string)
-				if !ok {
-					k := fmt.Sprintf("admins.console[%d]", i)
-					d.errf(k, "%s: want a name in quotes, got %s", k, kindOf(v))
-					continue
-				}
-				c.Admins.Console = append(c.Admins.Console, name)
-			}
-		}
+		arrayOf(d, t, "admins", "telegram", "an integer Telegram user id", &c.Admins.Telegram)
+		arrayOf(d, t, "admins", "console", "a name in quotes", &c.Admins.Console)
 	}
 
 	if t, ok := d.table(tree, "", "data"); ok {
