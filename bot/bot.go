@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -165,7 +166,7 @@ type HandlerFunc func(ctx context.Context, m Message) error
 func (f HandlerFunc) Handle(ctx context.Context, m Message) error { return f(ctx, m) }
 
 // Conn is what a chat platform adapter provides. Receive and Ack are called
-// from one goroutine (Serve); Send may be called concurrently.
+// from one goroutine (Serve); Send and Caps may be called concurrently.
 type Conn interface {
 	// Receive blocks until one or more updates arrive, ctx is done (it then
 	// returns ctx.Err()), or the source ends (io.EOF). Calling Receive again
@@ -177,6 +178,53 @@ type Conn interface {
 	// Send delivers one message and returns the platform's id of it. Errors
 	// are *SendError where the platform said why.
 	Send(ctx context.Context, r Reply) (ref string, err error)
+	// Caps describes the Conn: the id space it serves and what its platform
+	// can do. It may change while the Conn runs (the terminal switches how
+	// it renders), so callers ask again rather than keep it.
+	Caps() Caps
+}
+
+// Caps is what one Conn declares about itself, so that nothing above the
+// adapters tests a platform's name or the shape of its ids. Caps is
+// comparable.
+type Caps struct {
+	// Platform is the id space of the Conn's chats and users and the name
+	// of its outbox partition: "telegram", "zalo", or one bot of several
+	// ("zalo.xa1"). Every Message the Conn receives carries it, and every
+	// Reply to one of its chats is sent through it.
+	Platform Platform
+	// Name is how people find and address the bot ("@lamtheo_bot",
+	// "Bot Làm theo Bác xã Demo"); empty when there is none.
+	Name string
+	// Buttons: choices are shown as buttons. Without them the adapter shows
+	// a numbered list and people answer with the number.
+	Buttons bool
+	// Edit: the adapter can change a message it sent (Reply.Edit).
+	Edit bool
+	// MaxText is the longest text of one message, as Measure counts it;
+	// 0 means no limit. The Sender splits longer texts.
+	MaxText int
+	// Measure is how the platform counts the length of a text.
+	Measure Measure
+	// GroupPrefix starts the id of every group chat of the platform (and of
+	// no private chat); empty when the platform has no groups. See IsGroup.
+	GroupPrefix string
+	// GroupMention: in a group the bot receives only messages that mention
+	// it or reply to it, so group commands are typed "@Name /summary".
+	GroupMention bool
+	// Upload: photos and documents can be sent as bytes (Reply.File).
+	Upload bool
+	// PhotoURL: a photo can be sent by its public URL (Reply.Photo).
+	PhotoURL bool
+	// ReceivePhotos: people can send the bot photos (KindPhoto).
+	ReceivePhotos bool
+	// Limits are the platform's sending limits.
+	Limits Limits
+}
+
+// IsGroup reports whether chat is a group chat of c's platform.
+func (c Caps) IsGroup(chat ChatID) bool {
+	return c.GroupPrefix != "" && chat.Platform == c.Platform && strings.HasPrefix(chat.ID, c.GroupPrefix)
 }
 
 // Limits describes a platform's sending limits. The zero value means none.
@@ -185,7 +233,6 @@ type Limits struct {
 	PerChat       time.Duration // least gap between two messages to one chat
 	PerGroup      int           // messages per GroupWindow to one group
 	GroupWindow   time.Duration //
-	MaxText       int           // longest text of one message, in characters
 	MaxConcurrent int           // sends in flight at once
 }
 

@@ -15,6 +15,7 @@ type Envelope struct {
 // Result is how an envelope's delivery ended.
 type Result struct {
 	Ref         string // the platform's id of the sent message (last part)
+	Sent        int    // messages the platform accepted for the envelope (its parts)
 	Unreachable bool   // the chat cannot be reached (blocked, kicked): recorded, not retried
 	Dropped     string // non-empty when the platform refused the message for good: why
 }

@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 )
 
 // Sender tuning. They are constants rather than fields: nothing outside the
@@ -68,8 +66,9 @@ const (
 // everyone waits. Unreachable chats are finished with Result.Unreachable,
 // refused messages (SendError.Permanent) with Result.Dropped; any other
 // error is retried with a per-chat exponential backoff (1 s doubling to
-// 5 min) and never dropped. Texts longer than Limits.MaxText are sent as
-// several messages (see Split). All waiting uses time.Now and timers, so
+// 5 min) and never dropped. Texts longer than the Conn's Caps.MaxText are
+// sent as several messages (see Measure.Split); group chats are those
+// Caps.IsGroup tells. All waiting uses time.Now and timers, so
 // testing/synctest can run a Sender in virtual time.
 type Sender struct {
 	Outbox Outbox       // where the replies wait; read and finished only
@@ -229,6 +228,7 @@ type dispatch struct {
 // chat is the queue and pacing state of one chat.
 type chat struct {
 	id      ChatID
+	group   bool        // a group chat (Caps.IsGroup)
 	jobs    []*job      // non-bulk envelopes in Seq order
 	bulk    []*job      // bulk envelopes in Seq order
 	busy    bool        // a send of jobs[0] is in flight
@@ -395,12 +395,13 @@ func (d *dispatch) add(e Envelope, now time.Time) {
 
 // load queues one envelope behind its chat's earlier ones of its kind.
 func (d *dispatch) load(e Envelope, now time.Time) {
+	caps := d.s.Conn.Caps()
 	c := d.chats[e.Reply.Chat]
 	if c == nil {
-		c = &chat{id: e.Reply.Chat, index: -1}
+		c = &chat{id: e.Reply.Chat, index: -1, group: caps.IsGroup(e.Reply.Chat)}
 		d.chats[c.id] = c
 	}
-	j := &job{env: e, parts: splitReply(e.Reply, d.s.Limits.MaxText)}
+	j := &job{env: e, parts: splitReply(e.Reply, caps.MaxText, caps.Measure)}
 	if e.Reply.Bulk {
 		c.bulk = append(c.bulk, j)
 		d.bulkLoaded++
@@ -444,7 +445,7 @@ func (d *dispatch) readyAt(c *chat) time.Time {
 
 func (d *dispatch) groupLimited(c *chat) bool {
 	l := d.s.Limits
-	return l.PerGroup > 0 && l.GroupWindow > 0 && IsGroupChat(c.id)
+	return l.PerGroup > 0 && l.GroupWindow > 0 && c.group
 }
 
 // promote moves the chats whose wait is over to the ready heap.
@@ -519,7 +520,10 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 		return
 	}
 	r.err = err
-	var res Result
+	res := Result{Sent: j.next} // the parts before this one went out
+	if err == nil {
+		res.Sent++
+	}
 	var se *SendError
 	switch {
 	case err == nil && !last:
@@ -662,22 +666,22 @@ func (d *dispatch) drain() {
 }
 
 // splitReply cuts r into the messages to send for it: r itself when its
-// text fits limit (0: no limit), else one Reply per part of Split, the title,
-// photo, file and edit on the first, the choices, hint and link on the last,
-// Bulk on every part.
-func splitReply(r Reply, limit int) []Reply {
+// text fits limit as m counts it (0: no limit), else one Reply per part of
+// m.Split, the title, photo, file and edit on the first, the choices, hint
+// and link on the last, Bulk on every part.
+func splitReply(r Reply, limit int, m Measure) []Reply {
 	if limit <= 0 {
 		return []Reply{r}
 	}
 	budget := limit
 	if r.Title != "" {
 		// The title is shown above the text in the same message.
-		budget = max(limit-utf8.RuneCountInString(r.Title)-2, limit/2, 1)
+		budget = max(limit-m.Len(r.Title)-2, limit/2, 1)
 	}
-	if utf8.RuneCountInString(r.Text) <= budget {
+	if m.Len(r.Text) <= budget {
 		return []Reply{r}
 	}
-	texts := Split(r.Text, budget)
+	texts := m.Split(r.Text, budget)
 	if len(texts) <= 1 {
 		return []Reply{r}
 	}
@@ -689,13 +693,6 @@ func splitReply(r Reply, limit int) []Reply {
 	first.Title, first.Photo, first.File, first.Edit = r.Title, r.Photo, r.File, r.Edit
 	last.Choices, last.Hint, last.Link = r.Choices, r.Hint, r.Link
 	return parts
-}
-
-// IsGroupChat reports whether c is a group chat as far as its id tells:
-// Telegram group and supergroup ids are negative. Ids of other platforms do
-// not tell, so it reports false for them.
-func IsGroupChat(c ChatID) bool {
-	return c.Platform == Telegram && strings.HasPrefix(c.ID, "-")
 }
 
 func later(a, b time.Time) time.Time {

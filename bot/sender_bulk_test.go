@@ -14,7 +14,7 @@ import (
 )
 
 // telegramLimits are Telegram's sending limits as the adapter declares them.
-var telegramLimits = bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxText: 4096, MaxConcurrent: 8}
+var telegramLimits = bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: 8}
 
 // telegramConn returns a Conn that answers 429 past 30 msg/s or 1 s per
 // chat, with a Bot API's latency.
@@ -134,7 +134,8 @@ func TestSenderOrderPerChatPerKind(t *testing.T) {
 		for i := range 800 {
 			enqueue(i)
 		}
-		s := start(t, ob, conn, bot.Limits{MaxConcurrent: 3, MaxText: 100}, true)
+		conn.Declared.MaxText = 100
+		s := start(t, ob, conn, bot.Limits{MaxConcurrent: 3}, true)
 		for i := 800; i < rounds; i++ {
 			enqueue(i)
 			if i%20 == 0 {

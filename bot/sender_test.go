@@ -520,7 +520,8 @@ func TestSenderSplitsLongText(t *testing.T) {
 			bot.Reply{Chat: c, Title: "Tiêu đề", Text: long, Choices: choices, Hint: "Chọn số", Link: &bot.Link{Label: "Mở", Payload: "p"}},
 			bot.Reply{Chat: c, Text: "sau đó"},
 		)
-		s := start(t, ob, conn, bot.Limits{MaxText: 40, PerChat: time.Second}, true)
+		conn.Declared.MaxText = 40
+		s := start(t, ob, conn, bot.Limits{PerChat: time.Second}, true)
 		waitIdle(t, s, time.Hour)
 
 		sent := conn.SentTo(c)
@@ -623,20 +624,25 @@ func TestSenderNotSetUp(t *testing.T) {
 	}
 }
 
-func TestIsGroupChat(t *testing.T) {
+func TestCapsIsGroup(t *testing.T) {
+	tg := bot.Caps{Platform: bot.Telegram, GroupPrefix: "-"}
+	zalo := bot.Caps{Platform: bot.Zalo, GroupPrefix: "g:"}
 	tests := []struct {
+		caps bot.Caps
 		chat bot.ChatID
 		want bool
 	}{
-		{bot.ChatID{Platform: bot.Telegram, ID: "-1001234"}, true},
-		{bot.ChatID{Platform: bot.Telegram, ID: "-42"}, true},
-		{bot.ChatID{Platform: bot.Telegram, ID: "42"}, false},
-		{bot.ChatID{Platform: bot.Zalo, ID: "-abc"}, false},
-		{bot.ChatID{Platform: bot.Console, ID: "group"}, false},
+		{tg, bot.ChatID{Platform: bot.Telegram, ID: "-1001234"}, true},
+		{tg, bot.ChatID{Platform: bot.Telegram, ID: "-42"}, true},
+		{tg, bot.ChatID{Platform: bot.Telegram, ID: "42"}, false},
+		{tg, bot.ChatID{Platform: bot.Zalo, ID: "-abc"}, false}, // another platform's chat
+		{zalo, bot.ChatID{Platform: bot.Zalo, ID: "g:f00dbabe"}, true},
+		{zalo, bot.ChatID{Platform: bot.Zalo, ID: "6ede9afa66b88fe6d6a9"}, false},
+		{bot.Caps{Platform: bot.Console}, bot.ChatID{Platform: bot.Console, ID: "g-C01"}, false}, // no groups declared
 	}
 	for _, tt := range tests {
-		if got := bot.IsGroupChat(tt.chat); got != tt.want {
-			t.Errorf("IsGroupChat(%v) = %v, want %v", tt.chat, got, tt.want)
+		if got := tt.caps.IsGroup(tt.chat); got != tt.want {
+			t.Errorf("%+v.IsGroup(%v) = %v, want %v", tt.caps, tt.chat, got, tt.want)
 		}
 	}
 }
@@ -676,7 +682,7 @@ type broadcastStats struct {
 
 // broadcast sends n replies to n chats under Telegram's limits.
 func broadcast(t *testing.T, n, perSecond int) broadcastStats {
-	limits := bot.Limits{PerSecond: float64(perSecond), PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxText: 4096, MaxConcurrent: 8}
+	limits := bot.Limits{PerSecond: float64(perSecond), PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: 8}
 	ob, conn := bottest.NewOutbox(), bottest.NewConn()
 	conn.Limits = bot.Limits{PerSecond: float64(perSecond), PerChat: time.Second}
 	conn.Latency = 80 * time.Millisecond

@@ -42,8 +42,70 @@ func TestSplit(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("Split(%q, %d) = %q, want %q", tt.text, tt.max, got, tt.want)
 			}
-			checkSplit(t, tt.text, tt.max, got)
+			checkSplit(t, Runes, tt.text, tt.max, got)
 		})
+	}
+}
+
+// TestSplitUTF16 checks splitting as Telegram counts: an emoji outside the
+// Basic Multilingual Plane is two units, so a text of 4,000 runes can be
+// 7,000 units long and must be cut where the units, not the runes, say.
+func TestSplitUTF16(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		max  int
+		want []string
+	}{
+		{"bmp only counts like runes", "đồng chí\nbáo cáo", 8, []string{"đồng chí", "báo cáo"}},
+		{"emoji count two", "🌾🌾🌾\n🌾🌾", 4, []string{"🌾🌾", "🌾", "🌾🌾"}},
+		{"emoji at line breaks", "🌾 a\n🌾 b\n🌾 c", 8, []string{"🌾 a", "🌾 b", "🌾 c"}}, // 9 units would not fit
+		{"two lines of 8 units", "🌾 a\n🌾 b\n🌾 c", 9, []string{"🌾 a\n🌾 b", "🌾 c"}},
+		{"wide rune wider than max goes alone", "🌾🌾", 1, []string{"🌾", "🌾"}},
+		{"fits exactly", "🌾🌾", 4, []string{"🌾🌾"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := UTF16.Split(tt.text, tt.max)
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("UTF16.Split(%q, %d) = %q, want %q", tt.text, tt.max, got, tt.want)
+			}
+			checkSplit(t, UTF16, tt.text, tt.max, got)
+		})
+	}
+	// The emoji-heavy pledge of the hardening review: each line fits,
+	// together they are 7,515 units.
+	line := strings.Repeat("🌾", 20) + " dọn vệ sinh đường làng, trồng cây xanh"
+	var b strings.Builder
+	for b.Len() < 20000 {
+		b.WriteString(line + "\n")
+	}
+	text := strings.TrimSpace(b.String())
+	parts := UTF16.Split(text, 4096)
+	if len(parts) < 2 {
+		t.Fatalf("got %d parts", len(parts))
+	}
+	checkSplit(t, UTF16, text, 4096, parts)
+}
+
+func TestMeasureLen(t *testing.T) {
+	tests := []struct {
+		s           string
+		runes, utf6 int
+	}{
+		{"", 0, 0},
+		{"đồng chí", 8, 8},
+		{"🌾", 1, 2},
+		{"a🌾b", 3, 4},
+		{"\xff", 1, 1},
+	}
+	for _, tt := range tests {
+		if got := Runes.Len(tt.s); got != tt.runes {
+			t.Errorf("Runes.Len(%q) = %d, want %d", tt.s, got, tt.runes)
+		}
+		if got := UTF16.Len(tt.s); got != tt.utf6 {
+			t.Errorf("UTF16.Len(%q) = %d, want %d", tt.s, got, tt.utf6)
+		}
 	}
 }
 
@@ -66,7 +128,7 @@ func TestSplitTelegramSize(t *testing.T) {
 	if got := strings.Join(parts, "\n"); got != text {
 		t.Error("lines were not cut at line breaks only")
 	}
-	checkSplit(t, text, 4096, parts)
+	checkSplit(t, Runes, text, 4096, parts)
 }
 
 func FuzzSplit(f *testing.F) {
@@ -75,26 +137,29 @@ func FuzzSplit(f *testing.F) {
 	f.Add("abcdefghij", 3)
 	f.Add("\n\n  \n", 1)
 	f.Add("a\xffb\n\xfe c", 2)
+	f.Add("🌾🌾 🌾\n🌾", 3)
 	f.Fuzz(func(t *testing.T, text string, max int) {
 		if max < 1 || max > 1000 {
 			max = max%50 + 50
 		}
-		checkSplit(t, text, max, Split(text, max))
+		checkSplit(t, Runes, text, max, Split(text, max))
+		checkSplit(t, UTF16, text, max, UTF16.Split(text, max))
 	})
 }
 
 // checkSplit fails t unless parts is a valid split of text: no part empty or
-// longer than max (unless max < 1), and text equals the parts joined by
+// longer than max as m counts (unless max < 1, or the part is one rune
+// wider than max), and text equals the parts joined by
 // separators that are each empty (a hard cut) or a whole run of whitespace,
 // with possibly trailing whitespace dropped after the last part.
-func checkSplit(t *testing.T, text string, max int, parts []string) {
+func checkSplit(t *testing.T, m Measure, text string, max int, parts []string) {
 	t.Helper()
 	for i, p := range parts {
 		if p == "" {
 			t.Fatalf("part %d is empty: %q", i, parts)
 		}
-		if n := utf8.RuneCountInString(p); max > 0 && n > max {
-			t.Fatalf("part %d has %d runes, max %d: %q", i, n, max, p)
+		if n := m.Len(p); max > 0 && n > max && utf8.RuneCountInString(p) > 1 {
+			t.Fatalf("part %d is %d units long, max %d: %q", i, n, max, p)
 		}
 	}
 	if text == "" {

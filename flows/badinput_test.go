@@ -72,7 +72,7 @@ func TestDuplicateUpdateAppliedOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	envs, err := env.db.Pending(context.Background(), 0, 100)
+	envs, err := env.db.Outbox(bot.Telegram).Pending(context.Background(), 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

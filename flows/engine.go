@@ -57,6 +57,9 @@ type Engine struct {
 	// Schedules are the periodic jobs' schedules, set by cmd before the
 	// engine is used and never changed after; /lichnhac shows them.
 	Schedules map[Job]Schedule
+	// Platforms tells what each served platform can do; set by cmd before
+	// the engine is used. Nil: nothing is known, every capability is off.
+	Platforms Platforms
 
 	admins   map[bot.UserID]bool
 	initOnce sync.Once
@@ -96,6 +99,22 @@ func (e *Engine) init() {
 			e.admins[u] = true
 		}
 	})
+}
+
+// Platforms tells the engine what the Conn serving a platform can do.
+type Platforms interface {
+	// Caps returns the capabilities of platform p's Conn; ok is false when
+	// no Conn serves p.
+	Caps(p bot.Platform) (c bot.Caps, ok bool)
+}
+
+// caps returns what platform p can do (the zero Caps when unknown).
+func (e *Engine) caps(p bot.Platform) bot.Caps {
+	if e.Platforms == nil {
+		return bot.Caps{}
+	}
+	c, _ := e.Platforms.Caps(p)
+	return c
 }
 
 // IsAdmin reports whether u is an administrator of the organisation.

@@ -1,10 +1,12 @@
 package flows_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -42,8 +44,46 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 		Theme: "Học tập và làm theo Bác", Categories: []flows.Category{{Key: "cm1", Name: "Trung thành"}},
 	}, nil)
 	h.eng.Now = func() time.Time { return h.now }
+	h.eng.Platforms = testPlatforms{}
 	h.eng.NewCode = func() string { return fmt.Sprint("CODE", h.n) }
 	return h
+}
+
+// pending returns the envelopes after seq of every outbox partition, in
+// Seq order.
+func (h *harness) pending(after uint64) []bot.Envelope {
+	h.t.Helper()
+	ctx := context.Background()
+	ps, err := h.db.Partitions(ctx)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	var envs []bot.Envelope
+	for _, p := range ps {
+		got, err := h.db.Outbox(p).Pending(ctx, after, 1000)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		envs = append(envs, got...)
+	}
+	slices.SortFunc(envs, func(a, b bot.Envelope) int { return cmp.Compare(a.Seq, b.Seq) })
+	return envs
+}
+
+// testPlatforms are the capabilities flows tests assume: Telegram's and a
+// Zalo bot's (no buttons, photos in, groups that need a mention).
+type testPlatforms struct{}
+
+func (testPlatforms) Caps(p bot.Platform) (bot.Caps, bool) {
+	switch p {
+	case bot.Telegram:
+		return bot.Caps{Platform: p, Name: "@lamtheo_test_bot", Buttons: true, Edit: true, MaxText: 4096,
+			Measure: bot.UTF16, GroupPrefix: "-", Upload: true, PhotoURL: true, ReceivePhotos: true}, true
+	case bot.Zalo:
+		return bot.Caps{Platform: p, Name: "Bot Xã Thử", MaxText: 2000, Measure: bot.UTF16,
+			GroupPrefix: "g:", GroupMention: true, PhotoURL: true, ReceivePhotos: true}, true
+	}
+	return bot.Caps{}, false
 }
 
 // vnZone returns Vietnam's zone (a fixed UTC+7 when tzdata is missing).
@@ -140,13 +180,9 @@ func (h *harness) unreachable(chat bot.ChatID) {
 	h.t.Helper()
 	h.update(func(tx flows.Tx) error { return tx.Enqueue(bot.Reply{Chat: chat, Text: "x"}) })
 	ctx := context.Background()
-	envs, err := h.db.Pending(ctx, h.seq, 1000)
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	for _, e := range envs {
+	for _, e := range h.pending(h.seq) {
 		if e.Reply.Chat == chat && e.Reply.Text == "x" {
-			if err := h.db.Finish(ctx, e.Seq, bot.Result{Unreachable: true}); err != nil {
+			if err := h.db.Outbox(chat.Platform).Finish(ctx, e.Seq, bot.Result{Unreachable: true}); err != nil {
 				h.t.Fatal(err)
 			}
 		}
@@ -202,10 +238,7 @@ var catalogueMiss = regexp.MustCompile(`\[[a-z0-9_.]+(\]|: )`)
 // on a text the catalogue could not render.
 func (h *harness) replies() []bot.Reply {
 	h.t.Helper()
-	envs, err := h.db.Pending(context.Background(), h.seq, 1000)
-	if err != nil {
-		h.t.Fatal(err)
-	}
+	envs := h.pending(h.seq)
 	out := make([]bot.Reply, 0, len(envs))
 	for _, e := range envs {
 		h.seq = e.Seq

@@ -210,7 +210,7 @@ func (r *req) askOther() error {
 // afterOther moves on to the photo (where the platform has photos) or the
 // review.
 func (r *req) afterOther() error {
-	if r.m.Chat.Platform == bot.Telegram {
+	if r.e.caps(r.m.Chat.Platform).ReceivePhotos {
 		r.step(stepPhoto)
 		rows := [][]bot.Choice{row(choice(text.T(text.ReportNoPhoto, nil), "ph:skip"))}
 		if r.val("photo") != "" {

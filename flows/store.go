@@ -92,4 +92,10 @@ type Tx interface {
 
 	// Enqueue adds r to the outbox; it is sent after the commit.
 	Enqueue(r bot.Reply) error
+	// Queued returns how many replies to chats of platform p wait in the
+	// outbox.
+	Queued(p bot.Platform) (int, error)
+	// Sent returns how many messages the outbox delivered on platform p in
+	// month (calendar months of the organisation's zone).
+	Sent(p bot.Platform, m Month) (int, error)
 }

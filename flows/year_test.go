@@ -124,7 +124,7 @@ func TestFastMessagesSameChat(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	envs, err := env.db.Pending(ctx, 0, 100)
+	envs, err := env.db.Outbox(bot.Telegram).Pending(ctx, 0, 100)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,7 +21,6 @@ import (
 // Compile-time checks that DB provides what flows and bot consume.
 var (
 	_ flows.Store = (*DB)(nil)
-	_ bot.Outbox  = (*DB)(nil)
 	_ flows.Tx    = (*tx)(nil)
 )
 
@@ -38,8 +37,9 @@ var ErrClosed = errors.New("store: database closed")
 
 // schemaVersion is the layout of buckets and records this build writes.
 // Schema 2 writes outbox envelopes of record version 2 (with Reply.Bulk),
-// which a schema 1 build cannot read.
-const schemaVersion = 2
+// which a schema 1 build cannot read. Schema 3 keys the outbox by platform
+// and then Seq, one partition per platform.
+const schemaVersion = 3
 
 // migrations[v] upgrades a file of schema v to v+1 inside Open's write
 // transaction. When the layout changes, bump schemaVersion and add the step
@@ -49,6 +49,8 @@ var migrations = map[uint32]func(tx *bolt.Tx) error{
 	// bulk. The bump keeps an older build from opening a file whose outbox
 	// it cannot read.
 	1: func(*bolt.Tx) error { return nil },
+	// Schema 2 to 3: the outbox is partitioned by platform.
+	2: migrateOutbox3,
 }
 
 // Group commit limits: an Update waits for no timer; while one commit is
@@ -65,6 +67,9 @@ type Options struct {
 	// Now is the clock for update markers, job marks, queue times and
 	// backup names. Default time.Now.
 	Now func() time.Time
+	// Loc is the zone whose calendar months the counts of sent messages
+	// follow (a platform's monthly quota). Default UTC.
+	Loc *time.Location
 }
 
 // DB is lamtheo's durable state in one bbolt file: the flows records, the
@@ -76,7 +81,10 @@ type DB struct {
 	path string
 	log  *slog.Logger
 	now  func() time.Time
-	wake chan struct{}
+	loc  *time.Location
+
+	wakeMu sync.Mutex
+	wakes  map[bot.Platform]chan struct{} // per outbox partition
 
 	calls chan *call    // Updates waiting for the committer
 	stop  chan struct{} // closed by Close to stop the committer
@@ -107,6 +115,9 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.Loc == nil {
+		opts.Loc = time.UTC
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -135,7 +146,8 @@ func Open(path string, opts Options) (*DB, error) {
 		path:  path,
 		log:   opts.Log,
 		now:   opts.Now,
-		wake:  make(chan struct{}, 1),
+		loc:   opts.Loc,
+		wakes: make(map[bot.Platform]chan struct{}),
 		calls: make(chan *call, maxBatch),
 		stop:  make(chan struct{}),
 		done:  make(chan struct{}),
@@ -198,15 +210,22 @@ func (db *DB) Close() error {
 	return nil
 }
 
-// Wake returns a channel that receives a value after every committed Update
-// that enqueued a reply. It has a buffer of one and is never closed; a
-// sender drains the outbox, then waits on it.
-func (db *DB) Wake() <-chan struct{} { return db.wake }
+// wakeOf returns the wake-up channel of platform p's outbox partition.
+func (db *DB) wakeOf(p bot.Platform) chan struct{} {
+	db.wakeMu.Lock()
+	defer db.wakeMu.Unlock()
+	w := db.wakes[p]
+	if w == nil {
+		w = make(chan struct{}, 1)
+		db.wakes[p] = w
+	}
+	return w
+}
 
-// signal wakes the outbox sender without blocking.
-func (db *DB) signal() {
+// signal wakes platform p's outbox sender without blocking.
+func (db *DB) signal(p bot.Platform) {
 	select {
-	case db.wake <- struct{}{}:
+	case db.wakeOf(p) <- struct{}{}:
 	default:
 	}
 }

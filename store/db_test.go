@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
@@ -72,25 +71,13 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	bdb, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = bdb.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint32(nil, 99))
-	})
-	if cerr := bdb.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	rewrite(t, path, 99, nil)
 	_, err = store.Open(path, store.Options{})
 	if !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "99") {
 		t.Fatalf("Open of schema 99 = %v, want ErrSchema naming the version", err)
 	}
 	// The refused file is not held: a raw open succeeds at once.
-	bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: 50 * time.Millisecond})
+	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 50 * time.Millisecond})
 	if err != nil {
 		t.Fatalf("file still locked after refused Open: %v", err)
 	}
@@ -147,7 +134,7 @@ func TestConcurrentUpdates(t *testing.T) {
 		}
 		return nil
 	})
-	envs, err := db.Pending(context.Background(), 0, 1000)
+	envs, err := db.Outbox(bot.Telegram).Pending(context.Background(), 0, 1000)
 	if err != nil {
 		t.Fatal(err)
 	}

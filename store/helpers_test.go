@@ -2,10 +2,13 @@ package store_test
 
 import (
 	"context"
+	"encoding/binary"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"lamtheo/flows"
 	"lamtheo/store"
@@ -58,5 +61,30 @@ func view(t testing.TB, db *store.DB, fn func(tx flows.Tx) error) {
 	t.Helper()
 	if err := db.View(context.Background(), fn); err != nil {
 		t.Fatalf("View: %v", err)
+	}
+}
+
+// rewrite changes the closed data file at path behind the store's back, in
+// one raw bbolt transaction, and sets its schema version to schema; it
+// makes the files of older versions that Open must upgrade or refuse.
+func rewrite(t testing.TB, path string, schema uint32, fn func(tx *bolt.Tx) error) {
+	t.Helper()
+	bdb, err := bolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bolt.Tx) error {
+		if fn != nil {
+			if err := fn(tx); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint32(nil, schema))
+	})
+	if cerr := bdb.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -30,7 +30,8 @@ var (
 	bucketMonthStates = []byte("month_states") // str(cell)|4B month -> 1 byte closed
 	bucketJobs        = []byte("jobs")         // job key -> 8B unix ms
 	bucketUnreachable = []byte("unreachable")  // chat -> 8B unix ms
-	bucketOutbox      = []byte("outbox")       // 8B seq -> reply record
+	bucketOutbox      = []byte("outbox")       // platform|8B seq -> reply record
+	bucketSent        = []byte("sent")         // platform|4B month -> 8B messages sent
 )
 
 // allBuckets lists the buckets Open creates.
@@ -38,7 +39,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketSeen, bucketSeenTime, bucketCursor, bucketSessions,
 	bucketCells, bucketGroups, bucketMembers, bucketMemberCell, bucketIdentities,
 	bucketInvites, bucketPledges, bucketReports, bucketMonthStates, bucketJobs,
-	bucketUnreachable, bucketOutbox,
+	bucketUnreachable, bucketOutbox, bucketSent,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts
@@ -225,4 +226,14 @@ func timeKey(ms int64) []byte {
 		ms = 0
 	}
 	return u64(uint64(ms))
+}
+
+// sentKey returns the key of the count of messages sent on platform p in
+// month (yyyymm).
+func sentKey(p bot.Platform, month int) ([]byte, error) {
+	k, err := appendPlatform(make([]byte, 0, len(p)+5), p)
+	if err != nil {
+		return nil, err
+	}
+	return binary.BigEndian.AppendUint32(k, uint32(month)), nil
 }

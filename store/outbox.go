@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -11,15 +12,47 @@ import (
 	"lamtheo/flows"
 )
 
-// Pending implements bot.Outbox: up to n envelopes with Seq greater than
-// after, in Seq order.
-func (db *DB) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelope, error) {
-	if n <= 0 {
+// Outbox is one platform's partition of the outbox: the replies to that
+// platform's chats, which one Sender drains through that platform's Conn.
+// It implements bot.Outbox. Get one with DB.Outbox; it is safe for
+// concurrent use.
+type Outbox struct {
+	db     *DB
+	p      bot.Platform
+	prefix []byte // the partition's key prefix: the platform
+}
+
+var _ bot.Outbox = (*Outbox)(nil)
+
+// Outbox returns the partition of the outbox that holds the replies to
+// chats of platform p. Envelopes keep one Seq order across partitions.
+func (db *DB) Outbox(p bot.Platform) *Outbox {
+	prefix, err := appendPlatform(nil, p)
+	if err != nil {
+		prefix = nil // an invalid platform has no envelopes: Pending finds none
+	}
+	return &Outbox{db: db, p: p, prefix: prefix}
+}
+
+// outboxKey returns the key of envelope seq to a chat of platform p.
+func outboxKey(p bot.Platform, seq uint64) ([]byte, error) {
+	k, err := appendPlatform(make([]byte, 0, len(p)+9), p)
+	if err != nil {
+		return nil, err
+	}
+	return binary.BigEndian.AppendUint64(k, seq), nil
+}
+
+// Pending implements bot.Outbox: up to n envelopes of the partition with
+// Seq greater than after, in Seq order.
+func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelope, error) {
+	if n <= 0 || o.prefix == nil {
 		return nil, nil
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	db := o.db
 	db.closeMu.RLock()
 	defer db.closeMu.RUnlock()
 	if db.closed {
@@ -28,41 +61,52 @@ func (db *DB) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelope,
 	var out []bot.Envelope
 	err := db.bolt.View(func(btx *bolt.Tx) error {
 		c := btx.Bucket(bucketOutbox).Cursor()
-		for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < n; k, v = c.Next() {
-			if len(k) != 8 {
-				continue
+		start := binary.BigEndian.AppendUint64(append([]byte(nil), o.prefix...), after+1)
+		for k, v := c.Seek(start); k != nil && len(out) < n; k, v = c.Next() {
+			if len(k) != len(o.prefix)+8 || string(k[:len(o.prefix)]) != string(o.prefix) {
+				break // past the partition
 			}
-			seq := binary.BigEndian.Uint64(k)
+			seq := binary.BigEndian.Uint64(k[len(o.prefix):])
 			if seq <= after { // after+1 overflowed
 				break
 			}
 			env, err := decodeEnvelope(seq, v)
 			if err != nil {
-				return fmt.Errorf("outbox %d: %w", seq, err)
+				return fmt.Errorf("outbox %s %d: %w", o.p, seq, err)
 			}
 			out = append(out, env)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("pending: %w", err)
+		return nil, fmt.Errorf("pending %s: %w", o.p, err)
 	}
 	return out, nil
 }
 
-// Finish implements bot.Outbox: it deletes envelope seq (finishing one that
-// is gone is not an error) and, when res.Unreachable, records its chat as
-// unreachable. It is committed with concurrent Updates.
-func (db *DB) Finish(ctx context.Context, seq uint64, res bot.Result) error {
+// Finish implements bot.Outbox: it deletes envelope seq of the partition
+// (finishing one that is gone is not an error), counts res.Sent messages
+// sent on the platform this month and, when res.Unreachable, records the
+// chat as unreachable. It is committed with concurrent Updates.
+func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
+	db := o.db
+	k, err := outboxKey(o.p, seq)
+	if err != nil {
+		return fmt.Errorf("finish %s %d: %w", o.p, seq, err)
+	}
 	var dropped bot.ChatID // set when the envelope existed and was dropped
-	err := db.Update(ctx, func(ftx flows.Tx) error {
+	err = db.Update(ctx, func(ftx flows.Tx) error {
 		dropped = bot.ChatID{}
 		t := ftx.(*tx)
 		out := t.b(bucketOutbox)
-		k := u64(seq)
 		v := out.Get(k)
 		if v == nil {
 			return nil
+		}
+		if res.Sent > 0 {
+			if err := t.countSent(o.p, res.Sent); err != nil {
+				return err
+			}
 		}
 		if res.Unreachable || res.Dropped != "" {
 			env, err := decodeEnvelope(seq, v)
@@ -85,10 +129,83 @@ func (db *DB) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 		return out.Delete(k)
 	})
 	if err != nil {
-		return fmt.Errorf("finish %d: %w", seq, err)
+		return fmt.Errorf("finish %s %d: %w", o.p, seq, err)
 	}
 	if !dropped.IsZero() {
 		db.log.Warn("outbox message dropped", "seq", seq, "chat", dropped.String(), "reason", res.Dropped)
 	}
 	return nil
+}
+
+// Wake returns a channel that receives a value after every committed
+// Update that enqueued a reply to the partition. It has a buffer of one and
+// is never closed; the partition's sender drains it, then waits on it.
+func (o *Outbox) Wake() <-chan struct{} { return o.db.wakeOf(o.p) }
+
+// migrateOutbox3 moves every envelope of a schema 2 file, keyed by its
+// Seq alone, under its chat's platform (schema 3).
+func migrateOutbox3(btx *bolt.Tx) error {
+	b := btx.Bucket(bucketOutbox)
+	type move struct{ old, new, v []byte }
+	var moves []move
+	err := b.ForEach(func(k, v []byte) error {
+		if len(k) != 8 {
+			return nil
+		}
+		seq := binary.BigEndian.Uint64(k)
+		env, err := decodeEnvelope(seq, v)
+		if err != nil {
+			return fmt.Errorf("outbox %d: %w", seq, err)
+		}
+		nk, err := outboxKey(env.Reply.Chat.Platform, seq)
+		if err != nil {
+			return fmt.Errorf("outbox %d: %w", seq, err)
+		}
+		moves = append(moves, move{old: append([]byte(nil), k...), new: nk, v: append([]byte(nil), v...)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, m := range moves {
+		if err := b.Delete(m.old); err != nil {
+			return err
+		}
+		if err := b.Put(m.new, m.v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Partitions returns the platforms that have replies waiting in the
+// outbox, in name order. It steps from one partition to the next without
+// reading their envelopes.
+func (db *DB) Partitions(ctx context.Context) ([]bot.Platform, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	db.closeMu.RLock()
+	defer db.closeMu.RUnlock()
+	if db.closed {
+		return nil, ErrClosed
+	}
+	var out []bot.Platform
+	err := db.bolt.View(func(btx *bolt.Tx) error {
+		c := btx.Bucket(bucketOutbox).Cursor()
+		for k, _ := c.First(); k != nil; {
+			end := bytes.IndexByte(k, 0)
+			if end < 0 {
+				return fmt.Errorf("outbox key %x has no platform", k)
+			}
+			out = append(out, bot.Platform(k[:end]))
+			next := append(append([]byte(nil), k[:end]...), 1) // just past "platform\x00..."
+			k, _ = c.Seek(next)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("outbox partitions: %w", err)
+	}
+	return out, nil
 }

@@ -39,7 +39,7 @@ func TestOutboxBulk(t *testing.T) {
 	})
 	pending := func(after uint64) []bot.Reply {
 		t.Helper()
-		envs, err := db.Pending(ctx, after, 10)
+		envs, err := db.Outbox(bot.Telegram).Pending(ctx, after, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestOutboxBulk(t *testing.T) {
 		seq uint64
 		res bot.Result
 	}{{1, bot.Result{Ref: "7"}}, {2, bot.Result{Ref: "8"}}, {4, bot.Result{Unreachable: true}}} {
-		if err := db.Finish(ctx, f.seq, f.res); err != nil {
+		if err := db.Outbox(bot.Telegram).Finish(ctx, f.seq, f.res); err != nil {
 			t.Fatalf("Finish %d: %v", f.seq, err)
 		}
 	}
@@ -78,8 +78,9 @@ func TestOutboxBulk(t *testing.T) {
 }
 
 // TestOpenSchema1Outbox opens a schema 1 file whose outbox holds a version
-// 1 envelope (written before Reply.Bulk): Open upgrades the file to schema
-// 2 and the envelope reads back unchanged, not bulk.
+// 1 envelope (written before Reply.Bulk) under its Seq alone: Open upgrades
+// the file to schema 3 and the envelope reads back unchanged, not bulk, in
+// its platform's partition.
 func TestOpenSchema1Outbox(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lamtheo.db")
 	db, err := store.Open(path, store.Options{})
@@ -93,37 +94,28 @@ func TestOpenSchema1Outbox(t *testing.T) {
 	if err := db.Close(); err != nil {
 		t.Fatal(err)
 	}
-	// Make it a schema 1 file: version byte 1, no trailing Bulk byte.
-	bdb, err := bolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = bdb.Update(func(tx *bolt.Tx) error {
+	// Make it a schema 1 file: version byte 1, no trailing Bulk byte, keyed
+	// by Seq alone.
+	rewrite(t, path, 1, func(tx *bolt.Tx) error {
 		out := tx.Bucket([]byte("outbox"))
-		k := binary.BigEndian.AppendUint64(nil, 1)
+		k := binary.BigEndian.AppendUint64([]byte("telegram\x00"), 1)
 		v := append([]byte(nil), out.Get(k)...)
 		if len(v) < 2 || v[0] != 2 || v[len(v)-1] != 1 {
 			t.Fatalf("envelope record % x: want version 2 ending in Bulk true", v)
 		}
 		v[0] = 1
-		if err := out.Put(k, v[:len(v)-1]); err != nil {
+		if err := out.Delete(k); err != nil {
 			return err
 		}
-		return tx.Bucket([]byte("meta")).Put([]byte("schema"), binary.BigEndian.AppendUint32(nil, 1))
+		return out.Put(binary.BigEndian.AppendUint64(nil, 1), v[:len(v)-1])
 	})
-	if cerr := bdb.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	for range 2 { // the upgrade, then the upgraded file
 		db, err = store.Open(path, store.Options{})
 		if err != nil {
 			t.Fatalf("Open of a schema 1 file: %v", err)
 		}
-		envs, err := db.Pending(context.Background(), 0, 10)
+		envs, err := db.Outbox(bot.Telegram).Pending(context.Background(), 0, 10)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -134,14 +126,14 @@ func TestOpenSchema1Outbox(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	bdb, err = bolt.Open(path, 0o600, nil)
+	bdb, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer bdb.Close()
 	_ = bdb.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 2 {
-			t.Errorf("schema after Open = %d, want 2", binary.BigEndian.Uint32(v))
+		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 3 {
+			t.Errorf("schema after Open = %d, want 3", binary.BigEndian.Uint32(v))
 		}
 		return nil
 	})

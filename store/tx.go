@@ -26,7 +26,7 @@ type tx struct {
 	db       *DB
 	btx      *bolt.Tx
 	ro       bool
-	enqueued bool // Enqueue registered the wake-up on commit
+	enqueued map[bot.Platform]bool // partitions Enqueue registered a wake-up for
 	pledges  pledgeCursor
 }
 
@@ -651,12 +651,19 @@ func (t *tx) Enqueue(r bot.Reply) error {
 	if err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
-	if err := out.Put(u64(seq), encodeEnvelope(r, t.db.now())); err != nil {
+	k, err := outboxKey(r.Chat.Platform, seq)
+	if err != nil {
 		return fmt.Errorf("enqueue %s: %w", r.Chat, err)
 	}
-	if !t.enqueued {
-		t.enqueued = true
-		t.btx.OnCommit(t.db.signal)
+	if err := out.Put(k, encodeEnvelope(r, t.db.now())); err != nil {
+		return fmt.Errorf("enqueue %s: %w", r.Chat, err)
+	}
+	if p := r.Chat.Platform; !t.enqueued[p] {
+		if t.enqueued == nil {
+			t.enqueued = make(map[bot.Platform]bool)
+		}
+		t.enqueued[p] = true
+		t.btx.OnCommit(func() { t.db.signal(p) })
 	}
 	return nil
 }

@@ -433,7 +433,7 @@ func TestMemberIDNeverReused(t *testing.T) {
 func TestUnreachableAndSetReachable(t *testing.T) {
 	db := openDB(t, nil)
 	update(t, db, func(tx flows.Tx) error { return tx.Enqueue(bot.Reply{Chat: group, Text: "x"}) })
-	if err := db.Finish(context.Background(), 1, bot.Result{Unreachable: true}); err != nil {
+	if err := db.Outbox(group.Platform).Finish(context.Background(), 1, bot.Result{Unreachable: true}); err != nil {
 		t.Fatal(err)
 	}
 	isUnreachable := func() bool {
@@ -474,7 +474,7 @@ func TestReadOnly(t *testing.T) {
 			t.Errorf("%s in View = %v, want ErrReadOnly", name, err)
 		}
 	}
-	if got, _ := db.Pending(context.Background(), 0, 10); len(got) != 0 {
+	if got, _ := db.Outbox(group.Platform).Pending(context.Background(), 0, 10); len(got) != 0 {
 		t.Errorf("outbox has %d envelopes after read-only writes", len(got))
 	}
 }
@@ -498,7 +498,7 @@ func TestUpdateRollback(t *testing.T) {
 		t.Fatalf("Update = %v, want the fn's error", err)
 	}
 	select {
-	case <-db.Wake():
+	case <-db.Outbox(group.Platform).Wake():
 		t.Error("Wake signalled for a rolled-back Update")
 	default:
 	}
@@ -517,7 +517,7 @@ func TestUpdateRollback(t *testing.T) {
 		}
 		return tx.Enqueue(bot.Reply{Chat: group, Text: "y"})
 	})
-	envs, err := db.Pending(context.Background(), 0, 10)
+	envs, err := db.Outbox(group.Platform).Pending(context.Background(), 0, 10)
 	if err != nil || len(envs) != 1 || envs[0].Seq != 1 {
 		t.Errorf("Pending = %+v, %v; want one envelope with Seq 1 (sequence rolled back)", envs, err)
 	}

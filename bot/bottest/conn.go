@@ -22,7 +22,7 @@ type Conn struct {
 	// Limits are enforced on Send when non-zero: PerSecond is the most
 	// sends accepted in any rolling second, PerChat the least gap between
 	// two accepted sends to one chat, PerGroup the most accepted within any
-	// rolling GroupWindow to one group chat (bot.IsGroupChat). A send over
+	// rolling GroupWindow to one group chat (Declared.IsGroup). A send over
 	// a limit fails with *bot.SendError{Code: 429, RetryAfter: whole
 	// seconds} and is not delivered; only accepted sends count.
 	Limits bot.Limits
@@ -34,6 +34,10 @@ type Conn struct {
 	// refused. If ctx ends meanwhile Send returns ctx.Err(), though a
 	// delivered reply stays delivered (like a real timeout).
 	Latency time.Duration
+	// Declared is what Caps returns. NewConn sets Telegram's shape:
+	// platform "telegram", buttons, group ids starting with "-", texts
+	// counted in UTF-16 units and not limited.
+	Declared bot.Caps
 
 	mu        sync.Mutex
 	in        [][]bot.Message
@@ -62,6 +66,10 @@ type Sent struct {
 // NewConn returns a Conn with no input, no limits and no failures.
 func NewConn() *Conn {
 	return &Conn{
+		Declared: bot.Caps{
+			Platform: bot.Telegram, Buttons: true, Edit: true,
+			Measure: bot.UTF16, GroupPrefix: "-",
+		},
 		notify: make(chan struct{}),
 		last:   make(map[bot.ChatID]time.Time),
 		group:  make(map[bot.ChatID][]time.Time),
@@ -89,6 +97,9 @@ func (c *Conn) signalLocked() {
 	close(c.notify)
 	c.notify = make(chan struct{})
 }
+
+// Caps returns c.Declared.
+func (c *Conn) Caps() bot.Caps { return c.Declared }
 
 // Receive returns the next pushed batch, blocking until there is one, the
 // input is closed (io.EOF) or ctx is done.
@@ -184,7 +195,7 @@ func (c *Conn) send(r bot.Reply) (string, error) {
 func (c *Conn) limitLocked(chat bot.ChatID, now time.Time) time.Duration {
 	l := c.Limits
 	perSecond := int(l.PerSecond)
-	groupLimited := l.PerGroup > 0 && l.GroupWindow > 0 && bot.IsGroupChat(chat)
+	groupLimited := l.PerGroup > 0 && l.GroupWindow > 0 && c.Declared.IsGroup(chat)
 	var wait time.Duration
 	if perSecond > 0 {
 		c.global = connTrim(c.global, now.Add(-time.Second))

@@ -112,8 +112,16 @@ func New(in io.Reader, out io.Writer, opts Options) *Conn {
 	return c
 }
 
-// Limits returns the zero Limits: the terminal takes any rate and length.
-func (c *Conn) Limits() bot.Limits { return bot.Limits{} }
+// Caps describes the terminal: numbered choices, no length or rate limit,
+// group chats "g-CODE", files and photos printed as notes.
+func (c *Conn) Caps() bot.Caps {
+	return bot.Caps{
+		Platform:    bot.Console,
+		GroupPrefix: "g-",
+		Upload:      true,
+		PhotoURL:    true,
+	}
+}
 
 // read runs in its own goroutine: it sends each line of c.in until the end
 // of input, ctx is done or :quit closed c.stop.

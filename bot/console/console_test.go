@@ -318,8 +318,8 @@ func TestAckAndLimits(t *testing.T) {
 	if err := c.Ack(context.Background(), bot.Message{}); err != nil {
 		t.Errorf("Ack = %v", err)
 	}
-	if c.Limits() != (bot.Limits{}) {
-		t.Errorf("Limits = %+v, want zero", c.Limits())
+	if caps := c.Caps(); caps.Limits != (bot.Limits{}) || caps.MaxText != 0 || caps.Buttons || caps.Platform != bot.Console {
+		t.Errorf("Caps = %+v, want the console's, with no limits and no buttons", caps)
 	}
 }
 

@@ -121,17 +121,29 @@ func New(ctx context.Context, o Options) (*Conn, error) {
 // Username returns the bot's username, without "@".
 func (c *Conn) Username() string { return c.api.Self.UserName }
 
-// Limits returns Telegram's published sending limits: 30 messages a second
-// overall, one a second per chat, 20 a minute per group, 4096 characters per
-// text (Telegram counts UTF-16 code units), 8 sends in flight.
-func (c *Conn) Limits() bot.Limits {
-	return bot.Limits{
-		PerSecond:     30,
-		PerChat:       time.Second,
-		PerGroup:      20,
-		GroupWindow:   time.Minute,
+// Caps describes Telegram: inline buttons and edits, texts of 4096 UTF-16
+// code units, group ids that are negative, uploads, photos in and out, and
+// the published sending limits (30 messages a second overall, one a second
+// per chat, 20 a minute per group; 8 sends in flight).
+func (c *Conn) Caps() bot.Caps {
+	return bot.Caps{
+		Platform:      bot.Telegram,
+		Name:          "@" + c.api.Self.UserName,
+		Buttons:       true,
+		Edit:          true,
 		MaxText:       MaxText,
-		MaxConcurrent: 8,
+		Measure:       bot.UTF16,
+		GroupPrefix:   "-",
+		Upload:        true,
+		PhotoURL:      true,
+		ReceivePhotos: true,
+		Limits: bot.Limits{
+			PerSecond:     30,
+			PerChat:       time.Second,
+			PerGroup:      20,
+			GroupWindow:   time.Minute,
+			MaxConcurrent: 8,
+		},
 	}
 }
 

@@ -54,9 +54,17 @@ func TestNew(t *testing.T) {
 	if c.Username() != "ChiBoBot" {
 		t.Errorf("Username = %q", c.Username())
 	}
-	want := bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxText: 4096, MaxConcurrent: 8}
-	if c.Limits() != want {
-		t.Errorf("Limits = %+v", c.Limits())
+	want := bot.Caps{
+		Platform: bot.Telegram, Name: "@ChiBoBot", Buttons: true, Edit: true,
+		MaxText: 4096, Measure: bot.UTF16, GroupPrefix: "-",
+		Upload: true, PhotoURL: true, ReceivePhotos: true,
+		Limits: bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: 8},
+	}
+	if c.Caps() != want {
+		t.Errorf("Caps = %+v", c.Caps())
+	}
+	if !c.Caps().IsGroup(tgChat("-1001234")) || c.Caps().IsGroup(tgChat("42")) {
+		t.Error("IsGroup does not tell Telegram groups by their negative ids")
 	}
 	if _, err := telegram.New(t.Context(), telegram.Options{Token: "42:wrong", Endpoint: f.URL}); err == nil ||
 		!strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "42:wrong") {

@@ -38,7 +38,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(cfg.Data.Path, store.Options{Log: log})
+	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc})
 	if err != nil {
 		return nil, err
 	}
@@ -98,84 +98,159 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	if o.codes != nil {
 		a.eng.NewCode = o.codes
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	// One send at a time, in queue order: the terminal prints a deterministic transcript.
-	sender := &bot.Sender{Outbox: a.db, Limits: bot.Limits{MaxConcurrent: 1}, Log: a.log, Wake: a.db.Wake()}
+	l := &link{sender: &bot.Sender{Limits: bot.Limits{MaxConcurrent: 1}}, workers: 1, ends: true}
 	interactive := isTerminal(in)
 	if interactive {
 		fmt.Fprintf(out, "%s\n\n", text.T(text.TerminalBanner, map[string]string{"Org": a.cfg.Org.Name}))
 	}
 	term := a.sched.terminal(a.clock.Now, interactive) // jobs catch up after ":time" (and at start for a person)
-	conn := console.New(in, out, console.Options{
+	l.conn = console.New(in, out, console.Options{
 		Interactive: interactive,
-		Idle:        term.idle(sender.WaitIdle),
+		Idle:        term.idle(l.sender.WaitIdle),
 		Now:         a.clock.Now,
 		KeyPrefix:   o.keyPrefix,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 	})
-	sender.Conn = conn
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return sender.Run(gctx) })
-	g.Go(func() error {
-		defer cancel()
-		srv := &bot.Server{Conn: conn, Handler: a.eng, Log: a.log, Workers: 1}
-		if err := srv.Serve(gctx); err != nil {
+	return a.serve(ctx, false, l)
+}
+
+// chatOptions are knobs the end-to-end tests turn.
+type chatOptions struct {
+	telegram telegram.HTTPClient // default: a real HTTP client
+}
+
+// serveChats connects to every configured chat platform and serves them,
+// with the scheduler, until ctx is done.
+func (a *app) serveChats(ctx context.Context, o chatOptions) error {
+	var links []*link
+	if a.cfg.Telegram.Token != "" {
+		l, err := a.dialTelegram(ctx, o)
+		if err != nil {
 			return err
 		}
-		return sender.WaitIdle(gctx)
-	})
-	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) {
-		return err
+		links = append(links, l)
 	}
-	return nil
+	if len(links) == 0 {
+		return errors.New("no chat platform is configured")
+	}
+	return a.serve(ctx, true, links...)
 }
 
-// telegramOptions are knobs the end-to-end tests turn.
-type telegramOptions struct {
-	client telegram.HTTPClient // default: a real HTTP client
-}
-
-// serveTelegram serves the Telegram bot until ctx is done.
-func (a *app) serveTelegram(ctx context.Context, o telegramOptions) error {
+// dialTelegram connects to the Telegram Bot API at the stored cursor.
+func (a *app) dialTelegram(ctx context.Context, o chatOptions) (*link, error) {
 	var cursor int64
 	if err := a.db.View(ctx, func(tx flows.Tx) (err error) {
 		cursor, err = tx.Cursor(bot.Telegram)
 		return err
 	}); err != nil {
-		return err
+		return nil, err
 	}
 	conn, err := telegram.New(ctx, telegram.Options{
 		Token:       a.cfg.Telegram.Token,
 		Endpoint:    a.cfg.Telegram.Endpoint,
 		PollTimeout: a.cfg.Telegram.PollTimeout,
-		HTTPClient:  o.client,
+		HTTPClient:  o.telegram,
 		Cursor:      cursor,
 		Log:         a.log,
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a.log.Info("serving Telegram", "bot", conn.Username(), "cursor", cursor)
 	if err := conn.SetCommands(ctx, flows.Commands()); err != nil {
 		a.log.Warn("set command menu failed", "err", err)
 	}
-	limits := a.cfg.Outbox.Limits()
-	// The sender counts characters; Telegram counts UTF-16 units, where an
-	// emoji is two. Leave room for a few.
-	limits.MaxText = conn.Limits().MaxText - 96
-	sender := &bot.Sender{Outbox: a.db, Conn: conn, Limits: limits, Log: a.log, Wake: a.db.Wake()}
+	return &link{conn: conn, sender: &bot.Sender{Limits: a.cfg.Outbox.Limits()}}, nil
+}
+
+// link is one Conn with its own delivery path: the Sender that drains the
+// Conn's partition of the outbox under its limits.
+type link struct {
+	conn    bot.Conn
+	sender  *bot.Sender // Outbox, Conn, Log and Wake are set by serve
+	workers int         // bot.Server.Workers; 0 = its default
+	// ends: when the Conn's input ends, serve waits until every reply is
+	// sent and returns (the terminal); otherwise only ctx ends serve.
+	ends bool
+}
+
+// serve runs every link (its receive loop and its sender) and, with
+// withScheduler, the periodic jobs, until ctx is done or a link that ends
+// has ended and every outbox partition served is empty. It stops them
+// together; the first error of any of them is returned.
+func (a *app) serve(ctx context.Context, withScheduler bool, links ...*link) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	reg := platforms{}
+	for _, l := range links {
+		p := l.conn.Caps().Platform
+		out := a.db.Outbox(p)
+		l.sender.Outbox, l.sender.Conn, l.sender.Log, l.sender.Wake = out, l.conn, a.log, out.Wake()
+		reg[p] = l.conn
+	}
+	a.eng.Platforms = reg
+	a.reportStranded(ctx, reg)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return sender.Run(gctx) })
-	g.Go(func() error { return a.sched.Run(gctx) })
-	g.Go(func() error {
-		srv := &bot.Server{Conn: conn, Handler: a.eng, Log: a.log}
-		return srv.Serve(gctx)
-	})
-	if err := g.Wait(); err != nil && ctx.Err() == nil {
+	for _, l := range links {
+		g.Go(func() error { return l.sender.Run(gctx) })
+		g.Go(func() error {
+			srv := &bot.Server{Conn: l.conn, Handler: a.eng, Log: a.log, Workers: l.workers}
+			if err := srv.Serve(gctx); err != nil || !l.ends || gctx.Err() != nil {
+				return err
+			}
+			defer cancel()
+			for _, l := range links {
+				if err := l.sender.WaitIdle(gctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if withScheduler {
+		g.Go(func() error { return a.sched.Run(gctx) })
+	}
+	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
 		return err
 	}
 	return nil
+}
+
+// platforms tells the engine what each served platform's Conn can do.
+type platforms map[bot.Platform]bot.Conn
+
+// Caps implements flows.Platforms.
+func (ps platforms) Caps(p bot.Platform) (bot.Caps, bool) {
+	c, ok := ps[p]
+	if !ok {
+		return bot.Caps{}, false
+	}
+	return c.Caps(), true
+}
+
+// reportStranded logs the replies waiting for a platform that is not served
+// now (a bot removed from the configuration): they stay queued, unsent.
+func (a *app) reportStranded(ctx context.Context, served platforms) {
+	waiting, err := a.db.Partitions(ctx)
+	if err == nil {
+		err = a.db.View(ctx, func(tx flows.Tx) error {
+			for _, p := range waiting {
+				if _, ok := served[p]; ok {
+					continue
+				}
+				n, err := tx.Queued(p)
+				if err != nil {
+					return err
+				}
+				a.log.Warn("replies wait for a platform that is not served", "platform", string(p), "queued", n)
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		a.log.Warn("count queued replies failed", "err", err)
+	}
 }
 
 // isTerminal reports whether r is an interactive terminal.

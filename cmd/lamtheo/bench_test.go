@@ -130,9 +130,9 @@ func broadcastWave(t *testing.T, n int) (rate float64, throttled, dups int) {
 		t.Fatal(err)
 	}
 	limits := a.cfg.Outbox.Limits()
-	limits.MaxText = 4000
 	limits.MaxConcurrent = 16
-	sender := &bot.Sender{Outbox: a.db, Conn: conn, Limits: limits, Wake: a.db.Wake()}
+	out := a.db.Outbox(bot.Telegram)
+	sender := &bot.Sender{Outbox: out, Conn: conn, Limits: limits, Wake: out.Wake()}
 	done := make(chan error, 1)
 	go func() { done <- sender.Run(ctx) }()
 	if err := sender.WaitIdle(ctx); err != nil {

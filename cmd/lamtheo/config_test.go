@@ -442,7 +442,7 @@ x = [
 
 func TestOutboxLimits(t *testing.T) {
 	l := DefaultConfig().Outbox.Limits()
-	if l.PerSecond != 30 || l.PerChat != time.Second || l.PerGroup != 20 || l.GroupWindow != time.Minute || l.MaxConcurrent != 8 || l.MaxText != 0 {
+	if l.PerSecond != 30 || l.PerChat != time.Second || l.PerGroup != 20 || l.GroupWindow != time.Minute || l.MaxConcurrent != 8 {
 		t.Errorf("Limits() = %+v", l)
 	}
 }

@@ -65,7 +65,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if cfg.Telegram.Token == "" {
 		return a.serveConsole(ctx, stdin, stdout, consoleOptions{})
 	}
-	return a.serveTelegram(ctx, telegramOptions{})
+	return a.serveChats(ctx, chatOptions{})
 }
 
 // loadConfig reads the configuration file: path, or ./config.toml when it

@@ -13,6 +13,7 @@ import (
 	"testing/synctest"
 	"time"
 
+	"lamtheo/bot"
 	"lamtheo/bot/bottest"
 	"lamtheo/flows"
 	"lamtheo/store"
@@ -358,7 +359,7 @@ func TestSchedulerRestartRealEngine(t *testing.T) {
 			}
 			defer a.Close()
 			runFor(t, a.sched, d)
-			envs, err := a.db.Pending(context.Background(), 0, 100)
+			envs, err := a.db.Outbox(bot.Console).Pending(context.Background(), 0, 100)
 			if err != nil {
 				t.Fatal(err)
 			}

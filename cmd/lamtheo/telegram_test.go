@@ -53,7 +53,7 @@ func (w *tgWorld) start() {
 		w.t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() { done <- a.serveTelegram(ctx, telegramOptions{client: w.f.Client()}) }()
+	go func() { done <- a.serveChats(ctx, chatOptions{telegram: w.f.Client()}) }()
 	var once sync.Once
 	var err2 error
 	w.stop = func() error {

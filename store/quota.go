@@ -1,0 +1,51 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+)
+
+// countSent adds n to the messages sent on platform p in the current month
+// of the store's zone.
+func (t *tx) countSent(p bot.Platform, n int) error {
+	k, err := sentKey(p, int(flows.MonthOf(t.db.now(), t.db.loc)))
+	if err != nil {
+		return fmt.Errorf("count sent: %w", err)
+	}
+	b := t.b(bucketSent)
+	var total uint64
+	if v := b.Get(k); len(v) == 8 {
+		total = binary.BigEndian.Uint64(v)
+	}
+	return b.Put(k, u64(total+uint64(n)))
+}
+
+// Sent implements flows.Tx.
+func (t *tx) Sent(p bot.Platform, m flows.Month) (int, error) {
+	k, err := sentKey(p, int(m))
+	if err != nil {
+		return 0, fmt.Errorf("sent: %w", err)
+	}
+	if v := t.b(bucketSent).Get(k); len(v) == 8 {
+		return int(binary.BigEndian.Uint64(v)), nil
+	}
+	return 0, nil
+}
+
+// Queued implements flows.Tx: it counts the partition's envelopes, so its
+// cost grows with what waits there.
+func (t *tx) Queued(p bot.Platform) (int, error) {
+	prefix, err := appendPlatform(nil, p)
+	if err != nil {
+		return 0, fmt.Errorf("queued: %w", err)
+	}
+	n := 0
+	c := t.b(bucketOutbox).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, _ = c.Next() {
+		n++
+	}
+	return n, nil
+}
