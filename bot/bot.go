@@ -193,6 +193,9 @@ type Caps struct {
 	// ("zalo.xa1"). Every Message the Conn receives carries it, and every
 	// Reply to one of its chats is sent through it.
 	Platform Platform
+	// Service is the platform's name as people know it ("Telegram",
+	// "Zalo"); empty for the terminal.
+	Service string
 	// Name is how people find and address the bot ("@lamtheo_bot",
 	// "Bot Làm theo Bác xã Demo"); empty when there is none.
 	Name string

@@ -60,7 +60,7 @@ func TestAccess(t *testing.T) {
 		{"help", P, all(ok)}, {"help", G, all(ok)},
 		{"join", P, all(ok)}, {"join", G, all("private-only")},
 		{"huy", P, all(ok)}, {"huy", G, all(ok)},
-		{"link", P, all("group-only")}, {"link", G, with(all("need-admin"), "admin", ok)},
+		{"link", P, secretary}, {"link", G, with(all("need-admin"), "admin", ok)},
 		{"bithu", P, with(all("need-admin"), "admin", ok)}, {"bithu", G, all("private-only")},
 		{"dangky", P, member}, {"dangky", G, all("private-only")},
 		{"baocao", P, member}, {"baocao", G, all("private-only")},

@@ -35,8 +35,11 @@ type command struct {
 	aliases []string // other names it answers to
 	where   where
 	who     Role
-	desc    text.Key
-	run     func(r *req, args string) error
+	// groupWho, when set, is who may run the command in a group chat,
+	// where it differs from who.
+	groupWho Role
+	desc     text.Key
+	run      func(r *req, args string) error
 	// own marks commands about the sender's own membership (pledge,
 	// report): they need a cell even for an admin.
 	own bool
@@ -49,7 +52,7 @@ func commands() []command {
 		{name: "help", aliases: []string{"trogiup"}, where: anywhere, who: Stranger, desc: text.CmdHelp, run: (*req).cmdHelp},
 		{name: "join", aliases: []string{"thamgia"}, where: inPrivate, who: Stranger, desc: text.CmdJoin, run: (*req).cmdJoin},
 		{name: "huy", aliases: []string{"cancel"}, where: anywhere, who: Stranger, desc: text.CmdCancel, run: (*req).cmdCancel},
-		{name: "link", aliases: []string{"lienket"}, where: inGroup, who: RoleAdmin, desc: text.CmdLink, run: (*req).cmdLink},
+		{name: "link", aliases: []string{"lienket"}, where: anywhere, who: RoleSecretary, groupWho: RoleAdmin, desc: text.CmdLink, run: (*req).cmdLink},
 		{name: "dangky", own: true, aliases: []string{"pledge"}, where: inPrivate, who: RoleMember, desc: text.CmdPledge, run: (*req).cmdPledge},
 		{name: "baocao", own: true, aliases: []string{"report"}, where: inPrivate, who: RoleMember, desc: text.CmdReport, run: (*req).cmdReport},
 		{name: "cuatoi", own: true, aliases: []string{"me"}, where: inPrivate, who: RoleMember, desc: text.CmdMe, run: (*req).cmdMe},
@@ -63,6 +66,14 @@ func commands() []command {
 		{name: "lichnhac", aliases: []string{"schedule"}, where: inPrivate, who: RoleSecretary, desc: text.CmdSchedule, run: (*req).cmdSchedule},
 		{name: "bithu", aliases: []string{"secretary"}, where: inPrivate, who: RoleAdmin, desc: text.CmdSecretary, run: (*req).cmdSecretary},
 	}
+}
+
+// needs returns who may run c in a group chat (group) or a private one.
+func (c command) needs(group bool) Role {
+	if group && c.groupWho != 0 {
+		return c.groupWho
+	}
+	return c.who
 }
 
 // lookup finds the command called name (lowercase, without the slash).
@@ -133,10 +144,11 @@ func (r *req) permit(c command) error {
 	if err != nil {
 		return err
 	}
-	if role >= c.who {
+	need := c.needs(r.m.Group)
+	if role >= need {
 		return nil
 	}
-	switch c.who {
+	switch need {
 	case RoleMember:
 		return refuse(text.NeedMember, nil)
 	case RoleSecretary:
@@ -227,7 +239,11 @@ func (r *req) cmdStart(args string) error {
 		r.say(text.WelcomeAdmin, map[string]string{"Org": r.e.Cfg.OrgName})
 		return r.cmdHelp("")
 	}
+	if r.hasPending {
+		return r.movePending()
+	}
 	r.say(text.WelcomeStranger, map[string]string{"Org": r.e.Cfg.OrgName})
+	r.say(text.YourID, map[string]string{"ID": r.m.From.ID})
 	return nil
 }
 
@@ -245,7 +261,7 @@ func (r *req) cmdHelp(string) error {
 	}
 	var lines []helpLine
 	for _, c := range commands() {
-		if c.who > role || c.name == "start" || (c.own && !(r.isMember && r.member.Cell != "")) {
+		if c.needs(r.m.Group) > role || c.name == "start" || (c.own && !(r.isMember && r.member.Cell != "")) {
 			continue
 		}
 		if (r.m.Group && c.where&inGroup == 0) || (!r.m.Group && c.where&inPrivate == 0) {
@@ -294,7 +310,7 @@ func Commands() bot.CommandSet {
 			cs.Private = append(cs.Private, bc)
 		}
 		if c.where&inGroup != 0 && c.name != "start" {
-			if c.who <= RoleMember {
+			if c.needs(true) <= RoleMember {
 				cs.Group = append(cs.Group, bc)
 			}
 			cs.GroupAdmin = append(cs.GroupAdmin, bc)

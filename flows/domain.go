@@ -82,15 +82,22 @@ type Member struct {
 	Cell      string // cell code; "" when the member left their cell
 	Secretary bool   // secretary of Cell
 	Status    Status
-	Users     []bot.UserID // the member's identities on chat platforms
-	Joined    time.Time
+	// Users are the member's identities on chat platforms, the one the
+	// bot writes to first: the most recently connected.
+	Users []bot.UserID
+	// Pending are identities on another platform that asked to become the
+	// member's (a move from Telegram to Zalo, say) and wait for the
+	// secretary; until then they act as strangers.
+	Pending []bot.UserID
+	Joined  time.Time
 
 	// Reminder pause (tạm hoãn): no reminders before PausedUntil.
 	PausedUntil time.Time
 	PauseReason string
 }
 
-// PrivateChats returns the member's private chats, one per identity.
+// PrivateChats returns the member's private chats, one per identity, the
+// one to write to first at the front.
 func (m Member) PrivateChats() []bot.ChatID {
 	out := make([]bot.ChatID, 0, len(m.Users))
 	for _, u := range m.Users {

@@ -32,6 +32,10 @@ type Config struct {
 	Theme      string        // the year's theme (chuyên đề năm)
 	Categories []Category    // pledge categories
 	GraceDays  int           // the previous month stays open for reports until this day of the month
+	// Plans limit what some platforms do for the organisation (a Zalo
+	// bot's cells, users, groups and monthly messages); a platform without
+	// a plan serves every cell without limits.
+	Plans map[bot.Platform]Plan
 }
 
 // Limits on what people type.
@@ -99,22 +103,6 @@ func (e *Engine) init() {
 			e.admins[u] = true
 		}
 	})
-}
-
-// Platforms tells the engine what the Conn serving a platform can do.
-type Platforms interface {
-	// Caps returns the capabilities of platform p's Conn; ok is false when
-	// no Conn serves p.
-	Caps(p bot.Platform) (c bot.Caps, ok bool)
-}
-
-// caps returns what platform p can do (the zero Caps when unknown).
-func (e *Engine) caps(p bot.Platform) bot.Caps {
-	if e.Platforms == nil {
-		return bot.Caps{}
-	}
-	c, _ := e.Platforms.Caps(p)
-	return c
 }
 
 // IsAdmin reports whether u is an administrator of the organisation.
@@ -212,6 +200,10 @@ type req struct {
 
 	member   Member
 	isMember bool
+	// pending is the member whose Pending identities hold the sender's:
+	// until a secretary confirms the move the sender acts as a stranger.
+	pending    Member
+	hasPending bool
 
 	out []bot.Reply // replies, queued at the end of run
 
@@ -250,6 +242,10 @@ func (r *req) load() error {
 	r.member, r.isMember, err = r.tx.MemberOf(r.m.From)
 	if err != nil {
 		return fmt.Errorf("load member: %w", err)
+	}
+	if r.isMember && hasUser(r.member.Pending, r.m.From) {
+		r.pending, r.hasPending = r.member, true
+		r.member, r.isMember = Member{}, false
 	}
 	r.sess, r.hasSess, err = r.tx.Session(r.m.Chat, r.m.From)
 	if err != nil {

@@ -74,13 +74,19 @@ func (h *harness) pending(after uint64) []bot.Envelope {
 // Zalo bot's (no buttons, photos in, groups that need a mention).
 type testPlatforms struct{}
 
+func (tp testPlatforms) All() []bot.Caps {
+	tg, _ := tp.Caps(bot.Telegram)
+	z, _ := tp.Caps(bot.Zalo)
+	return []bot.Caps{tg, z}
+}
+
 func (testPlatforms) Caps(p bot.Platform) (bot.Caps, bool) {
 	switch p {
 	case bot.Telegram:
-		return bot.Caps{Platform: p, Name: "@lamtheo_test_bot", Buttons: true, Edit: true, MaxText: 4096,
+		return bot.Caps{Platform: p, Service: "Telegram", Name: "@lamtheo_test_bot", Buttons: true, Edit: true, MaxText: 4096,
 			Measure: bot.UTF16, GroupPrefix: "-", Upload: true, PhotoURL: true, ReceivePhotos: true}, true
 	case bot.Zalo:
-		return bot.Caps{Platform: p, Name: "Bot Xã Thử", MaxText: 2000, Measure: bot.UTF16,
+		return bot.Caps{Platform: p, Service: "Zalo", Name: "Bot Xã Thử", MaxText: 2000, Measure: bot.UTF16,
 			GroupPrefix: "g:", GroupMention: true, PhotoURL: true, ReceivePhotos: true}, true
 	}
 	return bot.Caps{}, false

@@ -168,21 +168,22 @@ func (j *jobRun) private(chats []bot.ChatID, body string, choices [][]bot.Choice
 	return len(reps) > 0, nil
 }
 
-// privateReplies returns body (with choices) as one bulk reply to each of
-// chats that the outbox has not found unreachable; none when every chat
-// is. /nhacnho and the reminder jobs share it.
+// privateReplies returns body (with choices) as one bulk reply to the
+// first of chats, one person's private chats in the order the bot writes
+// to them, that the outbox has not found unreachable; none when every chat
+// is. So a member connected on two platforms gets it once, where they
+// connected last. /nhacnho and the reminder jobs share it.
 func privateReplies(tx Tx, chats []bot.ChatID, body string, choices [][]bot.Choice) ([]bot.Reply, error) {
-	var out []bot.Reply
 	for _, c := range chats {
 		un, err := tx.Unreachable(c)
 		if err != nil {
 			return nil, fmt.Errorf("unreachable %s: %w", c, err)
 		}
 		if !un {
-			out = append(out, bot.Reply{Chat: c, Text: body, Choices: choices, Bulk: true})
+			return []bot.Reply{{Chat: c, Text: body, Choices: choices, Bulk: true}}, nil
 		}
 	}
-	return out, nil
+	return nil, nil
 }
 
 // nudgeButton is the "report now" button of a reminder about month m; it
@@ -459,8 +460,8 @@ func (j *jobRun) leaderboard() (bool, error) {
 	}
 	if j.cell == "" {
 		admin := RenderLeaderboardAdmin(rows)
-		for _, u := range j.e.Cfg.Admins {
-			if _, err := j.private([]bot.ChatID{u.PrivateChat()}, admin, nil); err != nil {
+		for _, chats := range adminChats(j.e.Cfg.Admins) {
+			if _, err := j.private(chats, admin, nil); err != nil {
 				return false, err
 			}
 		}

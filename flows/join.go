@@ -43,8 +43,16 @@ func cellChoices(cells []Cell, prefix string) [][]bot.Choice {
 	return rows
 }
 
-// cmdLink starts linking the current group to a cell (admins only).
+// cmdLink starts linking the current group to a cell (admins only). In a
+// private chat it gives a secretary (or an admin, for the cell they choose)
+// the cell's code to share by hand, for cells without a group on the bot.
 func (r *req) cmdLink(string) error {
+	if !r.m.Group {
+		return r.shareCode()
+	}
+	if !r.admin() {
+		return refuse(text.NeedAdmin, nil)
+	}
 	cells, err := r.tx.Cells()
 	if err != nil {
 		return err
@@ -52,8 +60,18 @@ func (r *req) cmdLink(string) error {
 	if len(cells) == 0 {
 		return refuse(text.NoCells, nil)
 	}
+	plan := r.e.plan(r.m.Chat.Platform)
+	served := cells[:0:0]
+	for _, c := range cells {
+		if plan.Serves(c.Code) {
+			served = append(served, c)
+		}
+	}
+	if len(served) == 0 {
+		return refuse(text.LinkNoCellHere, nil)
+	}
 	r.start(flowLink, "cell")
-	r.ask(text.LinkChooseCell, nil, cellChoices(cells, "c:")...)
+	r.ask(text.LinkChooseCell, nil, cellChoices(served, "c:")...)
 	return nil
 }
 
@@ -66,9 +84,17 @@ func (r *req) linkStep(in input) error {
 	if err != nil {
 		return err
 	}
-	if !found {
+	if !found || !r.e.plan(r.m.Chat.Platform).Serves(cell.Code) {
 		r.finish()
 		return refuse(text.StaleChoice, nil)
+	}
+	if !r.admin() {
+		r.finish()
+		return refuse(text.NeedAdmin, nil)
+	}
+	if err := r.checkGroupRoom(cell); err != nil {
+		r.finish()
+		return err
 	}
 	// A group belongs to one cell: unlink it from any other first.
 	if old, ok, err := r.tx.CellOfGroup(r.m.Chat); err != nil {
@@ -113,9 +139,11 @@ func (r *req) newInvite(cell string) (Invite, error) {
 }
 
 // inviteReply is the group message with the button that opens a private
-// chat and joins cell.
+// chat and joins cell; where there are no buttons it says which bot to
+// write to and what to type.
 func (r *req) inviteReply(cell Cell, inv Invite, k text.Key) bot.Reply {
-	data := map[string]string{"Cell": cell.Name, "Code": inv.Code, "Org": r.e.Cfg.OrgName}
+	data := map[string]string{"Cell": cell.Name, "Code": inv.Code, "Org": r.e.Cfg.OrgName,
+		"Bot": r.e.caps(r.m.Chat.Platform).Name}
 	return bot.Reply{
 		Chat: r.m.Chat,
 		Text: text.T(k, data),
@@ -171,6 +199,12 @@ func (r *req) join(code string) error {
 	}
 	if !r.now.Before(inv.Expires) {
 		return refuse(text.JoinExpired, map[string]string{"Cell": cell.Name})
+	}
+	if r.hasPending {
+		return r.movePending()
+	}
+	if err := r.checkUserRoom(cell); err != nil {
+		return err
 	}
 	if r.isMember && r.member.Cell == cell.Code {
 		return refuse(text.JoinAlready, map[string]string{"Name": r.member.Name, "Cell": cell.Name})
@@ -267,6 +301,8 @@ func (r *req) joinStep(in input) error {
 			return refuse(text.ChooseAbove, nil)
 		}
 		fallthrough // a typed name instead of a button: take it as the name
+	case stepMove:
+		return r.moveAnswer(in, cell)
 	case "typename":
 		if in.Text == "" {
 			return refuse(text.JoinAskNameAgain, nil)
@@ -281,8 +317,19 @@ func (r *req) joinStep(in input) error {
 	return refuse(text.NotUnderstood, nil)
 }
 
-// joinCell makes the sender a member of cell under name.
+// joinCell makes the sender a member of cell under name. A newcomer whose
+// name is that of a member of cell connected on another platform is asked
+// first whether they are that member, moving (see askMove).
 func (r *req) joinCell(name string, cell Cell) error {
+	if !r.isMember && r.val("new") == "" {
+		if asked, err := r.askMove(name, cell); asked || err != nil {
+			return err
+		}
+	}
+	if err := r.checkUserRoom(cell); err != nil {
+		r.finish()
+		return err
+	}
 	m := r.member
 	moved := r.isMember && m.Cell != "" && m.Cell != cell.Code
 	if !r.isMember {
@@ -421,11 +468,10 @@ func (r *req) memberInCell(id, cell string) (Member, error) {
 	return m, nil
 }
 
-// tell queues a text to every private chat of m.
+// tell queues a text to m, in the private chat the bot writes to m first.
 func (r *req) tell(m Member, k text.Key, data any) {
-	body := text.T(k, data)
-	for _, c := range m.PrivateChats() {
-		r.send(bot.Reply{Chat: c, Text: body})
+	if cs := m.PrivateChats(); len(cs) > 0 {
+		r.send(bot.Reply{Chat: cs[0], Text: text.T(k, data)})
 	}
 }
 

@@ -413,6 +413,9 @@ func (r *req) cmdApprove(args string) error {
 	}
 	r.start(flowApprove, "pick")
 	r.set("cell", cell)
+	if id, ok := strings.CutPrefix(args, movePrefix); ok {
+		return r.moveShow(id, cell)
+	}
 	if args != "" {
 		return r.approveStep(input{Data: "m:" + args})
 	}
@@ -431,6 +434,7 @@ func (r *req) cmdApprove(args string) error {
 			rows = append(rows, row(choice(fmt.Sprintf("%s (%d)", m.Name, len(p.Items)), "m:"+idString(m.ID))))
 		}
 	}
+	rows = append(rows, r.moveRows(ms)...)
 	if len(rows) == 0 {
 		r.finish()
 		r.say(text.ApproveNone, nil)
@@ -448,6 +452,9 @@ func (r *req) approveStep(in input) error {
 	}
 	switch r.sess.Step {
 	case "pick":
+		if id, ok := strings.CutPrefix(in.Data, movePrefix+":"); ok {
+			return r.moveShow(id, cell)
+		}
 		id, ok := strings.CutPrefix(in.Data, "m:")
 		if !ok {
 			return refuse(text.ChooseAbove, nil)
@@ -490,6 +497,8 @@ func (r *req) approveStep(in input) error {
 			return nil
 		}
 		return refuse(text.ChooseAbove, nil)
+	case stepMoveDecide:
+		return r.moveDecide(in, cell)
 	case "comment":
 		comment, err := cleanInput(in.Text, MaxItemText)
 		if err != nil {

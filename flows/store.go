@@ -51,8 +51,12 @@ type Tx interface {
 
 	// Member returns the member with id.
 	Member(id MemberID) (m Member, ok bool, err error)
-	// MemberOf returns the member that the platform identity u belongs to.
+	// MemberOf returns the member that the platform identity u belongs to,
+	// among their Users or their Pending identities.
 	MemberOf(u bot.UserID) (m Member, ok bool, err error)
+	// Users returns how many identities of platform p belong to members
+	// (Pending ones included).
+	Users(p bot.Platform) (int, error)
 	// PutMember creates m (assigning m.ID when it is 0) or replaces it, and
 	// keeps the identity and cell indexes in step.
 	PutMember(m *Member) error

@@ -28,6 +28,10 @@ import (
 // the outbox envelope.
 const recordV1 = 1
 
+// memberV2 is the version byte of the member records this build writes:
+// version 1's fields, then the pending identities.
+const memberV2 = 2
+
 // envelopeV2 is the version byte of the outbox envelopes this build writes:
 // version 1's fields, then Bulk. Version 1 envelopes (schema 1 files) still
 // decode, as not bulk.
@@ -262,7 +266,8 @@ func (d *dec) count(min int) int {
 // --- member ---
 
 func encodeMember(m *flows.Member) []byte {
-	e := newEnc(64 + len(m.Name) + len(m.PauseReason) + 24*len(m.Users))
+	e := newEnc(64 + len(m.Name) + len(m.PauseReason) + 24*(len(m.Users)+len(m.Pending)))
+	e.b[0] = memberV2
 	e.str(m.Name)
 	e.str(m.Cell)
 	e.bool(m.Secretary)
@@ -274,11 +279,15 @@ func encodeMember(m *flows.Member) []byte {
 	e.time(m.Joined)
 	e.time(m.PausedUntil)
 	e.str(m.PauseReason)
+	e.uvarint(uint64(len(m.Pending)))
+	for _, u := range m.Pending {
+		e.user(u.Platform, u.ID)
+	}
 	return e.b
 }
 
 func decodeMember(id flows.MemberID, v []byte, a *arena) (flows.Member, error) {
-	d := newDec(v, a)
+	d := newDecUpTo(v, a, memberV2)
 	m := flows.Member{ID: id}
 	m.Name = d.str()
 	m.Cell = d.str()
@@ -293,6 +302,14 @@ func decodeMember(id flows.MemberID, v []byte, a *arena) (flows.Member, error) {
 	m.Joined = d.time()
 	m.PausedUntil = d.time()
 	m.PauseReason = d.str()
+	if d.ver >= memberV2 {
+		if n := d.count(2); n > 0 {
+			m.Pending = make([]bot.UserID, n)
+			for i := range m.Pending {
+				m.Pending[i] = bot.UserID{Platform: bot.Platform(d.str()), ID: d.str()}
+			}
+		}
+	}
 	return m, d.err
 }
 

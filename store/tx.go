@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -301,7 +302,7 @@ func (t *tx) PutMember(m *flows.Member) error {
 				return fmt.Errorf("put member %d: %w", m.ID, err)
 			}
 		}
-		for _, u := range old.Users {
+		for _, u := range slices.Concat(old.Users, old.Pending) {
 			k, err := userKey(u)
 			if err != nil {
 				return fmt.Errorf("put member %d: %w", m.ID, err)
@@ -322,7 +323,7 @@ func (t *tx) PutMember(m *flows.Member) error {
 			return fmt.Errorf("put member %d: %w", m.ID, err)
 		}
 	}
-	for _, u := range m.Users {
+	for _, u := range slices.Concat(m.Users, m.Pending) {
 		k, err := userKey(u)
 		if err != nil {
 			return fmt.Errorf("put member %d: %w", m.ID, err)

@@ -67,7 +67,7 @@ type Sent struct {
 func NewConn() *Conn {
 	return &Conn{
 		Declared: bot.Caps{
-			Platform: bot.Telegram, Buttons: true, Edit: true,
+			Platform: bot.Telegram, Service: "Telegram", Buttons: true, Edit: true,
 			Measure: bot.UTF16, GroupPrefix: "-",
 		},
 		notify: make(chan struct{}),

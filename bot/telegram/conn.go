@@ -128,6 +128,7 @@ func (c *Conn) Username() string { return c.api.Self.UserName }
 func (c *Conn) Caps() bot.Caps {
 	return bot.Caps{
 		Platform:      bot.Telegram,
+		Service:       "Telegram",
 		Name:          "@" + c.api.Self.UserName,
 		Buttons:       true,
 		Edit:          true,

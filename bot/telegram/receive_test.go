@@ -55,7 +55,7 @@ func TestNew(t *testing.T) {
 		t.Errorf("Username = %q", c.Username())
 	}
 	want := bot.Caps{
-		Platform: bot.Telegram, Name: "@ChiBoBot", Buttons: true, Edit: true,
+		Platform: bot.Telegram, Service: "Telegram", Name: "@ChiBoBot", Buttons: true, Edit: true,
 		MaxText: 4096, Measure: bot.UTF16, GroupPrefix: "-",
 		Upload: true, PhotoURL: true, ReceivePhotos: true,
 		Limits: bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: 8},

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -82,6 +83,25 @@ func engineConfig(cfg Config, loc *time.Location) flows.Config {
 	}
 	for _, name := range cfg.Admins.Console {
 		ec.Admins = append(ec.Admins, bot.UserID{Platform: bot.Console, ID: console.UserID(name)})
+	}
+	codes := make(map[string]string, len(cfg.Cells)) // lowercased -> as configured
+	for _, c := range cfg.Cells {
+		codes[strings.ToLower(c.Code)] = c.Code
+	}
+	for _, b := range cfg.Zalo.bots() {
+		plan := flows.Plan{Users: cfg.Zalo.MaxUsers, Groups: cfg.Zalo.MaxGroups, Messages: cfg.Zalo.MonthlyMessages}
+		for _, c := range b.cells {
+			plan.Cells = append(plan.Cells, codes[strings.ToLower(c)])
+		}
+		if ec.Plans == nil {
+			ec.Plans = make(map[bot.Platform]flows.Plan)
+		}
+		ec.Plans[b.platform] = plan
+		// Zalo ids are opaque and may differ from bot to bot: an admin's id
+		// is tried on every bot (flows sends to one person once).
+		for _, id := range cfg.Admins.Zalo {
+			ec.Admins = append(ec.Admins, bot.UserID{Platform: b.platform, ID: id})
+		}
 	}
 	return ec
 }
@@ -182,12 +202,11 @@ type link struct {
 func (a *app) serve(ctx context.Context, withScheduler bool, links ...*link) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	reg := platforms{}
+	var reg platforms
 	for _, l := range links {
-		p := l.conn.Caps().Platform
-		out := a.db.Outbox(p)
+		out := a.db.Outbox(l.conn.Caps().Platform)
 		l.sender.Outbox, l.sender.Conn, l.sender.Log, l.sender.Wake = out, l.conn, a.log, out.Wake()
-		reg[p] = l.conn
+		reg = append(reg, l.conn)
 	}
 	a.eng.Platforms = reg
 	a.reportStranded(ctx, reg)
@@ -218,15 +237,25 @@ func (a *app) serve(ctx context.Context, withScheduler bool, links ...*link) err
 }
 
 // platforms tells the engine what each served platform's Conn can do.
-type platforms map[bot.Platform]bot.Conn
+type platforms []bot.Conn
 
 // Caps implements flows.Platforms.
 func (ps platforms) Caps(p bot.Platform) (bot.Caps, bool) {
-	c, ok := ps[p]
-	if !ok {
-		return bot.Caps{}, false
+	for _, c := range ps {
+		if caps := c.Caps(); caps.Platform == p {
+			return caps, true
+		}
 	}
-	return c.Caps(), true
+	return bot.Caps{}, false
+}
+
+// All implements flows.Platforms.
+func (ps platforms) All() []bot.Caps {
+	out := make([]bot.Caps, len(ps))
+	for i, c := range ps {
+		out[i] = c.Caps()
+	}
+	return out
 }
 
 // reportStranded logs the replies waiting for a platform that is not served
@@ -236,7 +265,7 @@ func (a *app) reportStranded(ctx context.Context, served platforms) {
 	if err == nil {
 		err = a.db.View(ctx, func(tx flows.Tx) error {
 			for _, p := range waiting {
-				if _, ok := served[p]; ok {
+				if _, ok := served.Caps(p); ok {
 					continue
 				}
 				n, err := tx.Queued(p)

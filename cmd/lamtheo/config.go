@@ -28,6 +28,7 @@ type Config struct {
 	Admins   AdminsConfig
 	Data     DataConfig
 	Telegram TelegramConfig
+	Zalo     ZaloConfig
 	Outbox   OutboxConfig
 	Year     YearConfig
 	Schedule ScheduleConfig
@@ -53,6 +54,7 @@ type CellConfig struct {
 // AdminsConfig is the [admins] table: who has rights over the whole org.
 type AdminsConfig struct {
 	Telegram []int64  // Telegram user ids
+	Zalo     []string // Zalo user ids (each bot shows a person theirs); on every Zalo bot
 	Console  []string // display names in terminal mode (see console.UserID)
 }
 
@@ -140,6 +142,7 @@ func DefaultConfig() Config {
 			Endpoint:    "https://api.telegram.org/bot%s/%s",
 			PollTimeout: 50 * time.Second,
 		},
+		Zalo: DefaultZaloConfig(),
 		Outbox: OutboxConfig{
 			PerSecond:   30,
 			PerChat:     time.Second,
@@ -194,7 +197,8 @@ func DemoConfig() Config {
 
 // LoadConfig reads the file at path on top of DefaultConfig, applies the
 // environment overrides (LAMTHEO_TELEGRAM_TOKEN for telegram.token,
-// LAMTHEO_DATA for data.path) read through getenv, and validates the result.
+// LAMTHEO_DATA for data.path, the Zalo tokens and webhook secret) read
+// through getenv, and validates the result.
 // A missing file is an error matching fs.ErrNotExist.
 func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	f, err := os.Open(path)
@@ -227,6 +231,7 @@ func (c *Config) applyEnv(getenv func(string) string) {
 		c.Data.Path = v
 		c.src.fromEnv("data.path", EnvData)
 	}
+	c.applyZaloEnv(getenv)
 }
 
 // ParseConfig reads a TOML document from r on top of DefaultConfig. name is
@@ -484,6 +489,13 @@ func (c Config) Validate() error {
 		add(s.errf("telegram.poll_timeout", "telegram.poll_timeout %s: want 1s to 10m", t))
 	}
 
+	// [zalo]
+	cells := make(map[string]bool, len(firstCode))
+	for code := range firstCode {
+		cells[code] = true
+	}
+	c.validateZalo(cells, add)
+
 	// [outbox]
 	if c.Outbox.PerSecond <= 0 {
 		add(s.errf("outbox.per_second", "outbox.per_second %g: want more than 0", c.Outbox.PerSecond))
@@ -544,10 +556,17 @@ func (c Config) Validate() error {
 		return nil
 	}
 	err := joinErrors(errs)
-	if tok := c.Telegram.Token; len(tok) >= 8 && strings.Contains(err.Error(), tok) {
-		// Defence in depth: no message above quotes the token. (Real tokens
-		// are 40+ characters; a shorter one would mangle ordinary words.)
-		return errors.New(strings.ReplaceAll(err.Error(), tok, "***"))
+	msg := err.Error()
+	for _, secret := range c.secrets() {
+		// Defence in depth: no message above quotes a secret. (Real
+		// tokens are 40+ characters; a shorter one would mangle ordinary
+		// words.)
+		if len(secret) >= 8 && strings.Contains(msg, secret) {
+			msg = strings.ReplaceAll(msg, secret, "***")
+		}
+	}
+	if msg != err.Error() {
+		return errors.New(msg)
 	}
 	return err
 }
@@ -752,7 +771,7 @@ func arrayOf[T any](d *decoder, m map[string]any, path, k, want string, dst *[]T
 }
 
 func (d *decoder) decode(tree map[string]any, c *Config) {
-	d.known("", tree, "org", "cells", "admins", "data", "telegram", "outbox", "year", "schedule")
+	d.known("", tree, "org", "cells", "admins", "data", "telegram", "zalo", "outbox", "year", "schedule")
 
 	if t, ok := d.table(tree, "", "org"); ok {
 		d.known("org", t, "name", "zone")
@@ -779,8 +798,9 @@ func (d *decoder) decode(tree map[string]any, c *Config) {
 	}
 
 	if t, ok := d.table(tree, "", "admins"); ok {
-		d.known("admins", t, "telegram", "console")
+		d.known("admins", t, "telegram", "zalo", "console")
 		arrayOf(d, t, "admins", "telegram", "an integer Telegram user id", &c.Admins.Telegram)
+		arrayOf(d, t, "admins", "zalo", "a Zalo user id in quotes", &c.Admins.Zalo)
 		arrayOf(d, t, "admins", "console", "a name in quotes", &c.Admins.Console)
 	}
 
@@ -796,6 +816,10 @@ func (d *decoder) decode(tree map[string]any, c *Config) {
 		d.str(t, "telegram", "token", &c.Telegram.Token)
 		d.str(t, "telegram", "endpoint", &c.Telegram.Endpoint)
 		d.duration(t, "telegram", "poll_timeout", &c.Telegram.PollTimeout)
+	}
+
+	if t, ok := d.table(tree, "", "zalo"); ok {
+		d.decodeZalo(t, &c.Zalo)
 	}
 
 	if t, ok := d.table(tree, "", "outbox"); ok {

@@ -115,6 +115,7 @@ backup = "0 3 * * *"
 		Admins:   AdminsConfig{Telegram: []int64{123, 456}, Console: []string{"Nguyễn Văn Lan"}},
 		Data:     DataConfig{Path: "/var/lib/lamtheo.db", BackupDir: "/var/backups/lamtheo", BackupKeep: 3},
 		Telegram: TelegramConfig{Token: "123:abc", Endpoint: "http://127.0.0.1:8081/bot%s/%s", PollTimeout: 30 * time.Second},
+		Zalo:     DefaultZaloConfig(),
 		Outbox:   OutboxConfig{PerSecond: 12.5, PerChat: 2 * time.Second, PerGroup: 10, GroupWindow: 30 * time.Second, Concurrency: 2},
 		Year: YearConfig{
 			Theme: "Chuyên đề", GraceDays: 3,
@@ -262,6 +263,30 @@ func TestConfigErrors(t *testing.T) {
 		{"session ttl", minimal + "[year]\nsession_ttl = \"0s\"\n", "config.toml:8: year.session_ttl 0s: want more than 0"},
 		{"invite ttl", minimal + "[year]\ninvite_ttl = \"-1h\"\n", "config.toml:8: year.invite_ttl -1h0m0s: want more than 0"},
 		{"cron", minimal + "[schedule]\nbackup = \"0 2 * *\"\n", `config.toml:8: schedule.backup "0 2 * *": expected exactly 5 fields, found 4: [0 2 * *]`},
+		{"zalo unknown key", minimal + "[zalo]\ntokn = \"x\"\n", `config.toml:8: unknown key "zalo.tokn"`},
+		{"zalo endpoint", minimal + "[zalo]\nendpoint = \"bot-api.zaloplatforms.com\"\n", "config.toml:8: zalo.endpoint must start with https:// or http://"},
+		{"zalo poll timeout", minimal + "[zalo]\npoll_timeout = \"5m\"\n", "config.toml:8: zalo.poll_timeout 5m0s: want 1s to 2m"},
+		{"zalo limit", minimal + "[zalo]\nmonthly_messages = -1\n", "config.toml:8: zalo.monthly_messages -1: want 0 (no limit) or more"},
+		{"zalo per second", minimal + "[zalo]\nper_second = 0\n", "config.toml:8: zalo.per_second 0: want more than 0"},
+		{"zalo webhook url alone", minimal + "[zalo]\nwebhook_url = \"https://x.vn/zalo\"\n",
+			"config.toml:8: zalo.webhook_url is set but zalo.webhook_listen is not: set both for webhook mode, neither for polling"},
+		{"zalo webhook listen alone", minimal + "[zalo]\nwebhook_listen = \":8443\"\n",
+			"config.toml:8: zalo.webhook_listen is set but zalo.webhook_url is not: Zalo needs the public https URL that reaches it"},
+		{"zalo webhook secret", minimal + "[zalo]\nwebhook_listen = \":8443\"\nwebhook_url = \"https://x.vn/zalo\"\nwebhook_secret = \"short\"\n",
+			"config.toml:10: zalo.webhook_secret: want 8-256 characters of A-Z, a-z, 0-9, _ and - (best set in LAMTHEO_ZALO_WEBHOOK_SECRET)"},
+		{"zalo token with bots", minimal + "[zalo]\ntoken = \"abc\"\n[[zalo.bots]]\nname = \"xa1\"\ntoken = \"t1\"\ncells = [\"C01\"]\n",
+			"config.toml:8: zalo.token is set together with [[zalo.bots]]: give each bot its own token (LAMTHEO_ZALO_TOKEN_<NAME>) instead"},
+		{"zalo bot name", minimal + "[[zalo.bots]]\nname = \"Xã 1\"\ntoken = \"t\"\ncells = [\"C01\"]\n", `config.toml:8: zalo.bots[0].name "Xã 1": use 1-16 characters of a-z, 0-9, _ and -`},
+		{"zalo bot name twice", minimal + "[[zalo.bots]]\nname = \"a\"\ntoken = \"t\"\ncells = [\"C01\"]\n[[zalo.bots]]\nname = \"a\"\ntoken = \"u\"\ncells = [\"C01\"]\n",
+			`config.toml:12: zalo.bots[1].name "a" is used twice (first at zalo.bots[0])`},
+		{"zalo bot no token", minimal + "[[zalo.bots]]\nname = \"xa-1\"\ncells = [\"C01\"]\n", "config.toml:7: zalo.bots[0]: no token: set LAMTHEO_ZALO_TOKEN_XA_1"},
+		{"zalo bot no cells", minimal + "[[zalo.bots]]\nname = \"xa1\"\ntoken = \"t\"\n", "config.toml:7: zalo.bots[0].cells: list the codes of the cells this bot serves"},
+		{"zalo bot unknown cell", minimal + "[[zalo.bots]]\nname = \"xa1\"\ntoken = \"t\"\ncells = [\"C01\", \"C09\"]\n", `config.toml:10: zalo.bots[0].cells[1] "C09": no [[cells]] entry has this code`},
+		{"zalo bot unknown key", minimal + "[[zalo.bots]]\nname = \"xa1\"\ncell = [\"C01\"]\n", `config.toml:9: unknown key "zalo.bots[0].cell"`},
+		{"zalo bot not a table", minimal + "[zalo]\nbots = [\"xa1\"]\n", "config.toml:8: zalo.bots[0]: want a table with name and cells, got a string"},
+		{"zalo admin", minimal + "[admins]\nzalo = [\"\"]\n", "config.toml:8: admins.zalo[0]: want a Zalo user id in quotes, as the bot shows it to the person"},
+		{"zalo admin twice", minimal + "[admins]\nzalo = [\"a1\", \"a1\"]\n", `config.toml:8: admins.zalo[1] "a1" is listed twice`},
+		{"zalo admin type", minimal + "[admins]\nzalo = [12]\n", "config.toml:8: admins.zalo[0]: want a Zalo user id in quotes, got an integer"},
 		{"cron L misplaced", minimal + "[schedule]\nremind_last = \"0 L 1 * *\"\n", `config.toml:8: schedule.remind_last "0 L 1 * *": failed to parse int from L: strconv.Atoi: parsing "L": invalid syntax`},
 	}
 	for _, tt := range tests {
@@ -345,6 +370,68 @@ func TestLoadConfigEnvErrorNamesVariable(t *testing.T) {
 	}
 }
 
+// TestZaloConfig reads both shapes of [zalo]: one bot for every cell, its
+// token from the environment, and several bots with their cells, tokens
+// and webhook paths.
+func TestZaloConfig(t *testing.T) {
+	dir := t.TempDir()
+	write := func(doc string) string {
+		path := filepath.Join(dir, "config.toml")
+		if err := os.WriteFile(path, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	two := minimal + "\n[[cells]]\ncode = \"C02\"\nname = \"Chi bộ thôn Tây\"\n"
+
+	c, err := LoadConfig(write(two+"[zalo]\ntitle = \"Bot Xã Demo\"\n"), func(k string) string {
+		return map[string]string{EnvZaloToken: "zalo-secret-token-1"}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.Zalo.bots(), []zaloBot{{platform: "zalo", title: "Bot Xã Demo", token: "zalo-secret-token-1"}}; !reflect.DeepEqual(got, want) {
+		t.Errorf("one bot: %+v, want %+v", got, want)
+	}
+
+	doc := two + `[zalo]
+webhook_listen = "127.0.0.1:8443"
+webhook_url = "https://lamtheo.example.vn/zalo/"
+max_users = 100
+
+[[zalo.bots]]
+name = "xa1"
+title = "Bot Xã Demo 1"
+cells = ["C01"]
+
+[[zalo.bots]]
+name = "xa-2"
+token = "from-the-file"
+cells = ["c02", "C01"]
+
+[admins]
+zalo = ["6ede9afa66b88fe6d6a9"]
+`
+	env := map[string]string{"LAMTHEO_ZALO_TOKEN_XA1": "t-one", "LAMTHEO_ZALO_WEBHOOK_SECRET": "s3cret-s3cret"}
+	c, err = LoadConfig(write(doc), func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []zaloBot{
+		{platform: "zalo.xa1", name: "xa1", title: "Bot Xã Demo 1", token: "t-one", cells: []string{"C01"}, webhookURL: "https://lamtheo.example.vn/zalo/xa1"},
+		{platform: "zalo.xa-2", name: "xa-2", token: "from-the-file", cells: []string{"c02", "C01"}, webhookURL: "https://lamtheo.example.vn/zalo/xa-2"},
+	}
+	if got := c.Zalo.bots(); !reflect.DeepEqual(got, want) {
+		t.Errorf("bots:\ngot  %+v\nwant %+v", got, want)
+	}
+	if c.Zalo.WebhookSecret != "s3cret-s3cret" || c.Zalo.MaxUsers != 100 || c.Zalo.MaxGroups != 3 || c.Zalo.MonthlyMessages != 3000 {
+		t.Errorf("zalo = %+v", c.Zalo)
+	}
+	if !reflect.DeepEqual(c.Admins.Zalo, []string{"6ede9afa66b88fe6d6a9"}) {
+		t.Errorf("admins.zalo = %v", c.Admins.Zalo)
+	}
+}
+
 // TestTokenNeverInErrors provokes every error near the token and checks
 // the token's text appears in none.
 func TestTokenNeverInErrors(t *testing.T) {
@@ -359,6 +446,11 @@ func TestTokenNeverInErrors(t *testing.T) {
 		minimal + "[telegram]\nendpoint = \"https://api.telegram.org/bot" + secret + "/%s\"\n",
 		minimal + "[telegram]\nendpoint = \"ftp://" + secret + "/%s/%s\"\n",
 		minimal + "[telegram]\n\"" + secret + "\" = 1\n", // nobody does that, but still an unknown key
+		minimal + "[zalo]\ntoken = \"" + secret + " x\"\n",
+		minimal + "[zalo]\ntoken = [\"" + secret + "\"]\n",
+		minimal + "[[zalo.bots]]\nname = \"" + secret + "\"\ntoken = \"" + secret + "\"\ncells = [\"C01\"]\n",
+		minimal + "[[zalo.bots]]\nname = \"a\"\ntoken = \"" + secret + "\tx\"\ncells = [\"C01\"]\n",
+		minimal + "[zalo]\nwebhook_listen = \":1\"\nwebhook_url = \"" + secret + "\"\nwebhook_secret = \"" + secret + "!\"\n",
 	}
 	dir := t.TempDir()
 	for i, doc := range docs {
@@ -368,13 +460,14 @@ func TestTokenNeverInErrors(t *testing.T) {
 		}
 		for _, env := range []string{"", secret + "\n"} {
 			_, err := LoadConfig(path, func(k string) string {
-				if k == EnvTelegramToken {
+				switch k {
+				case EnvTelegramToken, EnvZaloToken, EnvZaloSecret:
 					return env
 				}
 				return ""
 			})
 			if err == nil {
-				if i < len(docs)-1 {
+				if i != 8 {
 					t.Errorf("doc %d: no error", i)
 				}
 				continue

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 
@@ -44,7 +45,22 @@ func (t *tx) Queued(p bot.Platform) (int, error) {
 	}
 	n := 0
 	c := t.b(bucketOutbox).Cursor()
-	for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && string(k[:len(prefix)]) == string(prefix); k, _ = c.Next() {
+	for k, _ := c.Seek(prefix); k != nil && len(k) == len(prefix)+8 && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		n++
+	}
+	return n, nil
+}
+
+// Users implements flows.Tx: it counts the platform's keys in the identity
+// index.
+func (t *tx) Users(p bot.Platform) (int, error) {
+	prefix, err := appendPlatform(nil, p)
+	if err != nil {
+		return 0, fmt.Errorf("users: %w", err)
+	}
+	n := 0
+	c := t.b(bucketIdentities).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		n++
 	}
 	return n, nil

@@ -1,0 +1,219 @@
+package flows
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// A member who connected on one platform may move to another (from
+// Telegram to Zalo, say): connecting there with the cell's code under the
+// same name, they are asked whether they are that member; the identity
+// then waits among the member's Pending ones until a secretary confirms it
+// with /duyet, and becomes the one the bot writes to first. Pledges and
+// reports stay with the member.
+
+// stepMove is the join flow's question whether the newcomer is a member of
+// the cell connected on another platform.
+const stepMove = "move-same"
+
+// askMove asks the newcomer connecting to cell under name whether they are
+// the member of that name connected on another platform. It reports whether
+// it asked.
+func (r *req) askMove(name string, cell Cell) (bool, error) {
+	ms, err := r.tx.Members(cell.Code)
+	if err != nil {
+		return false, err
+	}
+	p := r.m.Chat.Platform
+	for _, m := range ms {
+		if m.Cell != cell.Code || !sameName(m.Name, name) || len(m.Users) == 0 || hasPlatform(m.Users, p) || hasPlatform(m.Pending, p) {
+			continue
+		}
+		r.set("name", name)
+		r.set("other", idString(m.ID))
+		r.step(stepMove)
+		r.ask(text.MoveAsk, map[string]string{"Cell": cell.Name, "Name": m.Name, "Where": r.e.where(m.Users[0].Platform)},
+			row(choice(text.T(text.MoveYes, nil), "same:yes")),
+			row(choice(text.T(text.MoveNo, nil), "same:no")))
+		return true, nil
+	}
+	return false, nil
+}
+
+// moveAnswer takes the newcomer's answer to askMove.
+func (r *req) moveAnswer(in input, cell Cell) error {
+	switch in.Data {
+	case "same:no":
+		r.set("new", "1")
+		return r.joinCell(r.val("name"), cell)
+	case "same:yes":
+	default:
+		return refuse(text.ChooseAbove, nil)
+	}
+	m, err := r.memberInCell(r.val("other"), cell.Code)
+	if err != nil {
+		return err
+	}
+	if !hasUser(m.Pending, r.m.From) {
+		m.Pending = append(m.Pending, r.m.From)
+		if err := r.tx.PutMember(&m); err != nil {
+			return err
+		}
+	}
+	r.finish()
+	data := map[string]string{"Name": m.Name, "Cell": cell.Name, "Where": r.e.where(r.m.Chat.Platform)}
+	r.say(text.MoveSent, data)
+	reps, err := leaderReplies(r.tx, r.e.Cfg.Admins, cell.Code, text.T(text.MoveToApprove, data),
+		[][]bot.Choice{row(choice(text.T(text.MoveOpen, nil), goPrefix+"duyet:"+movePrefix+idString(m.ID)))})
+	if err != nil {
+		return err
+	}
+	for _, rep := range reps {
+		rep.Bulk = false
+		r.send(rep)
+	}
+	return nil
+}
+
+// movePending tells a person whose move waits for the secretary so.
+func (r *req) movePending() error {
+	cell, _, err := r.tx.Cell(r.pending.Cell)
+	if err != nil {
+		return err
+	}
+	return refuse(text.MovePending, map[string]string{"Name": r.pending.Name, "Cell": cell.Name})
+}
+
+// movePrefix marks a move in the choices of /duyet (and its argument).
+const movePrefix = "mv"
+
+// moveRows returns a /duyet choice for each member of ms with an identity
+// waiting for confirmation.
+func (r *req) moveRows(ms []Member) [][]bot.Choice {
+	var rows [][]bot.Choice
+	for _, m := range ms {
+		if len(m.Pending) == 0 {
+			continue
+		}
+		label := text.T(text.MoveRow, map[string]string{"Name": m.Name, "Where": r.e.where(m.Pending[0].Platform)})
+		rows = append(rows, row(choice(label, movePrefix+":"+idString(m.ID))))
+	}
+	return rows
+}
+
+// stepMoveDecide is /duyet's question whether to confirm a move.
+const stepMoveDecide = "move"
+
+// moveShow asks the secretary to confirm the first waiting identity of the
+// member with the decimal id.
+func (r *req) moveShow(id, cell string) error {
+	m, err := r.memberInCell(id, cell)
+	if err != nil {
+		return err
+	}
+	if len(m.Pending) == 0 {
+		r.finish()
+		return refuse(text.MoveGone, nil)
+	}
+	u := m.Pending[0]
+	r.set("member", id)
+	r.set("mvp", string(u.Platform))
+	r.set("mvid", u.ID)
+	r.step(stepMoveDecide)
+	r.ask(text.MoveShow, map[string]string{"Name": m.Name, "Where": r.e.where(u.Platform)},
+		row(choice(text.T(text.MoveConfirm, nil), "y"), choice(text.T(text.MoveDeny, nil), "n")))
+	return nil
+}
+
+// moveDecide applies the secretary's answer to moveShow.
+func (r *req) moveDecide(in input, cell string) error {
+	var yes bool
+	switch in.Data {
+	case "y":
+		yes = true
+	case "n":
+	default:
+		return refuse(text.ChooseAbove, nil)
+	}
+	m, err := r.memberInCell(r.val("member"), cell)
+	if err != nil {
+		return err
+	}
+	u := bot.UserID{Platform: bot.Platform(r.val("mvp")), ID: r.val("mvid")}
+	r.finish()
+	if !hasUser(m.Pending, u) {
+		return refuse(text.MoveGone, nil)
+	}
+	m.Pending = withoutUser(m.Pending, u)
+	c, _, err := r.tx.Cell(cell)
+	if err != nil {
+		return err
+	}
+	data := map[string]string{"Name": m.Name, "Cell": c.Name, "Where": r.e.where(u.Platform)}
+	if yes {
+		m.Users = append([]bot.UserID{u}, withoutUser(m.Users, u)...)
+	}
+	if err := r.tx.PutMember(&m); err != nil {
+		return err
+	}
+	if yes {
+		r.say(text.MoveApproved, data)
+		r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveDoneNote, data)})
+		return nil
+	}
+	r.say(text.MoveRefused, data)
+	r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveRefusedNote, data)})
+	return nil
+}
+
+func hasPlatform(us []bot.UserID, p bot.Platform) bool {
+	for _, u := range us {
+		if u.Platform == p {
+			return true
+		}
+	}
+	return false
+}
+
+func hasUser(us []bot.UserID, u bot.UserID) bool {
+	for _, x := range us {
+		if x == u {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutUser(us []bot.UserID, u bot.UserID) []bot.UserID {
+	out := us[:0:0]
+	for _, x := range us {
+		if x != u {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// sameName reports whether two names are the same but for case, spacing
+// and diacritics ("Trần Văn Hùng", "tran van  hung"): close enough to ask,
+// since both the person and the secretary confirm.
+func sameName(a, b string) bool { return foldName(a) == foldName(b) }
+
+// foldName lowercases name, drops its diacritics (đ becomes d) and joins
+// its words with single spaces.
+func foldName(name string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	plain, _, err := transform.String(t, strings.ToLower(name))
+	if err != nil {
+		plain = strings.ToLower(name)
+	}
+	plain = strings.ReplaceAll(plain, "đ", "d")
+	return strings.Join(strings.Fields(plain), " ")
+}
