@@ -189,3 +189,26 @@ type MonthState struct {
 	Month  Month
 	Closed bool
 }
+
+// BudgetKind says how a broadcast was cut to a platform's monthly message
+// budget.
+type BudgetKind int
+
+// How broadcasts are cut.
+const (
+	BudgetReduced   BudgetKind = iota // fewer private messages than planned
+	BudgetGroupOnly                   // one message to the cell's group instead of the private ones
+	BudgetDeferred                    // nothing sent: no group on the platform and no budget
+)
+
+// BudgetNote records one broadcast cut to a platform's monthly message
+// budget, for /lichnhac.
+type BudgetNote struct {
+	At      time.Time
+	Job     Job    // the job, or "nudge" for /nhacnho
+	Cell    string // cell code
+	Kind    BudgetKind
+	Planned int  // private messages planned
+	Done    int  // private messages sent
+	Group   bool // a message went to the cell's group instead
+}

@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"fmt"
 	"strconv"
 
+	"lamtheo/bot"
 	"lamtheo/flows/text"
 )
 
@@ -137,4 +139,80 @@ func RenderLeaderboardAdmin(rows []LeaderRow) string {
 		v.MonthText = FormatMonth(rows[0].Month)
 	}
 	return text.T(text.SummaryLeaderAdmin, v)
+}
+
+// leaderboard posts the ranking of the month before the slot's month, once
+// to every linked group of every served cell (privately to the secretaries
+// of a cell without a group), and the full table to the admins. A run for
+// one cell posts to that cell's groups and its secretaries only. It is
+// meaningful up to jobStale after the slot.
+func (j *jobRun) leaderboard() (bool, error) {
+	if j.now.Sub(j.slot) > jobStale {
+		return false, nil
+	}
+	m := MonthOf(j.slot, j.e.Cfg.Loc).Prev()
+	j.month = m
+	cur, err := j.e.OrgSummary(j.tx, m)
+	if err != nil {
+		return false, err
+	}
+	prev, err := j.e.OrgSummary(j.tx, m.Prev())
+	if err != nil {
+		return false, err
+	}
+	rows := Leaderboard(cur, prev)
+	deeds := cur.Deeds()
+	cells, err := j.cells()
+	if err != nil {
+		return false, err
+	}
+	posted := map[bot.ChatID]bool{}
+	for _, c := range cells {
+		body := RenderLeaderboardGroup(rows, c.Code, m, deeds)
+		inGroup := false
+		for _, g := range c.Groups {
+			if posted[g] {
+				inGroup = true
+				continue
+			}
+			if un, err := j.tx.Unreachable(g); err != nil {
+				return false, fmt.Errorf("unreachable %s: %w", g, err)
+			} else if un {
+				continue
+			}
+			posted[g] = true
+			j.out = append(j.out, bot.Reply{Chat: g, Text: body, Bulk: true})
+			j.posted++
+			inGroup = true
+		}
+		if inGroup && j.cell == "" {
+			continue
+		}
+		ms, err := j.tx.Members(c.Code)
+		if err != nil {
+			return false, fmt.Errorf("load members of %s: %w", c.Code, err)
+		}
+		secBody := body
+		if !inGroup {
+			secBody = text.T(text.LeaderNoGroup, map[string]string{"Cell": c.Name, "Body": body})
+		}
+		for _, sec := range secretariesOf(ms, c.Code) {
+			sent, err := j.private(sec.PrivateChats(), secBody, nil)
+			if err != nil {
+				return false, err
+			}
+			if sent && !inGroup {
+				j.toSec++
+			}
+		}
+	}
+	if j.cell == "" {
+		admin := RenderLeaderboardAdmin(rows)
+		for _, chats := range adminChats(j.e.Cfg.Admins) {
+			if _, err := j.private(chats, admin, nil); err != nil {
+				return false, err
+			}
+		}
+	}
+	return true, nil
 }

@@ -102,4 +102,8 @@ type Tx interface {
 	// Sent returns how many messages the outbox delivered on platform p in
 	// month (calendar months of the organisation's zone).
 	Sent(p bot.Platform, m Month) (int, error)
+	// AddBudgetNote records n about platform p in month m.
+	AddBudgetNote(p bot.Platform, m Month, n BudgetNote) error
+	// BudgetNotes returns the notes of platform p in month m, oldest first.
+	BudgetNotes(p bot.Platform, m Month) ([]BudgetNote, error)
 }

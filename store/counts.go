@@ -65,3 +65,48 @@ func (t *tx) Users(p bot.Platform) (int, error) {
 	}
 	return n, nil
 }
+
+// AddBudgetNote implements flows.Tx.
+func (t *tx) AddBudgetNote(p bot.Platform, m flows.Month, n flows.BudgetNote) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	b := t.b(bucketBudgetNotes)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("budget note: %w", err)
+	}
+	k, err := sentKey(p, int(m))
+	if err != nil {
+		return fmt.Errorf("budget note: %w", err)
+	}
+	e := newEnc(48 + len(n.Job) + len(n.Cell))
+	e.time(n.At)
+	e.str(string(n.Job))
+	e.str(n.Cell)
+	e.int(int(n.Kind))
+	e.int(n.Planned)
+	e.int(n.Done)
+	e.bool(n.Group)
+	return b.Put(binary.BigEndian.AppendUint64(k, seq), e.b)
+}
+
+// BudgetNotes implements flows.Tx.
+func (t *tx) BudgetNotes(p bot.Platform, m flows.Month) ([]flows.BudgetNote, error) {
+	prefix, err := sentKey(p, int(m))
+	if err != nil {
+		return nil, fmt.Errorf("budget notes: %w", err)
+	}
+	var out []flows.BudgetNote
+	c := t.b(bucketBudgetNotes).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		d := newDec(v, nil)
+		n := flows.BudgetNote{At: d.time(), Job: flows.Job(d.str()), Cell: d.str(), Kind: flows.BudgetKind(d.int()),
+			Planned: d.int(), Done: d.int(), Group: d.bool()}
+		if d.err != nil {
+			return nil, fmt.Errorf("budget note %x: %w", k, d.err)
+		}
+		out = append(out, n)
+	}
+	return out, nil
+}

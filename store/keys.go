@@ -32,6 +32,7 @@ var (
 	bucketUnreachable = []byte("unreachable")  // chat -> 8B unix ms
 	bucketOutbox      = []byte("outbox")       // platform|8B seq -> reply record
 	bucketSent        = []byte("sent")         // platform|4B month -> 8B messages sent
+	bucketBudgetNotes = []byte("budget_notes") // platform|4B month|8B seq -> budget note record
 )
 
 // allBuckets lists the buckets Open creates.
@@ -39,7 +40,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketSeen, bucketSeenTime, bucketCursor, bucketSessions,
 	bucketCells, bucketGroups, bucketMembers, bucketMemberCell, bucketIdentities,
 	bucketInvites, bucketPledges, bucketReports, bucketMonthStates, bucketJobs,
-	bucketUnreachable, bucketOutbox, bucketSent,
+	bucketUnreachable, bucketOutbox, bucketSent, bucketBudgetNotes,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts

@@ -1,0 +1,131 @@
+package flows
+
+import (
+	"fmt"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// CampaignOpen reports whether the pledge campaign of slot's year is worth
+// running at now: slot and now both fall in January to March of the same
+// year (in loc), and now is at most seven days after slot.
+func CampaignOpen(slot, now time.Time, loc *time.Location) bool {
+	s, n := MonthOf(slot, loc), MonthOf(now, loc)
+	return s.Num() <= 3 && n.Year() == s.Year() && n.Num() <= 3 && now.Sub(slot) <= jobStale
+}
+
+// CampaignTargets returns the members of cell to invite to write year's
+// pledge at now, in Vietnamese name order: active members of cell whose
+// reminders are not paused, with a private chat not in unreachable, and
+// with no pledge of year (pledges are keyed by member) or only a draft
+// without items.
+func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge, year int, now time.Time, unreachable map[bot.ChatID]bool) []Member {
+	var out []Member
+	for _, m := range members {
+		if m.Cell != cell || cell == "" || m.Status != Active || m.PausedUntil.After(now) {
+			continue
+		}
+		if p, ok := pledges[m.ID]; ok && p.Member == m.ID && p.Year == year && (p.Status != PledgeDraft || len(p.Items) > 0) {
+			continue
+		}
+		if !reachable(m, unreachable) {
+			continue
+		}
+		out = append(out, m)
+	}
+	SortByName(out)
+	return out
+}
+
+// PledgeRate counts, among the active members of cell, those whose pledge
+// of year is submitted or approved (registered), those waiting for the
+// secretary (submitted), and every active member (must).
+func PledgeRate(cell string, members []Member, pledges map[MemberID]Pledge, year int) (registered, waiting, must int) {
+	for _, m := range members {
+		if m.Cell != cell || cell == "" || m.Status != Active {
+			continue
+		}
+		must++
+		p, ok := pledges[m.ID]
+		if !ok || p.Member != m.ID || p.Year != year {
+			continue
+		}
+		switch p.Status {
+		case PledgeSubmitted:
+			registered++
+			waiting++
+		case PledgeApproved:
+			registered++
+		}
+	}
+	return registered, waiting, must
+}
+
+// campaign invites the members without a pledge for the year and tells each
+// secretary the cell's registration rate.
+func (j *jobRun) campaign() (bool, error) {
+	loc := j.e.Cfg.Loc
+	if !CampaignOpen(j.slot, j.now, loc) {
+		return false, nil
+	}
+	year := j.slot.In(loc).Year()
+	j.month = Month(year*100 + 1)
+	cells, err := j.cells()
+	if err != nil {
+		return false, err
+	}
+	button := [][]bot.Choice{row(choice(text.T(text.CampaignButton, nil), goPrefix+"dangky:"))}
+	for _, c := range cells {
+		ms, err := j.tx.Members(c.Code)
+		if err != nil {
+			return false, fmt.Errorf("load members of %s: %w", c.Code, err)
+		}
+		pledges := make(map[MemberID]Pledge, len(ms))
+		for _, mb := range ms {
+			if mb.Cell != c.Code || mb.Status != Active {
+				continue
+			}
+			p, ok, err := j.tx.Pledge(mb.ID, year)
+			if err != nil {
+				return false, fmt.Errorf("load pledge %d %d: %w", mb.ID, year, err)
+			}
+			if ok {
+				pledges[mb.ID] = p
+			}
+		}
+		un, err := unreachableChats(j.tx, ms)
+		if err != nil {
+			return false, err
+		}
+		invited := 0
+		for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
+			body := text.T(text.CampaignInvite, map[string]any{
+				"Name": mb.Name, "Cell": c.Name, "Year": year, "Theme": j.e.Cfg.Theme, "Org": j.e.Cfg.OrgName,
+			})
+			sent, err := j.private(mb.PrivateChats(), body, button)
+			if err != nil {
+				return false, err
+			}
+			if sent {
+				invited++
+			}
+		}
+		j.prompted += invited
+		reg, waiting, must := PledgeRate(c.Code, ms, pledges, year)
+		if must == 0 {
+			continue
+		}
+		body := text.T(text.CampaignRate, map[string]any{
+			"Cell": c.Name, "Year": year, "Registered": reg, "MustReport": must,
+			"Percent": FormatPercent(reg, must), "Waiting": waiting, "Invited": invited,
+		})
+		for _, sec := range secretariesOf(ms, c.Code) {
+			if _, err := j.private(sec.PrivateChats(), body, nil); err != nil {
+				return false, err
+			}
+		}
+	}
+	return true, nil
+}

@@ -1,0 +1,170 @@
+package flows
+
+import (
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// ReportOpen reports whether members may still report month m at now: the
+// cell has not closed it (closed) and now falls in m, or in the first
+// graceDays days of the month after (months and days in loc).
+func ReportOpen(m Month, closed bool, now time.Time, loc *time.Location, graceDays int) bool {
+	if closed {
+		return false
+	}
+	cur := MonthOf(now, loc)
+	return m == cur || (m == cur.Prev() && now.In(loc).Day() <= graceDays)
+}
+
+// reportDeadline returns the last day members may report month m on.
+func reportDeadline(m Month, loc *time.Location, graceDays int) time.Time {
+	if graceDays > 0 {
+		return m.Next().Start(loc).AddDate(0, 0, graceDays-1)
+	}
+	return m.Next().Start(loc).AddDate(0, 0, -1)
+}
+
+// RemindTargets returns the members of cell to remind of month at now, in
+// Vietnamese name order: active (not exempt) members of cell without a
+// submitted report of month (reports are keyed by member), whose reminders
+// are not paused at now (PausedUntil after now) and who have a private chat
+// not in unreachable. Whether the month is still open is ReportOpen's
+// question.
+func RemindTargets(cell string, members []Member, reports map[MemberID]Report, month Month, now time.Time, unreachable map[bot.ChatID]bool) []Member {
+	var out []Member
+	for _, m := range members {
+		if m.Cell != cell || cell == "" || m.Status != Active || m.PausedUntil.After(now) {
+			continue
+		}
+		if r, ok := reports[m.ID]; ok && r.Member == m.ID && r.Month == month && !r.Submitted.IsZero() {
+			continue
+		}
+		if !reachable(m, unreachable) {
+			continue
+		}
+		out = append(out, m)
+	}
+	SortByName(out)
+	return out
+}
+
+// remindRung returns the text of a reminder rung for members.
+func remindRung(job Job) text.Key {
+	switch job {
+	case JobRemindSecond:
+		return text.RemindSecond
+	case JobRemindLast:
+		return text.RemindLast
+	}
+	return text.RemindFirst
+}
+
+// superseded reports whether a later rung of the same month has had its
+// slot too (by now), as after downtime: members then get only the latest
+// rung, not every missed one at once. It needs the engine's Schedules.
+func (j *jobRun) superseded(m Month) bool {
+	later := []Job{JobRemindFirst, JobRemindSecond, JobRemindLast}
+	for i, r := range later {
+		if r == j.job {
+			later = later[i+1:]
+			break
+		}
+	}
+	for _, r := range later {
+		s := j.e.Schedules[r]
+		if s == nil {
+			continue
+		}
+		next := s.Next(j.slot)
+		if !next.IsZero() && !next.After(j.now) && MonthOf(next, j.e.Cfg.Loc) == m {
+			return true
+		}
+	}
+	return false
+}
+
+// missingLine is one name of the last rung's list for the secretary.
+type missingLine struct {
+	Name        string
+	Paused      string // "20/12" while the member's reminders are paused
+	Unreachable bool   // the bot cannot write to the member
+}
+
+// remind prompts, privately, each member who has not reported the slot's
+// month while it is open; on the last rung each secretary also gets the
+// names still missing. It is not meaningful when no served cell has the
+// month open any more (or a later rung supersedes it).
+func (j *jobRun) remind() (bool, error) {
+	loc, grace := j.e.Cfg.Loc, j.e.Cfg.GraceDays
+	m := MonthOf(j.slot, loc)
+	j.month = m
+	if !ReportOpen(m, false, j.now, loc, grace) || (j.cell == "" && j.superseded(m)) {
+		return false, nil
+	}
+	cells, err := j.cells()
+	if err != nil {
+		return false, err
+	}
+	deadline := reportDeadline(m, loc, grace).Format("02/01/2006")
+	button := nudgeButton(m)
+	open := false
+	for _, c := range cells {
+		cm, err := loadCellMonth(j.tx, c.Code, m)
+		if err != nil {
+			return false, err
+		}
+		if cm.state.Closed {
+			continue
+		}
+		open = true
+		un, err := unreachableChats(j.tx, cm.members)
+		if err != nil {
+			return false, err
+		}
+		for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
+			body := text.T(remindRung(j.job), map[string]any{
+				"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
+			})
+			sent, err := j.private(mb.PrivateChats(), body, button)
+			if err != nil {
+				return false, err
+			}
+			if sent {
+				j.prompted++
+			}
+		}
+		if j.job != JobRemindLast {
+			continue
+		}
+		s := cm.summary(m)
+		if s.MustReport == 0 {
+			continue
+		}
+		lines := make([]missingLine, 0, len(s.Missing))
+		for _, mb := range s.Missing {
+			l := missingLine{Name: mb.Name, Unreachable: !reachable(mb, un)}
+			if mb.PausedUntil.After(j.now) {
+				l.Paused = pausedThrough(mb, loc).Format("02/01")
+			}
+			lines = append(lines, l)
+		}
+		body := text.T(text.RemindMissing, map[string]any{
+			"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
+			"Missing": lines, "Reported": s.Reported, "MustReport": s.MustReport,
+		})
+		for _, sec := range secretariesOf(cm.members, c.Code) {
+			if _, err := j.private(sec.PrivateChats(), body, nil); err != nil {
+				return false, err
+			}
+		}
+	}
+	return open, nil
+}
+
+// pausedThrough returns the last day m's reminders are paused: the day
+// before PausedUntil (which is the start of the day reminders resume).
+func pausedThrough(m Member, loc *time.Location) time.Time {
+	return m.PausedUntil.In(loc).Add(-time.Nanosecond)
+}
