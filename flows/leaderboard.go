@@ -167,6 +167,8 @@ func (j *jobRun) leaderboard() (bool, error) {
 		return false, err
 	}
 	posted := map[bot.ChatID]bool{}
+	toSec := map[bot.ChatID]bool{} // copies to secretaries of cells without a group
+	var casts []cast
 	for _, c := range cells {
 		body := RenderLeaderboardGroup(rows, c.Code, m, deeds)
 		inGroup := false
@@ -196,23 +198,40 @@ func (j *jobRun) leaderboard() (bool, error) {
 		if !inGroup {
 			secBody = text.T(text.LeaderNoGroup, map[string]string{"Cell": c.Name, "Body": body})
 		}
+		cs := cast{cell: c, inGroup: inGroup}
 		for _, sec := range secretariesOf(ms, c.Code) {
-			sent, err := j.private(sec.PrivateChats(), secBody, nil)
+			reps, err := privateReplies(j.tx, sec.PrivateChats(), secBody, nil)
 			if err != nil {
 				return false, err
 			}
-			if sent && !inGroup {
-				j.toSec++
+			for _, r := range reps {
+				toSec[r.Chat] = !inGroup
 			}
+			cs.privates = append(cs.privates, reps...)
 		}
+		casts = append(casts, cs)
 	}
 	if j.cell == "" {
 		admin := RenderLeaderboardAdmin(rows)
+		cs := cast{inGroup: true}
 		for _, chats := range adminChats(j.e.Cfg.Admins) {
-			if _, err := j.private(chats, admin, nil); err != nil {
+			reps, err := privateReplies(j.tx, chats, admin, nil)
+			if err != nil {
 				return false, err
 			}
+			cs.privates = append(cs.privates, reps...)
+		}
+		casts = append(casts, cs)
+	}
+	out, err := j.e.newBudget(j.tx, j.now).spend(casts, groupsOnly, j.job, j.now)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range out {
+		if toSec[r.Chat] {
+			j.toSec++
 		}
 	}
+	j.out = append(j.out, out...)
 	return true, nil
 }

@@ -110,6 +110,7 @@ func (j *jobRun) remind() (bool, error) {
 	deadline := reportDeadline(m, loc, grace).Format("02/01/2006")
 	button := nudgeButton(m)
 	open := false
+	var casts []cast
 	for _, c := range cells {
 		cm, err := loadCellMonth(j.tx, c.Code, m)
 		if err != nil {
@@ -123,43 +124,60 @@ func (j *jobRun) remind() (bool, error) {
 		if err != nil {
 			return false, err
 		}
+		s := cm.summary(m)
+		cs := cast{cell: c, group: func(p bot.Platform) string {
+			return text.T(text.BudgetRemindGroup, map[string]any{
+				"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline, "Bot": j.e.caps(p).Name,
+				"Reported": s.Reported, "MustReport": s.MustReport,
+			})
+		}}
 		for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
 			body := text.T(remindRung(j.job), map[string]any{
 				"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
 			})
-			sent, err := j.private(mb.PrivateChats(), body, button)
+			reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
 			if err != nil {
 				return false, err
 			}
-			if sent {
-				j.prompted++
+			cs.privates = append(cs.privates, reps...)
+		}
+		if j.job == JobRemindLast && s.MustReport > 0 {
+			lines := make([]missingLine, 0, len(s.Missing))
+			for _, mb := range s.Missing {
+				l := missingLine{Name: mb.Name, Unreachable: !reachable(mb, un)}
+				if mb.PausedUntil.After(j.now) {
+					l.Paused = pausedThrough(mb, loc).Format("02/01")
+				}
+				lines = append(lines, l)
+			}
+			body := text.T(text.RemindMissing, map[string]any{
+				"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
+				"Missing": lines, "Reported": s.Reported, "MustReport": s.MustReport,
+			})
+			for _, sec := range secretariesOf(cm.members, c.Code) {
+				reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)
+				if err != nil {
+					return false, err
+				}
+				cs.always = append(cs.always, reps...)
 			}
 		}
-		if j.job != JobRemindLast {
-			continue
-		}
-		s := cm.summary(m)
-		if s.MustReport == 0 {
-			continue
-		}
-		lines := make([]missingLine, 0, len(s.Missing))
-		for _, mb := range s.Missing {
-			l := missingLine{Name: mb.Name, Unreachable: !reachable(mb, un)}
-			if mb.PausedUntil.After(j.now) {
-				l.Paused = pausedThrough(mb, loc).Format("02/01")
-			}
-			lines = append(lines, l)
-		}
-		body := text.T(text.RemindMissing, map[string]any{
-			"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
-			"Missing": lines, "Reported": s.Reported, "MustReport": s.MustReport,
-		})
-		for _, sec := range secretariesOf(cm.members, c.Code) {
-			if _, err := j.private(sec.PrivateChats(), body, nil); err != nil {
-				return false, err
-			}
+		casts = append(casts, cs)
+	}
+	mode := groupsOnly
+	if j.job == JobRemindLast {
+		mode = groupsAnd
+	}
+	out, err := j.e.newBudget(j.tx, j.now).spend(casts, mode, j.job, j.now)
+	if err != nil {
+		return false, err
+	}
+	for _, r := range out {
+		if !r.Chat.IsZero() && len(r.Choices) > 0 {
+			j.prompted++ // a reminder to a member (they carry the report button)
 		}
 	}
+	j.out = append(j.out, out...)
 	return open, nil
 }
 
