@@ -100,9 +100,11 @@ const (
 // the photo before it answers (OpenClaw allows 150 s).
 const photoTimeout = 90 * time.Second
 
-// Conn is a bot.Conn over the Zalo Bot Platform. Receive and Ack must be
-// called from one goroutine (the bot.Server's); Send, Caps and ServeHTTP
-// may be called concurrently with everything.
+// Conn is a bot.Conn over the Zalo Bot Platform, and in webhook mode the
+// http.Handler Zalo posts updates to. Receive must be called from one
+// goroutine (the bot.Server's); Ack, Send, Caps and ServeHTTP may be called
+// concurrently with everything (the Server acks the messages of a batch
+// from one goroutine per chat).
 type Conn struct {
 	client         HTTPClient
 	endpoint       string

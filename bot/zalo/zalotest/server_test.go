@@ -415,3 +415,16 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// Every round trip takes the configured latency.
+func TestLatency(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		s := NewServer(t, InProcess(), WithLatency(100*time.Millisecond))
+		start := time.Now()
+		mustCall(t, s.Client(), s, "sendMessage", map[string]any{"chat_id": "a", "text": "x"})
+		mustCall(t, s.Client(), s, "getMe", nil)
+		if d := time.Since(start); d != 200*time.Millisecond {
+			t.Errorf("two calls took %v, want 200ms", d)
+		}
+	})
+}
