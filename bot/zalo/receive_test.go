@@ -110,6 +110,7 @@ func TestReceiveIdle(t *testing.T) {
 		var logs bottest.Buffer
 		c := dial(t, f, zalo.Options{Log: logger(&logs)})
 		nothing(t, c, 10*time.Minute)
+		t.Logf("%d polls in 10 idle minutes", f.Calls("getUpdates"))
 		if n := f.Calls("getUpdates"); n < 20 || n > 21 {
 			t.Errorf("%d polls in 10 minutes with a 30 s poll timeout, want 20 or 21", n)
 		}
@@ -134,6 +135,7 @@ func TestReceiveInstantIdle(t *testing.T) {
 			var logs bottest.Buffer
 			c := dial(t, f, zalo.Options{Log: logger(&logs)})
 			nothing(t, c, 10*time.Minute)
+			t.Logf("%d polls in 10 minutes against an instant 408", f.Calls("getUpdates"))
 			// 1, 2, 4, 8, 16 s, then every 30 s: 5 + 19 polls and one.
 			if n := f.Calls("getUpdates"); n > 26 {
 				t.Errorf("%d polls in 10 minutes against an instant 408", n)
@@ -348,6 +350,7 @@ func TestReceiveUnauthorized(t *testing.T) {
 			t.Errorf("gave up after %v, want about 10 minutes", d)
 		}
 		out := logs.String()
+		t.Logf("gave up after %v: %d polls, %d error lines: %v", d, f.Calls("getUpdates"), strings.Count(out, "level=ERROR"), err)
 		if n := strings.Count(out, "level=ERROR"); n < 5 || n > 11 {
 			t.Errorf("%d error lines in 10 minutes, want one a minute at most:\n%s", n, out)
 		}
