@@ -278,6 +278,7 @@ func (c *Conn) ID() string { return c.botID }
 func (c *Conn) Caps() bot.Caps {
 	return bot.Caps{
 		Platform:      c.platform,
+		Service:       "Zalo",
 		Name:          c.title,
 		Buttons:       false,
 		Edit:          false,

@@ -55,7 +55,7 @@ func TestNew(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := bot.Caps{
-		Platform: platform, Name: zalotest.DefaultDisplayName, MaxText: 2000, Measure: bot.UTF16,
+		Platform: platform, Service: "Zalo", Name: zalotest.DefaultDisplayName, MaxText: 2000, Measure: bot.UTF16,
 		GroupPrefix: "g:", GroupMention: true, PhotoURL: true, ReceivePhotos: true,
 		Limits: bot.Limits{PerSecond: 5, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: 4},
 	}
