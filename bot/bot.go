@@ -165,8 +165,9 @@ type HandlerFunc func(ctx context.Context, m Message) error
 // Handle calls f(ctx, m).
 func (f HandlerFunc) Handle(ctx context.Context, m Message) error { return f(ctx, m) }
 
-// Conn is what a chat platform adapter provides. Receive and Ack are called
-// from one goroutine (Serve); Send and Caps may be called concurrently.
+// Conn is what a chat platform adapter provides. Receive is called from one
+// goroutine (Serve); Ack (for messages of different chats), Send and Caps
+// may be called concurrently.
 type Conn interface {
 	// Receive blocks until one or more updates arrive, ctx is done (it then
 	// returns ctx.Err()), or the source ends (io.EOF). Calling Receive again

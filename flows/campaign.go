@@ -77,6 +77,14 @@ func (j *jobRun) campaign() (bool, error) {
 		return false, err
 	}
 	button := [][]bot.Choice{row(choice(text.T(text.CampaignButton, nil), goPrefix+"dangky:"))}
+	type rate struct {
+		cell               Cell
+		secs               []Member
+		reg, waiting, must int
+		invites            map[bot.ChatID]bool
+	}
+	var casts []cast
+	var rates []rate
 	for _, c := range cells {
 		ms, err := j.tx.Members(c.Code)
 		if err != nil {
@@ -99,32 +107,55 @@ func (j *jobRun) campaign() (bool, error) {
 		if err != nil {
 			return false, err
 		}
-		invited := 0
+		cs := cast{cell: c}
+		rt := rate{cell: c, secs: secretariesOf(ms, c.Code), invites: map[bot.ChatID]bool{}}
 		for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
 			body := text.T(text.CampaignInvite, map[string]any{
 				"Name": mb.Name, "Cell": c.Name, "Year": year, "Theme": j.e.Cfg.Theme, "Org": j.e.Cfg.OrgName,
 			})
-			sent, err := j.private(mb.PrivateChats(), body, button)
+			reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
 			if err != nil {
 				return false, err
 			}
-			if sent {
+			for _, r := range reps {
+				rt.invites[r.Chat] = true
+			}
+			cs.privates = append(cs.privates, reps...)
+		}
+		rt.reg, rt.waiting, rt.must = PledgeRate(c.Code, ms, pledges, year)
+		casts = append(casts, cs)
+		rates = append(rates, rt)
+	}
+	b := j.e.newBudget(j.tx, j.now)
+	out, err := b.spend(casts, cutToFit, j.job, j.now)
+	if err != nil {
+		return false, err
+	}
+	j.out = append(j.out, out...)
+	for _, rt := range rates {
+		invited := 0
+		for _, r := range out {
+			if rt.invites[r.Chat] {
 				invited++
 			}
 		}
 		j.prompted += invited
-		reg, waiting, must := PledgeRate(c.Code, ms, pledges, year)
-		if must == 0 {
+		if rt.must == 0 {
 			continue
 		}
 		body := text.T(text.CampaignRate, map[string]any{
-			"Cell": c.Name, "Year": year, "Registered": reg, "MustReport": must,
-			"Percent": FormatPercent(reg, must), "Waiting": waiting, "Invited": invited,
+			"Cell": rt.cell.Name, "Year": year, "Registered": rt.reg, "MustReport": rt.must,
+			"Percent": FormatPercent(rt.reg, rt.must), "Waiting": rt.waiting, "Invited": invited,
 		})
-		for _, sec := range secretariesOf(ms, c.Code) {
-			if _, err := j.private(sec.PrivateChats(), body, nil); err != nil {
+		for _, sec := range rt.secs {
+			reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)
+			if err != nil {
 				return false, err
 			}
+			for _, r := range reps {
+				b.take(r.Chat.Platform, 1)
+			}
+			j.out = append(j.out, reps...)
 		}
 	}
 	return true, nil

@@ -229,7 +229,11 @@ func (r *req) run() error {
 	if err != nil {
 		return err
 	}
-	for _, rep := range r.out {
+	warnings, err := r.e.warnQuota(r.tx, r.now)
+	if err != nil {
+		return err
+	}
+	for _, rep := range append(r.out, warnings...) {
 		if err := r.tx.Enqueue(rep); err != nil {
 			return fmt.Errorf("enqueue reply: %w", err)
 		}

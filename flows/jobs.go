@@ -17,6 +17,9 @@ const (
 	JobLeaderboard  Job = "leaderboard"   // each cell's group gets last month's ranking; admins the whole table
 	JobCampaign     Job = "campaign"      // members without a pledge for the year are invited; secretaries get the rate
 	JobBackup       Job = "backup"        // a copy of the data file (done by cmd; the engine only records it)
+
+	// JobNudge is no periodic job: it names /nhacnho in budget notes.
+	JobNudge Job = "nudge"
 )
 
 // Schedule is a job's duty cycle; robfig/cron's parsed schedules satisfy it.

@@ -132,7 +132,11 @@ func (e *Engine) runJobTx(tx Tx, job Job, slot time.Time, cell string, now time.
 		j.status, j.out = jobNoSense, nil
 		return j, nil
 	}
-	for _, rep := range j.out {
+	warnings, err := e.warnQuota(tx, now)
+	if err != nil {
+		return nil, err
+	}
+	for _, rep := range append(j.out, warnings...) {
 		if err := tx.Enqueue(rep); err != nil {
 			return nil, fmt.Errorf("enqueue: %w", err)
 		}

@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +62,11 @@ func (r *req) cmdSchedule(args string) error {
 		lines = append(lines, l)
 	}
 	cur := r.currentMonth()
-	v := map[string]any{"Jobs": lines, "Cell": "", "Pick": false,
+	budget, err := r.budgetView(cur)
+	if err != nil {
+		return err
+	}
+	v := map[string]any{"Jobs": lines, "Cell": "", "Pick": false, "Budget": budget,
 		"Month": FormatMonth(cur), "Leader": FormatMonth(cur.Prev())}
 	var leader, remind string
 	switch {
@@ -135,4 +141,83 @@ func (r *req) scheduleRun(job Job) error {
 		r.say(text.SchedDoneRemind, data)
 	}
 	return nil
+}
+
+// botUse is one bot's month as /lichnhac shows it.
+type botUse struct {
+	Name, Month, Percent string
+	Sent, Max, Queued    int
+	Notes                []string
+}
+
+// budgetView renders the use this month of each planned platform (each
+// Zalo bot) that serves the sender's cell, or of every one for an admin,
+// with the broadcasts cut to its budget; "" when there is none.
+func (r *req) budgetView(m Month) (string, error) {
+	var bots []botUse
+	for _, p := range slices.Sorted(maps.Keys(r.e.Cfg.Plans)) {
+		plan := r.e.plan(p)
+		if !r.admin() && !(r.isMember && plan.Serves(r.member.Cell)) {
+			continue
+		}
+		sent, err := r.tx.Sent(p, m)
+		if err != nil {
+			return "", err
+		}
+		queued, err := r.tx.Queued(p)
+		if err != nil {
+			return "", err
+		}
+		notes, err := r.tx.BudgetNotes(p, m)
+		if err != nil {
+			return "", err
+		}
+		u := botUse{Name: r.e.caps(p).Name, Month: FormatMonth(m), Sent: sent, Max: plan.Messages, Queued: queued,
+			Percent: FormatPercent(sent, plan.Messages)}
+		if u.Name == "" {
+			u.Name = string(p)
+		}
+		for _, n := range notes {
+			line, err := r.budgetNote(n)
+			if err != nil {
+				return "", err
+			}
+			u.Notes = append(u.Notes, line)
+		}
+		bots = append(bots, u)
+	}
+	if len(bots) == 0 {
+		return "", nil
+	}
+	return text.T(text.BudgetLines, map[string]any{"Bots": bots}), nil
+}
+
+// budgetNote renders one cut broadcast.
+func (r *req) budgetNote(n BudgetNote) (string, error) {
+	job := text.T(text.JobNudgeName, nil)
+	for _, j := range jobOrder {
+		if j.job == n.Job {
+			job = text.T(j.name, nil)
+		}
+	}
+	cell := text.T(text.BudgetAdmins, nil)
+	if n.Cell != "" {
+		c, ok, err := r.tx.Cell(n.Cell)
+		if err != nil {
+			return "", err
+		}
+		cell = n.Cell
+		if ok {
+			cell = c.Name
+		}
+	}
+	k := text.BudgetNoteReduced
+	switch n.Kind {
+	case BudgetGroupOnly:
+		k = text.BudgetNoteGroupOnly
+	case BudgetDeferred:
+		k = text.BudgetNoteDeferred
+	}
+	return text.T(k, map[string]any{"When": n.At.In(r.e.Cfg.Loc).Format("02/01 15:04"), "Job": job, "Cell": cell,
+		"Planned": n.Planned, "Done": n.Done, "Group": n.Group}), nil
 }

@@ -605,6 +605,8 @@ func (r *req) cmdNudge(args string) error {
 	SortByName(ms)
 	button := nudgeButton(m)
 	var nudged, paused, unreachable []string
+	nudges := cast{cell: c}
+	names := map[bot.ChatID]string{}
 	for _, mb := range ms {
 		if mb.Cell != cell || mb.Status != Active || (r.isMember && mb.ID == r.member.ID) {
 			continue
@@ -625,15 +627,33 @@ func (r *req) cmdNudge(args string) error {
 		if err != nil {
 			return err
 		}
-		r.out = append(r.out, reps...)
-		if len(reps) > 0 {
-			nudged = append(nudged, mb.Name)
-		} else {
+		for _, rep := range reps {
+			names[rep.Chat] = mb.Name
+		}
+		nudges.privates = append(nudges.privates, reps...)
+		if len(reps) == 0 {
 			unreachable = append(unreachable, mb.Name)
 		}
 	}
+	out, err := r.e.newBudget(r.tx, r.now).spend([]cast{nudges}, cutToFit, JobNudge, r.now)
+	if err != nil {
+		return err
+	}
+	sent := map[bot.ChatID]bool{}
+	for _, rep := range out {
+		sent[rep.Chat] = true
+	}
+	var cut []string
+	for _, rep := range nudges.privates {
+		if sent[rep.Chat] {
+			nudged = append(nudged, names[rep.Chat])
+		} else {
+			cut = append(cut, names[rep.Chat])
+		}
+	}
+	r.out = append(r.out, out...)
 	r.say(text.NudgeDone, map[string]any{
-		"Month": FormatMonth(m), "Nudged": nudged,
+		"Month": FormatMonth(m), "Nudged": nudged, "Budget": strings.Join(cut, ", "),
 		"Paused": strings.Join(paused, ", "), "Unreachable": strings.Join(unreachable, ", "),
 	})
 	return nil

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -17,6 +20,7 @@ import (
 	"lamtheo/bot"
 	"lamtheo/bot/console"
 	"lamtheo/bot/telegram"
+	"lamtheo/bot/zalo"
 	"lamtheo/flows"
 	"lamtheo/flows/text"
 	"lamtheo/store"
@@ -132,16 +136,18 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 		KeyPrefix:   o.keyPrefix,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 	})
-	return a.serve(ctx, false, l)
+	return a.serve(ctx, serveOptions{}, l)
 }
 
 // chatOptions are knobs the end-to-end tests turn.
 type chatOptions struct {
 	telegram telegram.HTTPClient // default: a real HTTP client
+	zalo     zalo.HTTPClient     // default: a real HTTP client
 }
 
-// serveChats connects to every configured chat platform and serves them,
-// with the scheduler, until ctx is done.
+// serveChats connects to every configured chat platform (Telegram, each
+// Zalo bot) and serves them all from one process, with the scheduler, until
+// ctx is done; they stop together.
 func (a *app) serveChats(ctx context.Context, o chatOptions) error {
 	var links []*link
 	if a.cfg.Telegram.Token != "" {
@@ -151,10 +157,92 @@ func (a *app) serveChats(ctx context.Context, o chatOptions) error {
 		}
 		links = append(links, l)
 	}
+	hooks := http.NewServeMux()
+	for _, b := range a.cfg.Zalo.bots() {
+		l, path, err := a.dialZalo(ctx, b, o)
+		if err != nil {
+			return err
+		}
+		if path != "" {
+			hooks.Handle("POST "+path, l.conn.(http.Handler))
+		}
+		links = append(links, l)
+	}
 	if len(links) == 0 {
 		return errors.New("no chat platform is configured")
 	}
-	return a.serve(ctx, true, links...)
+	so := serveOptions{scheduler: true}
+	if a.cfg.Zalo.WebhookListen != "" {
+		so.also = append(so.also, func(ctx context.Context) error { return a.serveWebhooks(ctx, hooks) })
+	}
+	return a.serve(ctx, so, links...)
+}
+
+// dialZalo connects to Zalo as bot b. It returns the bot's link and, in
+// webhook mode, the URL path its updates arrive at.
+func (a *app) dialZalo(ctx context.Context, b zaloBot, o chatOptions) (*link, string, error) {
+	z := a.cfg.Zalo
+	limits := zalo.DefaultLimits
+	limits.PerSecond = z.PerSecond
+	opts := zalo.Options{
+		Token:       b.token,
+		Endpoint:    z.Endpoint,
+		Platform:    b.platform,
+		Title:       b.title,
+		Limits:      limits,
+		HTTPClient:  o.zalo,
+		PollTimeout: z.PollTimeout,
+		Log:         a.log,
+	}
+	var path string
+	if b.webhookURL != "" {
+		u, err := url.Parse(b.webhookURL)
+		if err != nil {
+			return nil, "", fmt.Errorf("zalo bot %q: webhook URL: %w", b.platform, err)
+		}
+		opts.WebhookURL, opts.WebhookSecret, path = b.webhookURL, z.WebhookSecret, u.Path
+		if path == "" {
+			path = "/"
+		}
+	}
+	conn, err := zalo.New(ctx, opts)
+	if err != nil {
+		return nil, "", err
+	}
+	mode := "polling"
+	if path != "" {
+		mode = "webhook"
+	}
+	a.log.Info("serving Zalo", "platform", string(b.platform), "bot", conn.Title(), "mode", mode)
+	return &link{conn: conn, sender: &bot.Sender{Limits: limits}}, path, nil
+}
+
+// serveWebhooks serves the Zalo bots' webhooks on [zalo] webhook_listen
+// until ctx is done.
+func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler) error {
+	srv := &http.Server{
+		Addr:              a.cfg.Zalo.WebhookListen,
+		Handler:           hooks,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      30 * time.Second,
+	}
+	ln, err := net.Listen("tcp", srv.Addr)
+	if err != nil {
+		return fmt.Errorf("zalo webhooks: %w", err)
+	}
+	a.log.Info("serving Zalo webhooks", "listen", ln.Addr().String())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("zalo webhooks: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	return nil
 }
 
 // dialTelegram connects to the Telegram Bot API at the stored cursor.
@@ -195,11 +283,17 @@ type link struct {
 	ends bool
 }
 
-// serve runs every link (its receive loop and its sender) and, with
-// withScheduler, the periodic jobs, until ctx is done or a link that ends
-// has ended and every outbox partition served is empty. It stops them
-// together; the first error of any of them is returned.
-func (a *app) serve(ctx context.Context, withScheduler bool, links ...*link) error {
+// serveOptions say what else serve runs beside the links.
+type serveOptions struct {
+	scheduler bool                              // the periodic jobs
+	also      []func(ctx context.Context) error // e.g. the webhook server
+}
+
+// serve runs every link (its receive loop and its sender), the scheduler
+// and the rest of o, until ctx is done or a link that ends has ended and
+// every outbox partition served is empty. It stops them together; the
+// first error of any of them is returned.
+func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var reg platforms
@@ -227,8 +321,11 @@ func (a *app) serve(ctx context.Context, withScheduler bool, links ...*link) err
 			return nil
 		})
 	}
-	if withScheduler {
+	if o.scheduler {
 		g.Go(func() error { return a.sched.Run(gctx) })
+	}
+	for _, f := range o.also {
+		g.Go(func() error { return f(gctx) })
 	}
 	if err := g.Wait(); err != nil && !errors.Is(err, context.Canceled) && ctx.Err() == nil {
 		return err

@@ -262,3 +262,7 @@ func (c Config) validateZalo(cells map[string]bool, add func(*ConfigError)) {
 		seen[id] = true
 	}
 }
+
+// servesChats reports whether a chat platform is configured (a Telegram or
+// a Zalo token); without one lamtheo runs in the terminal.
+func (c Config) servesChats() bool { return c.Telegram.Token != "" || len(c.Zalo.bots()) > 0 }

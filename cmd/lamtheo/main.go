@@ -25,7 +25,8 @@ func main() {
 }
 
 // run is the whole program: it reads flags and configuration, opens the
-// store and serves Telegram, or the terminal when no token is configured. It
+// store and serves Telegram and the Zalo bots, or the terminal when no token
+// is configured. It
 // returns when ctx is done or, in the terminal, at the end of the input.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("lamtheo", flag.ContinueOnError)
@@ -49,7 +50,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	level := slog.LevelInfo
 	if *verbose {
 		level = slog.LevelDebug
-	} else if cfg.Telegram.Token == "" {
+	} else if !cfg.servesChats() {
 		level = slog.LevelWarn // keep the terminal chat readable
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
@@ -62,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	defer a.Close()
-	if cfg.Telegram.Token == "" {
+	if !cfg.servesChats() {
 		return a.serveConsole(ctx, stdin, stdout, consoleOptions{})
 	}
 	return a.serveChats(ctx, chatOptions{})

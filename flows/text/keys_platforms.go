@@ -33,7 +33,9 @@ const (
 	BudgetNoteReduced   Key = "budget_note_reduced"
 	BudgetNoteGroupOnly Key = "budget_note_group_only"
 	BudgetNoteDeferred  Key = "budget_note_deferred"
+	JobNudgeName        Key = "job_nudge_name"
+	BudgetAdmins        Key = "budget_admins"
 )
 
 // platformsKeys lists the keys of platforms.txt, for the completeness test.
-var platformsKeys = []Key{YourID, InviteCode, ConnectWrongBot, ConnectBotFull, ConnectBotFullNote, LinkNoCellHere, LinkBotFull, LinkBotFullNote, MoveAsk, MoveYes, MoveNo, MoveSent, MovePending, MoveToApprove, MoveOpen, MoveRow, MoveShow, MoveConfirm, MoveDeny, MoveApproved, MoveRefused, MoveDoneNote, MoveRefusedNote, MoveGone, PlatformWhere, QuotaWarn, BudgetRemindGroup, BudgetLines, BudgetNoteReduced, BudgetNoteGroupOnly, BudgetNoteDeferred}
+var platformsKeys = []Key{YourID, InviteCode, ConnectWrongBot, ConnectBotFull, ConnectBotFullNote, LinkNoCellHere, LinkBotFull, LinkBotFullNote, MoveAsk, MoveYes, MoveNo, MoveSent, MovePending, MoveToApprove, MoveOpen, MoveRow, MoveShow, MoveConfirm, MoveDeny, MoveApproved, MoveRefused, MoveDoneNote, MoveRefusedNote, MoveGone, PlatformWhere, QuotaWarn, BudgetRemindGroup, BudgetLines, BudgetNoteReduced, BudgetNoteGroupOnly, BudgetNoteDeferred, JobNudgeName, BudgetAdmins}
