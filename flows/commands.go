@@ -2,6 +2,7 @@ package flows
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"lamtheo/bot"
@@ -98,7 +99,10 @@ func parseCommand(s string) (name, args string, ok bool) {
 	if !strings.HasPrefix(s, "/") || len(s) < 2 {
 		return "", "", false
 	}
-	name, args, _ = strings.Cut(s[1:], " ")
+	name, args = s[1:], ""
+	if i := strings.IndexFunc(name, unicode.IsSpace); i >= 0 { // "/baocao\n1 xong…" too
+		name, args = name[:i], name[i:]
+	}
 	if at := strings.IndexByte(name, '@'); at >= 0 {
 		name = name[:at]
 	}

@@ -79,9 +79,24 @@ func (r *req) parseMonthArg(s string) (Month, error) {
 	return m, err
 }
 
-// cmdReport opens the monthly report: /baocao [month].
+// cmdReport opens the monthly report: /baocao [month], or /baocao followed
+// by the whole month's report in one message (see isQuickReport and
+// ParseQuickReport), or /baocao ? for how to write one.
 func (r *req) cmdReport(args string) error {
+	if args == "?" {
+		r.say(text.QuickHelp, nil)
+		return nil
+	}
 	cell := r.member.Cell
+	begin, quick := r.reportBegin, ""
+	if isQuickReport(args) {
+		q, err := parseQuick(args)
+		if err != nil {
+			return err
+		}
+		quick, args = args, q.Month
+		begin = func(m Month) error { return r.quickBegin(m, quick) }
+	}
 	if args != "" {
 		m, err := r.parseMonthArg(args)
 		if err != nil {
@@ -90,7 +105,7 @@ func (r *req) cmdReport(args string) error {
 		if err := r.checkOpen(cell, m); err != nil {
 			return err
 		}
-		return r.reportBegin(m)
+		return begin(m)
 	}
 	months, err := r.openMonths(cell)
 	if err != nil {
@@ -100,9 +115,12 @@ func (r *req) cmdReport(args string) error {
 	case 0:
 		return refuse(text.MonthClosed, monthData(r.currentMonth()))
 	case 1:
-		return r.reportBegin(months[0])
+		return begin(months[0])
 	}
 	r.start(flowReport, "month")
+	if quick != "" {
+		r.set("quick", quick) // shown once the month is chosen
+	}
 	rows := make([][]bot.Choice, 0, len(months))
 	for _, m := range months {
 		rows = append(rows, row(choice(text.T(text.MonthLabel, monthData(m)), "mo:"+strconv.Itoa(int(m)))))
@@ -265,6 +283,13 @@ func (r *req) reportStep(in input) error {
 			r.finish()
 			return err
 		}
+		if quick := r.val("quick"); quick != "" {
+			if err := r.quickBegin(Month(n), quick); err != nil {
+				r.finish()
+				return err
+			}
+			return nil
+		}
 		return r.reportBegin(Month(n))
 	}
 	if !r.isMember || r.member.Cell == "" || r.member.Cell != r.val("cell") {
@@ -353,6 +378,8 @@ func (r *req) reportStep(in input) error {
 			return refuse(text.ReportAskPhotoAgain, nil)
 		}
 		return r.review()
+	case stepQuick:
+		return r.quickStep(p, m, in)
 	case "review":
 		switch in.Data {
 		case "rv:send":

@@ -366,3 +366,33 @@ func NormalizeText(s string) string {
 	}
 	return norm.NFC.String(b.String())
 }
+
+// vnMatchWord reports whether the word typed is want, in any case, with some
+// or all of its diacritics left out: "da", "đa", "ĐÃ" and "đã" match "đã",
+// "chua" and "chưa" match "chưa", but "đăng" (a mark want does not have)
+// does not match "đang", nor "rơi" "rồi". Both are single words.
+func vnMatchWord(typed, want string) bool {
+	t := []rune(norm.NFD.String(strings.ToLower(typed)))
+	w := []rune(norm.NFD.String(strings.ToLower(want)))
+	i := 0
+	for j := 0; j < len(w); {
+		if i >= len(t) {
+			return false
+		}
+		tr, wr := t[i], w[j]
+		if tr != wr && (tr != 'd' || wr != 'đ') {
+			return false
+		}
+		i, j = i+1, j+1
+		k := j // the marks on this letter
+		for j < len(w) && unicode.Is(unicode.Mn, w[j]) {
+			j++
+		}
+		for ; i < len(t) && unicode.Is(unicode.Mn, t[i]); i++ {
+			if !slices.Contains(w[k:j], t[i]) {
+				return false
+			}
+		}
+	}
+	return i == len(t)
+}

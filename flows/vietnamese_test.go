@@ -315,3 +315,39 @@ func FuzzNormalizeText(f *testing.F) {
 		}
 	})
 }
+
+func TestVnMatchWord(t *testing.T) {
+	tests := []struct {
+		typed, want string
+		ok          bool
+	}{
+		{"đã", "đã", true},
+		{"da", "đã", true},
+		{"đa", "đã", true},
+		{"dã", "đã", true},
+		{"ĐÃ", "đã", true},
+		{"Da", "đã", true},
+		{"da\u0303", "đã", true}, // NFD
+		{"chua", "chưa", true},
+		{"thuc", "thực", true},
+		{"thưc", "thực", true}, // the hook without the tone
+		{"thục", "thực", true}, // the tone without the hook
+		{"rồi", "rồi", true},
+		{"roi", "rồi", true},
+		{"rôi", "rồi", true},
+		{"rơi", "rồi", false},   // a wrong mark
+		{"đăng", "đang", false}, // a wrong mark
+		{"dạ", "đã", false},
+		{"đ", "d", false}, // đ is not d with a mark left out
+		{"xong", "xong", true},
+		{"xon", "xong", false},
+		{"xongg", "xong", false},
+		{"", "xong", false},
+		{"", "", true},
+	}
+	for _, tt := range tests {
+		if got := vnMatchWord(tt.typed, tt.want); got != tt.ok {
+			t.Errorf("vnMatchWord(%q, %q) = %v, want %v", tt.typed, tt.want, got, tt.ok)
+		}
+	}
+}

@@ -83,7 +83,19 @@ const (
 	ReportSaved           Key = "report_saved"
 	ReportUpdated         Key = "report_updated"
 	MemberLeftCell        Key = "member_left_cell"
+	QuickExample          Key = "quick_example"
+	QuickNotReadable      Key = "quick_not_readable"
+	QuickNoStatus         Key = "quick_no_status"
+	QuickDuplicate        Key = "quick_duplicate"
+	QuickTooLong          Key = "quick_too_long"
+	QuickEmptyOther       Key = "quick_empty_other"
+	QuickEmpty            Key = "quick_empty"
+	QuickHelp             Key = "quick_help"
+	QuickNoPledge         Key = "quick_no_pledge"
+	QuickNotInPledge      Key = "quick_not_in_pledge"
+	QuickReview           Key = "quick_review"
+	QuickEdit             Key = "quick_edit"
 )
 
 // yearKeys lists the keys of year.txt, for the completeness test.
-var yearKeys = []Key{PledgeStatusDraft, PledgeStatusSubmitted, PledgeStatusApproved, PledgeStatusReturned, PledgeIntro, PledgeView, PledgeApprovedView, PledgeFrozen, PledgeAdd, PledgeEdit, PledgeRemove, PledgeSubmit, PledgeDone, Back, KeepAsIs, PledgeAskText, PledgeAskTextAgain, PledgeAskNewText, PledgeAskCategory, PledgeAskTarget, PledgeNoTarget, PledgeItemSaved, PledgePickItem, ItemGone, PledgeConfirmRemove, PledgeRemoveYes, PledgeRemoved, PledgeEmpty, PledgeConfirmSubmit, PledgeSubmitYes, PledgeSaved, PledgeSavedNotSent, PledgeSent, PledgeSentNoSecretary, PledgeToApprove, PledgeOpenApproval, ApproveNone, ApprovePick, ApproveNotPending, ApproveShow, ApproveYes, ApproveReturn, ApproveDone, ApproveAskComment, ApproveReturned, PledgeApprovedNote, PledgeReturnedNote, GroupNotLinked, PickCell, MonthLabel, BadMonth, ReportFuture, MonthNotOpen, MonthClosed, ReportWhichMonth, ReportIntro, ReportNoPledge, ReportExisting, ReportView, ReportEdit, ReportKeep, ReportKept, StatusDone, StatusDoing, StatusNotYet, ReportAskStatus, ReportAskWhat, ReportSkipWhat, ReportAskOther, ReportNoOther, ReportAskPhoto, ReportAskPhotoAgain, ReportNoPhoto, ReportReview, ReportSend, ReportRedo, ReportNotSent, ReportEmpty, ReportSaved, ReportUpdated, MemberLeftCell}
+var yearKeys = []Key{PledgeStatusDraft, PledgeStatusSubmitted, PledgeStatusApproved, PledgeStatusReturned, PledgeIntro, PledgeView, PledgeApprovedView, PledgeFrozen, PledgeAdd, PledgeEdit, PledgeRemove, PledgeSubmit, PledgeDone, Back, KeepAsIs, PledgeAskText, PledgeAskTextAgain, PledgeAskNewText, PledgeAskCategory, PledgeAskTarget, PledgeNoTarget, PledgeItemSaved, PledgePickItem, ItemGone, PledgeConfirmRemove, PledgeRemoveYes, PledgeRemoved, PledgeEmpty, PledgeConfirmSubmit, PledgeSubmitYes, PledgeSaved, PledgeSavedNotSent, PledgeSent, PledgeSentNoSecretary, PledgeToApprove, PledgeOpenApproval, ApproveNone, ApprovePick, ApproveNotPending, ApproveShow, ApproveYes, ApproveReturn, ApproveDone, ApproveAskComment, ApproveReturned, PledgeApprovedNote, PledgeReturnedNote, GroupNotLinked, PickCell, MonthLabel, BadMonth, ReportFuture, MonthNotOpen, MonthClosed, ReportWhichMonth, ReportIntro, ReportNoPledge, ReportExisting, ReportView, ReportEdit, ReportKeep, ReportKept, StatusDone, StatusDoing, StatusNotYet, ReportAskStatus, ReportAskWhat, ReportSkipWhat, ReportAskOther, ReportNoOther, ReportAskPhoto, ReportAskPhotoAgain, ReportNoPhoto, ReportReview, ReportSend, ReportRedo, ReportNotSent, ReportEmpty, ReportSaved, ReportUpdated, MemberLeftCell, QuickExample, QuickNotReadable, QuickNoStatus, QuickDuplicate, QuickTooLong, QuickEmptyOther, QuickEmpty, QuickHelp, QuickNoPledge, QuickNotInPledge, QuickReview, QuickEdit}
