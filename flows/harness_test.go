@@ -33,12 +33,13 @@ type harness struct {
 // Asia/Ho_Chi_Minh when now has no zone of its own), with admins.
 func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 	t.Helper()
-	db, err := store.Open(filepath.Join(t.TempDir(), "t.db"), store.Options{})
+	h := &harness{t: t, loc: vnZone(t), now: now}
+	db, err := store.Open(filepath.Join(t.TempDir(), "t.db"), store.Options{Loc: h.loc, Now: func() time.Time { return h.now }})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	h := &harness{t: t, db: db, loc: vnZone(t), now: now}
+	h.db = db
 	h.eng = flows.NewEngine(db, flows.Config{
 		OrgName: "Đảng bộ xã Thử", Loc: h.loc, Admins: admins, GraceDays: 5,
 		Theme: "Học tập và làm theo Bác", Categories: []flows.Category{{Key: "cm1", Name: "Trung thành"}},

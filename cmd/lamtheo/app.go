@@ -43,11 +43,14 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc})
+	clk := &clock{loc: loc}
+	// The store counts a platform's messages by month on the same clock
+	// as the engine (the terminal's :time moves both).
+	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, Now: clk.Now})
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, log: log, db: db, clock: &clock{loc: loc}}
+	a := &app{cfg: cfg, log: log, db: db, clock: clk}
 	a.eng = flows.NewEngine(db, engineConfig(cfg, loc), log)
 	a.eng.Now = a.clock.Now
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
