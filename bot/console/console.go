@@ -232,27 +232,30 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 		if !c.opts.Interactive {
 			c.println("> " + text)
 		}
+		kind := bot.KindText
 		if strings.HasPrefix(text, ":") {
-			c.command(text)
-			continue
+			if !c.command(text) {
+				continue
+			}
+			kind, text = bot.KindOther, "" // :sticker
 		}
-		if m, ok := c.message(text); ok {
+		if m, ok := c.message(kind, text); ok {
 			return []bot.Message{m}, nil
 		}
 	}
 }
 
-// message builds the text message of the current person in the current chat,
+// message builds the message of the current person in the current chat,
 // as the platform of the current mode would deliver it. In Zalo mode a
 // group message reaches the bot only when it starts with a mention, which
 // is stripped; otherwise message prints a note (once per person and group)
 // and reports false.
-func (c *Conn) message(text string) (bot.Message, bool) {
+func (c *Conn) message(kind bot.Kind, text string) (bot.Message, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.zalo && c.group != "" {
 		rest, mentioned := bot.StripMention(text, c.opts.BotName)
-		if !mentioned {
+		if kind != bot.KindText || !mentioned {
 			if key := c.uid + " " + c.group; !c.told[key] {
 				c.told[key] = true
 				fmt.Fprintf(c.out, "* Trên Zalo, bot chỉ nhận tin nhắn trong nhóm có nhắc tên bot, nên tin này không tới bot. Muốn gửi lệnh, đồng chí gõ: @%s /summary\n", c.opts.BotName)
@@ -267,7 +270,7 @@ func (c *Conn) message(text string) (bot.Message, bool) {
 		Chat:     c.chat(),
 		From:     bot.UserID{Platform: bot.Console, ID: c.uid},
 		FromName: c.user,
-		Kind:     bot.KindText,
+		Kind:     kind,
 		Text:     text,
 		Time:     c.opts.Now(),
 	}
@@ -407,8 +410,8 @@ func (c *Conn) println(s string) {
 var groupCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
 
 // command runs one local command line (starting with ':') and prints its
-// outcome.
-func (c *Conn) command(text string) {
+// outcome. It reports whether the command sends the bot a sticker.
+func (c *Conn) command(text string) (sticker bool) {
 	name, args, _ := strings.Cut(text[1:], " ")
 	name = strings.ToLower(name)
 	args = strings.Join(strings.Fields(args), " ")
@@ -416,7 +419,7 @@ func (c *Conn) command(text string) {
 	case "as":
 		if UserID(args) == "" {
 			c.println("* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan")
-			return
+			return false
 		}
 		c.mu.Lock()
 		c.setUser(args)
@@ -426,7 +429,7 @@ func (c *Conn) command(text string) {
 	case "group":
 		if !groupCode.MatchString(args) {
 			c.println("* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01")
-			return
+			return false
 		}
 		c.mu.Lock()
 		c.group = args
@@ -448,6 +451,8 @@ func (c *Conn) command(text string) {
 		}
 		c.mu.Unlock()
 		c.println(msg)
+	case "sticker":
+		return true
 	case "help":
 		c.println(c.help())
 	case "quit":
@@ -457,7 +462,7 @@ func (c *Conn) command(text string) {
 		f, ok := c.commands[name]
 		if !ok {
 			c.println(fmt.Sprintf("* Không có lệnh :%s. Gõ :help để xem các lệnh.", name))
-			return
+			return false
 		}
 		out, err := f(args)
 		switch {
@@ -467,6 +472,7 @@ func (c *Conn) command(text string) {
 			c.println("* " + out)
 		}
 	}
+	return false
 }
 
 // whereLong describes the current chat in a sentence. c.mu must be held.
@@ -484,6 +490,7 @@ func (c *Conn) help() string {
 		"*   :as TÊN      nói với tư cách người khác, ví dụ :as Nguyễn Văn Lan",
 		"*   :group MÃ    nói trong nhóm của chi bộ MÃ, ví dụ :group C01",
 		"*   :private     nói trong chat riêng với bot",
+		"*   :sticker     gửi bot một nhãn dán (tin không có chữ)",
 		"*   :zalo        thử như trên Zalo: không có nút bấm, trong nhóm phải nhắc @" + c.opts.BotName + ", tin tối đa " + thousands(zaloMaxText) + " ký tự",
 		"*   :telegram    thử như trên Telegram (mặc định)",
 		"*   :help        xem danh sách này",
@@ -492,7 +499,7 @@ func (c *Conn) help() string {
 	extra := make([]string, 0, len(c.commands))
 	for name := range c.commands {
 		switch name {
-		case "as", "group", "private", "zalo", "telegram", "help", "quit":
+		case "as", "group", "private", "sticker", "zalo", "telegram", "help", "quit":
 			continue
 		}
 		extra = append(extra, name)
@@ -512,8 +519,9 @@ func GroupChat(code string) bot.ChatID {
 
 // UserID returns the console user id of a display name: lowercase, accents
 // removed, runs of anything but letters and digits turned into one "-",
-// e.g. "Nguyễn Văn Lan" -> "nguyen-van-lan". It returns "" for a name with
-// no letter or digit.
+// e.g. "Nguyễn Văn Lan" -> "nguyen-van-lan". A name of symbols only, as
+// Zalo profiles often have, is named by their code points: "🌻" ->
+// "u1f33b". It returns "" for a name with no letter, digit or symbol.
 func UserID(name string) string {
 	name = strings.ToLower(strings.ToValidUTF8(name, " "))
 	plain, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
@@ -536,5 +544,24 @@ func UserID(name string) string {
 		}
 		dash = true
 	}
+	if b.Len() == 0 {
+		return symbolsID(plain)
+	}
 	return b.String()
+}
+
+// symbolsID names a name without letters or digits by the code points of
+// its first few symbols (emoji): "🌻 ☀" -> "u1f33b-2600"; "" when it has
+// none.
+func symbolsID(name string) string {
+	var hex []string
+	for _, r := range name {
+		if unicode.Is(unicode.So, r) && len(hex) < 8 {
+			hex = append(hex, strconv.FormatInt(int64(r), 16))
+		}
+	}
+	if len(hex) == 0 {
+		return ""
+	}
+	return "u" + strings.Join(hex, "-")
 }

@@ -47,6 +47,10 @@ func TestUserID(t *testing.T) {
 		{"A1", "a1"},
 		{"---", ""},
 		{"", ""},
+		{"🌻", "u1f33b"},         // a Zalo profile name of emoji only
+		{"🌻 ☀️", "u1f33b-2600"}, // the variation selector is dropped
+		{"🌻 Hoa", "hoa"},
+		{"+++", ""},
 	}
 	for _, tt := range tests {
 		if got := UserID(tt.name); got != tt.want {
@@ -60,6 +64,7 @@ func TestReceive(t *testing.T) {
 	type msg struct {
 		chat, from, fromName, title, text string
 		group                             bool
+		kind                              bot.Kind
 	}
 	tests := []struct {
 		name string
@@ -220,6 +225,25 @@ func TestReceive(t *testing.T) {
 				"> chào cả nhà\n> @Bot Làm theo Bác /summary\n",
 		},
 		{
+			name: "stickers: delivered in private; in a Zalo group they cannot mention the bot",
+			in:   ":sticker\n:group C01\n:sticker\n:zalo\n:sticker\n:private\n:sticker\n",
+			opts: Options{User: "Lan"},
+			want: []msg{
+				{chat: "lan", from: "lan", fromName: "Lan", kind: bot.KindOther},
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", group: true, kind: bot.KindOther},
+				{chat: "lan", from: "lan", fromName: "Lan", kind: bot.KindOther},
+			},
+			out: "> :sticker\n> :group C01\n* Lan đang nói trong nhóm chi bộ C01.\n> :sticker\n" +
+				"> :zalo\n" + zaloNote + "\n> :sticker\n" + mentionNote + "\n" +
+				"> :private\n* Lan đang nói trong chat riêng với bot.\n> :sticker\n",
+		},
+		{
+			name: "an emoji-only name",
+			in:   ":as 🌻\nxin chào\n",
+			want: []msg{{chat: "u1f33b", from: "u1f33b", fromName: "🌻", text: "xin chào"}},
+			out:  "> :as 🌻\n* Bây giờ đồng chí là 🌻 (u1f33b), chat riêng với bot.\n> xin chào\n",
+		},
+		{
 			name: "interactive prompt shows Zalo mode",
 			in:   ":zalo\na\n:group C02\n@Bot Làm theo Bác b\n:telegram\n",
 			opts: Options{Interactive: true, User: "Lan"},
@@ -251,7 +275,7 @@ func TestReceive(t *testing.T) {
 				w := tt.want[i]
 				if m.Chat != (bot.ChatID{Platform: bot.Console, ID: w.chat}) || m.From != (bot.UserID{Platform: bot.Console, ID: w.from}) ||
 					m.FromName != w.fromName || m.ChatTitle != w.title || m.Text != w.text || m.Group != w.group ||
-					m.Kind != bot.KindText || !m.Time.Equal(t0) || m.Key != "run-"+string(rune('1'+i)) || m.Cursor != 0 {
+					m.Kind != w.kind || !m.Time.Equal(t0) || m.Key != "run-"+string(rune('1'+i)) || m.Cursor != 0 {
 					t.Errorf("message %d = %+v, want %+v", i, m, w)
 				}
 			}
@@ -277,7 +301,7 @@ func TestHelp(t *testing.T) {
 	if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
 		t.Fatal(err)
 	}
-	for _, want := range []string{":as TÊN", ":group MÃ", ":private", ":zalo", "@Bot Làm theo Bác", ":telegram", ":help", ":quit", ":time", "gõ số để chọn"} {
+	for _, want := range []string{":as TÊN", ":group MÃ", ":private", ":sticker", ":zalo", "@Bot Làm theo Bác", ":telegram", ":help", ":quit", ":time", "gõ số để chọn"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help does not mention %q:\n%s", want, out.String())
 		}

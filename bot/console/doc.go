@@ -6,8 +6,9 @@
 // Each input line is one text message from the current person in the current
 // chat. Lines starting with ":" are local commands that never reach the bot:
 // ":as NAME" switches the person, ":group CODE" speaks in the simulated group
-// of cell CODE, ":private" speaks in the private chat with the bot, ":help"
-// lists the commands, ":quit" ends the input; the caller may add more
+// of cell CODE, ":private" speaks in the private chat with the bot,
+// ":sticker" sends the bot a sticker (a message without text), ":help" lists
+// the commands, ":quit" ends the input; the caller may add more
 // (Options.Commands). Lines starting with "#" are comments.
 //
 // The terminal plays one platform at a time. ":telegram" (the default) is
