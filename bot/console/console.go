@@ -46,7 +46,18 @@ type Options struct {
 	// never collide; a fixed prefix makes a replayed script skip the lines
 	// an earlier run already handled.
 	KeyPrefix string
+	// BotName is the bot's name as Zalo shows it, which people type after
+	// "@" to address the bot in a group in Zalo mode; default
+	// DefaultBotName.
+	BotName string
 }
+
+// DefaultBotName is the bot's name in Zalo mode when Options.BotName is
+// empty.
+const DefaultBotName = "Bot Làm theo Bác"
+
+// zaloMaxText is the longest text of one Zalo message, in UTF-16 units.
+const zaloMaxText = 2000
 
 // Conn is a bot.Conn over a stream of input lines and an output writer.
 // Receive and Ack must be called from one goroutine; Send may be called
@@ -72,6 +83,8 @@ type Conn struct {
 	group string            // code of the current group, "" for the private chat
 	names map[string]string // user id -> display name, for reply headers
 	refs  int               // ids of sent messages
+	zalo  bool              // Zalo mode (:zalo); Telegram mode (:telegram) when false
+	told  map[string]bool   // uid + " " + group: told the bot needs a mention there
 }
 
 var _ bot.Conn = (*Conn)(nil)
@@ -90,6 +103,9 @@ func New(in io.Reader, out io.Writer, opts Options) *Conn {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.BotName = strings.TrimPrefix(strings.TrimSpace(opts.BotName), "@"); opts.BotName == "" {
+		opts.BotName = DefaultBotName
+	}
 	prefix := opts.KeyPrefix
 	if prefix == "" {
 		prefix = strings.ToLower(rand.Text()[:10])
@@ -107,20 +123,33 @@ func New(in io.Reader, out io.Writer, opts Options) *Conn {
 		stop:     make(chan struct{}),
 		out:      out,
 		names:    make(map[string]string),
+		told:     make(map[string]bool),
 	}
 	c.setUser(opts.User)
 	return c
 }
 
-// Caps describes the terminal: numbered choices, no length or rate limit,
-// group chats "g-CODE", files and photos printed as notes.
+// Caps describes the terminal in its current mode. Both modes serve the
+// same chats (platform console, group chats "g-CODE"), show choices
+// numbered and have no rate limit. Telegram mode has no length limit and
+// prints files and photos as notes. Zalo mode declares what Zalo can do:
+// texts of at most 2,000 UTF-16 units, group messages only when they
+// mention the bot (Name), photos by URL, no files, no edits. Caps is safe
+// for concurrent use.
 func (c *Conn) Caps() bot.Caps {
-	return bot.Caps{
-		Platform:    bot.Console,
-		GroupPrefix: "g-",
-		Upload:      true,
-		PhotoURL:    true,
+	c.mu.Lock()
+	zalo := c.zalo
+	c.mu.Unlock()
+	caps := bot.Caps{Platform: bot.Console, GroupPrefix: "g-", PhotoURL: true}
+	if !zalo {
+		caps.Upload = true
+		return caps
 	}
+	caps.Name = c.opts.BotName
+	caps.MaxText = zaloMaxText
+	caps.Measure = bot.UTF16
+	caps.GroupMention = true
+	return caps
 }
 
 // read runs in its own goroutine: it sends each line of c.in until the end
@@ -203,25 +232,45 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 		if !c.opts.Interactive {
 			c.println("> " + text)
 		}
+		kind := bot.KindText
 		if strings.HasPrefix(text, ":") {
-			c.command(text)
-			continue
+			if !c.command(text) {
+				continue
+			}
+			kind, text = bot.KindOther, "" // :sticker
 		}
-		return []bot.Message{c.message(text)}, nil
+		if m, ok := c.message(kind, text); ok {
+			return []bot.Message{m}, nil
+		}
 	}
 }
 
-// message builds the text message of the current person in the current chat.
-func (c *Conn) message(text string) bot.Message {
-	c.seq++
+// message builds the message of the current person in the current chat,
+// as the platform of the current mode would deliver it. In Zalo mode a
+// group message reaches the bot only when it starts with a mention, which
+// is stripped; otherwise message prints a note (once per person and group)
+// and reports false.
+func (c *Conn) message(kind bot.Kind, text string) (bot.Message, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.zalo && c.group != "" {
+		rest, mentioned := bot.StripMention(text, c.opts.BotName)
+		if kind != bot.KindText || !mentioned {
+			if key := c.uid + " " + c.group; !c.told[key] {
+				c.told[key] = true
+				fmt.Fprintf(c.out, "* Trên Zalo, bot chỉ nhận tin nhắn trong nhóm có nhắc tên bot, nên tin này không tới bot. Muốn gửi lệnh, đồng chí gõ: @%s /summary\n", c.opts.BotName)
+			}
+			return bot.Message{}, false
+		}
+		text = rest
+	}
+	c.seq++
 	m := bot.Message{
 		Key:      c.prefix + "-" + strconv.Itoa(c.seq),
 		Chat:     c.chat(),
 		From:     bot.UserID{Platform: bot.Console, ID: c.uid},
 		FromName: c.user,
-		Kind:     bot.KindText,
+		Kind:     kind,
 		Text:     text,
 		Time:     c.opts.Now(),
 	}
@@ -229,14 +278,17 @@ func (c *Conn) message(text string) bot.Message {
 		m.Group = true
 		m.ChatTitle = "Nhóm " + c.group
 	}
-	return m
+	return m, true
 }
 
 // Ack does nothing: the terminal has no button spinners.
 func (c *Conn) Ack(ctx context.Context, m bot.Message) error { return nil }
 
 // Send prints r and returns its number in this run as its id. A header says
-// where r goes unless it is the chat the current person speaks in.
+// where r goes unless it is the chat the current person speaks in. In Zalo
+// mode an edit is shown as a new message, a file as a note that Zalo cannot
+// deliver it, and a message longer than Zalo allows (as printed, choices
+// included) is followed by a note saying so.
 func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -248,9 +300,10 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 		b.WriteString(c.header(r.Chat))
 		b.WriteByte('\n')
 	}
-	if r.Edit != "" {
+	if r.Edit != "" && !c.zalo {
 		fmt.Fprintf(&b, "(sửa tin %s)\n", r.Edit)
 	}
+	body := b.Len()
 	if r.Title != "" {
 		fmt.Fprintf(&b, "== %s ==\n", r.Title)
 	}
@@ -276,8 +329,17 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	if r.Photo != "" {
 		fmt.Fprintf(&b, "(ảnh: %s)\n", r.Photo)
 	}
+	if c.zalo {
+		if n := bot.UTF16.Len(strings.TrimSuffix(b.String()[body:], "\n")); n > zaloMaxText {
+			fmt.Fprintf(&b, "* Tin này dài %s ký tự, quá giới hạn %s ký tự của một tin Zalo.\n", thousands(n), thousands(zaloMaxText))
+		}
+	}
 	if r.File != nil {
-		fmt.Fprintf(&b, "(tệp: %s, %d byte)\n", r.File.Name, len(r.File.Data))
+		if c.zalo {
+			fmt.Fprintf(&b, "* Trên Zalo bot không gửi được tệp: «%s» (%d byte) không tới người nhận.\n", r.File.Name, len(r.File.Data))
+		} else {
+			fmt.Fprintf(&b, "(tệp: %s, %d byte)\n", r.File.Name, len(r.File.Data))
+		}
 	}
 	b.WriteByte('\n')
 	if _, err := io.WriteString(c.out, b.String()); err != nil {
@@ -285,6 +347,16 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	}
 	c.refs++
 	return strconv.Itoa(c.refs), nil
+}
+
+// thousands formats n ≥ 0 the Vietnamese way, with a dot between
+// thousands: 2000 -> "2.000".
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	return s
 }
 
 // header names the chat of a reply: "[riêng → Lan]" or "[nhóm C01]".
@@ -308,12 +380,17 @@ func (c *Conn) chat() bot.ChatID {
 	return bot.ChatID{Platform: bot.Console, ID: c.uid}
 }
 
-// where names the current chat for the prompt. c.mu must be held.
+// where names the current chat for the prompt, and the mode unless it is
+// the default: "riêng", "nhóm C01, Zalo". c.mu must be held.
 func (c *Conn) where() string {
+	w := "riêng"
 	if c.group != "" {
-		return "nhóm " + c.group
+		w = "nhóm " + c.group
 	}
-	return "riêng"
+	if c.zalo {
+		w += ", Zalo"
+	}
+	return w
 }
 
 // setUser makes name the current person. c.mu must be held or c unshared.
@@ -333,8 +410,8 @@ func (c *Conn) println(s string) {
 var groupCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
 
 // command runs one local command line (starting with ':') and prints its
-// outcome.
-func (c *Conn) command(text string) {
+// outcome. It reports whether the command sends the bot a sticker.
+func (c *Conn) command(text string) (sticker bool) {
 	name, args, _ := strings.Cut(text[1:], " ")
 	name = strings.ToLower(name)
 	args = strings.Join(strings.Fields(args), " ")
@@ -342,7 +419,7 @@ func (c *Conn) command(text string) {
 	case "as":
 		if UserID(args) == "" {
 			c.println("* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan")
-			return
+			return false
 		}
 		c.mu.Lock()
 		c.setUser(args)
@@ -352,7 +429,7 @@ func (c *Conn) command(text string) {
 	case "group":
 		if !groupCode.MatchString(args) {
 			c.println("* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01")
-			return
+			return false
 		}
 		c.mu.Lock()
 		c.group = args
@@ -365,6 +442,17 @@ func (c *Conn) command(text string) {
 		msg := fmt.Sprintf("* %s đang nói trong %s.", c.user, c.whereLong())
 		c.mu.Unlock()
 		c.println(msg)
+	case "zalo", "telegram":
+		c.mu.Lock()
+		c.zalo = name == "zalo"
+		msg := "* Chế độ Telegram: lựa chọn là nút bấm (ở đây hiện bằng số, gõ số để chọn); trong nhóm gõ lệnh không cần nhắc tên bot; bot gửi được tệp và sửa tin đã gửi."
+		if c.zalo {
+			msg = fmt.Sprintf("* Chế độ Zalo: không có nút bấm, trả lời bằng số; trong nhóm phải nhắc @%s trước lệnh; mỗi tin tối đa %s ký tự; bot không gửi được tệp.", c.opts.BotName, thousands(zaloMaxText))
+		}
+		c.mu.Unlock()
+		c.println(msg)
+	case "sticker":
+		return true
 	case "help":
 		c.println(c.help())
 	case "quit":
@@ -374,7 +462,7 @@ func (c *Conn) command(text string) {
 		f, ok := c.commands[name]
 		if !ok {
 			c.println(fmt.Sprintf("* Không có lệnh :%s. Gõ :help để xem các lệnh.", name))
-			return
+			return false
 		}
 		out, err := f(args)
 		switch {
@@ -384,6 +472,7 @@ func (c *Conn) command(text string) {
 			c.println("* " + out)
 		}
 	}
+	return false
 }
 
 // whereLong describes the current chat in a sentence. c.mu must be held.
@@ -401,13 +490,16 @@ func (c *Conn) help() string {
 		"*   :as TÊN      nói với tư cách người khác, ví dụ :as Nguyễn Văn Lan",
 		"*   :group MÃ    nói trong nhóm của chi bộ MÃ, ví dụ :group C01",
 		"*   :private     nói trong chat riêng với bot",
+		"*   :sticker     gửi bot một nhãn dán (tin không có chữ)",
+		"*   :zalo        thử như trên Zalo: không có nút bấm, trong nhóm phải nhắc @" + c.opts.BotName + ", tin tối đa " + thousands(zaloMaxText) + " ký tự",
+		"*   :telegram    thử như trên Telegram (mặc định)",
 		"*   :help        xem danh sách này",
 		"*   :quit        thoát",
 	}
 	extra := make([]string, 0, len(c.commands))
 	for name := range c.commands {
 		switch name {
-		case "as", "group", "private", "help", "quit":
+		case "as", "group", "private", "sticker", "zalo", "telegram", "help", "quit":
 			continue
 		}
 		extra = append(extra, name)
@@ -427,8 +519,9 @@ func GroupChat(code string) bot.ChatID {
 
 // UserID returns the console user id of a display name: lowercase, accents
 // removed, runs of anything but letters and digits turned into one "-",
-// e.g. "Nguyễn Văn Lan" -> "nguyen-van-lan". It returns "" for a name with
-// no letter or digit.
+// e.g. "Nguyễn Văn Lan" -> "nguyen-van-lan". A name of symbols only, as
+// Zalo profiles often have, is named by their code points: "🌻" ->
+// "u1f33b". It returns "" for a name with no letter, digit or symbol.
 func UserID(name string) string {
 	name = strings.ToLower(strings.ToValidUTF8(name, " "))
 	plain, _, err := transform.String(transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC), name)
@@ -451,5 +544,24 @@ func UserID(name string) string {
 		}
 		dash = true
 	}
+	if b.Len() == 0 {
+		return symbolsID(plain)
+	}
 	return b.String()
+}
+
+// symbolsID names a name without letters or digits by the code points of
+// its first few symbols (emoji): "🌻 ☀" -> "u1f33b-2600"; "" when it has
+// none.
+func symbolsID(name string) string {
+	var hex []string
+	for _, r := range name {
+		if unicode.Is(unicode.So, r) && len(hex) < 8 {
+			hex = append(hex, strconv.FormatInt(int64(r), 16))
+		}
+	}
+	if len(hex) == 0 {
+		return ""
+	}
+	return "u" + strings.Join(hex, "-")
 }

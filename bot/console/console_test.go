@@ -47,6 +47,10 @@ func TestUserID(t *testing.T) {
 		{"A1", "a1"},
 		{"---", ""},
 		{"", ""},
+		{"🌻", "u1f33b"},         // a Zalo profile name of emoji only
+		{"🌻 ☀️", "u1f33b-2600"}, // the variation selector is dropped
+		{"🌻 Hoa", "hoa"},
+		{"+++", ""},
 	}
 	for _, tt := range tests {
 		if got := UserID(tt.name); got != tt.want {
@@ -60,6 +64,7 @@ func TestReceive(t *testing.T) {
 	type msg struct {
 		chat, from, fromName, title, text string
 		group                             bool
+		kind                              bot.Kind
 	}
 	tests := []struct {
 		name string
@@ -159,6 +164,96 @@ func TestReceive(t *testing.T) {
 			},
 			out: "Lan (riêng)> Lan (riêng)> * Lan đang nói trong nhóm chi bộ C02.\nLan (nhóm C02)> Lan (nhóm C02)> ",
 		},
+		{
+			name: "mode switch notes",
+			in:   ":zalo\n:ZALO\n:telegram\n",
+			out: "> :zalo\n" + zaloNote + "\n" +
+				"> :ZALO\n" + zaloNote + "\n" +
+				"> :telegram\n" + telegramNote + "\n",
+		},
+		{
+			name: "zalo: a group line needs a mention, the note comes once per person and group",
+			in: ":zalo\n:as Lan\n:group C01\nchào cả nhà\n/summary\n@Bot Làm theo Bác /summary\n@bot làm theo bác, 2\n" +
+				":as Hùng\n/summary\n@Bot Làm theo Bác: /help\n:group C02\n1\n1\n:private\nchào bot\n@Bot Làm theo Bác /start\n",
+			want: []msg{
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", text: "/summary", group: true},
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", text: "2", group: true},
+				{chat: "g-C01", from: "hung", fromName: "Hùng", title: "Nhóm C01", text: "/help", group: true},
+				{chat: "hung", from: "hung", fromName: "Hùng", text: "chào bot"},
+				{chat: "hung", from: "hung", fromName: "Hùng", text: "@Bot Làm theo Bác /start"}, // private chats keep the text
+			},
+			out: "> :zalo\n" + zaloNote + "\n" +
+				"> :as Lan\n* Bây giờ đồng chí là Lan (lan), chat riêng với bot.\n" +
+				"> :group C01\n* Lan đang nói trong nhóm chi bộ C01.\n" +
+				"> chào cả nhà\n" + mentionNote + "\n" +
+				"> /summary\n" +
+				"> @Bot Làm theo Bác /summary\n" +
+				"> @bot làm theo bác, 2\n" +
+				"> :as Hùng\n* Bây giờ đồng chí là Hùng (hung), nhóm chi bộ C01.\n" +
+				"> /summary\n" + mentionNote + "\n" +
+				"> @Bot Làm theo Bác: /help\n" +
+				"> :group C02\n* Hùng đang nói trong nhóm chi bộ C02.\n" +
+				"> 1\n" + mentionNote + "\n" +
+				"> 1\n" +
+				"> :private\n* Hùng đang nói trong chat riêng với bot.\n" +
+				"> chào bot\n" +
+				"> @Bot Làm theo Bác /start\n",
+		},
+		{
+			name: "zalo: the bot's name from the options, another name shown, a bare mention",
+			in:   ":zalo\n:group C01\n@Bot Xã Demo /summary 11\n@Bot Chi Bộ 3 /summary\n@Bot Xã Demo\n",
+			opts: Options{User: "Lan", BotName: " @Bot Xã Demo "},
+			want: []msg{
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", text: "/summary 11", group: true},
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", text: "/summary", group: true},
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", text: "", group: true},
+			},
+			out: "> :zalo\n* Chế độ Zalo: không có nút bấm, trả lời bằng số; trong nhóm phải nhắc @Bot Xã Demo trước lệnh; mỗi tin tối đa 2.000 ký tự; bot không gửi được tệp.\n" +
+				"> :group C01\n* Lan đang nói trong nhóm chi bộ C01.\n" +
+				"> @Bot Xã Demo /summary 11\n> @Bot Chi Bộ 3 /summary\n> @Bot Xã Demo\n",
+		},
+		{
+			name: "telegram: group lines go as typed, mention and all",
+			in:   ":zalo\n:telegram\n:group C01\nchào cả nhà\n@Bot Làm theo Bác /summary\n",
+			opts: Options{User: "Lan"},
+			want: []msg{
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", text: "chào cả nhà", group: true},
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", text: "@Bot Làm theo Bác /summary", group: true},
+			},
+			out: "> :zalo\n" + zaloNote + "\n> :telegram\n" + telegramNote + "\n" +
+				"> :group C01\n* Lan đang nói trong nhóm chi bộ C01.\n" +
+				"> chào cả nhà\n> @Bot Làm theo Bác /summary\n",
+		},
+		{
+			name: "stickers: delivered in private; in a Zalo group they cannot mention the bot",
+			in:   ":sticker\n:group C01\n:sticker\n:zalo\n:sticker\n:private\n:sticker\n",
+			opts: Options{User: "Lan"},
+			want: []msg{
+				{chat: "lan", from: "lan", fromName: "Lan", kind: bot.KindOther},
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", group: true, kind: bot.KindOther},
+				{chat: "lan", from: "lan", fromName: "Lan", kind: bot.KindOther},
+			},
+			out: "> :sticker\n> :group C01\n* Lan đang nói trong nhóm chi bộ C01.\n> :sticker\n" +
+				"> :zalo\n" + zaloNote + "\n> :sticker\n" + mentionNote + "\n" +
+				"> :private\n* Lan đang nói trong chat riêng với bot.\n> :sticker\n",
+		},
+		{
+			name: "an emoji-only name",
+			in:   ":as 🌻\nxin chào\n",
+			want: []msg{{chat: "u1f33b", from: "u1f33b", fromName: "🌻", text: "xin chào"}},
+			out:  "> :as 🌻\n* Bây giờ đồng chí là 🌻 (u1f33b), chat riêng với bot.\n> xin chào\n",
+		},
+		{
+			name: "interactive prompt shows Zalo mode",
+			in:   ":zalo\na\n:group C02\n@Bot Làm theo Bác b\n:telegram\n",
+			opts: Options{Interactive: true, User: "Lan"},
+			want: []msg{
+				{chat: "lan", from: "lan", fromName: "Lan", text: "a"},
+				{chat: "g-C02", from: "lan", fromName: "Lan", title: "Nhóm C02", text: "b", group: true},
+			},
+			out: "Lan (riêng)> " + zaloNote + "\nLan (riêng, Zalo)> Lan (riêng, Zalo)> * Lan đang nói trong nhóm chi bộ C02.\n" +
+				"Lan (nhóm C02, Zalo)> Lan (nhóm C02, Zalo)> " + telegramNote + "\nLan (nhóm C02)> ",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -180,7 +275,7 @@ func TestReceive(t *testing.T) {
 				w := tt.want[i]
 				if m.Chat != (bot.ChatID{Platform: bot.Console, ID: w.chat}) || m.From != (bot.UserID{Platform: bot.Console, ID: w.from}) ||
 					m.FromName != w.fromName || m.ChatTitle != w.title || m.Text != w.text || m.Group != w.group ||
-					m.Kind != bot.KindText || !m.Time.Equal(t0) || m.Key != "run-"+string(rune('1'+i)) || m.Cursor != 0 {
+					m.Kind != w.kind || !m.Time.Equal(t0) || m.Key != "run-"+string(rune('1'+i)) || m.Cursor != 0 {
 					t.Errorf("message %d = %+v, want %+v", i, m, w)
 				}
 			}
@@ -191,6 +286,13 @@ func TestReceive(t *testing.T) {
 	}
 }
 
+// The terminal's notes in the default options.
+const (
+	zaloNote     = "* Chế độ Zalo: không có nút bấm, trả lời bằng số; trong nhóm phải nhắc @Bot Làm theo Bác trước lệnh; mỗi tin tối đa 2.000 ký tự; bot không gửi được tệp."
+	telegramNote = "* Chế độ Telegram: lựa chọn là nút bấm (ở đây hiện bằng số, gõ số để chọn); trong nhóm gõ lệnh không cần nhắc tên bot; bot gửi được tệp và sửa tin đã gửi."
+	mentionNote  = "* Trên Zalo, bot chỉ nhận tin nhắn trong nhóm có nhắc tên bot, nên tin này không tới bot. Muốn gửi lệnh, đồng chí gõ: @Bot Làm theo Bác /summary"
+)
+
 func TestHelp(t *testing.T) {
 	var out strings.Builder
 	c := New(strings.NewReader(":help\n"), &out, Options{Commands: map[string]func(string) (string, error){
@@ -199,7 +301,7 @@ func TestHelp(t *testing.T) {
 	if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
 		t.Fatal(err)
 	}
-	for _, want := range []string{":as TÊN", ":group MÃ", ":private", ":help", ":quit", ":time", "gõ số để chọn"} {
+	for _, want := range []string{":as TÊN", ":group MÃ", ":private", ":sticker", ":zalo", "@Bot Làm theo Bác", ":telegram", ":help", ":quit", ":time", "gõ số để chọn"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help does not mention %q:\n%s", want, out.String())
 		}
@@ -292,6 +394,144 @@ func TestSend(t *testing.T) {
 				t.Errorf("second ref = %q, want 2", ref)
 			}
 		})
+	}
+}
+
+// TestSendZalo checks how replies look in Zalo mode.
+func TestSendZalo(t *testing.T) {
+	lan := bot.ChatID{Platform: bot.Console, ID: "nguyen-van-lan"}
+	const over = "* Tin này dài 2.001 ký tự, quá giới hạn 2.000 ký tự của một tin Zalo.\n"
+	tests := []struct {
+		name  string
+		reply bot.Reply
+		want  string
+	}{
+		{
+			name:  "an edit is a new message",
+			reply: bot.Reply{Chat: lan, Text: "Đã lưu.", Edit: "7"},
+			want:  "Đã lưu.\n\n",
+		},
+		{
+			name:  "a file cannot be delivered",
+			reply: bot.Reply{Chat: lan, Text: "Bảng tổng hợp tháng 11:", File: &bot.File{Name: "C01.xlsx", Data: []byte("abcd")}},
+			want:  "Bảng tổng hợp tháng 11:\n* Trên Zalo bot không gửi được tệp: «C01.xlsx» (4 byte) không tới người nhận.\n\n",
+		},
+		{
+			name:  "a photo by URL",
+			reply: bot.Reply{Chat: lan, Text: "Ảnh minh chứng", Photo: "https://example.org/a.jpg"},
+			want:  "Ảnh minh chứng\n(ảnh: https://example.org/a.jpg)\n\n",
+		},
+		{
+			name: "choices are numbered, the link shows what to type",
+			reply: bot.Reply{Chat: GroupChat("C01"), Text: "Nhóm đã gắn.", Choices: [][]bot.Choice{{{Label: "Có", Data: "y"}, {Label: "Không", Data: "n"}}},
+				Hint: "Gõ số để chọn.", Link: &bot.Link{Label: "Tham gia", Payload: "j_ABC201", Alt: "Gõ /join ABC201"}},
+			want: "[nhóm C01]\nNhóm đã gắn.\n  1. Có\n  2. Không\nGõ số để chọn.\nGõ /join ABC201\n\n",
+		},
+		{
+			name:  "2,000 units fit",
+			reply: bot.Reply{Chat: lan, Text: strings.Repeat("ệ", 2000)},
+			want:  strings.Repeat("ệ", 2000) + "\n\n",
+		},
+		{
+			name:  "one unit more is over the limit",
+			reply: bot.Reply{Chat: lan, Text: strings.Repeat("ệ", 2001)},
+			want:  strings.Repeat("ệ", 2001) + "\n" + over + "\n",
+		},
+		{
+			name:  "an emoji counts two",
+			reply: bot.Reply{Chat: lan, Text: strings.Repeat("ệ", 1999) + "🌻"},
+			want:  strings.Repeat("ệ", 1999) + "🌻\n" + over + "\n",
+		},
+		{
+			name:  "the choices count too, the header does not",
+			reply: bot.Reply{Chat: GroupChat("C01"), Text: strings.Repeat("a", 1993), Choices: [][]bot.Choice{{{Label: "Có"}}}},
+			want:  "[nhóm C01]\n" + strings.Repeat("a", 1993) + "\n  1. Có\n" + over + "\n",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out strings.Builder
+			c := New(strings.NewReader(":as Nguyễn Văn Lan\n:zalo\n"), &out, Options{Interactive: true})
+			if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
+				t.Fatal(err)
+			}
+			out.Reset()
+			if _, err := c.Send(context.Background(), tt.reply); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tt.want {
+				t.Errorf("printed\n got %q\nwant %q", out.String(), tt.want)
+			}
+		})
+	}
+}
+
+// TestCaps checks what the terminal declares in each mode.
+func TestCaps(t *testing.T) {
+	telegram := bot.Caps{Platform: bot.Console, GroupPrefix: "g-", Upload: true, PhotoURL: true}
+	zalo := bot.Caps{Platform: bot.Console, GroupPrefix: "g-", Name: "Bot Làm theo Bác", MaxText: 2000, Measure: bot.UTF16,
+		GroupMention: true, PhotoURL: true}
+	tests := []struct {
+		name string
+		in   string
+		opts Options
+		want bot.Caps
+	}{
+		{"default is Telegram", "", Options{}, telegram},
+		{"zalo", ":zalo\n", Options{}, zalo},
+		{"zalo and back", ":zalo\n:group C01\n:telegram\n", Options{}, telegram},
+		{"zalo with the bot's name", ":zalo\n", Options{BotName: "@Bot Xã Demo"}, func() bot.Caps { c := zalo; c.Name = "Bot Xã Demo"; return c }()},
+		{"unknown commands leave the mode", ":zalo\n:line\n", Options{}, zalo},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := New(strings.NewReader(tt.in), io.Discard, tt.opts)
+			if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
+				t.Fatal(err)
+			}
+			if got := c.Caps(); got != tt.want {
+				t.Errorf("Caps = %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+// TestZaloSenderSplits runs a Sender over the terminal in Zalo mode: a
+// reply longer than 2,000 units arrives as several messages, each within
+// the limit, the choices under the last.
+func TestZaloSenderSplits(t *testing.T) {
+	var out bottest.Buffer
+	c := New(strings.NewReader(":as Lan\n:zalo\n"), &out, Options{})
+	if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
+		t.Fatal(err)
+	}
+	para := strings.Repeat("Đồng chí Lan đã làm việc tốt. ", 30) // 900 characters
+	text := strings.TrimSpace(strings.Repeat(para+"\n", 6))      // about 5,400
+	ob := bottest.NewOutbox()
+	ob.Enqueue(bot.Reply{Chat: bot.ChatID{Platform: bot.Console, ID: "lan"}, Text: text, Choices: [][]bot.Choice{{{Label: "Xong", Data: "x"}}}})
+	s := &bot.Sender{Outbox: ob, Conn: c, Wake: ob.Wake()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	if err := s.WaitIdle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	printed := strings.TrimPrefix(out.String(), "> :as Lan\n* Bây giờ đồng chí là Lan (lan), chat riêng với bot.\n> :zalo\n"+zaloNote+"\n")
+	msgs := strings.Split(strings.TrimSuffix(printed, "\n\n"), "\n\n")
+	if len(msgs) != 3 {
+		t.Fatalf("%d messages printed, want 3:\n%s", len(msgs), printed)
+	}
+	for i, m := range msgs {
+		if n := bot.UTF16.Len(m); n > 2000 || strings.Contains(m, "* Tin này dài") {
+			t.Errorf("message %d is %d units long", i+1, n)
+		}
+		if strings.Contains(m, "1. Xong") != (i == len(msgs)-1) {
+			t.Errorf("message %d: choices misplaced:\n%s", i+1, m)
+		}
 	}
 }
 
@@ -395,13 +635,16 @@ func TestReceiveReadError(t *testing.T) {
 // the race detector, and checks no reply is torn.
 func TestSendConcurrent(t *testing.T) {
 	var out bottest.Buffer
-	in := strings.Repeat("x\n:group C01\n:private\n", 50)
+	in := strings.Repeat("x\n:group C01\n:zalo\n@Bot Làm theo Bác y\n:private\n:telegram\n", 50)
 	c := New(strings.NewReader(in), &out, Options{User: "Lan"})
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Go(func() {
 			for range 50 {
-				if _, err := c.Send(context.Background(), bot.Reply{Chat: GroupChat("C02"), Text: "dòng một\ndòng hai " + string(rune('a'+i))}); err != nil {
+				if caps := c.Caps(); caps.Platform != bot.Console || caps.GroupPrefix != "g-" {
+					t.Errorf("Caps = %+v", caps)
+				}
+				if _, err := c.Send(context.Background(), bot.Reply{Chat: GroupChat("C02"), Text: "dòng một\ndòng hai " + string(rune('a'+i)), Edit: "1"}); err != nil {
 					t.Error(err)
 				}
 			}
@@ -415,10 +658,10 @@ func TestSendConcurrent(t *testing.T) {
 		n++
 	}
 	wg.Wait()
-	if n != 50 {
-		t.Errorf("received %d messages, want 50", n)
+	if n != 100 {
+		t.Errorf("received %d messages, want 100", n)
 	}
-	if got := strings.Count(out.String(), "[nhóm C02]\ndòng một\ndòng hai "); got != 400 {
+	if got := strings.Count(out.String(), "[nhóm C02]\n(sửa tin 1)\ndòng một\ndòng hai ") + strings.Count(out.String(), "[nhóm C02]\ndòng một\ndòng hai "); got != 400 {
 		t.Errorf("%d whole replies printed, want 400", got)
 	}
 }
