@@ -110,7 +110,7 @@ func (j *jobRun) campaign() (bool, error) {
 		cs := cast{cell: c}
 		rt := rate{cell: c, secs: secretariesOf(ms, c.Code), invites: map[bot.ChatID]bool{}}
 		for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
-			body := text.T(text.CampaignInvite, map[string]any{
+			body := text.T(j.e.textKey(firstPlatform(mb), text.CampaignInvite), map[string]any{
 				"Name": mb.Name, "Cell": c.Name, "Year": year, "Theme": j.e.Cfg.Theme, "Org": j.e.Cfg.OrgName,
 			})
 			reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)

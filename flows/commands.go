@@ -197,6 +197,9 @@ func (r *req) dispatch() error {
 		r.cmd, r.args = c.name, args
 		return c.run(r, args)
 	}
+	if data, ok := r.noticeChoice(r.m.Text); ok && !r.m.Group {
+		return r.callback(data)
+	}
 	if r.expired() {
 		return nil
 	}
@@ -273,11 +276,14 @@ func (r *req) cmdHelp(string) error {
 		}
 		lines = append(lines, helpLine{Cmd: "/" + c.name, Desc: text.T(c.desc, nil)})
 	}
-	key := text.HelpPrivate
+	key, mention := text.HelpPrivate, ""
+	if c := r.e.caps(r.m.Chat.Platform); r.m.Group && c.GroupMention && c.Name != "" {
+		mention = text.T(text.GroupMentionHint, map[string]string{"Bot": c.Name})
+	}
 	if r.m.Group {
 		key = text.HelpGroup
 	}
-	r.say(key, map[string]any{"Org": r.e.Cfg.OrgName, "Lines": lines, "Role": roleName(role)})
+	r.say(key, map[string]any{"Org": r.e.Cfg.OrgName, "Lines": lines, "Role": roleName(role), "Mention": mention})
 	return nil
 }
 

@@ -122,6 +122,13 @@ type Session struct {
 	Vals    map[string]string // what the flow collected so far
 	Choices []string          // data of the choices last offered, by number (1-based)
 	Updated time.Time         // last activity; sessions expire after Engine.SessionTTL
+
+	// Notice holds the data of the stateless choices (go:...) of the
+	// latest notice sent to this chat, a reminder say, so that a typed
+	// number answers it where there are no buttons; NoticeAt is when it
+	// was sent. They outlive the conversation.
+	Notice   []string
+	NoticeAt time.Time
 }
 
 // PledgeStatus is where a yearly pledge stands.

@@ -233,10 +233,8 @@ func (r *req) run() error {
 	if err != nil {
 		return err
 	}
-	for _, rep := range append(r.out, warnings...) {
-		if err := r.tx.Enqueue(rep); err != nil {
-			return fmt.Errorf("enqueue reply: %w", err)
-		}
+	if err := r.e.queue(r.tx, append(r.out, warnings...), r.now, r); err != nil {
+		return err
 	}
 	return r.saveSession()
 }
@@ -271,7 +269,7 @@ func (r *req) saveSession() error {
 	if !r.dirty {
 		return nil
 	}
-	if r.sess.Flow == "" {
+	if r.sess.Flow == "" && len(r.sess.Notice) == 0 {
 		if !r.hasSess {
 			return nil
 		}
@@ -283,7 +281,7 @@ func (r *req) saveSession() error {
 
 // start begins flow at step with fresh values, replacing any conversation.
 func (r *req) start(flow, step string) {
-	r.sess = Session{Flow: flow, Step: step, Vals: map[string]string{}}
+	r.sess = Session{Flow: flow, Step: step, Vals: map[string]string{}, Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt}
 	r.dirty = true
 }
 
@@ -291,7 +289,10 @@ func (r *req) start(flow, step string) {
 func (r *req) step(step string) { r.sess.Step = step; r.sess.Choices = nil; r.dirty = true }
 
 // finish ends the current flow.
-func (r *req) finish() { r.sess = Session{}; r.dirty = true }
+func (r *req) finish() {
+	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt}
+	r.dirty = true
+}
 
 // set stores a value of the current flow.
 func (r *req) set(k, v string) {
@@ -314,12 +315,14 @@ func (r *req) secretaryOf(cell string) bool {
 }
 
 // say queues a text from the catalogue to the current chat.
-func (r *req) say(k text.Key, data any) { r.send(bot.Reply{Chat: r.m.Chat, Text: text.T(k, data)}) }
+func (r *req) say(k text.Key, data any) {
+	r.send(bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data)})
+}
 
 // ask queues a text with choices to the current chat and remembers the
 // choices in the session, so a typed number or a pressed button can answer.
 func (r *req) ask(k text.Key, data any, choices ...[]bot.Choice) {
-	rep := bot.Reply{Chat: r.m.Chat, Text: text.T(k, data), Choices: choices}
+	rep := bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data), Choices: choices}
 	r.offer(&rep)
 	r.send(rep)
 }
@@ -355,4 +358,54 @@ func cleanInput(s string, max int) (string, error) {
 		return "", refuse(text.TooLong, map[string]int{"Max": max, "N": n})
 	}
 	return s, nil
+}
+
+// noticeTTL is how long a typed number may answer a notice's choices.
+const noticeTTL = 14 * 24 * time.Hour
+
+// queue enqueues reps in tx. A reply to a private chat whose choices are
+// all stateless (go:...) is a notice: its choices are remembered in the
+// recipient's session (in self's when self is handling that very chat), so
+// that a typed number answers it where there are no buttons.
+func (e *Engine) queue(tx Tx, reps []bot.Reply, now time.Time, self *req) error {
+	for _, rep := range reps {
+		if err := tx.Enqueue(rep); err != nil {
+			return fmt.Errorf("enqueue reply: %w", err)
+		}
+		data := noticeData(rep)
+		if data == nil || e.caps(rep.Chat.Platform).IsGroup(rep.Chat) {
+			continue
+		}
+		user := bot.UserID{Platform: rep.Chat.Platform, ID: rep.Chat.ID}
+		if self != nil && self.m.Chat == rep.Chat && self.m.From == user {
+			self.sess.Notice, self.sess.NoticeAt, self.dirty = data, now, true
+			continue
+		}
+		sess, _, err := tx.Session(rep.Chat, user)
+		if err != nil {
+			return fmt.Errorf("load session: %w", err)
+		}
+		sess.Notice, sess.NoticeAt = data, now
+		if err := tx.PutSession(rep.Chat, user, sess); err != nil {
+			return fmt.Errorf("store notice: %w", err)
+		}
+	}
+	return nil
+}
+
+// noticeData returns the data of rep's choices when every one of them is
+// stateless (go:...), nil otherwise.
+func noticeData(rep bot.Reply) []string {
+	flat := rep.Flat()
+	if len(flat) == 0 {
+		return nil
+	}
+	out := make([]string, len(flat))
+	for i, c := range flat {
+		if !strings.HasPrefix(c.Data, goPrefix) {
+			return nil
+		}
+		out[i] = c.Data
+	}
+	return out
 }

@@ -136,10 +136,8 @@ func (e *Engine) runJobTx(tx Tx, job Job, slot time.Time, cell string, now time.
 	if err != nil {
 		return nil, err
 	}
-	for _, rep := range append(j.out, warnings...) {
-		if err := tx.Enqueue(rep); err != nil {
-			return nil, fmt.Errorf("enqueue: %w", err)
-		}
+	if err := e.queue(tx, append(j.out, warnings...), now, nil); err != nil {
+		return nil, err
 	}
 	j.status = jobRan
 	return j, nil

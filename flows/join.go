@@ -146,7 +146,7 @@ func (r *req) inviteReply(cell Cell, inv Invite, k text.Key) bot.Reply {
 		"Bot": r.e.caps(r.m.Chat.Platform).Name}
 	return bot.Reply{
 		Chat: r.m.Chat,
-		Text: text.T(k, data),
+		Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data),
 		Link: &bot.Link{
 			Label:   text.T(text.JoinButton, data),
 			Payload: joinPrefix + inv.Code,
@@ -471,7 +471,7 @@ func (r *req) memberInCell(id, cell string) (Member, error) {
 // tell queues a text to m, in the private chat the bot writes to m first.
 func (r *req) tell(m Member, k text.Key, data any) {
 	if cs := m.PrivateChats(); len(cs) > 0 {
-		r.send(bot.Reply{Chat: cs[0], Text: text.T(k, data)})
+		r.send(bot.Reply{Chat: cs[0], Text: text.T(r.e.textKey(cs[0].Platform, k), data)})
 	}
 }
 

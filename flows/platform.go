@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"lamtheo/bot"
+	"lamtheo/flows/text"
 )
 
 // Platforms tells the engine what the Conn serving each platform can do.
@@ -26,6 +27,19 @@ type Plan struct {
 
 // Serves reports whether the plan's connection serves cell.
 func (p Plan) Serves(cell string) bool { return p.Cells == nil || slices.Contains(p.Cells, cell) }
+
+// textKey returns k, or its variant for platforms without buttons (the
+// key with "_typed" appended, where the catalogue has one) when platform p
+// shows choices as a numbered list.
+func (e *Engine) textKey(p bot.Platform, k text.Key) text.Key {
+	if e.caps(p).Buttons {
+		return k
+	}
+	if v := k + "_typed"; text.Default().Has(v) {
+		return v
+	}
+	return k
+}
 
 // caps returns what platform p can do (the zero Caps when unknown).
 func (e *Engine) caps(p bot.Platform) bot.Caps {
@@ -72,4 +86,13 @@ func groupsOn(tx Tx, p bot.Platform, except bot.ChatID) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// firstPlatform returns the platform the bot writes to m on first ("" when
+// m has no identity).
+func firstPlatform(m Member) bot.Platform {
+	if len(m.Users) == 0 {
+		return ""
+	}
+	return m.Users[0].Platform
 }

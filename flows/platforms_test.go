@@ -224,3 +224,33 @@ func TestStrangerSeesID(t *testing.T) {
 	h := zaloHarness(t, flows.Plan{})
 	wantIn(t, joined(h.send(zl("6ede9afa66b88fe6d6a9"), "/start")), "Mã tài khoản của đồng chí trên bot này: 6ede9afa66b88fe6d6a9")
 }
+
+// TestNumberAnswersNotice: where there are no buttons, a number typed
+// after a notice (a reminder, a pledge to approve) answers its choices; a
+// question of a conversation asked after it takes the number instead.
+func TestNumberAnswersNotice(t *testing.T) {
+	h := zaloHarness(t, flows.Plan{})
+	h.at(h.date(2026, 11, 20, 8))
+	hung := h.addMember(flows.Member{Name: "Trần Văn Hùng", Cell: "C01", Users: []bot.UserID{zl("z1")}})
+	h.run(flows.JobRemindFirst, h.date(2026, 11, 20, 8))
+	out := joined(h.send(hung.Users[0], "1"))
+	wantIn(t, out, "tháng 11/2026")
+	wantNotIn(t, out, "chưa hiểu")
+
+	// Mid-report, a number answers the report's question, not the notice.
+	h.run(flows.JobRemindSecond, h.date(2026, 11, 25, 8))
+	reps := h.send(hung.Users[0], "/baocao")
+	if len(labels(reps)) == 0 {
+		t.Fatalf("the report asks nothing:\n%s", dump(reps))
+	}
+	first := labels(reps)[0]
+	reps = h.send(hung.Users[0], "1")
+	if got := joined(reps); strings.Contains(got, "chưa hiểu") {
+		t.Errorf("the number did not answer the report's question %q:\n%s", first, got)
+	}
+
+	// Two weeks later the notice no longer answers.
+	h.at(h.date(2026, 12, 12, 9))
+	h.send(hung.Users[0], "/huy")
+	wantIn(t, joined(h.send(hung.Users[0], "1")), "chưa hiểu")
+}

@@ -132,7 +132,7 @@ func (j *jobRun) remind() (bool, error) {
 			})
 		}}
 		for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
-			body := text.T(remindRung(j.job), map[string]any{
+			body := text.T(j.e.textKey(firstPlatform(mb), remindRung(j.job)), map[string]any{
 				"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
 			})
 			reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)

@@ -622,7 +622,7 @@ func (r *req) cmdNudge(args string) error {
 			paused = append(paused, mb.Name)
 			continue
 		}
-		body := text.T(text.NudgeMember, map[string]string{"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m)})
+		body := text.T(r.e.textKey(firstPlatform(mb), text.NudgeMember), map[string]string{"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m)})
 		reps, err := privateReplies(r.tx, mb.PrivateChats(), body, button)
 		if err != nil {
 			return err

@@ -42,6 +42,23 @@ func (r *req) typed(s string) input {
 	return input{Text: s}
 }
 
+// noticeChoice returns the data of the notice choice a typed number
+// answers: the latest notice shown in this chat, not older than noticeTTL,
+// when no conversation is waiting for an answer (a question in progress
+// keeps its numbers, so a reminder arriving meanwhile cannot take an
+// answer meant for the question).
+func (r *req) noticeChoice(s string) (string, bool) {
+	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(s), "."))
+	notice := r.sess.Notice
+	if err != nil || n < 1 || n > len(notice) || r.now.Sub(r.sess.NoticeAt) > noticeTTL {
+		return "", false
+	}
+	if r.active() && r.now.Sub(r.sess.Updated) <= r.e.Cfg.SessionTTL {
+		return "", false
+	}
+	return notice[n-1], true
+}
+
 // badNumber marks a typed number that matches no offered choice.
 const badNumber = "\x00bad"
 

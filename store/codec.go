@@ -28,6 +28,10 @@ import (
 // the outbox envelope.
 const recordV1 = 1
 
+// sessionV2 is the version byte of the session records this build writes:
+// version 1's fields, then the latest notice's choices and time.
+const sessionV2 = 2
+
 // memberV2 is the version byte of the member records this build writes:
 // version 1's fields, then the pending identities.
 const memberV2 = 2
@@ -361,11 +365,17 @@ func encodeSession(s flows.Session) []byte {
 		e.str(c)
 	}
 	e.time(s.Updated)
+	e.b[0] = sessionV2
+	e.uvarint(uint64(len(s.Notice)))
+	for _, c := range s.Notice {
+		e.str(c)
+	}
+	e.time(s.NoticeAt)
 	return e.b
 }
 
 func decodeSession(v []byte) (flows.Session, error) {
-	d := newDec(v, nil)
+	d := newDecUpTo(v, nil, sessionV2)
 	var s flows.Session
 	s.Flow = d.str()
 	s.Step = d.str()
@@ -383,6 +393,15 @@ func decodeSession(v []byte) (flows.Session, error) {
 		}
 	}
 	s.Updated = d.time()
+	if d.ver >= sessionV2 {
+		if n := d.count(1); n > 0 {
+			s.Notice = make([]string, n)
+			for i := range s.Notice {
+				s.Notice[i] = d.str()
+			}
+		}
+		s.NoticeAt = d.time()
+	}
 	return s, d.err
 }
 

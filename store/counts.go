@@ -12,7 +12,7 @@ import (
 // countSent adds n to the messages sent on platform p in the current month
 // of the store's zone.
 func (t *tx) countSent(p bot.Platform, n int) error {
-	k, err := sentKey(p, int(flows.MonthOf(t.db.now(), t.db.loc)))
+	k, err := sentKey(p, int(flows.MonthOf(t.db.month(), t.db.loc)))
 	if err != nil {
 		return fmt.Errorf("count sent: %w", err)
 	}

@@ -67,9 +67,12 @@ type Options struct {
 	// Now is the clock for update markers, job marks, queue times and
 	// backup names. Default time.Now.
 	Now func() time.Time
-	// Loc is the zone whose calendar months the counts of sent messages
-	// follow (a platform's monthly quota). Default UTC.
-	Loc *time.Location
+	// Loc and MonthClock give the calendar month (of the organisation) in
+	// which a sent message is counted, for a platform's monthly quota.
+	// Default UTC and Now. (The terminal moves the organisation's clock;
+	// update markers must keep to Now.)
+	Loc        *time.Location
+	MonthClock func() time.Time
 }
 
 // DB is lamtheo's durable state in one bbolt file: the flows records, the
@@ -77,11 +80,12 @@ type Options struct {
 // use; Update calls from many goroutines are committed together (group
 // commit). Open it once per process and Close it last.
 type DB struct {
-	bolt *bolt.DB
-	path string
-	log  *slog.Logger
-	now  func() time.Time
-	loc  *time.Location
+	bolt  *bolt.DB
+	path  string
+	log   *slog.Logger
+	now   func() time.Time
+	loc   *time.Location
+	month func() time.Time // the clock of sent counts' months
 
 	wakeMu sync.Mutex
 	wakes  map[bot.Platform]chan struct{} // per outbox partition
@@ -118,6 +122,9 @@ func Open(path string, opts Options) (*DB, error) {
 	if opts.Loc == nil {
 		opts.Loc = time.UTC
 	}
+	if opts.MonthClock == nil {
+		opts.MonthClock = opts.Now
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -147,6 +154,7 @@ func Open(path string, opts Options) (*DB, error) {
 		log:   opts.Log,
 		now:   opts.Now,
 		loc:   opts.Loc,
+		month: opts.MonthClock,
 		wakes: make(map[bot.Platform]chan struct{}),
 		calls: make(chan *call, maxBatch),
 		stop:  make(chan struct{}),

@@ -145,6 +145,7 @@ func (c *Conn) Caps() bot.Caps {
 		caps.Upload = true
 		return caps
 	}
+	caps.Service = "Zalo"
 	caps.Name = c.opts.BotName
 	caps.MaxText = zaloMaxText
 	caps.Measure = bot.UTF16

@@ -46,7 +46,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	clk := &clock{loc: loc}
 	// The store counts a platform's messages by month on the same clock
 	// as the engine (the terminal's :time moves both).
-	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, Now: clk.Now})
+	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, MonthClock: clk.Now})
 	if err != nil {
 		return nil, err
 	}
