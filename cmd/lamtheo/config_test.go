@@ -6,9 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
 )
 
 // minimal is the smallest valid configuration file.
@@ -560,4 +564,38 @@ func FuzzParseConfig(f *testing.F) {
 			t.Errorf("error does not name the file: %q", err)
 		}
 	})
+}
+
+// TestEngineConfigZalo: each Zalo bot becomes a plan of the engine (its
+// cells as the configuration spells them, the free plan's limits), and a
+// Zalo admin id is an admin on every bot.
+func TestEngineConfigZalo(t *testing.T) {
+	cfg := DemoConfig()
+	cfg.Zalo.MaxUsers = 60
+	cfg.Zalo.Bots = []ZaloBotConfig{
+		{Name: "xa1", Token: "t1", Cells: []string{"c01", "C02"}},
+		{Name: "xa2", Token: "t2", Cells: []string{"C03"}},
+	}
+	cfg.Admins.Zalo = []string{"6ede9afa"}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	ec := engineConfig(cfg, time.UTC)
+	want := map[bot.Platform]flows.Plan{
+		"zalo.xa1": {Cells: []string{"C01", "C02"}, Users: 60, Groups: 3, Messages: 3000},
+		"zalo.xa2": {Cells: []string{"C03"}, Users: 60, Groups: 3, Messages: 3000},
+	}
+	if !reflect.DeepEqual(ec.Plans, want) {
+		t.Errorf("plans = %+v, want %+v", ec.Plans, want)
+	}
+	for _, p := range []bot.Platform{"zalo.xa1", "zalo.xa2"} {
+		if !slices.Contains(ec.Admins, bot.UserID{Platform: p, ID: "6ede9afa"}) {
+			t.Errorf("admins %v lack the Zalo admin on %s", ec.Admins, p)
+		}
+	}
+	// One bot for every cell: no cell list.
+	cfg.Zalo.Bots, cfg.Zalo.Token = nil, "t"
+	if got := engineConfig(cfg, time.UTC).Plans[bot.Zalo]; got.Cells != nil || got.Messages != 3000 {
+		t.Errorf("one bot's plan = %+v, want every cell", got)
+	}
 }
