@@ -88,6 +88,10 @@ type Message struct {
 
 	// CallbackID is the platform's id of a button press, answered by Conn.Ack.
 	CallbackID string
+	// Toast is the short note Conn.Ack shows for a button press (Telegram's
+	// callback answer), e.g. that the button is stale. The Handler sets it
+	// with SetToast; Serve copies it here before calling Ack.
+	Toast string
 	// Ref is the platform id of the message the pressed button was on.
 	Ref string
 	// Time is when the platform received the message.
@@ -134,6 +138,11 @@ type Reply struct {
 	// Edit, when set, replaces the text and choices of the bot's earlier
 	// message with this platform id instead of sending a new one.
 	Edit string
+	// Strip, when set, removes the choices (buttons) of the bot's earlier
+	// message with this platform id, leaving its text, so that an answered
+	// question's buttons cannot be pressed again. A Reply with Strip has no
+	// other content. Platforms without buttons do nothing.
+	Strip string
 	// Bulk marks the reply as part of a broadcast (reminders, leaderboards,
 	// campaign invitations): the Sender sends it after the waiting replies
 	// that are not bulk, so an answer to a person never queues behind a

@@ -113,6 +113,8 @@ func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logge
 	}
 	for _, m := range msgs {
 		var err error
+		toast := new(string)
+		hctx := context.WithValue(ctx, toastKey{}, toast)
 		for try := 0; try <= retries; try++ {
 			if try > 0 {
 				select {
@@ -121,7 +123,8 @@ func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logge
 				case <-time.After(time.Duration(try) * 200 * time.Millisecond):
 				}
 			}
-			if err = s.Handler.Handle(ctx, m); err == nil || ctx.Err() != nil {
+			*toast = ""
+			if err = s.Handler.Handle(hctx, m); err == nil || ctx.Err() != nil {
 				break
 			}
 			log.Warn("handle update failed", "update", m.Key, "chat", m.Chat.String(), "try", try+1, "err", err)
@@ -129,9 +132,23 @@ func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logge
 		if err != nil {
 			return fmt.Errorf("handle update %s: %w", m.Key, err)
 		}
+		m.Toast = *toast
 		if err := s.Conn.Ack(ctx, m); err != nil && ctx.Err() == nil {
 			log.Warn("ack failed", "update", m.Key, "err", err)
 		}
 	}
 	return nil
+}
+
+// toastKey keys the Toast of the message being handled in its context.
+type toastKey struct{}
+
+// SetToast sets the short note the platform shows for the button press
+// being handled in ctx (see Message.Toast). It does nothing outside Serve's
+// call of Handle. Handle may be called again for the same message after a
+// failure; the toast of the call that succeeded is shown.
+func SetToast(ctx context.Context, text string) {
+	if p, ok := ctx.Value(toastKey{}).(*string); ok {
+		*p = text
+	}
 }

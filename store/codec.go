@@ -36,10 +36,13 @@ const sessionV2 = 2
 // version 1's fields, then the pending identities.
 const memberV2 = 2
 
-// envelopeV2 is the version byte of the outbox envelopes this build writes:
-// version 1's fields, then Bulk. Version 1 envelopes (schema 1 files) still
-// decode, as not bulk.
+// envelopeV2 is version 1's fields, then Bulk. Version 1 envelopes (schema
+// 1 files) still decode, as not bulk.
 const envelopeV2 = 2
+
+// envelopeV3 is the version byte of the outbox envelopes this build writes:
+// version 2's fields, then Strip.
+const envelopeV3 = 3
 
 // errCorrupt is wrapped by every decode failure.
 var errCorrupt = errors.New("corrupt record")
@@ -516,7 +519,7 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 		size += len(r.File.Data) + len(r.File.Name)
 	}
 	e := newEnc(size)
-	e.b[0] = envelopeV2
+	e.b[0] = envelopeV3
 	e.user(r.Chat.Platform, r.Chat.ID)
 	e.str(r.Title)
 	e.str(r.Text)
@@ -544,11 +547,12 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 	e.str(r.Edit)
 	e.time(queued)
 	e.bool(r.Bulk)
+	e.str(r.Strip)
 	return e.b
 }
 
 func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
-	d := newDecUpTo(v, nil, envelopeV2)
+	d := newDecUpTo(v, nil, envelopeV3)
 	env := bot.Envelope{Seq: seq}
 	r := &env.Reply
 	r.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
@@ -577,6 +581,9 @@ func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
 	env.Queued = d.time()
 	if d.ver >= envelopeV2 {
 		r.Bulk = d.bool()
+	}
+	if d.ver >= envelopeV3 {
+		r.Strip = d.str()
 	}
 	return env, d.err
 }

@@ -100,14 +100,14 @@ func TestOpenSchema1Outbox(t *testing.T) {
 		out := tx.Bucket([]byte("outbox"))
 		k := binary.BigEndian.AppendUint64([]byte("telegram\x00"), 1)
 		v := append([]byte(nil), out.Get(k)...)
-		if len(v) < 2 || v[0] != 2 || v[len(v)-1] != 1 {
-			t.Fatalf("envelope record % x: want version 2 ending in Bulk true", v)
+		if len(v) < 3 || v[0] != 3 || v[len(v)-2] != 1 || v[len(v)-1] != 0 {
+			t.Fatalf("envelope record % x: want version 3 ending in Bulk true and no Strip", v)
 		}
 		v[0] = 1
 		if err := out.Delete(k); err != nil {
 			return err
 		}
-		return out.Put(binary.BigEndian.AppendUint64(nil, 1), v[:len(v)-1])
+		return out.Put(binary.BigEndian.AppendUint64(nil, 1), v[:len(v)-2])
 	})
 
 	for range 2 { // the upgrade, then the upgraded file

@@ -32,6 +32,7 @@ func TestOutboxRoundTripOrderAndFinish(t *testing.T) {
 		Photo: "AgACAgUAAxkBAAI",
 		File:  &bot.File{Name: "chi-bo-C01.csv", Data: []byte("stt,họ tên\n1,An\n")},
 		Edit:  "4711",
+		Strip: "4710",
 	}
 	replies := []bot.Reply{full}
 	for i := range 4 {

@@ -294,6 +294,9 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
 	}
+	if r.Strip != "" {
+		return "", nil // no buttons to remove
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var b strings.Builder

@@ -45,6 +45,9 @@ func (c *Conn) Ack(ctx context.Context, m bot.Message) error {
 // errors. A send whose answer was lost may have been delivered: the Sender
 // sends it again, so the person may read it twice.
 func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
+	if r.Strip != "" {
+		return "", nil // Zalo has no buttons to remove
+	}
 	if r.Chat.Platform != c.platform {
 		return "", permanent("chat %s is not a chat of %s", r.Chat, c.platform)
 	}
