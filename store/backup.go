@@ -16,9 +16,8 @@ const backupLayout = "20060102-150405"
 
 // Backup writes a consistent copy of the live database into dir (created
 // if missing) as lamtheo-YYYYMMDD-HHMMSS.db, named by the DB's clock in
-// UTC, without blocking writers. The copy is synced, checked by opening it
-// read-only and running bbolt's consistency check, and only then given its
-// name. Afterwards only the newest keep backups in dir are kept (keep < 1
+// UTC, without blocking writers. The copy is synced, checked fully (see
+// Check), and only then given its name. Afterwards only the newest keep backups in dir are kept (keep < 1
 // keeps all). It returns the path of the new backup.
 func (db *DB) Backup(dir string, keep int) (string, error) {
 	db.closeMu.RLock()
@@ -42,7 +41,7 @@ func (db *DB) Backup(dir string, keep int) (string, error) {
 			_ = os.Remove(tmp)
 		}
 	}()
-	if err := db.bolt.View(func(btx *bolt.Tx) error { return btx.CopyFile(tmp, 0o600) }); err != nil {
+	if err := db.boltView(func(btx *bolt.Tx) error { return btx.CopyFile(tmp, 0o600) }); err != nil {
 		return "", fmt.Errorf("backup copy: %w", err)
 	}
 	if err := syncFile(tmp); err != nil {
@@ -78,23 +77,9 @@ func syncFile(path string) error {
 	return err
 }
 
-// verify opens the bbolt file at path read-only and runs its consistency
-// check.
+// verify checks the bbolt file at path fully (see Check).
 func verify(path string) error {
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: time.Second})
-	if err != nil {
-		return err
-	}
-	err = bdb.View(func(btx *bolt.Tx) error {
-		var errs []error
-		for e := range btx.Check() {
-			errs = append(errs, e)
-		}
-		return errors.Join(errs...)
-	})
-	if cerr := bdb.Close(); err == nil {
-		err = cerr
-	}
+	_, err := Check(path, time.Second)
 	return err
 }
 

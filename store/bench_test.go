@@ -3,7 +3,9 @@ package store_test
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -162,4 +164,87 @@ func fill(b *testing.B, db *store.DB, n int, months []flows.Month) {
 			})
 		}
 	}
+}
+
+// BenchmarkOpenCheck measures what Open's checks of the data file cost on
+// a big file: LAMTHEO_BENCH_MEMBERS members (default 20,000) with 12 months
+// of reports, closed cleanly. "bolt" is bbolt's own open and close, the
+// cost without checks; "clean" is Open and Close of a file closed cleanly
+// (the full check only up to fullCheckSize); "unclean" is Open and Close of
+// a file left open by a crash (always the full check); "check" is Check.
+func BenchmarkOpenCheck(b *testing.B) {
+	members := 20_000
+	if n, err := strconv.Atoi(os.Getenv("LAMTHEO_BENCH_MEMBERS")); err == nil {
+		members = n
+	}
+	path := filepath.Join(b.TempDir(), "big.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	fill(b, db, members, []flows.Month{202601, 202602, 202603, 202604, 202605, 202606, 202607, 202608, 202609, 202610, 202611, 202612})
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d members: %.0f MB", members, float64(st.Size())/1e6)
+	unclean := func() {
+		bdb, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := bdb.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Put([]byte("running"), []byte{1}) }); err != nil {
+			b.Fatal(err)
+		}
+		if err := bdb.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	open := func(b *testing.B) {
+		db, err := store.Open(path, store.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("bolt", func(b *testing.B) {
+		for b.Loop() {
+			bdb, err := bolt.Open(path, 0o600, nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if err := bdb.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(st.Size())/1e6, "MB")
+	})
+	b.Run("clean", func(b *testing.B) {
+		for b.Loop() {
+			open(b)
+		}
+		b.ReportMetric(float64(st.Size())/1e6, "MB")
+	})
+	b.Run("unclean", func(b *testing.B) {
+		for i := 0; i < b.N; i++ {
+			b.StopTimer()
+			unclean()
+			b.StartTimer()
+			open(b)
+		}
+		b.ReportMetric(float64(st.Size())/1e6, "MB")
+	})
+	b.Run("check", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := store.Check(path, time.Second); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(st.Size())/1e6, "MB")
+	})
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -96,6 +98,10 @@ type DB struct {
 
 	closeMu sync.RWMutex // held for reading by every Update and View
 	closed  bool
+
+	brokenMu  sync.Mutex
+	brokenErr error         // why writing stopped; see Broken
+	broken    chan struct{} // closed when brokenErr is set
 }
 
 // call is one Update waiting for its commit.
@@ -109,6 +115,17 @@ type call struct {
 // parent folder, and the buckets and schema inside it. If another lamtheo
 // instance holds the file, Open gives up after opts.Timeout with an error
 // wrapping ErrLocked.
+//
+// Before bbolt maps an existing file for writing, Open checks it with
+// plain reads: its header pages, its size against them (a truncated file
+// would SIGBUS), its freelist and its root; then it opens it read-only and
+// reads whether the last lamtheo closed it. A file that was not closed
+// cleanly (a crash, a kill, a power cut, a copy of a running file), or of
+// at most 64 MiB, is checked fully as Check does; a larger file closed
+// cleanly is not read whole, which would take seconds (see
+// BenchmarkOpenCheck). A damaged file, or an existing file of 0 bytes
+// (bbolt would make it a new, empty one), is refused with a *DamagedError
+// (wrapping ErrDamaged) that says what is wrong; Open never writes to it.
 func Open(path string, opts Options) (*DB, error) {
 	if opts.Timeout <= 0 {
 		opts.Timeout = time.Second
@@ -128,37 +145,61 @@ func Open(path string, opts Options) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	bdb, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("open %s: another lamtheo instance is using this file (stop it or choose another data file): %w", path, ErrLocked)
+	// Check the file before bbolt maps it for writing: bbolt trusts what
+	// it reads, and a page missing from a truncated file is a SIGBUS.
+	rep, err := inspect(path, opts.Timeout, func(r Report) bool { return !r.Clean || r.Size <= fullCheckSize })
+	switch {
+	case errors.Is(err, fs.ErrNotExist): // a new file: bbolt creates it
+	case err != nil:
+		return nil, err
+	default:
+		opts.Log.Info("data file checked", "path", path, "size", rep.Size, "full", rep.Full, "closed_cleanly", rep.Clean, "took", rep.Took)
+		for _, n := range rep.Notes {
+			opts.Log.Warn("data file: "+n, "path", path)
+		}
 	}
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", path, err)
-	}
+	var bdb *bolt.DB
 	var from uint32
-	err = bdb.Update(func(btx *bolt.Tx) error {
+	err = withFaults(func() error {
 		var err error
-		from, err = prepare(btx)
+		bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+		if err != nil {
+			return err
+		}
+		err = bdb.Update(func(btx *bolt.Tx) error {
+			var err error
+			from, err = prepare(btx)
+			return err
+		})
+		if err != nil {
+			_ = bdb.Close()
+		}
 		return err
 	})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, lockedError(path)
+	}
+	if isDamage(err) {
+		return nil, &DamagedError{Path: path, Reason: err.Error()}
+	}
 	if err != nil {
-		_ = bdb.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if from != schemaVersion {
 		opts.Log.Info("store schema upgraded", "path", path, "from", from, "to", schemaVersion)
 	}
 	db := &DB{
-		bolt:  bdb,
-		path:  path,
-		log:   opts.Log,
-		now:   opts.Now,
-		loc:   opts.Loc,
-		month: opts.MonthClock,
-		wakes: make(map[bot.Platform]chan struct{}),
-		calls: make(chan *call, maxBatch),
-		stop:  make(chan struct{}),
-		done:  make(chan struct{}),
+		bolt:   bdb,
+		path:   path,
+		log:    opts.Log,
+		now:    opts.Now,
+		loc:    opts.Loc,
+		month:  opts.MonthClock,
+		wakes:  make(map[bot.Platform]chan struct{}),
+		calls:  make(chan *call, maxBatch),
+		stop:   make(chan struct{}),
+		done:   make(chan struct{}),
+		broken: make(chan struct{}),
 	}
 	go db.commitLoop()
 	return db, nil
@@ -174,6 +215,9 @@ func prepare(btx *bolt.Tx) (uint32, error) {
 		}
 	}
 	meta := btx.Bucket(bucketMeta)
+	if err := meta.Put(keyRunning, []byte{1}); err != nil {
+		return 0, err
+	}
 	v := meta.Get([]byte("schema"))
 	if v == nil {
 		return schemaVersion, meta.Put([]byte("schema"), binary.BigEndian.AppendUint32(nil, schemaVersion))
@@ -200,8 +244,10 @@ func prepare(btx *bolt.Tx) (uint32, error) {
 // Path returns the file the DB was opened at.
 func (db *DB) Path() string { return db.path }
 
-// Close waits for running Updates and Views, then closes the file. Calls
-// after Close fail with ErrClosed.
+// Close waits for running Updates and Views, marks the file closed
+// cleanly (the next Open then need not read all of it), and closes it.
+// Calls after Close fail with ErrClosed. A broken DB (see Broken) is left
+// to the end of the process: bbolt may still hold its own lock.
 func (db *DB) Close() error {
 	db.closeMu.Lock()
 	if db.closed {
@@ -212,10 +258,58 @@ func (db *DB) Close() error {
 	db.closeMu.Unlock()
 	close(db.stop)
 	<-db.done
-	if err := db.bolt.Close(); err != nil {
+	if db.Err() != nil {
+		return nil
+	}
+	err := db.boltUpdate(func(btx *bolt.Tx) error {
+		return btx.Bucket(bucketMeta).Put(keyRunning, []byte{0})
+	})
+	if db.Err() != nil {
+		return nil
+	}
+	if cerr := db.bolt.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return fmt.Errorf("close %s: %w", db.path, err)
 	}
 	return nil
+}
+
+// Broken returns a channel closed when the DB stops writing because bbolt
+// failed inside a commit (a panic or a memory fault: the file is damaged).
+// From then on Update fails with Err, and the process should stop and
+// have the file checked.
+func (db *DB) Broken() <-chan struct{} { return db.broken }
+
+// Err returns why the DB stopped writing, an error wrapping ErrDamaged, or
+// nil while it works.
+func (db *DB) Err() error {
+	db.brokenMu.Lock()
+	defer db.brokenMu.Unlock()
+	return db.brokenErr
+}
+
+// boltUpdate runs fn in a bbolt write transaction, unless the DB is
+// broken. A panic or memory fault inside bbolt breaks the DB: bbolt's
+// state is unknown after it, so nothing is written any more.
+func (db *DB) boltUpdate(fn func(*bolt.Tx) error) error {
+	if err := db.Err(); err != nil {
+		return err
+	}
+	err := withFaults(func() error { return db.bolt.Update(fn) })
+	var pe *panicError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	db.brokenMu.Lock()
+	defer db.brokenMu.Unlock()
+	if db.brokenErr == nil {
+		db.brokenErr = &DamagedError{Path: db.path, Reason: fmt.Sprintf("a write failed inside bbolt (%v); lamtheo stopped writing to it", pe.v)}
+		close(db.broken)
+		db.log.Error("data file damaged: writes stopped", "path", db.path, "err", db.brokenErr)
+	}
+	return db.brokenErr
 }
 
 // wakeOf returns the wake-up channel of platform p's outbox partition.
@@ -252,6 +346,9 @@ func (db *DB) Update(ctx context.Context, fn func(flows.Tx) error) error {
 	if db.closed {
 		return ErrClosed
 	}
+	if err := db.Err(); err != nil {
+		return err
+	}
 	c := &call{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	db.calls <- c
 	return <-c.done
@@ -268,9 +365,20 @@ func (db *DB) View(ctx context.Context, fn func(flows.Tx) error) error {
 	if db.closed {
 		return ErrClosed
 	}
-	return db.bolt.View(func(btx *bolt.Tx) error {
+	return db.boltView(func(btx *bolt.Tx) error {
 		return fn(&tx{db: db, btx: btx, ro: true})
 	})
+}
+
+// boltView runs fn in a bbolt read transaction. A panic, of fn or of bbolt
+// reading a damaged page, and a memory fault are returned as an error.
+func (db *DB) boltView(fn func(*bolt.Tx) error) error {
+	err := withFaults(func() error { return db.bolt.View(fn) })
+	var pe *panicError
+	if errors.As(err, &pe) {
+		return fmt.Errorf("view: panic: %v", pe.v)
+	}
+	return err
 }
 
 // commitLoop is the committer: it takes the queued Updates in batches of up
@@ -313,7 +421,7 @@ func (db *DB) commit(batch []*call) {
 	batch = live
 	for len(batch) > 0 {
 		failed := -1
-		err := db.bolt.Update(func(btx *bolt.Tx) error {
+		err := db.boltUpdate(func(btx *bolt.Tx) error {
 			for i, c := range batch {
 				if err := db.run(btx, c); err != nil {
 					failed = i
@@ -330,13 +438,14 @@ func (db *DB) commit(batch []*call) {
 		}
 		c := batch[failed]
 		batch = append(batch[:failed], batch[failed+1:]...)
-		c.done <- db.bolt.Update(func(btx *bolt.Tx) error { return db.run(btx, c) })
+		c.done <- db.boltUpdate(func(btx *bolt.Tx) error { return db.run(btx, c) })
 	}
 }
 
 // run calls c.fn on btx, turning a panic into an error so that one bad
 // Update cannot take the committer down.
 func (db *DB) run(btx *bolt.Tx, c *call) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("update: panic: %v", r)

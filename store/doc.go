@@ -5,6 +5,12 @@
 // implements flows.Store (and flows.Tx on its transactions) and bot.Outbox;
 // it also writes verified online backups.
 //
+// A damaged data file (truncated, emptied, pages not as bbolt wrote them)
+// is refused by Open, found by Check, and stops writes when bbolt fails
+// inside a commit: always an error wrapping ErrDamaged, never a panic or a
+// SIGBUS. The checks read the file with plain reads (boltfile.go knows
+// bbolt's page layout) before bbolt maps it.
+//
 // Package store owns the bucket layout, the key encodings (big-endian,
 // fixed width, chat ids with the sign bit flipped so negative group ids
 // sort) and private binary record types, converted to and from the flows

@@ -59,7 +59,7 @@ func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelo
 		return nil, ErrClosed
 	}
 	var out []bot.Envelope
-	err := db.bolt.View(func(btx *bolt.Tx) error {
+	err := db.boltView(func(btx *bolt.Tx) error {
 		c := btx.Bucket(bucketOutbox).Cursor()
 		start := binary.BigEndian.AppendUint64(append([]byte(nil), o.prefix...), after+1)
 		for k, v := c.Seek(start); k != nil && len(out) < n; k, v = c.Next() {
@@ -191,7 +191,7 @@ func (db *DB) Partitions(ctx context.Context) ([]bot.Platform, error) {
 		return nil, ErrClosed
 	}
 	var out []bot.Platform
-	err := db.bolt.View(func(btx *bolt.Tx) error {
+	err := db.boltView(func(btx *bolt.Tx) error {
 		c := btx.Bucket(bucketOutbox).Cursor()
 		for k, _ := c.First(); k != nil; {
 			end := bytes.IndexByte(k, 0)
