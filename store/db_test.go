@@ -176,7 +176,17 @@ func TestBackup(t *testing.T) {
 	if want := filepath.Join(dir, "lamtheo-20261103-083000.db"); path != want {
 		t.Errorf("backup path = %s, want %s", path, want)
 	}
-	copyDB, err := store.Open(path, store.Options{})
+	// Open a copy: opening writes to the file, and retention goes by
+	// modification time.
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	copyPath := filepath.Join(t.TempDir(), "copy.db")
+	if err := os.WriteFile(copyPath, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	copyDB, err := store.Open(copyPath, store.Options{})
 	if err != nil {
 		t.Fatalf("open backup: %v", err)
 	}

@@ -50,6 +50,11 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Backups killed half way leave temporary files: while this process
+	// holds the data file, no other writes backups of it.
+	if _, err := db.CleanBackupDir(backupDir(cfg.Data)); err != nil {
+		log.Warn("remove stale backup files failed", "err", err)
+	}
 	a := &app{cfg: cfg, log: log, db: db, clock: clk}
 	a.eng = flows.NewEngine(db, engineConfig(cfg, loc), log)
 	a.eng.Now = a.clock.Now

@@ -2,11 +2,8 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,6 +12,7 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"lamtheo/flows"
+	"lamtheo/store"
 )
 
 // lookback is how far back the catch-up looks for a job's latest slot: a
@@ -66,6 +64,7 @@ type scheduler struct {
 	backupKeep int
 	log        *slog.Logger
 	lock       map[flows.Job]chan struct{} // one per job, holding one token: its runs never overlap
+	now        func() time.Time            // the clock backups are dated by; time.Now
 }
 
 // newScheduler returns a scheduler for the enabled jobs of cfg.Schedule (an
@@ -83,6 +82,7 @@ func newScheduler(cfg Config, loc *time.Location, runner jobRunner, backup backu
 		backupKeep: cfg.Data.BackupKeep,
 		log:        log,
 		lock:       make(map[flows.Job]chan struct{}),
+		now:        time.Now,
 	}
 	for _, j := range cfg.Schedule.jobs() {
 		if strings.TrimSpace(j.spec) == "" {
@@ -209,15 +209,19 @@ func (s *scheduler) runSlot(ctx context.Context, job flows.Job, slot time.Time) 
 }
 
 // writeBackup writes the backup of slot, unless backupDir already holds one
-// written at or after slot (a restart after the slot's backup: restarts
-// must not rotate the daily backups out).
+// written at or after slot and not after now (a restart after the slot's
+// backup: restarts must not rotate the daily backups out). A backup dated
+// after now was written before the clock stepped back; it does not count.
 func (s *scheduler) writeBackup(slot time.Time) error {
-	newest, err := newestBackup(s.backupDir)
+	bs, err := store.Backups(s.backupDir)
 	if err != nil {
 		return err
 	}
-	if !newest.IsZero() && !newest.Before(slot.Truncate(time.Second)) {
-		return nil
+	now := s.now()
+	for _, b := range bs {
+		if !b.Modified.Before(slot.Truncate(time.Second)) && !b.Modified.After(now) {
+			return nil
+		}
 	}
 	path, err := s.backup.Backup(s.backupDir, s.backupKeep)
 	if err != nil && path == "" {
@@ -227,34 +231,6 @@ func (s *scheduler) writeBackup(slot time.Time) error {
 		s.log.Warn("backup retention failed", "err", err)
 	}
 	return nil
-}
-
-// newestBackup returns the time in the name of the newest backup in dir
-// (store.DB.Backup's names: lamtheo-YYYYMMDD-HHMMSS.db in UTC), or the zero
-// time when there is none or dir does not exist.
-func newestBackup(dir string) (time.Time, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return time.Time{}, nil
-	}
-	if err != nil {
-		return time.Time{}, fmt.Errorf("read backup dir: %w", err)
-	}
-	var newest time.Time
-	for _, e := range entries {
-		name, ok := strings.CutPrefix(e.Name(), "lamtheo-")
-		if !ok {
-			continue
-		}
-		name, ok = strings.CutSuffix(name, ".db")
-		if !ok || !e.Type().IsRegular() {
-			continue
-		}
-		if t, err := time.Parse("20060102-150405", name); err == nil && t.After(newest) {
-			newest = t
-		}
-	}
-	return newest, nil
 }
 
 // latestSlot returns the latest activation of sched at or before now and

@@ -702,3 +702,47 @@ func TestTerminalScheduler(t *testing.T) {
 		}
 	}
 }
+
+// TestSchedulerBackupClockStepsBack: after the clock stepped back, the
+// backups written before it are dated in the future; they neither stop the
+// slot's backup (the slot seemed done) nor push the new one out.
+func TestSchedulerBackupClockStepsBack(t *testing.T) {
+	loc := hcmc(t)
+	dir := t.TempDir()
+	now := time.Date(2026, 1, 10, 2, 0, 1, 0, loc)
+	clock := func() time.Time { return now }
+	db, err := store.Open(filepath.Join(dir, "lamtheo.db"), store.Options{Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	cfg := DefaultConfig()
+	cfg.Schedule = ScheduleConfig{Backup: "0 2 * * *"}
+	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
+	cfg.Data.BackupDir = "backups"
+	cfg.Data.BackupKeep = 2
+	s, err := newScheduler(cfg, loc, &fakeJobs{}, db, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.now = clock
+	ctx := context.Background()
+	for day := 9; day <= 10; day++ {
+		now = time.Date(2026, 1, day, 2, 0, 1, 0, loc)
+		s.runSlot(ctx, flows.JobBackup, time.Date(2026, 1, day, 2, 0, 0, 0, loc))
+	}
+	now = time.Date(2026, 1, 5, 2, 0, 1, 0, loc) // the clock steps back five days
+	s.runSlot(ctx, flows.JobBackup, time.Date(2026, 1, 5, 2, 0, 0, 0, loc))
+	bs, err := store.Backups(filepath.Join(dir, "backups"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, b := range bs {
+		names = append(names, filepath.Base(b.Path))
+	}
+	want := []string{"lamtheo-20260109-190001.db", "lamtheo-20260104-190001.db"}
+	if !slices.Equal(names, want) {
+		t.Errorf("backups %q, want %q", names, want)
+	}
+}
