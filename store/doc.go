@@ -3,7 +3,7 @@
 // invites, conversation sessions, processed-update markers and platform
 // cursors, job marks, unreachable chats, and the outbox of replies. DB
 // implements flows.Store (and flows.Tx on its transactions) and bot.Outbox;
-// it also writes verified online backups.
+// it also writes verified online backups, lists them, and restores one.
 //
 // A damaged data file (truncated, emptied, pages not as bbolt wrote them)
 // is refused by Open, found by Check, and stops writes when bbolt fails

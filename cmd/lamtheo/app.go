@@ -332,6 +332,15 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 	if o.scheduler {
 		g.Go(func() error { return a.sched.Run(gctx) })
 	}
+	// A write bbolt could not finish means a damaged file: stop.
+	g.Go(func() error {
+		select {
+		case <-a.db.Broken():
+			return a.db.Err()
+		case <-gctx.Done():
+			return nil
+		}
+	})
 	for _, f := range o.also {
 		g.Go(func() error { return f(gctx) })
 	}

@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"lamtheo/store"
 )
 
 func main() {
@@ -28,7 +30,17 @@ func main() {
 // store and serves Telegram and the Zalo bots, or the terminal when no token
 // is configured. It
 // returns when ctx is done or, in the terminal, at the end of the input.
+// "lamtheo check" and "lamtheo restore BACKUP" are the operator's commands
+// for the data file (operator.go).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "check":
+			return runCheck(args[1:], getenv, stdout, stderr)
+		case "restore":
+			return runRestore(args[1:], getenv, stdout, stderr)
+		}
+	}
 	flags := flag.NewFlagSet("lamtheo", flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	configPath := flags.String("config", "", "configuration file (default ./config.toml when it exists)")
@@ -39,6 +51,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return nil
 		}
 		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (the commands check and restore come first: lamtheo check -config FILE)", flags.Arg(0))
 	}
 	cfg, demo, err := loadConfig(*configPath, getenv)
 	if err != nil {
@@ -58,15 +73,25 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		log.Info("no config.toml: using the demo organisation")
 	}
 
+	// A damaged data file is refused at start, or stops a running bot at
+	// its first write bbolt cannot finish; either way the operator is told
+	// which backup to restore.
+	damaged := func(err error) error {
+		if !errors.Is(err, store.ErrDamaged) {
+			return err
+		}
+		o := operatorFlags{config: *configPath, data: *dataPath}
+		return &damagedError{err: err, advice: recoveryAdvice(cfg.Data, o)}
+	}
 	a, err := openApp(ctx, cfg, log)
 	if err != nil {
-		return err
+		return damaged(err)
 	}
 	defer a.Close()
 	if !cfg.servesChats() {
-		return a.serveConsole(ctx, stdin, stdout, consoleOptions{})
+		return damaged(a.serveConsole(ctx, stdin, stdout, consoleOptions{}))
 	}
-	return a.serveChats(ctx, chatOptions{})
+	return damaged(a.serveChats(ctx, chatOptions{}))
 }
 
 // loadConfig reads the configuration file: path, or ./config.toml when it
