@@ -981,18 +981,26 @@ func keyLines(doc []byte) map[string]int {
 // day of month, month, day of week; descriptors such as "@daily" too), as
 // robfig/cron's ParseStandard does, and also accepts "L" as the day of
 // month: the month's last day, e.g. "0 8 L * *". The schedule fires in the
-// zone of the time given to Next.
-func parseSchedule(spec string) (cron.Schedule, error) {
+// zone of the time given to Next, which is the organisation's (org.zone):
+// a zone prefix (TZ=... or CRON_TZ=...) is refused, and robfig/cron's
+// parser is never given one (it panics on "TZ=Asia/Ho_Chi_Minh" without a
+// space). A panic of the parser is returned as an error all the same.
+func parseSchedule(spec string) (sched cron.Schedule, err error) {
 	fields := strings.Fields(spec)
-	dom := 2
 	if len(fields) > 0 && (strings.HasPrefix(fields[0], "CRON_TZ=") || strings.HasPrefix(fields[0], "TZ=")) {
-		dom++
+		return nil, errors.New("a time zone prefix (TZ= or CRON_TZ=) is not allowed: every job runs in the zone of org.zone")
 	}
+	const dom = 2
 	last := len(fields) == dom+3 && fields[dom] == "L"
 	if last {
 		fields[dom] = "28-31"
 		spec = strings.Join(fields, " ")
 	}
+	defer func() {
+		if r := recover(); r != nil {
+			sched, err = nil, fmt.Errorf("not a cron expression (%v)", r)
+		}
+	}()
 	s, err := cron.ParseStandard(spec)
 	if err != nil {
 		return nil, err

@@ -291,6 +291,14 @@ func TestConfigErrors(t *testing.T) {
 		{"zalo admin", minimal + "[admins]\nzalo = [\"\"]\n", "config.toml:8: admins.zalo[0]: want a Zalo user id in quotes, as the bot shows it to the person"},
 		{"zalo admin twice", minimal + "[admins]\nzalo = [\"a1\", \"a1\"]\n", `config.toml:8: admins.zalo[1] "a1" is listed twice`},
 		{"zalo admin type", minimal + "[admins]\nzalo = [12]\n", "config.toml:8: admins.zalo[0]: want a Zalo user id in quotes, got an integer"},
+		{"cron zone without a space", minimal + "[schedule]\nremind_first = \"TZ=Asia/Ho_Chi_Minh\"\n",
+			`config.toml:8: schedule.remind_first "TZ=Asia/Ho_Chi_Minh": a time zone prefix (TZ= or CRON_TZ=) is not allowed: every job runs in the zone of org.zone`},
+		{"cron empty zone", minimal + "[schedule]\nremind_second = \"TZ=\"\n",
+			`config.toml:8: schedule.remind_second "TZ=": a time zone prefix (TZ= or CRON_TZ=) is not allowed: every job runs in the zone of org.zone`},
+		{"cron CRON_TZ without a space", minimal + "[schedule]\nleaderboard = \"CRON_TZ=UTC\"\n",
+			`config.toml:8: schedule.leaderboard "CRON_TZ=UTC": a time zone prefix (TZ= or CRON_TZ=) is not allowed: every job runs in the zone of org.zone`},
+		{"cron CRON_TZ", minimal + "[schedule]\nbackup = \"CRON_TZ=UTC 0 2 * * *\"\n",
+			`config.toml:8: schedule.backup "CRON_TZ=UTC 0 2 * * *": a time zone prefix (TZ= or CRON_TZ=) is not allowed: every job runs in the zone of org.zone`},
 		{"cron L misplaced", minimal + "[schedule]\nremind_last = \"0 L 1 * *\"\n", `config.toml:8: schedule.remind_last "0 L 1 * *": failed to parse int from L: strconv.Atoi: parsing "L": invalid syntax`},
 	}
 	for _, tt := range tests {
@@ -512,6 +520,32 @@ func TestParseScheduleLastDay(t *testing.T) {
 	}
 }
 
+// FuzzParseSchedule: any text, as a [schedule] value, is a schedule or an
+// error, never a panic; a schedule's next activation is later than the
+// time given (or zero: none within robfig's five years), and the latest
+// slot the catch-up looks for is found without a panic.
+func FuzzParseSchedule(f *testing.F) {
+	for _, s := range []string{"0 8 L * *", "0 8 1 * *", "*/15 9-17 * * 1-5", "@daily", "@every 1h30m", "@every 0s",
+		"TZ=Asia/Ho_Chi_Minh", "TZ=", "CRON_TZ=UTC", "CRON_TZ=UTC 0 8 * * *", "TZ=UTC\t0 8 * * *", " TZ=UTC 0 8 * * *",
+		"0 8 L 2 *", "0 8 31 2 *", "59 23 L 12 6", "0 0 1-31/0 * *", "1-2/3-4 * * * *", "", "@", "L L L L L"} {
+		f.Add(s)
+	}
+	loc := time.FixedZone("ICT", 7*3600)
+	from := time.Date(2026, 11, 3, 8, 30, 0, 0, loc)
+	f.Fuzz(func(t *testing.T, spec string) {
+		s, err := parseSchedule(spec)
+		if err != nil {
+			return
+		}
+		if next := s.Next(from); !next.IsZero() && !next.After(from) {
+			t.Fatalf("parseSchedule(%q).Next(%v) = %v: not later", spec, from, next)
+		}
+		if slot, ok := latestSlot(s, from, lookback); ok && slot.After(from) {
+			t.Fatalf("parseSchedule(%q): latest slot %v after %v", spec, slot, from)
+		}
+	})
+}
+
 func TestKeyLines(t *testing.T) {
 	doc := `a = 1
 [t]
@@ -597,5 +631,25 @@ func TestEngineConfigZalo(t *testing.T) {
 	cfg.Zalo.Bots, cfg.Zalo.Token = nil, "t"
 	if got := engineConfig(cfg, time.UTC).Plans[bot.Zalo]; got.Cells != nil || got.Messages != 3000 {
 		t.Errorf("one bot's plan = %+v, want every cell", got)
+	}
+}
+
+// TestRunRejectsZoneInCron: a cron expression with a zone prefix stops the
+// program at start with the file, line and key, like any other bad value
+// (robfig/cron's parser used to panic on it).
+func TestRunRejectsZoneInCron(t *testing.T) {
+	conf, _ := operatorSetup(t)
+	f, err := os.OpenFile(conf, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("[schedule]\nremind_first = \"TZ=Asia/Ho_Chi_Minh\"\n"); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, _, err = runCmd(t, "-config", conf)
+	want := conf + `:9: schedule.remind_first "TZ=Asia/Ho_Chi_Minh": a time zone prefix`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("run = %v, want %s...", err, want)
 	}
 }
