@@ -129,14 +129,20 @@ func findBucketRoot(t *testing.T, r pageReader, name string) uint64 {
 	return root
 }
 
-// freeLeaf returns a page on the freelist that holds an old leaf.
+// freeLeaf returns the last page on the freelist that holds an old leaf.
+// The last: the commit allocates free pages from the lowest, and in an
+// order that varies (bbolt spills buckets in map order); a page allocated
+// before the damaged branch's page is freed would hide the damage.
 func freeLeaf(t *testing.T, r pageReader) uint64 {
 	t.Helper()
 	p, _, count, err := r.read(r.h.meta.freelist, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i := range int(count) {
+	if count < 20 {
+		t.Fatalf("only %d free pages", count)
+	}
+	for i := int(count) - 1; i >= 0; i-- {
 		id := ne.Uint64(p[pageHeaderSize+8*i:])
 		if _, flags, _, err := r.read(id, nil); err == nil && flags == leafPage {
 			return id
