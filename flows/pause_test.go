@@ -232,3 +232,30 @@ func TestSummaryMarksPaused(t *testing.T) {
 	})
 	wantNotIn(t, flows.RenderCellSecretary(s), "tạm hoãn")
 }
+
+// FuzzParsePauseDate: any text typed as a pause's last day is a day from
+// today to a year ahead, at its first instant in the zone, or a refusal
+// with a text to show; never a panic.
+func FuzzParsePauseDate(f *testing.F) {
+	for _, s := range []string{"10/12/2026", " 1/1/2027 ", "05-02-2027", "5.2.2027", "31/02/2027", "29/02/2028",
+		"32/13/2026", "10/12", "mai", "", "0/12/2026", "-1/-1/-001", "+1/+2/+203", "1/1/9999", "1 / 1 / 2027", "١/١/٢٠٢٧"} {
+		f.Add(s, int64(1795000000))
+	}
+	loc := time.FixedZone("ICT", 7*3600)
+	f.Fuzz(func(t *testing.T, s string, unix int64) {
+		now := time.Unix(unix%(4_000_000_000)+946_684_800, 0) // 2000 to 2126
+		d, err := flows.ParsePauseDate(s, now, loc)
+		if err != nil {
+			var pe *flows.PauseDateError
+			if !errors.As(err, &pe) || pe.Key == "" {
+				t.Fatalf("ParsePauseDate(%q): %v is not a *PauseDateError with a text", s, err)
+			}
+			return
+		}
+		y, m, day := now.In(loc).Date()
+		today := time.Date(y, m, day, 0, 0, 0, 0, loc)
+		if d.Before(today) || d.After(today.AddDate(1, 0, 0)) || d.Location() != loc || d.Hour() != 0 || d.Minute() != 0 {
+			t.Fatalf("ParsePauseDate(%q) at %v = %v", s, now, d)
+		}
+	})
+}

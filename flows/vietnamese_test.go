@@ -10,6 +10,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -312,6 +314,50 @@ func FuzzNormalizeText(f *testing.F) {
 			if r != '\n' && (unicode.IsControl(r) || (unicode.IsSpace(r) && r != ' ')) {
 				t.Fatalf("NormalizeText(%q) = %q: kept %U", s, got, r)
 			}
+		}
+	})
+}
+
+// FuzzNames: the name helpers never panic, and keep their promises on any
+// valid UTF-8 (what NormalizeText leaves of typed text). foldName, which
+// "the same name" compares, is idempotent, single spaced and, for NFC text,
+// drops every mark; sameName is reflexive and symmetric; the Vietnamese
+// name order (CompareNames) has a name equal to itself and flips its sign
+// when the names swap; a word matches itself (vnMatchWord).
+func FuzzNames(f *testing.F) {
+	for _, s := range []string{"Trần Văn Hùng", "tran van  hung", "ĐỖ ƯNG", "Nguye\u0302\u0303n", "\u0301x", "İstanbul", "ǅ", "a\xffb", "", "  ", "Phạm\tĐức"} {
+		f.Add(s, "Nguyễn Thị Lan")
+	}
+	coll := collate.New(language.Vietnamese) // one for the run: a new one per call is slow
+	var buf collate.Buffer
+	f.Fuzz(func(t *testing.T, a, b string) {
+		fa := foldName(a)
+		if !utf8.ValidString(a) {
+			return
+		}
+		if again := foldName(fa); again != fa {
+			t.Fatalf("foldName not idempotent: %q → %q → %q", a, fa, again)
+		}
+		if strings.TrimSpace(fa) != fa || strings.Contains(fa, "  ") {
+			t.Fatalf("foldName(%q) = %q: spaces left", a, fa)
+		}
+		if norm.NFC.IsNormalString(a) {
+			for _, r := range norm.NFD.String(fa) {
+				if unicode.Is(unicode.Mn, r) {
+					t.Fatalf("foldName(%q) = %q: keeps the mark %U", a, fa, r)
+				}
+			}
+		}
+		if !sameName(a, a) || sameName(a, b) != sameName(b, a) {
+			t.Fatalf("sameName(%q, %q) not reflexive or symmetric", a, b)
+		}
+		buf.Reset()
+		ka, kb := vnMakeKey(coll, &buf, a), vnMakeKey(coll, &buf, b)
+		if ka.compare(ka) != 0 || ka.compare(kb) != -kb.compare(ka) {
+			t.Fatalf("CompareNames(%q, %q) = %d, reversed %d", a, b, ka.compare(kb), kb.compare(ka))
+		}
+		if w := strings.Fields(a); len(w) == 1 && !vnMatchWord(w[0], w[0]) {
+			t.Fatalf("vnMatchWord(%q, itself) = false", w[0])
 		}
 	})
 }

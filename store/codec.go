@@ -587,3 +587,24 @@ func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
 	}
 	return env, d.err
 }
+
+// --- budget note ---
+
+func encodeBudgetNote(n flows.BudgetNote) []byte {
+	e := newEnc(48 + len(n.Job) + len(n.Cell))
+	e.time(n.At)
+	e.str(string(n.Job))
+	e.str(n.Cell)
+	e.int(int(n.Kind))
+	e.int(n.Planned)
+	e.int(n.Done)
+	e.bool(n.Group)
+	return e.b
+}
+
+func decodeBudgetNote(v []byte) (flows.BudgetNote, error) {
+	d := newDec(v, nil)
+	n := flows.BudgetNote{At: d.time(), Job: flows.Job(d.str()), Cell: d.str(), Kind: flows.BudgetKind(d.int()),
+		Planned: d.int(), Done: d.int(), Group: d.bool()}
+	return n, d.err
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"testing"
 	"time"
 
@@ -9,17 +10,16 @@ import (
 )
 
 // FuzzDecode feeds arbitrary bytes to every record decoder: a corrupt
-// record must give an error, never a panic or a huge allocation.
+// record must give an error, never a panic or a huge allocation. The seeds
+// are records of every type in every version the decoders read: members
+// (v1, and v2 with pending identities), sessions (v1, and v2 with the
+// latest notice), envelopes (v1, v2 with Bulk, v3 with Strip), reports,
+// pledges, cells, invites and budget notes; testdata/fuzz/FuzzDecode holds
+// more.
 func FuzzDecode(f *testing.F) {
-	now := time.Date(2026, 11, 3, 8, 30, 0, 0, time.UTC)
-	f.Add(encodeMember(&flows.Member{Name: "An", Users: []bot.UserID{{Platform: bot.Telegram, ID: "1"}}, Joined: now}))
-	f.Add(encodeReport(flows.Report{Entries: []flows.Entry{{Item: 1, Text: "x"}}, Submitted: now}))
-	f.Add(encodePledge(flows.Pledge{Items: []flows.PledgeItem{{No: 1, Text: "y"}}}))
-	f.Add(encodeSession(flows.Session{Vals: map[string]string{"a": "b"}, Choices: []string{"c"}}))
-	f.Add(encodeEnvelope(bot.Reply{Chat: bot.ChatID{Platform: bot.Zalo, ID: "z"}, Choices: [][]bot.Choice{{{Label: "l", Data: "d"}}},
-		Link: &bot.Link{Label: "k"}, File: &bot.File{Name: "f", Data: []byte{1}}}, now))
-	f.Add(encodeCell(flows.Cell{Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-1"}}}))
-	f.Add(encodeInvite(flows.Invite{Cell: "C01", Created: now}))
+	for _, seed := range decodeSeeds() {
+		f.Add(seed)
+	}
 	f.Add([]byte{recordV1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, v []byte) {
 		_, _ = decodeMember(1, v, nil)
@@ -31,8 +31,59 @@ func FuzzDecode(f *testing.F) {
 		_, _ = decodeEnvelope(1, v)
 		_, _ = decodeCell("C01", v)
 		_, _ = decodeInvite("x", v)
+		_, _ = decodeBudgetNote(v)
 		_, _, _, _ = parseID(v)
 	})
+}
+
+// decodeSeeds returns a record of each type and version.
+func decodeSeeds() [][]byte {
+	now := time.Date(2026, 11, 3, 8, 30, 0, 0, time.UTC)
+	withVersion := func(b []byte, v byte) []byte { b = bytes.Clone(b); b[0] = v; return b }
+	member := &flows.Member{Name: "Nguyễn Thị Lan", Cell: "C01", Users: []bot.UserID{{Platform: bot.Telegram, ID: "1"}}, Joined: now,
+		PausedUntil: now.Add(48 * time.Hour), PauseReason: "ốm", Pending: []bot.UserID{{Platform: "zalo.xa1", ID: "6ede"}}}
+	memberV1 := encodeMember(&flows.Member{Name: "An", Users: []bot.UserID{{Platform: bot.Telegram, ID: "1"}}, Joined: now})
+	memberV1 = withVersion(memberV1[:len(memberV1)-1], recordV1) // without the count of pending identities
+	session := flows.Session{Flow: "report", Step: "item", Vals: map[string]string{"a": "b"}, Choices: []string{"c"}, Updated: now,
+		Notice: []string{"r:now"}, NoticeAt: now}
+	sessionV1 := encodeSession(flows.Session{Flow: "join", Vals: map[string]string{"a": "b"}, Updated: now})
+	sessionV1 = withVersion(sessionV1[:len(sessionV1)-3], recordV1) // without the notice
+	reply := bot.Reply{Chat: bot.ChatID{Platform: bot.Zalo, ID: "z"}, Title: "t", Text: "Cảm ơn đồng chí.", Choices: [][]bot.Choice{{{Label: "l", Data: "d"}}},
+		Hint: "h", Link: &bot.Link{Label: "k", Payload: "p", Alt: "a"}, Photo: "ph", File: &bot.File{Name: "f", Data: []byte{1}}, Edit: "e", Bulk: true, Strip: "s"}
+	env := encodeEnvelope(reply, now)
+	envV2 := withVersion(env[:len(env)-2], envelopeV2) // without Strip
+	envV1 := withVersion(env[:len(env)-3], recordV1)   // without Bulk
+	return [][]byte{
+		encodeMember(member), memberV1,
+		encodeSession(session), sessionV1,
+		env, envV2, envV1,
+		encodeReport(flows.Report{Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "x"}}, Other: "o", Submitted: now, Exemplary: true}),
+		encodePledge(flows.Pledge{Items: []flows.PledgeItem{{No: 1, Text: "y"}}}),
+		encodeCell(flows.Cell{Name: "Chi bộ Một", MeetingDay: 5, Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-1"}}}),
+		encodeInvite(flows.Invite{Cell: "C01", Created: now, Expires: now.Add(time.Hour)}),
+		encodeBudgetNote(flows.BudgetNote{At: now, Job: flows.JobBackup, Cell: "C01", Kind: 1, Planned: 50, Done: 40, Group: true}),
+	}
+}
+
+// TestDecodeSeeds checks that the old-version seeds FuzzDecode starts from
+// are records the decoders read, not errors.
+func TestDecodeSeeds(t *testing.T) {
+	s := decodeSeeds()
+	if m, err := decodeMember(1, s[1], nil); err != nil || m.Name != "An" || m.Pending != nil {
+		t.Errorf("member v1: %+v %v", m, err)
+	}
+	if ss, err := decodeSession(s[3]); err != nil || ss.Flow != "join" || ss.Notice != nil {
+		t.Errorf("session v1: %+v %v", ss, err)
+	}
+	for i, v := range []byte{envelopeV3, envelopeV2, recordV1} {
+		env, err := decodeEnvelope(1, s[4+i])
+		if err != nil || env.Reply.Text != "Cảm ơn đồng chí." || env.Reply.Bulk != (v >= envelopeV2) || (env.Reply.Strip != "") != (v >= envelopeV3) {
+			t.Errorf("envelope v%d: %+v %v", v, env, err)
+		}
+	}
+	if n, err := decodeBudgetNote(s[len(s)-1]); err != nil || n.Planned != 50 || !n.Group {
+		t.Errorf("budget note: %+v %v", n, err)
+	}
 }
 
 // TestDecodeRejectsTruncated checks that every strict prefix of a record

@@ -80,15 +80,7 @@ func (t *tx) AddBudgetNote(p bot.Platform, m flows.Month, n flows.BudgetNote) er
 	if err != nil {
 		return fmt.Errorf("budget note: %w", err)
 	}
-	e := newEnc(48 + len(n.Job) + len(n.Cell))
-	e.time(n.At)
-	e.str(string(n.Job))
-	e.str(n.Cell)
-	e.int(int(n.Kind))
-	e.int(n.Planned)
-	e.int(n.Done)
-	e.bool(n.Group)
-	return b.Put(binary.BigEndian.AppendUint64(k, seq), e.b)
+	return b.Put(binary.BigEndian.AppendUint64(k, seq), encodeBudgetNote(n))
 }
 
 // BudgetNotes implements flows.Tx.
@@ -100,11 +92,9 @@ func (t *tx) BudgetNotes(p bot.Platform, m flows.Month) ([]flows.BudgetNote, err
 	var out []flows.BudgetNote
 	c := t.b(bucketBudgetNotes).Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		d := newDec(v, nil)
-		n := flows.BudgetNote{At: d.time(), Job: flows.Job(d.str()), Cell: d.str(), Kind: flows.BudgetKind(d.int()),
-			Planned: d.int(), Done: d.int(), Group: d.bool()}
-		if d.err != nil {
-			return nil, fmt.Errorf("budget note %x: %w", k, d.err)
+		n, err := decodeBudgetNote(v)
+		if err != nil {
+			return nil, fmt.Errorf("budget note %x: %w", k, err)
 		}
 		out = append(out, n)
 	}
