@@ -43,12 +43,15 @@ var keyRunning = []byte("running")
 
 // fullCheckSize is the size up to which Open checks a data file fully
 // (reading every page and running bbolt's check) even when it was closed
-// cleanly. The full check costs about 4 ms per MB on the project's 2-core
-// machine with the file in the page cache (BenchmarkOpenCheck: 1.1 s for
-// 267 MB, 100,000 members with a year of reports; 3.7 s for 637 MB), so
-// 64 MiB costs about a quarter of a second at most; a larger file closed
-// cleanly gets the quick checks, which cost milliseconds whatever the
-// size. "lamtheo check" and every backup's verification read it whole.
+// cleanly. BenchmarkOpenCheck, on the project's 2-core machine with the
+// file in the page cache: the full check costs about 1.6 ms per MB when
+// the machine is quiet (82 ms for 52 MB, 0.40 s for 267 MB with 100,000
+// members and a year of reports, 1.0 s for 637 MB with 250,000) and up to
+// 4 ms per MB when it is busy; the quick checks cost about 2 ms whatever
+// the size. So a file up to 64 MiB (a commune's is a few MB) is always
+// read whole, in at most a quarter of a second; a larger one closed
+// cleanly starts in milliseconds, and is read whole by every backup's
+// verification and by "lamtheo check".
 const fullCheckSize = 64 << 20
 
 // Report is what a check found out about a data file.
