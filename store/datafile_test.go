@@ -33,8 +33,8 @@ const (
 // page header (each field's first and last) one way and 150 random bytes.
 const damageAll = "LAMTHEO_DAMAGE_ALL"
 
-// damage is one way of damaging a closed data file.
-type damage struct {
+// fileDamage is one way of damaging a closed data file.
+type fileDamage struct {
 	name  string
 	apply func(b []byte) []byte // returns the damaged contents
 	// refuse: Open must refuse the file with ErrDamaged. Otherwise Open may
@@ -46,7 +46,7 @@ type damage struct {
 // a closed data file with page size ps): truncations, an empty file, and
 // single bytes flipped in every page header, in the header pages'
 // contents and at random places.
-func damages(pristine []byte, ps int) []damage {
+func damages(pristine []byte, ps int) []fileDamage {
 	trunc := func(n int) func([]byte) []byte {
 		return func(b []byte) []byte { return b[:n] }
 	}
@@ -65,7 +65,7 @@ func damages(pristine []byte, ps int) []damage {
 	if !all {
 		random = 150
 	}
-	ds := []damage{
+	ds := []fileDamage{
 		{name: "empty", apply: trunc(0), refuse: true},
 		{name: "truncated to 100 bytes", apply: trunc(100), refuse: true},
 		{name: "truncated to 8 KiB", apply: trunc(8 << 10), refuse: true},
@@ -94,7 +94,7 @@ func damages(pristine []byte, ps int) []damage {
 					continue
 				}
 				off := pg*ps + i
-				ds = append(ds, damage{name: fmt.Sprintf("page %d byte %d ^%#02x", pg, i, mask), apply: flip(off, mask)})
+				ds = append(ds, fileDamage{name: fmt.Sprintf("page %d byte %d ^%#02x", pg, i, mask), apply: flip(off, mask)})
 			}
 		}
 	}
@@ -102,7 +102,7 @@ func damages(pristine []byte, ps int) []damage {
 	for range random {
 		off := 2*ps + rng.IntN(inUse-2*ps)
 		mask := byte(1 << rng.IntN(8))
-		ds = append(ds, damage{name: fmt.Sprintf("byte %d ^%#02x", off, mask), apply: flip(off, mask)})
+		ds = append(ds, fileDamage{name: fmt.Sprintf("byte %d ^%#02x", off, mask), apply: flip(off, mask)})
 	}
 	return ds
 }
