@@ -152,6 +152,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 			return err
 		})
 	}
+	m = cleanMessage(m)
 	now := e.Now()
 	var panicked any
 	err := e.Store.Update(ctx, func(tx Tx) (err error) {
@@ -347,6 +348,28 @@ func row(cs ...bot.Choice) []bot.Choice { return cs }
 
 // choice builds one choice.
 func choice(label, data string) bot.Choice { return bot.Choice{Label: label, Data: data} }
+
+// cleanMessage normalises, at the door, what people type into m: its text
+// (unless it is far over MaxInput, which is refused anyway), the sender's
+// profile name and the group's title, the last two on one line. Callback
+// data and file ids are the bot's own and the platform's, and stay as
+// they are.
+func cleanMessage(m bot.Message) bot.Message {
+	if len(m.Text) <= 4*MaxInput {
+		m.Text = NormalizeText(m.Text)
+	}
+	m.FromName = oneLine(m.FromName)
+	m.ChatTitle = oneLine(m.ChatTitle)
+	return m
+}
+
+// oneLine normalises s (see NormalizeText) and joins its lines with spaces.
+func oneLine(s string) string {
+	if len(s) > 4*MaxInput {
+		s = s[:4*MaxInput]
+	}
+	return strings.Join(strings.Fields(NormalizeText(s)), " ")
+}
 
 // cleanInput normalises what a person typed and checks its length.
 func cleanInput(s string, max int) (string, error) {

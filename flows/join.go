@@ -179,7 +179,7 @@ func (r *req) cmdJoin(args string) error { return r.join(args) }
 
 // join starts joining the cell of the invite code.
 func (r *req) join(code string) error {
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code = strings.ToUpper(strings.Join(strings.Fields(NormalizeText(code)), ""))
 	if code == "" {
 		return refuse(text.JoinNeedCode, nil)
 	}
@@ -232,13 +232,14 @@ func (r *req) join(code string) error {
 // confirmName asks the person to confirm name, or to type it when name is
 // not usable.
 func (r *req) confirmName(name string, cell Cell) error {
-	data := map[string]string{"Name": name, "Cell": cell.Name, "Org": r.e.Cfg.OrgName}
-	if _, err := validName(name); err != nil {
+	clean, err := validName(name)
+	data := map[string]string{"Name": clean, "Cell": cell.Name, "Org": r.e.Cfg.OrgName}
+	if err != nil {
 		r.step("typename")
 		r.say(text.JoinAskName, data)
 		return nil
 	}
-	r.set("name", name)
+	r.set("name", clean)
 	r.step("name")
 	r.ask(text.JoinConfirmName, data,
 		row(choice(text.T(text.JoinNameOK, nil), "nm:ok")),
