@@ -43,6 +43,10 @@ const (
 	MaxInput    = 1000 // characters of one message the engine reads at all
 	MaxNameLen  = 80   // characters of a member's name
 	MaxItemText = 300  // characters of a pledge item or a deed
+	// MaxPledgeItems is the most items one pledge holds: a year's pledge
+	// is a handful of concrete deeds, and every item is a question of
+	// every monthly report.
+	MaxPledgeItems = 20
 )
 
 // Engine runs incoming messages through lamtheo's conversations. It

@@ -85,3 +85,56 @@ func TestInvisibleCharactersNeverStored(t *testing.T) {
 		t.Errorf("stored pause reason %q", m.PauseReason)
 	}
 }
+
+// TestPledgeItemCap (finding 9): a pledge holds at most MaxPledgeItems
+// items; adding one more, by the button or by typing at the menu, is
+// refused with a clear message and nothing is stored.
+func TestPledgeItemCap(t *testing.T) {
+	env := newAccessEnv(t)
+	h := env.harness
+	u := env.users["member"]
+	var m flows.Member
+	h.view(func(tx flows.Tx) error {
+		var err error
+		m, _, err = tx.MemberOf(u)
+		return err
+	})
+	p := flows.Pledge{Member: m.ID, Year: 2026, NextNo: 21}
+	for i := 1; i <= 20; i++ {
+		p.Items = append(p.Items, flows.PledgeItem{No: i, Text: "Việc số " + string(rune('A'+i)), Category: "cm1"})
+	}
+	h.putPledge(p)
+
+	menu := h.send(u, "/dangky")
+	add, ok := findChoice(menu, "Thêm")
+	if !ok {
+		t.Fatalf("no add choice:\n%s", dump(menu))
+	}
+	got := joined(h.press(u, add.Data))
+	wantIn(t, got, "20 việc", "sửa hoặc xóa")
+	got = joined(h.send(u, "Trồng thêm cây"))
+	wantIn(t, got, "20 việc")
+	h.view(func(tx flows.Tx) error {
+		p, _, err := tx.Pledge(m.ID, 2026)
+		if len(p.Items) != 20 {
+			t.Errorf("pledge has %d items, want 20", len(p.Items))
+		}
+		return err
+	})
+
+	// With one removed, one can be added again.
+	h.send(u, "/huy")
+	p.Items = p.Items[:19]
+	h.putPledge(p)
+	h.send(u, "/dangky")
+	h.send(u, "Trồng thêm cây")
+	h.send(u, "1")
+	got = joined(h.send(u, "Không có chỉ tiêu"))
+	h.view(func(tx flows.Tx) error {
+		p, _, err := tx.Pledge(m.ID, 2026)
+		if len(p.Items) != 20 {
+			t.Errorf("after a removal: %d items, want 20\n%s", len(p.Items), got)
+		}
+		return err
+	})
+}

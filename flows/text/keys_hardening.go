@@ -1,0 +1,9 @@
+package text
+
+// Keys of hardening.txt.
+const (
+	PledgeFull Key = "pledge_full"
+)
+
+// hardeningKeys lists the keys of hardening.txt, for the completeness test.
+var hardeningKeys = []Key{PledgeFull}
