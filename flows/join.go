@@ -369,6 +369,10 @@ func (r *req) cmdSecretary(string) error {
 }
 
 func (r *req) secretaryStep(in input) error {
+	if !r.admin() { // the right may have been taken away since /bithu
+		r.finish()
+		return refuse(text.NeedAdmin, nil)
+	}
 	switch r.sess.Step {
 	case "cell":
 		code, ok := strings.CutPrefix(in.Data, "c:")
