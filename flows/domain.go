@@ -129,6 +129,14 @@ type Session struct {
 	// was sent. They outlive the conversation.
 	Notice   []string
 	NoticeAt time.Time
+
+	// Question numbers the questions asked in this chat, the latest last:
+	// each question with choices gets the next number, which its buttons
+	// carry (see stampChoice), so that a button answers only the question
+	// it was shown with. It outlives the conversation (a session with no
+	// flow is kept for it), so numbers are never reused. Zero in sessions
+	// stored before buttons carried it.
+	Question uint64
 }
 
 // PledgeStatus is where a yearly pledge stands.

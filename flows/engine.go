@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -159,7 +160,9 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	m = cleanMessage(m)
 	now := e.Now()
 	var panicked any
+	var toast string // the note for the button press, once committed
 	err := e.Store.Update(ctx, func(tx Tx) (err error) {
+		toast = "" // fn may run more than once
 		defer func() {
 			if p := recover(); p != nil {
 				panicked = p
@@ -172,22 +175,41 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 			return err
 		}
 		r := &req{e: e, tx: tx, m: m, now: now}
-		return r.run()
+		if err := r.run(); err != nil {
+			return err
+		}
+		toast = r.toast
+		return nil
 	})
 	if panicked == nil {
+		if err == nil && toast != "" {
+			bot.SetToast(ctx, toast)
+		}
 		return err
 	}
 	// A defect in a flow: record the update as processed so it is not retried
-	// forever, forget the conversation, and apologise.
+	// forever, forget the conversation (keeping its question numbers), and
+	// apologise.
 	return e.Store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.MarkSeen(m.Chat.Platform, m.Key, m.Cursor); err != nil {
 			return err
 		}
-		if err := tx.DeleteSession(m.Chat, m.From); err != nil {
+		if err := forgetSession(tx, m.Chat, m.From, now); err != nil {
 			return err
 		}
 		return tx.Enqueue(bot.Reply{Chat: m.Chat, Text: text.T(text.InternalError, nil)})
 	})
+}
+
+// forgetSession ends the conversation of user in chat, keeping only the
+// number of its latest question, so that the buttons of its questions stay
+// old.
+func forgetSession(tx Tx, chat bot.ChatID, user bot.UserID, now time.Time) error {
+	s, ok, err := tx.Session(chat, user)
+	if err != nil || !ok || s.Question == 0 {
+		return tx.DeleteSession(chat, user)
+	}
+	return tx.PutSession(chat, user, Session{Question: s.Question, Updated: now})
 }
 
 var errPanic = errors.New("flows: flow panicked")
@@ -214,6 +236,8 @@ type req struct {
 
 	cmd, args  string // the command being run, for flows that resume it
 	chosenCell string // the cell an admin chose for a cell-scoped command
+
+	toast string // the note Conn.Ack shows for the button press, if any
 }
 
 // run handles r.m. Errors of type *Error become replies; others abort the
@@ -274,7 +298,7 @@ func (r *req) saveSession() error {
 	if !r.dirty {
 		return nil
 	}
-	if r.sess.Flow == "" && len(r.sess.Notice) == 0 {
+	if r.sess.Flow == "" && len(r.sess.Notice) == 0 && r.sess.Question == 0 {
 		if !r.hasSess {
 			return nil
 		}
@@ -286,7 +310,8 @@ func (r *req) saveSession() error {
 
 // start begins flow at step with fresh values, replacing any conversation.
 func (r *req) start(flow, step string) {
-	r.sess = Session{Flow: flow, Step: step, Vals: map[string]string{}, Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt}
+	r.sess = Session{Flow: flow, Step: step, Vals: map[string]string{}, Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt,
+		Question: r.sess.Question}
 	r.dirty = true
 }
 
@@ -295,7 +320,7 @@ func (r *req) step(step string) { r.sess.Step = step; r.sess.Choices = nil; r.di
 
 // finish ends the current flow.
 func (r *req) finish() {
-	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt}
+	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt, Question: r.sess.Question}
 	r.dirty = true
 }
 
@@ -332,16 +357,50 @@ func (r *req) ask(k text.Key, data any, choices ...[]bot.Choice) {
 	r.send(rep)
 }
 
-// offer remembers rep's choices as the answers the current flow expects.
+// offer remembers rep's choices as the answers the current flow expects,
+// numbers the question and stamps its number on the choices' data (see
+// stampChoice).
 func (r *req) offer(rep *bot.Reply) {
 	r.sess.Choices = r.sess.Choices[:0]
 	for _, c := range rep.Flat() {
 		r.sess.Choices = append(r.sess.Choices, c.Data)
 	}
-	if len(r.sess.Choices) > 0 {
-		rep.Hint = text.T(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
-	}
 	r.dirty = true
+	if len(r.sess.Choices) == 0 {
+		return
+	}
+	rep.Hint = text.T(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
+	r.sess.Question++
+	rows := make([][]bot.Choice, len(rep.Choices))
+	for i, cs := range rep.Choices {
+		rows[i] = make([]bot.Choice, len(cs))
+		for j, c := range cs {
+			rows[i][j] = bot.Choice{Label: c.Label, Data: stampChoice(r.sess.Question, c.Data)}
+		}
+	}
+	rep.Choices = rows
+}
+
+// stampChoice returns the data a button of question q carries: "q|data".
+// Choice data is at most 37 bytes (the longest is a category key of 32
+// after "cat:"), so it stays within bot.MaxChoiceData.
+func stampChoice(q uint64, data string) string {
+	return strconv.FormatUint(q, 10) + "|" + data
+}
+
+// unstampChoice splits a pressed button's data into the number of the
+// question it was shown with and the choice's own data; q is 0 for a
+// button sent before buttons carried it.
+func unstampChoice(data string) (q uint64, plain string) {
+	head, rest, ok := strings.Cut(data, "|")
+	if !ok {
+		return 0, data
+	}
+	n, err := strconv.ParseUint(head, 10, 64)
+	if err != nil || n == 0 {
+		return 0, data
+	}
+	return n, rest
 }
 
 // send queues rep; it goes out after the commit.

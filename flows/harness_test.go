@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lamtheo/bot"
+	"lamtheo/bot/bottest"
 	"lamtheo/flows"
 	"lamtheo/store"
 )
@@ -332,4 +333,45 @@ func wantNotIn(t testing.TB, got string, ss ...string) {
 			t.Errorf("unexpected %q in:\n%s", s, got)
 		}
 	}
+}
+
+// tap presses, in u's private chat, the button with the choice data plain
+// of the question u was asked last (as a button of that question carries
+// it): for tests that name a choice by its data rather than its label.
+func (h *harness) tap(u bot.UserID, plain string) []bot.Reply {
+	h.t.Helper()
+	var q uint64
+	h.view(func(tx flows.Tx) error {
+		s, _, err := tx.Session(u.PrivateChat(), u)
+		q = s.Question
+		return err
+	})
+	data := plain
+	if q > 0 {
+		data = fmt.Sprint(q, "|", plain)
+	}
+	return h.press(u, data)
+}
+
+// serve hands m (with a fresh update key) to the engine through a
+// bot.Server over a recording Conn, as a platform would, and returns the
+// replies queued and the note the press was acknowledged with.
+func (h *harness) serve(m bot.Message) (replies []bot.Reply, toast string) {
+	h.t.Helper()
+	h.n++
+	m.Key = fmt.Sprint("u", h.n)
+	if m.FromName == "" {
+		m.FromName = "Người Thử"
+	}
+	conn := bottest.NewConn()
+	conn.Push(m)
+	conn.Close()
+	if err := (&bot.Server{Conn: conn, Handler: h.eng}).Serve(context.Background()); err != nil {
+		h.t.Fatalf("serve %q: %v", m.Text+m.Data, err)
+	}
+	acks := conn.Acks()
+	if len(acks) != 1 {
+		h.t.Fatalf("%d acks, want 1", len(acks))
+	}
+	return h.replies(), acks[0].Toast
 }

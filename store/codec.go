@@ -28,9 +28,14 @@ import (
 // the outbox envelope.
 const recordV1 = 1
 
-// sessionV2 is the version byte of the session records this build writes:
-// version 1's fields, then the latest notice's choices and time.
+// sessionV2 is version 1's fields, then the latest notice's choices and
+// time.
 const sessionV2 = 2
+
+// sessionV3 is the version byte of the session records this build writes:
+// version 2's fields, then the number of the latest question. Versions 1
+// and 2 decode with question 0.
+const sessionV3 = 3
 
 // memberV2 is the version byte of the member records this build writes:
 // version 1's fields, then the pending identities.
@@ -368,17 +373,18 @@ func encodeSession(s flows.Session) []byte {
 		e.str(c)
 	}
 	e.time(s.Updated)
-	e.b[0] = sessionV2
+	e.b[0] = sessionV3
 	e.uvarint(uint64(len(s.Notice)))
 	for _, c := range s.Notice {
 		e.str(c)
 	}
 	e.time(s.NoticeAt)
+	e.uvarint(s.Question)
 	return e.b
 }
 
 func decodeSession(v []byte) (flows.Session, error) {
-	d := newDecUpTo(v, nil, sessionV2)
+	d := newDecUpTo(v, nil, sessionV3)
 	var s flows.Session
 	s.Flow = d.str()
 	s.Step = d.str()
@@ -404,6 +410,9 @@ func decodeSession(v []byte) (flows.Session, error) {
 			}
 		}
 		s.NoticeAt = d.time()
+	}
+	if d.ver >= sessionV3 {
+		s.Question = d.uvarint()
 	}
 	return s, d.err
 }

@@ -40,13 +40,13 @@ func TestRoundTrip(t *testing.T) {
 			put: func(tx flows.Tx) error {
 				return tx.PutSession(group, alice, flows.Session{
 					Flow: "report", Step: "item", Vals: map[string]string{"month": "202611", "item": "2"},
-					Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0,
+					Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0, Question: 1 << 40,
 				})
 			},
 			get: func(tx flows.Tx) (any, bool, error) { return tx.Session(group, alice) },
 			want: flows.Session{
 				Flow: "report", Step: "item", Vals: map[string]string{"month": "202611", "item": "2"},
-				Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0,
+				Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0, Question: 1 << 40,
 			},
 		},
 		{
