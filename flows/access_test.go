@@ -160,6 +160,7 @@ func (h *harness) restart(change func(*flows.Config)) {
 	change(&cfg)
 	h.eng = flows.NewEngine(h.db, cfg, nil)
 	h.eng.Now, h.eng.Platforms, h.eng.NewCode, h.eng.Schedules = old.Now, old.Platforms, old.NewCode, old.Schedules
+	h.eng.Membership = old.Membership
 }
 
 // memberOf returns the member u belongs to.
@@ -215,6 +216,13 @@ func (env *accessEnv) snapshot(t *testing.T) string {
 				return err
 			}
 			fmt.Fprintf(&b, "cell %+v %+v\n", c, st)
+			invs, err := tx.Invites(c.Code)
+			if err != nil {
+				return err
+			}
+			for _, inv := range invs {
+				fmt.Fprintf(&b, "  invite %+v\n", inv)
+			}
 		}
 		ms, err := tx.Members("")
 		if err != nil {
@@ -260,6 +268,8 @@ func TestAccessMidConversation(t *testing.T) {
 		want   string
 	}{
 		{"link in group: cell", "admin", true, false, []string{"/link"}, unAdmin, "#Chi bộ Một", "need-admin"},
+		{"link in private: revoke", "secOwn", false, false, []string{"/link", "/link"}, demote("secOwn"), "#Thu hồi mã cũ", "need-secretary"},
+		{"link in private: revoke, admin", "admin", false, false, []string{"/link", "#Chi bộ Một", "/link", "#Chi bộ Một"}, unAdmin, "#Thu hồi mã cũ", "need-secretary"},
 		{"bithu: cell", "admin", false, false, []string{"/bithu"}, unAdmin, "#Chi bộ Một", "need-admin"},
 		{"bithu: member", "admin", false, false, []string{"/bithu", "#Chi bộ Một"}, unAdmin, "#Phạm Văn Bốn", "need-admin"},
 		{"bithu: confirm", "admin", false, false, []string{"/bithu", "#Chi bộ Một", "#Phạm Văn Bốn"}, unAdmin, "#Giao quyền", "need-admin"},

@@ -113,6 +113,23 @@ type Invite struct {
 	Cell    string
 	Created time.Time
 	Expires time.Time
+	// Group is the group chat the code was posted in by /link; zero for a
+	// code given in a private chat, to share by hand.
+	Group bot.ChatID
+	// Revoked is when the code was revoked (the group linked again, or the
+	// secretary asked); zero while it is live.
+	Revoked time.Time
+}
+
+// Live reports whether the code lets people join at now: not revoked and
+// not expired.
+func (inv Invite) Live(now time.Time) bool { return inv.Revoked.IsZero() && now.Before(inv.Expires) }
+
+// JoinAttempts counts one person's wrong join codes, to stop guessing.
+type JoinAttempts struct {
+	Wrong int       // unknown codes typed since Since
+	Since time.Time // the first of them
+	Until time.Time // no code is taken before this (the cool-down); zero: none
 }
 
 // Session is the state of one person's conversation in one chat.

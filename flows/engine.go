@@ -69,6 +69,10 @@ type Engine struct {
 	// Platforms tells what each served platform can do; set by cmd before
 	// the engine is used. Nil: nothing is known, every capability is off.
 	Platforms Platforms
+	// Membership tells whether a person joining with a group's code is in
+	// that group, where the platform can tell; set by cmd before the
+	// engine is used. Nil: never known, nobody is refused for it.
+	Membership Membership
 
 	admins   map[bot.UserID]bool
 	initOnce sync.Once
@@ -158,6 +162,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		})
 	}
 	m = cleanMessage(m)
+	gate := e.checkGroup(ctx, m) // network I/O: before the transaction
 	now := e.Now()
 	var panicked any
 	var toast string // the note for the button press, once committed
@@ -174,7 +179,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		if err != nil || seen {
 			return err
 		}
-		r := &req{e: e, tx: tx, m: m, now: now}
+		r := &req{e: e, tx: tx, m: m, now: now, gate: gate}
 		if err := r.run(); err != nil {
 			return err
 		}
@@ -237,7 +242,8 @@ type req struct {
 	cmd, args  string // the command being run, for flows that resume it
 	chosenCell string // the cell an admin chose for a cell-scoped command
 
-	toast string // the note Conn.Ack shows for the button press, if any
+	toast string     // the note Conn.Ack shows for the button press, if any
+	gate  *groupGate // what Membership said about the code m carries, if asked
 }
 
 // run handles r.m. Errors of type *Error become replies; others abort the

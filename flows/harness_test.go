@@ -47,7 +47,17 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 	}, nil)
 	h.eng.Now = func() time.Time { return h.now }
 	h.eng.Platforms = testPlatforms{}
-	h.eng.NewCode = func() string { return fmt.Sprint("CODE", h.n) }
+	var codeOf, codes int // the update the last code was made for, and how many for it
+	h.eng.NewCode = func() string {
+		if codeOf != h.n {
+			codeOf, codes = h.n, 0
+		}
+		codes++
+		if codes == 1 {
+			return fmt.Sprint("CODE", h.n)
+		}
+		return fmt.Sprint("CODE", h.n, "X", codes)
+	}
 	return h
 }
 

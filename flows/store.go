@@ -67,6 +67,14 @@ type Tx interface {
 	Invite(code string) (inv Invite, ok bool, err error)
 	// PutInvite stores inv under inv.Code.
 	PutInvite(inv Invite) error
+	// Invites returns every stored invite of cell, live or not, by code;
+	// of every cell when cell is "".
+	Invites(cell string) ([]Invite, error)
+	// JoinAttempts returns the wrong join codes counted for u (the zero
+	// value when none).
+	JoinAttempts(u bot.UserID) (JoinAttempts, error)
+	// PutJoinAttempts stores a for u; the zero value forgets u.
+	PutJoinAttempts(u bot.UserID, a JoinAttempts) error
 
 	// Pledge returns member's pledge for year.
 	Pledge(member MemberID, year int) (p Pledge, ok bool, err error)

@@ -419,21 +419,52 @@ func decodeSession(v []byte) (flows.Session, error) {
 
 // --- invite ---
 
+// inviteV2 is the version byte of the invite records this build writes:
+// version 1's fields, then the group the code was posted in and when it
+// was revoked. Version 1 records decode as given privately and live.
+const inviteV2 = 2
+
 func encodeInvite(inv flows.Invite) []byte {
-	e := newEnc(32 + len(inv.Cell))
+	e := newEnc(48 + len(inv.Cell) + len(inv.Group.ID))
+	e.b[0] = inviteV2
 	e.str(inv.Cell)
 	e.time(inv.Created)
 	e.time(inv.Expires)
+	e.user(inv.Group.Platform, inv.Group.ID)
+	e.time(inv.Revoked)
 	return e.b
 }
 
 func decodeInvite(code string, v []byte) (flows.Invite, error) {
-	d := newDec(v, nil)
+	d := newDecUpTo(v, nil, inviteV2)
 	inv := flows.Invite{Code: code}
 	inv.Cell = d.str()
 	inv.Created = d.time()
 	inv.Expires = d.time()
+	if d.ver >= inviteV2 {
+		inv.Group = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
+		inv.Revoked = d.time()
+	}
 	return inv, d.err
+}
+
+// --- join attempts ---
+
+func encodeAttempts(a flows.JoinAttempts) []byte {
+	e := newEnc(32)
+	e.int(a.Wrong)
+	e.time(a.Since)
+	e.time(a.Until)
+	return e.b
+}
+
+func decodeAttempts(v []byte) (flows.JoinAttempts, error) {
+	d := newDec(v, nil)
+	var a flows.JoinAttempts
+	a.Wrong = d.int()
+	a.Since = d.time()
+	a.Until = d.time()
+	return a, d.err
 }
 
 // --- pledge ---

@@ -20,6 +20,8 @@ func FuzzDecode(f *testing.F) {
 		Link: &bot.Link{Label: "k"}, File: &bot.File{Name: "f", Data: []byte{1}}}, now))
 	f.Add(encodeCell(flows.Cell{Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-1"}}}))
 	f.Add(encodeInvite(flows.Invite{Cell: "C01", Created: now}))
+	f.Add(encodeInvite(flows.Invite{Cell: "C01", Created: now, Group: bot.ChatID{Platform: bot.Telegram, ID: "-1"}, Revoked: now}))
+	f.Add(encodeAttempts(flows.JoinAttempts{Wrong: 3, Since: now, Until: now}))
 	f.Add([]byte{recordV1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, v []byte) {
 		_, _ = decodeMember(1, v, nil)
@@ -31,6 +33,7 @@ func FuzzDecode(f *testing.F) {
 		_, _ = decodeEnvelope(1, v)
 		_, _ = decodeCell("C01", v)
 		_, _ = decodeInvite("x", v)
+		_, _ = decodeAttempts(v)
 		_, _, _, _ = parseID(v)
 	})
 }

@@ -30,3 +30,18 @@ func TestSessionVersions(t *testing.T) {
 		t.Fatalf("version 3 session = %+v, %v; want %+v", got, err, s)
 	}
 }
+
+// TestInviteVersion1: an invite of an older data file decodes as a live
+// code given privately.
+func TestInviteVersion1(t *testing.T) {
+	exp := time.Date(2027, 2, 8, 9, 0, 0, 0, time.UTC)
+	e := newEnc(32)
+	e.str("C01")
+	e.time(exp.Add(-90 * 24 * time.Hour))
+	e.time(exp)
+	got, err := decodeInvite("ABC234", e.b)
+	want := flows.Invite{Code: "ABC234", Cell: "C01", Created: exp.Add(-90 * 24 * time.Hour), Expires: exp}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("version 1 invite = %+v, %v; want %+v", got, err, want)
+	}
+}

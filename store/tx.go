@@ -411,6 +411,60 @@ func (t *tx) PutInvite(inv flows.Invite) error {
 	return nil
 }
 
+// Invites implements flows.Tx. It reads the whole invites bucket, which
+// holds the few codes each cell was ever given; cell "" lists them all.
+func (t *tx) Invites(cell string) ([]flows.Invite, error) {
+	var out []flows.Invite
+	err := t.b(bucketInvites).ForEach(func(k, v []byte) error {
+		inv, err := decodeInvite(string(k), v)
+		if err != nil {
+			return fmt.Errorf("invite %s: %w", k, err)
+		}
+		if cell == "" || inv.Cell == cell {
+			out = append(out, inv)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// JoinAttempts implements flows.Tx.
+func (t *tx) JoinAttempts(u bot.UserID) (flows.JoinAttempts, error) {
+	k, err := userKey(u)
+	if err != nil {
+		return flows.JoinAttempts{}, fmt.Errorf("join attempts: %w", err)
+	}
+	v := t.b(bucketAttempts).Get(k)
+	if v == nil {
+		return flows.JoinAttempts{}, nil
+	}
+	a, err := decodeAttempts(v)
+	if err != nil {
+		return flows.JoinAttempts{}, fmt.Errorf("join attempts of %s: %w", u, err)
+	}
+	return a, nil
+}
+
+// PutJoinAttempts implements flows.Tx.
+func (t *tx) PutJoinAttempts(u bot.UserID, a flows.JoinAttempts) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	k, err := userKey(u)
+	if err != nil {
+		return fmt.Errorf("put join attempts: %w", err)
+	}
+	if a == (flows.JoinAttempts{}) {
+		err = t.b(bucketAttempts).Delete(k)
+	} else {
+		err = t.b(bucketAttempts).Put(k, encodeAttempts(a))
+	}
+	if err != nil {
+		return fmt.Errorf("put join attempts of %s: %w", u, err)
+	}
+	return nil
+}
+
 // Pledge implements flows.Tx. Looking up many members' pledges in member
 // order (as the organisation's summary does) costs a step of a cursor each,
 // not a search from the root: see pledgeCursor.

@@ -453,3 +453,32 @@ func BenchmarkSend(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// InGroup reads getChatMember's status; other platforms are not known.
+func TestInGroup(t *testing.T) {
+	f := bottest.NewTelegram(t)
+	c := dial(t, f, 0)
+	f.SetMember(-4001, 501, "member")
+	f.SetMember(-4001, 503, "kicked")
+	for _, tc := range []struct {
+		group bot.ChatID
+		user  bot.UserID
+		yes   bool
+		known bool
+	}{
+		{tgChat("-4001"), tgUser("501"), true, true},
+		{tgChat("-4001"), tgUser("502"), false, true}, // never joined: "left"
+		{tgChat("-4001"), tgUser("503"), false, true},
+		{bot.ChatID{Platform: bot.Zalo, ID: "g:1"}, tgUser("501"), false, false},
+		{tgChat("-4001"), bot.UserID{Platform: bot.Zalo, ID: "z"}, false, false},
+	} {
+		yes, known, err := c.InGroup(t.Context(), tc.group, tc.user)
+		if err != nil || yes != tc.yes || known != tc.known {
+			t.Errorf("InGroup(%s, %s) = %v, %v, %v; want %v, %v", tc.group, tc.user, yes, known, err, tc.yes, tc.known)
+		}
+	}
+	f.SetChatError(-4001, bottest.TelegramFault{Code: 400, Description: "Bad Request: chat not found"})
+	if _, known, err := c.InGroup(t.Context(), tgChat("-4001"), tgUser("501")); err == nil || known {
+		t.Errorf("a failed getChatMember: known=%v err=%v", known, err)
+	}
+}

@@ -269,6 +269,7 @@ func (a *app) dialTelegram(ctx context.Context, o chatOptions) (*link, error) {
 		return nil, err
 	}
 	a.log.Info("serving Telegram", "bot", conn.Username(), "cursor", cursor)
+	a.eng.Membership = conn // joining with a group's button checks the group (getChatMember)
 	if err := conn.SetCommands(ctx, flows.Commands()); err != nil {
 		a.log.Warn("set command menu failed", "err", err)
 	}
@@ -335,6 +336,8 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 	}
 	return nil
 }
+
+var _ flows.Membership = (*telegram.Conn)(nil)
 
 // platforms tells the engine what each served platform's Conn can do.
 type platforms []bot.Conn

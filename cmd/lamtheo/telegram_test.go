@@ -97,8 +97,9 @@ func button(t *testing.T, m bottest.TelegramSent, s string) bottest.TelegramButt
 }
 
 // TestTelegramJoinThroughGroupButton plays the foundation on the fake Bot
-// API: an admin links a group, two members join through the group's deep
-// link, every button press is answered, and the command menus are set.
+// API: an admin links a group, two members of the group join through its
+// deep link (someone outside it is refused), every button press is
+// answered, and the command menus are set.
 func TestTelegramJoinThroughGroupButton(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
@@ -122,6 +123,17 @@ func TestTelegramJoinThroughGroupButton(t *testing.T) {
 		}
 		payload := link[strings.Index(link, "start=")+len("start="):]
 
+		// Someone outside the group who got hold of the button is refused
+		// (getChatMember says "left").
+		outsider := bottest.TelegramUser{ID: 299, FirstName: "Người", LastName: "Lạ"}
+		f.PushText(bottest.TelegramPrivate(outsider), outsider, "/start "+payload)
+		w.settle()
+		if got := w.last(outsider.ID).Plain; !strings.Contains(got, "không thấy đồng chí trong nhóm") {
+			t.Errorf("a person outside the group got %q", got)
+		}
+		for _, u := range []bottest.TelegramUser{tgLan, tgHung} {
+			f.SetMember(tgGroup1.ID, u.ID, "member")
+		}
 		for _, u := range []bottest.TelegramUser{tgLan, tgHung} {
 			me := bottest.TelegramPrivate(u)
 			f.PushText(me, u, "/start "+payload)
