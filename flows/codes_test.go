@@ -3,6 +3,7 @@ package flows_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -239,5 +240,77 @@ func TestJoinFromGroupChecksMembership(t *testing.T) {
 	fm.err = nil
 	if got := o.joinText(tg("85"), private, false); !asksName(got) || fm.calls != calls {
 		t.Errorf("private code: asked %d times, %s", fm.calls-calls, got)
+	}
+}
+
+// TestFloodAtTheDoor (finding 1): a stranger sending many wrong codes is
+// answered Burst times, told once that they send too fast, and then not at
+// all until they calm down; every update is still recorded as processed;
+// another person is answered at once; in a group a flood is silent.
+func TestFloodAtTheDoor(t *testing.T) {
+	o := newOrg(t)
+	o.eng.Flood = flows.FloodLimit{Burst: 8, Every: 10 * time.Second}
+	spam := tg("666")
+	var answered []bot.Reply
+	for i := range 300 {
+		answered = append(answered, o.send(spam, "/join ZZ"+strings.Repeat("9", i%5+1))...)
+		if i%50 == 0 {
+			if got := o.send(o.uBa, "/help"); len(got) != 1 {
+				t.Fatalf("another person's /help during the flood: %d replies", len(got))
+			}
+			o.at(o.now.Add(time.Second))
+		}
+	}
+	if len(answered) != 9 {
+		t.Fatalf("%d replies to 300 messages, want 8 and the notice:\n%s", len(answered), dump(answered))
+	}
+	wantIn(t, answered[8].Text, "gửi nhanh quá")
+	for _, r := range answered {
+		if r.Chat != spam.PrivateChat() {
+			t.Errorf("a reply to %s", r.Chat)
+		}
+	}
+	// Every update was recorded as processed: handing one again changes nothing.
+	o.update(func(tx flows.Tx) error {
+		for _, k := range []string{"u1", "u100", fmt.Sprint("u", o.n)} {
+			if seen, err := tx.MarkSeen(bot.Telegram, k, 0); err != nil || !seen {
+				t.Errorf("update %s not recorded as processed: %v", k, err)
+			}
+		}
+		return nil
+	})
+	// Still flooding a minute later: silence.
+	o.at(o.now.Add(time.Minute))
+	if got := o.send(spam, "/help"); len(got) != 0 {
+		t.Errorf("answered during the flood: %s", dump(got))
+	}
+	// Calm for a few minutes: answered again, and told again at the next flood.
+	o.at(o.now.Add(3 * time.Minute))
+	if got := o.send(spam, "/help"); len(got) != 1 {
+		t.Errorf("not answered after calming down: %s", dump(got))
+	}
+
+	// A button press over the limit gets the short note.
+	for range 10 {
+		o.send(spam, "/help")
+	}
+	_, toast := o.serve(bot.Message{Chat: spam.PrivateChat(), From: spam, Kind: bot.KindCallback, Data: "1|x", CallbackID: "c"})
+	wantIn(t, toast, "bấm nhanh quá")
+
+	// In a group a flood of commands is silent after the burst; the group's
+	// own talk does not count.
+	for range 30 {
+		o.sendIn(o.g1, o.uSau, "các đồng chí ơi")
+	}
+	var inGroup []bot.Reply
+	for range 30 {
+		inGroup = append(inGroup, o.sendIn(o.g1, o.uSau, "/summary")...)
+	}
+	if len(inGroup) != 8 {
+		t.Errorf("%d replies to a flood of /summary in the group, want 8", len(inGroup))
+	}
+	// The same person is told once in private.
+	if got := joined(o.send(o.uSau, "/help")); !strings.Contains(got, "gửi nhanh quá") {
+		t.Errorf("in private after the group flood: %s", got)
 	}
 }

@@ -73,9 +73,14 @@ type Engine struct {
 	// that group, where the platform can tell; set by cmd before the
 	// engine is used. Nil: never known, nobody is refused for it.
 	Membership Membership
+	// Flood bounds how fast one person's messages are answered; set by
+	// cmd before the engine is used (DefaultFloodLimit on the chat
+	// platforms). Zero: no limit (the terminal).
+	Flood FloodLimit
 
 	admins   map[bot.UserID]bool
 	initOnce sync.Once
+	door     door
 }
 
 var _ bot.Handler = (*Engine)(nil)
@@ -162,8 +167,15 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		})
 	}
 	m = cleanMessage(m)
-	gate := e.checkGroup(ctx, m) // network I/O: before the transaction
 	now := e.Now()
+	if ok, tell := e.door.admit(e.Flood, m, now); !ok {
+		err := e.Store.Update(ctx, func(tx Tx) error { return e.turnAway(tx, m, tell) })
+		if err == nil && m.Kind == bot.KindCallback {
+			bot.SetToast(ctx, text.T(text.TooFastToast, nil))
+		}
+		return err
+	}
+	gate := e.checkGroup(ctx, m) // network I/O: before the transaction
 	var panicked any
 	var toast string // the note for the button press, once committed
 	err := e.Store.Update(ctx, func(tx Tx) (err error) {

@@ -174,6 +174,7 @@ func (a *app) serveChats(ctx context.Context, o chatOptions) error {
 	if len(links) == 0 {
 		return errors.New("no chat platform is configured")
 	}
+	a.eng.Flood = flows.DefaultFloodLimit // the terminal has none: one person types everything
 	so := serveOptions{scheduler: true}
 	if a.cfg.Zalo.WebhookListen != "" {
 		so.also = append(so.also, func(ctx context.Context) error { return a.serveWebhooks(ctx, hooks) })

@@ -14,8 +14,10 @@ const (
 	LinkKept           Key = "link_kept"
 	InviteRenewed      Key = "invite_renewed"
 	InviteRenewedTyped Key = "invite_renewed_typed"
+	TooFast            Key = "too_fast"
+	TooFastToast       Key = "too_fast_toast"
 )
 
 // hardeningKeys lists the keys of hardening.txt, for the completeness test.
 var hardeningKeys = []Key{PledgeFull, OldButton, JoinCooldown, JoinRevoked, JoinNotInGroup, LinkRevokeAsk, LinkRevokeYes,
-	LinkRevokeNo, LinkRevoked, LinkKept, InviteRenewed, InviteRenewedTyped}
+	LinkRevokeNo, LinkRevoked, LinkKept, InviteRenewed, InviteRenewedTyped, TooFast, TooFastToast}
