@@ -244,3 +244,20 @@ type BudgetNote struct {
 	Done    int  // private messages sent
 	Group   bool // a message went to the cell's group instead
 }
+
+// Aside is an update the engine could not handle, however often it was
+// tried, and set aside so that the platform's next updates are handled
+// (see Engine.SetAside). It is kept for the operator.
+type Aside struct {
+	At       time.Time
+	Key      string // the update's key on its platform
+	Chat     bot.ChatID
+	From     bot.UserID
+	FromName string
+	Kind     bot.Kind
+	Text     string // what the person typed (cut to MaxInput characters), or the pressed choice's data
+	Err      string // why it failed
+}
+
+// MaxAsides is how many set-aside updates the store keeps.
+const MaxAsides = 1000

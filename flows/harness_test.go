@@ -368,6 +368,12 @@ func (h *harness) tap(u bot.UserID, plain string) []bot.Reply {
 // replies queued and the note the press was acknowledged with.
 func (h *harness) serve(m bot.Message) (replies []bot.Reply, toast string) {
 	h.t.Helper()
+	return h.serveRetries(m, 0)
+}
+
+// serveRetries is serve with the Server's Retries (0: its default).
+func (h *harness) serveRetries(m bot.Message, retries int) (replies []bot.Reply, toast string) {
+	h.t.Helper()
 	h.n++
 	m.Key = fmt.Sprint("u", h.n)
 	if m.FromName == "" {
@@ -376,7 +382,7 @@ func (h *harness) serve(m bot.Message) (replies []bot.Reply, toast string) {
 	conn := bottest.NewConn()
 	conn.Push(m)
 	conn.Close()
-	if err := (&bot.Server{Conn: conn, Handler: h.eng}).Serve(context.Background()); err != nil {
+	if err := (&bot.Server{Conn: conn, Handler: h.eng, Retries: retries}).Serve(context.Background()); err != nil {
 		h.t.Fatalf("serve %q: %v", m.Text+m.Data, err)
 	}
 	acks := conn.Acks()

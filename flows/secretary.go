@@ -33,8 +33,10 @@ type cellMonth struct {
 
 // loadCellMonth reads cell code's members, their reports of m and the
 // active members' pledges of m's year: a few lookups per member, whatever
-// the history stored.
-func loadCellMonth(tx Tx, code string, m Month) (cellMonth, error) {
+// the history stored. With a non-nil dmg, a member whose record, report or
+// pledge cannot be read is left out (and collected in dmg) rather than
+// failing the whole cell.
+func loadCellMonth(tx Tx, code string, m Month, dmg *damage) (cellMonth, error) {
 	cell, ok, err := tx.Cell(code)
 	if err != nil {
 		return cellMonth{}, fmt.Errorf("load cell %s: %w", code, err)
@@ -43,32 +45,40 @@ func loadCellMonth(tx Tx, code string, m Month) (cellMonth, error) {
 		return cellMonth{}, fmt.Errorf("load cell %s: %w", code, ErrUnknownCell)
 	}
 	ms, err := tx.Members(code)
-	if err != nil {
+	if err := dmg.listing(err); err != nil {
 		return cellMonth{}, fmt.Errorf("load members of %s: %w", code, err)
 	}
-	cm := cellMonth{cell: cell, members: ms,
+	cm := cellMonth{cell: cell, members: ms[:0:0],
 		reports: make(map[MemberID]Report, len(ms)), pledges: make(map[MemberID]Pledge, len(ms))}
 	for _, mb := range ms {
 		if mb.Cell != code {
+			cm.members = append(cm.members, mb)
 			continue
 		}
 		rep, ok, err := tx.Report(mb.ID, m)
 		if err != nil {
+			if dmg.skip(fmt.Sprintf("report %d %s", mb.ID, m), err) == nil {
+				continue
+			}
 			return cellMonth{}, fmt.Errorf("load report %d %s: %w", mb.ID, m, err)
 		}
 		if ok {
 			cm.reports[mb.ID] = rep
 		}
-		if mb.Status != Active {
-			continue
+		if mb.Status == Active {
+			p, ok, err := tx.Pledge(mb.ID, m.Year())
+			if err != nil {
+				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {
+					delete(cm.reports, mb.ID)
+					continue
+				}
+				return cellMonth{}, fmt.Errorf("load pledge %d %d: %w", mb.ID, m.Year(), err)
+			}
+			if ok {
+				cm.pledges[mb.ID] = p
+			}
 		}
-		p, ok, err := tx.Pledge(mb.ID, m.Year())
-		if err != nil {
-			return cellMonth{}, fmt.Errorf("load pledge %d %d: %w", mb.ID, m.Year(), err)
-		}
-		if ok {
-			cm.pledges[mb.ID] = p
-		}
+		cm.members = append(cm.members, mb)
 	}
 	cm.state, err = tx.MonthState(code, m)
 	if err != nil {
@@ -100,7 +110,7 @@ func (cm cellMonth) submitted() []Member {
 // that is not stored yields an error wrapping ErrUnknownCell. It is safe for
 // concurrent use (each call uses only its tx).
 func (e *Engine) CellSummary(tx Tx, code string, m Month) (CellSummary, error) {
-	cm, err := loadCellMonth(tx, code, m)
+	cm, err := loadCellMonth(tx, code, m, nil)
 	if err != nil {
 		return CellSummary{}, fmt.Errorf("cell summary: %w", err)
 	}
@@ -115,8 +125,15 @@ func (e *Engine) CellSummary(tx Tx, code string, m Month) (CellSummary, error) {
 // table shows no names; their Deeds are those of SummarizeCell. It is safe
 // for concurrent use.
 func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
+	return e.orgSummary(tx, m, nil)
+}
+
+// orgSummary is OrgSummary; with a non-nil dmg, the records it cannot read
+// are left out (a damaged cell is not ranked, a damaged member, report or
+// pledge not counted) and collected in dmg.
+func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 	cells, err := tx.Cells()
-	if err != nil {
+	if err := dmg.listing(err); err != nil {
 		return OrgSummary{}, fmt.Errorf("org summary: load cells: %w", err)
 	}
 	tallies := make([]cellTally, len(cells))
@@ -130,7 +147,7 @@ func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
 		cellAt[c.Code] = i
 	}
 	ms, err := tx.Members("")
-	if err != nil {
+	if err := dmg.listing(err); err != nil {
 		return OrgSummary{}, fmt.Errorf("org summary: load members: %w", err)
 	}
 	// Members and the month's reports both come by member ID: merge them.
@@ -156,6 +173,9 @@ func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
 		if mb.Status == Active {
 			p, ok, err := tx.Pledge(mb.ID, m.Year())
 			if err != nil {
+				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {
+					return nil // not counted
+				}
 				return fmt.Errorf("load pledge %d: %w", mb.ID, err)
 			}
 			if ok {
@@ -182,6 +202,7 @@ func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
 		}
 		return nil // the report of a member no longer stored
 	})
+	err = dmg.listing(err) // damaged reports are skipped: their members count as not reported
 	for err == nil && next < len(ms) {
 		err = count(nil)
 	}
@@ -318,7 +339,7 @@ func (r *req) cmdSummary(args string) error {
 // secretarySummary shows cell's month as its secretary reads it and offers
 // the submitted reports to read.
 func (r *req) secretarySummary(cell string, m Month) error {
-	cm, err := loadCellMonth(r.tx, cell, m)
+	cm, err := loadCellMonth(r.tx, cell, m, nil)
 	if err != nil {
 		return err
 	}
@@ -666,7 +687,7 @@ func (r *req) cmdFeature(args string) error {
 	if err != nil {
 		return err
 	}
-	cm, err := loadCellMonth(r.tx, cell, m)
+	cm, err := loadCellMonth(r.tx, cell, m, nil)
 	if err != nil {
 		return err
 	}

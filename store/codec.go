@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -49,8 +48,10 @@ const envelopeV2 = 2
 // version 2's fields, then Strip.
 const envelopeV3 = 3
 
-// errCorrupt is wrapped by every decode failure.
-var errCorrupt = errors.New("corrupt record")
+// errCorrupt is wrapped by every decode failure: it is flows.ErrDamaged,
+// so that the engine can tell a record it will never read from a passing
+// failure.
+var errCorrupt = flows.ErrDamaged
 
 // zeroUnix is the Unix second of the zero time.Time.
 var zeroUnix = time.Time{}.Unix()
@@ -626,4 +627,33 @@ func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
 		r.Strip = d.str()
 	}
 	return env, d.err
+}
+
+// --- aside ---
+
+func encodeAside(a flows.Aside) []byte {
+	e := newEnc(64 + len(a.Key) + len(a.Chat.ID) + len(a.From.ID) + len(a.FromName) + len(a.Text) + len(a.Err))
+	e.time(a.At)
+	e.str(a.Key)
+	e.user(a.Chat.Platform, a.Chat.ID)
+	e.user(a.From.Platform, a.From.ID)
+	e.str(a.FromName)
+	e.int(int(a.Kind))
+	e.str(a.Text)
+	e.str(a.Err)
+	return e.b
+}
+
+func decodeAside(v []byte) (flows.Aside, error) {
+	d := newDec(v, nil)
+	var a flows.Aside
+	a.At = d.time()
+	a.Key = d.str()
+	a.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
+	a.From = bot.UserID{Platform: bot.Platform(d.str()), ID: d.str()}
+	a.FromName = d.str()
+	a.Kind = bot.Kind(d.int())
+	a.Text = d.str()
+	a.Err = d.str()
+	return a, d.err
 }

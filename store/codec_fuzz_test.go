@@ -22,6 +22,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add(encodeInvite(flows.Invite{Cell: "C01", Created: now}))
 	f.Add(encodeInvite(flows.Invite{Cell: "C01", Created: now, Group: bot.ChatID{Platform: bot.Telegram, ID: "-1"}, Revoked: now}))
 	f.Add(encodeAttempts(flows.JoinAttempts{Wrong: 3, Since: now, Until: now}))
+	f.Add(encodeAside(flows.Aside{At: now, Key: "k", Chat: bot.ChatID{Platform: bot.Telegram, ID: "1"}, Text: "x", Err: "e"}))
 	f.Add([]byte{recordV1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, v []byte) {
 		_, _ = decodeMember(1, v, nil)
@@ -34,6 +35,7 @@ func FuzzDecode(f *testing.F) {
 		_, _ = decodeCell("C01", v)
 		_, _ = decodeInvite("x", v)
 		_, _ = decodeAttempts(v)
+		_, _ = decodeAside(v)
 		_, _, _, _ = parseID(v)
 	})
 }

@@ -34,6 +34,7 @@ var (
 	bucketSent        = []byte("sent")          // platform|4B month -> 8B messages sent
 	bucketBudgetNotes = []byte("budget_notes")  // platform|4B month|8B seq -> budget note record
 	bucketAttempts    = []byte("join_attempts") // user -> join attempts record
+	bucketAsides      = []byte("asides")        // 8B seq -> aside record (the latest flows.MaxAsides)
 )
 
 // allBuckets lists the buckets Open creates.
@@ -41,7 +42,7 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketSeen, bucketSeenTime, bucketCursor, bucketSessions,
 	bucketCells, bucketGroups, bucketMembers, bucketMemberCell, bucketIdentities,
 	bucketInvites, bucketPledges, bucketReports, bucketMonthStates, bucketJobs,
-	bucketUnreachable, bucketOutbox, bucketSent, bucketBudgetNotes, bucketAttempts,
+	bucketUnreachable, bucketOutbox, bucketSent, bucketBudgetNotes, bucketAttempts, bucketAsides,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,7 +14,11 @@ import (
 	"testing/synctest"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
+	"lamtheo/bot"
 	"lamtheo/bot/bottest"
+	"lamtheo/flows"
 )
 
 // tgWorld is one organisation served on the fake Telegram Bot API, inside
@@ -327,6 +332,89 @@ func TestTelegramStrangerFlood(t *testing.T) {
 		}
 		if got := f.Confirmed(); got < last {
 			t.Errorf("confirmed up to %d, want %d (every update)", got, last)
+		}
+	})
+}
+
+// TestTelegramDamagedRecord (finding 3): Hùng's member record in the data
+// file is damaged (bytes a bit flip could leave). His messages fail every
+// try: each is set aside (he is told politely, the admin once), confirmed,
+// and the bot keeps serving Lan, instead of exiting and failing again on
+// every start.
+func TestTelegramDamagedRecord(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		dir := t.TempDir()
+		path := filepath.Join(dir, "lamtheo.db")
+		seed := DemoConfig()
+		seed.Data.Path = path
+		a, err := openApp(context.Background(), seed, slog.New(slog.DiscardHandler))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var hung flows.MemberID
+		err = a.db.Update(context.Background(), func(tx flows.Tx) error {
+			for _, u := range []bottest.TelegramUser{tgLan, tgHung} {
+				m := flows.Member{Name: u.LastName + " " + u.FirstName, Cell: "C01",
+					Users: []bot.UserID{{Platform: bot.Telegram, ID: strconv.FormatInt(u.ID, 10)}}}
+				if err := tx.PutMember(&m); err != nil {
+					return err
+				}
+				hung = m.ID
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a.Close()
+		raw, err := bolt.Open(path, 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = raw.Update(func(btx *bolt.Tx) error {
+			return btx.Bucket([]byte("members")).Put(binary.BigEndian.AppendUint64(nil, uint64(hung)), []byte{1, 0xff, 0xff})
+		})
+		raw.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		w := newTGWorld(t, f, dir)
+		lan, hungChat := bottest.TelegramPrivate(tgLan), bottest.TelegramPrivate(tgHung)
+		f.PushText(hungChat, tgHung, "/baocao")
+		w.settle()
+		f.PushText(lan, tgLan, "/help")
+		last := f.PushText(hungChat, tgHung, "/help")
+		w.settle()
+		count := func(chat int64, s string) int {
+			n := 0
+			for _, m := range f.Sent(chat) {
+				if strings.Contains(m.Plain, s) {
+					n++
+				}
+			}
+			return n
+		}
+		if n := count(tgHung.ID, "bot gặp trục trặc"); n != 2 {
+			t.Errorf("Hùng was told %d times, want 2", n)
+		}
+		if n := count(tgLan.ID, "/baocao —"); n != 1 {
+			t.Errorf("Lan got the help %d times, want 1", n)
+		}
+		if n := count(tgAdmin.ID, "tin nhắn của đồng chí Hùng Trần Văn"); n != 1 {
+			t.Errorf("the admin was told %d times, want once", n)
+		}
+		// The scheduler's catch-up at start met the record too: it skipped it
+		// and said so.
+		if n := count(tgAdmin.ID, fmt.Sprintf("member %d", hung)); n == 0 {
+			t.Errorf("no job reported the damaged record")
+		}
+		if got := f.Confirmed(); got < last {
+			t.Errorf("confirmed up to %d, want %d", got, last)
+		}
+		if err := w.stop(); err != nil {
+			t.Errorf("the bot stopped with %v", err)
 		}
 	})
 }

@@ -16,8 +16,12 @@ const (
 	InviteRenewedTyped Key = "invite_renewed_typed"
 	TooFast            Key = "too_fast"
 	TooFastToast       Key = "too_fast_toast"
+	JobDamaged         Key = "job_damaged"
+	AsideSorry         Key = "aside_sorry"
+	AsideNote          Key = "aside_note"
 )
 
 // hardeningKeys lists the keys of hardening.txt, for the completeness test.
 var hardeningKeys = []Key{PledgeFull, OldButton, JoinCooldown, JoinRevoked, JoinNotInGroup, LinkRevokeAsk, LinkRevokeYes,
-	LinkRevokeNo, LinkRevoked, LinkKept, InviteRenewed, InviteRenewedTyped, TooFast, TooFastToast}
+	LinkRevokeNo, LinkRevoked, LinkKept, InviteRenewed, InviteRenewedTyped, TooFast, TooFastToast,
+	JobDamaged, AsideSorry, AsideNote}
