@@ -201,3 +201,44 @@ type failingTx struct{ flows.Tx }
 func (failingTx) Members(string) ([]flows.Member, error) {
 	return nil, errors.New("read: input/output error")
 }
+
+// sessionFault damages the sessions of one chat.
+type sessionFault struct {
+	*store.DB
+	chat bot.ChatID
+}
+
+func (f *sessionFault) Update(ctx context.Context, fn func(flows.Tx) error) error {
+	return f.DB.Update(ctx, func(tx flows.Tx) error { return fn(sessionTx{tx, f}) })
+}
+
+type sessionTx struct {
+	flows.Tx
+	f *sessionFault
+}
+
+func (t sessionTx) Session(chat bot.ChatID, user bot.UserID) (flows.Session, bool, error) {
+	if chat == t.f.chat {
+		return flows.Session{}, false, damaged("session")
+	}
+	return t.Tx.Session(chat, user)
+}
+
+func (t sessionTx) DeleteSession(chat bot.ChatID, user bot.UserID) error {
+	t.f.chat = bot.ChatID{} // deleting it repairs it
+	return t.Tx.DeleteSession(chat, user)
+}
+
+// TestDamagedSessionDropped: a conversation whose stored state cannot be
+// read is forgotten, and the message is handled as if there were none.
+func TestDamagedSessionDropped(t *testing.T) {
+	o := newOrg(t)
+	f := &sessionFault{DB: o.db, chat: o.uBa.PrivateChat()}
+	o.eng.Store = f
+	if got := o.send(o.uBa, "/help"); len(got) != 1 || !strings.Contains(got[0].Text, "/baocao") {
+		t.Fatalf("a damaged session: %s", dump(got))
+	}
+	if !f.chat.IsZero() {
+		t.Error("the damaged session was not deleted")
+	}
+}

@@ -158,6 +158,12 @@ func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 // Handle applies one incoming message: in one transaction it marks the update
 // processed, runs the message through its flow, stores the session and the
 // records, and queues the replies. A message seen before is skipped.
+//
+// Before the transaction, what people typed is normalised (cleanMessage),
+// a person over the flood limit is turned away (only the update marker is
+// written, see FloodLimit), and Membership is asked about a group's join
+// code (see checkGroup): nothing in the transaction waits on the network.
+// A message that fails every time is set aside by the server (SetAside).
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	e.init()
 	if m.Kind == bot.KindCursor {
@@ -297,6 +303,15 @@ func (r *req) load() error {
 		r.member, r.isMember = Member{}, false
 	}
 	r.sess, r.hasSess, err = r.tx.Session(r.m.Chat, r.m.From)
+	if errors.Is(err, ErrDamaged) {
+		// A conversation's state is only a convenience: start afresh rather
+		// than fail every message of this person in this chat.
+		r.e.Log.Error("damaged session dropped", "chat", r.m.Chat.String(), "user", r.m.From.String(), "err", err)
+		if err := r.tx.DeleteSession(r.m.Chat, r.m.From); err != nil {
+			return err
+		}
+		r.sess, r.hasSess, err = Session{}, false, nil
+	}
 	if err != nil {
 		return fmt.Errorf("load session: %w", err)
 	}

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -195,6 +196,10 @@ func (r *req) join(code string) error {
 		return refuse(text.JoinNeedCode, nil)
 	}
 	attempts, err := r.tx.JoinAttempts(r.m.From)
+	if errors.Is(err, ErrDamaged) {
+		r.e.Log.Error("damaged join attempts dropped", "user", r.m.From.String(), "err", err)
+		attempts, err = JoinAttempts{Wrong: maxWrongCodes - 1, Since: r.now}, nil // the next wrong code cools down
+	}
 	if err != nil {
 		return err
 	}
