@@ -314,3 +314,20 @@ func TestFloodAtTheDoor(t *testing.T) {
 		t.Errorf("in private after the group flood: %s", got)
 	}
 }
+
+// TestRevokedButtonOfOwnCell: a member pressing an old (revoked) button of
+// their own cell's group is told they are connected already.
+func TestRevokedButtonOfOwnCell(t *testing.T) {
+	o := newOrg(t)
+	link := func() string {
+		got := o.sendIn(o.g1, o.admin, "/link")
+		c, _ := findChoice(got, "Chi bộ thôn Đông")
+		o.handle(bot.Message{Chat: o.g1, Group: true, From: o.admin, Kind: bot.KindCallback, Data: c.Data})
+		return o.pendingCode(t, o.g1)
+	}
+	old := link()
+	link()
+	if got := o.joinText(o.uBa, old, true); !strings.Contains(got, "không cần") {
+		t.Errorf("a member's old button: %s", got)
+	}
+}

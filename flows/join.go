@@ -226,6 +226,9 @@ func (r *req) join(code string) error {
 		}
 	}
 	if !inv.Revoked.IsZero() {
+		if r.isMember && r.member.Cell == cell.Code { // an old button of their own cell's group
+			return refuse(text.JoinAlready, map[string]string{"Name": r.member.Name, "Cell": cell.Name})
+		}
 		return refuse(text.JoinRevoked, map[string]string{"Cell": cell.Name, "Code": code})
 	}
 	if !r.now.Before(inv.Expires) {
