@@ -242,3 +242,46 @@ func TestDamagedSessionDropped(t *testing.T) {
 		t.Error("the damaged session was not deleted")
 	}
 }
+
+// cellFault damages one cell's record until it is written again.
+type cellFault struct {
+	*store.DB
+	cell string
+}
+
+func (f *cellFault) Update(ctx context.Context, fn func(flows.Tx) error) error {
+	return f.DB.Update(ctx, func(tx flows.Tx) error { return fn(cellTx{tx, f}) })
+}
+
+type cellTx struct {
+	flows.Tx
+	f *cellFault
+}
+
+func (t cellTx) Cell(code string) (flows.Cell, bool, error) {
+	if code == t.f.cell {
+		return flows.Cell{}, false, damaged("cell " + code)
+	}
+	return t.Tx.Cell(code)
+}
+
+func (t cellTx) PutCell(c flows.Cell) error {
+	if c.Code == t.f.cell {
+		t.f.cell = ""
+	}
+	return t.Tx.PutCell(c)
+}
+
+// TestSyncCellsOverDamaged: a damaged cell record does not stop the bot
+// from starting: it is written again from the configuration.
+func TestSyncCellsOverDamaged(t *testing.T) {
+	o := newOrg(t)
+	f := &cellFault{DB: o.db, cell: "C02"}
+	o.eng.Store = f
+	if err := o.eng.SyncCells(context.Background(), []flows.Cell{{Code: "C01", Name: "Chi bộ thôn Đông"}, {Code: "C02", Name: "Chi bộ thôn Tây"}}); err != nil {
+		t.Fatalf("SyncCells over a damaged cell: %v", err)
+	}
+	if f.cell != "" {
+		t.Error("the damaged cell was not written again")
+	}
+}

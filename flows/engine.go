@@ -136,11 +136,20 @@ func (e *Error) Error() string { return "flows: " + string(e.Key) }
 func refuse(k text.Key, data any) error { return &Error{Key: k, Data: data} }
 
 // SyncCells makes the stored cells match the configured ones: new cells are
-// created, names and meeting days updated; linked groups are kept.
+// created, names and meeting days updated; linked groups are kept. A cell
+// record that cannot be read is written again from the configuration
+// (without its groups, which must be linked again), so that a damaged cell
+// never stops the bot from starting.
 func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 	return e.Store.Update(ctx, func(tx Tx) error {
 		for _, c := range cells {
 			old, ok, err := tx.Cell(c.Code)
+			if errors.Is(err, ErrDamaged) {
+				// Rewritten from the configuration; its groups must be
+				// linked again (/link in each), as the log says.
+				e.Log.Error("damaged cell record rewritten from the configuration: link its groups again", "cell", c.Code, "err", err)
+				ok, err = false, nil
+			}
 			if err != nil {
 				return err
 			}

@@ -106,3 +106,22 @@ func TestAsides(t *testing.T) {
 		return nil
 	})
 }
+
+// TestPutCellOverDamaged: writing a cell whose record is damaged repairs it.
+func TestPutCellOverDamaged(t *testing.T) {
+	db := openDB(t, nil)
+	update(t, db, func(tx flows.Tx) error {
+		return tx.PutCell(flows.Cell{Code: "C01", Name: "x", Groups: []bot.ChatID{group}})
+	})
+	if err := db.RawPut("cells", []byte("C01"), []byte{1, 0xff}); err != nil {
+		t.Fatal(err)
+	}
+	update(t, db, func(tx flows.Tx) error { return tx.PutCell(flows.Cell{Code: "C01", Name: "Chi bộ Một"}) })
+	view(t, db, func(tx flows.Tx) error {
+		c, ok, err := tx.Cell("C01")
+		if err != nil || !ok || c.Name != "Chi bộ Một" {
+			t.Errorf("repaired cell = %+v, %v, %v", c, ok, err)
+		}
+		return nil
+	})
+}

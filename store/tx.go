@@ -227,6 +227,11 @@ func (t *tx) PutCell(c flows.Cell) error {
 		return fmt.Errorf("put cell: invalid code %q", c.Code)
 	}
 	old, had, err := t.Cell(c.Code)
+	if errors.Is(err, flows.ErrDamaged) {
+		// Writing the cell again repairs it; the groups the damaged record
+		// listed stay indexed to it until they are linked elsewhere.
+		had, err = false, nil
+	}
 	if err != nil {
 		return err
 	}
