@@ -13,7 +13,11 @@ type Sent struct {
 	MessageID string
 	Text      string // the text, or the photo's caption
 	Photo     string // sendPhoto: the photo's URL
-	Time      time.Time
+	// Extra holds the call's other parameters (a reply_markup, a
+	// parse_mode…), by name; nil when it had none. Zalo's documented send
+	// takes only chat_id and text (or photo and caption).
+	Extra map[string]string
+	Time  time.Time
 	// Call is the send call that delivered it (sendMessage and sendPhoto
 	// calls counted together from 1, refused ones included).
 	Call int
