@@ -146,6 +146,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 type chatOptions struct {
 	telegram telegram.HTTPClient // default: a real HTTP client
 	zalo     zalo.HTTPClient     // default: a real HTTP client
+	webhooks net.Listener        // default: listen on [zalo] webhook_listen
 }
 
 // serveChats connects to every configured chat platform (Telegram, each
@@ -176,7 +177,7 @@ func (a *app) serveChats(ctx context.Context, o chatOptions) error {
 	}
 	so := serveOptions{scheduler: true}
 	if a.cfg.Zalo.WebhookListen != "" {
-		so.also = append(so.also, func(ctx context.Context) error { return a.serveWebhooks(ctx, hooks) })
+		so.also = append(so.also, func(ctx context.Context) error { return a.serveWebhooks(ctx, hooks, o.webhooks) })
 	}
 	return a.serve(ctx, so, links...)
 }
@@ -220,9 +221,9 @@ func (a *app) dialZalo(ctx context.Context, b zaloBot, o chatOptions) (*link, st
 	return &link{conn: conn, sender: &bot.Sender{Limits: limits}}, path, nil
 }
 
-// serveWebhooks serves the Zalo bots' webhooks on [zalo] webhook_listen
-// until ctx is done.
-func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler) error {
+// serveWebhooks serves the Zalo bots' webhooks on ln, or on [zalo]
+// webhook_listen when ln is nil, until ctx is done.
+func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler, ln net.Listener) error {
 	srv := &http.Server{
 		Addr:              a.cfg.Zalo.WebhookListen,
 		Handler:           hooks,
@@ -230,9 +231,11 @@ func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 	}
-	ln, err := net.Listen("tcp", srv.Addr)
-	if err != nil {
-		return fmt.Errorf("zalo webhooks: %w", err)
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", srv.Addr); err != nil {
+			return fmt.Errorf("zalo webhooks: %w", err)
+		}
 	}
 	a.log.Info("serving Zalo webhooks", "listen", ln.Addr().String())
 	errc := make(chan error, 1)

@@ -140,6 +140,8 @@ func (s *Server) send(call Call, params map[string]string) answer {
 	}
 	s.byChat[sent.ChatID] = append(s.byChat[sent.ChatID], len(s.sent))
 	s.sent = append(s.sent, sent)
+	close(s.sentSignal)
+	s.sentSignal = make(chan struct{})
 	if s.echo {
 		s.enqueueLocked(s.echoLocked(sent))
 	}
