@@ -26,19 +26,32 @@ const (
 )
 
 // Receive long-polls getUpdates until at least one update lamtheo handles
-// arrives, and returns them in update_id order. Calling Receive again
-// confirms every update up to the last one returned (and any skipped one
-// after it); nothing is confirmed before that. It honours retry_after, backs
-// off on 409 Conflict (another instance or a webhook) and on other failures
-// (doubling from 1 s to 30 s), and returns ctx.Err() once ctx is done. A
-// rejected token (401) ends it with an error.
+// arrives, and returns them in the order Telegram gave them. Calling Receive
+// again confirms every update up to the last one returned (and any skipped
+// one after it); nothing is confirmed before that. It honours retry_after,
+// backs off on 409 Conflict (another instance or a webhook) and on other
+// failures (doubling from 1 s to 30 s), and returns ctx.Err() once ctx is
+// done. A rejected token (401) ends it with an error.
+//
+// Update ids are not trusted to grow: after a week without updates
+// Telegram numbers the next ones afresh, at random, possibly below every id
+// seen before. So Receive drops no update for its id, and it sends an
+// offset (which confirms every queued update below it) only once, to
+// confirm what it returned last; every other poll has none and starts at the
+// oldest unconfirmed update. No old offset is ever sent again: one above
+// the new ids would be ignored by Telegram (which then hands the same
+// updates out again and again), and one just above the first of them would
+// confirm them unseen. The first poll of a Conn confirms nothing either, so
+// after a restart the updates handled but not yet confirmed come again; the
+// Handler skips them by Message.Key (the update_id), which must therefore be
+// remembered longer than Telegram keeps an unconfirmed update (24 hours).
 func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		cfg := tgbotapi.UpdateConfig{
-			Offset:         int(c.offset),
+			Offset:         int(c.confirm),
 			Limit:          100,
 			Timeout:        int(c.pollTimeout / time.Second),
 			AllowedUpdates: allowedUpdates,
@@ -63,14 +76,11 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 			c.log.Info("telegram polling resumed")
 		}
 		c.failures, c.conflict = 0, false
+		c.confirm = 0 // this poll confirmed the previous batch
 
 		var batch []bot.Message
 		for _, u := range updates {
-			id := int64(u.UpdateID)
-			if id < c.offset {
-				continue // already confirmed: Telegram should not send it again
-			}
-			c.offset = id + 1
+			c.confirm = int64(u.UpdateID) + 1
 			if m, ok := c.translate(u); ok {
 				batch = append(batch, m)
 			}

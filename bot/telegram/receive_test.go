@@ -23,10 +23,10 @@ var (
 )
 
 // dial connects a Conn to f over TCP with a 1 s poll.
-func dial(t *testing.T, f *bottest.FakeTelegram, cursor int64) *telegram.Conn {
+func dial(t *testing.T, f *bottest.FakeTelegram) *telegram.Conn {
 	t.Helper()
 	c, err := telegram.New(t.Context(), telegram.Options{
-		Token: f.Token, Endpoint: f.URL, PollTimeout: time.Second, Cursor: cursor,
+		Token: f.Token, Endpoint: f.URL, PollTimeout: time.Second,
 	})
 	if err != nil {
 		t.Fatalf("new: %v", err)
@@ -50,7 +50,7 @@ func tgUser(id string) bot.UserID { return bot.UserID{Platform: bot.Telegram, ID
 
 func TestNew(t *testing.T) {
 	f := bottest.NewTelegram(t, bottest.WithTelegramBot(42, "ChiBoBot"))
-	c := dial(t, f, 0)
+	c := dial(t, f)
 	if c.Username() != "ChiBoBot" {
 		t.Errorf("Username = %q", c.Username())
 	}
@@ -168,39 +168,43 @@ func TestReceiveTranslates(t *testing.T) {
 	})
 }
 
-// A batch is confirmed only by the next Receive: a Conn stopped after
-// handling part of a batch, restarted from the last handled cursor, gets the
-// unhandled updates again.
+// A batch is confirmed only by the next Receive. A Conn stopped after
+// handling part of a batch leaves all of it unconfirmed; a new Conn confirms
+// nothing with its first poll, so it gets the whole batch again (the
+// Handler skips the two it handled, by key).
 func TestReceiveConfirmsOnNextReceive(t *testing.T) {
 	f := bottest.NewTelegram(t)
 	private := bottest.TelegramPrivate(an)
 	for _, text := range []string{"1", "2", "3", "4", "5"} {
 		f.PushText(private, an, text)
 	}
-	c1 := dial(t, f, 0)
+	c1 := dial(t, f)
 	batch, err := c1.Receive(t.Context())
 	if err != nil || len(batch) != 5 {
 		t.Fatalf("first batch: %d, %v", len(batch), err)
 	}
-	handled := batch[:2] // crash after handling two
 	if f.Confirmed() != 0 {
 		t.Fatalf("confirmed %d before the next Receive", f.Confirmed())
 	}
+	// c1 stops after handling two.
 
-	c2 := dial(t, f, handled[len(handled)-1].Cursor)
+	c2 := dial(t, f)
 	again, err := c2.Receive(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	var texts []string
-	for _, m := range again {
-		texts = append(texts, m.Text)
+	var keys []string
+	for i, m := range again {
+		if i < len(batch) && m.Key != batch[i].Key {
+			t.Errorf("update %d after restart has key %s, want %s", i, m.Key, batch[i].Key)
+		}
+		keys = append(keys, m.Text)
 	}
-	if strings.Join(texts, ",") != "3,4,5" {
-		t.Errorf("after restart got %v, want 3,4,5", texts)
+	if strings.Join(keys, ",") != "1,2,3,4,5" {
+		t.Errorf("after restart got %v, want 1,2,3,4,5", keys)
 	}
-	if f.Confirmed() != handled[1].Cursor {
-		t.Errorf("confirmed %d, want %d", f.Confirmed(), handled[1].Cursor)
+	if f.Confirmed() != 0 {
+		t.Errorf("the restarted Conn's first poll confirmed %d", f.Confirmed())
 	}
 
 	f.PushText(private, an, "6")
@@ -208,8 +212,11 @@ func TestReceiveConfirmsOnNextReceive(t *testing.T) {
 	if err != nil || len(next) != 1 || next[0].Text != "6" {
 		t.Fatalf("next batch = %+v, %v", next, err)
 	}
-	if f.Confirmed() != again[2].Cursor {
-		t.Errorf("confirmed %d, want %d", f.Confirmed(), again[2].Cursor)
+	if f.Confirmed() != again[4].Cursor {
+		t.Errorf("confirmed %d, want %d", f.Confirmed(), again[4].Cursor)
+	}
+	if lost := f.Lost(); len(lost) != 0 {
+		t.Errorf("lost %v", lost)
 	}
 }
 
@@ -350,4 +357,82 @@ func TestReceiveTokenRejected(t *testing.T) {
 			t.Errorf("Receive = %v", err)
 		}
 	})
+}
+
+// After a week without updates Telegram numbers the next ones afresh, at
+// random ("the identifier of the next update will be chosen randomly
+// instead of sequentially"): below the ids seen before, just below them
+// (an old offset within reach of the new ones would confirm them unseen), or
+// above. Receive returns every new update, without a busy loop, and
+// confirms each only after it was returned.
+func TestReceiveAfterQuietWeek(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		next int64
+	}{
+		{"far below", 17},
+		{"just below", 1000},
+		{"above", 5_000_000},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+				f.DetectSpin(50)
+				c := dialInProcess(t, f, telegram.Options{})
+				me := bottest.TelegramPrivate(an)
+				f.PushText(me, an, "trước Tết") // 1001
+				if got, err := c.Receive(t.Context()); err != nil || len(got) != 1 {
+					t.Fatalf("first Receive = %+v, %v", got, err)
+				}
+
+				// The bot keeps polling through a quiet week.
+				ctx, cancel := context.WithTimeout(t.Context(), 8*24*time.Hour+time.Hour)
+				defer cancel()
+				done := make(chan []bot.Message, 1)
+				go func() {
+					got, err := c.Receive(ctx)
+					if err != nil {
+						t.Errorf("Receive after the quiet week: %v", err)
+					}
+					done <- got
+				}()
+				time.Sleep(8 * 24 * time.Hour)
+				synctest.Wait()
+				f.RenumberUpdates(tt.next)
+				f.PushText(me, an, "sau Tết")
+				f.PushText(me, an, "lần hai")
+				var keys []string
+				for _, m := range <-done {
+					keys = append(keys, m.Key)
+				}
+				if len(keys) == 1 { // the poll returned before the second push
+					got, err := c.Receive(ctx)
+					if err != nil {
+						t.Fatal(err)
+					}
+					for _, m := range got {
+						keys = append(keys, m.Key)
+					}
+				}
+				want := []string{strconv.FormatInt(tt.next, 10), strconv.FormatInt(tt.next+1, 10)}
+				if strings.Join(keys, ",") != strings.Join(want, ",") {
+					t.Errorf("got updates %v, want %v", keys, want)
+				}
+				if lost := f.Lost(); len(lost) != 0 {
+					t.Errorf("updates %v confirmed without being received", lost)
+				}
+				if n := f.Spins(); n != 0 {
+					t.Errorf("Receive polled in a busy loop (%d polls refused)", n)
+				}
+
+				// The next Receive confirms them.
+				go func() { c.Receive(ctx) }()
+				synctest.Wait()
+				if f.Pending() != 0 || f.Confirmed() != tt.next+1 {
+					t.Errorf("pending %d, confirmed %d; want 0 and %d", f.Pending(), f.Confirmed(), tt.next+1)
+				}
+				cancel()
+			})
+		})
+	}
 }

@@ -68,7 +68,7 @@ func TestSendRenders(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := bottest.NewTelegram(t)
-			c := dial(t, f, 0)
+			c := dial(t, f)
 			r := tt.reply
 			r.Chat = tgChat("501")
 			ref, err := c.Send(t.Context(), r)
@@ -115,7 +115,7 @@ func sameButtons(a, b [][]bottest.TelegramButton) bool {
 
 func TestSendEdit(t *testing.T) {
 	f := bottest.NewTelegram(t)
-	c := dial(t, f, 0)
+	c := dial(t, f)
 	chat := tgChat("-4001")
 	ref, err := c.Send(t.Context(), bot.Reply{Chat: chat, Text: "Đăng ký?", Choices: [][]bot.Choice{{{Label: "Có", Data: "y"}}}})
 	if err != nil {
@@ -167,7 +167,7 @@ func TestSendRejects(t *testing.T) {
 		{"edit into a photo", bot.Reply{Text: "x", Photo: "p", Edit: "5"}},
 	}
 	f := bottest.NewTelegram(t)
-	c := dial(t, f, 0)
+	c := dial(t, f)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := tt.reply
@@ -347,7 +347,7 @@ func TestTokenRedactedInReceiveLogs(t *testing.T) {
 
 func TestAck(t *testing.T) {
 	f := bottest.NewTelegram(t)
-	c := dial(t, f, 0)
+	c := dial(t, f)
 	if err := c.Ack(t.Context(), bot.Message{Kind: bot.KindText}); err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +364,7 @@ func TestAck(t *testing.T) {
 
 func TestSetCommands(t *testing.T) {
 	f := bottest.NewTelegram(t)
-	c := dial(t, f, 0)
+	c := dial(t, f)
 	cs := bot.CommandSet{
 		Private:    []bot.Command{{Name: "start", Description: "Bắt đầu"}, {Name: "report", Description: "Báo cáo việc làm tháng"}},
 		Group:      []bot.Command{{Name: "summary", Description: "Tổng hợp chi bộ"}},
@@ -404,7 +404,7 @@ func TestSetCommands(t *testing.T) {
 
 func TestMemberStatus(t *testing.T) {
 	f := bottest.NewTelegram(t)
-	c := dial(t, f, 0)
+	c := dial(t, f)
 	f.SetMember(-4001, 501, "administrator")
 	for user, want := range map[string]string{"501": "administrator", "502": "left"} {
 		got, err := c.MemberStatus(t.Context(), tgChat("-4001"), tgUser(user))
@@ -417,7 +417,7 @@ func TestMemberStatus(t *testing.T) {
 // Send may be called concurrently (the sender runs MaxConcurrent at once).
 func TestSendConcurrent(t *testing.T) {
 	f := bottest.NewTelegram(t)
-	c := dial(t, f, 0)
+	c := dial(t, f)
 	errs := make(chan error, 16)
 	for i := range 16 {
 		go func() {
