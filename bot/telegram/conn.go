@@ -56,6 +56,9 @@ type Conn struct {
 	confirm  int64 // the offset confirming the updates returned last; 0: none waits
 	failures int   // consecutive failed polls
 	conflict bool  // inside a 409 episode (logged once)
+	// authSince is when getUpdates started answering 401, authLogged when
+	// that was last logged; zero outside such an episode.
+	authSince, authLogged time.Time
 }
 
 var (

@@ -23,6 +23,10 @@ const (
 	minBackoff      = time.Second
 	maxBackoff      = 30 * time.Second
 	conflictBackoff = 5 * time.Second
+	// authGiveUp is how long getUpdates may keep answering 401 before
+	// Receive returns an error; authLogEvery how often it is logged.
+	authGiveUp   = 10 * time.Minute
+	authLogEvery = time.Minute
 )
 
 // Receive long-polls getUpdates until at least one update lamtheo handles
@@ -31,7 +35,10 @@ const (
 // one after it); nothing is confirmed before that. It honours retry_after,
 // backs off on 409 Conflict (another instance or a webhook) and on other
 // failures (doubling from 1 s to 30 s), and returns ctx.Err() once ctx is
-// done. A rejected token (401) ends it with an error.
+// done. A rejected token (401) is retried likewise, since a proxy in the way
+// or a short incident at Telegram answers so too, and logged as an error at
+// most once a minute; Receive returns an error only when the 401s have
+// lasted 10 minutes.
 //
 // Update ids are not trusted to grow: after a week without updates
 // Telegram numbers the next ones afresh, at random, possibly below every id
@@ -72,10 +79,11 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 			}
 			continue
 		}
-		if c.conflict {
+		if c.conflict || !c.authSince.IsZero() {
 			c.log.Info("telegram polling resumed")
 		}
 		c.failures, c.conflict = 0, false
+		c.authSince, c.authLogged = time.Time{}, time.Time{}
 		c.confirm = 0 // this poll confirmed the previous batch
 
 		var batch []bot.Message
@@ -105,7 +113,7 @@ func (c *Conn) pollFailed(err error) (wait time.Duration, fatal error) {
 			c.log.Warn("telegram getUpdates rate limited", "retry_after", wait)
 			return wait, nil
 		case te.Code == http.StatusUnauthorized:
-			return 0, fmt.Errorf("telegram getUpdates: token rejected: %w", err)
+			return c.unauthorized(err)
 		case te.Code == http.StatusConflict:
 			if !c.conflict {
 				c.log.Error("telegram getUpdates conflict: another instance of the bot is polling or a webhook is set; backing off",
@@ -120,6 +128,30 @@ func (c *Conn) pollFailed(err error) (wait time.Duration, fatal error) {
 	wait = backoff(minBackoff, c.failures)
 	c.failures++
 	c.log.Warn("telegram getUpdates failed", "err", err, "attempt", c.failures, "retry_in", wait)
+	return wait, nil
+}
+
+// unauthorized handles a 401 from getUpdates: the token was revoked, or
+// something in the way answers for Telegram. It backs off as after other
+// failures, logs an error at most once a minute, and gives up with an error
+// once the 401s have lasted authGiveUp (the last try falls on it).
+func (c *Conn) unauthorized(err error) (wait time.Duration, fatal error) {
+	now := time.Now()
+	if c.authSince.IsZero() {
+		c.authSince = now
+	}
+	lasted := now.Sub(c.authSince)
+	if lasted >= authGiveUp {
+		return 0, fmt.Errorf("telegram getUpdates: token rejected for %v (revoked in @BotFather?): 401 %w",
+			lasted.Round(time.Second), err)
+	}
+	wait = min(backoff(minBackoff, c.failures), authGiveUp-lasted)
+	c.failures++
+	if c.authLogged.IsZero() || now.Sub(c.authLogged) >= authLogEvery {
+		c.authLogged = now
+		c.log.Error("telegram getUpdates: token rejected (401 Unauthorized): revoked in @BotFather, or a proxy in the way? retrying",
+			"err", err, "since", c.authSince, "gives_up_in", (authGiveUp - lasted).Round(time.Second), "retry_in", wait)
+	}
 	return wait, nil
 }
 

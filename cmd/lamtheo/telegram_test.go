@@ -287,6 +287,40 @@ func TestTelegramQuietWeek(t *testing.T) {
 	})
 }
 
+// TestTelegramUnauthorized: a 401 from getUpdates for two minutes (a proxy
+// in the way, a short incident) does not stop the bot, and what was sent
+// meanwhile is answered; 401s that last ten minutes stop it with an error
+// that names the cause, not the token (finding 14).
+func TestTelegramUnauthorized(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		w := newTGWorld(t, f, t.TempDir())
+		defer func() { w.stop() }()
+		lan := bottest.TelegramPrivate(tgLan)
+		f.PushText(lan, tgLan, "/help")
+		w.settle()
+		f.FailFor("getUpdates", 2*time.Minute, bottest.TelegramFault{Code: 401})
+		time.Sleep(time.Minute)
+		f.PushText(lan, tgLan, "xin chào")
+		time.Sleep(2 * time.Minute)
+		w.settle()
+		if n := len(f.Sent(lan.ID)); n != 2 {
+			t.Fatalf("%d replies, want 2: the bot stopped at the 401?", n)
+		}
+
+		f.FailFor("getUpdates", 24*time.Hour, bottest.TelegramFault{Code: 401})
+		start := time.Now()
+		time.Sleep(9 * time.Minute)
+		f.PushText(lan, tgLan, "/help") // never received
+		time.Sleep(2 * time.Minute)
+		err := w.stop()
+		if err == nil || !strings.Contains(err.Error(), "token rejected") || !strings.Contains(err.Error(), "401") ||
+			strings.Contains(err.Error(), f.Token) {
+			t.Errorf("after %v of 401s the bot ended with %v", time.Since(start), err)
+		}
+	})
+}
+
 // TestTelegram429Storm makes Telegram answer 429 to a run of sends: replies
 // are delayed by retry_after but none is lost, and order is kept.
 func TestTelegram429Storm(t *testing.T) {
