@@ -151,6 +151,7 @@ func (c *Conn) Caps() bot.Caps {
 const (
 	MaxText    = 4096 // characters (UTF-16 code units) of a message text
 	MaxCaption = 1024 // characters of a photo or document caption
+	MaxToast   = 200  // characters of a button press's answer (Message.Toast)
 )
 
 // bot returns a copy of the API client whose requests are bound to ctx.
