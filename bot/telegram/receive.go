@@ -242,6 +242,7 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 	setChat(&m, msg.Chat)
 	setFrom(&m, msg.From)
 	m.Time = time.Unix(int64(msg.Date), 0)
+	photo := largest(msg.Photo)
 	switch {
 	case msg.Text != "":
 		text, ok := c.command(msg.Text)
@@ -249,15 +250,8 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 			return m, false
 		}
 		m.Kind, m.Text = bot.KindText, text
-	case len(msg.Photo) > 0:
-		best := msg.Photo[0]
-		for _, p := range msg.Photo[1:] {
-			if p.Width*p.Height > best.Width*best.Height ||
-				p.Width*p.Height == best.Width*best.Height && p.FileSize > best.FileSize {
-				best = p
-			}
-		}
-		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, best.FileID, msg.Caption
+	case photo != "":
+		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, photo, msg.Caption
 	case hasContent(msg):
 		m.Kind, m.Text = bot.KindOther, msg.Caption
 	default:
@@ -266,10 +260,26 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 	return m, true
 }
 
+// largest returns the file id of the largest size of a photo, or "" when
+// none has one.
+func largest(sizes []tgbotapi.PhotoSize) string {
+	var best tgbotapi.PhotoSize
+	for _, p := range sizes {
+		if p.FileID == "" {
+			continue
+		}
+		if best.FileID == "" || p.Width*p.Height > best.Width*best.Height ||
+			p.Width*p.Height == best.Width*best.Height && p.FileSize > best.FileSize {
+			best = p
+		}
+	}
+	return best.FileID
+}
+
 // hasContent reports whether msg carries something a person sent (as
 // opposed to a service message).
 func hasContent(msg *tgbotapi.Message) bool {
-	return msg.Animation != nil || msg.Audio != nil || msg.Document != nil || msg.Sticker != nil ||
+	return len(msg.Photo) > 0 || msg.Animation != nil || msg.Audio != nil || msg.Document != nil || msg.Sticker != nil ||
 		msg.Video != nil || msg.VideoNote != nil || msg.Voice != nil || msg.Contact != nil ||
 		msg.Dice != nil || msg.Game != nil || msg.Poll != nil || msg.Venue != nil || msg.Location != nil
 }
