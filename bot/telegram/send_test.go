@@ -580,3 +580,41 @@ func BenchmarkSend(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
+
+// Through the real Sender under Telegram's limits (enforced by the fake): a
+// question, then the strip of its buttons and the next question to the same
+// group, paced like any message; nothing refused, one message per question.
+func TestSenderStrips(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess(), bottest.WithTelegramLimits(bottest.DefaultTelegramLimits()))
+		c := dialInProcess(t, f, telegram.Options{})
+		ob := bottest.NewOutbox()
+		s := &bot.Sender{Outbox: ob, Conn: c, Limits: c.Caps().Limits, Wake: ob.Wake()}
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error)
+		go func() { done <- s.Run(ctx) }()
+		group := tgChat("-4001")
+		yesNo := [][]bot.Choice{{{Label: "Đồng ý", Data: "y"}, {Label: "Thôi", Data: "n"}}}
+		seq := ob.Enqueue(bot.Reply{Chat: group, Text: "Miễn cho Hùng?", Choices: yesNo})
+		if err := s.WaitIdle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		res, _ := ob.Result(seq[0])
+		ob.Enqueue(bot.Reply{Chat: group, Strip: res.Ref}, bot.Reply{Chat: group, Text: "Miễn cho Lan?", Choices: yesNo})
+		if err := s.WaitIdle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		cancel()
+		<-done
+		id, _ := strconv.ParseInt(res.Ref, 10, 64)
+		if m, _ := f.Message(-4001, id); len(m.Buttons) != 0 {
+			t.Errorf("the answered question still has buttons: %+v", m.Buttons)
+		}
+		if sent := f.Sent(-4001); len(sent) != 2 || len(sent[1].Buttons) != 1 {
+			t.Errorf("sent %+v, want the two questions", sent)
+		}
+		if n := f.TooManyRequests(); n != 0 {
+			t.Errorf("%d calls refused with 429", n)
+		}
+	})
+}
