@@ -251,27 +251,22 @@ func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler, ln net.List
 	return nil
 }
 
-// dialTelegram connects to the Telegram Bot API at the stored cursor.
+// dialTelegram connects to the Telegram Bot API. The Conn starts at the
+// oldest update Telegram holds unconfirmed, not at the stored cursor (update
+// ids restart at random after a quiet week); the engine skips the updates it
+// already handled by their keys.
 func (a *app) dialTelegram(ctx context.Context, o chatOptions) (*link, error) {
-	var cursor int64
-	if err := a.db.View(ctx, func(tx flows.Tx) (err error) {
-		cursor, err = tx.Cursor(bot.Telegram)
-		return err
-	}); err != nil {
-		return nil, err
-	}
 	conn, err := telegram.New(ctx, telegram.Options{
 		Token:       a.cfg.Telegram.Token,
 		Endpoint:    a.cfg.Telegram.Endpoint,
 		PollTimeout: a.cfg.Telegram.PollTimeout,
 		HTTPClient:  o.telegram,
-		Cursor:      cursor,
 		Log:         a.log,
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.log.Info("serving Telegram", "bot", conn.Username(), "cursor", cursor)
+	a.log.Info("serving Telegram", "bot", conn.Username())
 	if err := conn.SetCommands(ctx, flows.Commands()); err != nil {
 		a.log.Warn("set command menu failed", "err", err)
 	}
