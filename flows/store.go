@@ -50,7 +50,9 @@ type Tx interface {
 	// MarkSeen records the update key of platform p as processed and
 	// remembers cursor (if greater than the stored one) as the platform's
 	// confirmed position. An empty key records only the cursor. It returns
-	// seen=true, and changes nothing, when key was recorded before.
+	// seen=true, and changes nothing, when key was recorded in the last 48
+	// hours; an older record counts as none, since a platform may use the
+	// key again (Telegram renumbers its updates after a quiet week).
 	MarkSeen(p bot.Platform, key string, cursor int64) (seen bool, err error)
 	// Cursor returns the last cursor stored for p (0 if none).
 	Cursor(p bot.Platform) (int64, error)

@@ -15,7 +15,9 @@ import (
 )
 
 // seenTTL is how long processed-update markers are kept. Platforms
-// redeliver an unconfirmed update for at most 24 hours.
+// redeliver an unconfirmed update for at most 24 hours (Telegram); an older
+// marker counts as none, because its key may come again for a new update:
+// Telegram numbers its updates afresh, at random, after a week without any.
 const seenTTL = 48 * time.Hour
 
 // prunePerMark is how many expired markers each MarkSeen deletes at most,
@@ -54,8 +56,14 @@ func (t *tx) MarkSeen(p bot.Platform, key string, cursor int64) (bool, error) {
 			return false, fmt.Errorf("mark seen: %w", err)
 		}
 		seen := t.b(bucketSeen)
-		if seen.Get(k) != nil {
-			return true, nil
+		if v := seen.Get(k); v != nil {
+			if len(v) == 8 && int64(binary.BigEndian.Uint64(v)) >= now-seenTTL.Milliseconds() {
+				return true, nil
+			}
+			// An expired marker not pruned yet: a new update with an old key.
+			if err := t.b(bucketSeenTime).Delete(append(bytes.Clone(v), k...)); err != nil {
+				return false, fmt.Errorf("mark seen: %w", err)
+			}
 		}
 		if err := seen.Put(k, timeKey(now)); err != nil {
 			return false, fmt.Errorf("mark seen: %w", err)

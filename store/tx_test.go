@@ -344,6 +344,38 @@ func TestMarkSeen(t *testing.T) {
 	}
 }
 
+// A marker older than 48 h is no marker, even before it is pruned: the
+// platform may use the key again (Telegram numbers its updates afresh, at
+// random, after a week without any), and that update must be handled.
+func TestMarkSeenExpiredKeyReused(t *testing.T) {
+	clk := newClock()
+	db := openDB(t, clk.Now)
+	mark := func(key string) (seen bool) {
+		t.Helper()
+		update(t, db, func(tx flows.Tx) (err error) {
+			seen, err = tx.MarkSeen(bot.Telegram, key, 0)
+			return err
+		})
+		return seen
+	}
+	for i := range 10 {
+		mark(fmt.Sprint(1001 + i))
+	}
+	clk.Add(8 * 24 * time.Hour)
+	for _, key := range []string{"1009", "1010"} {
+		if mark(key) {
+			t.Errorf("update %s, a week after a marker of the same key: seen", key)
+		}
+		if !mark(key) {
+			t.Errorf("update %s again at once: not seen", key)
+		}
+	}
+	clk.Add(47 * time.Hour)
+	if !mark("1009") {
+		t.Error("update 1009 47 h after its new marker: not seen")
+	}
+}
+
 func TestReportsRangeLimitedToMonth(t *testing.T) {
 	db := openDB(t, nil)
 	update(t, db, func(tx flows.Tx) error {

@@ -38,13 +38,16 @@ var (
 	tgGroup1 = bottest.TelegramGroup(-1001234, "Chi bộ thôn Đông")
 )
 
-func newTGWorld(t *testing.T, f *bottest.FakeTelegram, dir string) *tgWorld {
+func newTGWorld(t *testing.T, f *bottest.FakeTelegram, dir string, opts ...func(*Config)) *tgWorld {
 	cfg := DemoConfig()
 	cfg.Telegram.Token = f.Token
 	cfg.Telegram.Endpoint = f.URL
 	cfg.Telegram.PollTimeout = 10 * time.Second
 	cfg.Admins.Telegram = []int64{tgAdmin.ID}
 	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
+	for _, o := range opts {
+		o(&cfg)
+	}
 	w := &tgWorld{t: t, f: f, cfg: cfg}
 	w.start()
 	return w
@@ -168,8 +171,8 @@ func TestTelegramJoinThroughGroupButton(t *testing.T) {
 }
 
 // TestTelegramRestartAndDuplicates restarts the bot while Telegram hands out
-// updates it already handled: it resumes at the stored offset and answers
-// only the new one.
+// updates it already handled: it takes every update Telegram gives, skips
+// the ones it handled by their keys, and answers only the new one.
 func TestTelegramRestartAndDuplicates(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
@@ -188,7 +191,7 @@ func TestTelegramRestartAndDuplicates(t *testing.T) {
 		f.Close()
 
 		// Telegram hands the same updates out again (its session was lost),
-		// plus a new one: the bot resumes at its stored offset.
+		// plus a new one.
 		f2 := bottest.NewTelegram(t, bottest.TelegramInProcess())
 		for _, text := range []string{"/help", "xin chào", "/help"} {
 			f2.PushText(lan, tgLan, text) // ids 1001..1003, as before
@@ -198,11 +201,139 @@ func TestTelegramRestartAndDuplicates(t *testing.T) {
 		if got := len(f2.Sent(lan.ID)); got != 1 {
 			t.Errorf("after the restart %d replies, want 1 (the third update only)", got)
 		}
-		if got := f2.Confirmed(); got < 1002 {
-			t.Errorf("the restarted bot confirmed up to %d, want at least 1002 (the stored offset)", got)
+		if got := f2.Confirmed(); got != 1003 {
+			t.Errorf("the restarted bot confirmed up to %d, want 1003", got)
 		}
 		if err := w2.stop(); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// TestTelegramQuietWeek: after a week without updates Telegram numbers the
+// next ones afresh, at random (finding 11). Here the new ids first overlap
+// the week-old ones (the bot's old offset is within reach of them, and two
+// of them equal ids handled before the week), then, after a second quiet
+// week, fall far below. The bot is restarted between the two, while the
+// updates it handled last are not yet confirmed, so Telegram hands them out
+// again. Every update is answered exactly once, none is confirmed unseen,
+// and the bot never polls in a busy loop.
+func TestTelegramQuietWeek(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f.DetectSpin(50)
+		dir := t.TempDir()
+		longPoll := func(c *Config) { c.Telegram.PollTimeout = 50 * time.Second } // fewer idle polls in two weeks
+		w := newTGWorld(t, f, dir, longPoll)
+		var people []bottest.TelegramUser
+		for i := range 10 {
+			people = append(people, bottest.TelegramUser{ID: int64(300 + i), FirstName: "Người", LastName: strconv.Itoa(i)})
+		}
+		for _, u := range people {
+			f.PushText(bottest.TelegramPrivate(u), u, "/help") // 1001..1010
+		}
+		w.settle()
+		lan, hung := bottest.TelegramPrivate(tgLan), bottest.TelegramPrivate(tgHung)
+		want := map[int64]int{lan.ID: 0, hung.ID: 0}
+		for _, u := range people {
+			want[u.ID] = 1
+		}
+		check := func(when string) {
+			t.Helper()
+			for id, n := range want {
+				if got := len(f.Sent(id)); got != n {
+					t.Errorf("%s: chat %d got %d replies, want %d", when, id, got, n)
+				}
+			}
+		}
+		check("before the quiet week")
+
+		// A quiet week; then ids from 1009: two of them were handled before.
+		time.Sleep(8 * 24 * time.Hour)
+		synctest.Wait()
+		f.RenumberUpdates(1009)
+		// The bot will handle the next two updates, then fail to confirm
+		// them and stop.
+		f.FailFor("getUpdates", 10*time.Minute, bottest.TelegramFault{Code: 502, Body: "<html>Bad Gateway</html>"})
+		f.PushText(lan, tgLan, "/help")   // 1009
+		f.PushText(hung, tgHung, "/help") // 1010
+		w.settle()
+		want[lan.ID], want[hung.ID] = 1, 1
+		check("after the first quiet week")
+		if err := w.stop(); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.Pending(); n != 2 {
+			t.Fatalf("%d updates unconfirmed at the restart, want 2", n)
+		}
+
+		// Restarted: Telegram hands 1009 and 1010 out again, then a new one.
+		w = newTGWorld(t, f, dir, longPoll)
+		defer func() { w.stop() }()
+		time.Sleep(10 * time.Minute)
+		f.PushText(hung, tgHung, "xin chào") // 1011
+		w.settle()
+		want[hung.ID] = 2
+		check("after the restart")
+
+		// Another quiet week; then ids far below every one seen.
+		time.Sleep(8 * 24 * time.Hour)
+		synctest.Wait()
+		f.RenumberUpdates(17)
+		f.PushText(lan, tgLan, "xin chào")
+		want[lan.ID]++
+		for _, u := range people[:3] {
+			f.PushText(bottest.TelegramPrivate(u), u, "/help")
+			want[u.ID]++
+		}
+		w.settle()
+		check("after the second quiet week")
+
+		if lost := f.Lost(); len(lost) != 0 {
+			t.Errorf("updates %v confirmed without being received", lost)
+		}
+		if n := f.Spins(); n != 0 {
+			t.Errorf("the bot polled in a busy loop (%d polls refused)", n)
+		}
+		if err := w.stop(); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.Pending(); n != 0 {
+			t.Errorf("%d updates left unconfirmed", n)
+		}
+	})
+}
+
+// TestTelegramUnauthorized: a 401 from getUpdates for two minutes (a proxy
+// in the way, a short incident) does not stop the bot, and what was sent
+// meanwhile is answered; 401s that last ten minutes stop it with an error
+// that names the cause, not the token (finding 14).
+func TestTelegramUnauthorized(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		w := newTGWorld(t, f, t.TempDir())
+		defer func() { w.stop() }()
+		lan := bottest.TelegramPrivate(tgLan)
+		f.PushText(lan, tgLan, "/help")
+		w.settle()
+		f.FailFor("getUpdates", 2*time.Minute, bottest.TelegramFault{Code: 401})
+		time.Sleep(time.Minute)
+		f.PushText(lan, tgLan, "xin chào")
+		time.Sleep(2 * time.Minute)
+		w.settle()
+		if n := len(f.Sent(lan.ID)); n != 2 {
+			t.Fatalf("%d replies, want 2: the bot stopped at the 401?", n)
+		}
+
+		f.FailFor("getUpdates", 24*time.Hour, bottest.TelegramFault{Code: 401})
+		start := time.Now()
+		time.Sleep(9 * time.Minute)
+		f.PushText(lan, tgLan, "/help") // never received
+		time.Sleep(2 * time.Minute)
+		err := w.stop()
+		if err == nil || !strings.Contains(err.Error(), "token rejected") || !strings.Contains(err.Error(), "401") ||
+			strings.Contains(err.Error(), f.Token) {
+			t.Errorf("after %v of 401s the bot ended with %v", time.Since(start), err)
 		}
 	})
 }
