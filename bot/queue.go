@@ -56,45 +56,12 @@ func (d *dispatch) schedule(c *chat, now time.Time) {
 	}
 }
 
-// readyAt returns when c may be sent to next, as far as c's own limits and
-// pauses go.
-func (d *dispatch) readyAt(c *chat) time.Time {
-	t := c.paused
-	l := d.s.Limits
-	if l.PerChat > 0 && !c.last.IsZero() {
-		t = later(t, c.last.Add(l.PerChat))
-	}
-	if d.groupLimited(c) && len(c.recent) >= l.PerGroup {
-		t = later(t, c.recent[len(c.recent)-l.PerGroup].Add(l.GroupWindow))
-	}
-	return t
-}
-
-func (d *dispatch) groupLimited(c *chat) bool {
-	l := d.s.Limits
-	return l.PerGroup > 0 && l.GroupWindow > 0 && c.group
-}
-
 // promote moves the chats whose wait is over to the ready heap.
 func (d *dispatch) promote(now time.Time) {
 	for d.waiting.Len() > 0 && !d.waiting.items[0].readyAt.After(now) {
 		c := heap.Pop(&d.waiting).(*chat)
 		heap.Push(&d.ready, c)
 	}
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func earlier(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
 }
 
 // chatHeap orders chats by readyAt (byReady), then by their next

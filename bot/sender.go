@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"sync"
 	"time"
 )
@@ -58,9 +57,11 @@ const (
 // later non-bulk one to the same chat (never in the middle of its parts).
 // Bulk envelopes are sent whenever no non-bulk one is ready, so a wave
 // drains at whatever rate the interactive traffic leaves.
-// Sends are paced by Limits (PerSecond evenly spaced across all chats,
-// PerChat between two sends to a chat, PerGroup per GroupWindow to a group
-// chat), so a platform that keeps those limits never has to answer 429.
+// Sends are paced by Limits (PerChat between two sends to a chat, PerGroup
+// per GroupWindow to a group chat, and across all chats at most PerSecond
+// sends, evenly spaced, in any sliding second widened by a margin for the
+// jitter between the Sender and the platform; see pacer), so a platform
+// that keeps those limits never has to answer 429.
 // If it does (*SendError.RetryAfter), that chat waits RetryAfter and the same
 // part is sent again; when two chats are told to wait within one pause,
 // everyone waits. Unreachable chats are finished with Result.Unreachable,
@@ -150,12 +151,10 @@ func (s *Sender) Run(ctx context.Context) error {
 		chats:   make(map[ChatID]*chat),
 		results: make(chan result),
 		waiting: chatHeap{byReady: true},
+		pace:    newPacer(s.Limits.PerSecond),
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
-	}
-	if s.Limits.PerSecond > 0 {
-		d.interval = time.Duration(math.Ceil(float64(time.Second) / s.Limits.PerSecond))
 	}
 	wake := s.Wake
 	defer d.drain()
@@ -218,10 +217,9 @@ type dispatch struct {
 
 	inflight   int
 	results    chan result
-	interval   time.Duration // least gap between two sends overall
-	nextSend   time.Time     // earliest next send overall
-	lastPause  ChatID        // the chat of the latest 429...
-	pauseUntil time.Time     // ...and when its pause ends
+	pace       pacer     // the overall rate
+	lastPause  ChatID    // the chat of the latest 429...
+	pauseUntil time.Time // ...and when its pause ends
 	nextSweep  time.Time
 }
 
@@ -247,9 +245,7 @@ func (d *dispatch) launch(now time.Time) {
 				c.recent = c.recent[1:]
 			}
 		}
-		if d.interval > 0 {
-			d.nextSend = later(d.nextSend, now).Add(d.interval)
-		}
+		d.pace.started(now)
 		d.inflight++
 		j := c.head()
 		go d.send(c, j, j.parts[j.next], j.next == len(j.parts)-1)
@@ -260,7 +256,7 @@ func (d *dispatch) canLaunch(now time.Time) bool {
 	if m := d.s.Limits.MaxConcurrent; m > 0 && d.inflight >= m {
 		return false
 	}
-	return !d.nextSend.After(now)
+	return d.pace.ready(now)
 }
 
 // nextEvent returns when Run must look again without being woken.
@@ -275,9 +271,9 @@ func (d *dispatch) nextEvent(now time.Time) time.Time {
 	if d.waiting.Len() > 0 {
 		next = earlier(next, d.waiting.items[0].readyAt)
 	}
-	if d.ready.Len() > 0 && d.nextSend.After(now) {
+	if d.ready.Len() > 0 && !d.pace.ready(now) {
 		if m := d.s.Limits.MaxConcurrent; m <= 0 || d.inflight < m {
-			next = earlier(next, d.nextSend)
+			next = earlier(next, d.pace.next)
 		}
 	}
 	next = earlier(next, d.nextSweep)
@@ -392,7 +388,7 @@ func (d *dispatch) handle(r result) {
 		global := d.lastPause != c.id && now.Before(d.pauseUntil)
 		d.lastPause, d.pauseUntil = c.id, now.Add(se.RetryAfter)
 		if global {
-			d.nextSend = later(d.nextSend, now.Add(se.RetryAfter))
+			d.pace.pause(now.Add(se.RetryAfter))
 		}
 		d.log.Warn("send throttled", "chat", c.id.String(), "seq", j.env.Seq,
 			"retry_after", se.RetryAfter, "all_chats", global)
