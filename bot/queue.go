@@ -5,13 +5,14 @@ import (
 	"time"
 )
 
-// chat is the queue and pacing state of one chat.
+// chat is the queues and pacing state of one chat.
 type chat struct {
 	id      ChatID
 	group   bool        // a group chat (Caps.IsGroup)
-	jobs    []*job      // non-bulk envelopes in Seq order
-	bulk    []*job      // bulk envelopes in Seq order
-	busy    bool        // a send of jobs[0] is in flight
+	replies queue       // its envelopes that are not bulk
+	bulk    queue       // its bulk envelopes
+	refill  bool        // in dispatch.refills
+	busy    bool        // a send of head() is in flight
 	heap    *chatHeap   // the heap holding the chat, if any
 	index   int         // its index there
 	readyAt time.Time   // earliest next send (set when queued)
@@ -22,25 +23,56 @@ type chat struct {
 	failing int // transient failures in a row
 }
 
+// queue is the loaded part of one chat's queue of one kind: at most
+// perChat envelopes, in Seq order. The rest wait in the outbox.
+type queue struct {
+	jobs []*job
+	upTo uint64 // the highest Seq of the chat and kind loaded so far
+	// behind: envelopes of the chat and kind after upTo were read and left
+	// in the outbox because jobs was full; refill reads them by chat.
+	behind bool
+}
+
+// wants reports whether q left envelopes in the outbox and has room for
+// some of them.
+func (q *queue) wants() bool { return q.behind && len(q.jobs) < perChat }
+
+// queue returns c's queue of the kind bulk.
+func (c *chat) queue(bulk bool) *queue {
+	if bulk {
+		return &c.bulk
+	}
+	return &c.replies
+}
+
 // job is one envelope being delivered, cut into parts.
 type job struct {
-	env   Envelope
-	parts []Reply
-	next  int // index of the part to send next
+	env    Envelope
+	parts  []Reply
+	next   int       // index of the part to send next
+	loaded time.Time // when the Sender read it
 }
 
 // head returns the job c sends next: a bulk one whose parts have begun,
 // else the oldest non-bulk one, else the oldest bulk one; nil when c has no
 // work.
 func (c *chat) head() *job {
-	if len(c.bulk) > 0 && (len(c.jobs) == 0 || c.bulk[0].next > 0) {
-		return c.bulk[0]
+	b, r := c.bulk.jobs, c.replies.jobs
+	if len(b) > 0 && (len(r) == 0 || b[0].next > 0) {
+		return b[0]
 	}
-	if len(c.jobs) > 0 {
-		return c.jobs[0]
+	if len(r) > 0 {
+		return r[0]
 	}
 	return nil
 }
+
+// turn is how long c has been waiting for its next send: since the later
+// of its head job's loading and its own last send. Chats with the same
+// kind of work take turns by it, so a chat that was just sent to waits
+// behind every other chat that was waiting already, however long its own
+// queue.
+func (c *chat) turn() time.Time { return later(c.head().loaded, c.last) }
 
 // schedule puts c, which is not busy, in the ready or the waiting heap if
 // it has work and is in neither yet.
@@ -65,8 +97,10 @@ func (d *dispatch) promote(now time.Time) {
 }
 
 // chatHeap orders chats by readyAt (byReady), then by their next
-// envelope: non-bulk before bulk, then by Seq, so the oldest waiting reply
-// goes first and a broadcast goes after the replies to people.
+// envelope: non-bulk before bulk, then by turn, then by Seq. So a
+// broadcast goes after the replies to people, the chat that has waited
+// longest goes first (round-robin among chats with a backlog), and among
+// equals the oldest envelope.
 type chatHeap struct {
 	items   []*chat
 	byReady bool
@@ -82,6 +116,9 @@ func (h *chatHeap) Less(i, j int) bool {
 	ja, jb := a.head(), b.head()
 	if ja.env.Reply.Bulk != jb.env.Reply.Bulk {
 		return !ja.env.Reply.Bulk
+	}
+	if ta, tb := a.turn(), b.turn(); !ta.Equal(tb) {
+		return ta.Before(tb)
 	}
 	return ja.env.Seq < jb.env.Seq
 }

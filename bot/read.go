@@ -8,7 +8,8 @@ import (
 // wantFetch reports whether Run should read the outbox now.
 func (d *dispatch) wantFetch(now time.Time) bool {
 	return d.scanRoom() && !now.Before(d.nextFetch) ||
-		d.catchUpRoom() && !now.Before(d.nextBulk)
+		d.catchUpRoom() && !now.Before(d.nextBulk) ||
+		d.refillDue()
 }
 
 // scanRoom reports whether the non-bulk window has room for a batch.
@@ -20,8 +21,10 @@ func (d *dispatch) catchUpRoom() bool {
 	return d.bulkBehind && d.bulkLoaded <= maxLoaded-fetchBatch
 }
 
-// fetch scans the outbox past d.after and catches up on the bulk envelopes
-// the scan left behind, as far as the windows allow.
+// fetch scans the outbox past d.after, catches up on the bulk envelopes
+// the scan left behind and refills the chats' queues, as far as the
+// windows allow. The scan goes first: it finds the chats with nothing
+// loaded yet.
 func (d *dispatch) fetch(now time.Time, haveWake bool) {
 	if d.scanRoom() && !now.Before(d.nextFetch) {
 		d.scan(now, haveWake)
@@ -29,7 +32,14 @@ func (d *dispatch) fetch(now time.Time, haveWake bool) {
 	if d.catchUpRoom() && !now.Before(d.nextBulk) {
 		d.catchUp(now)
 	}
+	if d.refillDue() && !now.Before(d.nextRefill) {
+		d.refill(now)
+	}
 }
+
+// refillDue reports whether a refill may load something: a chat was
+// listed, or room was freed, since the last one.
+func (d *dispatch) refillDue() bool { return d.refillNow && len(d.refills) > 0 }
 
 // scan reads envelopes after d.after until the non-bulk window is full,
 // the outbox has no more or maxRead were read.
@@ -87,7 +97,7 @@ func (d *dispatch) catchUp(now time.Time) {
 			}
 			d.bulkAfter = e.Seq
 			if e.Reply.Bulk {
-				d.load(e, now)
+				d.offer(e, now)
 			}
 		}
 		if reached || d.bulkAfter >= d.after {
@@ -109,9 +119,9 @@ func (d *dispatch) fetchFailed(now time.Time, err error) time.Time {
 	return now.Add(d.fetchWait)
 }
 
-// add takes one envelope the scan read: it loads a non-bulk one, and a
-// bulk one unless bulk ones are already left behind or the bulk window is
-// full (then it leaves it for catchUp).
+// add takes one envelope the scan read: a non-bulk one is offered to its
+// chat, and so is a bulk one unless bulk ones are already left behind or
+// the bulk window is full (then it leaves it for catchUp).
 func (d *dispatch) add(e Envelope, now time.Time) {
 	if e.Seq <= d.after {
 		return // read before: an outbox that ignores after must not cause a resend
@@ -124,27 +134,113 @@ func (d *dispatch) add(e Envelope, now time.Time) {
 		}
 		d.bulkAfter = e.Seq
 	}
-	d.load(e, now)
+	d.offer(e, now)
 }
 
-// load queues one envelope behind its chat's earlier ones of its kind.
-func (d *dispatch) load(e Envelope, now time.Time) {
-	caps := d.s.Conn.Caps()
-	c := d.chats[e.Reply.Chat]
-	if c == nil {
-		c = &chat{id: e.Reply.Chat, index: -1, group: caps.IsGroup(e.Reply.Chat)}
-		d.chats[c.id] = c
+// offer loads e unless its chat's queue of e's kind is full (perChat
+// loaded) or left envelopes before e in the outbox; then e stays there
+// too, and refill reads them by chat as the queue empties. So one chat's
+// backlog takes perChat places of the window, however long it is, and the
+// scan goes on past it to the other chats.
+func (d *dispatch) offer(e Envelope, now time.Time) {
+	c := d.chat(e.Reply.Chat)
+	q := c.queue(e.Reply.Bulk)
+	switch {
+	case e.Seq <= q.upTo:
+		return // loaded already, by a refill
+	case q.behind || len(q.jobs) >= perChat:
+		q.behind = true
+		d.wantRefill(c)
+		return
 	}
-	j := &job{env: e, parts: splitReply(e.Reply, caps.MaxText, caps.Measure)}
+	d.load(c, q, e, now)
+}
+
+// chat returns the state of chat id, making it if need be.
+func (d *dispatch) chat(id ChatID) *chat {
+	c := d.chats[id]
+	if c == nil {
+		c = &chat{id: id, index: -1, group: d.s.Conn.Caps().IsGroup(id)}
+		d.chats[id] = c
+	}
+	return c
+}
+
+// load queues e at the end of q, c's queue of e's kind.
+func (d *dispatch) load(c *chat, q *queue, e Envelope, now time.Time) {
+	caps := d.s.Conn.Caps()
+	j := &job{env: e, parts: splitReply(e.Reply, caps.MaxText, caps.Measure), loaded: now}
+	q.jobs = append(q.jobs, j)
+	q.upTo = e.Seq
 	if e.Reply.Bulk {
-		c.bulk = append(c.bulk, j)
 		d.bulkLoaded++
 	} else {
-		c.jobs = append(c.jobs, j)
 		d.loaded++
 	}
 	if c.heap != nil {
 		heap.Fix(c.heap, c.index) // its head may have changed
 	}
 	d.schedule(c, now)
+}
+
+// wantRefill lists c for refill if one of its queues wants envelopes it
+// left in the outbox.
+func (d *dispatch) wantRefill(c *chat) {
+	if !c.refill && (c.replies.wants() || c.bulk.wants()) {
+		c.refill = true
+		d.refills = append(d.refills, c)
+		d.refillNow = true
+	}
+}
+
+// refillRoom reports whether the window of the kind bulk has room for a
+// refill. It leaves a batch's room to the scan, so that refills of a few
+// long queues never keep the scan from the other chats.
+func (d *dispatch) refillRoom(bulk bool) bool {
+	if bulk {
+		return d.bulkLoaded <= maxLoaded-fetchBatch
+	}
+	return d.scanRoom()
+}
+
+// refill reads, for each listed chat, the envelopes its queues left in
+// the outbox (PendingTo), up to perChat loaded, as far as the windows have
+// room. A chat stays listed while a queue still wants more and its window
+// is full; the next refill is due when a send frees room.
+func (d *dispatch) refill(now time.Time) {
+	d.refillNow = false
+	kept := d.refills[:0]
+	for i, c := range d.refills {
+		for _, bulk := range []bool{false, true} {
+			q := c.queue(bulk)
+			if !q.wants() || !d.refillRoom(bulk) {
+				continue
+			}
+			n := perChat - len(q.jobs)
+			envs, err := d.s.Outbox.PendingTo(d.ctx, c.id, bulk, q.upTo, n)
+			if err != nil {
+				d.nextRefill = d.fetchFailed(now, err)
+				d.refillNow = true
+				kept = append(kept, d.refills[i:]...)
+				d.refills = kept
+				return
+			}
+			d.fetchWait = 0
+			for _, e := range envs {
+				if e.Seq > q.upTo && e.Reply.Chat == c.id && e.Reply.Bulk == bulk {
+					d.load(c, q, e, now)
+				}
+			}
+			if len(envs) < n {
+				q.behind = false // all of the queue is loaded
+			}
+		}
+		if c.replies.wants() || c.bulk.wants() {
+			kept = append(kept, c)
+		} else {
+			c.refill = false
+		}
+	}
+	clear(d.refills[len(kept):])
+	d.refills = kept
 }

@@ -28,6 +28,12 @@ const (
 	maxLoaded  = 2048
 	fetchBatch = 256
 	maxRead    = 2048
+	// perChat is how many envelopes of each kind one chat has loaded at
+	// most; the rest of its queue waits in the outbox and is read by chat
+	// as these are sent. A chat with thousands of replies queued (a
+	// stranger's flood) so holds as little of the window as any other, and
+	// the replies to everyone else are read past it.
+	perChat = 4
 	// pollEvery is how often the outbox is read without a Wake channel;
 	// pollWithWake the safety net when there is one.
 	pollEvery    = time.Second
@@ -51,12 +57,21 @@ const (
 // Replies that are not Reply.Bulk go first: they are read from the outbox
 // ahead of the bulk ones (the Sender steps over a bulk wave to find them)
 // and a chat whose next envelope is not bulk is sent to before any chat
-// whose next one is; among equals the oldest envelope goes first. So an
-// answer to a person waits for the sends in flight and the pacing, not for
-// a broadcast queued before it. A chat's bulk envelope may be overtaken by a
-// later non-bulk one to the same chat (never in the middle of its parts).
-// Bulk envelopes are sent whenever no non-bulk one is ready, so a wave
-// drains at whatever rate the interactive traffic leaves.
+// whose next one is. So an answer to a person waits for the sends in
+// flight and the pacing, not for a broadcast queued before it. A chat's
+// bulk envelope may be overtaken by a later non-bulk one to the same chat
+// (never in the middle of its parts). Bulk envelopes are sent whenever no
+// non-bulk one is ready, so a wave drains at whatever rate the interactive
+// traffic leaves.
+//
+// Chats are served fairly. The Sender holds at most perChat envelopes of
+// each kind per chat and reads the rest of a chat's queue by chat
+// (Outbox.PendingTo) as they are sent, so a chat with thousands of replies
+// queued (a stranger's flood) never keeps the replies to other chats from
+// being read. Among chats ready to send the same kind, the one that has
+// waited longest since its last send goes first (then the oldest
+// envelope), so the chats with a backlog take turns and a reply to anyone
+// else waits at most one turn of them, not for their backlogs.
 // Sends are paced by Limits (PerChat between two sends to a chat, PerGroup
 // per GroupWindow to a group chat, and across all chats at most PerSecond
 // sends, evenly spaced, in any sliding second widened by a margin for the
@@ -210,6 +225,11 @@ type dispatch struct {
 	bulkBehind bool          // the scan left bulk envelopes after bulkAfter
 	nextBulk   time.Time     // catch up at or after this, when there is room
 	fetchWait  time.Duration // backoff after a failing Pending
+	// Chats whose queues left envelopes in the outbox, to be read by chat
+	// (refill) when due: after a chat was listed or room was freed.
+	refills    []*chat
+	refillNow  bool
+	nextRefill time.Time // refill at or after this (backoff)
 
 	chats   map[ChatID]*chat
 	waiting chatHeap // chats with work that must wait, by readyAt
@@ -267,6 +287,9 @@ func (d *dispatch) nextEvent(now time.Time) time.Time {
 	}
 	if d.catchUpRoom() {
 		next = earlier(next, d.nextBulk)
+	}
+	if d.refillDue() {
+		next = earlier(next, d.nextRefill)
 	}
 	if d.waiting.Len() > 0 {
 		next = earlier(next, d.waiting.items[0].readyAt)
@@ -370,16 +393,17 @@ func (d *dispatch) handle(r result) {
 	switch {
 	case r.done:
 		// j is the first of its kind: a chat's jobs go in order per kind.
+		q := c.queue(j.env.Reply.Bulk)
+		q.jobs[0] = nil
+		q.jobs = q.jobs[1:]
 		if j.env.Reply.Bulk {
-			c.bulk[0] = nil
-			c.bulk = c.bulk[1:]
 			d.bulkLoaded--
 		} else {
-			c.jobs[0] = nil
-			c.jobs = c.jobs[1:]
 			d.loaded--
 		}
 		c.backoff, c.failing = 0, 0
+		d.wantRefill(c)
+		d.refillNow = true // room was freed
 	case r.err == nil:
 		j.next++
 		c.backoff, c.failing = 0, 0
@@ -415,7 +439,7 @@ func (d *dispatch) handle(r result) {
 func (d *dispatch) sweep(now time.Time) {
 	d.nextSweep = now.Add(time.Minute)
 	for id, c := range d.chats {
-		if !c.busy && c.head() == nil && d.forgettable(c, now) {
+		if !c.busy && c.head() == nil && !c.refill && !c.replies.behind && !c.bulk.behind && d.forgettable(c, now) {
 			delete(d.chats, id)
 		}
 	}

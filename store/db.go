@@ -38,8 +38,10 @@ var ErrClosed = errors.New("store: database closed")
 // schemaVersion is the layout of buckets and records this build writes.
 // Schema 2 writes outbox envelopes of record version 2 (with Reply.Bulk),
 // which a schema 1 build cannot read. Schema 3 keys the outbox by platform
-// and then Seq, one partition per platform.
-const schemaVersion = 3
+// and then Seq, one partition per platform. Schema 4 indexes each envelope
+// under its chat and kind (bucket outbox_chat); a schema 3 build would leave
+// the index stale.
+const schemaVersion = 4
 
 // migrations[v] upgrades a file of schema v to v+1 inside Open's write
 // transaction. When the layout changes, bump schemaVersion and add the step
@@ -51,6 +53,8 @@ var migrations = map[uint32]func(tx *bolt.Tx) error{
 	1: func(*bolt.Tx) error { return nil },
 	// Schema 2 to 3: the outbox is partitioned by platform.
 	2: migrateOutbox3,
+	// Schema 3 to 4: each chat's queues are indexed.
+	3: migrateOutbox4,
 }
 
 // Group commit limits: an Update waits for no timer; while one commit is

@@ -12,8 +12,8 @@ import (
 
 // Outbox is an in-memory bot.Outbox for sender tests. It numbers envelopes
 // from 1, signals Wake after every Enqueue, refuses to finish an envelope
-// twice and remembers every Result. Its zero value is not usable; call
-// NewOutbox. All methods are safe for concurrent use.
+// twice and remembers every Result. Its zero value is
+// not usable; call NewOutbox. All methods are safe for concurrent use.
 type Outbox struct {
 	mu      sync.Mutex
 	seq     uint64
@@ -21,6 +21,7 @@ type Outbox struct {
 	done    map[uint64]bool
 	results map[uint64]bot.Result
 	order   []uint64 // seqs in the order they were finished
+	reads   int      // Pending and PendingTo calls
 	wake    chan struct{}
 
 	// FinishErr, when set, is called before every Finish; a non-nil error
@@ -65,17 +66,32 @@ func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	return o.pending(after, n, func(bot.Envelope) bool { return true }), nil
+}
+
+// PendingTo returns up to n unfinished envelopes to chat of kind bulk with
+// Seq greater than after.
+func (o *Outbox) PendingTo(ctx context.Context, chat bot.ChatID, bulk bool, after uint64, n int) ([]bot.Envelope, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return o.pending(after, n, func(e bot.Envelope) bool { return e.Reply.Chat == chat && e.Reply.Bulk == bulk }), nil
+}
+
+// pending returns up to n unfinished envelopes after after that match.
+func (o *Outbox) pending(after uint64, n int, match func(bot.Envelope) bool) []bot.Envelope {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.reads++
 	o.compact()
 	i := sort.Search(len(o.queue), func(i int) bool { return o.queue[i].Seq > after })
 	var out []bot.Envelope
 	for ; i < len(o.queue) && len(out) < n; i++ {
-		if !o.done[o.queue[i].Seq] {
-			out = append(out, o.queue[i])
+		if e := o.queue[i]; !o.done[e.Seq] && match(e) {
+			out = append(out, e)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // compact drops finished envelopes from the front of the queue, and from
@@ -148,4 +164,11 @@ func (o *Outbox) Finished() []uint64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return append([]uint64(nil), o.order...)
+}
+
+// Reads returns how often the outbox was read (Pending and PendingTo).
+func (o *Outbox) Reads() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.reads
 }
