@@ -166,10 +166,14 @@ func (d *dispatch) chat(id ChatID) *chat {
 	return c
 }
 
-// load queues e at the end of q, c's queue of e's kind.
+// load queues e at the end of q, c's queue of e's kind. Its delivery
+// resumes after the parts an earlier run recorded (Envelope.Sent); if the
+// reply is cut into fewer parts now (the Conn's limits changed), its last
+// part is sent again rather than none.
 func (d *dispatch) load(c *chat, q *queue, e Envelope, now time.Time) {
 	caps := d.s.Conn.Caps()
 	j := &job{env: e, parts: splitReply(e.Reply, caps.MaxText, caps.Measure), loaded: now}
+	j.next = min(max(e.Sent, 0), len(j.parts)-1)
 	q.jobs = append(q.jobs, j)
 	q.upTo = e.Seq
 	if e.Reply.Bulk {

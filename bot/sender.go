@@ -38,7 +38,8 @@ const (
 	// pollWithWake the safety net when there is one.
 	pollEvery    = time.Second
 	pollWithWake = 30 * time.Second
-	// maxFinishBackoff caps the wait between tries of a failing Finish.
+	// maxFinishBackoff caps the wait between tries of a failing Finish or
+	// Progress.
 	maxFinishBackoff = time.Minute
 )
 
@@ -51,8 +52,14 @@ const (
 // envelope per chat is in flight, a chat's later envelope never goes before
 // an earlier one of the same kind (also while the earlier one waits for a
 // retry), and an envelope is Finished only after its last part was sent (or
-// the platform refused it for good). Different chats are sent concurrently,
-// up to Limits.MaxConcurrent.
+// the platform refused it for good). Each sent message is recorded before
+// the chat's next one goes (Outbox.Progress after a part that is not the
+// last, Finish after the last), and a later run resumes a reply after its
+// recorded parts; so a crash repeats at most the one message per chat that
+// was in flight, and a send whose answer was lost (a timeout after the
+// platform took it) is repeated once. Different chats are sent
+// concurrently, up to Limits.MaxConcurrent, and their records are written
+// concurrently, which lets a store that groups writes commit them together.
 //
 // Replies that are not Reply.Bulk go first: they are read from the outbox
 // ahead of the bulk ones (the Sender steps over a bulk wave to find them)
@@ -303,9 +310,12 @@ func (d *dispatch) nextEvent(now time.Time) time.Time {
 	return later(next, now)
 }
 
-// send sends one part in its own goroutine and finishes the envelope when
-// it is over: after the last part, or for good on an unreachable chat or a
-// refused message. It reports to Run, which waits for every send.
+// send sends one part in its own goroutine and records it: the progress of
+// the envelope after a part that is not its last, and the envelope's end
+// after its last part, or for good on an unreachable chat or a refused
+// message. It reports to Run, which waits for every send, only once the
+// record is committed, so a chat's next message never goes out before the
+// previous one is recorded: a crash repeats at most the one in flight.
 func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	r := result{c: c, j: j}
 	defer func() { d.results <- r }()
@@ -324,6 +334,12 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	var se *SendError
 	switch {
 	case err == nil && !last:
+		sent := j.next + 1
+		if !d.record(j.env.Seq, "progress", func(ctx context.Context) error {
+			return d.s.Outbox.Progress(ctx, j.env.Seq, sent)
+		}) {
+			r.stop = true
+		}
 		return
 	case err == nil:
 		res.Ref = ref
@@ -336,10 +352,13 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	default:
 		return
 	}
-	if !d.finish(j.env.Seq, res) {
+	if !d.record(j.env.Seq, "finish", func(ctx context.Context) error {
+		return d.s.Outbox.Finish(ctx, j.env.Seq, res)
+	}) {
 		r.stop = true
 		return
 	}
+	d.s.progressed()
 	r.done = true
 }
 
@@ -350,24 +369,26 @@ func dropReason(se *SendError) string {
 	return fmt.Sprintf("error %d", se.Code)
 }
 
-// finish records res in the outbox, trying again with a growing pause while
-// it fails. The first try is made even when the run is ending, so a send that
-// completed is not repeated by the next run. It reports false only when the
-// run ends before a try succeeds; the envelope is then sent again by the next
-// run.
-func (d *dispatch) finish(seq uint64, res Result) bool {
+// record writes what happened to envelope seq to the outbox with write
+// (Outbox.Finish or Progress), trying again with a growing pause while it
+// fails. The first try is made even when the run is ending, so a send that
+// completed is not repeated by the next run. It reports false only when
+// the run ends before a try succeeds; the message is then sent again by
+// the next run. Concurrent records are committed together by a store that
+// groups its writes (store.DB does), so a mark per message costs little
+// more than a mark per batch.
+func (d *dispatch) record(seq uint64, what string, write func(context.Context) error) bool {
 	wait := time.Second
 	ctx := context.WithoutCancel(d.ctx)
 	for {
-		err := d.s.Outbox.Finish(ctx, seq, res)
+		err := write(ctx)
 		if err == nil {
-			d.s.progressed()
 			return true
 		}
 		if d.ctx.Err() != nil {
 			return false
 		}
-		d.log.Error("finish envelope failed", "seq", seq, "err", err, "retry_in", wait)
+		d.log.Error("record envelope failed", "seq", seq, "record", what, "err", err, "retry_in", wait)
 		ctx = d.ctx
 		t := time.NewTimer(wait)
 		select {

@@ -18,8 +18,10 @@ import (
 // concurrent use.
 //
 // An envelope is kept under its partition and Seq (bucket outbox, read in
-// Seq order by Pending) and indexed under its chat, kind and Seq (bucket
-// outbox_chat, read by PendingTo: one chat's queue without the others').
+// Seq order by Pending), indexed under its chat, kind and Seq (bucket
+// outbox_chat, read by PendingTo: one chat's queue without the others'),
+// and, once the first of its several messages went out, the number
+// delivered (bucket outbox_sent, written by Progress).
 type Outbox struct {
 	db     *DB
 	p      bot.Platform
@@ -38,7 +40,8 @@ func (db *DB) Outbox(p bot.Platform) *Outbox {
 	return &Outbox{db: db, p: p, prefix: prefix}
 }
 
-// outboxKey returns the key of envelope seq to a chat of platform p.
+// outboxKey returns the key of envelope seq to a chat of platform p, in
+// buckets outbox and outbox_sent.
 func outboxKey(p bot.Platform, seq uint64) ([]byte, error) {
 	k, err := appendPlatform(make([]byte, 0, len(p)+9), p)
 	if err != nil {
@@ -86,6 +89,17 @@ func putEnvelope(btx *bolt.Tx, seq uint64, r bot.Reply, v []byte) error {
 	return btx.Bucket(bucketOutboxChat).Put(ck, nil)
 }
 
+// sentOf returns the parts of the envelope under key k recorded as
+// delivered.
+func sentOf(btx *bolt.Tx, k []byte) int {
+	v := btx.Bucket(bucketOutboxSent).Get(k)
+	n, w := binary.Uvarint(v)
+	if w <= 0 || n > 1<<20 {
+		return 0
+	}
+	return int(n)
+}
+
 // view runs fn in a read-only bbolt transaction, unless ctx is done or the
 // DB closed.
 func (o *Outbox) view(ctx context.Context, fn func(btx *bolt.Tx) error) error {
@@ -101,13 +115,15 @@ func (o *Outbox) view(ctx context.Context, fn func(btx *bolt.Tx) error) error {
 	return db.bolt.View(fn)
 }
 
-// envelope decodes the envelope under key k of the partition.
+// envelope decodes the envelope under key k of the partition, with its
+// recorded progress.
 func (o *Outbox) envelope(btx *bolt.Tx, k, v []byte) (bot.Envelope, error) {
 	seq := binary.BigEndian.Uint64(k[len(o.prefix):])
 	env, err := decodeEnvelope(seq, v)
 	if err != nil {
 		return env, fmt.Errorf("outbox %s %d: %w", o.p, seq, err)
 	}
+	env.Sent = sentOf(btx, k)
 	return env, nil
 }
 
@@ -185,10 +201,38 @@ func (o *Outbox) PendingTo(ctx context.Context, chat bot.ChatID, bulk bool, afte
 	return out, nil
 }
 
+// Progress implements bot.Outbox: it records that the first sent messages
+// of envelope seq were delivered, and counts the new ones as sent on the
+// platform this month. It is committed with concurrent Updates.
+func (o *Outbox) Progress(ctx context.Context, seq uint64, sent int) error {
+	k, err := outboxKey(o.p, seq)
+	if err != nil {
+		return fmt.Errorf("progress %s %d: %w", o.p, seq, err)
+	}
+	err = o.db.Update(ctx, func(ftx flows.Tx) error {
+		t := ftx.(*tx)
+		if t.b(bucketOutbox).Get(k) == nil {
+			return nil
+		}
+		prev := sentOf(t.btx, k)
+		if sent <= prev {
+			return nil
+		}
+		if err := t.countSent(o.p, sent-prev); err != nil {
+			return err
+		}
+		return t.b(bucketOutboxSent).Put(k, binary.AppendUvarint(nil, uint64(sent)))
+	})
+	if err != nil {
+		return fmt.Errorf("progress %s %d: %w", o.p, seq, err)
+	}
+	return nil
+}
+
 // Finish implements bot.Outbox: it deletes envelope seq of the partition
-// (finishing one that is gone is not an error), counts res.Sent messages
-// sent on the platform this month and, when res.Unreachable, records the
-// chat as unreachable. It is committed
+// (finishing one that is gone is not an error), counts the messages of
+// res.Sent not counted by Progress as sent on the platform this month and,
+// when res.Unreachable, records the chat as unreachable. It is committed
 // with concurrent Updates.
 func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 	db := o.db
@@ -209,8 +253,8 @@ func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 		if err != nil {
 			return fmt.Errorf("outbox %d: %w", seq, err)
 		}
-		if res.Sent > 0 {
-			if err := t.countSent(o.p, res.Sent); err != nil {
+		if n := res.Sent - sentOf(t.btx, k); n > 0 {
+			if err := t.countSent(o.p, n); err != nil {
 				return err
 			}
 		}
@@ -230,6 +274,9 @@ func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 			if err := t.b(bucketOutboxChat).Delete(ck); err != nil {
 				return err
 			}
+		}
+		if err := t.b(bucketOutboxSent).Delete(k); err != nil {
+			return err
 		}
 		return out.Delete(k)
 	})

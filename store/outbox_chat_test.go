@@ -85,6 +85,64 @@ func TestOutboxQueuesByChat(t *testing.T) {
 	}
 }
 
+// TestOutboxProgress records the parts of long replies as they go out:
+// Pending and PendingTo tell them in Envelope.Sent, the month's count of
+// sent messages takes each part once (Progress, then Finish with the
+// total), a smaller or repeated Progress changes nothing, and an envelope
+// that is gone is no error.
+func TestOutboxProgress(t *testing.T) {
+	clk := newClock()
+	db := openDB(t, clk.Now)
+	ctx := context.Background()
+	c := bot.ChatID{Platform: bot.Zalo, ID: "u1"}
+	update(t, db, func(tx flows.Tx) error {
+		for i := range 2 {
+			if err := tx.Enqueue(bot.Reply{Chat: c, Text: fmt.Sprint("tin dài ", i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	out := db.Outbox(bot.Zalo)
+	sent := func() (n int) {
+		view(t, db, func(tx flows.Tx) (err error) { n, err = tx.Sent(bot.Zalo, 202611); return err })
+		return n
+	}
+	for _, p := range []int{1, 2, 1, 2} {
+		if err := out.Progress(ctx, 1, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := sent(); got != 2 {
+		t.Errorf("after parts 1 and 2: %d sent, want 2", got)
+	}
+	envs, err := out.Pending(ctx, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	to, err := out.PendingTo(ctx, c, false, 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range [][]bot.Envelope{envs, to} {
+		if len(got) != 2 || got[0].Sent != 2 || got[1].Sent != 0 {
+			t.Errorf("envelopes %+v, want Sent 2 and 0", got)
+		}
+	}
+	if err := out.Finish(ctx, 1, bot.Result{Sent: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if got := sent(); got != 3 {
+		t.Errorf("after Finish of 3 parts: %d sent, want 3", got)
+	}
+	if err := out.Progress(ctx, 1, 5); err != nil {
+		t.Errorf("Progress of a finished envelope: %v", err)
+	}
+	if got := sent(); got != 3 {
+		t.Errorf("after Progress of a finished envelope: %d sent, want 3", got)
+	}
+}
+
 // TestOpenSchema3Outbox opens a schema 3 file, whose outbox has no index
 // by chat: Open builds it, so that each chat's queues read back whole, and
 // Finish keeps it.

@@ -12,20 +12,22 @@ import (
 
 // Outbox is an in-memory bot.Outbox for sender tests. It numbers envelopes
 // from 1, signals Wake after every Enqueue, refuses to finish an envelope
-// twice and remembers every Result. Its zero value is
+// twice and remembers every Result and every Progress. Its zero value is
 // not usable; call NewOutbox. All methods are safe for concurrent use.
 type Outbox struct {
-	mu      sync.Mutex
-	seq     uint64
-	queue   []bot.Envelope // in Seq order; finished ones are removed lazily
-	done    map[uint64]bool
-	results map[uint64]bot.Result
-	order   []uint64 // seqs in the order they were finished
-	reads   int      // Pending and PendingTo calls
-	wake    chan struct{}
+	mu       sync.Mutex
+	seq      uint64
+	queue    []bot.Envelope // in Seq order; finished ones are removed lazily
+	done     map[uint64]bool
+	results  map[uint64]bot.Result
+	order    []uint64       // seqs in the order they were finished
+	progress map[uint64]int // parts recorded by Progress, until finished
+	reads    int            // Pending and PendingTo calls
+	wake     chan struct{}
 
-	// FinishErr, when set, is called before every Finish; a non-nil error
-	// is returned instead of finishing.
+	// FinishErr, when set, is called before every Finish and Progress; a
+	// non-nil error is returned instead of recording anything (a failing
+	// disk, or a process killed at that point).
 	FinishErr func(seq uint64) error
 }
 
@@ -34,9 +36,10 @@ var _ bot.Outbox = (*Outbox)(nil)
 // NewOutbox returns an empty Outbox.
 func NewOutbox() *Outbox {
 	return &Outbox{
-		done:    make(map[uint64]bool),
-		results: make(map[uint64]bot.Result),
-		wake:    make(chan struct{}, 1),
+		done:     make(map[uint64]bool),
+		results:  make(map[uint64]bot.Result),
+		progress: make(map[uint64]int),
+		wake:     make(chan struct{}, 1),
 	}
 }
 
@@ -88,10 +91,32 @@ func (o *Outbox) pending(after uint64, n int, match func(bot.Envelope) bool) []b
 	var out []bot.Envelope
 	for ; i < len(o.queue) && len(out) < n; i++ {
 		if e := o.queue[i]; !o.done[e.Seq] && match(e) {
+			e.Sent = o.progress[e.Seq]
 			out = append(out, e)
 		}
 	}
 	return out
+}
+
+// Progress records that the first sent parts of envelope seq went out.
+func (o *Outbox) Progress(ctx context.Context, seq uint64, sent int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if o.FinishErr != nil {
+		if err := o.FinishErr(seq); err != nil {
+			return err
+		}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if seq == 0 || seq > o.seq {
+		return fmt.Errorf("progress %d: no such envelope", seq)
+	}
+	if !o.done[seq] && sent > o.progress[seq] {
+		o.progress[seq] = sent
+	}
+	return nil
 }
 
 // compact drops finished envelopes from the front of the queue, and from
@@ -139,6 +164,7 @@ func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 		return fmt.Errorf("finish %d: already finished", seq)
 	}
 	o.done[seq] = true
+	delete(o.progress, seq)
 	o.results[seq] = res
 	o.order = append(o.order, seq)
 	return nil
