@@ -67,12 +67,15 @@ func (c *chat) head() *job {
 	return nil
 }
 
-// turn is how long c has been waiting for its next send: since the later
-// of its head job's loading and its own last send. Chats with the same
-// kind of work take turns by it, so a chat that was just sent to waits
-// behind every other chat that was waiting already, however long its own
-// queue.
-func (c *chat) turn() time.Time { return later(c.head().loaded, c.last) }
+// turn is since when c has been waiting to send its head job: the later of
+// the job's loading and the time c's own limits let it send again (its
+// readyAt: a second after its last send under Telegram's per-chat limit).
+// Chats with the same kind of work take turns by it: a chat with a backlog
+// goes behind every chat that was waiting before it became ready again,
+// however long its own queue, while a chat that may send back to back (no
+// per-chat limit, as in the terminal) keeps its place, so its envelopes
+// and their parts go in queue order.
+func (c *chat) turn() time.Time { return later(c.head().loaded, c.readyAt) }
 
 // schedule puts c, which is not busy, in the ready or the waiting heap if
 // it has work and is in neither yet.

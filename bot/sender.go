@@ -76,9 +76,10 @@ const (
 // (Outbox.PendingTo) as they are sent, so a chat with thousands of replies
 // queued (a stranger's flood) never keeps the replies to other chats from
 // being read. Among chats ready to send the same kind, the one that has
-// waited longest since its last send goes first (then the oldest
-// envelope), so the chats with a backlog take turns and a reply to anyone
-// else waits at most one turn of them, not for their backlogs.
+// waited longest goes first (since its head envelope was read or its own
+// limits let it send again, whichever is later; then the oldest envelope),
+// so the chats with a backlog take turns and a reply to anyone else waits
+// at most one turn of them, not for their backlogs.
 // Sends are paced by Limits (PerChat between two sends to a chat, PerGroup
 // per GroupWindow to a group chat, and across all chats at most PerSecond
 // sends, evenly spaced, in any sliding second widened by a margin for the

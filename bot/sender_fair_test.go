@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"slices"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -82,6 +83,37 @@ func TestSenderFairAcrossManyFloods(t *testing.T) {
 		t.Logf("the other chat's reply went out %v after it was queued", sent[0].Time.Sub(queued))
 		if n := conn.Throttled(); n != 0 {
 			t.Errorf("%d 429s", n)
+		}
+	})
+}
+
+// TestSenderQueueOrderWithoutChatLimits sends, one at a time and with no
+// per-chat limit (the terminal), replies queued together to two chats,
+// one of them long enough for three messages: they go out in queue order,
+// the parts of the long one one after the other, as the terminal's
+// transcripts expect. Taking turns only applies to chats that must wait.
+func TestSenderQueueOrderWithoutChatLimits(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		ob, conn := bottest.NewOutbox(), bottest.NewConn()
+		conn.Declared.MaxText = 12
+		conn.Latency = 10 * time.Millisecond // time passes between the sends
+		a, b := tg(1), tg(2)
+		ob.Enqueue(
+			bot.Reply{Chat: a, Text: "a1 phần 1\na1 phần 2\na1 phần 3"},
+			bot.Reply{Chat: a, Text: "a2"},
+			bot.Reply{Chat: b, Text: "b1"},
+			bot.Reply{Chat: a, Text: "a3"},
+			bot.Reply{Chat: b, Text: "b2"},
+		)
+		s := start(t, ob, conn, bot.Limits{MaxConcurrent: 1}, true)
+		waitIdle(t, s, time.Hour)
+		var got []string
+		for _, m := range conn.Sent() {
+			got = append(got, m.Reply.Text)
+		}
+		want := []string{"a1 phần 1", "a1 phần 2", "a1 phần 3", "a2", "b1", "a3", "b2"}
+		if !slices.Equal(got, want) {
+			t.Errorf("sent %q, want %q", got, want)
 		}
 	})
 }
