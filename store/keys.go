@@ -31,6 +31,8 @@ var (
 	bucketJobs        = []byte("jobs")          // job key -> 8B unix ms
 	bucketUnreachable = []byte("unreachable")   // chat -> 8B unix ms
 	bucketOutbox      = []byte("outbox")        // platform|8B seq -> reply record
+	bucketOutboxChat  = []byte("outbox_chat")   // chat|1B bulk|8B seq -> nil: each chat's queues
+	bucketOutboxSent  = []byte("outbox_sent")   // platform|8B seq -> uvarint parts delivered
 	bucketSent        = []byte("sent")          // platform|4B month -> 8B messages sent
 	bucketBudgetNotes = []byte("budget_notes")  // platform|4B month|8B seq -> budget note record
 	bucketAttempts    = []byte("join_attempts") // user -> join attempts record
@@ -42,7 +44,8 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketSeen, bucketSeenTime, bucketCursor, bucketSessions,
 	bucketCells, bucketGroups, bucketMembers, bucketMemberCell, bucketIdentities,
 	bucketInvites, bucketPledges, bucketReports, bucketMonthStates, bucketJobs,
-	bucketUnreachable, bucketOutbox, bucketSent, bucketBudgetNotes, bucketAttempts, bucketAsides,
+	bucketUnreachable, bucketOutbox, bucketOutboxChat, bucketOutboxSent,
+	bucketSent, bucketBudgetNotes, bucketAttempts, bucketAsides,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts

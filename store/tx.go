@@ -805,16 +805,11 @@ func (t *tx) Enqueue(r bot.Reply) error {
 	if r.Chat.IsZero() {
 		return fmt.Errorf("enqueue: reply without chat")
 	}
-	out := t.b(bucketOutbox)
-	seq, err := out.NextSequence()
+	seq, err := t.b(bucketOutbox).NextSequence()
 	if err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
-	k, err := outboxKey(r.Chat.Platform, seq)
-	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", r.Chat, err)
-	}
-	if err := out.Put(k, encodeEnvelope(r, t.db.now())); err != nil {
+	if err := putEnvelope(t.btx, seq, r, encodeEnvelope(r, t.db.now())); err != nil {
 		return fmt.Errorf("enqueue %s: %w", r.Chat, err)
 	}
 	if p := r.Chat.Platform; !t.enqueued[p] {

@@ -138,6 +138,12 @@ type TelegramFault struct {
 	// Hang makes the call block until the client gives up (its context
 	// ends), like a stalled connection. Code is then ignored.
 	Hang bool
+	// After makes the call take effect first (a message is delivered, an
+	// update handed out, a button press answered) and the fault answered
+	// instead of its result: the response was lost on its way back, so a
+	// client that tries again repeats what happened. Every such fault is
+	// recorded (Errors), a hang too.
+	After bool
 }
 
 // TelegramLimits are the rate limits the fake enforces on sendMessage,
@@ -206,6 +212,9 @@ type TelegramError struct {
 	RetryAfter  int
 	Description string
 	Time        time.Time
+	// After: the call took effect before the fault was answered (see
+	// TelegramFault.After); Hang: the answer was a hang.
+	After, Hang bool
 }
 
 // TelegramCallbackAnswer is one answerCallbackQuery call.
@@ -803,23 +812,32 @@ func (f *FakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !faulty && chatID != 0 && tgChatMethods[method] {
 		fault, faulty = f.chatErr[chatID]
 	}
-	if faulty {
-		if !fault.Hang {
-			f.recordErrorLocked(method, chatID, fault)
-		}
-		f.mu.Unlock()
-		if fault.Hang {
-			select {
-			case <-r.Context().Done():
-			case <-f.done:
-			}
-			return
-		}
-		tgWriteError(w, fault)
-		return
+	if faulty && !fault.After && !fault.Hang {
+		f.recordErrorLocked(method, chatID, fault)
 	}
 	f.mu.Unlock()
+	if !faulty {
+		f.serve(w, r, method, chatID, form, files)
+		return
+	}
+	if fault.After {
+		f.serve(httptest.NewRecorder(), r, method, chatID, form, files) // the answer is lost
+		f.mu.Lock()
+		f.recordErrorLocked(method, chatID, fault)
+		f.mu.Unlock()
+	}
+	if fault.Hang {
+		select {
+		case <-r.Context().Done():
+		case <-f.done:
+		}
+		return
+	}
+	tgWriteError(w, fault)
+}
 
+// serve answers one call of method that no fault stops.
+func (f *FakeTelegram) serve(w http.ResponseWriter, r *http.Request, method string, chatID int64, form url.Values, files map[string][]*multipart.FileHeader) {
 	switch method {
 	case "getme":
 		tgWriteResult(w, tgUserJSON(f.Bot))
@@ -917,7 +935,7 @@ func (f *FakeTelegram) faultLocked(method string) (TelegramFault, bool) {
 func (f *FakeTelegram) recordErrorLocked(method string, chat int64, fault TelegramFault) {
 	f.errs = append(f.errs, TelegramError{
 		Method: tgMethodName(method), ChatID: chat, Code: fault.Code, RetryAfter: fault.RetryAfter,
-		Description: tgDescription(fault), Time: time.Now(),
+		Description: tgDescription(fault), Time: time.Now(), After: fault.After, Hang: fault.Hang,
 	})
 }
 

@@ -276,6 +276,39 @@ func TestTelegramLongPoll(t *testing.T) {
 	})
 }
 
+// TestTelegramFaultsAfterEffect injects faults after a call took effect: the
+// message is delivered, and the client gets an error or a hang instead of
+// its result, so sending again repeats it. Each is recorded as such.
+func TestTelegramFaultsAfterEffect(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess())
+		b := tgInProcess(t, f, 10*time.Second)
+		f.FailNext("sendMessage", 1, TelegramFault{Code: 500, After: true})
+		f.FailNext("sendMessage", 1, TelegramFault{Hang: true, After: true})
+		_, err := b.Send(tgbotapi.NewMessage(501, "một"))
+		var te *tgbotapi.Error
+		if !errors.As(err, &te) || te.Code != 500 {
+			t.Errorf("500 after effect: err = %v", err)
+		}
+		start := time.Now()
+		_, err = b.Send(tgbotapi.NewMessage(501, "hai"))
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != 10*time.Second {
+			t.Errorf("hang after effect: err = %v after %v, want the client's deadline after 10s", err, time.Since(start))
+		}
+		var got []string
+		for _, m := range f.Sent(501) {
+			got = append(got, m.Text)
+		}
+		if !slices.Equal(got, []string{"một", "hai"}) {
+			t.Errorf("delivered %q, want both messages despite the faults", got)
+		}
+		errs := f.Errors()
+		if len(errs) != 2 || !errs[0].After || errs[0].Code != 500 || !errs[1].After || !errs[1].Hang {
+			t.Errorf("errors = %+v, want a 500 and a hang, both after the effect", errs)
+		}
+	})
+}
+
 func TestTelegramFaults(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := NewTelegram(t, TelegramInProcess())

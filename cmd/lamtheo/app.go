@@ -117,6 +117,9 @@ func engineConfig(cfg Config, loc *time.Location) flows.Config {
 type consoleOptions struct {
 	codes     func() string // invite codes; default random
 	keyPrefix string        // console message keys' prefix; default random (console.Options.KeyPrefix)
+	// wrap, if set, wraps the terminal's Conn (the crash test marks every
+	// message the Sender sends).
+	wrap func(bot.Conn) bot.Conn
 }
 
 // serveConsole runs the terminal chat over in and out until the input ends
@@ -139,6 +142,9 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 		KeyPrefix:   o.keyPrefix,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 	})
+	if o.wrap != nil {
+		l.conn = o.wrap(l.conn)
+	}
 	return a.serve(ctx, serveOptions{}, l)
 }
 

@@ -373,9 +373,13 @@ func TestTelegram429Storm(t *testing.T) {
 	})
 }
 
-// TestTelegramFaults makes the fake Bot API fail 20 % of all calls (429 with
-// retry_after, 500, and requests that hang until the client gives up):
-// every update is answered, every reply delivered once and in order per chat.
+// TestTelegramFaults makes the fake Bot API fail 20 % of all calls, half
+// of them before they take effect (429 with retry_after, 500, a request
+// that hangs until the client gives up) and half after (the message is
+// delivered, then a 500 or a hang: the response is lost): every update is
+// answered, every reply delivered in order per chat, and a reply is
+// repeated only right after itself and at most once per fault after the
+// effect (delivery is at least once).
 func TestTelegramFaults(t *testing.T) {
 	for seed := range uint64(5) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { telegramFaults(t, seed) })
@@ -385,7 +389,11 @@ func TestTelegramFaults(t *testing.T) {
 func telegramFaults(t *testing.T, seed uint64) {
 	synctest.Test(t, func(t *testing.T) {
 		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
-		f.FailRandomly(0.2, seed, nil, "getUpdates", "sendMessage", "answerCallbackQuery")
+		faults := []bottest.TelegramFault{
+			{Code: 429, RetryAfter: 1}, {Code: 500}, {Hang: true},
+			{Code: 500, After: true}, {Hang: true, After: true},
+		}
+		f.FailRandomly(0.2, seed, faults, "getUpdates", "sendMessage", "answerCallbackQuery")
 		w := newTGWorld(t, f, t.TempDir())
 		defer func() { w.stop() }()
 		lines := []string{"/help", "xin chào", "/huy"}
@@ -401,17 +409,37 @@ func telegramFaults(t *testing.T, seed uint64) {
 		}
 		time.Sleep(30 * time.Minute)
 		synctest.Wait()
+		dups := 0
 		for _, u := range users {
-			sent := f.Sent(u.ID)
-			if len(sent) != len(lines) {
-				t.Fatalf("%s got %d replies, want %d", u.LastName, len(sent), len(lines))
+			var replies []string // adjacent repeats folded
+			for _, m := range f.Sent(u.ID) {
+				if n := len(replies); n > 0 && replies[n-1] == m.Plain {
+					dups++
+					continue
+				}
+				replies = append(replies, m.Plain)
 			}
-			if !strings.Contains(sent[0].Plain, "/help") || !strings.Contains(sent[2].Plain, "Hiện không có việc gì") {
-				t.Errorf("%s: replies out of order: %q … %q", u.LastName, sent[0].Plain, sent[2].Plain)
+			if len(replies) != len(lines) {
+				t.Fatalf("%s got %d different replies in a row, want %d", u.LastName, len(replies), len(lines))
+			}
+			if !strings.Contains(replies[0], "/help") || !strings.Contains(replies[2], "Hiện không có việc gì") {
+				t.Errorf("%s: replies out of order: %q … %q", u.LastName, replies[0], replies[2])
 			}
 		}
-		if len(f.Errors()) == 0 {
-			t.Fatal("the fake injected no fault")
+		var before, after int
+		for _, e := range f.Errors() {
+			switch {
+			case e.After && e.Method == "sendMessage":
+				after++
+			case !e.After:
+				before++
+			}
+		}
+		if before == 0 || after == 0 {
+			t.Fatalf("the fake injected %d faults before and %d after a send took effect, want some of both", before, after)
+		}
+		if dups > after {
+			t.Errorf("%d replies repeated for %d responses lost after delivery, want at most one each", dups, after)
 		}
 		// No busy loop: at most a poll per 10 s timeout (plus retries), and
 		// few sends beyond the 60 replies.
@@ -421,7 +449,8 @@ func telegramFaults(t *testing.T, seed uint64) {
 		if n := f.Calls("sendmessage"); n > 120 {
 			t.Errorf("%d sendMessage calls for 60 replies", n)
 		}
-		t.Logf("%d faults injected, %d getUpdates and %d sendMessage calls", len(f.Errors()), f.Calls("getupdates"), f.Calls("sendmessage"))
+		t.Logf("%d faults before a call took effect, %d after a send did; %d repeated replies; %d getUpdates and %d sendMessage calls",
+			before, after, dups, f.Calls("getupdates"), f.Calls("sendmessage"))
 	})
 }
 
