@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -26,6 +27,9 @@ type Outbox struct {
 	db     *DB
 	p      bot.Platform
 	prefix []byte // the partition's key prefix: the platform
+
+	mu      sync.Mutex
+	damaged map[uint64]bool // envelopes that cannot be read, logged once
 }
 
 var _ bot.Outbox = (*Outbox)(nil)
@@ -121,14 +125,30 @@ func (o *Outbox) envelope(btx *bolt.Tx, k, v []byte) (bot.Envelope, error) {
 	seq := binary.BigEndian.Uint64(k[len(o.prefix):])
 	env, err := decodeEnvelope(seq, v)
 	if err != nil {
-		return env, fmt.Errorf("outbox %s %d: %w", o.p, seq, err)
+		return bot.Envelope{Seq: seq}, fmt.Errorf("outbox %s %d: %w", o.p, seq, err)
 	}
 	env.Sent = sentOf(btx, k)
 	return env, nil
 }
 
+// skipDamaged logs, once per envelope, one that cannot be read: it is
+// skipped, so it stalls neither its chat nor the platform's sender.
+func (o *Outbox) skipDamaged(seq uint64, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.damaged[seq] {
+		return
+	}
+	if o.damaged == nil {
+		o.damaged = make(map[uint64]bool)
+	}
+	o.damaged[seq] = true
+	o.db.log.Error("outbox envelope damaged: skipped, not sent", "platform", string(o.p), "seq", seq, "err", err)
+}
+
 // Pending implements bot.Outbox: up to n envelopes of the partition with
-// Seq greater than after, in Seq order.
+// Seq greater than after, in Seq order. An envelope that cannot be read is
+// skipped (and logged once).
 func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelope, error) {
 	if n <= 0 || o.prefix == nil {
 		return nil, nil
@@ -146,7 +166,8 @@ func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelo
 			}
 			env, err := o.envelope(btx, k, v)
 			if err != nil {
-				return err
+				o.skipDamaged(env.Seq, err)
+				continue
 			}
 			out = append(out, env)
 		}
@@ -189,7 +210,8 @@ func (o *Outbox) PendingTo(ctx context.Context, chat bot.ChatID, bulk bool, afte
 			}
 			env, err := o.envelope(btx, k, v)
 			if err != nil {
-				return err
+				o.skipDamaged(env.Seq, err)
+				continue
 			}
 			out = append(out, env)
 		}
