@@ -69,7 +69,9 @@ const (
 // Message is one incoming update, already translated from the platform.
 type Message struct {
 	// Key is unique for this update on its platform; an update seen again
-	// under the same key is skipped.
+	// under the same key within 48 hours is skipped. (A platform may use a
+	// key again later: Telegram numbers its updates afresh after a week
+	// without any.)
 	Key string
 	// Cursor is the platform's position to confirm once this update is
 	// committed (Telegram: update_id). Zero when the platform has none.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math"
 	"sync"
 	"time"
 )
@@ -29,11 +28,18 @@ const (
 	maxLoaded  = 2048
 	fetchBatch = 256
 	maxRead    = 2048
+	// perChat is how many envelopes of each kind one chat has loaded at
+	// most; the rest of its queue waits in the outbox and is read by chat
+	// as these are sent. A chat with thousands of replies queued (a
+	// stranger's flood) so holds as little of the window as any other, and
+	// the replies to everyone else are read past it.
+	perChat = 4
 	// pollEvery is how often the outbox is read without a Wake channel;
 	// pollWithWake the safety net when there is one.
 	pollEvery    = time.Second
 	pollWithWake = 30 * time.Second
-	// maxFinishBackoff caps the wait between tries of a failing Finish.
+	// maxFinishBackoff caps the wait between tries of a failing Finish or
+	// Progress.
 	maxFinishBackoff = time.Minute
 )
 
@@ -46,21 +52,39 @@ const (
 // envelope per chat is in flight, a chat's later envelope never goes before
 // an earlier one of the same kind (also while the earlier one waits for a
 // retry), and an envelope is Finished only after its last part was sent (or
-// the platform refused it for good). Different chats are sent concurrently,
-// up to Limits.MaxConcurrent.
+// the platform refused it for good). Each sent message is recorded before
+// the chat's next one goes (Outbox.Progress after a part that is not the
+// last, Finish after the last), and a later run resumes a reply after its
+// recorded parts; so a crash repeats at most the one message per chat that
+// was in flight, and a send whose answer was lost (a timeout after the
+// platform took it) is repeated once. Different chats are sent
+// concurrently, up to Limits.MaxConcurrent, and their records are written
+// concurrently, which lets a store that groups writes commit them together.
 //
 // Replies that are not Reply.Bulk go first: they are read from the outbox
 // ahead of the bulk ones (the Sender steps over a bulk wave to find them)
 // and a chat whose next envelope is not bulk is sent to before any chat
-// whose next one is; among equals the oldest envelope goes first. So an
-// answer to a person waits for the sends in flight and the pacing, not for
-// a broadcast queued before it. A chat's bulk envelope may be overtaken by a
-// later non-bulk one to the same chat (never in the middle of its parts).
-// Bulk envelopes are sent whenever no non-bulk one is ready, so a wave
-// drains at whatever rate the interactive traffic leaves.
-// Sends are paced by Limits (PerSecond evenly spaced across all chats,
-// PerChat between two sends to a chat, PerGroup per GroupWindow to a group
-// chat), so a platform that keeps those limits never has to answer 429.
+// whose next one is. So an answer to a person waits for the sends in
+// flight and the pacing, not for a broadcast queued before it. A chat's
+// bulk envelope may be overtaken by a later non-bulk one to the same chat
+// (never in the middle of its parts). Bulk envelopes are sent whenever no
+// non-bulk one is ready, so a wave drains at whatever rate the interactive
+// traffic leaves.
+//
+// Chats are served fairly. The Sender holds at most perChat envelopes of
+// each kind per chat and reads the rest of a chat's queue by chat
+// (Outbox.PendingTo) as they are sent, so a chat with thousands of replies
+// queued (a stranger's flood) never keeps the replies to other chats from
+// being read. Among chats ready to send the same kind, the one that has
+// waited longest goes first (since its head envelope was read or its own
+// limits let it send again, whichever is later; then the oldest envelope),
+// so the chats with a backlog take turns and a reply to anyone else waits
+// at most one turn of them, not for their backlogs.
+// Sends are paced by Limits (PerChat between two sends to a chat, PerGroup
+// per GroupWindow to a group chat, and across all chats at most PerSecond
+// sends, evenly spaced, in any sliding second widened by a margin for the
+// jitter between the Sender and the platform; see pacer), so a platform
+// that keeps those limits never has to answer 429.
 // If it does (*SendError.RetryAfter), that chat waits RetryAfter and the same
 // part is sent again; when two chats are told to wait within one pause,
 // everyone waits. Unreachable chats are finished with Result.Unreachable,
@@ -150,12 +174,10 @@ func (s *Sender) Run(ctx context.Context) error {
 		chats:   make(map[ChatID]*chat),
 		results: make(chan result),
 		waiting: chatHeap{byReady: true},
+		pace:    newPacer(s.Limits.PerSecond),
 	}
 	if d.log == nil {
 		d.log = slog.New(slog.DiscardHandler)
-	}
-	if s.Limits.PerSecond > 0 {
-		d.interval = time.Duration(math.Ceil(float64(time.Second) / s.Limits.PerSecond))
 	}
 	wake := s.Wake
 	defer d.drain()
@@ -211,6 +233,11 @@ type dispatch struct {
 	bulkBehind bool          // the scan left bulk envelopes after bulkAfter
 	nextBulk   time.Time     // catch up at or after this, when there is room
 	fetchWait  time.Duration // backoff after a failing Pending
+	// Chats whose queues left envelopes in the outbox, to be read by chat
+	// (refill) when due: after a chat was listed or room was freed.
+	refills    []*chat
+	refillNow  bool
+	nextRefill time.Time // refill at or after this (backoff)
 
 	chats   map[ChatID]*chat
 	waiting chatHeap // chats with work that must wait, by readyAt
@@ -218,48 +245,10 @@ type dispatch struct {
 
 	inflight   int
 	results    chan result
-	interval   time.Duration // least gap between two sends overall
-	nextSend   time.Time     // earliest next send overall
-	lastPause  ChatID        // the chat of the latest 429...
-	pauseUntil time.Time     // ...and when its pause ends
+	pace       pacer     // the overall rate
+	lastPause  ChatID    // the chat of the latest 429...
+	pauseUntil time.Time // ...and when its pause ends
 	nextSweep  time.Time
-}
-
-// chat is the queue and pacing state of one chat.
-type chat struct {
-	id      ChatID
-	group   bool        // a group chat (Caps.IsGroup)
-	jobs    []*job      // non-bulk envelopes in Seq order
-	bulk    []*job      // bulk envelopes in Seq order
-	busy    bool        // a send of jobs[0] is in flight
-	heap    *chatHeap   // the heap holding the chat, if any
-	index   int         // its index there
-	readyAt time.Time   // earliest next send (set when queued)
-	last    time.Time   // when the last send to it started
-	recent  []time.Time // group chats: starts of the last PerGroup sends
-	paused  time.Time   // no send before this (429 or backoff)
-	backoff time.Duration
-	failing int // transient failures in a row
-}
-
-// job is one envelope being delivered, cut into parts.
-type job struct {
-	env   Envelope
-	parts []Reply
-	next  int // index of the part to send next
-}
-
-// head returns the job c sends next: a bulk one whose parts have begun,
-// else the oldest non-bulk one, else the oldest bulk one; nil when c has no
-// work.
-func (c *chat) head() *job {
-	if len(c.bulk) > 0 && (len(c.jobs) == 0 || c.bulk[0].next > 0) {
-		return c.bulk[0]
-	}
-	if len(c.jobs) > 0 {
-		return c.jobs[0]
-	}
-	return nil
 }
 
 // result is what a send goroutine reports.
@@ -269,191 +258,6 @@ type result struct {
 	err  error // nil: the part went out
 	done bool  // the envelope was finished
 	stop bool  // the run is ending: nothing happened that must be kept
-}
-
-// wantFetch reports whether Run should read the outbox now.
-func (d *dispatch) wantFetch(now time.Time) bool {
-	return d.scanRoom() && !now.Before(d.nextFetch) ||
-		d.catchUpRoom() && !now.Before(d.nextBulk)
-}
-
-// scanRoom reports whether the non-bulk window has room for a batch.
-func (d *dispatch) scanRoom() bool { return d.loaded <= maxLoaded-fetchBatch }
-
-// catchUpRoom reports whether bulk envelopes were left behind and the bulk
-// window has room for a batch of them.
-func (d *dispatch) catchUpRoom() bool {
-	return d.bulkBehind && d.bulkLoaded <= maxLoaded-fetchBatch
-}
-
-// fetch scans the outbox past d.after and catches up on the bulk envelopes
-// the scan left behind, as far as the windows allow.
-func (d *dispatch) fetch(now time.Time, haveWake bool) {
-	if d.scanRoom() && !now.Before(d.nextFetch) {
-		d.scan(now, haveWake)
-	}
-	if d.catchUpRoom() && !now.Before(d.nextBulk) {
-		d.catchUp(now)
-	}
-}
-
-// scan reads envelopes after d.after until the non-bulk window is full,
-// the outbox has no more or maxRead were read.
-func (d *dispatch) scan(now time.Time, haveWake bool) {
-	poll := pollEvery
-	if haveWake {
-		poll = pollWithWake
-	}
-	for read := 0; d.scanRoom(); read += fetchBatch {
-		if read >= maxRead {
-			d.nextFetch = time.Time{} // read on after the next sends
-			return
-		}
-		envs, err := d.s.Outbox.Pending(d.ctx, d.after, fetchBatch)
-		if err != nil {
-			d.nextFetch = d.fetchFailed(now, err)
-			return
-		}
-		d.fetchWait = 0
-		for _, e := range envs {
-			d.add(e, now)
-		}
-		if len(envs) < fetchBatch {
-			d.nextFetch = now.Add(poll)
-			return
-		}
-	}
-	// The window is full: read on as soon as it has room.
-	d.nextFetch = time.Time{}
-}
-
-// catchUp loads the bulk envelopes after d.bulkAfter that the scan left
-// behind, until the bulk window is full, it reaches the scan or maxRead
-// were read.
-func (d *dispatch) catchUp(now time.Time) {
-	for read := 0; d.catchUpRoom(); read += fetchBatch {
-		if read >= maxRead {
-			d.nextBulk = time.Time{}
-			return
-		}
-		envs, err := d.s.Outbox.Pending(d.ctx, d.bulkAfter, fetchBatch)
-		if err != nil {
-			d.nextBulk = d.fetchFailed(now, err)
-			return
-		}
-		d.fetchWait = 0
-		reached := len(envs) < fetchBatch
-		for _, e := range envs {
-			if e.Seq <= d.bulkAfter {
-				continue // an outbox that ignores after must not cause a resend
-			}
-			if e.Seq > d.after {
-				reached = true
-				break
-			}
-			d.bulkAfter = e.Seq
-			if e.Reply.Bulk {
-				d.load(e, now)
-			}
-		}
-		if reached || d.bulkAfter >= d.after {
-			// Every bulk envelope the scan has passed is loaded: the scan
-			// loads the next ones itself.
-			d.bulkAfter, d.bulkBehind = d.after, false
-		}
-	}
-	d.nextBulk = time.Time{}
-}
-
-// fetchFailed logs a failing Pending and returns when to try again.
-func (d *dispatch) fetchFailed(now time.Time, err error) time.Time {
-	if d.ctx.Err() != nil {
-		return time.Time{}
-	}
-	d.fetchWait = min(max(2*d.fetchWait, time.Second), time.Minute)
-	d.log.Warn("read outbox failed", "err", err, "retry_in", d.fetchWait)
-	return now.Add(d.fetchWait)
-}
-
-// add takes one envelope the scan read: it loads a non-bulk one, and a
-// bulk one unless bulk ones are already left behind or the bulk window is
-// full (then it leaves it for catchUp).
-func (d *dispatch) add(e Envelope, now time.Time) {
-	if e.Seq <= d.after {
-		return // read before: an outbox that ignores after must not cause a resend
-	}
-	d.after = e.Seq
-	if e.Reply.Bulk {
-		if d.bulkBehind || d.bulkLoaded >= maxLoaded {
-			d.bulkBehind = true
-			return
-		}
-		d.bulkAfter = e.Seq
-	}
-	d.load(e, now)
-}
-
-// load queues one envelope behind its chat's earlier ones of its kind.
-func (d *dispatch) load(e Envelope, now time.Time) {
-	caps := d.s.Conn.Caps()
-	c := d.chats[e.Reply.Chat]
-	if c == nil {
-		c = &chat{id: e.Reply.Chat, index: -1, group: caps.IsGroup(e.Reply.Chat)}
-		d.chats[c.id] = c
-	}
-	j := &job{env: e, parts: splitReply(e.Reply, caps.MaxText, caps.Measure)}
-	if e.Reply.Bulk {
-		c.bulk = append(c.bulk, j)
-		d.bulkLoaded++
-	} else {
-		c.jobs = append(c.jobs, j)
-		d.loaded++
-	}
-	if c.heap != nil {
-		heap.Fix(c.heap, c.index) // its head may have changed
-	}
-	d.schedule(c, now)
-}
-
-// schedule puts c, which is not busy, in the ready or the waiting heap if
-// it has work and is in neither yet.
-func (d *dispatch) schedule(c *chat, now time.Time) {
-	if c.busy || c.head() == nil || c.heap != nil {
-		return
-	}
-	c.readyAt = d.readyAt(c)
-	if c.readyAt.After(now) {
-		heap.Push(&d.waiting, c)
-	} else {
-		heap.Push(&d.ready, c)
-	}
-}
-
-// readyAt returns when c may be sent to next, as far as c's own limits and
-// pauses go.
-func (d *dispatch) readyAt(c *chat) time.Time {
-	t := c.paused
-	l := d.s.Limits
-	if l.PerChat > 0 && !c.last.IsZero() {
-		t = later(t, c.last.Add(l.PerChat))
-	}
-	if d.groupLimited(c) && len(c.recent) >= l.PerGroup {
-		t = later(t, c.recent[len(c.recent)-l.PerGroup].Add(l.GroupWindow))
-	}
-	return t
-}
-
-func (d *dispatch) groupLimited(c *chat) bool {
-	l := d.s.Limits
-	return l.PerGroup > 0 && l.GroupWindow > 0 && c.group
-}
-
-// promote moves the chats whose wait is over to the ready heap.
-func (d *dispatch) promote(now time.Time) {
-	for d.waiting.Len() > 0 && !d.waiting.items[0].readyAt.After(now) {
-		c := heap.Pop(&d.waiting).(*chat)
-		heap.Push(&d.ready, c)
-	}
 }
 
 // launch starts sends for ready chats, oldest envelope first, as far as
@@ -469,9 +273,7 @@ func (d *dispatch) launch(now time.Time) {
 				c.recent = c.recent[1:]
 			}
 		}
-		if d.interval > 0 {
-			d.nextSend = later(d.nextSend, now).Add(d.interval)
-		}
+		d.pace.started(now)
 		d.inflight++
 		j := c.head()
 		go d.send(c, j, j.parts[j.next], j.next == len(j.parts)-1)
@@ -482,7 +284,7 @@ func (d *dispatch) canLaunch(now time.Time) bool {
 	if m := d.s.Limits.MaxConcurrent; m > 0 && d.inflight >= m {
 		return false
 	}
-	return !d.nextSend.After(now)
+	return d.pace.ready(now)
 }
 
 // nextEvent returns when Run must look again without being woken.
@@ -494,21 +296,27 @@ func (d *dispatch) nextEvent(now time.Time) time.Time {
 	if d.catchUpRoom() {
 		next = earlier(next, d.nextBulk)
 	}
+	if d.refillDue() {
+		next = earlier(next, d.nextRefill)
+	}
 	if d.waiting.Len() > 0 {
 		next = earlier(next, d.waiting.items[0].readyAt)
 	}
-	if d.ready.Len() > 0 && d.nextSend.After(now) {
+	if d.ready.Len() > 0 && !d.pace.ready(now) {
 		if m := d.s.Limits.MaxConcurrent; m <= 0 || d.inflight < m {
-			next = earlier(next, d.nextSend)
+			next = earlier(next, d.pace.next)
 		}
 	}
 	next = earlier(next, d.nextSweep)
 	return later(next, now)
 }
 
-// send sends one part in its own goroutine and finishes the envelope when
-// it is over: after the last part, or for good on an unreachable chat or a
-// refused message. It reports to Run, which waits for every send.
+// send sends one part in its own goroutine and records it: the progress of
+// the envelope after a part that is not its last, and the envelope's end
+// after its last part, or for good on an unreachable chat or a refused
+// message. It reports to Run, which waits for every send, only once the
+// record is committed, so a chat's next message never goes out before the
+// previous one is recorded: a crash repeats at most the one in flight.
 func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	r := result{c: c, j: j}
 	defer func() { d.results <- r }()
@@ -527,6 +335,12 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	var se *SendError
 	switch {
 	case err == nil && !last:
+		sent := j.next + 1
+		if !d.record(j.env.Seq, "progress", func(ctx context.Context) error {
+			return d.s.Outbox.Progress(ctx, j.env.Seq, sent)
+		}) {
+			r.stop = true
+		}
 		return
 	case err == nil:
 		res.Ref = ref
@@ -539,10 +353,13 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	default:
 		return
 	}
-	if !d.finish(j.env.Seq, res) {
+	if !d.record(j.env.Seq, "finish", func(ctx context.Context) error {
+		return d.s.Outbox.Finish(ctx, j.env.Seq, res)
+	}) {
 		r.stop = true
 		return
 	}
+	d.s.progressed()
 	r.done = true
 }
 
@@ -553,24 +370,26 @@ func dropReason(se *SendError) string {
 	return fmt.Sprintf("error %d", se.Code)
 }
 
-// finish records res in the outbox, trying again with a growing pause while
-// it fails. The first try is made even when the run is ending, so a send that
-// completed is not repeated by the next run. It reports false only when the
-// run ends before a try succeeds; the envelope is then sent again by the next
-// run.
-func (d *dispatch) finish(seq uint64, res Result) bool {
+// record writes what happened to envelope seq to the outbox with write
+// (Outbox.Finish or Progress), trying again with a growing pause while it
+// fails. The first try is made even when the run is ending, so a send that
+// completed is not repeated by the next run. It reports false only when
+// the run ends before a try succeeds; the message is then sent again by
+// the next run. Concurrent records are committed together by a store that
+// groups its writes (store.DB does), so a mark per message costs little
+// more than a mark per batch.
+func (d *dispatch) record(seq uint64, what string, write func(context.Context) error) bool {
 	wait := time.Second
 	ctx := context.WithoutCancel(d.ctx)
 	for {
-		err := d.s.Outbox.Finish(ctx, seq, res)
+		err := write(ctx)
 		if err == nil {
-			d.s.progressed()
 			return true
 		}
 		if d.ctx.Err() != nil {
 			return false
 		}
-		d.log.Error("finish envelope failed", "seq", seq, "err", err, "retry_in", wait)
+		d.log.Error("record envelope failed", "seq", seq, "record", what, "err", err, "retry_in", wait)
 		ctx = d.ctx
 		t := time.NewTimer(wait)
 		select {
@@ -596,16 +415,17 @@ func (d *dispatch) handle(r result) {
 	switch {
 	case r.done:
 		// j is the first of its kind: a chat's jobs go in order per kind.
+		q := c.queue(j.env.Reply.Bulk)
+		q.jobs[0] = nil
+		q.jobs = q.jobs[1:]
 		if j.env.Reply.Bulk {
-			c.bulk[0] = nil
-			c.bulk = c.bulk[1:]
 			d.bulkLoaded--
 		} else {
-			c.jobs[0] = nil
-			c.jobs = c.jobs[1:]
 			d.loaded--
 		}
 		c.backoff, c.failing = 0, 0
+		d.wantRefill(c)
+		d.refillNow = true // room was freed
 	case r.err == nil:
 		j.next++
 		c.backoff, c.failing = 0, 0
@@ -614,7 +434,7 @@ func (d *dispatch) handle(r result) {
 		global := d.lastPause != c.id && now.Before(d.pauseUntil)
 		d.lastPause, d.pauseUntil = c.id, now.Add(se.RetryAfter)
 		if global {
-			d.nextSend = later(d.nextSend, now.Add(se.RetryAfter))
+			d.pace.pause(now.Add(se.RetryAfter))
 		}
 		d.log.Warn("send throttled", "chat", c.id.String(), "seq", j.env.Seq,
 			"retry_after", se.RetryAfter, "all_chats", global)
@@ -641,7 +461,7 @@ func (d *dispatch) handle(r result) {
 func (d *dispatch) sweep(now time.Time) {
 	d.nextSweep = now.Add(time.Minute)
 	for id, c := range d.chats {
-		if !c.busy && c.head() == nil && d.forgettable(c, now) {
+		if !c.busy && c.head() == nil && !c.refill && !c.replies.behind && !c.bulk.behind && d.forgettable(c, now) {
 			delete(d.chats, id)
 		}
 	}
@@ -663,91 +483,4 @@ func (d *dispatch) drain() {
 		<-d.results
 		d.inflight--
 	}
-}
-
-// splitReply cuts r into the messages to send for it: r itself when its
-// text fits limit as m counts it (0: no limit), else one Reply per part of
-// m.Split, the title, photo, file and edit on the first, the choices, hint
-// and link on the last, Bulk on every part.
-func splitReply(r Reply, limit int, m Measure) []Reply {
-	if limit <= 0 {
-		return []Reply{r}
-	}
-	budget := limit
-	if r.Title != "" {
-		// The title is shown above the text in the same message.
-		budget = max(limit-m.Len(r.Title)-2, limit/2, 1)
-	}
-	if m.Len(r.Text) <= budget {
-		return []Reply{r}
-	}
-	texts := m.Split(r.Text, budget)
-	if len(texts) <= 1 {
-		return []Reply{r}
-	}
-	parts := make([]Reply, len(texts))
-	for i, t := range texts {
-		parts[i] = Reply{Chat: r.Chat, Text: t, Bulk: r.Bulk}
-	}
-	first, last := &parts[0], &parts[len(parts)-1]
-	first.Title, first.Photo, first.File, first.Edit = r.Title, r.Photo, r.File, r.Edit
-	last.Choices, last.Hint, last.Link = r.Choices, r.Hint, r.Link
-	return parts
-}
-
-func later(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
-}
-
-func earlier(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-// chatHeap orders chats by readyAt (byReady), then by their next
-// envelope: non-bulk before bulk, then by Seq, so the oldest waiting reply
-// goes first and a broadcast goes after the replies to people.
-type chatHeap struct {
-	items   []*chat
-	byReady bool
-}
-
-func (h *chatHeap) Len() int { return len(h.items) }
-
-func (h *chatHeap) Less(i, j int) bool {
-	a, b := h.items[i], h.items[j]
-	if h.byReady && !a.readyAt.Equal(b.readyAt) {
-		return a.readyAt.Before(b.readyAt)
-	}
-	ja, jb := a.head(), b.head()
-	if ja.env.Reply.Bulk != jb.env.Reply.Bulk {
-		return !ja.env.Reply.Bulk
-	}
-	return ja.env.Seq < jb.env.Seq
-}
-
-func (h *chatHeap) Swap(i, j int) {
-	h.items[i], h.items[j] = h.items[j], h.items[i]
-	h.items[i].index = i
-	h.items[j].index = j
-}
-
-func (h *chatHeap) Push(x any) {
-	c := x.(*chat)
-	c.heap, c.index = h, len(h.items)
-	h.items = append(h.items, c)
-}
-
-func (h *chatHeap) Pop() any {
-	n := len(h.items)
-	c := h.items[n-1]
-	h.items[n-1] = nil
-	h.items = h.items[:n-1]
-	c.heap, c.index = nil, -1
-	return c
 }

@@ -19,9 +19,20 @@ type Server struct {
 	// Workers bounds how many chats are handled at once within a batch;
 	// messages of one chat are always handled in order. Default 64.
 	Workers int
-	// Retries is how often a failing Handle is tried again before Serve
-	// gives up (the update stays unconfirmed). Default 3.
+	// Retries is how often a failing Handle is tried again before the
+	// update is set aside (when Handler is a SetAsider) or Serve gives up
+	// (the update stays unconfirmed). Default 3.
 	Retries int
+}
+
+// SetAsider is implemented by a Handler that can set aside a message it
+// failed to handle however often it was tried, so that the platform's
+// next updates are handled rather than the same one for ever (a damaged
+// record, a defect). SetAside must make durable that m is processed (as
+// Handle would) and whatever it keeps of m and cause; Serve then confirms
+// m and goes on. If SetAside fails too, Serve gives up as without it.
+type SetAsider interface {
+	SetAside(ctx context.Context, m Message, cause error) error
 }
 
 // Serve receives batches from s.Conn and hands each message to s.Handler,
@@ -129,6 +140,9 @@ func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logge
 			}
 			log.Warn("handle update failed", "update", m.Key, "chat", m.Chat.String(), "try", try+1, "err", err)
 		}
+		if err != nil && ctx.Err() == nil {
+			err = s.setAside(hctx, m, err, log)
+		}
 		if err != nil {
 			return fmt.Errorf("handle update %s: %w", m.Key, err)
 		}
@@ -137,6 +151,21 @@ func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logge
 			log.Warn("ack failed", "update", m.Key, "err", err)
 		}
 	}
+	return nil
+}
+
+// setAside hands m, which failed with cause every time it was tried, to
+// the Handler's SetAside; it returns nil when m was set aside, cause (or
+// SetAside's error with it) when it was not.
+func (s *Server) setAside(ctx context.Context, m Message, cause error, log *slog.Logger) error {
+	sa, ok := s.Handler.(SetAsider)
+	if !ok || m.Kind == KindCursor {
+		return cause
+	}
+	if err := sa.SetAside(ctx, m, cause); err != nil {
+		return errors.Join(cause, fmt.Errorf("set aside: %w", err))
+	}
+	log.Error("update set aside after failing every try", "update", m.Key, "chat", m.Chat.String(), "err", cause)
 	return nil
 }
 

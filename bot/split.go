@@ -164,3 +164,33 @@ func (s runes) widen(solid, i int) (end, next int) {
 	}
 	return end, next
 }
+
+// splitReply cuts r into the messages to send for it: r itself when its
+// text fits limit as m counts it (0: no limit), else one Reply per part of
+// m.Split, the title, photo, file and edit on the first, the choices, hint
+// and link on the last, Bulk on every part.
+func splitReply(r Reply, limit int, m Measure) []Reply {
+	if limit <= 0 {
+		return []Reply{r}
+	}
+	budget := limit
+	if r.Title != "" {
+		// The title is shown above the text in the same message.
+		budget = max(limit-m.Len(r.Title)-2, limit/2, 1)
+	}
+	if m.Len(r.Text) <= budget {
+		return []Reply{r}
+	}
+	texts := m.Split(r.Text, budget)
+	if len(texts) <= 1 {
+		return []Reply{r}
+	}
+	parts := make([]Reply, len(texts))
+	for i, t := range texts {
+		parts[i] = Reply{Chat: r.Chat, Text: t, Bulk: r.Bulk}
+	}
+	first, last := &parts[0], &parts[len(parts)-1]
+	first.Title, first.Photo, first.File, first.Edit = r.Title, r.Photo, r.File, r.Edit
+	last.Choices, last.Hint, last.Link = r.Choices, r.Hint, r.Link
+	return parts
+}

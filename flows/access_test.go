@@ -150,3 +150,203 @@ func (env *accessEnv) outcome(t *testing.T, role string, group bool, line string
 	}
 	return "ok"
 }
+
+// restart replaces the engine by a new one over the same store, with its
+// configuration changed by change: as when the bot restarts with an edited
+// configuration file while conversations are open.
+func (h *harness) restart(change func(*flows.Config)) {
+	old := h.eng
+	cfg := old.Cfg
+	change(&cfg)
+	h.eng = flows.NewEngine(h.db, cfg, nil)
+	h.eng.Now, h.eng.Platforms, h.eng.NewCode, h.eng.Schedules = old.Now, old.Platforms, old.NewCode, old.Schedules
+	h.eng.Membership = old.Membership
+}
+
+// memberOf returns the member u belongs to.
+func (env *accessEnv) memberOf(t *testing.T, role string) flows.Member {
+	t.Helper()
+	var m flows.Member
+	env.view(func(tx flows.Tx) error {
+		var err error
+		m, _, err = tx.MemberOf(env.users[role])
+		return err
+	})
+	return m
+}
+
+// change stores the member of role changed by fn.
+func (env *accessEnv) change(t *testing.T, role string, fn func(*flows.Member)) {
+	t.Helper()
+	m := env.memberOf(t, role)
+	fn(&m)
+	env.update(func(tx flows.Tx) error { return tx.PutMember(&m) })
+}
+
+// Ways to take a role away in the middle of a conversation.
+var (
+	unAdmin = func(env *accessEnv, t *testing.T) { // removed from the configuration, bot restarted
+		env.restart(func(c *flows.Config) { c.Admins = nil })
+	}
+	demote = func(role string) func(*accessEnv, *testing.T) { // no longer secretary
+		return func(env *accessEnv, t *testing.T) { env.change(t, role, func(m *flows.Member) { m.Secretary = false }) }
+	}
+	toOtherCell = func(role string) func(*accessEnv, *testing.T) { // secretary of the other cell now
+		return func(env *accessEnv, t *testing.T) { env.change(t, role, func(m *flows.Member) { m.Cell = "C02" }) }
+	}
+	leave = func(role string) func(*accessEnv, *testing.T) { // out of their cell
+		return func(env *accessEnv, t *testing.T) {
+			env.change(t, role, func(m *flows.Member) { m.Cell = ""; m.Secretary = false })
+		}
+	}
+)
+
+// snapshot renders every record a conversation step could change.
+func (env *accessEnv) snapshot(t *testing.T) string {
+	t.Helper()
+	var b strings.Builder
+	env.view(func(tx flows.Tx) error {
+		cells, err := tx.Cells()
+		if err != nil {
+			return err
+		}
+		for _, c := range cells {
+			st, err := tx.MonthState(c.Code, 202611)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, "cell %+v %+v\n", c, st)
+			invs, err := tx.Invites(c.Code)
+			if err != nil {
+				return err
+			}
+			for _, inv := range invs {
+				fmt.Fprintf(&b, "  invite %+v\n", inv)
+			}
+		}
+		ms, err := tx.Members("")
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			p, _, err := tx.Pledge(m.ID, 2026)
+			if err != nil {
+				return err
+			}
+			r, _, err := tx.Report(m.ID, 202611)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&b, "member %+v\n  pledge %+v\n  report %+v\n", m, p, r)
+		}
+		return nil
+	})
+	return b.String()
+}
+
+// TestAccessMidConversation runs every multi-step flow as the role it
+// needs, takes the role away at a step (an admin removed from the
+// configuration and the bot restarted, a secretary demoted or moved to
+// another cell, a member out of their cell) and answers the next step:
+// the answer is refused and changes nothing (finding 7).
+func TestAccessMidConversation(t *testing.T) {
+	// seeds: Phạm Văn Bốn (member) submitted a pledge and November's report.
+	seed := func(env *accessEnv, t *testing.T) {
+		m := env.memberOf(t, "member")
+		env.putPledge(flows.Pledge{Member: m.ID, Year: 2026, Status: flows.PledgeSubmitted, NextNo: 2,
+			Items: []flows.PledgeItem{{No: 1, Text: "Trồng cây", Category: "cm1"}}})
+		env.putReport(flows.Report{Member: m.ID, Month: 202611, Other: "Nhặt rác"})
+	}
+	tests := []struct {
+		name   string
+		role   string
+		group  bool
+		seed   bool
+		steps  []string // typed lines; "#x" presses the choice whose label contains x
+		remove func(*accessEnv, *testing.T)
+		last   string
+		want   string
+	}{
+		{"link in group: cell", "admin", true, false, []string{"/link"}, unAdmin, "#Chi bộ Một", "need-admin"},
+		{"link in private: revoke", "secOwn", false, false, []string{"/link", "/link"}, demote("secOwn"), "#Thu hồi mã cũ", "need-secretary"},
+		{"link in private: revoke, admin", "admin", false, false, []string{"/link", "#Chi bộ Một", "/link", "#Chi bộ Một"}, unAdmin, "#Thu hồi mã cũ", "need-secretary"},
+		{"bithu: cell", "admin", false, false, []string{"/bithu"}, unAdmin, "#Chi bộ Một", "need-admin"},
+		{"bithu: member", "admin", false, false, []string{"/bithu", "#Chi bộ Một"}, unAdmin, "#Phạm Văn Bốn", "need-admin"},
+		{"bithu: confirm", "admin", false, false, []string{"/bithu", "#Chi bộ Một", "#Phạm Văn Bốn"}, unAdmin, "#Giao quyền", "need-admin"},
+		{"admin picks a cell for /mien", "admin", false, false, []string{"/mien"}, unAdmin, "#Chi bộ Một", "need-secretary"},
+		{"admin picks a cell for /duyet", "admin", false, true, []string{"/duyet"}, unAdmin, "#Chi bộ Một", "need-secretary"},
+		{"summary: admin opens a cell", "admin", false, true, []string{"/summary"}, unAdmin, "#Chi bộ Một", "need-admin"},
+		{"summary: read a report", "secOwn", false, true, []string{"/summary"}, demote("secOwn"), "#Phạm Văn Bốn", "need-secretary"},
+		{"duyet: pick", "secOwn", false, true, []string{"/duyet"}, demote("secOwn"), "#Phạm Văn Bốn", "need-secretary"},
+		{"duyet: decide", "secOwn", false, true, []string{"/duyet", "#Phạm Văn Bốn"}, demote("secOwn"), "#Duyệt", "need-secretary"},
+		{"duyet: decide, moved", "secOwn", false, true, []string{"/duyet", "#Phạm Văn Bốn"}, toOtherCell("secOwn"), "#Duyệt", "need-secretary"},
+		{"duyet: comment", "secOwn", false, true, []string{"/duyet", "#Phạm Văn Bốn", "#Trả lại"}, demote("secOwn"), "Ghi rõ hơn", "need-secretary"},
+		{"duyet: admin decides", "admin", false, true, []string{"/duyet", "#Chi bộ Một", "#Phạm Văn Bốn"}, unAdmin, "#Duyệt", "need-secretary"},
+		{"dongthang: act", "secOwn", false, false, []string{"/dongthang"}, demote("secOwn"), "#Chốt tháng", "need-secretary"},
+		{"dongthang: confirm", "secOwn", false, false, []string{"/dongthang", "#Chốt tháng"}, demote("secOwn"), "#Đồng ý chốt", "need-secretary"},
+		{"mien: pick", "secOwn", false, false, []string{"/mien"}, demote("secOwn"), "#Phạm Văn Bốn", "need-secretary"},
+		{"mien: confirm", "secOwn", false, false, []string{"/mien", "#Phạm Văn Bốn"}, demote("secOwn"), "#Đồng ý", "need-secretary"},
+		{"mien: confirm, left", "secOwn", false, false, []string{"/mien", "#Phạm Văn Bốn"}, leave("secOwn"), "#Đồng ý", "need-secretary"},
+		{"mien: admin confirms", "admin", false, false, []string{"/mien", "#Chi bộ Một", "#Phạm Văn Bốn"}, unAdmin, "#Đồng ý", "need-secretary"},
+		{"neuguong: pick", "secOwn", false, true, []string{"/neuguong"}, demote("secOwn"), "#Phạm Văn Bốn", "need-secretary"},
+		{"neuguong: confirm", "secOwn", false, true, []string{"/neuguong", "#Phạm Văn Bốn"}, demote("secOwn"), "#Nêu gương", "need-secretary"},
+		{"lichnhac: run", "secOwn", false, false, []string{"/lichnhac"}, demote("secOwn"), "#bảng xếp hạng", "need-secretary"},
+		{"lichnhac: admin runs", "admin", false, false, []string{"/lichnhac"}, unAdmin, "#bảng xếp hạng", "need-secretary"},
+		{"dangky: item", "member", false, false, []string{"/dangky"}, leave("member"), "Trồng cây", "need-member"},
+		{"dangky: category", "member", false, false, []string{"/dangky", "Trồng cây"}, leave("member"), "#Trung thành", "need-member"},
+		{"dangky: target", "member", false, false, []string{"/dangky", "Trồng cây", "#Trung thành"}, leave("member"), "mỗi tháng", "need-member"},
+		{"baocao: other deed", "member", false, false, []string{"/baocao"}, leave("member"), "Nhặt rác", "member-left"},
+		{"baocao: send", "member", false, false, []string{"/baocao", "Nhặt rác", "#Không gửi ảnh"}, leave("member"), "#Gửi", "member-left"},
+		{"baocao: month in the grace days", "member", false, false, []string{"@2026-12-03", "/baocao"}, leave("member"), "#tháng 11", "need-member"},
+		{"tamhoan: length", "member", false, false, []string{"/tamhoan"}, leave("member"), "#1 tuần", "need-member"},
+		{"tamhoan: reason", "member", false, false, []string{"/tamhoan", "#1 tuần"}, leave("member"), "#Ốm đau", "need-member"},
+	}
+	names := refusals()
+	names[text.T(text.MemberLeftCell, nil)] = "member-left"
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newAccessEnv(t)
+			if tc.seed {
+				seed(env, t)
+			}
+			var last []bot.Reply
+			act := func(line string) []bot.Reply {
+				t.Helper()
+				if l, ok := strings.CutPrefix(line, "#"); ok {
+					c, found := findChoice(last, l)
+					if !found {
+						t.Fatalf("no choice %q in:\n%s", l, dump(last))
+					}
+					return env.send(t, tc.role, tc.group, bot.Message{Kind: bot.KindCallback, Data: c.Data, CallbackID: "cb"})
+				}
+				return env.send(t, tc.role, tc.group, bot.Message{Kind: bot.KindText, Text: line})
+			}
+			for _, s := range tc.steps {
+				if d, ok := strings.CutPrefix(s, "@"); ok {
+					day, _ := time.ParseInLocation(time.DateOnly, d, env.loc)
+					env.at(day.Add(9 * time.Hour))
+					continue
+				}
+				last = act(s)
+			}
+			tc.remove(env, t)
+			before := env.snapshot(t)
+			got := act(tc.last)
+			if len(got) == 0 {
+				t.Fatalf("no answer to %q after the role was removed", tc.last)
+			}
+			name := "ok"
+			for txt, n := range names {
+				if got[0].Text == txt {
+					name = n
+				}
+			}
+			if name != tc.want {
+				t.Errorf("after the role was removed, %q got %s, want %s:\n%s", tc.last, name, tc.want, dump(got))
+			}
+			if after := env.snapshot(t); after != before {
+				t.Errorf("the refused step changed the store:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+		})
+	}
+}

@@ -86,43 +86,58 @@ func (j *jobRun) campaign() (bool, error) {
 	var casts []cast
 	var rates []rate
 	for _, c := range cells {
-		ms, err := j.tx.Members(c.Code)
-		if err != nil {
-			return false, fmt.Errorf("load members of %s: %w", c.Code, err)
-		}
-		pledges := make(map[MemberID]Pledge, len(ms))
-		for _, mb := range ms {
-			if mb.Cell != c.Code || mb.Status != Active {
-				continue
-			}
-			p, ok, err := j.tx.Pledge(mb.ID, year)
-			if err != nil {
-				return false, fmt.Errorf("load pledge %d %d: %w", mb.ID, year, err)
-			}
-			if ok {
-				pledges[mb.ID] = p
-			}
-		}
-		un, err := unreachableChats(j.tx, ms)
-		if err != nil {
-			return false, err
-		}
 		cs := cast{cell: c}
-		rt := rate{cell: c, secs: secretariesOf(ms, c.Code), invites: map[bot.ChatID]bool{}}
-		for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
-			body := text.T(j.e.textKey(firstPlatform(mb), text.CampaignInvite), map[string]any{
-				"Name": mb.Name, "Cell": c.Name, "Year": year, "Theme": j.e.Cfg.Theme, "Org": j.e.Cfg.OrgName,
-			})
-			reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
+		rt := rate{cell: c, invites: map[bot.ChatID]bool{}}
+		err := guard(func() error {
+			ms, err := j.tx.Members(c.Code)
+			if err := j.dmg.listing(err); err != nil {
+				return fmt.Errorf("load members of %s: %w", c.Code, err)
+			}
+			pledges := make(map[MemberID]Pledge, len(ms))
+			kept := ms[:0:0]
+			for _, mb := range ms {
+				if mb.Cell == c.Code && mb.Status == Active {
+					p, ok, err := j.tx.Pledge(mb.ID, year)
+					if err != nil {
+						if j.dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, year), err) != nil {
+							return fmt.Errorf("load pledge %d %d: %w", mb.ID, year, err)
+						}
+						continue // left out: neither invited nor counted
+					}
+					if ok {
+						pledges[mb.ID] = p
+					}
+				}
+				kept = append(kept, mb)
+			}
+			ms = kept
+			un, err := unreachableChats(j.tx, ms)
 			if err != nil {
+				return err
+			}
+			rt.secs = secretariesOf(ms, c.Code)
+			for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
+				body := text.T(j.e.textKey(firstPlatform(mb), text.CampaignInvite), map[string]any{
+					"Name": mb.Name, "Cell": c.Name, "Year": year, "Theme": j.e.Cfg.Theme, "Org": j.e.Cfg.OrgName,
+				})
+				reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
+				if err != nil {
+					return err
+				}
+				for _, r := range reps {
+					rt.invites[r.Chat] = true
+				}
+				cs.privates = append(cs.privates, reps...)
+			}
+			rt.reg, rt.waiting, rt.must = PledgeRate(c.Code, ms, pledges, year)
+			return nil
+		})
+		if err != nil {
+			if err := j.dmg.skip("cell "+c.Code, err); err != nil {
 				return false, err
 			}
-			for _, r := range reps {
-				rt.invites[r.Chat] = true
-			}
-			cs.privates = append(cs.privates, reps...)
+			continue
 		}
-		rt.reg, rt.waiting, rt.must = PledgeRate(c.Code, ms, pledges, year)
 		casts = append(casts, cs)
 		rates = append(rates, rt)
 	}

@@ -57,14 +57,24 @@ func (r *req) pickCellStep(in input) error {
 	if !ok {
 		return refuse(text.ChooseAbove, nil)
 	}
-	if _, found, err := r.tx.Cell(code); err != nil {
-		return err
-	} else if !found {
+	c, found := lookup(r.val("cmd"))
+	if !found {
 		r.finish()
 		return refuse(text.StaleChoice, nil)
 	}
-	c, found := lookup(r.val("cmd"))
-	if !found {
+	// The command runs now: check again that the sender may run it (an
+	// admin removed from the configuration meanwhile may not).
+	if err := r.permit(c); err != nil {
+		r.finish()
+		return err
+	}
+	if !r.admin() {
+		r.finish()
+		return refuse(text.NeedAdmin, nil)
+	}
+	if _, found, err := r.tx.Cell(code); err != nil {
+		return err
+	} else if !found {
 		r.finish()
 		return refuse(text.StaleChoice, nil)
 	}

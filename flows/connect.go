@@ -134,7 +134,7 @@ func (r *req) shareCode() error {
 	if !ok {
 		return refuse(text.StaleChoice, nil)
 	}
-	inv, err := r.newInvite(cell.Code)
+	inv, err := r.newInvite(cell.Code, bot.ChatID{})
 	if err != nil {
 		return err
 	}
@@ -144,6 +144,17 @@ func (r *req) shareCode() error {
 		"Cell": cell.Name, "Code": inv.Code, "Bots": bots,
 		"Until": inv.Expires.In(r.e.Cfg.Loc).Format("02/01/2006"),
 	})
+	// Older codes still work: offer to revoke them, in case one leaked.
+	n, err := r.liveCodes(cell.Code, inv.Code)
+	if err != nil || n == 0 {
+		return err
+	}
+	r.start(flowLink, "revoke")
+	r.set("cell", cell.Code)
+	r.set("code", inv.Code)
+	r.ask(text.LinkRevokeAsk, map[string]any{"Cell": cell.Name, "N": n, "Code": inv.Code},
+		row(choice(text.T(text.LinkRevokeYes, nil), "rv:yes")),
+		row(choice(text.T(text.LinkRevokeNo, nil), "rv:keep")))
 	return nil
 }
 

@@ -113,6 +113,23 @@ type Invite struct {
 	Cell    string
 	Created time.Time
 	Expires time.Time
+	// Group is the group chat the code was posted in by /link; zero for a
+	// code given in a private chat, to share by hand.
+	Group bot.ChatID
+	// Revoked is when the code was revoked (the group linked again, or the
+	// secretary asked); zero while it is live.
+	Revoked time.Time
+}
+
+// Live reports whether the code lets people join at now: not revoked and
+// not expired.
+func (inv Invite) Live(now time.Time) bool { return inv.Revoked.IsZero() && now.Before(inv.Expires) }
+
+// JoinAttempts counts one person's wrong join codes, to stop guessing.
+type JoinAttempts struct {
+	Wrong int       // unknown codes typed since Since
+	Since time.Time // the first of them
+	Until time.Time // no code is taken before this (the cool-down); zero: none
 }
 
 // Session is the state of one person's conversation in one chat.
@@ -129,6 +146,14 @@ type Session struct {
 	// was sent. They outlive the conversation.
 	Notice   []string
 	NoticeAt time.Time
+
+	// Question numbers the questions asked in this chat, the latest last:
+	// each question with choices gets the next number, which its buttons
+	// carry (see stampChoice), so that a button answers only the question
+	// it was shown with. It outlives the conversation (a session with no
+	// flow is kept for it), so numbers are never reused. Zero in sessions
+	// stored before buttons carried it.
+	Question uint64
 }
 
 // PledgeStatus is where a yearly pledge stands.
@@ -219,3 +244,20 @@ type BudgetNote struct {
 	Done    int  // private messages sent
 	Group   bool // a message went to the cell's group instead
 }
+
+// Aside is an update the engine could not handle, however often it was
+// tried, and set aside so that the platform's next updates are handled
+// (see Engine.SetAside). It is kept for the operator.
+type Aside struct {
+	At       time.Time
+	Key      string // the update's key on its platform
+	Chat     bot.ChatID
+	From     bot.UserID
+	FromName string
+	Kind     bot.Kind
+	Text     string // what the person typed (cut to MaxInput characters), or the pressed choice's data
+	Err      string // why it failed
+}
+
+// MaxAsides is how many set-aside updates the store keeps.
+const MaxAsides = 1000

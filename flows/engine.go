@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -43,6 +44,10 @@ const (
 	MaxInput    = 1000 // characters of one message the engine reads at all
 	MaxNameLen  = 80   // characters of a member's name
 	MaxItemText = 300  // characters of a pledge item or a deed
+	// MaxPledgeItems is the most items one pledge holds: a year's pledge
+	// is a handful of concrete deeds, and every item is a question of
+	// every monthly report.
+	MaxPledgeItems = 20
 )
 
 // Engine runs incoming messages through lamtheo's conversations. It
@@ -64,9 +69,18 @@ type Engine struct {
 	// Platforms tells what each served platform can do; set by cmd before
 	// the engine is used. Nil: nothing is known, every capability is off.
 	Platforms Platforms
+	// Membership tells whether a person joining with a group's code is in
+	// that group, where the platform can tell; set by cmd before the
+	// engine is used. Nil: never known, nobody is refused for it.
+	Membership Membership
+	// Flood bounds how fast one person's messages are answered; set by
+	// cmd before the engine is used (DefaultFloodLimit on the chat
+	// platforms). Zero: no limit (the terminal).
+	Flood FloodLimit
 
 	admins   map[bot.UserID]bool
 	initOnce sync.Once
+	door     door
 }
 
 var _ bot.Handler = (*Engine)(nil)
@@ -122,11 +136,20 @@ func (e *Error) Error() string { return "flows: " + string(e.Key) }
 func refuse(k text.Key, data any) error { return &Error{Key: k, Data: data} }
 
 // SyncCells makes the stored cells match the configured ones: new cells are
-// created, names and meeting days updated; linked groups are kept.
+// created, names and meeting days updated; linked groups are kept. A cell
+// record that cannot be read is written again from the configuration
+// (without its groups, which must be linked again), so that a damaged cell
+// never stops the bot from starting.
 func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 	return e.Store.Update(ctx, func(tx Tx) error {
 		for _, c := range cells {
 			old, ok, err := tx.Cell(c.Code)
+			if errors.Is(err, ErrDamaged) {
+				// Rewritten from the configuration; its groups must be
+				// linked again (/link in each), as the log says.
+				e.Log.Error("damaged cell record rewritten from the configuration: link its groups again", "cell", c.Code, "err", err)
+				ok, err = false, nil
+			}
 			if err != nil {
 				return err
 			}
@@ -144,6 +167,12 @@ func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 // Handle applies one incoming message: in one transaction it marks the update
 // processed, runs the message through its flow, stores the session and the
 // records, and queues the replies. A message seen before is skipped.
+//
+// Before the transaction, what people typed is normalised (cleanMessage),
+// a person over the flood limit is turned away (only the update marker is
+// written, see FloodLimit), and Membership is asked about a group's join
+// code (see checkGroup): nothing in the transaction waits on the network.
+// A message that fails every time is set aside by the server (SetAside).
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	e.init()
 	if m.Kind == bot.KindCursor {
@@ -152,9 +181,20 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 			return err
 		})
 	}
+	m = cleanMessage(m)
 	now := e.Now()
+	if ok, tell := e.door.admit(e.Flood, m, now); !ok {
+		err := e.Store.Update(ctx, func(tx Tx) error { return e.turnAway(tx, m, tell) })
+		if err == nil && m.Kind == bot.KindCallback {
+			bot.SetToast(ctx, text.T(text.TooFastToast, nil))
+		}
+		return err
+	}
+	gate := e.checkGroup(ctx, m) // network I/O: before the transaction
 	var panicked any
+	var toast string // the note for the button press, once committed
 	err := e.Store.Update(ctx, func(tx Tx) (err error) {
+		toast = "" // fn may run more than once
 		defer func() {
 			if p := recover(); p != nil {
 				panicked = p
@@ -166,23 +206,42 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		if err != nil || seen {
 			return err
 		}
-		r := &req{e: e, tx: tx, m: m, now: now}
-		return r.run()
+		r := &req{e: e, tx: tx, m: m, now: now, gate: gate}
+		if err := r.run(); err != nil {
+			return err
+		}
+		toast = r.toast
+		return nil
 	})
 	if panicked == nil {
+		if err == nil && toast != "" {
+			bot.SetToast(ctx, toast)
+		}
 		return err
 	}
 	// A defect in a flow: record the update as processed so it is not retried
-	// forever, forget the conversation, and apologise.
+	// forever, forget the conversation (keeping its question numbers), and
+	// apologise.
 	return e.Store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.MarkSeen(m.Chat.Platform, m.Key, m.Cursor); err != nil {
 			return err
 		}
-		if err := tx.DeleteSession(m.Chat, m.From); err != nil {
+		if err := forgetSession(tx, m.Chat, m.From, now); err != nil {
 			return err
 		}
 		return tx.Enqueue(bot.Reply{Chat: m.Chat, Text: text.T(text.InternalError, nil)})
 	})
+}
+
+// forgetSession ends the conversation of user in chat, keeping only the
+// number of its latest question, so that the buttons of its questions stay
+// old.
+func forgetSession(tx Tx, chat bot.ChatID, user bot.UserID, now time.Time) error {
+	s, ok, err := tx.Session(chat, user)
+	if err != nil || !ok || s.Question == 0 {
+		return tx.DeleteSession(chat, user)
+	}
+	return tx.PutSession(chat, user, Session{Question: s.Question, Updated: now})
 }
 
 var errPanic = errors.New("flows: flow panicked")
@@ -209,6 +268,9 @@ type req struct {
 
 	cmd, args  string // the command being run, for flows that resume it
 	chosenCell string // the cell an admin chose for a cell-scoped command
+
+	toast string     // the note Conn.Ack shows for the button press, if any
+	gate  *groupGate // what Membership said about the code m carries, if asked
 }
 
 // run handles r.m. Errors of type *Error become replies; others abort the
@@ -250,6 +312,15 @@ func (r *req) load() error {
 		r.member, r.isMember = Member{}, false
 	}
 	r.sess, r.hasSess, err = r.tx.Session(r.m.Chat, r.m.From)
+	if errors.Is(err, ErrDamaged) {
+		// A conversation's state is only a convenience: start afresh rather
+		// than fail every message of this person in this chat.
+		r.e.Log.Error("damaged session dropped", "chat", r.m.Chat.String(), "user", r.m.From.String(), "err", err)
+		if err := r.tx.DeleteSession(r.m.Chat, r.m.From); err != nil {
+			return err
+		}
+		r.sess, r.hasSess, err = Session{}, false, nil
+	}
 	if err != nil {
 		return fmt.Errorf("load session: %w", err)
 	}
@@ -269,7 +340,7 @@ func (r *req) saveSession() error {
 	if !r.dirty {
 		return nil
 	}
-	if r.sess.Flow == "" && len(r.sess.Notice) == 0 {
+	if r.sess.Flow == "" && len(r.sess.Notice) == 0 && r.sess.Question == 0 {
 		if !r.hasSess {
 			return nil
 		}
@@ -281,7 +352,8 @@ func (r *req) saveSession() error {
 
 // start begins flow at step with fresh values, replacing any conversation.
 func (r *req) start(flow, step string) {
-	r.sess = Session{Flow: flow, Step: step, Vals: map[string]string{}, Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt}
+	r.sess = Session{Flow: flow, Step: step, Vals: map[string]string{}, Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt,
+		Question: r.sess.Question}
 	r.dirty = true
 }
 
@@ -290,7 +362,7 @@ func (r *req) step(step string) { r.sess.Step = step; r.sess.Choices = nil; r.di
 
 // finish ends the current flow.
 func (r *req) finish() {
-	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt}
+	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt, Question: r.sess.Question}
 	r.dirty = true
 }
 
@@ -327,16 +399,50 @@ func (r *req) ask(k text.Key, data any, choices ...[]bot.Choice) {
 	r.send(rep)
 }
 
-// offer remembers rep's choices as the answers the current flow expects.
+// offer remembers rep's choices as the answers the current flow expects,
+// numbers the question and stamps its number on the choices' data (see
+// stampChoice).
 func (r *req) offer(rep *bot.Reply) {
 	r.sess.Choices = r.sess.Choices[:0]
 	for _, c := range rep.Flat() {
 		r.sess.Choices = append(r.sess.Choices, c.Data)
 	}
-	if len(r.sess.Choices) > 0 {
-		rep.Hint = text.T(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
-	}
 	r.dirty = true
+	if len(r.sess.Choices) == 0 {
+		return
+	}
+	rep.Hint = text.T(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
+	r.sess.Question++
+	rows := make([][]bot.Choice, len(rep.Choices))
+	for i, cs := range rep.Choices {
+		rows[i] = make([]bot.Choice, len(cs))
+		for j, c := range cs {
+			rows[i][j] = bot.Choice{Label: c.Label, Data: stampChoice(r.sess.Question, c.Data)}
+		}
+	}
+	rep.Choices = rows
+}
+
+// stampChoice returns the data a button of question q carries: "q|data".
+// Choice data is at most 37 bytes (the longest is a category key of 32
+// after "cat:"), so it stays within bot.MaxChoiceData.
+func stampChoice(q uint64, data string) string {
+	return strconv.FormatUint(q, 10) + "|" + data
+}
+
+// unstampChoice splits a pressed button's data into the number of the
+// question it was shown with and the choice's own data; q is 0 for a
+// button sent before buttons carried it.
+func unstampChoice(data string) (q uint64, plain string) {
+	head, rest, ok := strings.Cut(data, "|")
+	if !ok {
+		return 0, data
+	}
+	n, err := strconv.ParseUint(head, 10, 64)
+	if err != nil || n == 0 {
+		return 0, data
+	}
+	return n, rest
 }
 
 // send queues rep; it goes out after the commit.
@@ -347,6 +453,28 @@ func row(cs ...bot.Choice) []bot.Choice { return cs }
 
 // choice builds one choice.
 func choice(label, data string) bot.Choice { return bot.Choice{Label: label, Data: data} }
+
+// cleanMessage normalises, at the door, what people type into m: its text
+// (unless it is far over MaxInput, which is refused anyway), the sender's
+// profile name and the group's title, the last two on one line. Callback
+// data and file ids are the bot's own and the platform's, and stay as
+// they are.
+func cleanMessage(m bot.Message) bot.Message {
+	if len(m.Text) <= 4*MaxInput {
+		m.Text = NormalizeText(m.Text)
+	}
+	m.FromName = oneLine(m.FromName)
+	m.ChatTitle = oneLine(m.ChatTitle)
+	return m
+}
+
+// oneLine normalises s (see NormalizeText) and joins its lines with spaces.
+func oneLine(s string) string {
+	if len(s) > 4*MaxInput {
+		s = s[:4*MaxInput]
+	}
+	return strings.Join(strings.Fields(NormalizeText(s)), " ")
+}
 
 // cleanInput normalises what a person typed and checks its length.
 func cleanInput(s string, max int) (string, error) {

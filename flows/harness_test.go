@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"lamtheo/bot"
+	"lamtheo/bot/bottest"
 	"lamtheo/flows"
 	"lamtheo/store"
 )
@@ -46,7 +47,17 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 	}, nil)
 	h.eng.Now = func() time.Time { return h.now }
 	h.eng.Platforms = testPlatforms{}
-	h.eng.NewCode = func() string { return fmt.Sprint("CODE", h.n) }
+	var codeOf, codes int // the update the last code was made for, and how many for it
+	h.eng.NewCode = func() string {
+		if codeOf != h.n {
+			codeOf, codes = h.n, 0
+		}
+		codes++
+		if codes == 1 {
+			return fmt.Sprint("CODE", h.n)
+		}
+		return fmt.Sprint("CODE", h.n, "X", codes)
+	}
 	return h
 }
 
@@ -332,4 +343,51 @@ func wantNotIn(t testing.TB, got string, ss ...string) {
 			t.Errorf("unexpected %q in:\n%s", s, got)
 		}
 	}
+}
+
+// tap presses, in u's private chat, the button with the choice data plain
+// of the question u was asked last (as a button of that question carries
+// it): for tests that name a choice by its data rather than its label.
+func (h *harness) tap(u bot.UserID, plain string) []bot.Reply {
+	h.t.Helper()
+	var q uint64
+	h.view(func(tx flows.Tx) error {
+		s, _, err := tx.Session(u.PrivateChat(), u)
+		q = s.Question
+		return err
+	})
+	data := plain
+	if q > 0 {
+		data = fmt.Sprint(q, "|", plain)
+	}
+	return h.press(u, data)
+}
+
+// serve hands m (with a fresh update key) to the engine through a
+// bot.Server over a recording Conn, as a platform would, and returns the
+// replies queued and the note the press was acknowledged with.
+func (h *harness) serve(m bot.Message) (replies []bot.Reply, toast string) {
+	h.t.Helper()
+	return h.serveRetries(m, 0)
+}
+
+// serveRetries is serve with the Server's Retries (0: its default).
+func (h *harness) serveRetries(m bot.Message, retries int) (replies []bot.Reply, toast string) {
+	h.t.Helper()
+	h.n++
+	m.Key = fmt.Sprint("u", h.n)
+	if m.FromName == "" {
+		m.FromName = "Người Thử"
+	}
+	conn := bottest.NewConn()
+	conn.Push(m)
+	conn.Close()
+	if err := (&bot.Server{Conn: conn, Handler: h.eng, Retries: retries}).Serve(context.Background()); err != nil {
+		h.t.Fatalf("serve %q: %v", m.Text+m.Data, err)
+	}
+	acks := conn.Acks()
+	if len(acks) != 1 {
+		h.t.Fatalf("%d acks, want 1", len(acks))
+	}
+	return h.replies(), acks[0].Toast
 }

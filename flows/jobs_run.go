@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"lamtheo/bot"
@@ -54,6 +56,7 @@ type jobRun struct {
 	posted   int   // group messages queued
 	toSec    int   // private copies to secretaries of cells without a reachable group
 	out      []bot.Reply
+	dmg      damage // the records skipped because they cannot be read
 }
 
 // runJob runs job for slot (for cell only when cell is not "") in one
@@ -128,19 +131,64 @@ func (e *Engine) runJobTx(tx Tx, job Job, slot time.Time, cell string, now time.
 	if err := tx.MarkJob(key, now); err != nil {
 		return nil, fmt.Errorf("mark job: %w", err)
 	}
+	notes, err := j.damageNotes()
+	if err != nil {
+		return nil, err
+	}
 	if !meaningful {
 		j.status, j.out = jobNoSense, nil
-		return j, nil
+		return j, e.queue(tx, notes, now, nil)
 	}
 	warnings, err := e.warnQuota(tx, now)
 	if err != nil {
 		return nil, err
 	}
-	if err := e.queue(tx, append(j.out, warnings...), now, nil); err != nil {
+	if err := e.queue(tx, slices.Concat(j.out, warnings, notes), now, nil); err != nil {
 		return nil, err
 	}
 	j.status = jobRan
 	return j, nil
+}
+
+// maxDamageNoted is how many skipped records a damage note names.
+const maxDamageNoted = 10
+
+// damageNotes returns, when the run skipped records it could not read, a
+// note to each admin naming them (and logs them).
+func (j *jobRun) damageNotes() ([]bot.Reply, error) {
+	recs := j.dmg.records
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	j.e.Log.Error("job skipped damaged records", "job", string(j.job), "slot", j.slot.UTC().Format(time.RFC3339),
+		"cell", j.cell, "records", strings.Join(recs, ", "))
+	what := strings.Join(recs[:min(len(recs), maxDamageNoted)], "; ")
+	if len(recs) > maxDamageNoted {
+		what += "; …"
+	}
+	body := text.T(text.JobDamaged, map[string]any{"Job": jobName(j.job), "N": len(recs), "What": what})
+	var out []bot.Reply
+	for _, chats := range adminChats(j.e.Cfg.Admins) {
+		reps, err := privateReplies(j.tx, chats, body, nil)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range reps {
+			r.Bulk = false
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// jobName returns the Vietnamese name of job, as /lichnhac shows it.
+func jobName(job Job) string {
+	for _, j := range jobOrder {
+		if j.job == job {
+			return text.T(j.name, nil)
+		}
+	}
+	return text.T(text.JobNudgeName, nil)
 }
 
 // cells returns the cells the run serves.
@@ -153,7 +201,7 @@ func (j *jobRun) cells() ([]Cell, error) {
 		return []Cell{c}, nil
 	}
 	cs, err := j.tx.Cells()
-	if err != nil {
+	if err := j.dmg.listing(err); err != nil {
 		return nil, fmt.Errorf("load cells: %w", err)
 	}
 	return cs, nil

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -76,6 +77,9 @@ func (r *req) cmdLink(string) error {
 }
 
 func (r *req) linkStep(in input) error {
+	if r.sess.Step == "revoke" {
+		return r.revokeStep(in)
+	}
 	code, ok := strings.CutPrefix(in.Data, "c:")
 	if !ok {
 		return refuse(text.ChooseAbove, nil)
@@ -111,23 +115,29 @@ func (r *req) linkStep(in input) error {
 			return err
 		}
 	}
-	inv, err := r.newInvite(cell.Code)
+	// The codes posted in this group before (of this cell or of the one the
+	// group belonged to) stop working: only the new button does.
+	if _, err := r.revokeInvites("", "", postedIn(r.m.Chat)); err != nil {
+		return err
+	}
+	inv, err := r.newInvite(cell.Code, r.m.Chat)
 	if err != nil {
 		return err
 	}
 	r.finish()
-	r.send(r.inviteReply(cell, inv, text.LinkDone))
+	r.send(r.inviteReply(r.m.Chat, cell, inv, text.LinkDone))
 	return nil
 }
 
-// newInvite stores a fresh invite to cell.
-func (r *req) newInvite(cell string) (Invite, error) {
+// newInvite stores a fresh invite to cell, posted in group (zero for a
+// code given privately).
+func (r *req) newInvite(cell string, group bot.ChatID) (Invite, error) {
 	gen := r.e.NewCode
 	if gen == nil {
 		gen = NewInviteCode
 	}
 	for range 10 {
-		inv := Invite{Code: gen(), Cell: cell, Created: r.now, Expires: r.now.Add(r.e.Cfg.InviteTTL)}
+		inv := Invite{Code: gen(), Cell: cell, Created: r.now, Expires: r.now.Add(r.e.Cfg.InviteTTL), Group: group}
 		if _, taken, err := r.tx.Invite(inv.Code); err != nil {
 			return Invite{}, err
 		} else if taken {
@@ -138,15 +148,15 @@ func (r *req) newInvite(cell string) (Invite, error) {
 	return Invite{}, fmt.Errorf("new invite for %s: no free code", cell)
 }
 
-// inviteReply is the group message with the button that opens a private
-// chat and joins cell; where there are no buttons it says which bot to
-// write to and what to type.
-func (r *req) inviteReply(cell Cell, inv Invite, k text.Key) bot.Reply {
+// inviteReply is the message to the group chat with the button that opens
+// a private chat and joins cell; where there are no buttons it says which
+// bot to write to and what to type.
+func (r *req) inviteReply(chat bot.ChatID, cell Cell, inv Invite, k text.Key) bot.Reply {
 	data := map[string]string{"Cell": cell.Name, "Code": inv.Code, "Org": r.e.Cfg.OrgName,
-		"Bot": r.e.caps(r.m.Chat.Platform).Name}
+		"Bot": r.e.caps(chat.Platform).Name}
 	return bot.Reply{
-		Chat: r.m.Chat,
-		Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data),
+		Chat: chat,
+		Text: text.T(r.e.textKey(chat.Platform, k), data),
 		Link: &bot.Link{
 			Label:   text.T(text.JoinButton, data),
 			Payload: joinPrefix + inv.Code,
@@ -177,28 +187,55 @@ func without(cs []bot.ChatID, c bot.ChatID) []bot.ChatID {
 // cmdJoin joins a cell by typed code: /join CODE.
 func (r *req) cmdJoin(args string) error { return r.join(args) }
 
-// join starts joining the cell of the invite code.
+// join starts joining the cell of the invite code. Unknown codes are
+// counted: after maxWrongCodes of them the person's codes are not looked
+// at for a while (see wrongCode).
 func (r *req) join(code string) error {
-	code = strings.ToUpper(strings.TrimSpace(code))
+	code = joinCode(code)
 	if code == "" {
 		return refuse(text.JoinNeedCode, nil)
+	}
+	attempts, err := r.tx.JoinAttempts(r.m.From)
+	if errors.Is(err, ErrDamaged) {
+		r.e.Log.Error("damaged join attempts dropped", "user", r.m.From.String(), "err", err)
+		attempts, err = JoinAttempts{Wrong: maxWrongCodes - 1, Since: r.now}, nil // the next wrong code cools down
+	}
+	if err != nil {
+		return err
+	}
+	if err := r.coolingDown(attempts); err != nil {
+		return err
 	}
 	inv, ok, err := r.tx.Invite(code)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		return refuse(text.JoinUnknownCode, map[string]string{"Code": code})
+	var cell Cell
+	if ok {
+		cell, ok, err = r.tx.Cell(inv.Cell)
+		if err != nil {
+			return err
+		}
 	}
-	cell, ok, err := r.tx.Cell(inv.Cell)
-	if err != nil {
-		return err
-	}
 	if !ok {
-		return refuse(text.JoinUnknownCode, map[string]string{"Code": code})
+		return r.wrongCode(attempts, code)
+	}
+	if attempts != (JoinAttempts{}) {
+		if err := r.tx.PutJoinAttempts(r.m.From, JoinAttempts{}); err != nil {
+			return err
+		}
+	}
+	if !inv.Revoked.IsZero() {
+		if r.isMember && r.member.Cell == cell.Code { // an old button of their own cell's group
+			return refuse(text.JoinAlready, map[string]string{"Name": r.member.Name, "Cell": cell.Name})
+		}
+		return refuse(text.JoinRevoked, map[string]string{"Cell": cell.Name, "Code": code})
 	}
 	if !r.now.Before(inv.Expires) {
 		return refuse(text.JoinExpired, map[string]string{"Cell": cell.Name})
+	}
+	if r.notInGroup(inv) {
+		return refuse(text.JoinNotInGroup, map[string]string{"Cell": cell.Name})
 	}
 	if r.hasPending {
 		return r.movePending()
@@ -232,13 +269,14 @@ func (r *req) join(code string) error {
 // confirmName asks the person to confirm name, or to type it when name is
 // not usable.
 func (r *req) confirmName(name string, cell Cell) error {
-	data := map[string]string{"Name": name, "Cell": cell.Name, "Org": r.e.Cfg.OrgName}
-	if _, err := validName(name); err != nil {
+	clean, err := validName(name)
+	data := map[string]string{"Name": clean, "Cell": cell.Name, "Org": r.e.Cfg.OrgName}
+	if err != nil {
 		r.step("typename")
 		r.say(text.JoinAskName, data)
 		return nil
 	}
-	r.set("name", name)
+	r.set("name", clean)
 	r.step("name")
 	r.ask(text.JoinConfirmName, data,
 		row(choice(text.T(text.JoinNameOK, nil), "nm:ok")),
@@ -368,6 +406,10 @@ func (r *req) cmdSecretary(string) error {
 }
 
 func (r *req) secretaryStep(in input) error {
+	if !r.admin() { // the right may have been taken away since /bithu
+		r.finish()
+		return refuse(text.NeedAdmin, nil)
+	}
 	switch r.sess.Step {
 	case "cell":
 		code, ok := strings.CutPrefix(in.Data, "c:")
@@ -500,5 +542,8 @@ func (r *req) botRemoved() error {
 	}
 	cell.Groups = without(cell.Groups, r.m.Chat)
 	r.e.Log.Info("bot removed from group", "chat", r.m.Chat.String(), "cell", cell.Code)
+	if _, err := r.revokeInvites("", "", postedIn(r.m.Chat)); err != nil {
+		return err
+	}
 	return r.tx.PutCell(cell)
 }

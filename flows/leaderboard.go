@@ -152,11 +152,11 @@ func (j *jobRun) leaderboard() (bool, error) {
 	}
 	m := MonthOf(j.slot, j.e.Cfg.Loc).Prev()
 	j.month = m
-	cur, err := j.e.OrgSummary(j.tx, m)
+	cur, err := j.e.orgSummary(j.tx, m, &j.dmg)
 	if err != nil {
 		return false, err
 	}
-	prev, err := j.e.OrgSummary(j.tx, m.Prev())
+	prev, err := j.e.orgSummary(j.tx, m.Prev(), &j.dmg)
 	if err != nil {
 		return false, err
 	}
@@ -191,7 +191,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 			continue
 		}
 		ms, err := j.tx.Members(c.Code)
-		if err != nil {
+		if err := j.dmg.listing(err); err != nil {
 			return false, fmt.Errorf("load members of %s: %w", c.Code, err)
 		}
 		secBody := body

@@ -221,6 +221,9 @@ func (r *req) pledgeStep(in input) error {
 func (r *req) pledgeMenuChoice(p Pledge, in input) error {
 	switch in.Data {
 	case "p:add":
+		if len(p.Items) >= MaxPledgeItems {
+			return r.pledgeFull(p)
+		}
 		r.set("op", "add")
 		r.set("no", "")
 		return r.pledgeAskText()
@@ -256,12 +259,22 @@ func (r *req) pledgeMenuChoice(p Pledge, in input) error {
 	}
 	if in.Text != "" && in.Data == "" {
 		// Typing a deed at the menu adds it: the shortest way for most people.
+		if len(p.Items) >= MaxPledgeItems {
+			return r.pledgeFull(p)
+		}
 		r.set("op", "add")
 		r.set("no", "")
 		r.step("text")
 		return r.pledgeStep(in)
 	}
 	return refuse(text.ChooseAbove, nil)
+}
+
+// pledgeFull refuses another item of a pledge that has MaxPledgeItems,
+// and shows the menu again.
+func (r *req) pledgeFull(p Pledge) error {
+	r.say(text.PledgeFull, map[string]int{"Max": MaxPledgeItems})
+	return r.pledgeMenu(p, "")
 }
 
 func (r *req) pledgeAskCategory() error {
@@ -298,6 +311,9 @@ func (r *req) pledgeSaveItem(p Pledge, target string) error {
 		}
 		it.Target = target
 	} else {
+		if len(p.Items) >= MaxPledgeItems {
+			return r.pledgeFull(p)
+		}
 		p.Items = append(p.Items, PledgeItem{No: p.NextNo, Text: r.val("text"), Category: r.val("cat"), Target: target})
 		p.NextNo++
 	}

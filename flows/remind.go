@@ -112,56 +112,20 @@ func (j *jobRun) remind() (bool, error) {
 	open := false
 	var casts []cast
 	for _, c := range cells {
-		cm, err := loadCellMonth(j.tx, c.Code, m)
-		if err != nil {
+		var cs cast
+		var closed bool
+		err := guard(func() error {
+			var err error
+			cs, closed, err = j.remindCell(c, m, deadline, button)
+			return err
+		})
+		if err := j.dmg.skip("cell "+c.Code, err); err != nil {
 			return false, err
 		}
-		if cm.state.Closed {
+		if err != nil || closed {
 			continue
 		}
 		open = true
-		un, err := unreachableChats(j.tx, cm.members)
-		if err != nil {
-			return false, err
-		}
-		s := cm.summary(m)
-		cs := cast{cell: c, group: func(p bot.Platform) string {
-			return text.T(text.BudgetRemindGroup, map[string]any{
-				"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline, "Bot": j.e.caps(p).Name,
-				"Reported": s.Reported, "MustReport": s.MustReport,
-			})
-		}}
-		for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
-			body := text.T(j.e.textKey(firstPlatform(mb), remindRung(j.job)), map[string]any{
-				"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
-			})
-			reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
-			if err != nil {
-				return false, err
-			}
-			cs.privates = append(cs.privates, reps...)
-		}
-		if j.job == JobRemindLast && s.MustReport > 0 {
-			lines := make([]missingLine, 0, len(s.Missing))
-			for _, mb := range s.Missing {
-				l := missingLine{Name: mb.Name, Unreachable: !reachable(mb, un)}
-				if mb.PausedUntil.After(j.now) {
-					l.Paused = pausedThrough(mb, loc).Format("02/01")
-				}
-				lines = append(lines, l)
-			}
-			body := text.T(text.RemindMissing, map[string]any{
-				"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
-				"Missing": lines, "Reported": s.Reported, "MustReport": s.MustReport,
-			})
-			for _, sec := range secretariesOf(cm.members, c.Code) {
-				reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)
-				if err != nil {
-					return false, err
-				}
-				cs.always = append(cs.always, reps...)
-			}
-		}
 		casts = append(casts, cs)
 	}
 	mode := groupsOnly
@@ -179,6 +143,62 @@ func (j *jobRun) remind() (bool, error) {
 	}
 	j.out = append(j.out, out...)
 	return open, nil
+}
+
+// remindCell builds the reminders of cell c for month m; closed reports
+// that the cell closed the month (nothing to send).
+func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Choice) (cs cast, closed bool, err error) {
+	loc := j.e.Cfg.Loc
+	cm, err := loadCellMonth(j.tx, c.Code, m, &j.dmg)
+	if err != nil {
+		return cast{}, false, err
+	}
+	if cm.state.Closed {
+		return cast{}, true, nil
+	}
+	un, err := unreachableChats(j.tx, cm.members)
+	if err != nil {
+		return cast{}, false, err
+	}
+	s := cm.summary(m)
+	cs = cast{cell: c, group: func(p bot.Platform) string {
+		return text.T(text.BudgetRemindGroup, map[string]any{
+			"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline, "Bot": j.e.caps(p).Name,
+			"Reported": s.Reported, "MustReport": s.MustReport,
+		})
+	}}
+	for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
+		body := text.T(j.e.textKey(firstPlatform(mb), remindRung(j.job)), map[string]any{
+			"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
+		})
+		reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
+		if err != nil {
+			return cast{}, false, err
+		}
+		cs.privates = append(cs.privates, reps...)
+	}
+	if j.job == JobRemindLast && s.MustReport > 0 {
+		lines := make([]missingLine, 0, len(s.Missing))
+		for _, mb := range s.Missing {
+			l := missingLine{Name: mb.Name, Unreachable: !reachable(mb, un)}
+			if mb.PausedUntil.After(j.now) {
+				l.Paused = pausedThrough(mb, loc).Format("02/01")
+			}
+			lines = append(lines, l)
+		}
+		body := text.T(text.RemindMissing, map[string]any{
+			"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
+			"Missing": lines, "Reported": s.Reported, "MustReport": s.MustReport,
+		})
+		for _, sec := range secretariesOf(cm.members, c.Code) {
+			reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)
+			if err != nil {
+				return cast{}, false, err
+			}
+			cs.always = append(cs.always, reps...)
+		}
+	}
+	return cs, false, nil
 }
 
 // pausedThrough returns the last day m's reminders are paused: the day

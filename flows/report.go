@@ -274,6 +274,10 @@ func (r *req) intVal(k string) int { n, _ := strconv.Atoi(r.val(k)); return n }
 func (r *req) reportStep(in input) error {
 	m := Month(r.intVal("month"))
 	if r.sess.Step == "month" {
+		if !r.isMember || r.member.Cell == "" {
+			r.finish()
+			return refuse(text.NeedMember, nil)
+		}
 		s, ok := strings.CutPrefix(in.Data, "mo:")
 		if !ok {
 			return refuse(text.ChooseAbove, nil)

@@ -65,14 +65,14 @@ func TestQuickReportLikeGuided(t *testing.T) {
 	guided := newQuickEnv(t, now)
 	u := guided.mem
 	guided.send(u, "/baocao")
-	guided.press(u, "st:2")
+	guided.tap(u, "st:2")
 	guided.send(u, "Dọn đường làng 2 buổi")
-	guided.press(u, "st:1")
-	guided.press(u, "w:skip")
-	guided.press(u, "st:0")
+	guided.tap(u, "st:1")
+	guided.tap(u, "w:skip")
+	guided.tap(u, "st:0")
 	guided.send(u, "Thăm hỏi gia đình chính sách")
-	guided.press(u, "ph:skip")
-	wantSaved := guided.press(u, "rv:send")
+	guided.tap(u, "ph:skip")
+	wantSaved := guided.tap(u, "rv:send")
 
 	quick := newQuickEnv(t, now)
 	got := one(t, quick.send(u, "/baocao 1 xong: Dọn đường làng 2 buổi; 2 đang làm; khác: Thăm hỏi gia đình chính sách"))
@@ -235,7 +235,7 @@ func TestQuickReportRefusalKeepsGuidedReport(t *testing.T) {
 	env := newQuickEnv(t, time.Date(2026, 11, 20, 9, 0, 0, 0, vnZone(t)))
 	env.send(env.mem, "/baocao")
 	env.send(env.mem, "/baocao 9 xong")
-	wantIn(t, joined(env.press(env.mem, "st:2")), "Đồng chí đã làm gì?")
+	wantIn(t, joined(env.tap(env.mem, "st:2")), "Đồng chí đã làm gì?")
 }
 
 // TestQuickReportNoPledge: a member without a pledge reports the other
@@ -247,8 +247,8 @@ func TestQuickReportNoPledge(t *testing.T) {
 	s := guided.sec // the secretary has no pledge
 	guided.send(s, "/baocao")
 	guided.send(s, "Vận động bà con làm đường")
-	guided.press(s, "ph:skip")
-	guided.press(s, "rv:send")
+	guided.tap(s, "ph:skip")
+	guided.tap(s, "rv:send")
 
 	got := one(t, quick.send(s, "/baocao 1 xong"))
 	if want := text.T(text.QuickNoPledge, map[string]any{"Year": 2026, "Segment": "1 xong"}); got.Text != want {
@@ -279,16 +279,16 @@ func TestQuickReportEditItemByItem(t *testing.T) {
 	got := one(t, env.send(u, "/baocao 1 xong: Dọn đường; khác: Hiến máu"))
 	q := one(t, env.choose(u, []bot.Reply{got}, "Sửa từng mục"))
 	wantIn(t, q.Text, "Việc 1/3: Dọn vệ sinh đường làng", "Đã báo: Đã làm — Dọn đường")
-	env.press(u, "st:2")
-	env.press(u, "w:keep")
-	q = one(t, env.press(u, "st:1"))
+	env.tap(u, "st:2")
+	env.tap(u, "w:keep")
+	q = one(t, env.tap(u, "st:1"))
 	wantIn(t, q.Text, "Đồng chí đã làm gì?")
 	env.send(u, "Tặng gạo")
-	q = one(t, env.press(u, "st:0")) // item 4
+	q = one(t, env.tap(u, "st:0")) // item 4
 	wantIn(t, q.Text, "Đã ghi: Hiến máu")
-	env.press(u, "o:keep")
-	env.press(u, "ph:skip")
-	env.press(u, "rv:send")
+	env.tap(u, "o:keep")
+	env.tap(u, "ph:skip")
+	env.tap(u, "rv:send")
 	rep, _ := env.report(202611)
 	want := []flows.Entry{{Item: 1, Status: flows.Done, Text: "Dọn đường"}, {Item: 2, Status: flows.Doing, Text: "Tặng gạo"}, {Item: 4, Status: flows.NotYet}}
 	if !reflect.DeepEqual(rep.Entries, want) || rep.Other != "Hiến máu" {

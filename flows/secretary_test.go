@@ -294,7 +294,7 @@ func (o *org) reportOther(u bot.UserID, got []bot.Reply, deed string) []bot.Repl
 	got = o.send(u, deed)
 	got = o.choose(u, got, "Không gửi ảnh")
 	wantIn(o.t, joined(got), "xem lại báo cáo", deed)
-	return o.press(u, "rv:send")
+	return o.tap(u, "rv:send")
 }
 
 func TestCloseAndReopen(t *testing.T) {
@@ -505,7 +505,12 @@ func TestOtherCellSecretaryRefused(t *testing.T) {
 	wantIn(t, got, "Chi bộ thôn Tây — tháng 11/2026")
 	mien := o.send(o.uBay, "/mien")
 	wantNotIn(t, strings.Join(labels(mien), ","), "Hoàng Văn Sáu")
-	wantIn(t, joined(o.press(o.uBay, fmt.Sprint("m:", o.sau.ID))), text.T(text.StaleChoice, nil))
+	if got := o.tap(o.uBay, fmt.Sprint("m:", o.sau.ID)); len(got) != 0 {
+		t.Errorf("a choice of C01's member was answered:\n%s", dump(got))
+	}
+	if m := o.member(o.sau.ID); m.Status != flows.Active {
+		t.Fatal("status changed by another cell's secretary")
+	}
 	// A plain member is refused every tool.
 	for _, cmd := range []string{"/dongthang", "/mien", "/nhacnho", "/neuguong"} {
 		wantIn(t, joined(o.send(o.uBa, cmd)), text.T(text.NeedSecretary, nil))

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"lamtheo/bot"
 	"lamtheo/flows/text"
 )
 
@@ -62,18 +63,51 @@ func (r *req) noticeChoice(s string) (string, bool) {
 // badNumber marks a typed number that matches no offered choice.
 const badNumber = "\x00bad"
 
-// callback handles a pressed button.
+// callback handles a pressed button. A button of a question answers it
+// only while it is the current question (the latest asked in this chat,
+// see Session.Question) and offers that choice; a press on an older one
+// changes nothing and gets a short note on the button (stale). Once its
+// question is answered and another asked, or the conversation ended, the
+// buttons of the message pressed are removed where the platform can.
 func (r *req) callback(data string) error {
 	if action, ok := strings.CutPrefix(data, goPrefix); ok {
 		return r.goAction(action)
 	}
 	if r.expired() {
+		r.strip()
 		return nil
 	}
-	if !r.active() || !r.offered(data) {
+	q, plain := unstampChoice(data)
+	if !r.active() || q != r.sess.Question || !r.offered(plain) {
+		return r.stale()
+	}
+	err := r.answer(input{Data: plain})
+	if !r.active() || r.sess.Question != q {
+		r.strip()
+	}
+	return err
+}
+
+// stale answers a button that no longer answers anything: a press gets a
+// short note on the button and its message loses its buttons; a typed
+// number (answering an old notice) gets a message.
+func (r *req) stale() error {
+	if r.m.Kind != bot.KindCallback {
 		return refuse(text.StaleChoice, nil)
 	}
-	return r.answer(input{Data: data})
+	r.toast = text.T(text.OldButton, nil)
+	r.strip()
+	return nil
+}
+
+// strip removes the buttons of the message whose button was pressed,
+// where the platform shows buttons; the removal goes out before the
+// replies to the press.
+func (r *req) strip() {
+	if r.m.Kind != bot.KindCallback || r.m.Ref == "" || !r.e.caps(r.m.Chat.Platform).Buttons {
+		return
+	}
+	r.out = append([]bot.Reply{{Chat: r.m.Chat, Strip: r.m.Ref}}, r.out...)
 }
 
 // offered reports whether data is among the choices the flow last offered.
@@ -95,7 +129,7 @@ func (r *req) goAction(action string) error {
 	name, args, _ := strings.Cut(action, ":")
 	c, ok := lookup(name)
 	if !ok {
-		return refuse(text.StaleChoice, nil)
+		return r.stale()
 	}
 	if err := r.permit(c); err != nil {
 		return err

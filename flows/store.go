@@ -3,6 +3,8 @@ package flows
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"lamtheo/bot"
@@ -21,6 +23,26 @@ type Store interface {
 // ErrReadOnly is returned by a write through the Tx of a View.
 var ErrReadOnly = errors.New("flows: read-only transaction")
 
+// ErrDamaged is wrapped by the error of a Tx lookup that found a stored
+// record it cannot read (a damaged data file, a record of a newer
+// version): reading it again fails the same way.
+var ErrDamaged = errors.New("damaged record")
+
+// DamagedError is the error of a Tx listing (Cells, Members, Invites,
+// Reports) that met records it cannot read: it skipped them and returned
+// the others. It wraps ErrDamaged.
+type DamagedError struct {
+	Records []string // what was skipped, for the operator: "member 12", "cell C01"
+	Err     error    // the first decode error
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("%d damaged records skipped (%s): %v", len(e.Records), strings.Join(e.Records, ", "), e.Err)
+}
+
+// Unwrap returns the first decode error, which wraps ErrDamaged.
+func (e *DamagedError) Unwrap() error { return e.Err }
+
 // Tx is one transaction of Store. Values returned are copies the caller may
 // keep after the transaction ends. Lookups that find nothing return ok=false
 // and a nil error.
@@ -28,7 +50,9 @@ type Tx interface {
 	// MarkSeen records the update key of platform p as processed and
 	// remembers cursor (if greater than the stored one) as the platform's
 	// confirmed position. An empty key records only the cursor. It returns
-	// seen=true, and changes nothing, when key was recorded before.
+	// seen=true, and changes nothing, when key was recorded in the last 48
+	// hours; an older record counts as none, since a platform may use the
+	// key again (Telegram renumbers its updates after a quiet week).
 	MarkSeen(p bot.Platform, key string, cursor int64) (seen bool, err error)
 	// Cursor returns the last cursor stored for p (0 if none).
 	Cursor(p bot.Platform) (int64, error)
@@ -41,6 +65,10 @@ type Tx interface {
 	DeleteSession(chat bot.ChatID, user bot.UserID) error
 
 	// Cells returns every cell, ordered by code.
+	//
+	// Listings (Cells, Members, Invites, Reports) skip the records they
+	// cannot read and return the rest with a *DamagedError; lookups of one
+	// record return an error wrapping ErrDamaged.
 	Cells() ([]Cell, error)
 	// Cell returns the cell with code.
 	Cell(code string) (c Cell, ok bool, err error)
@@ -67,6 +95,14 @@ type Tx interface {
 	Invite(code string) (inv Invite, ok bool, err error)
 	// PutInvite stores inv under inv.Code.
 	PutInvite(inv Invite) error
+	// Invites returns every stored invite of cell, live or not, by code;
+	// of every cell when cell is "".
+	Invites(cell string) ([]Invite, error)
+	// JoinAttempts returns the wrong join codes counted for u (the zero
+	// value when none).
+	JoinAttempts(u bot.UserID) (JoinAttempts, error)
+	// PutJoinAttempts stores a for u; the zero value forgets u.
+	PutJoinAttempts(u bot.UserID, a JoinAttempts) error
 
 	// Pledge returns member's pledge for year.
 	Pledge(member MemberID, year int) (p Pledge, ok bool, err error)
@@ -102,6 +138,12 @@ type Tx interface {
 	// Sent returns how many messages the outbox delivered on platform p in
 	// month (calendar months of the organisation's zone).
 	Sent(p bot.Platform, m Month) (int, error)
+	// PutAside records an update that was set aside (see Engine.SetAside).
+	// Only the latest MaxAsides are kept.
+	PutAside(a Aside) error
+	// Asides returns the updates set aside, oldest first.
+	Asides() ([]Aside, error)
+
 	// AddBudgetNote records n about platform p in month m.
 	AddBudgetNote(p bot.Platform, m Month, n BudgetNote) error
 	// BudgetNotes returns the notes of platform p in month m, oldest first.

@@ -321,15 +321,23 @@ func vnAtoi(s string) int {
 }
 
 // NormalizeText cleans text a person typed: invalid UTF-8 and control
-// characters are dropped, runs of spaces and tabs become one space, spaces
-// around line breaks and at both ends are trimmed, line breaks are kept (at
-// most one blank line in a row), and the result is in Unicode NFC. It is
-// idempotent.
+// characters are dropped, and so are the invisible format characters that
+// could hide or reorder what a secretary reads (bidirectional embeddings,
+// overrides, isolates and marks, zero-width spaces and joiners, the word
+// joiner, the byte order mark, the soft hyphen, the Hangul fillers: every
+// character of Unicode's Cf category and the fillers, see invisible), except
+// a zero-width joiner between two emoji, which only draws them as one. Runs
+// of spaces and tabs become one space, spaces around line breaks and at both
+// ends are trimmed, line breaks are kept (at most one blank line in a row),
+// and the result is in Unicode NFC. It is idempotent. Everything people type
+// passes through it (the engine cleans each message's text, the sender's
+// name and the group's title at the door; cleanInput cleans again).
 func NormalizeText(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false // a space is pending before the next visible character
 	breaks := 0    // line breaks pending before the next visible character
+	var last rune  // the last character written
 	for i, r := range s {
 		switch {
 		case r == utf8.RuneError:
@@ -350,7 +358,14 @@ func NormalizeText(s string) string {
 		case unicode.IsSpace(r):
 			space = true
 			continue
-		case unicode.IsControl(r), r == '\u200b', r == '\ufeff':
+		case unicode.IsControl(r):
+			continue
+		case r == '\u200d':
+			next, _ := utf8.DecodeRuneInString(s[i+len("\u200d"):])
+			if space || breaks > 0 || !emojiJoins(last, next) {
+				continue
+			}
+		case invisible(r):
 			continue
 		}
 		if b.Len() > 0 {
@@ -363,8 +378,39 @@ func NormalizeText(s string) string {
 		}
 		breaks, space = 0, false
 		b.WriteRune(r)
+		last = r
 	}
 	return norm.NFC.String(b.String())
+}
+
+// invisible reports whether r is a character that shows as nothing and is
+// not a space: a format character (Unicode's Cf: bidirectional controls
+// U+200E–U+200F, U+202A–U+202E, U+2066–U+2069, U+061C; zero-width
+// characters U+200B–U+200D, U+2060, U+FEFF; the soft hyphen; tags) or a
+// filler that is formally a letter (U+115F, U+1160, U+3164, U+FFA0) or a
+// mark (U+034F, U+17B4, U+17B5).
+func invisible(r rune) bool {
+	return unicode.Is(unicode.Cf, r) || invisibleFiller(r)
+}
+
+// invisibleFiller reports whether r is one of the default-ignorable
+// characters outside Cf that render as nothing.
+func invisibleFiller(r rune) bool {
+	switch r {
+	case '\u034f', '\u115f', '\u1160', '\u17b4', '\u17b5', '\u3164', '\uffa0':
+		return true
+	}
+	return false
+}
+
+// emojiJoins reports whether a zero-width joiner between prev and next
+// joins two emoji (a family, a profession, a flag): prev a symbol, a skin
+// tone or the emoji presentation selector, next a symbol.
+func emojiJoins(prev, next rune) bool {
+	if prev == utf8.RuneError || next == utf8.RuneError {
+		return false
+	}
+	return (unicode.In(prev, unicode.So, unicode.Sk) || prev == '\ufe0f') && unicode.Is(unicode.So, next)
 }
 
 // vnMatchWord reports whether the word typed is want, in any case, with some

@@ -284,6 +284,19 @@ func TestNormalizeText(t *testing.T) {
 		{"a\xffb", "ab"},
 		{"a\ufffdb", "a\ufffdb"}, // a real replacement character stays
 		{"👨\u200d👩\u200d👧 gia đình", "👨\u200d👩\u200d👧 gia đình"},
+		// Invisible format characters (finding 13): bidi embeddings,
+		// overrides and isolates, zero-width characters, the soft hyphen,
+		// word joiner and BOM, and the Hangul fillers that show as nothing.
+		{"Nguy\u202eễn Văn A\u202c", "Nguyễn Văn A"},
+		{"\u202a\u202b\u202c\u202d\u202eabc", "abc"},
+		{"\u2066Lan\u2069 \u2067x\u2068y", "Lan xy"},
+		{"a\u200bb\u200cc\u200dd\u2060e\ufeff", "abcde"},
+		{"a\u200e\u200fb\u061cc", "abc"},
+		{"xo\u00adng", "xong"},
+		{"\u3164\u115f\u1160\uffa0", ""},
+		{"a \u200b b", "a b"},
+		{"\u200d👍", "👍"},
+		{"❤\ufe0f\u200d🔥", "❤\ufe0f\u200d🔥"},
 	}
 	for _, tt := range tests {
 		if got := NormalizeText(tt.in); got != tt.want {
@@ -293,7 +306,8 @@ func TestNormalizeText(t *testing.T) {
 }
 
 func FuzzNormalizeText(f *testing.F) {
-	for _, s := range []string{"", " a \t b\r\n\n\nc ", "Nguye\u0302\u0303n", "\x00\xff", "a\u0301\u0300", " \u0301x"} {
+	for _, s := range []string{"", " a \t b\r\n\n\nc ", "Nguye\u0302\u0303n", "\x00\xff", "a\u0301\u0300", " \u0301x",
+		"\u202eabc\u202c", "\u2066x\u2069", "a\u200b\u200c\u200d\u2060\ufeffb", "👨\u200d👩\u200d👧", "\u200d\u200d👍\u200d", "\u3164"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -313,6 +327,17 @@ func FuzzNormalizeText(f *testing.F) {
 		for _, r := range got {
 			if r != '\n' && (unicode.IsControl(r) || (unicode.IsSpace(r) && r != ' ')) {
 				t.Fatalf("NormalizeText(%q) = %q: kept %U", s, got, r)
+			}
+			if unicode.Is(unicode.Cf, r) && r != '\u200d' || invisibleFiller(r) {
+				t.Fatalf("NormalizeText(%q) = %q: kept the invisible %U", s, got, r)
+			}
+		}
+		// A zero-width joiner stays only between two pictographs (emoji).
+		rs := []rune(got)
+		for i, r := range rs {
+			if r == '\u200d' && (i == 0 || i == len(rs)-1 || !unicode.Is(unicode.So, rs[i+1]) || rs[i+1] == utf8.RuneError ||
+				!(unicode.In(rs[i-1], unicode.So, unicode.Sk) || rs[i-1] == '\ufe0f')) {
+				t.Fatalf("NormalizeText(%q) = %q: kept a joiner outside an emoji", s, got)
 			}
 		}
 	})

@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -28,9 +27,14 @@ import (
 // the outbox envelope.
 const recordV1 = 1
 
-// sessionV2 is the version byte of the session records this build writes:
-// version 1's fields, then the latest notice's choices and time.
+// sessionV2 is version 1's fields, then the latest notice's choices and
+// time.
 const sessionV2 = 2
+
+// sessionV3 is the version byte of the session records this build writes:
+// version 2's fields, then the number of the latest question. Versions 1
+// and 2 decode with question 0.
+const sessionV3 = 3
 
 // memberV2 is the version byte of the member records this build writes:
 // version 1's fields, then the pending identities.
@@ -44,8 +48,10 @@ const envelopeV2 = 2
 // version 2's fields, then Strip.
 const envelopeV3 = 3
 
-// errCorrupt is wrapped by every decode failure.
-var errCorrupt = errors.New("corrupt record")
+// errCorrupt is wrapped by every decode failure: it is flows.ErrDamaged,
+// so that the engine can tell a record it will never read from a passing
+// failure.
+var errCorrupt = flows.ErrDamaged
 
 // zeroUnix is the Unix second of the zero time.Time.
 var zeroUnix = time.Time{}.Unix()
@@ -368,17 +374,18 @@ func encodeSession(s flows.Session) []byte {
 		e.str(c)
 	}
 	e.time(s.Updated)
-	e.b[0] = sessionV2
+	e.b[0] = sessionV3
 	e.uvarint(uint64(len(s.Notice)))
 	for _, c := range s.Notice {
 		e.str(c)
 	}
 	e.time(s.NoticeAt)
+	e.uvarint(s.Question)
 	return e.b
 }
 
 func decodeSession(v []byte) (flows.Session, error) {
-	d := newDecUpTo(v, nil, sessionV2)
+	d := newDecUpTo(v, nil, sessionV3)
 	var s flows.Session
 	s.Flow = d.str()
 	s.Step = d.str()
@@ -405,26 +412,60 @@ func decodeSession(v []byte) (flows.Session, error) {
 		}
 		s.NoticeAt = d.time()
 	}
+	if d.ver >= sessionV3 {
+		s.Question = d.uvarint()
+	}
 	return s, d.err
 }
 
 // --- invite ---
 
+// inviteV2 is the version byte of the invite records this build writes:
+// version 1's fields, then the group the code was posted in and when it
+// was revoked. Version 1 records decode as given privately and live.
+const inviteV2 = 2
+
 func encodeInvite(inv flows.Invite) []byte {
-	e := newEnc(32 + len(inv.Cell))
+	e := newEnc(48 + len(inv.Cell) + len(inv.Group.ID))
+	e.b[0] = inviteV2
 	e.str(inv.Cell)
 	e.time(inv.Created)
 	e.time(inv.Expires)
+	e.user(inv.Group.Platform, inv.Group.ID)
+	e.time(inv.Revoked)
 	return e.b
 }
 
 func decodeInvite(code string, v []byte) (flows.Invite, error) {
-	d := newDec(v, nil)
+	d := newDecUpTo(v, nil, inviteV2)
 	inv := flows.Invite{Code: code}
 	inv.Cell = d.str()
 	inv.Created = d.time()
 	inv.Expires = d.time()
+	if d.ver >= inviteV2 {
+		inv.Group = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
+		inv.Revoked = d.time()
+	}
 	return inv, d.err
+}
+
+// --- join attempts ---
+
+func encodeAttempts(a flows.JoinAttempts) []byte {
+	e := newEnc(32)
+	e.int(a.Wrong)
+	e.time(a.Since)
+	e.time(a.Until)
+	return e.b
+}
+
+func decodeAttempts(v []byte) (flows.JoinAttempts, error) {
+	d := newDec(v, nil)
+	var a flows.JoinAttempts
+	a.Wrong = d.int()
+	a.Since = d.time()
+	a.Until = d.time()
+	return a, d.err
 }
 
 // --- pledge ---
@@ -586,6 +627,35 @@ func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
 		r.Strip = d.str()
 	}
 	return env, d.err
+}
+
+// --- aside ---
+
+func encodeAside(a flows.Aside) []byte {
+	e := newEnc(64 + len(a.Key) + len(a.Chat.ID) + len(a.From.ID) + len(a.FromName) + len(a.Text) + len(a.Err))
+	e.time(a.At)
+	e.str(a.Key)
+	e.user(a.Chat.Platform, a.Chat.ID)
+	e.user(a.From.Platform, a.From.ID)
+	e.str(a.FromName)
+	e.int(int(a.Kind))
+	e.str(a.Text)
+	e.str(a.Err)
+	return e.b
+}
+
+func decodeAside(v []byte) (flows.Aside, error) {
+	d := newDec(v, nil)
+	var a flows.Aside
+	a.At = d.time()
+	a.Key = d.str()
+	a.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
+	a.From = bot.UserID{Platform: bot.Platform(d.str()), ID: d.str()}
+	a.FromName = d.str()
+	a.Kind = bot.Kind(d.int())
+	a.Text = d.str()
+	a.Err = d.str()
+	return a, d.err
 }
 
 // --- budget note ---

@@ -13,9 +13,10 @@ import (
 // record must give an error, never a panic or a huge allocation. The seeds
 // are records of every type in every version the decoders read: members
 // (v1, and v2 with pending identities), sessions (v1, and v2 with the
-// latest notice), envelopes (v1, v2 with Bulk, v3 with Strip), reports,
-// pledges, cells, invites and budget notes; testdata/fuzz/FuzzDecode holds
-// more.
+// latest notice), envelopes (v1, v2 with Bulk, v3 with Strip), invites
+// (v1, and v2 with the group and the revocation), reports, pledges, cells,
+// join attempts, set-aside updates and budget notes;
+// testdata/fuzz/FuzzDecode holds them too.
 func FuzzDecode(f *testing.F) {
 	for _, seed := range decodeSeeds() {
 		f.Add(seed)
@@ -31,6 +32,8 @@ func FuzzDecode(f *testing.F) {
 		_, _ = decodeEnvelope(1, v)
 		_, _ = decodeCell("C01", v)
 		_, _ = decodeInvite("x", v)
+		_, _ = decodeAttempts(v)
+		_, _ = decodeAside(v)
 		_, _ = decodeBudgetNote(v)
 		_, _, _, _ = parseID(v)
 	})
@@ -53,6 +56,8 @@ func decodeSeeds() [][]byte {
 	env := encodeEnvelope(reply, now)
 	envV2 := withVersion(env[:len(env)-2], envelopeV2) // without Strip
 	envV1 := withVersion(env[:len(env)-3], recordV1)   // without Bulk
+	inviteV1 := encodeInvite(flows.Invite{Cell: "C02", Created: now, Expires: now.Add(time.Hour)})
+	inviteV1 = withVersion(inviteV1[:len(inviteV1)-4], recordV1) // without the group and the revocation
 	return [][]byte{
 		encodeMember(member), memberV1,
 		encodeSession(session), sessionV1,
@@ -60,7 +65,11 @@ func decodeSeeds() [][]byte {
 		encodeReport(flows.Report{Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "x"}}, Other: "o", Submitted: now, Exemplary: true}),
 		encodePledge(flows.Pledge{Items: []flows.PledgeItem{{No: 1, Text: "y"}}}),
 		encodeCell(flows.Cell{Name: "Chi bộ Một", MeetingDay: 5, Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-1"}}}),
-		encodeInvite(flows.Invite{Cell: "C01", Created: now, Expires: now.Add(time.Hour)}),
+		encodeInvite(flows.Invite{Cell: "C01", Created: now, Expires: now.Add(time.Hour), Group: bot.ChatID{Platform: bot.Telegram, ID: "-1"}, Revoked: now}),
+		inviteV1,
+		encodeAttempts(flows.JoinAttempts{Wrong: 3, Since: now, Until: now.Add(time.Hour)}),
+		encodeAside(flows.Aside{At: now, Key: "k", Chat: bot.ChatID{Platform: bot.Telegram, ID: "1"}, From: bot.UserID{Platform: bot.Telegram, ID: "1"},
+			FromName: "Lan", Kind: 1, Text: "x", Err: "e"}),
 		encodeBudgetNote(flows.BudgetNote{At: now, Job: flows.JobBackup, Cell: "C01", Kind: 1, Planned: 50, Done: 40, Group: true}),
 	}
 }
@@ -80,6 +89,9 @@ func TestDecodeSeeds(t *testing.T) {
 		if err != nil || env.Reply.Text != "Cảm ơn đồng chí." || env.Reply.Bulk != (v >= envelopeV2) || (env.Reply.Strip != "") != (v >= envelopeV3) {
 			t.Errorf("envelope v%d: %+v %v", v, env, err)
 		}
+	}
+	if inv, err := decodeInvite("x", s[11]); err != nil || inv.Cell != "C02" || !inv.Group.IsZero() || !inv.Revoked.IsZero() {
+		t.Errorf("invite v1: %+v %v", inv, err)
 	}
 	if n, err := decodeBudgetNote(s[len(s)-1]); err != nil || n.Planned != 50 || !n.Group {
 		t.Errorf("budget note: %+v %v", n, err)

@@ -71,7 +71,7 @@ func damages(pristine []byte, ps int) []fileDamage {
 		{name: "truncated to 8 KiB", apply: trunc(8 << 10), refuse: true},
 		{name: "truncated to 12 KiB", apply: trunc(12 << 10), refuse: true},
 		{name: "truncated to 16 KiB", apply: trunc(16 << 10), refuse: true},
-		{name: "truncated to half", apply: trunc(len(pristine) / 2), refuse: true},
+		{name: "truncated to half the pages in use", apply: trunc(inUse / 2), refuse: true},
 		{name: "truncated by one page in use", apply: trunc(inUse - ps), refuse: true},
 		{name: "truncated by one byte in use", apply: trunc(inUse - 1), refuse: true},
 		{name: "truncated to the pages in use", apply: trunc(inUse)},

@@ -66,7 +66,9 @@ func view(t testing.TB, db *store.DB, fn func(tx flows.Tx) error) {
 
 // rewrite changes the closed data file at path behind the store's back, in
 // one raw bbolt transaction, and sets its schema version to schema; it
-// makes the files of older versions that Open must upgrade or refuse.
+// makes the files of older versions that Open must upgrade or refuse. For
+// a schema before 4 it first deletes the buckets schema 4 added (the
+// outbox's index by chat and its progress marks).
 func rewrite(t testing.TB, path string, schema uint32, fn func(tx *bolt.Tx) error) {
 	t.Helper()
 	bdb, err := bolt.Open(path, 0o600, nil)
@@ -74,6 +76,13 @@ func rewrite(t testing.TB, path string, schema uint32, fn func(tx *bolt.Tx) erro
 		t.Fatal(err)
 	}
 	err = bdb.Update(func(tx *bolt.Tx) error {
+		if schema < 4 {
+			for _, name := range []string{"outbox_chat", "outbox_sent"} {
+				if err := tx.DeleteBucket([]byte(name)); err != nil {
+					return err
+				}
+			}
+		}
 		if fn != nil {
 			if err := fn(tx); err != nil {
 				return err

@@ -14,25 +14,29 @@ import (
 
 // Bucket names. Every bucket is created by Open.
 var (
-	bucketMeta        = []byte("meta")         // "schema" -> uint32
-	bucketSeen        = []byte("seen")         // platform|update key -> 8B unix ms
-	bucketSeenTime    = []byte("seen_time")    // 8B unix ms|platform|update key -> nil
-	bucketCursor      = []byte("cursor")       // platform -> 8B int64
-	bucketSessions    = []byte("sessions")     // chat|user -> session record
-	bucketCells       = []byte("cells")        // code -> cell record
-	bucketGroups      = []byte("cell_groups")  // chat -> cell code
-	bucketMembers     = []byte("members")      // 8B member id -> member record
-	bucketMemberCell  = []byte("member_cell")  // str(cell)|8B member id -> nil
-	bucketIdentities  = []byte("identities")   // user -> 8B member id
-	bucketInvites     = []byte("invites")      // code -> invite record
-	bucketPledges     = []byte("pledges")      // 8B member id|4B year -> pledge record
-	bucketReports     = []byte("reports")      // 4B month|8B member id -> report record
-	bucketMonthStates = []byte("month_states") // str(cell)|4B month -> 1 byte closed
-	bucketJobs        = []byte("jobs")         // job key -> 8B unix ms
-	bucketUnreachable = []byte("unreachable")  // chat -> 8B unix ms
-	bucketOutbox      = []byte("outbox")       // platform|8B seq -> reply record
-	bucketSent        = []byte("sent")         // platform|4B month -> 8B messages sent
-	bucketBudgetNotes = []byte("budget_notes") // platform|4B month|8B seq -> budget note record
+	bucketMeta        = []byte("meta")          // "schema" -> uint32
+	bucketSeen        = []byte("seen")          // platform|update key -> 8B unix ms
+	bucketSeenTime    = []byte("seen_time")     // 8B unix ms|platform|update key -> nil
+	bucketCursor      = []byte("cursor")        // platform -> 8B int64
+	bucketSessions    = []byte("sessions")      // chat|user -> session record
+	bucketCells       = []byte("cells")         // code -> cell record
+	bucketGroups      = []byte("cell_groups")   // chat -> cell code
+	bucketMembers     = []byte("members")       // 8B member id -> member record
+	bucketMemberCell  = []byte("member_cell")   // str(cell)|8B member id -> nil
+	bucketIdentities  = []byte("identities")    // user -> 8B member id
+	bucketInvites     = []byte("invites")       // code -> invite record
+	bucketPledges     = []byte("pledges")       // 8B member id|4B year -> pledge record
+	bucketReports     = []byte("reports")       // 4B month|8B member id -> report record
+	bucketMonthStates = []byte("month_states")  // str(cell)|4B month -> 1 byte closed
+	bucketJobs        = []byte("jobs")          // job key -> 8B unix ms
+	bucketUnreachable = []byte("unreachable")   // chat -> 8B unix ms
+	bucketOutbox      = []byte("outbox")        // platform|8B seq -> reply record
+	bucketOutboxChat  = []byte("outbox_chat")   // chat|1B bulk|8B seq -> nil: each chat's queues
+	bucketOutboxSent  = []byte("outbox_sent")   // platform|8B seq -> uvarint parts delivered
+	bucketSent        = []byte("sent")          // platform|4B month -> 8B messages sent
+	bucketBudgetNotes = []byte("budget_notes")  // platform|4B month|8B seq -> budget note record
+	bucketAttempts    = []byte("join_attempts") // user -> join attempts record
+	bucketAsides      = []byte("asides")        // 8B seq -> aside record (the latest flows.MaxAsides)
 )
 
 // allBuckets lists the buckets Open creates.
@@ -40,7 +44,8 @@ var allBuckets = [][]byte{
 	bucketMeta, bucketSeen, bucketSeenTime, bucketCursor, bucketSessions,
 	bucketCells, bucketGroups, bucketMembers, bucketMemberCell, bucketIdentities,
 	bucketInvites, bucketPledges, bucketReports, bucketMonthStates, bucketJobs,
-	bucketUnreachable, bucketOutbox, bucketSent, bucketBudgetNotes,
+	bucketUnreachable, bucketOutbox, bucketOutboxChat, bucketOutboxSent,
+	bucketSent, bucketBudgetNotes, bucketAttempts, bucketAsides,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -16,10 +17,19 @@ import (
 // platform's chats, which one Sender drains through that platform's Conn.
 // It implements bot.Outbox. Get one with DB.Outbox; it is safe for
 // concurrent use.
+//
+// An envelope is kept under its partition and Seq (bucket outbox, read in
+// Seq order by Pending), indexed under its chat, kind and Seq (bucket
+// outbox_chat, read by PendingTo: one chat's queue without the others'),
+// and, once the first of its several messages went out, the number
+// delivered (bucket outbox_sent, written by Progress).
 type Outbox struct {
 	db     *DB
 	p      bot.Platform
 	prefix []byte // the partition's key prefix: the platform
+
+	mu      sync.Mutex
+	damaged map[uint64]bool // envelopes that cannot be read, logged once
 }
 
 var _ bot.Outbox = (*Outbox)(nil)
@@ -34,7 +44,8 @@ func (db *DB) Outbox(p bot.Platform) *Outbox {
 	return &Outbox{db: db, p: p, prefix: prefix}
 }
 
-// outboxKey returns the key of envelope seq to a chat of platform p.
+// outboxKey returns the key of envelope seq to a chat of platform p, in
+// buckets outbox and outbox_sent.
 func outboxKey(p bot.Platform, seq uint64) ([]byte, error) {
 	k, err := appendPlatform(make([]byte, 0, len(p)+9), p)
 	if err != nil {
@@ -43,36 +54,120 @@ func outboxKey(p bot.Platform, seq uint64) ([]byte, error) {
 	return binary.BigEndian.AppendUint64(k, seq), nil
 }
 
-// Pending implements bot.Outbox: up to n envelopes of the partition with
-// Seq greater than after, in Seq order.
-func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelope, error) {
-	if n <= 0 || o.prefix == nil {
-		return nil, nil
-	}
-	if err := ctx.Err(); err != nil {
+// queueKey returns the key prefix of chat's queue of the kind bulk in
+// bucket outbox_chat: the chat, then 1 for bulk or 0.
+func queueKey(chat bot.ChatID, bulk bool) ([]byte, error) {
+	k, err := chatKey(chat)
+	if err != nil {
 		return nil, err
+	}
+	if bulk {
+		return append(k, 1), nil
+	}
+	return append(k, 0), nil
+}
+
+// outboxChatKey returns the key of envelope seq in its chat's queue.
+func outboxChatKey(r bot.Reply, seq uint64) ([]byte, error) {
+	k, err := queueKey(r.Chat, r.Bulk)
+	if err != nil {
+		return nil, err
+	}
+	return binary.BigEndian.AppendUint64(k, seq), nil
+}
+
+// putEnvelope stores r as envelope seq: its record, and its place in its
+// chat's queue.
+func putEnvelope(btx *bolt.Tx, seq uint64, r bot.Reply, v []byte) error {
+	k, err := outboxKey(r.Chat.Platform, seq)
+	if err != nil {
+		return err
+	}
+	ck, err := outboxChatKey(r, seq)
+	if err != nil {
+		return err
+	}
+	if err := btx.Bucket(bucketOutbox).Put(k, v); err != nil {
+		return err
+	}
+	return btx.Bucket(bucketOutboxChat).Put(ck, nil)
+}
+
+// sentOf returns the parts of the envelope under key k recorded as
+// delivered.
+func sentOf(btx *bolt.Tx, k []byte) int {
+	v := btx.Bucket(bucketOutboxSent).Get(k)
+	n, w := binary.Uvarint(v)
+	if w <= 0 || n > 1<<20 {
+		return 0
+	}
+	return int(n)
+}
+
+// view runs fn in a read-only bbolt transaction, unless ctx is done or the
+// DB closed.
+func (o *Outbox) view(ctx context.Context, fn func(btx *bolt.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	db := o.db
 	db.closeMu.RLock()
 	defer db.closeMu.RUnlock()
 	if db.closed {
-		return nil, ErrClosed
+		return ErrClosed
+	}
+	return db.boltView(fn)
+}
+
+// envelope decodes the envelope under key k of the partition, with its
+// recorded progress.
+func (o *Outbox) envelope(btx *bolt.Tx, k, v []byte) (bot.Envelope, error) {
+	seq := binary.BigEndian.Uint64(k[len(o.prefix):])
+	env, err := decodeEnvelope(seq, v)
+	if err != nil {
+		return bot.Envelope{Seq: seq}, fmt.Errorf("outbox %s %d: %w", o.p, seq, err)
+	}
+	env.Sent = sentOf(btx, k)
+	return env, nil
+}
+
+// skipDamaged logs, once per envelope, one that cannot be read: it is
+// skipped, so it stalls neither its chat nor the platform's sender.
+func (o *Outbox) skipDamaged(seq uint64, err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.damaged[seq] {
+		return
+	}
+	if o.damaged == nil {
+		o.damaged = make(map[uint64]bool)
+	}
+	o.damaged[seq] = true
+	o.db.log.Error("outbox envelope damaged: skipped, not sent", "platform", string(o.p), "seq", seq, "err", err)
+}
+
+// Pending implements bot.Outbox: up to n envelopes of the partition with
+// Seq greater than after, in Seq order. An envelope that cannot be read is
+// skipped (and logged once).
+func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelope, error) {
+	if n <= 0 || o.prefix == nil {
+		return nil, nil
 	}
 	var out []bot.Envelope
-	err := db.boltView(func(btx *bolt.Tx) error {
+	err := o.view(ctx, func(btx *bolt.Tx) error {
 		c := btx.Bucket(bucketOutbox).Cursor()
 		start := binary.BigEndian.AppendUint64(append([]byte(nil), o.prefix...), after+1)
 		for k, v := c.Seek(start); k != nil && len(out) < n; k, v = c.Next() {
-			if len(k) != len(o.prefix)+8 || string(k[:len(o.prefix)]) != string(o.prefix) {
+			if len(k) != len(o.prefix)+8 || !bytes.HasPrefix(k, o.prefix) {
 				break // past the partition
 			}
-			seq := binary.BigEndian.Uint64(k[len(o.prefix):])
-			if seq <= after { // after+1 overflowed
+			if binary.BigEndian.Uint64(k[len(o.prefix):]) <= after { // after+1 overflowed
 				break
 			}
-			env, err := decodeEnvelope(seq, v)
+			env, err := o.envelope(btx, k, v)
 			if err != nil {
-				return fmt.Errorf("outbox %s %d: %w", o.p, seq, err)
+				o.skipDamaged(env.Seq, err)
+				continue
 			}
 			out = append(out, env)
 		}
@@ -84,10 +179,83 @@ func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelo
 	return out, nil
 }
 
+// PendingTo implements bot.Outbox: up to n envelopes to chat of the kind
+// bulk with Seq greater than after, in Seq order. It reads the chat's
+// queue from its index, so its cost does not depend on the other chats'.
+func (o *Outbox) PendingTo(ctx context.Context, chat bot.ChatID, bulk bool, after uint64, n int) ([]bot.Envelope, error) {
+	if n <= 0 || o.prefix == nil || chat.Platform != o.p {
+		return nil, nil
+	}
+	prefix, err := queueKey(chat, bulk)
+	if err != nil {
+		return nil, fmt.Errorf("pending to %s: %w", chat, err)
+	}
+	var out []bot.Envelope
+	err = o.view(ctx, func(btx *bolt.Tx) error {
+		c := btx.Bucket(bucketOutboxChat).Cursor()
+		records := btx.Bucket(bucketOutbox)
+		start := binary.BigEndian.AppendUint64(append([]byte(nil), prefix...), after+1)
+		for ck, _ := c.Seek(start); ck != nil && len(out) < n; ck, _ = c.Next() {
+			if len(ck) != len(prefix)+8 || !bytes.HasPrefix(ck, prefix) {
+				break // past the queue
+			}
+			seq := binary.BigEndian.Uint64(ck[len(prefix):])
+			if seq <= after { // after+1 overflowed
+				break
+			}
+			k := binary.BigEndian.AppendUint64(append([]byte(nil), o.prefix...), seq)
+			v := records.Get(k)
+			if v == nil {
+				continue // finished in a file an older build wrote: no record
+			}
+			env, err := o.envelope(btx, k, v)
+			if err != nil {
+				o.skipDamaged(env.Seq, err)
+				continue
+			}
+			out = append(out, env)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pending to %s: %w", chat, err)
+	}
+	return out, nil
+}
+
+// Progress implements bot.Outbox: it records that the first sent messages
+// of envelope seq were delivered, and counts the new ones as sent on the
+// platform this month. It is committed with concurrent Updates.
+func (o *Outbox) Progress(ctx context.Context, seq uint64, sent int) error {
+	k, err := outboxKey(o.p, seq)
+	if err != nil {
+		return fmt.Errorf("progress %s %d: %w", o.p, seq, err)
+	}
+	err = o.db.Update(ctx, func(ftx flows.Tx) error {
+		t := ftx.(*tx)
+		if t.b(bucketOutbox).Get(k) == nil {
+			return nil
+		}
+		prev := sentOf(t.btx, k)
+		if sent <= prev {
+			return nil
+		}
+		if err := t.countSent(o.p, sent-prev); err != nil {
+			return err
+		}
+		return t.b(bucketOutboxSent).Put(k, binary.AppendUvarint(nil, uint64(sent)))
+	})
+	if err != nil {
+		return fmt.Errorf("progress %s %d: %w", o.p, seq, err)
+	}
+	return nil
+}
+
 // Finish implements bot.Outbox: it deletes envelope seq of the partition
-// (finishing one that is gone is not an error), counts res.Sent messages
-// sent on the platform this month and, when res.Unreachable, records the
-// chat as unreachable. It is committed with concurrent Updates.
+// (finishing one that is gone is not an error), counts the messages of
+// res.Sent not counted by Progress as sent on the platform this month and,
+// when res.Unreachable, records the chat as unreachable. It is committed
+// with concurrent Updates.
 func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 	db := o.db
 	k, err := outboxKey(o.p, seq)
@@ -103,28 +271,34 @@ func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 		if v == nil {
 			return nil
 		}
-		if res.Sent > 0 {
-			if err := t.countSent(o.p, res.Sent); err != nil {
+		env, err := decodeEnvelope(seq, v)
+		if err != nil {
+			return fmt.Errorf("outbox %d: %w", seq, err)
+		}
+		if n := res.Sent - sentOf(t.btx, k); n > 0 {
+			if err := t.countSent(o.p, n); err != nil {
 				return err
 			}
 		}
-		if res.Unreachable || res.Dropped != "" {
-			env, err := decodeEnvelope(seq, v)
+		if res.Dropped != "" {
+			dropped = env.Reply.Chat
+		}
+		if res.Unreachable {
+			ck, err := chatKey(env.Reply.Chat)
 			if err != nil {
-				return fmt.Errorf("outbox %d: %w", seq, err)
+				return err
 			}
-			if res.Dropped != "" {
-				dropped = env.Reply.Chat
+			if err := t.b(bucketUnreachable).Put(ck, timeKey(db.now().UnixMilli())); err != nil {
+				return err
 			}
-			if res.Unreachable {
-				ck, err := chatKey(env.Reply.Chat)
-				if err != nil {
-					return err
-				}
-				if err := t.b(bucketUnreachable).Put(ck, timeKey(db.now().UnixMilli())); err != nil {
-					return err
-				}
+		}
+		if ck, err := outboxChatKey(env.Reply, seq); err == nil {
+			if err := t.b(bucketOutboxChat).Delete(ck); err != nil {
+				return err
 			}
+		}
+		if err := t.b(bucketOutboxSent).Delete(k); err != nil {
+			return err
 		}
 		return out.Delete(k)
 	})
@@ -176,6 +350,30 @@ func migrateOutbox3(btx *bolt.Tx) error {
 		}
 	}
 	return nil
+}
+
+// migrateOutbox4 indexes every envelope of a schema 3 file under its chat
+// and kind (bucket outbox_chat), which the Sender reads each chat's queue
+// by (schema 4). A key or record it cannot read is left as it is, unindexed:
+// the upgrade must not make a damaged envelope keep the file from opening.
+func migrateOutbox4(btx *bolt.Tx) error {
+	index := btx.Bucket(bucketOutboxChat)
+	return btx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+		end := bytes.IndexByte(k, 0)
+		if end < 0 || len(k) != end+1+8 {
+			return nil
+		}
+		seq := binary.BigEndian.Uint64(k[end+1:])
+		env, err := decodeEnvelope(seq, v)
+		if err != nil {
+			return nil
+		}
+		ck, err := outboxChatKey(env.Reply, seq)
+		if err != nil {
+			return nil
+		}
+		return index.Put(ck, nil)
+	})
 }
 
 // Partitions returns the platforms that have replies waiting in the

@@ -79,8 +79,8 @@ func TestOutboxBulk(t *testing.T) {
 
 // TestOpenSchema1Outbox opens a schema 1 file whose outbox holds a version
 // 1 envelope (written before Reply.Bulk) under its Seq alone: Open upgrades
-// the file to schema 3 and the envelope reads back unchanged, not bulk, in
-// its platform's partition.
+// the file to schema 4 and the envelope reads back unchanged, not bulk, in
+// its platform's partition and in its chat's queue.
 func TestOpenSchema1Outbox(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lamtheo.db")
 	db, err := store.Open(path, store.Options{})
@@ -122,6 +122,13 @@ func TestOpenSchema1Outbox(t *testing.T) {
 		if len(envs) != 1 || !reflect.DeepEqual(envs[0].Reply, want) {
 			t.Errorf("Pending = %+v, want one envelope of %+v", envs, want)
 		}
+		envs, err = db.Outbox(bot.Telegram).PendingTo(context.Background(), want.Chat, false, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(envs) != 1 || !reflect.DeepEqual(envs[0].Reply, want) {
+			t.Errorf("PendingTo = %+v, want one envelope of %+v", envs, want)
+		}
 		if err := db.Close(); err != nil {
 			t.Fatal(err)
 		}
@@ -132,8 +139,8 @@ func TestOpenSchema1Outbox(t *testing.T) {
 	}
 	defer bdb.Close()
 	_ = bdb.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 3 {
-			t.Errorf("schema after Open = %d, want 3", binary.BigEndian.Uint32(v))
+		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 4 {
+			t.Errorf("schema after Open = %d, want 4", binary.BigEndian.Uint32(v))
 		}
 		return nil
 	})

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"path/filepath"
 	"reflect"
@@ -328,5 +329,56 @@ func TestOpenSchema2Outbox(t *testing.T) {
 		if !reflect.DeepEqual(got, wantP) {
 			t.Errorf("%s partition after the upgrade:\ngot  %+v\nwant %+v", p, got, wantP)
 		}
+	}
+}
+
+// TestOutboxDamagedEnvelope: an envelope whose record cannot be read is
+// skipped by Pending and PendingTo, so it stalls neither its chat nor the
+// platform's sender.
+func TestOutboxDamagedEnvelope(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lamtheo.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	chat := bot.ChatID{Platform: bot.Telegram, ID: "42"}
+	update(t, db, func(tx flows.Tx) error {
+		for _, txt := range []string{"một", "hai", "ba"} {
+			if err := tx.Enqueue(bot.Reply{Chat: chat, Text: txt}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rewrite(t, path, 4, func(tx *bolt.Tx) error {
+		k := binary.BigEndian.AppendUint64([]byte("telegram\x00"), 2)
+		return tx.Bucket([]byte("outbox")).Put(k, []byte{9, 9, 9})
+	})
+	db, err = store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	out := db.Outbox(bot.Telegram)
+	texts := func(envs []bot.Envelope, err error) []string {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var s []string
+		for _, e := range envs {
+			s = append(s, e.Reply.Text)
+		}
+		return s
+	}
+	want := []string{"một", "ba"}
+	if got := texts(out.Pending(context.Background(), 0, 10)); !reflect.DeepEqual(got, want) {
+		t.Errorf("Pending = %q, want %q", got, want)
+	}
+	if got := texts(out.PendingTo(context.Background(), chat, false, 0, 10)); !reflect.DeepEqual(got, want) {
+		t.Errorf("PendingTo = %q, want %q", got, want)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -14,7 +15,9 @@ import (
 )
 
 // seenTTL is how long processed-update markers are kept. Platforms
-// redeliver an unconfirmed update for at most 24 hours.
+// redeliver an unconfirmed update for at most 24 hours (Telegram); an older
+// marker counts as none, because its key may come again for a new update:
+// Telegram numbers its updates afresh, at random, after a week without any.
 const seenTTL = 48 * time.Hour
 
 // prunePerMark is how many expired markers each MarkSeen deletes at most,
@@ -53,8 +56,14 @@ func (t *tx) MarkSeen(p bot.Platform, key string, cursor int64) (bool, error) {
 			return false, fmt.Errorf("mark seen: %w", err)
 		}
 		seen := t.b(bucketSeen)
-		if seen.Get(k) != nil {
-			return true, nil
+		if v := seen.Get(k); v != nil {
+			if len(v) == 8 && int64(binary.BigEndian.Uint64(v)) >= now-seenTTL.Milliseconds() {
+				return true, nil
+			}
+			// An expired marker not pruned yet: a new update with an old key.
+			if err := t.b(bucketSeenTime).Delete(append(bytes.Clone(v), k...)); err != nil {
+				return false, fmt.Errorf("mark seen: %w", err)
+			}
 		}
 		if err := seen.Put(k, timeKey(now)); err != nil {
 			return false, fmt.Errorf("mark seen: %w", err)
@@ -153,18 +162,51 @@ func (t *tx) DeleteSession(chat bot.ChatID, user bot.UserID) error {
 	return nil
 }
 
+// damage collects the records a listing skipped because it could not
+// decode them.
+type damage struct {
+	records []string
+	first   error
+}
+
+// add notes the record what that failed with err, when err is a decode
+// failure, and returns nil; any other err is returned.
+func (d *damage) add(what string, err error) error {
+	if !errors.Is(err, flows.ErrDamaged) {
+		return err
+	}
+	d.records = append(d.records, what)
+	if d.first == nil {
+		d.first = err
+	}
+	return nil
+}
+
+// err returns the listing's *flows.DamagedError, nil when nothing was
+// skipped.
+func (d *damage) err() error {
+	if len(d.records) == 0 {
+		return nil
+	}
+	return &flows.DamagedError{Records: d.records, Err: d.first}
+}
+
 // Cells implements flows.Tx.
 func (t *tx) Cells() ([]flows.Cell, error) {
 	var out []flows.Cell
+	var dmg damage
 	err := t.b(bucketCells).ForEach(func(k, v []byte) error {
 		c, err := decodeCell(string(k), v)
 		if err != nil {
-			return fmt.Errorf("cell %s: %w", k, err)
+			return dmg.add("cell "+string(k), fmt.Errorf("cell %s: %w", k, err))
 		}
 		out = append(out, c)
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return out, err
+	}
+	return out, dmg.err()
 }
 
 // Cell implements flows.Tx.
@@ -193,6 +235,11 @@ func (t *tx) PutCell(c flows.Cell) error {
 		return fmt.Errorf("put cell: invalid code %q", c.Code)
 	}
 	old, had, err := t.Cell(c.Code)
+	if errors.Is(err, flows.ErrDamaged) {
+		// Writing the cell again repairs it; the groups the damaged record
+		// listed stay indexed to it until they are linked elsewhere.
+		had, err = false, nil
+	}
 	if err != nil {
 		return err
 	}
@@ -346,24 +393,30 @@ func (t *tx) Members(cell string) ([]flows.Member, error) {
 		// IDs are never reused, so the sequence bounds the count.
 		out := make([]flows.Member, 0, min(members.Sequence(), 1<<24))
 		a := new(arena)
+		var dmg damage
 		err := members.ForEach(func(k, v []byte) error {
 			if len(k) != 8 {
 				return nil
 			}
-			m, err := decodeMember(flows.MemberID(binary.BigEndian.Uint64(k)), v, a)
+			id := binary.BigEndian.Uint64(k)
+			m, err := decodeMember(flows.MemberID(id), v, a)
 			if err != nil {
-				return fmt.Errorf("member %x: %w", k, err)
+				return dmg.add(fmt.Sprint("member ", id), fmt.Errorf("member %d: %w", id, err))
 			}
 			out = append(out, m)
 			return nil
 		})
-		return out, err
+		if err != nil {
+			return out, err
+		}
+		return out, dmg.err()
 	}
 	prefix, err := appendStr(nil, cell)
 	if err != nil {
 		return nil, fmt.Errorf("members of %q: %w", cell, err)
 	}
 	var out []flows.Member
+	var dmg damage
 	c := t.b(bucketMemberCell).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) != len(prefix)+8 {
@@ -372,13 +425,16 @@ func (t *tx) Members(cell string) ([]flows.Member, error) {
 		id := flows.MemberID(binary.BigEndian.Uint64(k[len(prefix):]))
 		m, ok, err := t.Member(id)
 		if err != nil {
-			return nil, err
+			if err := dmg.add(fmt.Sprint("member ", id), err); err != nil {
+				return nil, err
+			}
+			continue
 		}
 		if ok {
 			out = append(out, m)
 		}
 	}
-	return out, nil
+	return out, dmg.err()
 }
 
 // Invite implements flows.Tx.
@@ -407,6 +463,64 @@ func (t *tx) PutInvite(inv flows.Invite) error {
 	}
 	if err := t.b(bucketInvites).Put([]byte(inv.Code), encodeInvite(inv)); err != nil {
 		return fmt.Errorf("put invite: %w", err)
+	}
+	return nil
+}
+
+// Invites implements flows.Tx. It reads the whole invites bucket, which
+// holds the few codes each cell was ever given; cell "" lists them all.
+func (t *tx) Invites(cell string) ([]flows.Invite, error) {
+	var out []flows.Invite
+	var dmg damage
+	err := t.b(bucketInvites).ForEach(func(k, v []byte) error {
+		inv, err := decodeInvite(string(k), v)
+		if err != nil {
+			return dmg.add("invite "+string(k), fmt.Errorf("invite %s: %w", k, err))
+		}
+		if cell == "" || inv.Cell == cell {
+			out = append(out, inv)
+		}
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, dmg.err()
+}
+
+// JoinAttempts implements flows.Tx.
+func (t *tx) JoinAttempts(u bot.UserID) (flows.JoinAttempts, error) {
+	k, err := userKey(u)
+	if err != nil {
+		return flows.JoinAttempts{}, fmt.Errorf("join attempts: %w", err)
+	}
+	v := t.b(bucketAttempts).Get(k)
+	if v == nil {
+		return flows.JoinAttempts{}, nil
+	}
+	a, err := decodeAttempts(v)
+	if err != nil {
+		return flows.JoinAttempts{}, fmt.Errorf("join attempts of %s: %w", u, err)
+	}
+	return a, nil
+}
+
+// PutJoinAttempts implements flows.Tx.
+func (t *tx) PutJoinAttempts(u bot.UserID, a flows.JoinAttempts) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	k, err := userKey(u)
+	if err != nil {
+		return fmt.Errorf("put join attempts: %w", err)
+	}
+	if a == (flows.JoinAttempts{}) {
+		err = t.b(bucketAttempts).Delete(k)
+	} else {
+		err = t.b(bucketAttempts).Put(k, encodeAttempts(a))
+	}
+	if err != nil {
+		return fmt.Errorf("put join attempts of %s: %w", u, err)
 	}
 	return nil
 }
@@ -548,6 +662,7 @@ func (t *tx) Reports(month flows.Month, fn func(r flows.Report) error) error {
 	prefix := monthPrefix(month)
 	c := t.b(bucketReports).Cursor()
 	a := new(arena)
+	var dmg damage
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != 12 {
 			continue
@@ -555,13 +670,56 @@ func (t *tx) Reports(month flows.Month, fn func(r flows.Report) error) error {
 		member := flows.MemberID(binary.BigEndian.Uint64(k[4:]))
 		r, err := decodeReport(month, member, v, a)
 		if err != nil {
-			return fmt.Errorf("report %d %s: %w", member, month, err)
+			if err := dmg.add(fmt.Sprintf("report %d %s", member, month), fmt.Errorf("report %d %s: %w", member, month, err)); err != nil {
+				return err
+			}
+			continue
 		}
 		if err := fn(r); err != nil {
 			return err
 		}
 	}
+	return dmg.err()
+}
+
+// PutAside implements flows.Tx: records get increasing sequence keys, and
+// the one flows.MaxAsides before the new one is deleted.
+func (t *tx) PutAside(a flows.Aside) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	b := t.b(bucketAsides)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return fmt.Errorf("put aside: %w", err)
+	}
+	if err := b.Put(u64(seq), encodeAside(a)); err != nil {
+		return fmt.Errorf("put aside: %w", err)
+	}
+	if seq > flows.MaxAsides {
+		if err := b.Delete(u64(seq - flows.MaxAsides)); err != nil {
+			return fmt.Errorf("put aside: %w", err)
+		}
+	}
 	return nil
+}
+
+// Asides implements flows.Tx.
+func (t *tx) Asides() ([]flows.Aside, error) {
+	var out []flows.Aside
+	var dmg damage
+	err := t.b(bucketAsides).ForEach(func(k, v []byte) error {
+		a, err := decodeAside(v)
+		if err != nil {
+			return dmg.add(fmt.Sprintf("aside %x", k), fmt.Errorf("aside %x: %w", k, err))
+		}
+		out = append(out, a)
+		return nil
+	})
+	if err != nil {
+		return out, err
+	}
+	return out, dmg.err()
 }
 
 // MonthState implements flows.Tx. A month never set is open.
@@ -647,16 +805,11 @@ func (t *tx) Enqueue(r bot.Reply) error {
 	if r.Chat.IsZero() {
 		return fmt.Errorf("enqueue: reply without chat")
 	}
-	out := t.b(bucketOutbox)
-	seq, err := out.NextSequence()
+	seq, err := t.b(bucketOutbox).NextSequence()
 	if err != nil {
 		return fmt.Errorf("enqueue: %w", err)
 	}
-	k, err := outboxKey(r.Chat.Platform, seq)
-	if err != nil {
-		return fmt.Errorf("enqueue %s: %w", r.Chat, err)
-	}
-	if err := out.Put(k, encodeEnvelope(r, t.db.now())); err != nil {
+	if err := putEnvelope(t.btx, seq, r, encodeEnvelope(r, t.db.now())); err != nil {
 		return fmt.Errorf("enqueue %s: %w", r.Chat, err)
 	}
 	if p := r.Chat.Platform; !t.enqueued[p] {

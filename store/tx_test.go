@@ -40,13 +40,13 @@ func TestRoundTrip(t *testing.T) {
 			put: func(tx flows.Tx) error {
 				return tx.PutSession(group, alice, flows.Session{
 					Flow: "report", Step: "item", Vals: map[string]string{"month": "202611", "item": "2"},
-					Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0,
+					Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0, Question: 1 << 40,
 				})
 			},
 			get: func(tx flows.Tx) (any, bool, error) { return tx.Session(group, alice) },
 			want: flows.Session{
 				Flow: "report", Step: "item", Vals: map[string]string{"month": "202611", "item": "2"},
-				Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0,
+				Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0, Question: 1 << 40,
 			},
 		},
 		{
@@ -94,6 +94,25 @@ func TestRoundTrip(t *testing.T) {
 			},
 			get:  func(tx flows.Tx) (any, bool, error) { return tx.Invite("Xy7_k") },
 			want: flows.Invite{Code: "Xy7_k", Cell: "C01", Created: t0, Expires: t0.Add(72 * time.Hour)},
+		},
+		{
+			name: "revoked group invite",
+			put: func(tx flows.Tx) error {
+				return tx.PutInvite(flows.Invite{Code: "G1", Cell: "C01", Created: t0, Expires: t0.Add(72 * time.Hour), Group: group, Revoked: t0.Add(time.Hour)})
+			},
+			get:  func(tx flows.Tx) (any, bool, error) { return tx.Invite("G1") },
+			want: flows.Invite{Code: "G1", Cell: "C01", Created: t0, Expires: t0.Add(72 * time.Hour), Group: group, Revoked: t0.Add(time.Hour)},
+		},
+		{
+			name: "join attempts",
+			put: func(tx flows.Tx) error {
+				return tx.PutJoinAttempts(bob, flows.JoinAttempts{Wrong: 3, Since: t0, Until: t0.Add(time.Hour)})
+			},
+			get: func(tx flows.Tx) (any, bool, error) {
+				a, err := tx.JoinAttempts(bob)
+				return a, true, err
+			},
+			want: flows.JoinAttempts{Wrong: 3, Since: t0, Until: t0.Add(time.Hour)},
 		},
 		{
 			name: "pledge",
@@ -203,6 +222,12 @@ func TestMissing(t *testing.T) {
 			if ok, err := check(); ok || err != nil {
 				t.Errorf("%s: ok=%v err=%v, want false, nil", name, ok, err)
 			}
+		}
+		if a, err := tx.JoinAttempts(alice); a != (flows.JoinAttempts{}) || err != nil {
+			t.Errorf("JoinAttempts = %+v, %v; want none", a, err)
+		}
+		if invs, err := tx.Invites("C01"); len(invs) != 0 || err != nil {
+			t.Errorf("Invites = %+v, %v; want none", invs, err)
 		}
 		if c, err := tx.Cursor(bot.Zalo); c != 0 || err != nil {
 			t.Errorf("Cursor = %d, %v; want 0, nil", c, err)
@@ -316,6 +341,38 @@ func TestMarkSeen(t *testing.T) {
 	clk.Add(time.Hour)
 	if !mark(bot.Telegram, "u:12", 0) {
 		t.Error("u:12 pruned after 1 h; want kept")
+	}
+}
+
+// A marker older than 48 h is no marker, even before it is pruned: the
+// platform may use the key again (Telegram numbers its updates afresh, at
+// random, after a week without any), and that update must be handled.
+func TestMarkSeenExpiredKeyReused(t *testing.T) {
+	clk := newClock()
+	db := openDB(t, clk.Now)
+	mark := func(key string) (seen bool) {
+		t.Helper()
+		update(t, db, func(tx flows.Tx) (err error) {
+			seen, err = tx.MarkSeen(bot.Telegram, key, 0)
+			return err
+		})
+		return seen
+	}
+	for i := range 10 {
+		mark(fmt.Sprint(1001 + i))
+	}
+	clk.Add(8 * 24 * time.Hour)
+	for _, key := range []string{"1009", "1010"} {
+		if mark(key) {
+			t.Errorf("update %s, a week after a marker of the same key: seen", key)
+		}
+		if !mark(key) {
+			t.Errorf("update %s again at once: not seen", key)
+		}
+	}
+	clk.Add(47 * time.Hour)
+	if !mark("1009") {
+		t.Error("update 1009 47 h after its new marker: not seen")
 	}
 }
 
@@ -465,8 +522,11 @@ func TestReadOnly(t *testing.T) {
 		"PutReport":     func(tx flows.Tx) error { return tx.PutReport(flows.Report{Member: 1, Month: 202611}) },
 		"PutMonthState": func(tx flows.Tx) error { return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: 202611}) },
 		"MarkJob":       func(tx flows.Tx) error { return tx.MarkJob("j", t0) },
-		"SetReachable":  func(tx flows.Tx) error { return tx.SetReachable(group) },
-		"Enqueue":       func(tx flows.Tx) error { return tx.Enqueue(bot.Reply{Chat: group}) },
+		"PutJoinAttempts": func(tx flows.Tx) error {
+			return tx.PutJoinAttempts(alice, flows.JoinAttempts{Wrong: 1})
+		},
+		"SetReachable": func(tx flows.Tx) error { return tx.SetReachable(group) },
+		"Enqueue":      func(tx flows.Tx) error { return tx.Enqueue(bot.Reply{Chat: group}) },
 	}
 	for name, write := range writes {
 		err := db.View(context.Background(), write)
@@ -683,5 +743,40 @@ func TestPledgeLookupOrders(t *testing.T) {
 			return nil
 		})
 		view(t, db, func(tx flows.Tx) error { orders[1].lookups(t, tx); return nil })
+	})
+}
+
+// TestInvitesOfCellAndAttempts: Invites lists one cell's codes, revoked
+// and expired ones too; join attempts set to zero are forgotten.
+func TestInvitesOfCellAndAttempts(t *testing.T) {
+	db := openDB(t, nil)
+	update(t, db, func(tx flows.Tx) error {
+		for _, inv := range []flows.Invite{
+			{Code: "A1", Cell: "C01", Expires: t0}, {Code: "B1", Cell: "C02", Expires: t0},
+			{Code: "A2", Cell: "C01", Expires: t0, Group: group, Revoked: t0},
+		} {
+			if err := tx.PutInvite(inv); err != nil {
+				return err
+			}
+		}
+		return tx.PutJoinAttempts(alice, flows.JoinAttempts{Wrong: 2, Since: t0})
+	})
+	update(t, db, func(tx flows.Tx) error { return tx.PutJoinAttempts(alice, flows.JoinAttempts{}) })
+	view(t, db, func(tx flows.Tx) error {
+		invs, err := tx.Invites("C01")
+		if err != nil {
+			return err
+		}
+		var codes []string
+		for _, inv := range invs {
+			codes = append(codes, inv.Code)
+		}
+		if strings.Join(codes, ",") != "A1,A2" {
+			t.Errorf("Invites(C01) = %v, want A1,A2", codes)
+		}
+		if a, err := tx.JoinAttempts(alice); a != (flows.JoinAttempts{}) || err != nil {
+			t.Errorf("attempts after reset = %+v, %v", a, err)
+		}
+		return nil
 	})
 }

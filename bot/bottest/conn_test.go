@@ -124,3 +124,34 @@ func TestOutbox(t *testing.T) {
 		t.Errorf("Len = %d, want 2", o.Len())
 	}
 }
+
+// TestConnSlidingSecond checks that PerSecond is counted in any sliding
+// second, not per whole second of the clock: sends straddling a second's
+// boundary count together.
+func TestConnSlidingSecond(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		c := NewConn()
+		c.Limits = bot.Limits{PerSecond: 3}
+		ctx := context.Background()
+		send := func(i int) error {
+			_, err := c.Send(ctx, bot.Reply{Chat: bot.ChatID{Platform: bot.Telegram, ID: string(rune('a' + i))}, Text: "x"})
+			return err
+		}
+		time.Sleep(600 * time.Millisecond)
+		for i := range 3 {
+			if err := send(i); err != nil {
+				t.Fatalf("send %d: %v", i, err)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		// 1.1 s on the clock, another whole second: the three of 0.6–0.8 s count.
+		time.Sleep(200 * time.Millisecond)
+		if err := send(3); err == nil {
+			t.Fatal("a 4th send within one sliding second was accepted")
+		}
+		time.Sleep(500 * time.Millisecond) // 1.6 s: the first has left the window
+		if err := send(4); err != nil {
+			t.Fatalf("send after the window moved: %v", err)
+		}
+	})
+}

@@ -12,19 +12,22 @@ import (
 
 // Outbox is an in-memory bot.Outbox for sender tests. It numbers envelopes
 // from 1, signals Wake after every Enqueue, refuses to finish an envelope
-// twice and remembers every Result. Its zero value is not usable; call
-// NewOutbox. All methods are safe for concurrent use.
+// twice and remembers every Result and every Progress. Its zero value is
+// not usable; call NewOutbox. All methods are safe for concurrent use.
 type Outbox struct {
-	mu      sync.Mutex
-	seq     uint64
-	queue   []bot.Envelope // in Seq order; finished ones are removed lazily
-	done    map[uint64]bool
-	results map[uint64]bot.Result
-	order   []uint64 // seqs in the order they were finished
-	wake    chan struct{}
+	mu       sync.Mutex
+	seq      uint64
+	queue    []bot.Envelope // in Seq order; finished ones are removed lazily
+	done     map[uint64]bool
+	results  map[uint64]bot.Result
+	order    []uint64       // seqs in the order they were finished
+	progress map[uint64]int // parts recorded by Progress, until finished
+	reads    int            // Pending and PendingTo calls
+	wake     chan struct{}
 
-	// FinishErr, when set, is called before every Finish; a non-nil error
-	// is returned instead of finishing.
+	// FinishErr, when set, is called before every Finish and Progress; a
+	// non-nil error is returned instead of recording anything (a failing
+	// disk, or a process killed at that point).
 	FinishErr func(seq uint64) error
 }
 
@@ -33,9 +36,10 @@ var _ bot.Outbox = (*Outbox)(nil)
 // NewOutbox returns an empty Outbox.
 func NewOutbox() *Outbox {
 	return &Outbox{
-		done:    make(map[uint64]bool),
-		results: make(map[uint64]bot.Result),
-		wake:    make(chan struct{}, 1),
+		done:     make(map[uint64]bool),
+		results:  make(map[uint64]bot.Result),
+		progress: make(map[uint64]int),
+		wake:     make(chan struct{}, 1),
 	}
 }
 
@@ -65,17 +69,54 @@ func (o *Outbox) Pending(ctx context.Context, after uint64, n int) ([]bot.Envelo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	return o.pending(after, n, func(bot.Envelope) bool { return true }), nil
+}
+
+// PendingTo returns up to n unfinished envelopes to chat of kind bulk with
+// Seq greater than after.
+func (o *Outbox) PendingTo(ctx context.Context, chat bot.ChatID, bulk bool, after uint64, n int) ([]bot.Envelope, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return o.pending(after, n, func(e bot.Envelope) bool { return e.Reply.Chat == chat && e.Reply.Bulk == bulk }), nil
+}
+
+// pending returns up to n unfinished envelopes after after that match.
+func (o *Outbox) pending(after uint64, n int, match func(bot.Envelope) bool) []bot.Envelope {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.reads++
 	o.compact()
 	i := sort.Search(len(o.queue), func(i int) bool { return o.queue[i].Seq > after })
 	var out []bot.Envelope
 	for ; i < len(o.queue) && len(out) < n; i++ {
-		if !o.done[o.queue[i].Seq] {
-			out = append(out, o.queue[i])
+		if e := o.queue[i]; !o.done[e.Seq] && match(e) {
+			e.Sent = o.progress[e.Seq]
+			out = append(out, e)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// Progress records that the first sent parts of envelope seq went out.
+func (o *Outbox) Progress(ctx context.Context, seq uint64, sent int) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if o.FinishErr != nil {
+		if err := o.FinishErr(seq); err != nil {
+			return err
+		}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if seq == 0 || seq > o.seq {
+		return fmt.Errorf("progress %d: no such envelope", seq)
+	}
+	if !o.done[seq] && sent > o.progress[seq] {
+		o.progress[seq] = sent
+	}
+	return nil
 }
 
 // compact drops finished envelopes from the front of the queue, and from
@@ -123,6 +164,7 @@ func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 		return fmt.Errorf("finish %d: already finished", seq)
 	}
 	o.done[seq] = true
+	delete(o.progress, seq)
 	o.results[seq] = res
 	o.order = append(o.order, seq)
 	return nil
@@ -148,4 +190,11 @@ func (o *Outbox) Finished() []uint64 {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return append([]uint64(nil), o.order...)
+}
+
+// Reads returns how often the outbox was read (Pending and PendingTo).
+func (o *Outbox) Reads() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.reads
 }

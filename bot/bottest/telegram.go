@@ -3,6 +3,7 @@ package bottest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -24,12 +25,15 @@ import (
 // net/http/httptest: the real go-telegram-bot-api client talks to it over
 // loopback TCP (URL) or in process (Client). It holds a queue of updates that
 // tests push, answers getUpdates with Telegram's offset and long-poll
-// semantics, records everything a bot sends, and can inject failures and
-// enforce Telegram's rate limits. All methods are safe for concurrent use.
+// semantics (those of the Bot API server's update queue, including what it
+// does with an offset beyond the queue: see getUpdates), records everything a
+// bot sends, and can inject failures and enforce Telegram's rate limits. All
+// methods are safe for concurrent use.
 //
 // It understands getMe, getUpdates, sendMessage, editMessageText,
-// answerCallbackQuery, setMyCommands, deleteMyCommands, getMyCommands,
-// sendDocument, sendPhoto and getChatMember; any other method answers 404.
+// editMessageReplyMarkup, answerCallbackQuery, setMyCommands,
+// deleteMyCommands, getMyCommands, sendDocument, sendPhoto and getChatMember;
+// any other method answers 404.
 // Times come from time.Now, so the fake works inside a testing/synctest
 // bubble (use TelegramInProcess and Client there).
 type FakeTelegram struct {
@@ -47,11 +51,16 @@ type FakeTelegram struct {
 	once      sync.Once
 
 	mu         sync.Mutex
-	nextUpdate int64
+	nextUpdate int64 // the queue's tail: the id of the next update pushed
 	nextMsg    int64
 	nextCB     int64
-	updates    []tgUpdate
+	updates    []tgUpdate // queued, not yet confirmed, in id order
 	confirmed  int64
+	lost       []int64   // updates confirmed without ever being delivered
+	spinLimit  int       // see DetectSpin
+	spinAt     time.Time // the instant of the last getUpdates calls
+	spinCalls  int       // getUpdates calls at spinAt
+	spins      int       // calls refused as a busy loop
 	allowed    []string
 	notify     chan struct{} // closed and replaced when updates are pushed
 	parked     int           // getUpdates requests waiting for updates
@@ -66,6 +75,7 @@ type FakeTelegram struct {
 	sent      []TelegramSent
 	byChat    map[int64][]int           // chat -> indexes into sent
 	messages  map[[2]int64]TelegramSent // chat, message id -> current state
+	markups   []TelegramMarkupEdit
 	errs      []TelegramError
 	answers   []TelegramCallbackAnswer
 	commands  map[string][]TelegramCommand
@@ -128,10 +138,16 @@ type TelegramFault struct {
 	// Hang makes the call block until the client gives up (its context
 	// ends), like a stalled connection. Code is then ignored.
 	Hang bool
+	// After makes the call take effect first (a message is delivered, an
+	// update handed out, a button press answered) and the fault answered
+	// instead of its result: the response was lost on its way back, so a
+	// client that tries again repeats what happened. Every such fault is
+	// recorded (Errors), a hang too.
+	After bool
 }
 
 // TelegramLimits are the rate limits the fake enforces on sendMessage,
-// editMessageText, sendPhoto and sendDocument. A call over a limit gets 429
+// editMessageText, editMessageReplyMarkup, sendPhoto and sendDocument. A call over a limit gets 429
 // with retry_after; only accepted calls count. Zero fields are not enforced.
 // Windows and gaps are measured with a tolerance of one millisecond
 // (tgSlack), so a sender pacing exactly at a limit is not refused for a
@@ -179,6 +195,15 @@ type TelegramSent struct {
 	Time        time.Time
 }
 
+// TelegramMarkupEdit is one editMessageReplyMarkup call the fake accepted:
+// the message's buttons were replaced by Buttons (none: removed).
+type TelegramMarkupEdit struct {
+	ChatID    int64
+	MessageID int64
+	Buttons   [][]TelegramButton
+	Time      time.Time
+}
+
 // TelegramError is one error answer the fake gave (injected or enforced).
 type TelegramError struct {
 	Method      string
@@ -187,6 +212,9 @@ type TelegramError struct {
 	RetryAfter  int
 	Description string
 	Time        time.Time
+	// After: the call took effect before the fault was answered (see
+	// TelegramFault.After); Hang: the answer was a hang.
+	After, Hang bool
 }
 
 // TelegramCallbackAnswer is one answerCallbackQuery call.
@@ -237,7 +265,7 @@ const (
 )
 
 // NewTelegram starts a fake Bot API and stops it when the test ends. Update
-// ids start at 1001.
+// ids start at 1001 (see RenumberUpdates).
 func NewTelegram(tb testing.TB, opts ...TelegramOption) *FakeTelegram {
 	tb.Helper()
 	f := &FakeTelegram{
@@ -334,9 +362,10 @@ func tgOp(method string) string {
 // ---- test controls: updates ----
 
 type tgUpdate struct {
-	id   int64
-	kind string
-	body map[string]any
+	id        int64
+	kind      string
+	body      map[string]any
+	delivered bool // a getUpdates call returned it
 }
 
 // PushUpdate queues an update of the given kind ("message",
@@ -351,6 +380,21 @@ func (f *FakeTelegram) PushUpdate(kind string, payload map[string]any) int64 {
 	close(f.notify)
 	f.notify = make(chan struct{})
 	return id
+}
+
+// RenumberUpdates makes next the update_id of the next update pushed, the
+// ids counting up from there, as Telegram does when a bot had no updates
+// for a week: "the identifier of the next update will be chosen randomly
+// instead of sequentially" (the Bot API server picks one between 2,000,001
+// and 1,000,000,000). It panics if updates are queued or next is not
+// positive: Telegram renumbers only an empty queue.
+func (f *FakeTelegram) RenumberUpdates(next int64) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.updates) > 0 || next <= 0 {
+		panic(fmt.Sprintf("bottest: RenumberUpdates(%d) with %d updates queued", next, len(f.updates)))
+	}
+	f.nextUpdate = next
 }
 
 // PushMessage queues a message from from in chat with the given extra
@@ -484,12 +528,41 @@ func tgChatJSON(c TelegramChat) map[string]any {
 	return m
 }
 
-// Confirmed returns the highest update_id the bot has confirmed (by asking
-// getUpdates for a greater offset), or 0.
+// Confirmed returns the update_id of the last update the bot confirmed (the
+// highest of those the latest confirming getUpdates call forgot because of
+// its offset), or 0.
 func (f *FakeTelegram) Confirmed() int64 {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.confirmed
+}
+
+// Lost returns the ids of the updates the bot confirmed, by the offset it
+// asked for, without any getUpdates call having returned them: updates it
+// can never receive. Telegram drops them silently; the fake tells.
+func (f *FakeTelegram) Lost() []int64 {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.lost)
+}
+
+// DetectSpin makes the fake refuse, with a 500, every getUpdates call that
+// comes when n calls were already made at the same instant (time.Now), and
+// count it in Spins. Inside a testing/synctest bubble time stands still
+// while goroutines run without blocking, so a poll loop that spins (polling
+// again at once, forever) would otherwise hang the test; with DetectSpin it
+// backs off, time moves on, and the test can report it. Zero turns it off.
+func (f *FakeTelegram) DetectSpin(n int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.spinLimit = n
+}
+
+// Spins returns how many getUpdates calls DetectSpin refused.
+func (f *FakeTelegram) Spins() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.spins
 }
 
 // Pending returns how many updates are queued and not yet confirmed.
@@ -534,8 +607,9 @@ func (f *FakeTelegram) parkLocked(delta int) {
 // ---- test controls: failures, limits, chats ----
 
 type tgFaultRule struct {
-	method string // "" = any
-	left   int
+	method string    // "" = any
+	left   int       // calls left to fail, or
+	until  time.Time // fail every call before this
 	fault  TelegramFault
 }
 
@@ -552,6 +626,15 @@ func (f *FakeTelegram) FailNext(method string, n int, fault TelegramFault) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.faults = append(f.faults, tgFaultRule{method: method, left: n, fault: fault})
+}
+
+// FailFor makes every call of method (any method when empty) fail with
+// fault for the next d, e.g. a 401 from getUpdates while a proxy in the way
+// misbehaves. Rules queue up with those of FailNext.
+func (f *FakeTelegram) FailFor(method string, d time.Duration, fault TelegramFault) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.faults = append(f.faults, tgFaultRule{method: method, until: time.Now().Add(d), fault: fault})
 }
 
 // FailRandomly makes a fraction p of the calls of methods (every method but
@@ -616,13 +699,38 @@ func (f *FakeTelegram) Calls(method string) int {
 	return f.calls[strings.ToLower(method)]
 }
 
-// Sent returns the messages accepted for chat, sends and edits, in order.
+// Sent returns the messages accepted for chat, sends and text edits
+// (editMessageText), in order. Changes of buttons alone
+// (editMessageReplyMarkup) are in MarkupEdits.
 func (f *FakeTelegram) Sent(chat int64) []TelegramSent {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	out := make([]TelegramSent, 0, len(f.byChat[chat]))
 	for _, i := range f.byChat[chat] {
 		out = append(out, f.sent[i])
+	}
+	return out
+}
+
+// Message returns the message id of chat as the person sees it now: its
+// last text and its buttons after every edit.
+func (f *FakeTelegram) Message(chat, id int64) (TelegramSent, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	m, ok := f.messages[[2]int64{chat, id}]
+	return m, ok
+}
+
+// MarkupEdits returns the editMessageReplyMarkup calls accepted for chat,
+// in order.
+func (f *FakeTelegram) MarkupEdits(chat int64) []TelegramMarkupEdit {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []TelegramMarkupEdit
+	for _, e := range f.markups {
+		if e.ChatID == chat {
+			out = append(out, e)
+		}
 	}
 	return out
 }
@@ -695,27 +803,41 @@ func (f *FakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	f.mu.Lock()
 	f.calls[method]++
+	if method == "getupdates" && f.spinningLocked() {
+		f.mu.Unlock()
+		tgWriteError(w, TelegramFault{Code: 500, Description: "Internal Server Error: busy loop (bottest.DetectSpin)"})
+		return
+	}
 	fault, faulty := f.faultLocked(method)
 	if !faulty && chatID != 0 && tgChatMethods[method] {
 		fault, faulty = f.chatErr[chatID]
 	}
-	if faulty {
-		if !fault.Hang {
-			f.recordErrorLocked(method, chatID, fault)
-		}
-		f.mu.Unlock()
-		if fault.Hang {
-			select {
-			case <-r.Context().Done():
-			case <-f.done:
-			}
-			return
-		}
-		tgWriteError(w, fault)
-		return
+	if faulty && !fault.After && !fault.Hang {
+		f.recordErrorLocked(method, chatID, fault)
 	}
 	f.mu.Unlock()
+	if !faulty {
+		f.serve(w, r, method, chatID, form, files)
+		return
+	}
+	if fault.After {
+		f.serve(httptest.NewRecorder(), r, method, chatID, form, files) // the answer is lost
+		f.mu.Lock()
+		f.recordErrorLocked(method, chatID, fault)
+		f.mu.Unlock()
+	}
+	if fault.Hang {
+		select {
+		case <-r.Context().Done():
+		case <-f.done:
+		}
+		return
+	}
+	tgWriteError(w, fault)
+}
 
+// serve answers one call of method that no fault stops.
+func (f *FakeTelegram) serve(w http.ResponseWriter, r *http.Request, method string, chatID int64, form url.Values, files map[string][]*multipart.FileHeader) {
 	switch method {
 	case "getme":
 		tgWriteResult(w, tgUserJSON(f.Bot))
@@ -723,10 +845,21 @@ func (f *FakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		f.getUpdates(w, r, form)
 	case "sendmessage", "editmessagetext", "sendphoto", "senddocument":
 		f.send(w, method, chatID, form, files)
+	case "editmessagereplymarkup":
+		f.editMarkup(w, chatID, form)
 	case "answercallbackquery":
+		text := form.Get("text")
+		if tgLen(text) > 200 { // "0-200 characters"
+			fault := TelegramFault{Code: 400, Description: "Bad Request: MESSAGE_TOO_LONG"}
+			f.mu.Lock()
+			f.recordErrorLocked(method, 0, fault)
+			f.mu.Unlock()
+			tgWriteError(w, fault)
+			return
+		}
 		f.mu.Lock()
 		f.answers = append(f.answers, TelegramCallbackAnswer{
-			ID: form.Get("callback_query_id"), Text: form.Get("text"), ShowAlert: form.Get("show_alert") == "true",
+			ID: form.Get("callback_query_id"), Text: text, ShowAlert: form.Get("show_alert") == "true",
 		})
 		f.mu.Unlock()
 		tgWriteResult(w, true)
@@ -747,13 +880,40 @@ func (f *FakeTelegram) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 var tgChatMethods = map[string]bool{
-	"sendmessage": true, "editmessagetext": true, "sendphoto": true, "senddocument": true, "getchatmember": true,
+	"sendmessage": true, "editmessagetext": true, "editmessagereplymarkup": true, "sendphoto": true,
+	"senddocument": true, "getchatmember": true,
+}
+
+// spinningLocked counts a getUpdates call and reports whether DetectSpin
+// refuses it.
+func (f *FakeTelegram) spinningLocked() bool {
+	if f.spinLimit <= 0 {
+		return false
+	}
+	if now := time.Now(); !now.Equal(f.spinAt) {
+		f.spinAt, f.spinCalls = now, 0
+	}
+	f.spinCalls++
+	if f.spinCalls <= f.spinLimit {
+		return false
+	}
+	f.spins++
+	return true
 }
 
 func (f *FakeTelegram) faultLocked(method string) (TelegramFault, bool) {
+	now := time.Now()
 	for i := range f.faults {
 		r := &f.faults[i]
-		if r.left > 0 && (r.method == "" || strings.EqualFold(r.method, method)) {
+		if r.method != "" && !strings.EqualFold(r.method, method) {
+			continue
+		}
+		switch {
+		case !r.until.IsZero():
+			if now.Before(r.until) {
+				return r.fault, true
+			}
+		case r.left > 0:
 			r.left--
 			return r.fault, true
 		}
@@ -775,7 +935,7 @@ func (f *FakeTelegram) faultLocked(method string) (TelegramFault, bool) {
 func (f *FakeTelegram) recordErrorLocked(method string, chat int64, fault TelegramFault) {
 	f.errs = append(f.errs, TelegramError{
 		Method: tgMethodName(method), ChatID: chat, Code: fault.Code, RetryAfter: fault.RetryAfter,
-		Description: tgDescription(fault), Time: time.Now(),
+		Description: tgDescription(fault), Time: time.Now(), After: fault.After, Hang: fault.Hang,
 	})
 }
 
@@ -846,6 +1006,27 @@ func tgWriteResult(w http.ResponseWriter, result any) {
 	json.NewEncoder(w).Encode(map[string]any{"ok": true, "result": result})
 }
 
+// The Bot API server's update queue (tdlib's TQueue) accepts an offset only
+// within these bounds of its tail (the id the next update will get).
+const (
+	tgFutureSlack = 10        // an offset up to tail+10 is accepted
+	tgPastWindow  = 2_000_000 // an offset more than this below the tail is not
+)
+
+// getUpdates answers like the Bot API server (telegram-bot-api's
+// Client::do_get_updates over its TQueue):
+//   - offset 0 (or none) starts at the queue's head and confirms nothing;
+//   - a negative offset counts from the tail and confirms the updates before
+//     the last -offset;
+//   - a positive offset within [tail-2,000,000, tail+10] confirms (forgets)
+//     every update below it and starts there;
+//   - any other positive offset is ignored: the call starts at the head and
+//     confirms nothing. This is what happens after Telegram renumbered the
+//     updates below an offset the bot kept: the new updates are returned,
+//     whatever their ids, again and again until they are confirmed.
+//
+// A long poll waiting for updates applies its offset again when one is
+// pushed, as the server does.
 func (f *FakeTelegram) getUpdates(w http.ResponseWriter, r *http.Request, form url.Values) {
 	offset, _ := strconv.ParseInt(form.Get("offset"), 10, 64)
 	limit, _ := strconv.Atoi(form.Get("limit"))
@@ -873,21 +1054,17 @@ func (f *FakeTelegram) getUpdates(w http.ResponseWriter, r *http.Request, form u
 		}
 		f.allowed = list
 	}
-	if offset > 0 {
-		i := 0
-		for i < len(f.updates) && f.updates[i].id < offset {
-			i++
-		}
-		f.updates = slices.Delete(f.updates, 0, i)
-		f.confirmed = max(f.confirmed, offset-1)
-	}
 	for {
 		if len(f.allowed) > 0 {
 			f.updates = slices.DeleteFunc(f.updates, func(u tgUpdate) bool { return !slices.Contains(f.allowed, u.kind) })
 		}
+		f.forgetLocked(f.fromLocked(offset))
 		if len(f.updates) > 0 || deadline == nil {
-			out := make([]map[string]any, 0, min(limit, len(f.updates)))
-			for _, u := range f.updates[:min(limit, len(f.updates))] {
+			n := min(limit, len(f.updates))
+			out := make([]map[string]any, 0, n)
+			for i := range f.updates[:n] {
+				u := &f.updates[i]
+				u.delivered = true
 				out = append(out, map[string]any{"update_id": u.id, u.kind: u.body})
 			}
 			f.mu.Unlock()
@@ -914,6 +1091,39 @@ func (f *FakeTelegram) getUpdates(w http.ResponseWriter, r *http.Request, form u
 			return
 		}
 	}
+}
+
+// fromLocked returns the update_id a getUpdates call with offset starts at:
+// every queued update below it is confirmed.
+func (f *FakeTelegram) fromLocked(offset int64) int64 {
+	tail := f.nextUpdate
+	head := tail
+	if len(f.updates) > 0 {
+		head = f.updates[0].id
+	}
+	if offset <= 0 {
+		if offset < 0 {
+			offset += tail
+		}
+		return max(offset, head)
+	}
+	if offset > tail+tgFutureSlack || offset < tail-tgPastWindow {
+		return head // "in the future" or "in the past": ignored
+	}
+	return offset
+}
+
+// forgetLocked confirms the queued updates below from.
+func (f *FakeTelegram) forgetLocked(from int64) {
+	i := 0
+	for i < len(f.updates) && f.updates[i].id < from {
+		if !f.updates[i].delivered {
+			f.lost = append(f.lost, f.updates[i].id)
+		}
+		f.confirmed = f.updates[i].id
+		i++
+	}
+	f.updates = slices.Delete(f.updates, 0, i)
 }
 
 func (f *FakeTelegram) send(w http.ResponseWriter, method string, chatID int64, form url.Values, files map[string][]*multipart.FileHeader) {
@@ -953,31 +1163,13 @@ func (f *FakeTelegram) send(w http.ResponseWriter, method string, chatID int64, 
 		return
 	}
 	if rm := form.Get("reply_markup"); rm != "" && rm != "null" {
-		var kb struct {
-			InlineKeyboard [][]TelegramButton `json:"inline_keyboard"`
-		}
-		if err := json.Unmarshal([]byte(rm), &kb); err != nil {
-			fail("can't parse reply keyboard markup JSON object")
+		buttons, err := tgKeyboard(rm)
+		if err != nil {
+			fail(err.Error())
 			return
 		}
-		for _, row := range kb.InlineKeyboard {
-			for _, b := range row {
-				if b.Text == "" {
-					fail("text buttons are unallowed in the inline keyboard")
-					return
-				}
-				if (b.CallbackData == "") == (b.URL == "") {
-					fail("BUTTON_TYPE_INVALID")
-					return
-				}
-				if len(b.CallbackData) > 64 {
-					fail("BUTTON_DATA_INVALID")
-					return
-				}
-			}
-		}
 		s.ReplyMarkup = rm
-		s.Buttons = kb.InlineKeyboard
+		s.Buttons = buttons
 	}
 	switch method {
 	case "sendphoto", "senddocument":
@@ -1013,6 +1205,106 @@ func (f *FakeTelegram) send(w http.ResponseWriter, method string, chatID int64, 
 		return
 	}
 	tgWriteResult(w, result)
+}
+
+// tgKeyboard parses and checks an inline keyboard as Telegram does; the
+// error is the text after "Bad Request: ".
+func tgKeyboard(markup string) ([][]TelegramButton, error) {
+	var kb struct {
+		InlineKeyboard [][]TelegramButton `json:"inline_keyboard"`
+	}
+	if err := json.Unmarshal([]byte(markup), &kb); err != nil {
+		return nil, errors.New("can't parse reply keyboard markup JSON object")
+	}
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			if b.Text == "" {
+				return nil, errors.New("text buttons are unallowed in the inline keyboard")
+			}
+			if (b.CallbackData == "") == (b.URL == "") {
+				return nil, errors.New("BUTTON_TYPE_INVALID")
+			}
+			if len(b.CallbackData) > 64 {
+				return nil, errors.New("BUTTON_DATA_INVALID")
+			}
+		}
+	}
+	return kb.InlineKeyboard, nil
+}
+
+// editMarkup answers editMessageReplyMarkup: it replaces the buttons of a
+// message the fake accepted earlier, and refuses, like Telegram, a message
+// it does not know ("message to edit not found") and an edit that changes
+// nothing ("message is not modified"). No reply_markup removes the buttons.
+func (f *FakeTelegram) editMarkup(w http.ResponseWriter, chatID int64, form url.Values) {
+	const method = "editMessageReplyMarkup"
+	fail := func(fault TelegramFault) {
+		f.mu.Lock()
+		f.recordErrorLocked(method, chatID, fault)
+		f.mu.Unlock()
+		tgWriteError(w, fault)
+	}
+	if form.Get("inline_message_id") != "" {
+		fail(TelegramFault{Code: 400, Description: "Bad Request: inline messages are not supported by the fake"})
+		return
+	}
+	if chatID == 0 {
+		fail(TelegramFault{Code: 400, Description: "Bad Request: chat_id is empty"})
+		return
+	}
+	id, _ := strconv.ParseInt(form.Get("message_id"), 10, 64)
+	if id <= 0 {
+		fail(TelegramFault{Code: 400, Description: "Bad Request: message identifier is not specified"})
+		return
+	}
+	var buttons [][]TelegramButton
+	rm := form.Get("reply_markup")
+	if rm != "" && rm != "null" {
+		var err error
+		if buttons, err = tgKeyboard(rm); err != nil {
+			fail(TelegramFault{Code: 400, Description: "Bad Request: " + err.Error()})
+			return
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	reject := func(fault TelegramFault) {
+		f.recordErrorLocked(method, chatID, fault)
+		tgWriteError(w, fault)
+	}
+	m, ok := f.messages[[2]int64{chatID, id}]
+	if !ok {
+		reject(TelegramFault{Code: 400, Description: "Bad Request: message to edit not found"})
+		return
+	}
+	if tgSameButtons(m.Buttons, buttons) {
+		reject(TelegramFault{Code: 400, Description: "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message"})
+		return
+	}
+	if wait := f.limitLocked(chatID); wait > 0 {
+		reject(TelegramFault{Code: 429, RetryAfter: int(math.Ceil(wait.Seconds()))})
+		return
+	}
+	m.Buttons, m.ReplyMarkup = buttons, ""
+	if len(buttons) > 0 {
+		m.ReplyMarkup = rm
+	}
+	f.messages[[2]int64{chatID, id}] = m
+	now := time.Now()
+	f.markups = append(f.markups, TelegramMarkupEdit{ChatID: chatID, MessageID: id, Buttons: buttons, Time: now})
+	res := f.resultLocked(m)
+	res["edit_date"] = now.Unix()
+	tgWriteResult(w, res)
+}
+
+// tgSameButtons reports whether two keyboards show the same buttons.
+func tgSameButtons(a, b [][]TelegramButton) bool {
+	return slices.EqualFunc(tgRows(a), tgRows(b), slices.Equal[[]TelegramButton])
+}
+
+// tgRows drops the empty rows of a keyboard, which Telegram does not show.
+func tgRows(kb [][]TelegramButton) [][]TelegramButton {
+	return slices.DeleteFunc(slices.Clone(kb), func(row []TelegramButton) bool { return len(row) == 0 })
 }
 
 // accept records s unless the message to edit is missing or unchanged or a
@@ -1051,7 +1343,8 @@ func (f *FakeTelegram) accept(s TelegramSent, form url.Values) (map[string]any, 
 
 var tgMethodNames = map[string]string{
 	"getme": "getMe", "getupdates": "getUpdates", "sendmessage": "sendMessage",
-	"editmessagetext": "editMessageText", "sendphoto": "sendPhoto", "senddocument": "sendDocument",
+	"editmessagetext": "editMessageText", "editmessagereplymarkup": "editMessageReplyMarkup",
+	"sendphoto": "sendPhoto", "senddocument": "sendDocument",
 	"answercallbackquery": "answerCallbackQuery", "setmycommands": "setMyCommands",
 	"deletemycommands": "deleteMyCommands", "getmycommands": "getMyCommands", "getchatmember": "getChatMember",
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -82,6 +83,153 @@ func TestTelegramOffsetConfirms(t *testing.T) {
 	}
 }
 
+// getUpdates treats offsets as the Bot API server does: one beyond the
+// queue's tail (more than 10 above it) or far below it is ignored, so the
+// call starts at the head and confirms nothing; 0 confirms nothing; a
+// negative one keeps the last -offset updates.
+func TestTelegramOffsetBounds(t *testing.T) {
+	f := NewTelegram(t)
+	b := tgClient(t, f)
+	me := TelegramPrivate(tgAn)
+	ids := func(us []tgbotapi.Update) (out []int) {
+		for _, u := range us {
+			out = append(out, u.UpdateID)
+		}
+		return out
+	}
+	poll := func(offset int) []int {
+		t.Helper()
+		got, err := b.GetUpdates(tgbotapi.UpdateConfig{Offset: offset})
+		if err != nil {
+			t.Fatalf("offset %d: %v", offset, err)
+		}
+		return ids(got)
+	}
+	for range 3 {
+		f.PushText(me, tgAn, "x") // 1001..1003; the tail is 1004
+	}
+	for _, offset := range []int{0, 1015, 5000} { // 1015 > 1004+10
+		if got := poll(offset); !slices.Equal(got, []int{1001, 1002, 1003}) {
+			t.Errorf("offset %d: got %v, want every update", offset, got)
+		}
+	}
+	if f.Confirmed() != 0 || f.Pending() != 3 {
+		t.Errorf("confirmed %d, pending %d after ignored offsets", f.Confirmed(), f.Pending())
+	}
+	if got := poll(-1); !slices.Equal(got, []int{1003}) || f.Confirmed() != 1002 {
+		t.Errorf("offset -1: got %v, confirmed %d", got, f.Confirmed())
+	}
+	if got := poll(1014); len(got) != 0 || f.Confirmed() != 1003 || f.Pending() != 0 { // tail+10: accepted
+		t.Errorf("offset 1014: got %v, confirmed %d, pending %d", got, f.Confirmed(), f.Pending())
+	}
+	if lost := f.Lost(); len(lost) != 0 {
+		t.Errorf("lost %v, though every update was delivered", lost)
+	}
+
+	// A week without updates: Telegram numbers the next ones afresh, here
+	// below the offset the bot keeps. That offset is ignored: the new
+	// updates come, and come again, until an offset above them confirms
+	// them.
+	f.RenumberUpdates(17)
+	f.PushText(me, tgAn, "sau Tết")
+	f.PushText(me, tgAn, "lần hai")
+	for range 2 {
+		if got := poll(1004); !slices.Equal(got, []int{17, 18}) {
+			t.Errorf("stale offset: got %v, want [17 18]", got)
+		}
+	}
+	if got := poll(19); len(got) != 0 || f.Confirmed() != 18 {
+		t.Errorf("offset 19: got %v, confirmed %d", got, f.Confirmed())
+	}
+
+	// Updates confirmed before any poll returned them are lost; the fake
+	// tells.
+	f.PushText(me, tgAn, "a") // 19
+	f.PushText(me, tgAn, "b") // 20
+	if got := poll(21); len(got) != 0 || !slices.Equal(f.Lost(), []int64{19, 20}) {
+		t.Errorf("offset 21: got %v, lost %v", got, f.Lost())
+	}
+
+	// Far below the tail is ignored too.
+	f.RenumberUpdates(3_000_000)
+	f.PushText(me, tgAn, "c")
+	if got := poll(1); !slices.Equal(got, []int{3_000_000}) || f.Pending() != 1 {
+		t.Errorf("offset 1 far below the tail: got %v, pending %d", got, f.Pending())
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("RenumberUpdates with updates queued did not panic")
+		}
+	}()
+	f.RenumberUpdates(5)
+}
+
+// A long poll applies its offset again when an update arrives: parked with
+// an offset that the renumbered updates are below, it returns them.
+func TestTelegramLongPollRenumbered(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess())
+		b := tgInProcess(t, f, 0)
+		f.PushText(TelegramPrivate(tgAn), tgAn, "x") // 1001
+		if _, err := b.GetUpdates(tgbotapi.UpdateConfig{}); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan []tgbotapi.Update)
+		go func() {
+			got, _ := b.GetUpdates(tgbotapi.UpdateConfig{Offset: 1002, Timeout: 50})
+			done <- got
+		}()
+		synctest.Wait()
+		if f.Confirmed() != 1001 {
+			t.Errorf("confirmed %d, want 1001", f.Confirmed())
+		}
+		f.RenumberUpdates(40)
+		f.PushText(TelegramPrivate(tgAn), tgAn, "y")
+		if got := <-done; len(got) != 1 || got[0].UpdateID != 40 {
+			t.Errorf("parked poll got %+v, want update 40", got)
+		}
+		if f.Pending() != 1 || len(f.Lost()) != 0 {
+			t.Errorf("pending %d, lost %v", f.Pending(), f.Lost())
+		}
+	})
+}
+
+// FailFor fails every call for a while; DetectSpin stops a poll loop that
+// spins in a synctest bubble.
+func TestTelegramFailForAndSpin(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess())
+		b := tgInProcess(t, f, 0)
+		f.FailFor("getUpdates", 2*time.Minute, TelegramFault{Code: 401})
+		var te *tgbotapi.Error
+		if _, err := b.GetUpdates(tgbotapi.UpdateConfig{}); !errors.As(err, &te) || te.Code != 401 {
+			t.Errorf("within the 2 minutes: %v", err)
+		}
+		if _, err := b.Send(tgbotapi.NewMessage(501, "x")); err != nil {
+			t.Errorf("another method: %v", err)
+		}
+		time.Sleep(2 * time.Minute)
+		if _, err := b.GetUpdates(tgbotapi.UpdateConfig{}); err != nil {
+			t.Errorf("after the 2 minutes: %v", err)
+		}
+
+		f.DetectSpin(5)
+		f.PushText(TelegramPrivate(tgAn), tgAn, "x")
+		for i := range 5 {
+			if _, err := b.GetUpdates(tgbotapi.UpdateConfig{Offset: 5000}); err != nil {
+				t.Fatalf("call %d: %v", i, err)
+			}
+		}
+		if _, err := b.GetUpdates(tgbotapi.UpdateConfig{Offset: 5000}); !errors.As(err, &te) || te.Code != 500 || f.Spins() != 1 {
+			t.Errorf("6th call at one instant: %v, %d spins", err, f.Spins())
+		}
+		time.Sleep(time.Millisecond)
+		if _, err := b.GetUpdates(tgbotapi.UpdateConfig{Offset: 5000}); err != nil {
+			t.Errorf("a moment later: %v", err)
+		}
+	})
+}
+
 func TestTelegramLongPoll(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := NewTelegram(t, TelegramInProcess())
@@ -124,6 +272,39 @@ func TestTelegramLongPoll(t *testing.T) {
 		got, _ = b.GetUpdates(tgbotapi.UpdateConfig{Offset: got[0].UpdateID + 1})
 		if len(got) != 0 {
 			t.Errorf("callback delivered despite allowed_updates: %+v", got)
+		}
+	})
+}
+
+// TestTelegramFaultsAfterEffect injects faults after a call took effect: the
+// message is delivered, and the client gets an error or a hang instead of
+// its result, so sending again repeats it. Each is recorded as such.
+func TestTelegramFaultsAfterEffect(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess())
+		b := tgInProcess(t, f, 10*time.Second)
+		f.FailNext("sendMessage", 1, TelegramFault{Code: 500, After: true})
+		f.FailNext("sendMessage", 1, TelegramFault{Hang: true, After: true})
+		_, err := b.Send(tgbotapi.NewMessage(501, "một"))
+		var te *tgbotapi.Error
+		if !errors.As(err, &te) || te.Code != 500 {
+			t.Errorf("500 after effect: err = %v", err)
+		}
+		start := time.Now()
+		_, err = b.Send(tgbotapi.NewMessage(501, "hai"))
+		if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) != 10*time.Second {
+			t.Errorf("hang after effect: err = %v after %v, want the client's deadline after 10s", err, time.Since(start))
+		}
+		var got []string
+		for _, m := range f.Sent(501) {
+			got = append(got, m.Text)
+		}
+		if !slices.Equal(got, []string{"một", "hai"}) {
+			t.Errorf("delivered %q, want both messages despite the faults", got)
+		}
+		errs := f.Errors()
+		if len(errs) != 2 || !errs[0].After || errs[0].Code != 500 || !errs[1].After || !errs[1].Hang {
+			t.Errorf("errors = %+v, want a 500 and a hang, both after the effect", errs)
 		}
 	})
 }
@@ -335,6 +516,53 @@ func TestTelegramSendRecords(t *testing.T) {
 	if err != nil || !cm.IsAdministrator() {
 		t.Errorf("chat member = %+v, %v", cm, err)
 	}
+}
+
+// editMessageReplyMarkup replaces or removes a message's buttons, refuses
+// what Telegram refuses, and counts against the rate limits; the edit is
+// not a sent message.
+func TestTelegramEditMarkup(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := NewTelegram(t, TelegramInProcess(), WithTelegramLimits(DefaultTelegramLimits()))
+		b := tgInProcess(t, f, 0)
+		m := tgbotapi.NewMessage(tgGroup.ID, "Miễn cho Hùng?")
+		m.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(tgbotapi.NewInlineKeyboardRow(
+			tgbotapi.NewInlineKeyboardButtonData("Đồng ý", "y"), tgbotapi.NewInlineKeyboardButtonData("Thôi", "n")))
+		sent, err := b.Send(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		strip := tgbotapi.NewEditMessageReplyMarkup(tgGroup.ID, sent.MessageID,
+			tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
+		if _, err := b.Request(strip); err == nil || !strings.Contains(err.Error(), "Too Many Requests") {
+			t.Errorf("strip within a second of the send: %v, want 429", err)
+		}
+		time.Sleep(time.Second)
+		if _, err := b.Request(strip); err != nil {
+			t.Fatal(err)
+		}
+		got, ok := f.Message(tgGroup.ID, int64(sent.MessageID))
+		if !ok || len(got.Buttons) != 0 || got.Plain != "Miễn cho Hùng?" {
+			t.Errorf("message after the strip = %+v", got)
+		}
+		if e := f.MarkupEdits(tgGroup.ID); len(e) != 1 || e[0].MessageID != int64(sent.MessageID) || len(e[0].Buttons) != 0 {
+			t.Errorf("markup edits = %+v", e)
+		}
+		if n := len(f.Sent(tgGroup.ID)); n != 1 {
+			t.Errorf("%d messages sent, want 1: a markup edit is not a message", n)
+		}
+		time.Sleep(time.Second)
+		if _, err := b.Request(strip); err == nil || !strings.Contains(err.Error(), "message is not modified") {
+			t.Errorf("strip again: %v", err)
+		}
+		missing := tgbotapi.NewEditMessageReplyMarkup(tgGroup.ID, 999, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}})
+		if _, err := b.Request(missing); err == nil || !strings.Contains(err.Error(), "message to edit not found") {
+			t.Errorf("strip of an unknown message: %v", err)
+		}
+		if _, err := b.Request(tgbotapi.NewCallback("cb1", strings.Repeat("á", 201))); err == nil {
+			t.Error("a callback answer of 201 characters was accepted")
+		}
+	})
 }
 
 func TestTelegramSendValidation(t *testing.T) {

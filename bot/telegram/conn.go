@@ -37,9 +37,6 @@ type Options struct {
 	// RequestTimeout bounds every other call, and a long poll by
 	// PollTimeout+RequestTimeout. Default 30 s.
 	RequestTimeout time.Duration
-	// Cursor is the last update_id already handled (the store's cursor);
-	// polling starts at Cursor+1. Zero fetches every unconfirmed update.
-	Cursor int64
 	// Log receives operational events. Default: discard.
 	Log *slog.Logger
 }
@@ -56,9 +53,12 @@ type Conn struct {
 	requestTimeout time.Duration
 
 	// Receive state, owned by the Receive goroutine.
-	offset   int64 // next update_id to ask for; confirms everything below it
+	confirm  int64 // the offset confirming the updates returned last; 0: none waits
 	failures int   // consecutive failed polls
 	conflict bool  // inside a 409 episode (logged once)
+	// authSince is when getUpdates started answering 401, authLogged when
+	// that was last logged; zero outside such an episode.
+	authSince, authLogged time.Time
 }
 
 var (
@@ -73,7 +73,9 @@ const (
 )
 
 // New connects to the Bot API: it checks the token with getMe and returns a
-// Conn ready to receive from Cursor+1.
+// Conn ready to receive. Its first poll confirms nothing, so it receives
+// every update Telegram still holds unconfirmed, those handled before a
+// restart included: the Handler skips those by Message.Key (see Receive).
 func New(ctx context.Context, o Options) (*Conn, error) {
 	if o.Token == "" {
 		return nil, errors.New("telegram: empty token")
@@ -100,9 +102,6 @@ func New(ctx context.Context, o Options) (*Conn, error) {
 		log:            o.Log,
 		pollTimeout:    o.PollTimeout,
 		requestTimeout: o.RequestTimeout,
-	}
-	if o.Cursor > 0 {
-		c.offset = o.Cursor + 1
 	}
 	cctx, cancel := context.WithTimeout(ctx, o.RequestTimeout)
 	defer cancel()
@@ -152,6 +151,7 @@ func (c *Conn) Caps() bot.Caps {
 const (
 	MaxText    = 4096 // characters (UTF-16 code units) of a message text
 	MaxCaption = 1024 // characters of a photo or document caption
+	MaxToast   = 200  // characters of a button press's answer (Message.Toast)
 )
 
 // bot returns a copy of the API client whose requests are bound to ctx.

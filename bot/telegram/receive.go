@@ -23,22 +23,42 @@ const (
 	minBackoff      = time.Second
 	maxBackoff      = 30 * time.Second
 	conflictBackoff = 5 * time.Second
+	// authGiveUp is how long getUpdates may keep answering 401 before
+	// Receive returns an error; authLogEvery how often it is logged.
+	authGiveUp   = 10 * time.Minute
+	authLogEvery = time.Minute
 )
 
 // Receive long-polls getUpdates until at least one update lamtheo handles
-// arrives, and returns them in update_id order. Calling Receive again
-// confirms every update up to the last one returned (and any skipped one
-// after it); nothing is confirmed before that. It honours retry_after, backs
-// off on 409 Conflict (another instance or a webhook) and on other failures
-// (doubling from 1 s to 30 s), and returns ctx.Err() once ctx is done. A
-// rejected token (401) ends it with an error.
+// arrives, and returns them in the order Telegram gave them. Calling Receive
+// again confirms every update up to the last one returned (and any skipped
+// one after it); nothing is confirmed before that. It honours retry_after,
+// backs off on 409 Conflict (another instance or a webhook) and on other
+// failures (doubling from 1 s to 30 s), and returns ctx.Err() once ctx is
+// done. A rejected token (401) is retried likewise, since a proxy in the way
+// or a short incident at Telegram answers so too, and logged as an error at
+// most once a minute; Receive returns an error only when the 401s have
+// lasted 10 minutes.
+//
+// Update ids are not trusted to grow: after a week without updates
+// Telegram numbers the next ones afresh, at random, possibly below every id
+// seen before. So Receive drops no update for its id, and it sends an
+// offset (which confirms every queued update below it) only once, to
+// confirm what it returned last; every other poll has none and starts at the
+// oldest unconfirmed update. No old offset is ever sent again: one above
+// the new ids would be ignored by Telegram (which then hands the same
+// updates out again and again), and one just above the first of them would
+// confirm them unseen. The first poll of a Conn confirms nothing either, so
+// after a restart the updates handled but not yet confirmed come again; the
+// Handler skips them by Message.Key (the update_id), which must therefore be
+// remembered longer than Telegram keeps an unconfirmed update (24 hours).
 func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 	for {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
 		cfg := tgbotapi.UpdateConfig{
-			Offset:         int(c.offset),
+			Offset:         int(c.confirm),
 			Limit:          100,
 			Timeout:        int(c.pollTimeout / time.Second),
 			AllowedUpdates: allowedUpdates,
@@ -59,18 +79,16 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 			}
 			continue
 		}
-		if c.conflict {
+		if c.conflict || !c.authSince.IsZero() {
 			c.log.Info("telegram polling resumed")
 		}
 		c.failures, c.conflict = 0, false
+		c.authSince, c.authLogged = time.Time{}, time.Time{}
+		c.confirm = 0 // this poll confirmed the previous batch
 
 		var batch []bot.Message
 		for _, u := range updates {
-			id := int64(u.UpdateID)
-			if id < c.offset {
-				continue // already confirmed: Telegram should not send it again
-			}
-			c.offset = id + 1
+			c.confirm = int64(u.UpdateID) + 1
 			if m, ok := c.translate(u); ok {
 				batch = append(batch, m)
 			}
@@ -95,7 +113,7 @@ func (c *Conn) pollFailed(err error) (wait time.Duration, fatal error) {
 			c.log.Warn("telegram getUpdates rate limited", "retry_after", wait)
 			return wait, nil
 		case te.Code == http.StatusUnauthorized:
-			return 0, fmt.Errorf("telegram getUpdates: token rejected: %w", err)
+			return c.unauthorized(err)
 		case te.Code == http.StatusConflict:
 			if !c.conflict {
 				c.log.Error("telegram getUpdates conflict: another instance of the bot is polling or a webhook is set; backing off",
@@ -110,6 +128,30 @@ func (c *Conn) pollFailed(err error) (wait time.Duration, fatal error) {
 	wait = backoff(minBackoff, c.failures)
 	c.failures++
 	c.log.Warn("telegram getUpdates failed", "err", err, "attempt", c.failures, "retry_in", wait)
+	return wait, nil
+}
+
+// unauthorized handles a 401 from getUpdates: the token was revoked, or
+// something in the way answers for Telegram. It backs off as after other
+// failures, logs an error at most once a minute, and gives up with an error
+// once the 401s have lasted authGiveUp (the last try falls on it).
+func (c *Conn) unauthorized(err error) (wait time.Duration, fatal error) {
+	now := time.Now()
+	if c.authSince.IsZero() {
+		c.authSince = now
+	}
+	lasted := now.Sub(c.authSince)
+	if lasted >= authGiveUp {
+		return 0, fmt.Errorf("telegram getUpdates: token rejected for %v (revoked in @BotFather?): 401 %w",
+			lasted.Round(time.Second), err)
+	}
+	wait = min(backoff(minBackoff, c.failures), authGiveUp-lasted)
+	c.failures++
+	if c.authLogged.IsZero() || now.Sub(c.authLogged) >= authLogEvery {
+		c.authLogged = now
+		c.log.Error("telegram getUpdates: token rejected (401 Unauthorized): revoked in @BotFather, or a proxy in the way? retrying",
+			"err", err, "since", c.authSince, "gives_up_in", (authGiveUp - lasted).Round(time.Second), "retry_in", wait)
+	}
 	return wait, nil
 }
 
@@ -200,6 +242,7 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 	setChat(&m, msg.Chat)
 	setFrom(&m, msg.From)
 	m.Time = time.Unix(int64(msg.Date), 0)
+	photo := largest(msg.Photo)
 	switch {
 	case msg.Text != "":
 		text, ok := c.command(msg.Text)
@@ -207,15 +250,8 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 			return m, false
 		}
 		m.Kind, m.Text = bot.KindText, text
-	case len(msg.Photo) > 0:
-		best := msg.Photo[0]
-		for _, p := range msg.Photo[1:] {
-			if p.Width*p.Height > best.Width*best.Height ||
-				p.Width*p.Height == best.Width*best.Height && p.FileSize > best.FileSize {
-				best = p
-			}
-		}
-		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, best.FileID, msg.Caption
+	case photo != "":
+		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, photo, msg.Caption
 	case hasContent(msg):
 		m.Kind, m.Text = bot.KindOther, msg.Caption
 	default:
@@ -224,10 +260,26 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 	return m, true
 }
 
+// largest returns the file id of the largest size of a photo, or "" when
+// none has one.
+func largest(sizes []tgbotapi.PhotoSize) string {
+	var best tgbotapi.PhotoSize
+	for _, p := range sizes {
+		if p.FileID == "" {
+			continue
+		}
+		if best.FileID == "" || p.Width*p.Height > best.Width*best.Height ||
+			p.Width*p.Height == best.Width*best.Height && p.FileSize > best.FileSize {
+			best = p
+		}
+	}
+	return best.FileID
+}
+
 // hasContent reports whether msg carries something a person sent (as
 // opposed to a service message).
 func hasContent(msg *tgbotapi.Message) bool {
-	return msg.Animation != nil || msg.Audio != nil || msg.Document != nil || msg.Sticker != nil ||
+	return len(msg.Photo) > 0 || msg.Animation != nil || msg.Audio != nil || msg.Document != nil || msg.Sticker != nil ||
 		msg.Video != nil || msg.VideoNote != nil || msg.Voice != nil || msg.Contact != nil ||
 		msg.Dice != nil || msg.Game != nil || msg.Poll != nil || msg.Venue != nil || msg.Location != nil
 }

@@ -17,7 +17,9 @@ import (
 )
 
 // Ack answers the button press m carries, so the person's client stops its
-// spinner. It does nothing for other messages.
+// spinner, with m.Toast as the short notification Telegram shows over the
+// chat (none when empty; cut to Telegram's 200 characters). It does nothing
+// for other messages.
 func (c *Conn) Ack(ctx context.Context, m bot.Message) error {
 	if m.CallbackID == "" {
 		return nil
@@ -25,18 +27,35 @@ func (c *Conn) Ack(ctx context.Context, m bot.Message) error {
 	ctx, cancel := context.WithTimeout(ctx, c.requestTimeout)
 	defer cancel()
 	// answerCallbackQuery returns true, not a Message: Request, not Send.
-	if _, err := c.bot(ctx).Request(tgbotapi.NewCallback(m.CallbackID, "")); err != nil {
+	if _, err := c.bot(ctx).Request(tgbotapi.NewCallback(m.CallbackID, cut(m.Toast, MaxToast))); err != nil {
 		return c.sendErr("answerCallbackQuery", err)
 	}
 	return nil
 }
 
+// cut returns s if it has at most n UTF-16 code units, else its longest
+// prefix that fits n-1 of them followed by "…".
+func cut(s string, n int) string {
+	if utf16Len(s) <= n {
+		return s
+	}
+	used := 0
+	for i, r := range s {
+		if used+utf16.RuneLen(r) > n-1 {
+			return s[:i] + "…"
+		}
+		used += utf16.RuneLen(r)
+	}
+	return s
+}
+
 // Send delivers r and returns the Telegram message id of the message that
 // carries its text and buttons. The text is sent as HTML with r.Title in
 // bold and everything escaped; r.Choices become inline keyboard rows and
-// r.Link a deep-link button; r.Edit edits that message instead; r.Photo
-// (file id or URL) and r.File are sent with the text as caption when it fits
-// in 1024 characters, else followed by a text message. Errors are
+// r.Link a deep-link button; r.Edit edits that message instead; r.Strip
+// removes the buttons of that message and sends nothing (see strip);
+// r.Photo (file id or URL) and r.File are sent with the text as caption when
+// it fits in 1024 characters, else followed by a text message. Errors are
 // *bot.SendError (wrapped) where Telegram said why; others are transient.
 func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	if r.Chat.Platform != bot.Telegram {
@@ -45,6 +64,9 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	chatID, err := strconv.ParseInt(r.Chat.ID, 10, 64)
 	if err != nil {
 		return "", permanent("bad chat id %q", r.Chat.ID)
+	}
+	if r.Strip != "" {
+		return c.strip(ctx, chatID, r)
 	}
 	body, length := render(r.Title, r.Text)
 	if length > MaxText {
@@ -138,6 +160,46 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 		return "", c.sendErr("sendMessage", err)
 	}
 	return strconv.Itoa(sent.MessageID), nil
+}
+
+// strip removes every button of the bot's message r.Strip in chat (an
+// empty inline keyboard), so an answered question cannot be answered again,
+// and returns r.Strip. A message with no buttons left ("message is not
+// modified"), one that is gone ("message to edit not found") or one Telegram
+// will not edit ("message can't be edited") has nothing to strip: that is
+// success.
+func (c *Conn) strip(ctx context.Context, chatID int64, r bot.Reply) (string, error) {
+	if r.Title != "" || r.Text != "" || len(r.Choices) > 0 || r.Link != nil || r.Photo != "" || r.File != nil || r.Edit != "" {
+		return "", permanent("a reply that strips buttons has no other content")
+	}
+	id, err := strconv.Atoi(r.Strip)
+	if err != nil || id <= 0 {
+		return "", permanent("bad message id %q to strip", r.Strip)
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.requestTimeout)
+	defer cancel()
+	none := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
+	// The result is a Message, or true for inline messages: Request.
+	if _, err := c.bot(ctx).Request(tgbotapi.NewEditMessageReplyMarkup(chatID, id, none)); err != nil {
+		var te *tgbotapi.Error
+		if errors.As(err, &te) && nothingToStrip(te.Message) {
+			return r.Strip, nil
+		}
+		return "", c.sendErr("editMessageReplyMarkup", err)
+	}
+	return r.Strip, nil
+}
+
+// nothingToStrip reports whether Telegram's refusal of an edit of buttons
+// means there are none to remove.
+func nothingToStrip(desc string) bool {
+	desc = strings.ToLower(desc)
+	for _, s := range []string{"message is not modified", "message to edit not found", "message can't be edited"} {
+		if strings.Contains(desc, s) {
+			return true
+		}
+	}
+	return false
 }
 
 // render returns the HTML body for a title and a text, and its length as

@@ -122,6 +122,9 @@ func engineConfig(cfg Config, loc *time.Location) flows.Config {
 type consoleOptions struct {
 	codes     func() string // invite codes; default random
 	keyPrefix string        // console message keys' prefix; default random (console.Options.KeyPrefix)
+	// wrap, if set, wraps the terminal's Conn (the crash test marks every
+	// message the Sender sends).
+	wrap func(bot.Conn) bot.Conn
 }
 
 // serveConsole runs the terminal chat over in and out until the input ends
@@ -144,6 +147,9 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 		KeyPrefix:   o.keyPrefix,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 	})
+	if o.wrap != nil {
+		l.conn = o.wrap(l.conn)
+	}
 	return a.serve(ctx, serveOptions{}, l)
 }
 
@@ -151,6 +157,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 type chatOptions struct {
 	telegram telegram.HTTPClient // default: a real HTTP client
 	zalo     zalo.HTTPClient     // default: a real HTTP client
+	webhooks net.Listener        // default: listen on [zalo] webhook_listen
 }
 
 // serveChats connects to every configured chat platform (Telegram, each
@@ -179,9 +186,10 @@ func (a *app) serveChats(ctx context.Context, o chatOptions) error {
 	if len(links) == 0 {
 		return errors.New("no chat platform is configured")
 	}
+	a.eng.Flood = flows.DefaultFloodLimit // the terminal has none: one person types everything
 	so := serveOptions{scheduler: true}
 	if a.cfg.Zalo.WebhookListen != "" {
-		so.also = append(so.also, func(ctx context.Context) error { return a.serveWebhooks(ctx, hooks) })
+		so.also = append(so.also, func(ctx context.Context) error { return a.serveWebhooks(ctx, hooks, o.webhooks) })
 	}
 	return a.serve(ctx, so, links...)
 }
@@ -225,9 +233,9 @@ func (a *app) dialZalo(ctx context.Context, b zaloBot, o chatOptions) (*link, st
 	return &link{conn: conn, sender: &bot.Sender{Limits: limits}}, path, nil
 }
 
-// serveWebhooks serves the Zalo bots' webhooks on [zalo] webhook_listen
-// until ctx is done.
-func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler) error {
+// serveWebhooks serves the Zalo bots' webhooks on ln, or on [zalo]
+// webhook_listen when ln is nil, until ctx is done.
+func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler, ln net.Listener) error {
 	srv := &http.Server{
 		Addr:              a.cfg.Zalo.WebhookListen,
 		Handler:           hooks,
@@ -235,9 +243,11 @@ func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler) error {
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 	}
-	ln, err := net.Listen("tcp", srv.Addr)
-	if err != nil {
-		return fmt.Errorf("zalo webhooks: %w", err)
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", srv.Addr); err != nil {
+			return fmt.Errorf("zalo webhooks: %w", err)
+		}
 	}
 	a.log.Info("serving Zalo webhooks", "listen", ln.Addr().String())
 	errc := make(chan error, 1)
@@ -253,27 +263,23 @@ func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler) error {
 	return nil
 }
 
-// dialTelegram connects to the Telegram Bot API at the stored cursor.
+// dialTelegram connects to the Telegram Bot API. The Conn starts at the
+// oldest update Telegram holds unconfirmed, not at the stored cursor (update
+// ids restart at random after a quiet week); the engine skips the updates it
+// already handled by their keys.
 func (a *app) dialTelegram(ctx context.Context, o chatOptions) (*link, error) {
-	var cursor int64
-	if err := a.db.View(ctx, func(tx flows.Tx) (err error) {
-		cursor, err = tx.Cursor(bot.Telegram)
-		return err
-	}); err != nil {
-		return nil, err
-	}
 	conn, err := telegram.New(ctx, telegram.Options{
 		Token:       a.cfg.Telegram.Token,
 		Endpoint:    a.cfg.Telegram.Endpoint,
 		PollTimeout: a.cfg.Telegram.PollTimeout,
 		HTTPClient:  o.telegram,
-		Cursor:      cursor,
 		Log:         a.log,
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.log.Info("serving Telegram", "bot", conn.Username(), "cursor", cursor)
+	a.log.Info("serving Telegram", "bot", conn.Username())
+	a.eng.Membership = conn // joining with a group's button checks the group (getChatMember)
 	if err := conn.SetCommands(ctx, flows.Commands()); err != nil {
 		a.log.Warn("set command menu failed", "err", err)
 	}
@@ -349,6 +355,8 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 	}
 	return nil
 }
+
+var _ flows.Membership = (*telegram.Conn)(nil)
 
 // platforms tells the engine what each served platform's Conn can do.
 type platforms []bot.Conn

@@ -72,29 +72,38 @@ func BenchmarkUpdates(b *testing.B) {
 // drains it through the Telegram adapter to the fake Bot API, which enforces
 // 30 messages/s overall and 1/s per chat and answers 429 beyond them. Time
 // is virtual (testing/synctest). It reports the achieved rate over the
-// allowed one (rate/limit), the 429s the fake answered, and duplicates.
+// allowed one (rate/limit), the 429s the fake answered, duplicates, and
+// the store's commits per message sent (each message's sent mark is an
+// Update; marks that meet are committed together).
 func BenchmarkBroadcast(b *testing.B) {
 	const members = 10000
-	var rate float64
-	var throttled, dups int
+	var st waveStats
 	for b.Loop() {
 		ok := testing.RunTests(func(string, string) (bool, error) { return true, nil },
 			[]testing.InternalTest{{Name: "BenchmarkBroadcast/wave", F: func(t *testing.T) {
-				synctest.Test(t, func(t *testing.T) { rate, throttled, dups = broadcastWave(t, members) })
+				synctest.Test(t, func(t *testing.T) { st = broadcastWave(t, members) })
 			}}})
 		if !ok {
 			b.Fatal("broadcast failed")
 		}
 	}
-	b.ReportMetric(rate/30, "rate/limit")
-	b.ReportMetric(float64(throttled), "429s")
-	b.ReportMetric(float64(dups), "dups")
+	b.ReportMetric(st.rate/30, "rate/limit")
+	b.ReportMetric(float64(st.throttled), "429s")
+	b.ReportMetric(float64(st.dups), "dups")
+	b.ReportMetric(st.commits, "commits/msg")
+}
+
+// waveStats is what broadcastWave measured.
+type waveStats struct {
+	rate            float64 // messages per second between the first and the last
+	throttled, dups int
+	commits         float64 // store commits per message during the wave
 }
 
 // broadcastWave runs one reminder wave to n members and returns the
-// delivery rate between the first and the last message, the 429s and the
-// duplicate deliveries.
-func broadcastWave(t *testing.T, n int) (rate float64, throttled, dups int) {
+// delivery rate between the first and the last message, the 429s, the
+// duplicate deliveries and the store's commits per message.
+func broadcastWave(t *testing.T, n int) (st waveStats) {
 	f := bottest.NewTelegram(t, bottest.TelegramInProcess())
 	f.EnforceLimits(bottest.DefaultTelegramLimits())
 	cfg := DemoConfig()
@@ -134,12 +143,14 @@ func broadcastWave(t *testing.T, n int) (rate float64, throttled, dups int) {
 	out := a.db.Outbox(bot.Telegram)
 	sender := &bot.Sender{Outbox: out, Conn: conn, Limits: limits, Wake: out.Wake()}
 	done := make(chan error, 1)
+	commits := a.db.Commits()
 	go func() { done <- sender.Run(ctx) }()
 	if err := sender.WaitIdle(ctx); err != nil {
 		t.Fatal(err)
 	}
 	cancel()
 	<-done
+	commits = a.db.Commits() - commits
 	sent := f.AllSent()
 	if len(sent) != n {
 		t.Fatalf("delivered %d reminders, want %d", len(sent), n)
@@ -147,9 +158,12 @@ func broadcastWave(t *testing.T, n int) (rate float64, throttled, dups int) {
 	perChat := make(map[int64]int, n)
 	for _, s := range sent {
 		if perChat[s.ChatID]++; perChat[s.ChatID] > 1 {
-			dups++
+			st.dups++
 		}
 	}
 	span := sent[len(sent)-1].Time.Sub(sent[0].Time).Seconds()
-	return float64(len(sent)-1) / span, f.TooManyRequests(), dups
+	st.rate = float64(len(sent)-1) / span
+	st.throttled = f.TooManyRequests()
+	st.commits = float64(commits) / float64(len(sent))
+	return st
 }

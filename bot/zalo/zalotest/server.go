@@ -56,6 +56,7 @@ type Server struct {
 	chooser    func(Call) *Fault
 	random     *randomFaults
 	sent       []Sent
+	sentSignal chan struct{} // closed and replaced when a message is delivered
 	byChat     map[string][]int
 	errs       []ErrorAnswer
 	months     map[string]int
@@ -148,6 +149,7 @@ func NewServer(tb testing.TB, opts ...Option) *Server {
 		groups:     make(map[string]bool),
 		notify:     make(chan struct{}),
 		parkSignal: make(chan struct{}),
+		sentSignal: make(chan struct{}),
 		calls:      make(map[string]int),
 		byChat:     make(map[string][]int),
 		months:     make(map[string]int),

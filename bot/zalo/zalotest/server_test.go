@@ -212,6 +212,13 @@ func TestSendValidatesAndRecords(t *testing.T) {
 	if s.SendCalls() != 7 || s.Calls("sendMessage") != 4 {
 		t.Errorf("send calls %d, sendMessage calls %d", s.SendCalls(), s.Calls("sendMessage"))
 	}
+	if got[0].Extra != nil || got[1].Extra != nil {
+		t.Errorf("extra parameters %v %v, want none", got[0].Extra, got[1].Extra)
+	}
+	mustCall(t, http.DefaultClient, s, "sendMessage", map[string]any{"chat_id": "b", "text": "Chọn", "reply_markup": map[string]any{"keyboard": []any{}}})
+	if got := s.Sent("b"); len(got) != 1 || got[0].Extra["reply_markup"] != `{"keyboard":[]}` || len(got[0].Extra) != 1 {
+		t.Errorf("a send with a reply markup recorded %+v", got)
+	}
 }
 
 // The free plan's quota counts per calendar month in Vietnam time.

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"lamtheo/bot/bottest"
+)
+
+// TestStrangerFloodDelaysNobody has a stranger send 5,000 wrong /join
+// codes through the fake Telegram Bot API (Telegram's limits enforced),
+// the whole pipeline answering each; then a member of nothing else asks for
+// /help. The answer must go out within a second, as Telegram's limits
+// allow, not after the stranger's answers (at 1 message a second, 83
+// minutes of them). The stranger's answers keep their order. (Flood
+// control at the door may answer the stranger less; the Sender must be
+// fair anyway.)
+func TestStrangerFloodDelaysNobody(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const flood = 5000
+		f := bottest.NewTelegram(t, bottest.TelegramInProcess(), bottest.WithTelegramLimits(bottest.DefaultTelegramLimits()))
+		w := newTGWorld(t, f, t.TempDir())
+		defer w.stop()
+		stranger := bottest.TelegramUser{ID: 666, FirstName: "Lạ"}
+		for i := range flood {
+			f.PushText(bottest.TelegramPrivate(stranger), stranger, fmt.Sprintf("/join SAI%04d", i))
+		}
+		time.Sleep(10 * time.Second)
+		synctest.Wait()
+		if n := f.Pending(); n != 0 {
+			t.Fatalf("%d of the stranger's updates not fetched after 10 s", n)
+		}
+		lan := bottest.TelegramPrivate(tgLan)
+		asked := time.Now()
+		f.PushText(lan, tgLan, "/help")
+		for len(f.Sent(lan.ID)) == 0 && time.Since(asked) < 2*time.Minute {
+			time.Sleep(100 * time.Millisecond)
+		}
+		got := f.Sent(lan.ID)
+		if len(got) == 0 {
+			t.Fatalf("no answer to /help within 2 minutes behind %d answers to a stranger (%d of them sent)", flood, len(f.Sent(stranger.ID)))
+		}
+		delay := got[0].Time.Sub(asked)
+		if delay > time.Second {
+			t.Errorf("/help answered %v after it was sent, want at most 1s", delay)
+		}
+		// The answers that name a code name them in order (a limit on
+		// attempts may answer some differently).
+		answers, last := f.Sent(stranger.ID), -1
+		for i, m := range answers {
+			_, code, ok := strings.Cut(m.Plain, "SAI")
+			if !ok || len(code) < 4 {
+				continue
+			}
+			n, err := strconv.Atoi(code[:4])
+			if err != nil || n <= last {
+				t.Fatalf("the stranger's answer %d is %q, after the one about SAI%04d: out of order", i+1, m.Plain, last)
+			}
+			last = n
+		}
+		if n := f.TooManyRequests(); n != 0 {
+			t.Errorf("%d 429s", n)
+		}
+		t.Logf("/help answered %v after it was sent, behind %d answers to a stranger (%d sent so far)", delay, flood, len(answers))
+	})
+}

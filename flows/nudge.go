@@ -1,0 +1,91 @@
+package flows
+
+import (
+	"strings"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// cmdNudge sends a private reminder, with a "report now" button, to each
+// active member of the cell who has not reported the month (the current one,
+// or the month typed after the command while it is open): /nhacnho [month].
+// Members whose reminders are paused, the secretary who asks and chats known
+// unreachable are skipped; the secretary is told who was reminded.
+func (r *req) cmdNudge(args string) error {
+	cell, m, err := r.cellMonth(args)
+	if err != nil {
+		return err
+	}
+	if !r.reportable(m) {
+		return refuse(text.NudgeNotOpen, monthData(m))
+	}
+	if closed, err := r.closed(cell, m); err != nil {
+		return err
+	} else if closed {
+		return refuse(text.NudgeClosed, monthData(m))
+	}
+	c, _, err := r.tx.Cell(cell)
+	if err != nil {
+		return err
+	}
+	ms, err := r.tx.Members(cell)
+	if err != nil {
+		return err
+	}
+	SortByName(ms)
+	button := nudgeButton(m)
+	var nudged, paused, unreachable []string
+	nudges := cast{cell: c}
+	names := map[bot.ChatID]string{}
+	for _, mb := range ms {
+		if mb.Cell != cell || mb.Status != Active || (r.isMember && mb.ID == r.member.ID) {
+			continue
+		}
+		rep, ok, err := r.tx.Report(mb.ID, m)
+		if err != nil {
+			return err
+		}
+		if ok && !rep.Submitted.IsZero() {
+			continue
+		}
+		if mb.PausedUntil.After(r.now) {
+			paused = append(paused, mb.Name)
+			continue
+		}
+		body := text.T(r.e.textKey(firstPlatform(mb), text.NudgeMember), map[string]string{"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m)})
+		reps, err := privateReplies(r.tx, mb.PrivateChats(), body, button)
+		if err != nil {
+			return err
+		}
+		for _, rep := range reps {
+			names[rep.Chat] = mb.Name
+		}
+		nudges.privates = append(nudges.privates, reps...)
+		if len(reps) == 0 {
+			unreachable = append(unreachable, mb.Name)
+		}
+	}
+	out, err := r.e.newBudget(r.tx, r.now).spend([]cast{nudges}, cutToFit, JobNudge, r.now)
+	if err != nil {
+		return err
+	}
+	sent := map[bot.ChatID]bool{}
+	for _, rep := range out {
+		sent[rep.Chat] = true
+	}
+	var cut []string
+	for _, rep := range nudges.privates {
+		if sent[rep.Chat] {
+			nudged = append(nudged, names[rep.Chat])
+		} else {
+			cut = append(cut, names[rep.Chat])
+		}
+	}
+	r.out = append(r.out, out...)
+	r.say(text.NudgeDone, map[string]any{
+		"Month": FormatMonth(m), "Nudged": nudged, "Budget": strings.Join(cut, ", "),
+		"Paused": strings.Join(paused, ", "), "Unreachable": strings.Join(unreachable, ", "),
+	})
+	return nil
+}
