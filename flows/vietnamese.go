@@ -329,7 +329,8 @@ func vnAtoi(s string) int {
 // a zero-width joiner between two emoji, which only draws them as one. Runs
 // of spaces and tabs become one space, spaces around line breaks and at both
 // ends are trimmed, line breaks are kept (at most one blank line in a row),
-// and the result is in Unicode NFC. It is idempotent. Everything people type
+// at most maxMarks combining marks stay on one character, and the result is
+// in Unicode NFC. It is idempotent. Everything people type
 // passes through it (the engine cleans each message's text, the sender's
 // name and the group's title at the door; cleanInput cleans again).
 func NormalizeText(s string) string {
@@ -380,7 +381,46 @@ func NormalizeText(s string) string {
 		b.WriteRune(r)
 		last = r
 	}
-	return norm.NFC.String(b.String())
+	// Capping the marks before NFC keeps NFC from putting U+034F into a long
+	// run; capping after catches a mark NFC decomposed into two.
+	return capMarks(norm.NFC.String(capMarks(b.String())))
+}
+
+// maxMarks is how many combining marks NormalizeText keeps on one
+// character. Vietnamese needs two (a vowel's mark and its tone, when
+// decomposed); a longer run is "Zalgo" text that draws over the lines
+// around it, and a run of more than 30 makes NFC insert the invisible
+// U+034F to keep the text stream-safe.
+const maxMarks = 8
+
+// capMarks drops the combining marks after the first maxMarks in a row.
+func capMarks(s string) string {
+	n, cut := 0, -1
+	for i, r := range s {
+		if !unicode.Is(unicode.M, r) {
+			n = 0
+			continue
+		}
+		if n++; n > maxMarks {
+			cut = i
+			break
+		}
+	}
+	if cut < 0 {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:cut])
+	for _, r := range s[cut:] {
+		if !unicode.Is(unicode.M, r) {
+			n = 0
+		} else if n++; n > maxMarks {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // invisible reports whether r is a character that shows as nothing and is

@@ -297,6 +297,12 @@ func TestNormalizeText(t *testing.T) {
 		{"a \u200b b", "a b"},
 		{"\u200d👍", "👍"},
 		{"❤\ufe0f\u200d🔥", "❤\ufe0f\u200d🔥"},
+		// "Zalgo" text: at most maxMarks marks stay on a character, and a
+		// run NFC would break with U+034F is cut first.
+		{"a" + strings.Repeat("\u0302\u0303", 20) + "b", "ẫ" + strings.Repeat("\u0302\u0303", 3) + "b"},
+		{"\ud55c" + strings.Repeat("\u0302\u0303", 16), "\ud55c" + strings.Repeat("\u0302\u0303", 4)},
+		{"x\u0344\u0344\u0344\u0344\u0344\u0344\u0344\u0344", "ẍ" + strings.Repeat("\u0301\u0308", 4)},
+		{"Nguye\u0302\u0303n" + strings.Repeat("\u0301", 3), "Nguyễń\u0301\u0301"},
 	}
 	for _, tt := range tests {
 		if got := NormalizeText(tt.in); got != tt.want {
@@ -307,7 +313,8 @@ func TestNormalizeText(t *testing.T) {
 
 func FuzzNormalizeText(f *testing.F) {
 	for _, s := range []string{"", " a \t b\r\n\n\nc ", "Nguye\u0302\u0303n", "\x00\xff", "a\u0301\u0300", " \u0301x",
-		"\u202eabc\u202c", "\u2066x\u2069", "a\u200b\u200c\u200d\u2060\ufeffb", "👨\u200d👩\u200d👧", "\u200d\u200d👍\u200d", "\u3164"} {
+		"\u202eabc\u202c", "\u2066x\u2069", "a\u200b\u200c\u200d\u2060\ufeffb", "👨\u200d👩\u200d👧", "\u200d\u200d👍\u200d", "\u3164",
+		"\ud55c" + strings.Repeat("\u0302\u0303", 16), "x" + strings.Repeat("\u0344", 12)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
