@@ -680,3 +680,59 @@ func FuzzUserID(f *testing.F) {
 		}
 	})
 }
+
+// FuzzInput feeds arbitrary input to the terminal: every line is a message,
+// a comment or a local command, Receive ends with io.EOF, and each message
+// comes from a named person in a chat, on one line, with its own key.
+func FuzzInput(f *testing.F) {
+	for _, s := range []string{
+		"/start\n:as Nguyễn Văn Lan\n:group C01\nxin chào\n",
+		":zalo\n:group C01\n@lamtheo /summary\nkhông nhắc tên\n:telegram\n/summary",
+		":quit\nafter the quit\n",
+		"# a comment\n:sticker\n:bogus x\n:help\n:private\n",
+		":as \n:as \xff\n:group ../x\n:group\n\xff\xfe\n\r\n:AS  Lê   Văn\tĐức \n",
+		":time 2026-11-25 08:00\n:time\n",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var calls []string
+		c := New(strings.NewReader(input), io.Discard, Options{KeyPrefix: "k", Now: fixedNow,
+			Commands: map[string]func(string) (string, error){"time": func(args string) (string, error) {
+				calls = append(calls, args)
+				return "", errors.New("bad time")
+			}}})
+		keys := map[string]bool{}
+		lines := strings.Count(input, "\n") + 1
+		for i := 0; ; i++ {
+			if i > lines {
+				t.Fatalf("%d messages from %d lines", i, lines)
+			}
+			batch, err := c.Receive(ctx)
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					t.Fatalf("Receive: %v", err)
+				}
+				break
+			}
+			if len(batch) != 1 {
+				t.Fatalf("batch of %d messages", len(batch))
+			}
+			m := batch[0]
+			if m.Chat.ID == "" || m.From.ID == "" || m.From.ID != UserID(m.From.ID) || m.FromName == "" {
+				t.Fatalf("message %+v: no chat or person", m)
+			}
+			if strings.ContainsAny(m.Text, "\n") || keys[m.Key] {
+				t.Fatalf("message %+v: several lines or a repeated key", m)
+			}
+			keys[m.Key] = true
+		}
+		for _, args := range calls {
+			if strings.Contains(args, "\n") || args != strings.Join(strings.Fields(args), " ") {
+				t.Fatalf(":time got %q", args)
+			}
+		}
+	})
+}
