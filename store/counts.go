@@ -100,3 +100,22 @@ func (t *tx) BudgetNotes(p bot.Platform, m flows.Month) ([]flows.BudgetNote, err
 	}
 	return out, nil
 }
+
+func encodeBudgetNote(n flows.BudgetNote) []byte {
+	e := newEnc(48 + len(n.Job) + len(n.Cell))
+	e.time(n.At)
+	e.str(string(n.Job))
+	e.str(n.Cell)
+	e.int(int(n.Kind))
+	e.int(n.Planned)
+	e.int(n.Done)
+	e.bool(n.Group)
+	return e.b
+}
+
+func decodeBudgetNote(v []byte) (flows.BudgetNote, error) {
+	d := newDec(v, nil)
+	n := flows.BudgetNote{At: d.time(), Job: flows.Job(d.str()), Cell: d.str(), Kind: flows.BudgetKind(d.int()),
+		Planned: d.int(), Done: d.int(), Group: d.bool()}
+	return n, d.err
+}

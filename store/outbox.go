@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"sync"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -316,66 +317,6 @@ func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 // is never closed; the partition's sender drains it, then waits on it.
 func (o *Outbox) Wake() <-chan struct{} { return o.db.wakeOf(o.p) }
 
-// migrateOutbox3 moves every envelope of a schema 2 file, keyed by its
-// Seq alone, under its chat's platform (schema 3).
-func migrateOutbox3(btx *bolt.Tx) error {
-	b := btx.Bucket(bucketOutbox)
-	type move struct{ old, new, v []byte }
-	var moves []move
-	err := b.ForEach(func(k, v []byte) error {
-		if len(k) != 8 {
-			return nil
-		}
-		seq := binary.BigEndian.Uint64(k)
-		env, err := decodeEnvelope(seq, v)
-		if err != nil {
-			return fmt.Errorf("outbox %d: %w", seq, err)
-		}
-		nk, err := outboxKey(env.Reply.Chat.Platform, seq)
-		if err != nil {
-			return fmt.Errorf("outbox %d: %w", seq, err)
-		}
-		moves = append(moves, move{old: append([]byte(nil), k...), new: nk, v: append([]byte(nil), v...)})
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	for _, m := range moves {
-		if err := b.Delete(m.old); err != nil {
-			return err
-		}
-		if err := b.Put(m.new, m.v); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// migrateOutbox4 indexes every envelope of a schema 3 file under its chat
-// and kind (bucket outbox_chat), which the Sender reads each chat's queue
-// by (schema 4). A key or record it cannot read is left as it is, unindexed:
-// the upgrade must not make a damaged envelope keep the file from opening.
-func migrateOutbox4(btx *bolt.Tx) error {
-	index := btx.Bucket(bucketOutboxChat)
-	return btx.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
-		end := bytes.IndexByte(k, 0)
-		if end < 0 || len(k) != end+1+8 {
-			return nil
-		}
-		seq := binary.BigEndian.Uint64(k[end+1:])
-		env, err := decodeEnvelope(seq, v)
-		if err != nil {
-			return nil
-		}
-		ck, err := outboxChatKey(env.Reply, seq)
-		if err != nil {
-			return nil
-		}
-		return index.Put(ck, nil)
-	})
-}
-
 // Partitions returns the platforms that have replies waiting in the
 // outbox, in name order. It steps from one partition to the next without
 // reading their envelopes.
@@ -406,4 +347,113 @@ func (db *DB) Partitions(ctx context.Context) ([]bot.Platform, error) {
 		return nil, fmt.Errorf("outbox partitions: %w", err)
 	}
 	return out, nil
+}
+
+// envelopeV2 is version 1's fields, then Bulk. Version 1 envelopes (schema
+// 1 files) still decode, as not bulk.
+const envelopeV2 = 2
+
+// envelopeV3 is the version byte of the outbox envelopes this build writes:
+// version 2's fields, then Strip.
+const envelopeV3 = 3
+
+// Enqueue implements flows.Tx: r gets the next outbox Seq, which rolls back
+// with the transaction, and Wake is signalled after the commit.
+func (t *tx) Enqueue(r bot.Reply) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	if r.Chat.IsZero() {
+		return fmt.Errorf("enqueue: reply without chat")
+	}
+	seq, err := t.b(bucketOutbox).NextSequence()
+	if err != nil {
+		return fmt.Errorf("enqueue: %w", err)
+	}
+	if err := putEnvelope(t.btx, seq, r, encodeEnvelope(r, t.db.now())); err != nil {
+		return fmt.Errorf("enqueue %s: %w", r.Chat, err)
+	}
+	if p := r.Chat.Platform; !t.enqueued[p] {
+		if t.enqueued == nil {
+			t.enqueued = make(map[bot.Platform]bool)
+		}
+		t.enqueued[p] = true
+		t.btx.OnCommit(func() { t.db.signal(p) })
+	}
+	return nil
+}
+
+func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
+	size := 64 + len(r.Title) + len(r.Text) + len(r.Hint) + len(r.Photo) + len(r.Edit)
+	if r.File != nil {
+		size += len(r.File.Data) + len(r.File.Name)
+	}
+	e := newEnc(size)
+	e.b[0] = envelopeV3
+	e.user(r.Chat.Platform, r.Chat.ID)
+	e.str(r.Title)
+	e.str(r.Text)
+	e.uvarint(uint64(len(r.Choices)))
+	for _, row := range r.Choices {
+		e.uvarint(uint64(len(row)))
+		for _, c := range row {
+			e.str(c.Label)
+			e.str(c.Data)
+		}
+	}
+	e.str(r.Hint)
+	e.bool(r.Link != nil)
+	if r.Link != nil {
+		e.str(r.Link.Label)
+		e.str(r.Link.Payload)
+		e.str(r.Link.Alt)
+	}
+	e.str(r.Photo)
+	e.bool(r.File != nil)
+	if r.File != nil {
+		e.str(r.File.Name)
+		e.bytes(r.File.Data)
+	}
+	e.str(r.Edit)
+	e.time(queued)
+	e.bool(r.Bulk)
+	e.str(r.Strip)
+	return e.b
+}
+
+func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
+	d := newDecUpTo(v, nil, envelopeV3)
+	env := bot.Envelope{Seq: seq}
+	r := &env.Reply
+	r.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
+	r.Title = d.str()
+	r.Text = d.str()
+	if n := d.count(1); n > 0 {
+		r.Choices = make([][]bot.Choice, n)
+		for i := range r.Choices {
+			if m := d.count(2); m > 0 {
+				r.Choices[i] = make([]bot.Choice, m)
+				for j := range r.Choices[i] {
+					r.Choices[i][j] = bot.Choice{Label: d.str(), Data: d.str()}
+				}
+			}
+		}
+	}
+	r.Hint = d.str()
+	if d.bool() {
+		r.Link = &bot.Link{Label: d.str(), Payload: d.str(), Alt: d.str()}
+	}
+	r.Photo = d.str()
+	if d.bool() {
+		r.File = &bot.File{Name: d.str(), Data: d.bytes()}
+	}
+	r.Edit = d.str()
+	env.Queued = d.time()
+	if d.ver >= envelopeV2 {
+		r.Bulk = d.bool()
+	}
+	if d.ver >= envelopeV3 {
+		r.Strip = d.str()
+	}
+	return env, d.err
 }
