@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -60,11 +59,6 @@ var migrations = map[uint32]func(tx *bolt.Tx) error{
 	3: migrateOutbox4,
 }
 
-// Group commit limits: an Update waits for no timer; while one commit is
-// being written, arriving Updates queue and the next commit takes up to
-// maxBatch of them.
-const maxBatch = 128
-
 // Options configures Open. The zero value is usable.
 type Options struct {
 	// Timeout is how long Open waits for the file lock. Default 1 s.
@@ -109,13 +103,6 @@ type DB struct {
 	brokenMu  sync.Mutex
 	brokenErr error         // why writing stopped; see Broken
 	broken    chan struct{} // closed when brokenErr is set
-}
-
-// call is one Update waiting for its commit.
-type call struct {
-	ctx  context.Context
-	fn   func(flows.Tx) error
-	done chan error
 }
 
 // Open opens (creating if needed) the database file at path, creating its
@@ -344,28 +331,6 @@ func (db *DB) signal(p bot.Platform) {
 	}
 }
 
-// Update implements flows.Store. Concurrent Updates are committed together
-// in one bbolt transaction (one fsync); if one of them fails, the others are
-// run again without it, and it is run alone, so fn may run more than once.
-// An error returned by fn is returned unchanged. fn runs on the committer
-// goroutine and must not call Update, View, Pending, Finish or Backup.
-func (db *DB) Update(ctx context.Context, fn func(flows.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	db.closeMu.RLock()
-	defer db.closeMu.RUnlock()
-	if db.closed {
-		return ErrClosed
-	}
-	if err := db.Err(); err != nil {
-		return err
-	}
-	c := &call{ctx: ctx, fn: fn, done: make(chan error, 1)}
-	db.calls <- c
-	return <-c.done
-}
-
 // View implements flows.Store: fn runs in a read-only transaction whose
 // writes fail with flows.ErrReadOnly.
 func (db *DB) View(ctx context.Context, fn func(flows.Tx) error) error {
@@ -391,87 +356,4 @@ func (db *DB) boltView(fn func(*bolt.Tx) error) error {
 		return fmt.Errorf("view: panic: %v", pe.v)
 	}
 	return err
-}
-
-// commitLoop is the committer: it takes the queued Updates in batches of up
-// to maxBatch and commits each batch in one transaction.
-func (db *DB) commitLoop() {
-	defer close(db.done)
-	batch := make([]*call, 0, maxBatch)
-	for {
-		batch = batch[:0]
-		select {
-		case c := <-db.calls:
-			batch = append(batch, c)
-		case <-db.stop:
-			return
-		}
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case c := <-db.calls:
-				batch = append(batch, c)
-			default:
-				break fill
-			}
-		}
-		db.commit(batch)
-	}
-}
-
-// commit runs batch in one write transaction. A call whose fn fails is
-// taken out and run alone (its result is final); the rest are run again.
-func (db *DB) commit(batch []*call) {
-	live := batch[:0]
-	for _, c := range batch {
-		if err := c.ctx.Err(); err != nil {
-			c.done <- err
-			continue
-		}
-		live = append(live, c)
-	}
-	batch = live
-	for len(batch) > 0 {
-		failed := -1
-		err := db.boltUpdate(func(btx *bolt.Tx) error {
-			for i, c := range batch {
-				if err := db.run(btx, c); err != nil {
-					failed = i
-					return err
-				}
-			}
-			return nil
-		})
-		if err == nil {
-			db.commits.Add(1)
-		}
-		if failed < 0 || len(batch) == 1 {
-			for _, c := range batch {
-				c.done <- err
-			}
-			return
-		}
-		c := batch[failed]
-		batch = append(batch[:failed], batch[failed+1:]...)
-		err = db.boltUpdate(func(btx *bolt.Tx) error { return db.run(btx, c) })
-		if err == nil {
-			db.commits.Add(1)
-		}
-		c.done <- err
-	}
-}
-
-// run calls c.fn on btx, turning a panic into an error so that one bad
-// Update cannot take the committer down.
-func (db *DB) run(btx *bolt.Tx, c *call) (err error) {
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("update: panic: %v", r)
-		}
-	}()
-	if err := c.ctx.Err(); err != nil {
-		return err
-	}
-	return c.fn(&tx{db: db, btx: btx})
 }

@@ -1,6 +1,10 @@
 package store
 
-import bolt "go.etcd.io/bbolt"
+import (
+	bolt "go.etcd.io/bbolt"
+
+	"lamtheo/flows"
+)
 
 // Test hooks: the key codecs, for the ordering test in store_test.
 var (
@@ -19,3 +23,14 @@ var (
 	MemberKey = memberKey
 	ReportKey = reportKey
 )
+
+// BoltBatch runs fn through bbolt's own DB.Batch and BoltUpdate through a
+// plain bbolt Update, bypassing the group commit: BenchmarkGroupCommit
+// compares them with Update.
+func (db *DB) BoltBatch(fn func(flows.Tx) error) error {
+	return db.bolt.Batch(func(btx *bolt.Tx) error { return fn(&tx{db: db, btx: btx}) })
+}
+
+func (db *DB) BoltUpdate(fn func(flows.Tx) error) error {
+	return db.bolt.Update(func(btx *bolt.Tx) error { return fn(&tx{db: db, btx: btx}) })
+}
