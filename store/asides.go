@@ -61,7 +61,7 @@ func encodeAside(a flows.Aside) []byte {
 }
 
 func decodeAside(v []byte) (flows.Aside, error) {
-	d := newDec(v, nil)
+	d := newDec(v)
 	var a flows.Aside
 	a.At = d.time()
 	a.Key = d.str()

@@ -114,7 +114,7 @@ func encodeCell(c flows.Cell) []byte {
 }
 
 func decodeCell(code string, v []byte) (flows.Cell, error) {
-	d := newDec(v, nil)
+	d := newDec(v)
 	c := flows.Cell{Code: code}
 	c.Name = d.str()
 	c.MeetingDay = d.int()

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"fmt"
 	"time"
-	"unsafe"
 
 	"lamtheo/bot"
 	"lamtheo/flows"
@@ -14,9 +13,16 @@ import (
 // the fields in a fixed order as varints and length-prefixed strings. A
 // record type is private to this package; each entity's encodeX and decodeX
 // live in its file, next to its Tx methods (members.go, reports.go,
-// outbox.go...), and this file holds the primitives they share. Decoding copies the value once into a string and slices
-// every text field out of it, so a record costs one allocation plus one per
-// slice it holds.
+// outbox.go...), and this file holds the primitives they share. Decoding
+// copies the value once into a string and slices every text field out of
+// it, so a record costs one allocation plus one per slice it holds.
+//
+// An unsafe decode arena (records copied into shared 64 KiB chunks) used to
+// save those allocations on bulk reads. It was removed because its gain did
+// not show (2 shared cores, count 6, benchstat medians, with vs without):
+// BenchmarkDecodeMonth 281 vs 251 ms (p=0.24), flows BenchmarkSummaryOrg
+// 615 vs 625 ms (p=0.59, target 1 s); allocations fell 1.36 M to 0.52 M per
+// summary, bytes only 2 %.
 //
 // Times are stored as seconds since the zero time.Time plus nanoseconds and
 // come back in UTC (the zero time stays zero). Empty slices and maps come
@@ -74,76 +80,13 @@ type dec struct {
 	err error
 }
 
-// arena hands out memory for decoding many records at once (a month of
-// reports, every member): record bytes are copied into shared 64 KiB
-// chunks and slices are carved from shared backing arrays, which saves
-// several allocations per record. A chunk is never written again once
-// handed out, so the strings and slices stay valid for as long as the
-// caller keeps them. A nil arena allocates per record.
-type arena struct {
-	buf     []byte
-	users   []bot.UserID
-	entries []flows.Entry
-}
-
-const arenaChunk = 64 << 10
-
-// str returns a string holding a copy of v.
-func (a *arena) str(v []byte) string {
-	if a == nil || len(v) > arenaChunk/4 {
-		return string(v)
-	}
-	if len(v) == 0 {
-		return ""
-	}
-	if cap(a.buf)-len(a.buf) < len(v) {
-		a.buf = make([]byte, 0, arenaChunk)
-	}
-	start := len(a.buf)
-	a.buf = append(a.buf, v...)
-	// The bytes are never modified after this point.
-	return unsafe.String(&a.buf[start], len(v))
-}
-
-// userSlice returns a zeroed slice of n identities whose capacity is n, so
-// that an append by the caller never reaches a neighbour's elements.
-func (a *arena) userSlice(n int) []bot.UserID {
-	if a == nil {
-		return make([]bot.UserID, n)
-	}
-	return carve(&a.users, n)
-}
-
-// entrySlice is userSlice for report entries.
-func (a *arena) entrySlice(n int) []flows.Entry {
-	if a == nil {
-		return make([]flows.Entry, n)
-	}
-	return carve(&a.entries, n)
-}
-
-// carve cuts a zeroed slice of n elements with capacity n from the block
-// *pool, starting a new block when it is full; large slices get their own.
-func carve[T any](pool *[]T, n int) []T {
-	if n > 64 {
-		return make([]T, n)
-	}
-	if cap(*pool)-len(*pool) < n {
-		*pool = make([]T, 0, 1024)
-	}
-	start := len(*pool)
-	*pool = (*pool)[:start+n]
-	return (*pool)[start : start+n : start+n]
-}
-
-// newDec copies v into a string (from a, if not nil) and checks the
-// version byte is recordV1.
-func newDec(v []byte, a *arena) dec { return newDecUpTo(v, a, recordV1) }
+// newDec copies v into a string and checks the version byte is recordV1.
+func newDec(v []byte) dec { return newDecUpTo(v, recordV1) }
 
 // newDecUpTo is newDec for a record type with versions 1 to newest; d.ver
 // tells which one v is.
-func newDecUpTo(v []byte, a *arena, newest byte) dec {
-	d := dec{s: a.str(v)}
+func newDecUpTo(v []byte, newest byte) dec {
+	d := dec{s: string(v)}
 	if len(d.s) == 0 {
 		d.err = fmt.Errorf("%w: empty", errCorrupt)
 		return d

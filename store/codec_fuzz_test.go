@@ -23,10 +23,8 @@ func FuzzDecode(f *testing.F) {
 	}
 	f.Add([]byte{recordV1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01})
 	f.Fuzz(func(t *testing.T, v []byte) {
-		_, _ = decodeMember(1, v, nil)
-		_, _ = decodeMember(1, v, new(arena))
-		_, _ = decodeReport(202611, 1, v, nil)
-		_, _ = decodeReport(202611, 1, v, new(arena))
+		_, _ = decodeMember(1, v)
+		_, _ = decodeReport(202611, 1, v)
 		_, _ = decodePledge(1, 2026, v)
 		_, _ = decodeSession(v)
 		_, _ = decodeEnvelope(1, v)
@@ -78,7 +76,7 @@ func decodeSeeds() [][]byte {
 // are records the decoders read, not errors.
 func TestDecodeSeeds(t *testing.T) {
 	s := decodeSeeds()
-	if m, err := decodeMember(1, s[1], nil); err != nil || m.Name != "An" || m.Pending != nil {
+	if m, err := decodeMember(1, s[1]); err != nil || m.Name != "An" || m.Pending != nil {
 		t.Errorf("member v1: %+v %v", m, err)
 	}
 	if ss, err := decodeSession(s[3]); err != nil || ss.Flow != "join" || ss.Notice != nil {
@@ -103,16 +101,16 @@ func TestDecodeSeeds(t *testing.T) {
 func TestDecodeRejectsTruncated(t *testing.T) {
 	rec := encodeMember(&flows.Member{Name: "Phạm Thị Dung", Cell: "C05", Users: []bot.UserID{{Platform: bot.Zalo, ID: "zz"}},
 		Joined: time.Date(2026, 1, 2, 3, 4, 5, 6, time.UTC), PauseReason: "đi công tác"})
-	if _, err := decodeMember(1, rec, nil); err != nil {
+	if _, err := decodeMember(1, rec); err != nil {
 		t.Fatalf("full record: %v", err)
 	}
 	for n := range len(rec) {
-		if _, err := decodeMember(1, rec[:n], new(arena)); err == nil {
+		if _, err := decodeMember(1, rec[:n]); err == nil {
 			t.Errorf("prefix of %d/%d bytes decoded without error", n, len(rec))
 		}
 	}
 	bad := append([]byte{99}, rec[1:]...)
-	if _, err := decodeMember(1, bad, nil); err == nil {
+	if _, err := decodeMember(1, bad); err == nil {
 		t.Error("unknown record version decoded without error")
 	}
 }

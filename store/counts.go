@@ -114,7 +114,7 @@ func encodeBudgetNote(n flows.BudgetNote) []byte {
 }
 
 func decodeBudgetNote(v []byte) (flows.BudgetNote, error) {
-	d := newDec(v, nil)
+	d := newDec(v)
 	n := flows.BudgetNote{At: d.time(), Job: flows.Job(d.str()), Cell: d.str(), Kind: flows.BudgetKind(d.int()),
 		Planned: d.int(), Done: d.int(), Group: d.bool()}
 	return n, d.err

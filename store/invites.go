@@ -112,7 +112,7 @@ func encodeInvite(inv flows.Invite) []byte {
 }
 
 func decodeInvite(code string, v []byte) (flows.Invite, error) {
-	d := newDecUpTo(v, nil, inviteV2)
+	d := newDecUpTo(v, inviteV2)
 	inv := flows.Invite{Code: code}
 	inv.Cell = d.str()
 	inv.Created = d.time()
@@ -135,7 +135,7 @@ func encodeAttempts(a flows.JoinAttempts) []byte {
 }
 
 func decodeAttempts(v []byte) (flows.JoinAttempts, error) {
-	d := newDec(v, nil)
+	d := newDec(v)
 	var a flows.JoinAttempts
 	a.Wrong = d.int()
 	a.Since = d.time()

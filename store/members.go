@@ -20,7 +20,7 @@ func (t *tx) Member(id flows.MemberID) (flows.Member, bool, error) {
 	if v == nil {
 		return flows.Member{}, false, nil
 	}
-	m, err := decodeMember(id, v, nil)
+	m, err := decodeMember(id, v)
 	if err != nil {
 		return flows.Member{}, false, fmt.Errorf("member %d: %w", id, err)
 	}
@@ -121,14 +121,13 @@ func (t *tx) Members(cell string) ([]flows.Member, error) {
 	if cell == "" {
 		// IDs are never reused, so the sequence bounds the count.
 		out := make([]flows.Member, 0, min(members.Sequence(), 1<<24))
-		a := new(arena)
 		var dmg damage
 		err := members.ForEach(func(k, v []byte) error {
 			if len(k) != 8 {
 				return nil
 			}
 			id := binary.BigEndian.Uint64(k)
-			m, err := decodeMember(flows.MemberID(id), v, a)
+			m, err := decodeMember(flows.MemberID(id), v)
 			if err != nil {
 				return dmg.add(fmt.Sprint("member ", id), fmt.Errorf("member %d: %w", id, err))
 			}
@@ -187,15 +186,15 @@ func encodeMember(m *flows.Member) []byte {
 	return e.b
 }
 
-func decodeMember(id flows.MemberID, v []byte, a *arena) (flows.Member, error) {
-	d := newDecUpTo(v, a, memberV2)
+func decodeMember(id flows.MemberID, v []byte) (flows.Member, error) {
+	d := newDecUpTo(v, memberV2)
 	m := flows.Member{ID: id}
 	m.Name = d.str()
 	m.Cell = d.str()
 	m.Secretary = d.bool()
 	m.Status = flows.Status(d.int())
 	if n := d.count(2); n > 0 {
-		m.Users = a.userSlice(n)
+		m.Users = make([]bot.UserID, n)
 		for i := range m.Users {
 			m.Users[i] = bot.UserID{Platform: bot.Platform(d.str()), ID: d.str()}
 		}

@@ -422,7 +422,7 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 }
 
 func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
-	d := newDecUpTo(v, nil, envelopeV3)
+	d := newDecUpTo(v, envelopeV3)
 	env := bot.Envelope{Seq: seq}
 	r := &env.Reply
 	r.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}

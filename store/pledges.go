@@ -132,7 +132,7 @@ func encodePledge(p flows.Pledge) []byte {
 }
 
 func decodePledge(member flows.MemberID, year int, v []byte) (flows.Pledge, error) {
-	d := newDec(v, nil)
+	d := newDec(v)
 	p := flows.Pledge{Member: member, Year: year}
 	if n := d.count(4); n > 0 {
 		p.Items = make([]flows.PledgeItem, n)

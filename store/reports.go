@@ -18,7 +18,7 @@ func (t *tx) Report(member flows.MemberID, month flows.Month) (flows.Report, boo
 	if v == nil {
 		return flows.Report{}, false, nil
 	}
-	r, err := decodeReport(month, member, v, nil)
+	r, err := decodeReport(month, member, v)
 	if err != nil {
 		return flows.Report{}, false, fmt.Errorf("report %d %s: %w", member, month, err)
 	}
@@ -44,14 +44,13 @@ func (t *tx) PutReport(r flows.Report) error {
 func (t *tx) Reports(month flows.Month, fn func(r flows.Report) error) error {
 	prefix := monthPrefix(month)
 	c := t.b(bucketReports).Cursor()
-	a := new(arena)
 	var dmg damage
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != 12 {
 			continue
 		}
 		member := flows.MemberID(binary.BigEndian.Uint64(k[4:]))
-		r, err := decodeReport(month, member, v, a)
+		r, err := decodeReport(month, member, v)
 		if err != nil {
 			if err := dmg.add(fmt.Sprintf("report %d %s", member, month), fmt.Errorf("report %d %s: %w", member, month, err)); err != nil {
 				return err
@@ -115,11 +114,11 @@ func encodeReport(r flows.Report) []byte {
 	return e.b
 }
 
-func decodeReport(month flows.Month, member flows.MemberID, v []byte, a *arena) (flows.Report, error) {
-	d := newDec(v, a)
+func decodeReport(month flows.Month, member flows.MemberID, v []byte) (flows.Report, error) {
+	d := newDec(v)
 	r := flows.Report{Member: member, Month: month}
 	if n := d.count(3); n > 0 {
-		r.Entries = a.entrySlice(n)
+		r.Entries = make([]flows.Entry, n)
 		for i := range r.Entries {
 			en := &r.Entries[i]
 			en.Item = d.int()

@@ -94,7 +94,7 @@ func encodeSession(s flows.Session) []byte {
 }
 
 func decodeSession(v []byte) (flows.Session, error) {
-	d := newDecUpTo(v, nil, sessionV3)
+	d := newDecUpTo(v, sessionV3)
 	var s flows.Session
 	s.Flow = d.str()
 	s.Step = d.str()

@@ -433,8 +433,8 @@ func TestCanceledContext(t *testing.T) {
 	}
 }
 
-// TestBulkReadsStayValid reads enough members and reports that the
-// decoder's shared buffers roll over several times, keeps every value, and
+// TestBulkReadsStayValid reads enough members and reports that any shared
+// decode buffer would roll over several times, keeps every value, and
 // checks each one afterwards (and after the caller appends to its slices).
 func TestBulkReadsStayValid(t *testing.T) {
 	db := openDB(t, nil)
