@@ -3,11 +3,9 @@ package store_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -82,80 +80,6 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 		t.Fatalf("file still locked after refused Open: %v", err)
 	}
 	bdb.Close()
-}
-
-// TestConcurrentUpdates runs 64 Updates at once, some failing, and checks
-// that every successful one and none of the failed ones was applied.
-func TestConcurrentUpdates(t *testing.T) {
-	db := openDB(t, nil)
-	const n = 64
-	fail := errors.New("fail")
-	var wg sync.WaitGroup
-	errs := make([]error, n)
-	for i := range n {
-		wg.Go(func() {
-			errs[i] = db.Update(context.Background(), func(tx flows.Tx) error {
-				key := fmt.Sprintf("u:%d", i)
-				if seen, err := tx.MarkSeen(bot.Telegram, key, 0); err != nil || seen {
-					return fmt.Errorf("mark %s: seen=%v %w", key, seen, err)
-				}
-				if err := tx.PutReport(flows.Report{Member: flows.MemberID(i + 1), Month: 202611}); err != nil {
-					return err
-				}
-				if err := tx.Enqueue(bot.Reply{Chat: group, Text: key}); err != nil {
-					return err
-				}
-				if i%8 == 7 {
-					return fail
-				}
-				return nil
-			})
-		})
-	}
-	wg.Wait()
-	for i, err := range errs {
-		if i%8 == 7 {
-			if !errors.Is(err, fail) {
-				t.Errorf("update %d = %v, want fail", i, err)
-			}
-		} else if err != nil {
-			t.Errorf("update %d = %v", i, err)
-		}
-	}
-	view(t, db, func(tx flows.Tx) error {
-		got := map[flows.MemberID]bool{}
-		if err := tx.Reports(202611, func(r flows.Report) error { got[r.Member] = true; return nil }); err != nil {
-			t.Fatal(err)
-		}
-		for i := range n {
-			if want := i%8 != 7; got[flows.MemberID(i+1)] != want {
-				t.Errorf("report of update %d present=%v, want %v", i, !want, want)
-			}
-		}
-		return nil
-	})
-	envs, err := db.Outbox(bot.Telegram).Pending(context.Background(), 0, 1000)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := n - n/8; len(envs) != want {
-		t.Errorf("outbox holds %d envelopes, want %d", len(envs), want)
-	}
-	for i, e := range envs {
-		if e.Seq != uint64(i+1) {
-			t.Errorf("envelope %d has Seq %d: gaps from failed updates", i, e.Seq)
-			break
-		}
-	}
-}
-
-func TestPanicInUpdateIsAnError(t *testing.T) {
-	db := openDB(t, nil)
-	err := db.Update(context.Background(), func(tx flows.Tx) error { panic("boom") })
-	if err == nil || !strings.Contains(err.Error(), "boom") {
-		t.Errorf("Update with panicking fn = %v", err)
-	}
-	update(t, db, func(tx flows.Tx) error { return nil })
 }
 
 func TestBackup(t *testing.T) {

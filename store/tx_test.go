@@ -376,63 +376,6 @@ func TestReadOnly(t *testing.T) {
 	}
 }
 
-func TestUpdateRollback(t *testing.T) {
-	db := openDB(t, nil)
-	fail := errors.New("flow failed")
-	err := db.Update(context.Background(), func(tx flows.Tx) error {
-		if _, err := tx.MarkSeen(bot.Telegram, "u:1", 1); err != nil {
-			return err
-		}
-		if err := tx.PutReport(flows.Report{Member: 1, Month: 202611}); err != nil {
-			return err
-		}
-		if err := tx.Enqueue(bot.Reply{Chat: group, Text: "x"}); err != nil {
-			return err
-		}
-		return fail
-	})
-	if !errors.Is(err, fail) {
-		t.Fatalf("Update = %v, want the fn's error", err)
-	}
-	select {
-	case <-db.Outbox(group.Platform).Wake():
-		t.Error("Wake signalled for a rolled-back Update")
-	default:
-	}
-	view(t, db, func(tx flows.Tx) error {
-		if _, ok, _ := tx.Report(1, 202611); ok {
-			t.Error("report kept after rollback")
-		}
-		if c, _ := tx.Cursor(bot.Telegram); c != 0 {
-			t.Errorf("cursor %d kept after rollback", c)
-		}
-		return nil
-	})
-	update(t, db, func(tx flows.Tx) error {
-		if seen, err := tx.MarkSeen(bot.Telegram, "u:1", 1); seen || err != nil {
-			t.Errorf("marker kept after rollback: seen=%v err=%v", seen, err)
-		}
-		return tx.Enqueue(bot.Reply{Chat: group, Text: "y"})
-	})
-	envs, err := db.Outbox(group.Platform).Pending(context.Background(), 0, 10)
-	if err != nil || len(envs) != 1 || envs[0].Seq != 1 {
-		t.Errorf("Pending = %+v, %v; want one envelope with Seq 1 (sequence rolled back)", envs, err)
-	}
-}
-
-func TestCanceledContext(t *testing.T) {
-	db := openDB(t, nil)
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	ran := false
-	if err := db.Update(ctx, func(flows.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
-		t.Errorf("Update with canceled ctx = %v, ran=%v", err, ran)
-	}
-	if err := db.View(ctx, func(flows.Tx) error { ran = true; return nil }); !errors.Is(err, context.Canceled) || ran {
-		t.Errorf("View with canceled ctx = %v, ran=%v", err, ran)
-	}
-}
-
 // TestBulkReadsStayValid reads enough members and reports that any shared
 // decode buffer would roll over several times, keeps every value, and
 // checks each one afterwards (and after the caller appends to its slices).
