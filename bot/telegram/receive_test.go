@@ -13,17 +13,18 @@ import (
 	"lamtheo/bot"
 	"lamtheo/bot/bottest"
 	"lamtheo/bot/telegram"
+	"lamtheo/bot/telegram/telegramtest"
 )
 
 var (
-	an    = bottest.TelegramUser{ID: 501, FirstName: "An", LastName: "Nguyễn Văn"}
-	binh  = bottest.TelegramUser{ID: 502, FirstName: "Bình"}
-	cell  = bottest.TelegramGroup(-1001234567890, "Chi bộ 1")
-	basic = bottest.TelegramGroup(-4001, "Chi bộ 2")
+	an    = telegramtest.User{ID: 501, FirstName: "An", LastName: "Nguyễn Văn"}
+	binh  = telegramtest.User{ID: 502, FirstName: "Bình"}
+	cell  = telegramtest.Group(-1001234567890, "Chi bộ 1")
+	basic = telegramtest.Group(-4001, "Chi bộ 2")
 )
 
 // dial connects a Conn to f over TCP with a 1 s poll.
-func dial(t *testing.T, f *bottest.FakeTelegram) *telegram.Conn {
+func dial(t *testing.T, f *telegramtest.Server) *telegram.Conn {
 	t.Helper()
 	c, err := telegram.New(t.Context(), telegram.Options{
 		Token: f.Token, Endpoint: f.URL, PollTimeout: time.Second,
@@ -35,7 +36,7 @@ func dial(t *testing.T, f *bottest.FakeTelegram) *telegram.Conn {
 }
 
 // dialInProcess connects a Conn to f in process (for synctest bubbles).
-func dialInProcess(t *testing.T, f *bottest.FakeTelegram, o telegram.Options) *telegram.Conn {
+func dialInProcess(t *testing.T, f *telegramtest.Server, o telegram.Options) *telegram.Conn {
 	t.Helper()
 	o.Token, o.Endpoint, o.HTTPClient = f.Token, f.URL, f.Client()
 	c, err := telegram.New(t.Context(), o)
@@ -49,7 +50,7 @@ func tgChat(id string) bot.ChatID { return bot.ChatID{Platform: bot.Telegram, ID
 func tgUser(id string) bot.UserID { return bot.UserID{Platform: bot.Telegram, ID: id} }
 
 func TestNew(t *testing.T) {
-	f := bottest.NewTelegram(t, bottest.WithTelegramBot(42, "ChiBoBot"))
+	f := telegramtest.NewServer(t, telegramtest.WithBot(42, "ChiBoBot"))
 	c := dial(t, f)
 	if c.Username() != "ChiBoBot" {
 		t.Errorf("Username = %q", c.Username())
@@ -77,10 +78,10 @@ func TestNew(t *testing.T) {
 
 func TestReceiveTranslates(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		c := dialInProcess(t, f, telegram.Options{PollTimeout: 10 * time.Second})
 		now := time.Now() // the bubble's clock starts on a whole second
-		private := bottest.TelegramPrivate(an)
+		private := telegramtest.Private(an)
 
 		type push func() int64
 		tests := []struct {
@@ -173,8 +174,8 @@ func TestReceiveTranslates(t *testing.T) {
 // nothing with its first poll, so it gets the whole batch again (the
 // Handler skips the two it handled, by key).
 func TestReceiveConfirmsOnNextReceive(t *testing.T) {
-	f := bottest.NewTelegram(t)
-	private := bottest.TelegramPrivate(an)
+	f := telegramtest.NewServer(t)
+	private := telegramtest.Private(an)
 	for _, text := range []string{"1", "2", "3", "4", "5"} {
 		f.PushText(private, an, text)
 	}
@@ -222,7 +223,7 @@ func TestReceiveConfirmsOnNextReceive(t *testing.T) {
 
 // Cancelling the context aborts an idle long poll at once, over real TCP.
 func TestReceiveCancel(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c, err := telegram.New(t.Context(), telegram.Options{Token: f.Token, Endpoint: f.URL, PollTimeout: 50 * time.Second})
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +255,7 @@ func TestReceiveCancel(t *testing.T) {
 func TestReceiveFailures(t *testing.T) {
 	tests := []struct {
 		name    string
-		faults  []bottest.TelegramFault
+		faults  []telegramtest.Fault
 		opts    telegram.Options
 		wait    time.Duration // virtual time until the update arrives
 		polls   int
@@ -263,30 +264,30 @@ func TestReceiveFailures(t *testing.T) {
 	}{
 		{
 			name:   "429 honours retry_after",
-			faults: []bottest.TelegramFault{{Code: 429, RetryAfter: 7}},
+			faults: []telegramtest.Fault{{Code: 429, RetryAfter: 7}},
 			wait:   7 * time.Second, polls: 2,
 			logs: map[string]int{"rate limited": 1},
 		},
 		{
 			name:   "409 backs off and logs once",
-			faults: []bottest.TelegramFault{{Code: 409}, {Code: 409}, {Code: 409}},
+			faults: []telegramtest.Fault{{Code: 409}, {Code: 409}, {Code: 409}},
 			wait:   5*time.Second + 10*time.Second + 20*time.Second, polls: 4,
 			logs: map[string]int{"another instance": 1, "polling resumed": 1},
 		},
 		{
 			name:   "500 backs off exponentially",
-			faults: []bottest.TelegramFault{{Code: 500}, {Code: 500}, {Code: 500}, {Code: 502, Body: "<html>bad gateway</html>"}},
+			faults: []telegramtest.Fault{{Code: 500}, {Code: 500}, {Code: 500}, {Code: 502, Body: "<html>bad gateway</html>"}},
 			wait:   1*time.Second + 2*time.Second + 4*time.Second + 8*time.Second, polls: 5,
 			logs: map[string]int{"getUpdates failed": 4},
 		},
 		{
 			name:   "backoff is capped at 30s",
-			faults: []bottest.TelegramFault{{Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}},
+			faults: []telegramtest.Fault{{Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}, {Code: 500}},
 			wait:   (1 + 2 + 4 + 8 + 16 + 30 + 30) * time.Second, polls: 8,
 		},
 		{
 			name:   "stalled poll times out",
-			faults: []bottest.TelegramFault{{Hang: true}},
+			faults: []telegramtest.Fault{{Hang: true}},
 			opts:   telegram.Options{PollTimeout: 2 * time.Second, RequestTimeout: 3 * time.Second},
 			wait:   5*time.Second + 1*time.Second, polls: 2,
 			logs: map[string]int{"getUpdates failed": 1},
@@ -295,7 +296,7 @@ func TestReceiveFailures(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+				f := telegramtest.NewServer(t, telegramtest.InProcess())
 				var logs bottest.Buffer
 				o := tt.opts
 				o.Log = slog.New(slog.NewTextHandler(&logs, nil))
@@ -303,7 +304,7 @@ func TestReceiveFailures(t *testing.T) {
 				for _, fault := range tt.faults {
 					f.FailNext("getUpdates", 1, fault)
 				}
-				f.PushText(bottest.TelegramPrivate(an), an, "x")
+				f.PushText(telegramtest.Private(an), an, "x")
 				start := time.Now()
 				got, err := c.Receive(t.Context())
 				if err != nil || len(got) != 1 {
@@ -332,9 +333,9 @@ func TestReceiveFailures(t *testing.T) {
 // Cancelling during a backoff returns at once.
 func TestReceiveCancelDuringBackoff(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		c := dialInProcess(t, f, telegram.Options{})
-		f.FailNext("getUpdates", 1, bottest.TelegramFault{Code: 429, RetryAfter: 600})
+		f.FailNext("getUpdates", 1, telegramtest.Fault{Code: 429, RetryAfter: 600})
 		ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
 		defer cancel()
 		start := time.Now()
@@ -364,11 +365,11 @@ func TestReceiveUnauthorized(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+				f := telegramtest.NewServer(t, telegramtest.InProcess())
 				var logs bottest.Buffer
 				c := dialInProcess(t, f, telegram.Options{Log: slog.New(slog.NewTextHandler(&logs, nil))})
-				f.FailFor("getUpdates", tt.lasts, bottest.TelegramFault{Code: 401})
-				f.PushText(bottest.TelegramPrivate(an), an, "x")
+				f.FailFor("getUpdates", tt.lasts, telegramtest.Fault{Code: 401})
+				f.PushText(telegramtest.Private(an), an, "x")
 				start := time.Now()
 				got, err := c.Receive(t.Context())
 				d := time.Since(start)
@@ -430,10 +431,10 @@ func TestReceiveAfterQuietWeek(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+				f := telegramtest.NewServer(t, telegramtest.InProcess())
 				f.DetectSpin(50)
 				c := dialInProcess(t, f, telegram.Options{})
-				me := bottest.TelegramPrivate(an)
+				me := telegramtest.Private(an)
 				f.PushText(me, an, "trước Tết") // 1001
 				if got, err := c.Receive(t.Context()); err != nil || len(got) != 1 {
 					t.Fatalf("first Receive = %+v, %v", got, err)

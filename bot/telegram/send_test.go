@@ -14,6 +14,7 @@ import (
 	"lamtheo/bot"
 	"lamtheo/bot/bottest"
 	"lamtheo/bot/telegram"
+	"lamtheo/bot/telegram/telegramtest"
 )
 
 func TestSendRenders(t *testing.T) {
@@ -21,24 +22,24 @@ func TestSendRenders(t *testing.T) {
 	tests := []struct {
 		name  string
 		reply bot.Reply
-		want  []bottest.TelegramSent // Method, Text, Plain, Buttons, Photo, FileName, FileData compared
+		want  []telegramtest.Sent // Method, Text, Plain, Buttons, Photo, FileName, FileData compared
 	}{
 		{
 			name:  "user text is escaped",
 			reply: bot.Reply{Text: "<b>x</b> & y"},
-			want:  []bottest.TelegramSent{{Method: "sendMessage", Text: "&lt;b&gt;x&lt;/b&gt; &amp; y", Plain: "<b>x</b> & y"}},
+			want:  []telegramtest.Sent{{Method: "sendMessage", Text: "&lt;b&gt;x&lt;/b&gt; &amp; y", Plain: "<b>x</b> & y"}},
 		},
 		{
 			name:  "title in bold",
 			reply: bot.Reply{Title: "Tổng hợp <tháng 3>", Text: "Đã báo cáo: 12/15"},
-			want: []bottest.TelegramSent{{Method: "sendMessage", Text: "<b>Tổng hợp &lt;tháng 3&gt;</b>\nĐã báo cáo: 12/15",
+			want: []telegramtest.Sent{{Method: "sendMessage", Text: "<b>Tổng hợp &lt;tháng 3&gt;</b>\nĐã báo cáo: 12/15",
 				Plain: "Tổng hợp <tháng 3>\nĐã báo cáo: 12/15"}},
 		},
 		{
 			name: "choices and link",
 			reply: bot.Reply{Text: "Chọn", Choices: [][]bot.Choice{{{Label: "Có", Data: "y"}, {Label: "Không", Data: "n"}}, {{Label: "Huỷ", Data: "c"}}},
 				Link: &bot.Link{Label: "Mở chat riêng", Payload: "join_12"}},
-			want: []bottest.TelegramSent{{Method: "sendMessage", Text: "Chọn", Plain: "Chọn", Buttons: [][]bottest.TelegramButton{
+			want: []telegramtest.Sent{{Method: "sendMessage", Text: "Chọn", Plain: "Chọn", Buttons: [][]telegramtest.Button{
 				{{Text: "Có", CallbackData: "y"}, {Text: "Không", CallbackData: "n"}},
 				{{Text: "Huỷ", CallbackData: "c"}},
 				{{Text: "Mở chat riêng", URL: "https://t.me/lamtheo_test_bot?start=join_12"}},
@@ -47,27 +48,27 @@ func TestSendRenders(t *testing.T) {
 		{
 			name:  "photo with caption and buttons",
 			reply: bot.Reply{Text: "Nêu gương", Photo: "AgAD-photo", Choices: [][]bot.Choice{{{Label: "👍", Data: "like"}}}},
-			want: []bottest.TelegramSent{{Method: "sendPhoto", Photo: "AgAD-photo", Text: "Nêu gương", Plain: "Nêu gương",
-				Buttons: [][]bottest.TelegramButton{{{Text: "👍", CallbackData: "like"}}}}},
+			want: []telegramtest.Sent{{Method: "sendPhoto", Photo: "AgAD-photo", Text: "Nêu gương", Plain: "Nêu gương",
+				Buttons: [][]telegramtest.Button{{{Text: "👍", CallbackData: "like"}}}}},
 		},
 		{
 			name:  "photo with a long text",
 			reply: bot.Reply{Text: long, Photo: "AgAD-photo", Choices: [][]bot.Choice{{{Label: "OK", Data: "ok"}}}},
-			want: []bottest.TelegramSent{
+			want: []telegramtest.Sent{
 				{Method: "sendPhoto", Photo: "AgAD-photo"},
-				{Method: "sendMessage", Text: long, Plain: long, Buttons: [][]bottest.TelegramButton{{{Text: "OK", CallbackData: "ok"}}}},
+				{Method: "sendMessage", Text: long, Plain: long, Buttons: [][]telegramtest.Button{{{Text: "OK", CallbackData: "ok"}}}},
 			},
 		},
 		{
 			name:  "document",
 			reply: bot.Reply{Title: "Báo cáo", File: &bot.File{Name: "chi-bo-1.csv", Data: []byte("họ tên,đã báo cáo\n")}},
-			want: []bottest.TelegramSent{{Method: "sendDocument", FileName: "chi-bo-1.csv", FileData: []byte("họ tên,đã báo cáo\n"),
+			want: []telegramtest.Sent{{Method: "sendDocument", FileName: "chi-bo-1.csv", FileData: []byte("họ tên,đã báo cáo\n"),
 				Text: "<b>Báo cáo</b>", Plain: "Báo cáo"}},
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := bottest.NewTelegram(t)
+			f := telegramtest.NewServer(t)
 			c := dial(t, f)
 			r := tt.reply
 			r.Chat = tgChat("501")
@@ -96,7 +97,7 @@ func TestSendRenders(t *testing.T) {
 	}
 }
 
-func sameButtons(a, b [][]bottest.TelegramButton) bool {
+func sameButtons(a, b [][]telegramtest.Button) bool {
 	if len(a) != len(b) {
 		return false
 	}
@@ -114,7 +115,7 @@ func sameButtons(a, b [][]bottest.TelegramButton) bool {
 }
 
 func TestSendEdit(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	chat := tgChat("-4001")
 	ref, err := c.Send(t.Context(), bot.Reply{Chat: chat, Text: "Đăng ký?", Choices: [][]bot.Choice{{{Label: "Có", Data: "y"}}}})
@@ -166,7 +167,7 @@ func TestSendRejects(t *testing.T) {
 		{"bad chat id", bot.Reply{Chat: tgChat("abc"), Text: "x"}},
 		{"edit into a photo", bot.Reply{Text: "x", Photo: "p", Edit: "5"}},
 	}
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,36 +198,36 @@ func TestSendErrors(t *testing.T) {
 		name   string
 		method string
 		reply  bot.Reply
-		fault  bottest.TelegramFault
+		fault  telegramtest.Fault
 		check  func(*testing.T, error)
 	}{
-		{"429", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 429, RetryAfter: 3}, wantSendError(429, 3*time.Second, false, false)},
+		{"429", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 429, RetryAfter: 3}, wantSendError(429, 3*time.Second, false, false)},
 		{"429 on a multipart upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.csv", Data: []byte("a")}},
-			bottest.TelegramFault{Code: 429, RetryAfter: 5}, wantSendError(429, 5*time.Second, false, false)},
-		{"429 on a photo by id", "sendPhoto", bot.Reply{Photo: "p", Text: "x"}, bottest.TelegramFault{Code: 429, RetryAfter: 2}, wantSendError(429, 2*time.Second, false, false)},
-		{"blocked", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
-		{"kicked", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 403, Description: "Forbidden: bot was kicked from the group chat"}, wantSendError(403, 0, true, false)},
-		{"deactivated", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 403, Description: "Forbidden: user is deactivated"}, wantSendError(403, 0, true, false)},
-		{"can't initiate", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 403, Description: "Forbidden: bot can't initiate conversation with a user"}, wantSendError(403, 0, true, false)},
+			telegramtest.Fault{Code: 429, RetryAfter: 5}, wantSendError(429, 5*time.Second, false, false)},
+		{"429 on a photo by id", "sendPhoto", bot.Reply{Photo: "p", Text: "x"}, telegramtest.Fault{Code: 429, RetryAfter: 2}, wantSendError(429, 2*time.Second, false, false)},
+		{"blocked", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
+		{"kicked", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was kicked from the group chat"}, wantSendError(403, 0, true, false)},
+		{"deactivated", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: user is deactivated"}, wantSendError(403, 0, true, false)},
+		{"can't initiate", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot can't initiate conversation with a user"}, wantSendError(403, 0, true, false)},
 		{"blocked on upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.csv", Data: []byte("a")}},
-			bottest.TelegramFault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
-		{"chat not found", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 400, Description: "Bad Request: chat not found"}, wantSendError(400, 0, true, false)},
-		{"bad request", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 400, Description: "Bad Request: can't parse entities"}, wantSendError(400, 0, false, true)},
-		{"migrated", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 400, Description: "Bad Request: group chat was upgraded to a supergroup chat", MigrateTo: -1009},
+			telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
+		{"chat not found", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: chat not found"}, wantSendError(400, 0, true, false)},
+		{"bad request", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: can't parse entities"}, wantSendError(400, 0, false, true)},
+		{"migrated", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: group chat was upgraded to a supergroup chat", MigrateTo: -1009},
 			func(t *testing.T, err error) {
 				wantSendError(400, 0, false, true)(t, err)
 				if !strings.Contains(err.Error(), "-1009") {
 					t.Errorf("migration target missing: %v", err)
 				}
 			}},
-		{"500", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 500}, wantTransient(nil)},
-		{"502 html", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Code: 502, Body: "<html>Bad Gateway</html>"}, wantTransient(nil)},
-		{"timeout", "sendMessage", bot.Reply{Text: "x"}, bottest.TelegramFault{Hang: true}, wantTransient(context.DeadlineExceeded)},
+		{"500", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 500}, wantTransient(nil)},
+		{"502 html", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 502, Body: "<html>Bad Gateway</html>"}, wantTransient(nil)},
+		{"timeout", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Hang: true}, wantTransient(context.DeadlineExceeded)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
-				f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+				f := telegramtest.NewServer(t, telegramtest.InProcess())
 				c := dialInProcess(t, f, telegram.Options{RequestTimeout: 5 * time.Second})
 				f.FailNext(tt.method, 1, tt.fault)
 				r := tt.reply
@@ -282,7 +283,7 @@ func wantTransient(is error) func(*testing.T, error) {
 // The token is in every request URL, and so in the HTTP client's errors; it
 // must never reach an error text or a log line.
 func TestTokenRedacted(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	var logs bottest.Buffer
 	c, err := telegram.New(t.Context(), telegram.Options{Token: f.Token, Endpoint: f.URL,
 		Log: slog.New(slog.NewTextHandler(&logs, nil))})
@@ -326,7 +327,7 @@ func TestTokenRedacted(t *testing.T) {
 // token.
 func TestTokenRedactedInReceiveLogs(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		var logs bottest.Buffer
 		c := dialInProcess(t, f, telegram.Options{Log: slog.New(slog.NewTextHandler(&logs, nil))})
 		f.Close() // the in-process client now fails like a refused connection
@@ -346,7 +347,7 @@ func TestTokenRedactedInReceiveLogs(t *testing.T) {
 }
 
 func TestAck(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	if err := c.Ack(t.Context(), bot.Message{Kind: bot.KindText}); err != nil {
 		t.Fatal(err)
@@ -377,9 +378,9 @@ func TestAck(t *testing.T) {
 // press, through a real bot.Server.
 func TestServeToast(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		c := dialInProcess(t, f, telegram.Options{})
-		me := bottest.TelegramPrivate(an)
+		me := telegramtest.Private(an)
 		_, stale := f.PushCallback(me, an, 7, "x:old")
 		_, fresh := f.PushCallback(me, an, 8, "x:new")
 		h := bot.HandlerFunc(func(ctx context.Context, m bot.Message) error {
@@ -413,7 +414,7 @@ func TestServeToast(t *testing.T) {
 // sends nothing; a message with none left, one that is gone or one that
 // cannot be edited has nothing to strip, which is no error.
 func TestSendStrip(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	chat := tgChat("-4001")
 	ref, err := c.Send(t.Context(), bot.Reply{Chat: chat, Text: "Miễn cho Hùng?",
@@ -435,7 +436,7 @@ func TestSendStrip(t *testing.T) {
 	if e := f.MarkupEdits(-4001); len(e) != 1 || e[0].MessageID != id {
 		t.Errorf("markup edits = %+v", e)
 	}
-	f.FailNext("editMessageReplyMarkup", 1, bottest.TelegramFault{Code: 400, Description: "Bad Request: message can't be edited"})
+	f.FailNext("editMessageReplyMarkup", 1, telegramtest.Fault{Code: 400, Description: "Bad Request: message can't be edited"})
 	for _, r := range []bot.Reply{
 		strip,                         // can't be edited (injected)
 		strip,                         // not modified: no buttons left
@@ -454,17 +455,17 @@ func TestSendStrip(t *testing.T) {
 func TestSendStripErrors(t *testing.T) {
 	tests := []struct {
 		name  string
-		fault bottest.TelegramFault
+		fault telegramtest.Fault
 		check func(*testing.T, error)
 	}{
-		{"429", bottest.TelegramFault{Code: 429, RetryAfter: 3}, wantSendError(429, 3*time.Second, false, false)},
-		{"kicked", bottest.TelegramFault{Code: 403, Description: "Forbidden: bot was kicked from the group chat"}, wantSendError(403, 0, true, false)},
-		{"bad request", bottest.TelegramFault{Code: 400, Description: "Bad Request: chat_id is empty"}, wantSendError(400, 0, false, true)},
-		{"500", bottest.TelegramFault{Code: 500}, wantTransient(nil)},
+		{"429", telegramtest.Fault{Code: 429, RetryAfter: 3}, wantSendError(429, 3*time.Second, false, false)},
+		{"kicked", telegramtest.Fault{Code: 403, Description: "Forbidden: bot was kicked from the group chat"}, wantSendError(403, 0, true, false)},
+		{"bad request", telegramtest.Fault{Code: 400, Description: "Bad Request: chat_id is empty"}, wantSendError(400, 0, false, true)},
+		{"500", telegramtest.Fault{Code: 500}, wantTransient(nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			f := bottest.NewTelegram(t)
+			f := telegramtest.NewServer(t)
 			c := dial(t, f)
 			f.FailNext("editMessageReplyMarkup", 1, tt.fault)
 			_, err := c.Send(t.Context(), bot.Reply{Chat: tgChat("-4001"), Strip: "5"})
@@ -474,7 +475,7 @@ func TestSendStripErrors(t *testing.T) {
 			tt.check(t, err)
 		})
 	}
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	for _, r := range []bot.Reply{
 		{Chat: tgChat("-4001"), Strip: "abc"},
@@ -490,7 +491,7 @@ func TestSendStripErrors(t *testing.T) {
 }
 
 func TestSetCommands(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	cs := bot.CommandSet{
 		Private:    []bot.Command{{Name: "start", Description: "Bắt đầu"}, {Name: "report", Description: "Báo cáo việc làm tháng"}},
@@ -530,7 +531,7 @@ func TestSetCommands(t *testing.T) {
 }
 
 func TestMemberStatus(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	f.SetMember(-4001, 501, "administrator")
 	for user, want := range map[string]string{"501": "administrator", "502": "left"} {
@@ -543,7 +544,7 @@ func TestMemberStatus(t *testing.T) {
 
 // Send may be called concurrently (the sender runs MaxConcurrent at once).
 func TestSendConcurrent(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	errs := make(chan error, 16)
 	for i := range 16 {
@@ -565,7 +566,7 @@ func TestSendConcurrent(t *testing.T) {
 // BenchmarkSend measures one Send through tgbotapi to the in-process fake:
 // the adapter's own cost per message.
 func BenchmarkSend(b *testing.B) {
-	f := bottest.NewTelegram(b, bottest.TelegramInProcess())
+	f := telegramtest.NewServer(b, telegramtest.InProcess())
 	c, err := telegram.New(b.Context(), telegram.Options{Token: f.Token, Endpoint: f.URL, HTTPClient: f.Client()})
 	if err != nil {
 		b.Fatal(err)
@@ -586,7 +587,7 @@ func BenchmarkSend(b *testing.B) {
 // group, paced like any message; nothing refused, one message per question.
 func TestSenderStrips(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess(), bottest.WithTelegramLimits(bottest.DefaultTelegramLimits()))
+		f := telegramtest.NewServer(t, telegramtest.InProcess(), telegramtest.WithLimits(telegramtest.DefaultLimits()))
 		c := dialInProcess(t, f, telegram.Options{})
 		ob := bottest.NewOutbox()
 		s := &bot.Sender{Outbox: ob, Conn: c, Limits: c.Caps().Limits, Wake: ob.Wake()}
@@ -621,7 +622,7 @@ func TestSenderStrips(t *testing.T) {
 
 // InGroup reads getChatMember's status; other platforms are not known.
 func TestInGroup(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	c := dial(t, f)
 	f.SetMember(-4001, 501, "member")
 	f.SetMember(-4001, 503, "kicked")
@@ -642,7 +643,7 @@ func TestInGroup(t *testing.T) {
 			t.Errorf("InGroup(%s, %s) = %v, %v, %v; want %v, %v", tc.group, tc.user, yes, known, err, tc.yes, tc.known)
 		}
 	}
-	f.SetChatError(-4001, bottest.TelegramFault{Code: 400, Description: "Bad Request: chat not found"})
+	f.SetChatError(-4001, telegramtest.Fault{Code: 400, Description: "Bad Request: chat not found"})
 	if _, known, err := c.InGroup(t.Context(), tgChat("-4001"), tgUser("501")); err == nil || known {
 		t.Errorf("a failed getChatMember: known=%v err=%v", known, err)
 	}

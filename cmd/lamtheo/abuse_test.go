@@ -8,7 +8,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"lamtheo/bot/bottest"
+	"lamtheo/bot/telegram/telegramtest"
 )
 
 // TestStrangerFloodDelaysNobody has a stranger send 5,000 wrong /join
@@ -22,19 +22,19 @@ import (
 func TestStrangerFloodDelaysNobody(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const flood = 5000
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess(), bottest.WithTelegramLimits(bottest.DefaultTelegramLimits()))
+		f := telegramtest.NewServer(t, telegramtest.InProcess(), telegramtest.WithLimits(telegramtest.DefaultLimits()))
 		w := newTGWorld(t, f, t.TempDir())
 		defer w.stop()
-		stranger := bottest.TelegramUser{ID: 666, FirstName: "Lạ"}
+		stranger := telegramtest.User{ID: 666, FirstName: "Lạ"}
 		for i := range flood {
-			f.PushText(bottest.TelegramPrivate(stranger), stranger, fmt.Sprintf("/join SAI%04d", i))
+			f.PushText(telegramtest.Private(stranger), stranger, fmt.Sprintf("/join SAI%04d", i))
 		}
 		time.Sleep(10 * time.Second)
 		synctest.Wait()
 		if n := f.Pending(); n != 0 {
 			t.Fatalf("%d of the stranger's updates not fetched after 10 s", n)
 		}
-		lan := bottest.TelegramPrivate(tgLan)
+		lan := telegramtest.Private(tgLan)
 		asked := time.Now()
 		f.PushText(lan, tgLan, "/help")
 		for len(f.Sent(lan.ID)) == 0 && time.Since(asked) < 2*time.Minute {

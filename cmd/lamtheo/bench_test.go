@@ -12,6 +12,7 @@ import (
 	"lamtheo/bot"
 	"lamtheo/bot/bottest"
 	"lamtheo/bot/telegram"
+	"lamtheo/bot/telegram/telegramtest"
 	"lamtheo/flows"
 	"lamtheo/store"
 )
@@ -104,8 +105,8 @@ type waveStats struct {
 // delivery rate between the first and the last message, the 429s, the
 // duplicate deliveries and the store's commits per message.
 func broadcastWave(t *testing.T, n int) (st waveStats) {
-	f := bottest.NewTelegram(t, bottest.TelegramInProcess())
-	f.EnforceLimits(bottest.DefaultTelegramLimits())
+	f := telegramtest.NewServer(t, telegramtest.InProcess())
+	f.EnforceLimits(telegramtest.DefaultLimits())
 	cfg := DemoConfig()
 	cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
 	ctx, cancel := context.WithCancel(context.Background())

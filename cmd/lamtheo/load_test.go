@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"lamtheo/bot"
-	"lamtheo/bot/bottest"
+	"lamtheo/bot/telegram/telegramtest"
 	"lamtheo/flows"
 )
 
@@ -52,7 +52,7 @@ func TestLoad(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const members = 500
 		began := time.Now()
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess(), bottest.WithTelegramLimits(bottest.DefaultTelegramLimits()))
+		f := telegramtest.NewServer(t, telegramtest.InProcess(), telegramtest.WithLimits(telegramtest.DefaultLimits()))
 		cfg := DemoConfig()
 		cfg.Telegram.Token, cfg.Telegram.Endpoint = f.Token, f.URL
 		cfg.Telegram.PollTimeout = 10 * time.Second
@@ -62,10 +62,10 @@ func TestLoad(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var users []bottest.TelegramUser
+		var users []telegramtest.User
 		err = a.db.Update(context.Background(), func(tx flows.Tx) error {
 			for i := range members {
-				u := bottest.TelegramUser{ID: int64(10000 + i), FirstName: fmt.Sprint("Viên ", i), LastName: "Đảng"}
+				u := telegramtest.User{ID: int64(10000 + i), FirstName: fmt.Sprint("Viên ", i), LastName: "Đảng"}
 				users = append(users, u)
 				m := flows.Member{Name: fmt.Sprint("Đảng Viên ", i), Cell: "C01",
 					Users: []bot.UserID{{Platform: bot.Telegram, ID: fmt.Sprint(u.ID)}}}
@@ -86,7 +86,7 @@ func TestLoad(t *testing.T) {
 		want := 0
 		for _, s := range loadSteps {
 			for _, u := range users {
-				f.PushText(bottest.TelegramPrivate(u), u, s.text)
+				f.PushText(telegramtest.Private(u), u, s.text)
 			}
 			want += members * len(s.replies)
 			time.Sleep(30 * time.Second)

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"lamtheo/bot"
-	"lamtheo/bot/bottest"
+	"lamtheo/bot/telegram/telegramtest"
 	"lamtheo/flows"
 )
 
@@ -26,8 +26,8 @@ import (
 // clock starts on 1 January 2000.)
 func TestTelegramUnattendedMonth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
-		f.EnforceLimits(bottest.DefaultTelegramLimits())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
+		f.EnforceLimits(telegramtest.DefaultLimits())
 		dir := t.TempDir()
 		w := &tgWorld{t: t, f: f}
 		w.cfg = DemoConfig()
@@ -53,7 +53,7 @@ func TestTelegramUnattendedMonth(t *testing.T) {
 			if err := tx.PutCell(c); err != nil {
 				return err
 			}
-			for _, u := range []bottest.TelegramUser{tgLan, tgHung} {
+			for _, u := range []telegramtest.User{tgLan, tgHung} {
 				m := flows.Member{Name: u.LastName + " " + u.FirstName, Cell: "C01",
 					Users: []bot.UserID{{Platform: bot.Telegram, ID: itoa(u.ID)}}}
 				if err := tx.PutMember(&m); err != nil {
@@ -90,7 +90,7 @@ func TestTelegramUnattendedMonth(t *testing.T) {
 		}
 
 		loc, _ := w.cfg.Location()
-		when := func(s []bottest.TelegramSent) []string {
+		when := func(s []telegramtest.Sent) []string {
 			var out []string
 			for _, m := range s {
 				out = append(out, m.Time.In(loc).Format("02/01 15:04"))

@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"lamtheo/bot/bottest"
+	"lamtheo/bot/telegram/telegramtest"
 )
 
 // TestShutdownPromptly runs the whole program on Telegram (the fake Bot API
@@ -16,7 +16,7 @@ import (
 // would, and checks it returns at once with its data closed: a second run
 // on the same file starts, which it could not while the first held it.
 func TestShutdownPromptly(t *testing.T) {
-	f := bottest.NewTelegram(t)
+	f := telegramtest.NewServer(t)
 	dir := t.TempDir()
 	conf := filepath.Join(dir, "config.toml")
 	err := os.WriteFile(conf, []byte(`[org]

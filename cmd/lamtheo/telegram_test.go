@@ -17,7 +17,7 @@ import (
 	bolt "go.etcd.io/bbolt"
 
 	"lamtheo/bot"
-	"lamtheo/bot/bottest"
+	"lamtheo/bot/telegram/telegramtest"
 	"lamtheo/flows"
 )
 
@@ -26,19 +26,19 @@ import (
 // outbox sender, with virtual time.
 type tgWorld struct {
 	t    *testing.T
-	f    *bottest.FakeTelegram
+	f    *telegramtest.Server
 	cfg  Config
 	stop func() error
 }
 
 var (
-	tgAdmin  = bottest.TelegramUser{ID: 100, FirstName: "Quản", LastName: "Trị"}
-	tgLan    = bottest.TelegramUser{ID: 201, FirstName: "Lan", LastName: "Nguyễn Thị"}
-	tgHung   = bottest.TelegramUser{ID: 202, FirstName: "Hùng", LastName: "Trần Văn"}
-	tgGroup1 = bottest.TelegramGroup(-1001234, "Chi bộ thôn Đông")
+	tgAdmin  = telegramtest.User{ID: 100, FirstName: "Quản", LastName: "Trị"}
+	tgLan    = telegramtest.User{ID: 201, FirstName: "Lan", LastName: "Nguyễn Thị"}
+	tgHung   = telegramtest.User{ID: 202, FirstName: "Hùng", LastName: "Trần Văn"}
+	tgGroup1 = telegramtest.Group(-1001234, "Chi bộ thôn Đông")
 )
 
-func newTGWorld(t *testing.T, f *bottest.FakeTelegram, dir string, opts ...func(*Config)) *tgWorld {
+func newTGWorld(t *testing.T, f *telegramtest.Server, dir string, opts ...func(*Config)) *tgWorld {
 	cfg := DemoConfig()
 	cfg.Telegram.Token = f.Token
 	cfg.Telegram.Endpoint = f.URL
@@ -81,7 +81,7 @@ func (w *tgWorld) settle() {
 }
 
 // last returns the last message sent to chat.
-func (w *tgWorld) last(chat int64) bottest.TelegramSent {
+func (w *tgWorld) last(chat int64) telegramtest.Sent {
 	w.t.Helper()
 	sent := w.f.Sent(chat)
 	if len(sent) == 0 {
@@ -91,7 +91,7 @@ func (w *tgWorld) last(chat int64) bottest.TelegramSent {
 }
 
 // button finds the button whose callback data or URL contains s in m.
-func button(t *testing.T, m bottest.TelegramSent, s string) bottest.TelegramButton {
+func button(t *testing.T, m telegramtest.Sent, s string) telegramtest.Button {
 	t.Helper()
 	for _, row := range m.Buttons {
 		for _, b := range row {
@@ -101,7 +101,7 @@ func button(t *testing.T, m bottest.TelegramSent, s string) bottest.TelegramButt
 		}
 	}
 	t.Fatalf("no button with %q in %q (%+v)", s, m.Plain, m.Buttons)
-	return bottest.TelegramButton{}
+	return telegramtest.Button{}
 }
 
 // TestTelegramJoinThroughGroupButton plays the foundation on the fake Bot
@@ -110,8 +110,8 @@ func button(t *testing.T, m bottest.TelegramSent, s string) bottest.TelegramButt
 // answered, and the command menus are set.
 func TestTelegramJoinThroughGroupButton(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
-		f.EnforceLimits(bottest.DefaultTelegramLimits())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
+		f.EnforceLimits(telegramtest.DefaultLimits())
 		w := newTGWorld(t, f, t.TempDir())
 		defer func() { w.stop() }()
 
@@ -133,17 +133,17 @@ func TestTelegramJoinThroughGroupButton(t *testing.T) {
 
 		// Someone outside the group who got hold of the button is refused
 		// (getChatMember says "left").
-		outsider := bottest.TelegramUser{ID: 299, FirstName: "Người", LastName: "Lạ"}
-		f.PushText(bottest.TelegramPrivate(outsider), outsider, "/start "+payload)
+		outsider := telegramtest.User{ID: 299, FirstName: "Người", LastName: "Lạ"}
+		f.PushText(telegramtest.Private(outsider), outsider, "/start "+payload)
 		w.settle()
 		if got := w.last(outsider.ID).Plain; !strings.Contains(got, "không thấy đồng chí trong nhóm") {
 			t.Errorf("a person outside the group got %q", got)
 		}
-		for _, u := range []bottest.TelegramUser{tgLan, tgHung} {
+		for _, u := range []telegramtest.User{tgLan, tgHung} {
 			f.SetMember(tgGroup1.ID, u.ID, "member")
 		}
-		for _, u := range []bottest.TelegramUser{tgLan, tgHung} {
-			me := bottest.TelegramPrivate(u)
+		for _, u := range []telegramtest.User{tgLan, tgHung} {
+			me := telegramtest.Private(u)
 			f.PushText(me, u, "/start "+payload)
 			w.settle()
 			confirm := w.last(me.ID)
@@ -175,10 +175,10 @@ func TestTelegramJoinThroughGroupButton(t *testing.T) {
 // the ones it handled by their keys, and answers only the new one.
 func TestTelegramRestartAndDuplicates(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		dir := t.TempDir()
 		w := newTGWorld(t, f, dir)
-		lan := bottest.TelegramPrivate(tgLan)
+		lan := telegramtest.Private(tgLan)
 		f.PushText(lan, tgLan, "/help")
 		f.PushText(lan, tgLan, "xin chào")
 		w.settle()
@@ -192,7 +192,7 @@ func TestTelegramRestartAndDuplicates(t *testing.T) {
 
 		// Telegram hands the same updates out again (its session was lost),
 		// plus a new one.
-		f2 := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f2 := telegramtest.NewServer(t, telegramtest.InProcess())
 		for _, text := range []string{"/help", "xin chào", "/help"} {
 			f2.PushText(lan, tgLan, text) // ids 1001..1003, as before
 		}
@@ -220,20 +220,20 @@ func TestTelegramRestartAndDuplicates(t *testing.T) {
 // and the bot never polls in a busy loop.
 func TestTelegramQuietWeek(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		f.DetectSpin(50)
 		dir := t.TempDir()
 		longPoll := func(c *Config) { c.Telegram.PollTimeout = 50 * time.Second } // fewer idle polls in two weeks
 		w := newTGWorld(t, f, dir, longPoll)
-		var people []bottest.TelegramUser
+		var people []telegramtest.User
 		for i := range 10 {
-			people = append(people, bottest.TelegramUser{ID: int64(300 + i), FirstName: "Người", LastName: strconv.Itoa(i)})
+			people = append(people, telegramtest.User{ID: int64(300 + i), FirstName: "Người", LastName: strconv.Itoa(i)})
 		}
 		for _, u := range people {
-			f.PushText(bottest.TelegramPrivate(u), u, "/help") // 1001..1010
+			f.PushText(telegramtest.Private(u), u, "/help") // 1001..1010
 		}
 		w.settle()
-		lan, hung := bottest.TelegramPrivate(tgLan), bottest.TelegramPrivate(tgHung)
+		lan, hung := telegramtest.Private(tgLan), telegramtest.Private(tgHung)
 		want := map[int64]int{lan.ID: 0, hung.ID: 0}
 		for _, u := range people {
 			want[u.ID] = 1
@@ -254,7 +254,7 @@ func TestTelegramQuietWeek(t *testing.T) {
 		f.RenumberUpdates(1009)
 		// The bot will handle the next two updates, then fail to confirm
 		// them and stop.
-		f.FailFor("getUpdates", 10*time.Minute, bottest.TelegramFault{Code: 502, Body: "<html>Bad Gateway</html>"})
+		f.FailFor("getUpdates", 10*time.Minute, telegramtest.Fault{Code: 502, Body: "<html>Bad Gateway</html>"})
 		f.PushText(lan, tgLan, "/help")   // 1009
 		f.PushText(hung, tgHung, "/help") // 1010
 		w.settle()
@@ -283,7 +283,7 @@ func TestTelegramQuietWeek(t *testing.T) {
 		f.PushText(lan, tgLan, "xin chào")
 		want[lan.ID]++
 		for _, u := range people[:3] {
-			f.PushText(bottest.TelegramPrivate(u), u, "/help")
+			f.PushText(telegramtest.Private(u), u, "/help")
 			want[u.ID]++
 		}
 		w.settle()
@@ -310,13 +310,13 @@ func TestTelegramQuietWeek(t *testing.T) {
 // that names the cause, not the token (finding 14).
 func TestTelegramUnauthorized(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		w := newTGWorld(t, f, t.TempDir())
 		defer func() { w.stop() }()
-		lan := bottest.TelegramPrivate(tgLan)
+		lan := telegramtest.Private(tgLan)
 		f.PushText(lan, tgLan, "/help")
 		w.settle()
-		f.FailFor("getUpdates", 2*time.Minute, bottest.TelegramFault{Code: 401})
+		f.FailFor("getUpdates", 2*time.Minute, telegramtest.Fault{Code: 401})
 		time.Sleep(time.Minute)
 		f.PushText(lan, tgLan, "xin chào")
 		time.Sleep(2 * time.Minute)
@@ -325,7 +325,7 @@ func TestTelegramUnauthorized(t *testing.T) {
 			t.Fatalf("%d replies, want 2: the bot stopped at the 401?", n)
 		}
 
-		f.FailFor("getUpdates", 24*time.Hour, bottest.TelegramFault{Code: 401})
+		f.FailFor("getUpdates", 24*time.Hour, telegramtest.Fault{Code: 401})
 		start := time.Now()
 		time.Sleep(9 * time.Minute)
 		f.PushText(lan, tgLan, "/help") // never received
@@ -342,18 +342,18 @@ func TestTelegramUnauthorized(t *testing.T) {
 // are delayed by retry_after but none is lost, and order is kept.
 func TestTelegram429Storm(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		w := newTGWorld(t, f, t.TempDir())
 		defer func() {
 			if err := w.stop(); err != nil && !errors.Is(err, context.Canceled) {
 				t.Error(err)
 			}
 		}()
-		f.FailNext("sendMessage", 5, bottest.TelegramFault{Code: 429, RetryAfter: 7})
-		users := []bottest.TelegramUser{tgLan, tgHung, tgAdmin}
+		f.FailNext("sendMessage", 5, telegramtest.Fault{Code: 429, RetryAfter: 7})
+		users := []telegramtest.User{tgLan, tgHung, tgAdmin}
 		for i := range 3 {
 			for _, u := range users {
-				f.PushText(bottest.TelegramPrivate(u), u, []string{"/help", "xin chào", "/huy"}[i])
+				f.PushText(telegramtest.Private(u), u, []string{"/help", "xin chào", "/huy"}[i])
 			}
 		}
 		time.Sleep(5 * time.Minute)
@@ -388,8 +388,8 @@ func TestTelegramFaults(t *testing.T) {
 
 func telegramFaults(t *testing.T, seed uint64) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
-		faults := []bottest.TelegramFault{
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
+		faults := []telegramtest.Fault{
 			{Code: 429, RetryAfter: 1}, {Code: 500}, {Hang: true},
 			{Code: 500, After: true}, {Hang: true, After: true},
 		}
@@ -397,14 +397,14 @@ func telegramFaults(t *testing.T, seed uint64) {
 		w := newTGWorld(t, f, t.TempDir())
 		defer func() { w.stop() }()
 		lines := []string{"/help", "xin chào", "/huy"}
-		var users []bottest.TelegramUser
+		var users []telegramtest.User
 		for i := range 20 {
-			u := bottest.TelegramUser{ID: int64(300 + i), FirstName: "Người", LastName: strconv.Itoa(i)}
+			u := telegramtest.User{ID: int64(300 + i), FirstName: "Người", LastName: strconv.Itoa(i)}
 			users = append(users, u)
 		}
 		for _, line := range lines {
 			for _, u := range users {
-				f.PushText(bottest.TelegramPrivate(u), u, line)
+				f.PushText(telegramtest.Private(u), u, line)
 			}
 		}
 		time.Sleep(30 * time.Minute)
@@ -460,18 +460,18 @@ func telegramFaults(t *testing.T, seed uint64) {
 // gets a handful of answers and one notice, and every update is confirmed.
 func TestTelegramStrangerFlood(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
-		f.EnforceLimits(bottest.DefaultTelegramLimits())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
+		f.EnforceLimits(telegramtest.DefaultLimits())
 		w := newTGWorld(t, f, t.TempDir())
 		defer func() { w.stop() }()
-		stranger := bottest.TelegramUser{ID: 666, FirstName: "Người", LastName: "Lạ"}
+		stranger := telegramtest.User{ID: 666, FirstName: "Người", LastName: "Lạ"}
 		for i := range 2000 {
-			f.PushText(bottest.TelegramPrivate(stranger), stranger, fmt.Sprintf("/join ZZ%04d", i))
+			f.PushText(telegramtest.Private(stranger), stranger, fmt.Sprintf("/join ZZ%04d", i))
 		}
 		time.Sleep(time.Second)
 		synctest.Wait()
 		asked := time.Now()
-		last := f.PushText(bottest.TelegramPrivate(tgLan), tgLan, "/help")
+		last := f.PushText(telegramtest.Private(tgLan), tgLan, "/help")
 		var answered time.Time
 		for range 600 {
 			time.Sleep(time.Second)
@@ -513,7 +513,7 @@ func TestTelegramDamagedRecord(t *testing.T) {
 		}
 		var hung flows.MemberID
 		err = a.db.Update(context.Background(), func(tx flows.Tx) error {
-			for _, u := range []bottest.TelegramUser{tgLan, tgHung} {
+			for _, u := range []telegramtest.User{tgLan, tgHung} {
 				m := flows.Member{Name: u.LastName + " " + u.FirstName, Cell: "C01",
 					Users: []bot.UserID{{Platform: bot.Telegram, ID: strconv.FormatInt(u.ID, 10)}}}
 				if err := tx.PutMember(&m); err != nil {
@@ -539,9 +539,9 @@ func TestTelegramDamagedRecord(t *testing.T) {
 			t.Fatal(err)
 		}
 
-		f := bottest.NewTelegram(t, bottest.TelegramInProcess())
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
 		w := newTGWorld(t, f, dir)
-		lan, hungChat := bottest.TelegramPrivate(tgLan), bottest.TelegramPrivate(tgHung)
+		lan, hungChat := telegramtest.Private(tgLan), telegramtest.Private(tgHung)
 		f.PushText(hungChat, tgHung, "/baocao")
 		w.settle()
 		f.PushText(lan, tgLan, "/help")

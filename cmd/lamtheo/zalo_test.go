@@ -16,7 +16,7 @@ import (
 	"unicode/utf16"
 
 	"lamtheo/bot"
-	"lamtheo/bot/bottest"
+	"lamtheo/bot/telegram/telegramtest"
 	"lamtheo/bot/zalo/zalotest"
 	"lamtheo/flows"
 )
@@ -29,11 +29,11 @@ import (
 type zaloWorld struct {
 	t     *testing.T
 	cfg   Config
-	fakes []*zalotest.Server    // the Zalo bots' fakes, in configuration order
-	tg    *bottest.FakeTelegram // nil: no Telegram
-	logs  *syncBuffer           // the app's log, as text
-	a     *app                  // the running app; nil while stopped
-	done  chan error            // serveChats' result
+	fakes []*zalotest.Server   // the Zalo bots' fakes, in configuration order
+	tg    *telegramtest.Server // nil: no Telegram
+	logs  *syncBuffer          // the app's log, as text
+	a     *app                 // the running app; nil while stopped
+	done  chan error           // serveChats' result
 	stop  func() error
 }
 
@@ -792,14 +792,14 @@ func TestZaloBudgetShort(t *testing.T) {
 // The Telegram side of the mixed cell: the secretary and a member who
 // later moves to Zalo, their Telegram names as Zalo shows them.
 var (
-	tgLanMixed  = bottest.TelegramUser{ID: 301, FirstName: "Nguyễn Thị Lan"}
-	tgHungMixed = bottest.TelegramUser{ID: 302, FirstName: "Trần Văn Hùng"}
+	tgLanMixed  = telegramtest.User{ID: 301, FirstName: "Nguyễn Thị Lan"}
+	tgHungMixed = telegramtest.User{ID: 302, FirstName: "Trần Văn Hùng"}
 )
 
 // tgPress presses the button labelled label on the last message the bot
 // sent to chat on Telegram, as from, and lets the bot settle; it returns
 // the last message sent to chat then.
-func (w *zaloWorld) tgPress(chat bottest.TelegramChat, from bottest.TelegramUser, label string) bottest.TelegramSent {
+func (w *zaloWorld) tgPress(chat telegramtest.Chat, from telegramtest.User, label string) telegramtest.Sent {
 	w.t.Helper()
 	m := w.tgLast(chat.ID)
 	for _, row := range m.Buttons {
@@ -812,12 +812,12 @@ func (w *zaloWorld) tgPress(chat bottest.TelegramChat, from bottest.TelegramUser
 		}
 	}
 	w.t.Fatalf("no button %q under %q (%+v)", label, m.Plain, m.Buttons)
-	return bottest.TelegramSent{}
+	return telegramtest.Sent{}
 }
 
 // tgSay sends text from from in chat on Telegram, lets the bot settle and
 // returns the last message sent to chat.
-func (w *zaloWorld) tgSay(chat bottest.TelegramChat, from bottest.TelegramUser, text string) bottest.TelegramSent {
+func (w *zaloWorld) tgSay(chat telegramtest.Chat, from telegramtest.User, text string) telegramtest.Sent {
 	w.t.Helper()
 	w.tg.PushText(chat, from, text)
 	w.settle()
@@ -825,7 +825,7 @@ func (w *zaloWorld) tgSay(chat bottest.TelegramChat, from bottest.TelegramUser, 
 }
 
 // tgLast returns the last message sent to chat on Telegram.
-func (w *zaloWorld) tgLast(chat int64) bottest.TelegramSent {
+func (w *zaloWorld) tgLast(chat int64) telegramtest.Sent {
 	w.t.Helper()
 	sent := w.tg.Sent(chat)
 	if len(sent) == 0 {
@@ -835,7 +835,7 @@ func (w *zaloWorld) tgLast(chat int64) bottest.TelegramSent {
 }
 
 // tgCount returns how many of sent contain s.
-func tgCount(sent []bottest.TelegramSent, s string) int {
+func tgCount(sent []telegramtest.Sent, s string) int {
 	n := 0
 	for _, m := range sent {
 		if strings.Contains(m.Plain, s) {
@@ -857,8 +857,8 @@ func tgCount(sent []bottest.TelegramSent, s string) int {
 func TestMixedCellMonth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		f := zalotest.NewServer(t, zalotest.InProcess())
-		tg := bottest.NewTelegram(t, bottest.TelegramInProcess())
-		tg.EnforceLimits(bottest.DefaultTelegramLimits())
+		tg := telegramtest.NewServer(t, telegramtest.InProcess())
+		tg.EnforceLimits(telegramtest.DefaultLimits())
 		time.Sleep(17*24*time.Hour + 2*time.Hour) // Tuesday 18 January, 09:00
 		cfg := zaloConfig(f, t.TempDir())
 		cfg.Telegram.Token, cfg.Telegram.Endpoint = tg.Token, tg.URL
@@ -883,15 +883,15 @@ func TestMixedCellMonth(t *testing.T) {
 		if payload == "" {
 			t.Fatalf("no join button in %q", linked.Plain)
 		}
-		for _, u := range []bottest.TelegramUser{tgLanMixed, tgHungMixed} {
+		for _, u := range []telegramtest.User{tgLanMixed, tgHungMixed} {
 			tg.SetMember(tgGroup1.ID, u.ID, "member") // the button checks the group
-			me := bottest.TelegramPrivate(u)
+			me := telegramtest.Private(u)
 			w.tgSay(me, u, "/start "+payload)
 			if got := w.tgPress(me, u, "Đúng tên này").Plain; !strings.Contains(got, "Chào mừng đồng chí "+u.FirstName) {
 				t.Fatalf("%s got %q, want the welcome", u.FirstName, got)
 			}
 		}
-		admin := bottest.TelegramPrivate(tgAdmin)
+		admin := telegramtest.Private(tgAdmin)
 		w.tgSay(admin, tgAdmin, "/bithu")
 		w.tgPress(admin, tgAdmin, "Chi bộ thôn Đông")
 		w.tgPress(admin, tgAdmin, tgLanMixed.FirstName)
@@ -900,14 +900,14 @@ func TestMixedCellMonth(t *testing.T) {
 		}
 
 		// Hùng pledges on Telegram; Lan approves there.
-		hungTG := bottest.TelegramPrivate(tgHungMixed)
+		hungTG := telegramtest.Private(tgHungMixed)
 		w.tgSay(hungTG, tgHungMixed, "/dangky")
 		w.tgSay(hungTG, tgHungMixed, "Tham gia dọn vệ sinh đường làng")
 		w.tgPress(hungTG, tgHungMixed, "Trách nhiệm, gương mẫu")
 		w.tgPress(hungTG, tgHungMixed, "Không có chỉ tiêu")
 		w.tgPress(hungTG, tgHungMixed, "Gửi bí thư duyệt")
 		w.tgPress(hungTG, tgHungMixed, "Gửi")
-		lanTG := bottest.TelegramPrivate(tgLanMixed)
+		lanTG := telegramtest.Private(tgLanMixed)
 		w.tgPress(lanTG, tgLanMixed, "Xem và duyệt")
 		if got := w.tgPress(lanTG, tgLanMixed, "Duyệt").Plain; !strings.Contains(got, "Đã duyệt bản đăng ký của đồng chí Trần Văn Hùng") {
 			t.Fatalf("the approval ended with %q", got)
@@ -959,7 +959,7 @@ func TestMixedCellMonth(t *testing.T) {
 		if err := w.stop(); err != nil {
 			t.Fatal(err)
 		}
-		tgWhen := func(sent []bottest.TelegramSent) []string {
+		tgWhen := func(sent []telegramtest.Sent) []string {
 			loc, _ := cfg.Location()
 			var out []string
 			for _, s := range sent {

@@ -1,0 +1,113 @@
+package console
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+var groupCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
+
+// command runs one local command line (starting with ':') and prints its
+// outcome. It reports whether the command sends the bot a sticker.
+func (c *Conn) command(text string) (sticker bool) {
+	name, args, _ := strings.Cut(text[1:], " ")
+	name = strings.ToLower(name)
+	args = strings.Join(strings.Fields(args), " ")
+	switch name {
+	case "as":
+		if UserID(args) == "" {
+			c.println("* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan")
+			return false
+		}
+		c.mu.Lock()
+		c.setUser(args)
+		msg := fmt.Sprintf("* Bây giờ đồng chí là %s (%s), %s.", c.user, c.uid, c.whereLong())
+		c.mu.Unlock()
+		c.println(msg)
+	case "group":
+		if !groupCode.MatchString(args) {
+			c.println("* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01")
+			return false
+		}
+		c.mu.Lock()
+		c.group = args
+		msg := fmt.Sprintf("* %s đang nói trong %s.", c.user, c.whereLong())
+		c.mu.Unlock()
+		c.println(msg)
+	case "private":
+		c.mu.Lock()
+		c.group = ""
+		msg := fmt.Sprintf("* %s đang nói trong %s.", c.user, c.whereLong())
+		c.mu.Unlock()
+		c.println(msg)
+	case "zalo", "telegram":
+		c.mu.Lock()
+		c.zalo = name == "zalo"
+		msg := "* Chế độ Telegram: lựa chọn là nút bấm (ở đây hiện bằng số, gõ số để chọn); trong nhóm gõ lệnh không cần nhắc tên bot; bot gửi được tệp và sửa tin đã gửi."
+		if c.zalo {
+			msg = fmt.Sprintf("* Chế độ Zalo: không có nút bấm, trả lời bằng số; trong nhóm phải nhắc @%s trước lệnh; mỗi tin tối đa %s ký tự; bot không gửi được tệp.", c.opts.BotName, thousands(zaloMaxText))
+		}
+		c.mu.Unlock()
+		c.println(msg)
+	case "sticker":
+		return true
+	case "help":
+		c.println(c.help())
+	case "quit":
+		c.done = true
+		close(c.stop)
+	default:
+		f, ok := c.commands[name]
+		if !ok {
+			c.println(fmt.Sprintf("* Không có lệnh :%s. Gõ :help để xem các lệnh.", name))
+			return false
+		}
+		out, err := f(args)
+		switch {
+		case err != nil:
+			c.println("* Lỗi: " + err.Error())
+		case out != "":
+			c.println("* " + out)
+		}
+	}
+	return false
+}
+
+// whereLong describes the current chat in a sentence. c.mu must be held.
+func (c *Conn) whereLong() string {
+	if c.group != "" {
+		return "nhóm chi bộ " + c.group
+	}
+	return "chat riêng với bot"
+}
+
+// help lists the local commands, in Vietnamese.
+func (c *Conn) help() string {
+	lines := []string{
+		"* Lệnh của chế độ dòng lệnh (không gửi tới bot):",
+		"*   :as TÊN      nói với tư cách người khác, ví dụ :as Nguyễn Văn Lan",
+		"*   :group MÃ    nói trong nhóm của chi bộ MÃ, ví dụ :group C01",
+		"*   :private     nói trong chat riêng với bot",
+		"*   :sticker     gửi bot một nhãn dán (tin không có chữ)",
+		"*   :zalo        thử như trên Zalo: không có nút bấm, trong nhóm phải nhắc @" + c.opts.BotName + ", tin tối đa " + thousands(zaloMaxText) + " ký tự",
+		"*   :telegram    thử như trên Telegram (mặc định)",
+		"*   :help        xem danh sách này",
+		"*   :quit        thoát",
+	}
+	extra := make([]string, 0, len(c.commands))
+	for name := range c.commands {
+		switch name {
+		case "as", "group", "private", "sticker", "zalo", "telegram", "help", "quit":
+			continue
+		}
+		extra = append(extra, name)
+	}
+	sort.Strings(extra)
+	for _, name := range extra {
+		lines = append(lines, "*   :"+name)
+	}
+	lines = append(lines, "* Các dòng khác được gửi tới bot. Khi bot đưa danh sách, gõ số để chọn.")
+	return strings.Join(lines, "\n")
+}
