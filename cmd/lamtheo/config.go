@@ -14,7 +14,6 @@ import (
 
 	toml "github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
-	"github.com/robfig/cron/v3"
 
 	"lamtheo/bot"
 )
@@ -113,19 +112,6 @@ type Category struct {
 	Name string // what members read
 }
 
-// ScheduleConfig is the [schedule] table: when the periodic jobs run, as
-// standard 5-field cron expressions in the organisation's zone (see
-// parseSchedule). The day-of-month field may be "L" (the month's last day).
-// An empty expression disables the job.
-type ScheduleConfig struct {
-	RemindFirst  string
-	RemindSecond string
-	RemindLast   string
-	Leaderboard  string
-	Campaign     string
-	Backup       string
-}
-
 // Environment variables that override the file.
 const (
 	EnvTelegramToken = "LAMTHEO_TELEGRAM_TOKEN"
@@ -157,14 +143,7 @@ func DefaultConfig() Config {
 			SessionTTL: 72 * time.Hour,
 			InviteTTL:  2160 * time.Hour,
 		},
-		Schedule: ScheduleConfig{
-			RemindFirst:  "0 8 20 * *",
-			RemindSecond: "0 8 25 * *",
-			RemindLast:   "0 8 L * *",
-			Leaderboard:  "0 8 1 * *",
-			Campaign:     "0 8 * 1-3 1",
-			Backup:       "0 2 * * *",
-		},
+		Schedule: defaultSchedule(),
 	}
 }
 
@@ -543,13 +522,8 @@ func (c Config) Validate() error {
 	}
 
 	// [schedule]
-	for _, j := range c.Schedule.jobs() {
-		if j.spec == "" {
-			continue
-		}
-		if _, err := parseSchedule(j.spec); err != nil {
-			add(s.errf("schedule."+j.key, "schedule.%s %q: %v", j.key, j.spec, err))
-		}
+	for _, e := range c.Schedule.validate(s) {
+		add(e)
 	}
 
 	if len(errs) == 0 {
@@ -569,19 +543,6 @@ func (c Config) Validate() error {
 		return errors.New(msg)
 	}
 	return err
-}
-
-type scheduleJob struct{ key, spec string }
-
-func (s ScheduleConfig) jobs() []scheduleJob {
-	return []scheduleJob{
-		{"remind_first", s.RemindFirst},
-		{"remind_second", s.RemindSecond},
-		{"remind_last", s.RemindLast},
-		{"leaderboard", s.Leaderboard},
-		{"campaign", s.Campaign},
-		{"backup", s.Backup},
-	}
 }
 
 // decoder turns the generic TOML tree into a Config, collecting every
@@ -856,13 +817,7 @@ func (d *decoder) decode(tree map[string]any, c *Config) {
 	}
 
 	if t, ok := d.table(tree, "", "schedule"); ok {
-		d.known("schedule", t, "remind_first", "remind_second", "remind_last", "leaderboard", "campaign", "backup")
-		d.str(t, "schedule", "remind_first", &c.Schedule.RemindFirst)
-		d.str(t, "schedule", "remind_second", &c.Schedule.RemindSecond)
-		d.str(t, "schedule", "remind_last", &c.Schedule.RemindLast)
-		d.str(t, "schedule", "leaderboard", &c.Schedule.Leaderboard)
-		d.str(t, "schedule", "campaign", &c.Schedule.Campaign)
-		d.str(t, "schedule", "backup", &c.Schedule.Backup)
+		d.decodeSchedule(t, c.Schedule)
 	}
 }
 
@@ -975,56 +930,4 @@ func keyLines(doc []byte) map[string]int {
 		}
 	}
 	return lines
-}
-
-// parseSchedule parses a standard 5-field cron expression (minute, hour,
-// day of month, month, day of week; descriptors such as "@daily" too), as
-// robfig/cron's ParseStandard does, and also accepts "L" as the day of
-// month: the month's last day, e.g. "0 8 L * *". The schedule fires in the
-// zone of the time given to Next, which is the organisation's (org.zone):
-// a zone prefix (TZ=... or CRON_TZ=...) is refused, and robfig/cron's
-// parser is never given one (it panics on "TZ=Asia/Ho_Chi_Minh" without a
-// space). A panic of the parser is returned as an error all the same.
-func parseSchedule(spec string) (sched cron.Schedule, err error) {
-	fields := strings.Fields(spec)
-	if len(fields) > 0 && (strings.HasPrefix(fields[0], "CRON_TZ=") || strings.HasPrefix(fields[0], "TZ=")) {
-		return nil, errors.New("a time zone prefix (TZ= or CRON_TZ=) is not allowed: every job runs in the zone of org.zone")
-	}
-	const dom = 2
-	last := len(fields) == dom+3 && fields[dom] == "L"
-	if last {
-		fields[dom] = "28-31"
-		spec = strings.Join(fields, " ")
-	}
-	defer func() {
-		if r := recover(); r != nil {
-			sched, err = nil, fmt.Errorf("not a cron expression (%v)", r)
-		}
-	}()
-	s, err := cron.ParseStandard(spec)
-	if err != nil {
-		return nil, err
-	}
-	if last {
-		return lastDay{s}, nil
-	}
-	return s, nil
-}
-
-// lastDay fires at the times of its inner schedule (days 28-31) that fall
-// on the last day of their month.
-type lastDay struct{ inner cron.Schedule }
-
-// Next returns the next activation time after t.
-func (l lastDay) Next(t time.Time) time.Time {
-	for range 100 {
-		t = l.inner.Next(t)
-		if t.IsZero() || t.AddDate(0, 0, 1).Day() == 1 {
-			return t
-		}
-		// Skip to just before the first moment of this month's last day.
-		y, m, _ := t.Date()
-		t = time.Date(y, m+1, 0, 0, 0, 0, 0, t.Location()).Add(-time.Second)
-	}
-	return time.Time{}
 }

@@ -127,8 +127,8 @@ backup = "0 3 * * *"
 			SessionTTL: time.Hour, InviteTTL: 24 * time.Hour,
 		},
 		Schedule: ScheduleConfig{
-			RemindFirst: "0 9 18 * *", RemindLast: "30 7 L * *", Leaderboard: "@monthly",
-			Campaign: "0 8 * 1-3 1", Backup: "0 3 * * *",
+			flows.JobRemindFirst: "0 9 18 * *", flows.JobRemindSecond: "", flows.JobRemindLast: "30 7 L * *",
+			flows.JobLeaderboard: "@monthly", flows.JobCampaign: "0 8 * 1-3 1", flows.JobBackup: "0 3 * * *",
 		},
 	}
 	if !reflect.DeepEqual(c, want) {
@@ -166,9 +166,7 @@ func TestExampleConfig(t *testing.T) {
 		"outbox.per_second", "outbox.per_chat", "outbox.per_group", "outbox.group_window", "outbox.concurrency",
 		"year.theme", "year.grace_days", "year.categories[0].key", "year.categories[0].name",
 		"year.session_ttl", "year.invite_ttl",
-		"schedule.remind_first", "schedule.remind_second", "schedule.remind_last",
-		"schedule.leaderboard", "schedule.campaign", "schedule.backup",
-	} {
+	} { // [schedule]: see TestScheduleRegistry
 		if lines[k] == 0 {
 			t.Errorf("config.example.toml does not set %s", k)
 		}
@@ -489,61 +487,6 @@ func TestTokenNeverInErrors(t *testing.T) {
 			}
 		}
 	}
-}
-
-func TestParseScheduleLastDay(t *testing.T) {
-	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		spec string
-		from time.Time
-		want time.Time
-	}{
-		{"0 8 L * *", time.Date(2026, 1, 10, 0, 0, 0, 0, loc), time.Date(2026, 1, 31, 8, 0, 0, 0, loc)},
-		{"0 8 L * *", time.Date(2026, 1, 31, 8, 0, 0, 0, loc), time.Date(2026, 2, 28, 8, 0, 0, 0, loc)},
-		{"0 8 L * *", time.Date(2028, 2, 1, 0, 0, 0, 0, loc), time.Date(2028, 2, 29, 8, 0, 0, 0, loc)},
-		{"0 8 L * *", time.Date(2026, 4, 28, 9, 0, 0, 0, loc), time.Date(2026, 4, 30, 8, 0, 0, 0, loc)},
-		{"*/15 * L 6 *", time.Date(2026, 1, 1, 0, 0, 0, 0, loc), time.Date(2026, 6, 30, 0, 0, 0, 0, loc)},
-		{"0 8 20 * *", time.Date(2026, 1, 20, 8, 0, 0, 0, loc), time.Date(2026, 2, 20, 8, 0, 0, 0, loc)},
-		{"0 8 * 1-3 1", time.Date(2026, 3, 31, 0, 0, 0, 0, loc), time.Date(2027, 1, 4, 8, 0, 0, 0, loc)},
-	}
-	for _, tt := range tests {
-		s, err := parseSchedule(tt.spec)
-		if err != nil {
-			t.Fatalf("parseSchedule(%q): %v", tt.spec, err)
-		}
-		if got := s.Next(tt.from); !got.Equal(tt.want) {
-			t.Errorf("parseSchedule(%q).Next(%v) = %v, want %v", tt.spec, tt.from, got, tt.want)
-		}
-	}
-}
-
-// FuzzParseSchedule: any text, as a [schedule] value, is a schedule or an
-// error, never a panic; a schedule's next activation is later than the
-// time given (or zero: none within robfig's five years), and the latest
-// slot the catch-up looks for is found without a panic.
-func FuzzParseSchedule(f *testing.F) {
-	for _, s := range []string{"0 8 L * *", "0 8 1 * *", "*/15 9-17 * * 1-5", "@daily", "@every 1h30m", "@every 0s",
-		"TZ=Asia/Ho_Chi_Minh", "TZ=", "CRON_TZ=UTC", "CRON_TZ=UTC 0 8 * * *", "TZ=UTC\t0 8 * * *", " TZ=UTC 0 8 * * *",
-		"0 8 L 2 *", "0 8 31 2 *", "59 23 L 12 6", "0 0 1-31/0 * *", "1-2/3-4 * * * *", "", "@", "L L L L L"} {
-		f.Add(s)
-	}
-	loc := time.FixedZone("ICT", 7*3600)
-	from := time.Date(2026, 11, 3, 8, 30, 0, 0, loc)
-	f.Fuzz(func(t *testing.T, spec string) {
-		s, err := parseSchedule(spec)
-		if err != nil {
-			return
-		}
-		if next := s.Next(from); !next.IsZero() && !next.After(from) {
-			t.Fatalf("parseSchedule(%q).Next(%v) = %v: not later", spec, from, next)
-		}
-		if slot, ok := latestSlot(s, from, lookback); ok && slot.After(from) {
-			t.Fatalf("parseSchedule(%q): latest slot %v after %v", spec, slot, from)
-		}
-	})
 }
 
 func TestKeyLines(t *testing.T) {
