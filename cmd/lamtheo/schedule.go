@@ -15,7 +15,9 @@ import (
 // registry (flows.Jobs) runs, as a standard 5-field cron expression in the
 // organisation's zone (see parseSchedule), keyed by the job, whose name is
 // its key in the file. The day-of-month field may be "L" (the month's last
-// day). An empty or absent expression disables the job.
+// day). An empty or absent expression disables the job. It is a map:
+// DefaultConfig makes a new one each time, and a copy of a Config shares
+// it, so clone it (maps.Clone) before changing one copy's schedule.
 type ScheduleConfig map[flows.Job]string
 
 // defaultSchedule returns every registered job on its default schedule.
