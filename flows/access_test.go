@@ -2,6 +2,8 @@ package flows_test
 
 import (
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,11 +27,18 @@ func refusals() map[string]string {
 	}
 }
 
-// TestAccess runs every command as every kind of person in a private chat
-// and in cell C01's group, and checks who is let in and who is refused why.
-func TestAccess(t *testing.T) {
-	P, G := "private", "group"
-	ok := "ok"
+// accessCase is one row of the access table: who may run cmd in a chat
+// ("private" or "group"), by role: "ok" or the name of the refusal.
+type accessCase struct {
+	cmd  string
+	chat string
+	want map[string]string
+}
+
+// accessTable returns the access table: a row for every registered command
+// in each kind of chat (TestAccess checks that none is missing).
+func accessTable() []accessCase {
+	const P, G, ok = "private", "group", "ok"
 	all := func(v string) map[string]string {
 		m := map[string]string{}
 		for _, r := range accessRoles {
@@ -51,11 +60,7 @@ func TestAccess(t *testing.T) {
 	anyMember := with(all(ok), "stranger", "need-member")
 	secretary := with(all(ok), "member", "need-secretary", "stranger", "need-secretary")
 	// In C01's group only its own secretary (and admins) act as secretary.
-	tests := []struct {
-		cmd  string
-		chat string
-		want map[string]string
-	}{
+	return []accessCase{
 		{"start", P, all(ok)}, {"start", G, all(ok)},
 		{"help", P, all(ok)}, {"help", G, all(ok)},
 		{"join", P, all(ok)}, {"join", G, all("private-only")},
@@ -74,15 +79,37 @@ func TestAccess(t *testing.T) {
 		{"tamhoan", P, member}, {"tamhoan", G, all("private-only")},
 		{"lichnhac", P, secretary}, {"lichnhac", G, all("private-only")},
 	}
+}
+
+// TestAccess runs every command as every kind of person in a private chat
+// and in cell C01's group, and checks who is let in and who is refused why.
+func TestAccess(t *testing.T) {
+	tests := accessTable()
+	// Every registered command must have a row for each kind of chat, and
+	// every row must be a registered command.
+	rows := map[string]bool{}
+	for _, tc := range tests {
+		rows[tc.cmd+"/"+tc.chat] = true
+	}
+	registered := map[string]bool{}
+	for _, name := range flows.CommandNames() {
+		registered[name] = true
+		for _, chat := range []string{"private", "group"} {
+			if !rows[name+"/"+chat] {
+				t.Errorf("command /%s has no %s row in the access table", name, chat)
+			}
+		}
+	}
+	for _, tc := range tests {
+		if !registered[tc.cmd] {
+			t.Errorf("the access table lists /%s, which is no registered command", tc.cmd)
+		}
+	}
 	// Every command of the menus must be in the table.
 	cs := flows.Commands()
-	listed := map[string]bool{}
-	for _, tc := range tests {
-		listed[tc.cmd] = true
-	}
 	for _, c := range append(append(cs.Private, cs.Group...), cs.GroupAdmin...) {
-		if !listed[c.Name] {
-			t.Errorf("command /%s is missing from the access table", c.Name)
+		if !registered[c.Name] {
+			t.Errorf("command /%s of the menus is missing from the access table", c.Name)
 		}
 	}
 
@@ -90,11 +117,40 @@ func TestAccess(t *testing.T) {
 		for _, role := range accessRoles {
 			t.Run(fmt.Sprintf("%s/%s/%s", tc.cmd, tc.chat, role), func(t *testing.T) {
 				env := newAccessEnv(t)
-				got := env.outcome(t, role, tc.chat == G, "/"+tc.cmd)
+				got := env.outcome(t, role, tc.chat == "group", "/"+tc.cmd)
 				if want := tc.want[role]; got != want {
 					t.Errorf("/%s in %s chat by %s: got %s, want %s", tc.cmd, tc.chat, role, got, want)
 				}
 			})
+		}
+	}
+}
+
+// helpLine matches a command of /help's list.
+var helpLine = regexp.MustCompile(`(?m)^/([a-z]+) — `)
+
+// TestHelpListsPermitted checks that /help lists, for each kind of person
+// in each kind of chat, exactly the commands the access table lets them
+// run there (but /start, which help never lists).
+func TestHelpListsPermitted(t *testing.T) {
+	for _, chat := range []string{"private", "group"} {
+		for _, role := range accessRoles {
+			var want []string
+			for _, tc := range accessTable() {
+				if tc.chat == chat && tc.want[role] == "ok" && tc.cmd != "start" {
+					want = append(want, tc.cmd)
+				}
+			}
+			env := newAccessEnv(t)
+			var got []string
+			for _, m := range helpLine.FindAllStringSubmatch(joined(env.send(t, role, chat == "group", bot.Message{Kind: bot.KindText, Text: "/help"})), -1) {
+				got = append(got, m[1])
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("/help in %s chat for %s lists %v, want %v", chat, role, got, want)
+			}
 		}
 	}
 }

@@ -3,10 +3,14 @@ package flows
 import (
 	"context"
 	"time"
+
+	"lamtheo/flows/text"
 )
 
 // Job names a periodic job. The scheduler (in cmd) runs them on the
-// configured cron schedules; RunJob does the work.
+// configured cron schedules; RunJob does the work. A job's name is also its
+// key under [schedule] in the configuration and in the job marks of the
+// store, so it never changes.
 type Job string
 
 // The periodic jobs.
@@ -21,6 +25,61 @@ const (
 	// JobNudge is no periodic job: it names /nhacnho in budget notes.
 	JobNudge Job = "nudge"
 )
+
+// JobSpec is one periodic job of the registry (see Jobs). Adding a job is
+// adding one entry to jobSpecs, its texts and its tests: the runner's
+// dispatch, /lichnhac's list, the [schedule] configuration keys and their
+// defaults, and the scheduler's job list all follow the registry.
+type JobSpec struct {
+	Job     Job      // the job; its key under [schedule] too
+	Default string   // the default cron expression (5 fields in org.zone; "L" = last day of the month)
+	Name    text.Key // the job's name, as /lichnhac and the admins' notes show it
+	// Backup marks the job whose work is a copy of the data file: cmd
+	// writes it before RunJob records the slot, and the terminal mode
+	// never runs it. The engine does no work for it.
+	Backup bool
+
+	// run does the job's work inside the run's transaction and reports
+	// whether the slot was still meaningful; nil when the engine only
+	// records the slot (Backup).
+	run func(*jobRun) (bool, error)
+}
+
+// jobSpecs is the registry of periodic jobs, in the order the
+// configuration, /lichnhac and the scheduler list them.
+var jobSpecs = []JobSpec{
+	{Job: JobRemindFirst, Default: "0 8 20 * *", Name: text.JobRemindFirst, run: (*jobRun).remind},
+	{Job: JobRemindSecond, Default: "0 8 25 * *", Name: text.JobRemindSecond, run: (*jobRun).remind},
+	{Job: JobRemindLast, Default: "0 8 L * *", Name: text.JobRemindLast, run: (*jobRun).remind},
+	{Job: JobLeaderboard, Default: "0 8 1 * *", Name: text.JobLeaderboard, run: (*jobRun).leaderboard},
+	{Job: JobCampaign, Default: "0 8 * 1-3 1", Name: text.JobCampaign, run: (*jobRun).campaign},
+	{Job: JobBackup, Default: "0 2 * * *", Name: text.JobBackup, Backup: true},
+}
+
+// Jobs returns the registry of periodic jobs, in order. The slice is a
+// copy: callers may keep or change it.
+func Jobs() []JobSpec {
+	return append([]JobSpec(nil), jobSpecs...)
+}
+
+// jobSpec returns the registry entry of job.
+func jobSpec(job Job) (JobSpec, bool) {
+	for _, s := range jobSpecs {
+		if s.Job == job {
+			return s, true
+		}
+	}
+	return JobSpec{}, false
+}
+
+// jobName returns the Vietnamese name of job, as /lichnhac shows it; a job
+// outside the registry is /nhacnho's (JobNudge).
+func jobName(job Job) string {
+	if s, ok := jobSpec(job); ok {
+		return text.T(s.Name, nil)
+	}
+	return text.T(text.JobNudgeName, nil)
+}
 
 // Schedule is a job's duty cycle; robfig/cron's parsed schedules satisfy it.
 type Schedule interface {

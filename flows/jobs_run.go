@@ -112,21 +112,15 @@ func (e *Engine) runJobTx(tx Tx, job Job, slot time.Time, cell string, now time.
 			return nil, fmt.Errorf("cell %s: %w", cell, ErrUnknownCell)
 		}
 	}
-	var meaningful bool
-	switch job {
-	case JobRemindFirst, JobRemindSecond, JobRemindLast:
-		meaningful, err = j.remind()
-	case JobLeaderboard:
-		meaningful, err = j.leaderboard()
-	case JobCampaign:
-		meaningful, err = j.campaign()
-	case JobBackup:
-		meaningful = true
-	default:
+	spec, ok := jobSpec(job)
+	if !ok {
 		return nil, fmt.Errorf("%q: %w", job, ErrUnknownJob)
 	}
-	if err != nil {
-		return nil, err
+	meaningful := true
+	if spec.run != nil {
+		if meaningful, err = spec.run(j); err != nil {
+			return nil, err
+		}
 	}
 	if err := tx.MarkJob(key, now); err != nil {
 		return nil, fmt.Errorf("mark job: %w", err)
@@ -179,16 +173,6 @@ func (j *jobRun) damageNotes() ([]bot.Reply, error) {
 		}
 	}
 	return out, nil
-}
-
-// jobName returns the Vietnamese name of job, as /lichnhac shows it.
-func jobName(job Job) string {
-	for _, j := range jobOrder {
-		if j.job == job {
-			return text.T(j.name, nil)
-		}
-	}
-	return text.T(text.JobNudgeName, nil)
 }
 
 // cells returns the cells the run serves.

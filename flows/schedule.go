@@ -16,19 +16,6 @@ const flowSchedule = "schedule"
 // job now for one cell: "run:leaderboard".
 const scheduleRunPrefix = "run:"
 
-// jobOrder lists the jobs as /lichnhac shows them, with their names.
-var jobOrder = []struct {
-	job  Job
-	name text.Key
-}{
-	{JobRemindFirst, text.JobRemindFirst},
-	{JobRemindSecond, text.JobRemindSecond},
-	{JobRemindLast, text.JobRemindLast},
-	{JobLeaderboard, text.JobLeaderboard},
-	{JobCampaign, text.JobCampaign},
-	{JobBackup, text.JobBackup},
-}
-
 var weekdays = [7]text.Key{text.Weekday0, text.Weekday1, text.Weekday2, text.Weekday3, text.Weekday4, text.Weekday5, text.Weekday6}
 
 // FormatSlot returns t in loc as people read a date and time:
@@ -51,10 +38,10 @@ func (r *req) cmdSchedule(args string) error {
 	if job, ok := strings.CutPrefix(args, scheduleRunPrefix); ok {
 		return r.scheduleRun(Job(job))
 	}
-	lines := make([]scheduleLine, 0, len(jobOrder))
-	for _, j := range jobOrder {
-		l := scheduleLine{Name: text.T(j.name, nil)}
-		if s := r.e.Schedules[j.job]; s != nil {
+	lines := make([]scheduleLine, 0, len(jobSpecs))
+	for _, j := range jobSpecs {
+		l := scheduleLine{Name: text.T(j.Name, nil)}
+		if s := r.e.Schedules[j.Job]; s != nil {
 			if next := s.Next(r.now); !next.IsZero() {
 				l.Next = FormatSlot(next, r.e.Cfg.Loc)
 			}
@@ -194,12 +181,7 @@ func (r *req) budgetView(m Month) (string, error) {
 
 // budgetNote renders one cut broadcast.
 func (r *req) budgetNote(n BudgetNote) (string, error) {
-	job := text.T(text.JobNudgeName, nil)
-	for _, j := range jobOrder {
-		if j.job == n.Job {
-			job = text.T(j.name, nil)
-		}
-	}
+	job := jobName(n.Job)
 	cell := text.T(text.BudgetAdmins, nil)
 	if n.Cell != "" {
 		c, ok, err := r.tx.Cell(n.Cell)

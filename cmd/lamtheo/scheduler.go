@@ -40,6 +40,17 @@ type scheduledJob struct {
 	sched cron.Schedule
 }
 
+// isBackup reports whether job is the registry's backup job, whose work
+// (a copy of the data file) the scheduler does before RunJob records it.
+func isBackup(job flows.Job) bool {
+	for _, j := range flows.Jobs() {
+		if j.Job == job {
+			return j.Backup
+		}
+	}
+	return false
+}
+
 // scheduler runs the periodic jobs on their cron schedules in the
 // organisation's zone. Each activation time is a slot; the engine's RunJob
 // runs a slot at most once, so the scheduler may ask for a slot more than
@@ -92,9 +103,8 @@ func newScheduler(cfg Config, loc *time.Location, runner jobRunner, backup backu
 		if err != nil {
 			return nil, fmt.Errorf("schedule %s: %w", j.key, err)
 		}
-		job := flows.Job(j.key)
-		s.jobs = append(s.jobs, scheduledJob{job: job, sched: sched})
-		s.lock[job] = make(chan struct{}, 1)
+		s.jobs = append(s.jobs, scheduledJob{job: j.Job, sched: sched})
+		s.lock[j.Job] = make(chan struct{}, 1)
 	}
 	return s, nil
 }
@@ -201,7 +211,7 @@ func (s *scheduler) runSlot(ctx context.Context, job flows.Job, slot time.Time) 
 		lock <- struct{}{}
 		defer func() { <-lock }()
 	}
-	if job == flows.JobBackup {
+	if isBackup(job) {
 		if s.backup == nil {
 			return
 		}
@@ -317,7 +327,7 @@ func (t *terminalScheduler) idle(wait func(context.Context) error) func(context.
 		if due {
 			now := t.now()
 			for _, j := range t.s.jobs {
-				if j.job != flows.JobBackup {
+				if !isBackup(j.job) {
 					t.s.catchUpJob(ctx, j, now)
 				}
 			}

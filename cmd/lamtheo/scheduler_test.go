@@ -396,7 +396,7 @@ func TestSchedulerPanicRecovered(t *testing.T) {
 				panic("boom")
 			}
 		}}
-		s, _ := newTestScheduler(t, ScheduleConfig{Leaderboard: "* * * * *"}, jobs, slog.New(slog.NewTextHandler(&logs, nil)))
+		s, _ := newTestScheduler(t, ScheduleConfig{flows.JobLeaderboard: "* * * * *"}, jobs, slog.New(slog.NewTextHandler(&logs, nil)))
 		runFor(t, s, 5*time.Minute+30*time.Second)
 		var got []time.Duration
 		for _, c := range jobs.callsSince(0) {
@@ -422,7 +422,7 @@ func TestSchedulerCatchUpPanicRecovered(t *testing.T) {
 				panic("boom")
 			}
 		}}
-		s, _ := newTestScheduler(t, ScheduleConfig{RemindFirst: "* * * * *", Leaderboard: "* * * * *"}, jobs, slog.New(slog.NewTextHandler(&logs, nil)))
+		s, _ := newTestScheduler(t, ScheduleConfig{flows.JobRemindFirst: "* * * * *", flows.JobLeaderboard: "* * * * *"}, jobs, slog.New(slog.NewTextHandler(&logs, nil)))
 		s.catchUp(context.Background(), time.Now())
 		s.catchUp(context.Background(), time.Now().Add(time.Minute))
 		calls := jobs.callsSince(0)
@@ -456,7 +456,7 @@ func TestSchedulerSkipIfStillRunning(t *testing.T) {
 			running--
 			mu.Unlock()
 		}}
-		s, _ := newTestScheduler(t, ScheduleConfig{Leaderboard: "* * * * *"}, jobs, slog.New(slog.NewTextHandler(&logs, nil)))
+		s, _ := newTestScheduler(t, ScheduleConfig{flows.JobLeaderboard: "* * * * *"}, jobs, slog.New(slog.NewTextHandler(&logs, nil)))
 		runFor(t, s, 5*time.Minute+30*time.Second)
 		var got []time.Duration
 		for _, c := range jobs.attempts {
@@ -492,7 +492,7 @@ func TestSchedulerBackup(t *testing.T) {
 	}
 	defer db.Close()
 	cfg := DefaultConfig()
-	cfg.Schedule = ScheduleConfig{Backup: "0 2 * * *"}
+	cfg.Schedule = ScheduleConfig{flows.JobBackup: "0 2 * * *"}
 	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
 	cfg.Data.BackupDir = "backups"
 	cfg.Data.BackupKeep = 3
@@ -553,7 +553,7 @@ func TestSchedulerBackup(t *testing.T) {
 func TestNewScheduler(t *testing.T) {
 	cfg := DefaultConfig()
 	cfg.Data.Path = "/var/lib/lamtheo/lamtheo.db"
-	cfg.Schedule.Campaign = ""
+	cfg.Schedule[flows.JobCampaign] = ""
 	s, err := newScheduler(cfg, time.UTC, &fakeJobs{}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -576,7 +576,7 @@ func TestNewScheduler(t *testing.T) {
 	if d := backupDir(cfg.Data); d != "/srv/backups" {
 		t.Errorf("absolute backup dir became %q", d)
 	}
-	cfg.Schedule.Leaderboard = "0 8 32 * *"
+	cfg.Schedule[flows.JobLeaderboard] = "0 8 32 * *"
 	if _, err := newScheduler(cfg, time.UTC, &fakeJobs{}, nil, nil); err == nil || !strings.Contains(err.Error(), "leaderboard") {
 		t.Errorf("bad schedule: err %v", err)
 	}
@@ -738,7 +738,7 @@ func TestSchedulerBackupClockStepsBack(t *testing.T) {
 	}
 	defer db.Close()
 	cfg := DefaultConfig()
-	cfg.Schedule = ScheduleConfig{Backup: "0 2 * * *"}
+	cfg.Schedule = ScheduleConfig{flows.JobBackup: "0 2 * * *"}
 	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
 	cfg.Data.BackupDir = "backups"
 	cfg.Data.BackupKeep = 2

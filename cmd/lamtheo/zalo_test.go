@@ -54,7 +54,7 @@ var (
 func zaloConfig(f *zalotest.Server, dir string) Config {
 	cfg := DemoConfig()
 	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
-	cfg.Schedule.Backup = ""
+	cfg.Schedule[flows.JobBackup] = ""
 	cfg.Zalo.Token, cfg.Zalo.Endpoint = f.Token, f.URL
 	cfg.Zalo.PollTimeout = 2 * time.Minute
 	cfg.Admins.Zalo = []string{zAdmin.ID}
