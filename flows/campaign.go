@@ -24,13 +24,10 @@ func CampaignOpen(slot, now time.Time, loc *time.Location) bool {
 func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge, year int, now time.Time, unreachable map[bot.ChatID]bool) []Member {
 	var out []Member
 	for _, m := range members {
-		if m.Cell != cell || cell == "" || m.Status != Active || m.PausedUntil.After(now) {
+		if m.Cell != cell || !m.Remindable(now, unreachable) {
 			continue
 		}
 		if p, ok := pledges[m.ID]; ok && p.Member == m.ID && p.Year == year && (p.Status != PledgeDraft || len(p.Items) > 0) {
-			continue
-		}
-		if !reachable(m, unreachable) {
 			continue
 		}
 		out = append(out, m)
@@ -44,7 +41,7 @@ func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge,
 // secretary (submitted), and every active member (must).
 func PledgeRate(cell string, members []Member, pledges map[MemberID]Pledge, year int) (registered, waiting, must int) {
 	for _, m := range members {
-		if m.Cell != cell || cell == "" || m.Status != Active {
+		if m.Cell != cell || !m.Counts() {
 			continue
 		}
 		must++
@@ -96,7 +93,7 @@ func (j *jobRun) campaign() (bool, error) {
 			pledges := make(map[MemberID]Pledge, len(ms))
 			kept := ms[:0:0]
 			for _, mb := range ms {
-				if mb.Cell == c.Code && mb.Status == Active {
+				if mb.Cell == c.Code && mb.Counts() {
 					p, ok, err := j.tx.Pledge(mb.ID, year)
 					if err != nil {
 						if j.dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, year), err) != nil {

@@ -39,7 +39,7 @@ func (r *req) cmdNudge(args string) error {
 	nudges := cast{cell: c}
 	names := map[bot.ChatID]string{}
 	for _, mb := range ms {
-		if mb.Cell != cell || mb.Status != Active || (r.isMember && mb.ID == r.member.ID) {
+		if mb.Cell != cell || !mb.Counts() || (r.isMember && mb.ID == r.member.ID) {
 			continue
 		}
 		rep, ok, err := r.tx.Report(mb.ID, m)
@@ -49,7 +49,7 @@ func (r *req) cmdNudge(args string) error {
 		if ok && !rep.Submitted.IsZero() {
 			continue
 		}
-		if mb.PausedUntil.After(r.now) {
+		if mb.Paused(r.now) {
 			paused = append(paused, mb.Name)
 			continue
 		}

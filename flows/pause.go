@@ -95,7 +95,7 @@ func (r *req) cmdPause(string) error {
 	if r.member.Status == Exempt {
 		return refuse(text.PauseExempt, nil)
 	}
-	if r.member.PausedUntil.After(r.now) {
+	if r.member.Paused(r.now) {
 		r.start(flowPause, "current")
 		r.ask(text.PauseCurrent, map[string]string{
 			"Until":  pausedThrough(r.member, r.e.Cfg.Loc).Format("02/01/2006"),

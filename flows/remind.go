@@ -35,13 +35,10 @@ func reportDeadline(m Month, loc *time.Location, graceDays int) time.Time {
 func RemindTargets(cell string, members []Member, reports map[MemberID]Report, month Month, now time.Time, unreachable map[bot.ChatID]bool) []Member {
 	var out []Member
 	for _, m := range members {
-		if m.Cell != cell || cell == "" || m.Status != Active || m.PausedUntil.After(now) {
+		if m.Cell != cell || !m.Remindable(now, unreachable) {
 			continue
 		}
 		if r, ok := reports[m.ID]; ok && r.Member == m.ID && r.Month == month && !r.Submitted.IsZero() {
-			continue
-		}
-		if !reachable(m, unreachable) {
 			continue
 		}
 		out = append(out, m)
@@ -180,8 +177,8 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 	if j.job == JobRemindLast && s.MustReport > 0 {
 		lines := make([]missingLine, 0, len(s.Missing))
 		for _, mb := range s.Missing {
-			l := missingLine{Name: mb.Name, Unreachable: !reachable(mb, un)}
-			if mb.PausedUntil.After(j.now) {
+			l := missingLine{Name: mb.Name, Unreachable: !mb.Reachable(un)}
+			if mb.Paused(j.now) {
 				l.Paused = pausedThrough(mb, loc).Format("02/01")
 			}
 			lines = append(lines, l)
