@@ -60,6 +60,27 @@ func PledgeRate(cell string, members []Member, pledges map[MemberID]Pledge, year
 	return registered, waiting, must
 }
 
+// campaignInviteView is the data of the invitation to write the year's
+// pledge (campaign_invite and its typed variant).
+type campaignInviteView struct {
+	Name  string // the member
+	Cell  string // the cell's name
+	Year  int
+	Theme string // the year's theme; "" for none
+	Org   string // the organisation's name
+}
+
+// campaignRateView is the data of a cell's registration rate for its
+// secretaries (campaign_rate).
+type campaignRateView struct {
+	Cell                string // the cell's name
+	Year                int
+	Registered, Waiting int // pledges submitted or approved; of them, waiting for the secretary
+	MustReport          int // the members who count (Member.Counts)
+	Percent             string
+	Invited             int // members invited by this run
+}
+
 // campaign invites the members without a pledge for the year and tells each
 // secretary the cell's registration rate.
 func (j *jobRun) campaign() (bool, error) {
@@ -114,8 +135,8 @@ func (j *jobRun) campaign() (bool, error) {
 			}
 			rt.secs = secretariesOf(ms, c.Code)
 			for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
-				body := text.T(j.e.textKey(firstPlatform(mb), text.CampaignInvite), map[string]any{
-					"Name": mb.Name, "Cell": c.Name, "Year": year, "Theme": j.e.Cfg.Theme, "Org": j.e.Cfg.OrgName,
+				body := text.T(j.e.textKey(firstPlatform(mb), text.CampaignInvite), campaignInviteView{
+					Name: mb.Name, Cell: c.Name, Year: year, Theme: j.e.Cfg.Theme, Org: j.e.Cfg.OrgName,
 				})
 				reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
 				if err != nil {
@@ -155,9 +176,9 @@ func (j *jobRun) campaign() (bool, error) {
 		if rt.must == 0 {
 			continue
 		}
-		body := text.T(text.CampaignRate, map[string]any{
-			"Cell": rt.cell.Name, "Year": year, "Registered": rt.reg, "MustReport": rt.must,
-			"Percent": FormatPercent(rt.reg, rt.must), "Waiting": rt.waiting, "Invited": invited,
+		body := text.T(text.CampaignRate, campaignRateView{
+			Cell: rt.cell.Name, Year: year, Registered: rt.reg, MustReport: rt.must,
+			Percent: FormatPercent(rt.reg, rt.must), Waiting: rt.waiting, Invited: invited,
 		})
 		for _, sec := range rt.secs {
 			reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)
