@@ -24,13 +24,10 @@ func CampaignOpen(slot, now time.Time, loc *time.Location) bool {
 func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge, year int, now time.Time, unreachable map[bot.ChatID]bool) []Member {
 	var out []Member
 	for _, m := range members {
-		if m.Cell != cell || cell == "" || m.Status != Active || m.PausedUntil.After(now) {
+		if m.Cell != cell || !m.Remindable(now, unreachable) {
 			continue
 		}
 		if p, ok := pledges[m.ID]; ok && p.Member == m.ID && p.Year == year && (p.Status != PledgeDraft || len(p.Items) > 0) {
-			continue
-		}
-		if !reachable(m, unreachable) {
 			continue
 		}
 		out = append(out, m)
@@ -44,7 +41,7 @@ func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge,
 // secretary (submitted), and every active member (must).
 func PledgeRate(cell string, members []Member, pledges map[MemberID]Pledge, year int) (registered, waiting, must int) {
 	for _, m := range members {
-		if m.Cell != cell || cell == "" || m.Status != Active {
+		if m.Cell != cell || !m.Counts() {
 			continue
 		}
 		must++
@@ -61,6 +58,27 @@ func PledgeRate(cell string, members []Member, pledges map[MemberID]Pledge, year
 		}
 	}
 	return registered, waiting, must
+}
+
+// campaignInviteView is the data of the invitation to write the year's
+// pledge (campaign_invite and its typed variant).
+type campaignInviteView struct {
+	Name  string // the member
+	Cell  string // the cell's name
+	Year  int
+	Theme string // the year's theme; "" for none
+	Org   string // the organisation's name
+}
+
+// campaignRateView is the data of a cell's registration rate for its
+// secretaries (campaign_rate).
+type campaignRateView struct {
+	Cell                string // the cell's name
+	Year                int
+	Registered, Waiting int // pledges submitted or approved; of them, waiting for the secretary
+	MustReport          int // the members who count (Member.Counts)
+	Percent             string
+	Invited             int // members invited by this run
 }
 
 // campaign invites the members without a pledge for the year and tells each
@@ -96,7 +114,7 @@ func (j *jobRun) campaign() (bool, error) {
 			pledges := make(map[MemberID]Pledge, len(ms))
 			kept := ms[:0:0]
 			for _, mb := range ms {
-				if mb.Cell == c.Code && mb.Status == Active {
+				if mb.Cell == c.Code && mb.Counts() {
 					p, ok, err := j.tx.Pledge(mb.ID, year)
 					if err != nil {
 						if j.dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, year), err) != nil {
@@ -117,8 +135,8 @@ func (j *jobRun) campaign() (bool, error) {
 			}
 			rt.secs = secretariesOf(ms, c.Code)
 			for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
-				body := text.T(j.e.textKey(firstPlatform(mb), text.CampaignInvite), map[string]any{
-					"Name": mb.Name, "Cell": c.Name, "Year": year, "Theme": j.e.Cfg.Theme, "Org": j.e.Cfg.OrgName,
+				body := text.T(j.e.textKey(firstPlatform(mb), text.CampaignInvite), campaignInviteView{
+					Name: mb.Name, Cell: c.Name, Year: year, Theme: j.e.Cfg.Theme, Org: j.e.Cfg.OrgName,
 				})
 				reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
 				if err != nil {
@@ -158,9 +176,9 @@ func (j *jobRun) campaign() (bool, error) {
 		if rt.must == 0 {
 			continue
 		}
-		body := text.T(text.CampaignRate, map[string]any{
-			"Cell": rt.cell.Name, "Year": year, "Registered": rt.reg, "MustReport": rt.must,
-			"Percent": FormatPercent(rt.reg, rt.must), "Waiting": rt.waiting, "Invited": invited,
+		body := text.T(text.CampaignRate, campaignRateView{
+			Cell: rt.cell.Name, Year: year, Registered: rt.reg, MustReport: rt.must,
+			Percent: FormatPercent(rt.reg, rt.must), Waiting: rt.waiting, Invited: invited,
 		})
 		for _, sec := range rt.secs {
 			reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)

@@ -32,7 +32,7 @@ func (r *req) actingCell() (string, error) {
 		}
 		return cell.Code, nil
 	}
-	if r.isMember && r.member.Secretary && r.member.Cell != "" {
+	if r.isMember && r.member.SecretaryOf(r.member.Cell) {
 		return r.member.Cell, nil
 	}
 	if !r.admin() {

@@ -52,7 +52,7 @@ func loadCellMonth(tx Tx, code string, m Month, dmg *damage) (cellMonth, error) 
 		if ok {
 			cm.reports[mb.ID] = rep
 		}
-		if mb.Status == Active {
+		if mb.Counts() {
 			p, ok, err := tx.Pledge(mb.ID, m.Year())
 			if err != nil {
 				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {
@@ -157,7 +157,7 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			return nil
 		}
 		var pp *Pledge
-		if mb.Status == Active {
+		if mb.Counts() {
 			p, ok, err := tx.Pledge(mb.ID, m.Year())
 			if err != nil {
 				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {

@@ -118,19 +118,21 @@ func (r *req) role() (Role, error) {
 	if !r.isMember || r.member.Cell == "" {
 		return Stranger, nil
 	}
-	if !r.member.Secretary {
-		return RoleMember, nil
-	}
-	if r.m.Group {
-		cell, ok, err := r.tx.CellOfGroup(r.m.Chat)
+	cell := r.member.Cell // in private, the member's own cell
+	if r.m.Group && r.member.Secretary {
+		c, ok, err := r.tx.CellOfGroup(r.m.Chat)
 		if err != nil {
 			return 0, err
 		}
-		if !ok || cell.Code != r.member.Cell {
-			return RoleMember, nil
+		cell = "" // in a group, the group's cell
+		if ok {
+			cell = c.Code
 		}
 	}
-	return RoleSecretary, nil
+	if r.member.SecretaryOf(cell) {
+		return RoleSecretary, nil
+	}
+	return RoleMember, nil
 }
 
 // permit checks that the sender may run c here, returning a refusal if not.

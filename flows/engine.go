@@ -381,11 +381,6 @@ func (r *req) val(k string) string { return r.sess.Vals[k] }
 // admin reports whether the sender is an administrator.
 func (r *req) admin() bool { return r.e.admins[r.m.From] }
 
-// secretaryOf reports whether the sender is the secretary of cell.
-func (r *req) secretaryOf(cell string) bool {
-	return r.isMember && r.member.Secretary && r.member.Cell == cell && cell != ""
-}
-
 // say queues a text from the catalogue to the current chat.
 func (r *req) say(k text.Key, data any) {
 	r.send(bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data)})

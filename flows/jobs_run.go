@@ -243,24 +243,3 @@ func unreachableChats(tx Tx, ms []Member) (map[bot.ChatID]bool, error) {
 	}
 	return out, nil
 }
-
-// reachable reports whether m has a private chat not in unreachable.
-func reachable(m Member, unreachable map[bot.ChatID]bool) bool {
-	for _, c := range m.PrivateChats() {
-		if !unreachable[c] {
-			return true
-		}
-	}
-	return false
-}
-
-// secretariesOf returns the secretaries among ms of cell.
-func secretariesOf(ms []Member, cell string) []Member {
-	var out []Member
-	for _, m := range ms {
-		if m.Secretary && m.Cell == cell && cell != "" {
-			out = append(out, m)
-		}
-	}
-	return out
-}

@@ -50,7 +50,7 @@ func (r *req) cmdMe(string) error {
 		Name: m.Name, Cell: cell.Name, Exempt: m.Status == Exempt,
 		Year: cur.Year(), Month: FormatMonth(cur),
 	}
-	if m.PausedUntil.After(r.now) {
+	if m.Paused(r.now) {
 		v.Paused = pausedThrough(m, r.e.Cfg.Loc).Format("2/1/2006") // the last paused day
 	}
 
@@ -71,7 +71,7 @@ func (r *req) cmdMe(string) error {
 	}
 	v.Months = strings.Join(marks, " ")
 	_, doneNow := reports[cur]
-	v.DueNow = !doneNow && m.Status == Active
+	v.DueNow = !doneNow && m.Counts()
 
 	v.Streak, err = r.streak(m, cur, reports)
 	if err != nil {

@@ -39,7 +39,7 @@ func (r *req) cmdNudge(args string) error {
 	nudges := cast{cell: c}
 	names := map[bot.ChatID]string{}
 	for _, mb := range ms {
-		if mb.Cell != cell || mb.Status != Active || (r.isMember && mb.ID == r.member.ID) {
+		if mb.Cell != cell || !mb.Counts() || (r.isMember && mb.ID == r.member.ID) {
 			continue
 		}
 		rep, ok, err := r.tx.Report(mb.ID, m)
@@ -49,11 +49,11 @@ func (r *req) cmdNudge(args string) error {
 		if ok && !rep.Submitted.IsZero() {
 			continue
 		}
-		if mb.PausedUntil.After(r.now) {
+		if mb.Paused(r.now) {
 			paused = append(paused, mb.Name)
 			continue
 		}
-		body := text.T(r.e.textKey(firstPlatform(mb), text.NudgeMember), map[string]string{"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m)})
+		body := text.T(r.e.textKey(firstPlatform(mb), text.NudgeMember), remindView{Name: mb.Name, Cell: c.Name, Month: FormatMonth(m)})
 		reps, err := privateReplies(r.tx, mb.PrivateChats(), body, button)
 		if err != nil {
 			return err
@@ -83,9 +83,20 @@ func (r *req) cmdNudge(args string) error {
 		}
 	}
 	r.out = append(r.out, out...)
-	r.say(text.NudgeDone, map[string]any{
-		"Month": FormatMonth(m), "Nudged": nudged, "Budget": strings.Join(cut, ", "),
-		"Paused": strings.Join(paused, ", "), "Unreachable": strings.Join(unreachable, ", "),
+	r.say(text.NudgeDone, nudgeDoneView{
+		Month: FormatMonth(m), Nudged: nudged, Budget: strings.Join(cut, ", "),
+		Paused: strings.Join(paused, ", "), Unreachable: strings.Join(unreachable, ", "),
 	})
 	return nil
+}
+
+// nudgeDoneView is the data of the secretary's account of /nhacnho
+// (nudge_done): who was reminded, and the names left out and why, each list
+// joined with ", ".
+type nudgeDoneView struct {
+	Month       string   // "tháng 11/2026"
+	Nudged      []string // reminded
+	Budget      string   // not reminded: the platform's monthly budget ran out
+	Paused      string   // not reminded: paused
+	Unreachable string   // not reminded: the bot cannot write to them
 }

@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -48,22 +47,14 @@ func PauseLastDay(length string, now time.Time, loc *time.Location) (time.Time, 
 	return time.Time{}, false
 }
 
-// PauseDateError says why a typed pause date was refused.
-type PauseDateError struct {
-	Key  text.Key // the text to show
-	Data map[string]string
-}
-
-func (e *PauseDateError) Error() string { return "flows: bad pause date: " + string(e.Key) }
-
 // ParsePauseDate reads the last day of a pause typed as "dd/mm/yyyy" ("-"
 // or "." also separate; one-digit day and month are fine) and checks it:
 // not before the day of now, and at most one year after it (days in loc). It
-// returns the day's first instant in loc, or a *PauseDateError.
+// returns the day's first instant in loc, or an *Error saying why not.
 func ParsePauseDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	today := dayStart(now, loc)
 	example := today.AddDate(0, 0, 14).Format("02/01/2006")
-	bad := &PauseDateError{Key: text.PauseBadDate, Data: map[string]string{"Input": s, "Example": example}}
+	bad := refuse(text.PauseBadDate, map[string]string{"Input": s, "Example": example})
 	parts := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == '/' || r == '-' || r == '.' || r == ' ' })
 	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[0]) > 2 || len(parts[1]) > 2 {
 		return time.Time{}, bad
@@ -81,10 +72,10 @@ func ParsePauseDate(s string, now time.Time, loc *time.Location) (time.Time, err
 		return time.Time{}, bad
 	}
 	if d.Before(today) {
-		return time.Time{}, &PauseDateError{Key: text.PausePast, Data: map[string]string{"Date": d.Format("02/01/2006")}}
+		return time.Time{}, refuse(text.PausePast, map[string]string{"Date": d.Format("02/01/2006")})
 	}
 	if max := today.AddDate(1, 0, 0); d.After(max) {
-		return time.Time{}, &PauseDateError{Key: text.PauseTooFar, Data: map[string]string{"Max": max.Format("02/01/2006")}}
+		return time.Time{}, refuse(text.PauseTooFar, map[string]string{"Max": max.Format("02/01/2006")})
 	}
 	return d, nil
 }
@@ -95,7 +86,7 @@ func (r *req) cmdPause(string) error {
 	if r.member.Status == Exempt {
 		return refuse(text.PauseExempt, nil)
 	}
-	if r.member.PausedUntil.After(r.now) {
+	if r.member.Paused(r.now) {
 		r.start(flowPause, "current")
 		r.ask(text.PauseCurrent, map[string]string{
 			"Until":  pausedThrough(r.member, r.e.Cfg.Loc).Format("02/01/2006"),
@@ -149,11 +140,8 @@ func (r *req) pauseStep(in input) error {
 			return refuse(text.ChooseAbove, nil)
 		} else {
 			d, err := ParsePauseDate(in.Text, r.now, loc)
-			var pe *PauseDateError
-			if errors.As(err, &pe) {
-				return refuse(pe.Key, pe.Data)
-			} else if err != nil {
-				return err
+			if err != nil {
+				return err // a refusal
 			}
 			last = d
 		}

@@ -66,7 +66,7 @@ func TestParsePauseDate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		got, err := flows.ParsePauseDate(tc.in, now, loc)
-		var pe *flows.PauseDateError
+		var pe *flows.Error
 		switch {
 		case tc.key == "" && err != nil:
 			t.Errorf("ParsePauseDate(%q): %v", tc.in, err)
@@ -246,9 +246,9 @@ func FuzzParsePauseDate(f *testing.F) {
 		now := time.Unix(unix%(4_000_000_000)+946_684_800, 0) // 2000 to 2126
 		d, err := flows.ParsePauseDate(s, now, loc)
 		if err != nil {
-			var pe *flows.PauseDateError
+			var pe *flows.Error
 			if !errors.As(err, &pe) || pe.Key == "" {
-				t.Fatalf("ParsePauseDate(%q): %v is not a *PauseDateError with a text", s, err)
+				t.Fatalf("ParsePauseDate(%q): %v is not an *Error with a text", s, err)
 			}
 			return
 		}

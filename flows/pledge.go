@@ -374,13 +374,7 @@ func (r *req) secretaries(cell string) ([]Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []Member
-	for _, m := range ms {
-		if m.Secretary && m.Cell == cell {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return secretariesOf(ms, cell), nil
 }
 
 func idString(id MemberID) string { return strconv.FormatUint(uint64(id), 10) }
@@ -462,9 +456,8 @@ func (r *req) cmdApprove(args string) error {
 
 func (r *req) approveStep(in input) error {
 	cell := r.val("cell")
-	if !r.admin() && !r.secretaryOf(cell) {
-		r.finish()
-		return refuse(text.NeedSecretary, nil)
+	if err := r.mayRunCell(cell); err != nil {
+		return err
 	}
 	switch r.sess.Step {
 	case "pick":

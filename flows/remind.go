@@ -35,13 +35,10 @@ func reportDeadline(m Month, loc *time.Location, graceDays int) time.Time {
 func RemindTargets(cell string, members []Member, reports map[MemberID]Report, month Month, now time.Time, unreachable map[bot.ChatID]bool) []Member {
 	var out []Member
 	for _, m := range members {
-		if m.Cell != cell || cell == "" || m.Status != Active || m.PausedUntil.After(now) {
+		if m.Cell != cell || !m.Remindable(now, unreachable) {
 			continue
 		}
 		if r, ok := reports[m.ID]; ok && r.Member == m.ID && r.Month == month && !r.Submitted.IsZero() {
-			continue
-		}
-		if !reachable(m, unreachable) {
 			continue
 		}
 		out = append(out, m)
@@ -83,6 +80,28 @@ func (j *jobRun) superseded(m Month) bool {
 		}
 	}
 	return false
+}
+
+// remindView is the data of the texts that ask one member to report a
+// month: the reminder rungs (remind_first…) and the secretary's nudge
+// (nudge_member), each with its typed variant.
+type remindView struct {
+	Name     string // the member
+	Cell     string // the cell's name
+	Month    string // "tháng 11/2026"
+	Deadline string // "05/12/2026", the last day to report; not in the nudge
+}
+
+// remindCellView is the data of a cell's texts of a reminder run: the
+// message to its group (budget_remind_group) and, on the last rung, the
+// list for its secretaries (remind_missing).
+type remindCellView struct {
+	Cell                 string // the cell's name
+	Month                string // "tháng 11/2026"
+	Deadline             string // "05/12/2026"
+	Bot                  string // the bot to write to privately, in the group text
+	Reported, MustReport int
+	Missing              []missingLine // for the secretaries only
 }
 
 // missingLine is one name of the last rung's list for the secretary.
@@ -162,14 +181,14 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 	}
 	s := cm.summary(m)
 	cs = cast{cell: c, group: func(p bot.Platform) string {
-		return text.T(text.BudgetRemindGroup, map[string]any{
-			"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline, "Bot": j.e.caps(p).Name,
-			"Reported": s.Reported, "MustReport": s.MustReport,
+		return text.T(text.BudgetRemindGroup, remindCellView{
+			Cell: c.Name, Month: FormatMonth(m), Deadline: deadline, Bot: j.e.caps(p).Name,
+			Reported: s.Reported, MustReport: s.MustReport,
 		})
 	}}
 	for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
-		body := text.T(j.e.textKey(firstPlatform(mb), remindRung(j.job)), map[string]any{
-			"Name": mb.Name, "Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
+		body := text.T(j.e.textKey(firstPlatform(mb), remindRung(j.job)), remindView{
+			Name: mb.Name, Cell: c.Name, Month: FormatMonth(m), Deadline: deadline,
 		})
 		reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
 		if err != nil {
@@ -180,15 +199,15 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 	if j.job == JobRemindLast && s.MustReport > 0 {
 		lines := make([]missingLine, 0, len(s.Missing))
 		for _, mb := range s.Missing {
-			l := missingLine{Name: mb.Name, Unreachable: !reachable(mb, un)}
-			if mb.PausedUntil.After(j.now) {
+			l := missingLine{Name: mb.Name, Unreachable: !mb.Reachable(un)}
+			if mb.Paused(j.now) {
 				l.Paused = pausedThrough(mb, loc).Format("02/01")
 			}
 			lines = append(lines, l)
 		}
-		body := text.T(text.RemindMissing, map[string]any{
-			"Cell": c.Name, "Month": FormatMonth(m), "Deadline": deadline,
-			"Missing": lines, "Reported": s.Reported, "MustReport": s.MustReport,
+		body := text.T(text.RemindMissing, remindCellView{
+			Cell: c.Name, Month: FormatMonth(m), Deadline: deadline,
+			Missing: lines, Reported: s.Reported, MustReport: s.MustReport,
 		})
 		for _, sec := range secretariesOf(cm.members, c.Code) {
 			reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)

@@ -57,7 +57,7 @@ func (r *req) cmdSchedule(args string) error {
 		"Month": FormatMonth(cur), "Leader": FormatMonth(cur.Prev())}
 	var leader, remind string
 	switch {
-	case r.isMember && r.member.Secretary && r.member.Cell != "":
+	case r.isMember && r.member.SecretaryOf(r.member.Cell):
 		c, _, err := r.tx.Cell(r.member.Cell)
 		if err != nil {
 			return err

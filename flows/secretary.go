@@ -49,7 +49,7 @@ func (r *req) reportable(m Month) bool {
 // mayRunCell checks, at every step of a secretary flow, that the sender is
 // still an admin or the secretary of cell.
 func (r *req) mayRunCell(cell string) error {
-	if r.admin() || r.secretaryOf(cell) {
+	if r.mayActOn(cell) {
 		return nil
 	}
 	r.finish()
@@ -102,7 +102,7 @@ func (r *req) cmdSummary(args string) error {
 		r.sayText(RenderCellGroup(s))
 		return nil
 	}
-	secretary := r.isMember && r.member.Secretary && r.member.Cell != ""
+	secretary := r.isMember && r.member.SecretaryOf(r.member.Cell)
 	if r.admin() {
 		o, err := r.e.OrgSummary(r.tx, m)
 		if err != nil {

@@ -90,7 +90,7 @@ func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, ple
 		}
 		var rp *Report
 		var pp *Pledge
-		if m.Status == Active { // the others count without them
+		if m.Counts() { // the others count without them
 			if r, ok := reports[m.ID]; ok {
 				rp = &r
 			}
@@ -127,12 +127,10 @@ func newCellTally(cell Cell, month Month, state MonthState, names bool) cellTall
 func (t *cellTally) add(m *Member, r *Report, p *Pledge) {
 	s := &t.s
 	s.Members++
-	switch m.Status {
-	case Exempt:
+	if m.Status == Exempt {
 		s.Exempt++
-		return
-	case Active:
-	default:
+	}
+	if !m.Counts() {
 		return
 	}
 	s.MustReport++
@@ -330,7 +328,7 @@ func renderCellSecretary(s CellSummary, now time.Time, loc *time.Location) strin
 	counts := text.T(text.SummaryCellGroup, summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month), Private: true})
 	v := summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month), Counts: counts, Private: true}
 	for _, m := range s.Missing {
-		if loc != nil && m.PausedUntil.After(now) {
+		if loc != nil && m.Paused(now) {
 			if v.Paused == nil {
 				v.Paused = map[MemberID]string{}
 			}

@@ -168,8 +168,9 @@ const (
 	monthParseMaxYear = 2100
 )
 
-// MonthParseError is ParseMonth's refusal. Key names the Vietnamese text to
-// show the person (rendered with the error itself as data, see Message).
+// MonthParseError is ParseMonth's failure: why the input names no month.
+// It is a diagnostic, not a refusal: the flows show every one as the same
+// *Error (text.BadMonth with the input, see req.parseMonthArg).
 type MonthParseError struct {
 	Input  string // the input, normalised and cut to 40 characters
 	Reason MonthParseReason
@@ -186,21 +187,6 @@ func (e *MonthParseError) Error() string {
 	}
 	return fmt.Sprintf("parse month %q: not a month", e.Input)
 }
-
-// Key returns the catalogue key of the message explaining e.
-func (e *MonthParseError) Key() text.Key {
-	switch e.Reason {
-	case MonthParseBadMonth:
-		return text.SummaryMonthErrBadMonth
-	case MonthParseBadYear:
-		return text.SummaryMonthErrBadYear
-	}
-	return text.SummaryMonthErrNotMonth
-}
-
-// Message renders the Vietnamese explanation of e for the person who typed
-// the input.
-func (e *MonthParseError) Message() string { return text.T(e.Key(), e) }
 
 // ParseMonth reads a month as people type it: "" (the current month), "11",
 // "11/2026", "11-2026", "11.2026", "11/26", "tháng 11", "thang 11",

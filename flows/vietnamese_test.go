@@ -13,6 +13,8 @@ import (
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/norm"
+
+	"lamtheo/flows/text"
 )
 
 func TestSortByName(t *testing.T) {
@@ -215,23 +217,36 @@ func TestParseMonth(t *testing.T) {
 			t.Errorf("ParseMonth(%q) = %d, %v; want reason %d", tt.in, got, err, tt.err)
 			continue
 		}
-		checkUserText(t, pe.Message())
+		checkUserText(t, badMonthText(pe))
 		if !strings.HasPrefix(pe.Error(), "parse month") {
 			t.Errorf("error text %q", pe.Error())
 		}
 	}
 }
 
-func TestMonthParseErrorMessage(t *testing.T) {
+// badMonthText renders the refusal the flows show for pe (see
+// req.parseMonthArg).
+func badMonthText(pe *MonthParseError) string {
+	return text.T(text.BadMonth, map[string]string{"Input": pe.Input})
+}
+
+func TestMonthParseErrorFields(t *testing.T) {
 	now := time.Date(2026, 11, 15, 9, 0, 0, 0, time.UTC)
-	for in, want := range map[string]string{"13/2026": "Tháng 13", "11/1999": "Năm 1999", "xyz": "11/2026"} {
+	for in, want := range map[string]MonthParseError{
+		"13/2026": {Input: "13/2026", Reason: MonthParseBadMonth, Num: 13, Year: 2026},
+		"11/1999": {Input: "11/1999", Reason: MonthParseBadYear, Num: 11, Year: 1999},
+		"XYZ":     {Input: "xyz", Reason: MonthParseNotMonth},
+	} {
 		_, err := ParseMonth(in, now, time.UTC)
 		var pe *MonthParseError
 		if !errors.As(err, &pe) {
 			t.Fatalf("ParseMonth(%q): %v", in, err)
 		}
-		if msg := pe.Message(); !strings.Contains(msg, want) {
-			t.Errorf("ParseMonth(%q) message %q lacks %q", in, msg, want)
+		if *pe != want {
+			t.Errorf("ParseMonth(%q) failed with %+v, want %+v", in, *pe, want)
+		}
+		if msg := badMonthText(pe); !strings.Contains(msg, "«"+want.Input+"»") {
+			t.Errorf("ParseMonth(%q): refusal %q lacks the input", in, msg)
 		}
 	}
 	long := strings.Repeat("x", 100)
@@ -255,8 +270,8 @@ func FuzzParseMonth(f *testing.F) {
 			if !errors.As(err, &pe) {
 				t.Fatalf("ParseMonth(%q): error %v is not a *MonthParseError", s, err)
 			}
-			if msg := pe.Message(); msg == "" || strings.Contains(msg, "[") {
-				t.Fatalf("ParseMonth(%q): message %q", s, msg)
+			if pe.Reason < MonthParseNotMonth || pe.Reason > MonthParseBadYear {
+				t.Fatalf("ParseMonth(%q): reason %d", s, pe.Reason)
 			}
 			return
 		}

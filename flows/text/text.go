@@ -42,7 +42,7 @@ func Default() *Catalog {
 
 // Parse reads every *.txt file of fsys. A file holds entries of the form
 //
-//	[key.name]
+//	[key_name]
 //	text, one or more lines, in text/template syntax
 //
 // Lines starting with "#" outside an entry are comments; trailing blank lines

@@ -29,7 +29,26 @@ func TestCatalogueComplete(t *testing.T) {
 		if !declared[k] {
 			t.Errorf("text [%s] has no key constant", k)
 		}
+		if !snakeCase(string(k)) {
+			t.Errorf("key %s is not snake_case (lowercase words joined by _)", k)
+		}
 	}
+}
+
+// snakeCase reports whether s is lowercase ASCII words and digits joined
+// by single underscores, the one style of the catalogue's keys.
+func snakeCase(s string) bool {
+	for w := range strings.SplitSeq(s, "_") {
+		if w == "" {
+			return false
+		}
+		for _, r := range w {
+			if (r < 'a' || r > 'z') && (r < '0' || r > '9') {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func TestParseErrors(t *testing.T) {
