@@ -269,8 +269,6 @@ func (r *req) review() error {
 	return nil
 }
 
-func (r *req) intVal(k string) int { n, _ := strconv.Atoi(r.val(k)); return n }
-
 func (r *req) reportStep(in input) error {
 	m := Month(r.intVal("month"))
 	if r.sess.Step == "month" {

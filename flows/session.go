@@ -1,6 +1,9 @@
 package flows
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -143,46 +146,109 @@ func (r *req) answer(in input) error {
 	if in.Data == badNumber {
 		return refuse(text.ChooseNumber, map[string]int{"N": len(r.sess.Choices)})
 	}
-	h := flowHandler(r.sess.Flow)
-	if h == nil {
+	f, ok := flowOf(r.sess.Flow)
+	if !ok {
 		r.finish()
 		return refuse(text.NotUnderstood, nil)
 	}
-	return h(r, in)
+	return f.answer(r, in)
 }
 
 // wantsPhoto reports whether the flow in progress takes a photo now.
-func (r *req) wantsPhoto() bool { return r.sess.Flow == flowReport && r.sess.Step == stepPhoto }
+func (r *req) wantsPhoto() bool {
+	f, ok := flowOf(r.sess.Flow)
+	return ok && f.photo != "" && r.sess.Step == f.photo
+}
 
-// flowHandler returns the handler of the named flow, nil if there is none.
-func flowHandler(flow string) func(r *req, in input) error {
-	switch flow {
-	case flowLink:
-		return (*req).linkStep
-	case flowJoin:
-		return (*req).joinStep
-	case flowSecretary:
-		return (*req).secretaryStep
-	case flowPickCell:
-		return (*req).pickCellStep
-	case flowPledge:
-		return (*req).pledgeStep
-	case flowApprove:
-		return (*req).approveStep
-	case flowReport:
-		return (*req).reportStep
-	case flowSummary:
-		return (*req).summaryStep
-	case flowClose:
-		return (*req).closeStep
-	case flowExempt:
-		return (*req).exemptStep
-	case flowFeature:
-		return (*req).featureStep
-	case flowPause:
-		return (*req).pauseStep
-	case flowSchedule:
-		return (*req).scheduleStep
+// flowName names a conversation; Session.Flow holds it.
+type flowName string
+
+// flow is one conversation of the registry (see flowTable).
+type flow struct {
+	name flowName
+	// answer hands an answer to the flow in progress: built with
+	// withState, it decodes the flow's typed state first.
+	answer func(r *req, in input) error
+	photo  string // the step at which the flow takes a photo; "" for none
+}
+
+// flowTable returns the conversations a session can be in.
+func flowTable() []flow {
+	return []flow{
+		{name: flowLink, answer: legacy((*req).linkStep)},
+		{name: flowJoin, answer: legacy((*req).joinStep)},
+		{name: flowSecretary, answer: legacy((*req).secretaryStep)},
+		{name: flowPickCell, answer: legacy((*req).pickCellStep)},
+		{name: flowPledge, answer: legacy((*req).pledgeStep)},
+		{name: flowApprove, answer: legacy((*req).approveStep)},
+		{name: flowReport, answer: legacy((*req).reportStep), photo: stepPhoto},
+		{name: flowSummary, answer: legacy((*req).summaryStep)},
+		{name: flowClose, answer: legacy((*req).closeStep)},
+		{name: flowExempt, answer: legacy((*req).exemptStep)},
+		{name: flowFeature, answer: legacy((*req).featureStep)},
+		{name: flowPause, answer: legacy((*req).pauseStep)},
+		{name: flowSchedule, answer: legacy((*req).scheduleStep)},
+	}
+}
+
+// flowOf returns the registered flow called name.
+func flowOf(name string) (flow, bool) {
+	for _, f := range flowTable() {
+		if string(f.name) == name {
+			return f, true
+		}
+	}
+	return flow{}, false
+}
+
+// withState adapts step, a flow's step over its typed state S, to the
+// registry: the state is decoded from the session before step runs, and
+// encoded back once when the message is handled (see encodeState). A
+// state that cannot be decoded ends the conversation.
+func withState[S any](step func(r *req, s *S, in input) error) func(*req, input) error {
+	return func(r *req, in input) error {
+		s := new(S)
+		if len(r.sess.State) > 0 {
+			if err := json.Unmarshal(r.sess.State, s); err != nil {
+				r.e.Log.Error("unreadable conversation state dropped", "chat", r.m.Chat.String(), "flow", r.sess.Flow, "err", err)
+				r.finish()
+				return refuse(text.NotUnderstood, nil)
+			}
+		}
+		r.state = s
+		return step(r, s, in)
+	}
+}
+
+// begin starts flow f at step with state (a pointer to the flow's state
+// struct), replacing any conversation.
+func begin[St ~string](r *req, f flowName, step St, state any) {
+	r.sess = Session{Flow: string(f), Step: string(step), Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt,
+		Question: r.sess.Question}
+	r.state = state
+	r.dirty = true
+}
+
+// moveTo moves the current flow to step; the choices offered before no
+// longer answer.
+func moveTo[St ~string](r *req, step St) {
+	r.sess.Step = string(step)
+	r.sess.Choices = nil
+	r.dirty = true
+}
+
+// encodeState stores the typed state of the flow in progress into the
+// session, marking it changed when its encoding changed.
+func (r *req) encodeState() error {
+	if r.state == nil || r.sess.Flow == "" {
+		return nil
+	}
+	b, err := json.Marshal(r.state)
+	if err != nil {
+		return fmt.Errorf("encode %s state: %w", r.sess.Flow, err)
+	}
+	if !bytes.Equal(b, r.sess.State) {
+		r.sess.State, r.dirty = b, true
 	}
 	return nil
 }
