@@ -437,8 +437,11 @@ func (r *req) send(rep bot.Reply) { r.out = append(r.out, rep) }
 // row builds one row of choices.
 func row(cs ...bot.Choice) []bot.Choice { return cs }
 
-// choice builds one choice.
-func choice(label, data string) bot.Choice { return bot.Choice{Label: label, Data: data} }
+// choice builds one choice; data is one of its flow's typed choice
+// constants, or a string.
+func choice[D ~string](label string, data D) bot.Choice {
+	return bot.Choice{Label: label, Data: string(data)}
+}
 
 // cleanMessage normalises, at the door, what people type into m: its text
 // (unless it is far over MaxInput, which is refused anyway), the sender's

@@ -181,7 +181,7 @@ func flowTable() []flow {
 		{name: flowPickCell, answer: legacy((*req).pickCellStep)},
 		{name: flowPledge, answer: legacy((*req).pledgeStep)},
 		{name: flowApprove, answer: legacy((*req).approveStep)},
-		{name: flowReport, answer: legacy((*req).reportStep), photo: stepPhoto},
+		{name: flowReport, answer: withState((*req).reportAnswer), photo: string(reportPhoto)},
 		{name: flowSummary, answer: legacy((*req).summaryStep)},
 		{name: flowClose, answer: legacy((*req).closeStep)},
 		{name: flowExempt, answer: legacy((*req).exemptStep)},
