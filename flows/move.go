@@ -108,13 +108,10 @@ func (r *req) moveRows(ms []Member) [][]bot.Choice {
 	return rows
 }
 
-// stepMoveDecide is /duyet's question whether to confirm a move.
-const stepMoveDecide = "move"
-
 // moveShow asks the secretary to confirm the first waiting identity of the
 // member with the decimal id.
-func (r *req) moveShow(id, cell string) error {
-	m, err := r.memberInCell(id, cell)
+func (r *req) moveShow(a *approval, id string) error {
+	m, err := r.memberInCell(id, a.Cell)
 	if err != nil {
 		return err
 	}
@@ -123,54 +120,47 @@ func (r *req) moveShow(id, cell string) error {
 		return refuse(text.MoveGone, nil)
 	}
 	u := m.Pending[0]
-	r.set("member", id)
-	r.set("mvp", string(u.Platform))
-	r.set("mvid", u.ID)
-	r.step(stepMoveDecide)
+	a.Member, a.Move = m.ID, u
+	moveTo(r, approveMove)
 	r.ask(text.MoveShow, map[string]string{"Name": m.Name, "Where": r.e.where(u.Platform)},
-		row(choice(text.T(text.MoveConfirm, nil), "y"), choice(text.T(text.MoveDeny, nil), "n")))
+		row(choice(text.T(text.MoveConfirm, nil), moveYes), choice(text.T(text.MoveDeny, nil), moveNo)))
 	return nil
 }
 
 // moveDecide applies the secretary's answer to moveShow.
-func (r *req) moveDecide(in input, cell string) error {
+func (r *req) moveDecide(a *approval, in input) error {
 	var yes bool
-	switch in.Data {
-	case "y":
+	switch approveChoice(in.Data) {
+	case moveYes:
 		yes = true
-	case "n":
+	case moveNo:
 	default:
 		return refuse(text.ChooseAbove, nil)
 	}
-	m, err := r.memberInCell(r.val("member"), cell)
+	m, err := r.memberInCell(idString(a.Member), a.Cell)
 	if err != nil {
 		return err
 	}
-	u := bot.UserID{Platform: bot.Platform(r.val("mvp")), ID: r.val("mvid")}
+	u := a.Move
 	r.finish()
 	if !hasUser(m.Pending, u) {
 		return refuse(text.MoveGone, nil)
 	}
 	m.Pending = withoutUser(m.Pending, u)
-	c, _, err := r.tx.Cell(cell)
+	c, _, err := r.tx.Cell(a.Cell)
 	if err != nil {
 		return err
 	}
 	data := map[string]string{"Name": m.Name, "Cell": c.Name, "Where": r.e.where(u.Platform)}
 	if yes {
 		m.Users = append([]bot.UserID{u}, withoutUser(m.Users, u)...)
-	}
-	if err := r.tx.PutMember(&m); err != nil {
-		return err
-	}
-	if yes {
 		r.say(text.MoveApproved, data)
 		r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveDoneNote, data)})
-		return nil
+	} else {
+		r.say(text.MoveRefused, data)
+		r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveRefusedNote, data)})
 	}
-	r.say(text.MoveRefused, data)
-	r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveRefusedNote, data)})
-	return nil
+	return r.tx.PutMember(&m)
 }
 
 func hasPlatform(us []bot.UserID, p bot.Platform) bool {
