@@ -30,15 +30,12 @@ const (
 // approveChoice is the data of a choice the approve flow offers.
 type approveChoice string
 
-// The approve flow's choices; the prefixed ones carry a member's id after
-// the prefix.
+// The approve flow's choices (and memberPrefix, choiceYes, choiceNo); the
+// prefixed one carries a member's id after the prefix.
 const (
-	approveMemberPrefix approveChoice = "m:"
-	approveMovePrefix   approveChoice = movePrefix + ":"
-	approveYes          approveChoice = "ok"
-	approveReturn       approveChoice = "ret"
-	moveYes             approveChoice = "y"
-	moveNo              approveChoice = "n"
+	approveMovePrefix approveChoice = movePrefix + ":"
+	approveYes        approveChoice = "ok"
+	approveReturn     approveChoice = "ret"
 )
 
 // cmdApprove lets a secretary approve or return the cell's submitted
@@ -54,7 +51,7 @@ func (r *req) cmdApprove(args string) error {
 		return r.moveShow(a, id)
 	}
 	if args != "" {
-		return r.approveAnswer(a, input{Data: string(approveMemberPrefix) + args})
+		return r.approveAnswer(a, input{Data: string(memberPrefix) + args})
 	}
 	ms, err := r.tx.Members(cell)
 	if err != nil {
@@ -68,7 +65,7 @@ func (r *req) cmdApprove(args string) error {
 			return err
 		}
 		if ok && p.Status == PledgeSubmitted {
-			rows = append(rows, row(choice(fmt.Sprintf("%s (%d)", m.Name, len(p.Items)), approveMemberPrefix+approveChoice(idString(m.ID)))))
+			rows = append(rows, row(choice(fmt.Sprintf("%s (%d)", m.Name, len(p.Items)), memberPrefix+choiceData(idString(m.ID)))))
 		}
 	}
 	rows = append(rows, r.moveRows(ms)...)
@@ -93,7 +90,7 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		if id, ok := strings.CutPrefix(in.Data, string(approveMovePrefix)); ok {
 			return r.moveShow(a, id)
 		}
-		id, ok := strings.CutPrefix(in.Data, string(approveMemberPrefix))
+		id, ok := strings.CutPrefix(in.Data, string(memberPrefix))
 		if !ok {
 			return refuse(text.ChooseAbove, nil)
 		}

@@ -48,7 +48,7 @@ func (r *req) actingCell() (string, error) {
 	r.start(flowPickCell, "cell")
 	r.set("cmd", r.cmd)
 	r.set("args", r.args)
-	r.ask(text.PickCell, nil, cellChoices(cells, "c:")...)
+	r.ask(text.PickCell, nil, cellChoices(cells)...)
 	return "", errAsked
 }
 

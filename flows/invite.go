@@ -184,17 +184,17 @@ func (r *req) liveCodes(cell, keep string) (int, error) {
 // revokeStep answers /link's offer, in private, to revoke the cell's older
 // codes: every live code but the one just given is revoked, and each group
 // of the cell gets a new button.
-func (r *req) revokeStep(in input) error {
-	cell, keep := r.val("cell"), r.val("code")
+func (r *req) revokeAnswer(l *linking, in input) error {
+	cell, keep := l.Cell, l.Code
 	if err := r.mayRunCell(cell); err != nil {
 		return err
 	}
-	switch in.Data {
-	case "rv:keep":
+	switch linkChoice(in.Data) {
+	case linkRevokeNo:
 		r.finish()
 		r.say(text.LinkKept, nil)
 		return nil
-	case "rv:yes":
+	case linkRevokeYes:
 	default:
 		return refuse(text.ChooseAbove, nil)
 	}

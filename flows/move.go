@@ -19,14 +19,10 @@ import (
 // with /duyet, and becomes the one the bot writes to first. Pledges and
 // reports stay with the member.
 
-// stepMove is the join flow's question whether the newcomer is a member of
-// the cell connected on another platform.
-const stepMove = "move-same"
-
 // askMove asks the newcomer connecting to cell under name whether they are
 // the member of that name connected on another platform. It reports whether
 // it asked.
-func (r *req) askMove(name string, cell Cell) (bool, error) {
+func (r *req) askMove(j *joining, name string, cell Cell) (bool, error) {
 	ms, err := r.tx.Members(cell.Code)
 	if err != nil {
 		return false, err
@@ -36,28 +32,27 @@ func (r *req) askMove(name string, cell Cell) (bool, error) {
 		if m.Cell != cell.Code || !sameName(m.Name, name) || len(m.Users) == 0 || hasPlatform(m.Users, p) || hasPlatform(m.Pending, p) {
 			continue
 		}
-		r.set("name", name)
-		r.set("other", idString(m.ID))
-		r.step(stepMove)
+		j.Name, j.Other = name, m.ID
+		moveTo(r, joinSame)
 		r.ask(text.MoveAsk, map[string]string{"Cell": cell.Name, "Name": m.Name, "Where": r.e.where(m.Users[0].Platform)},
-			row(choice(text.T(text.MoveYes, nil), "same:yes")),
-			row(choice(text.T(text.MoveNo, nil), "same:no")))
+			row(choice(text.T(text.MoveYes, nil), joinSameYes)),
+			row(choice(text.T(text.MoveNo, nil), joinSameNo)))
 		return true, nil
 	}
 	return false, nil
 }
 
 // moveAnswer takes the newcomer's answer to askMove.
-func (r *req) moveAnswer(in input, cell Cell) error {
-	switch in.Data {
-	case "same:no":
-		r.set("new", "1")
-		return r.joinCell(r.val("name"), cell)
-	case "same:yes":
+func (r *req) moveAnswer(j *joining, in input, cell Cell) error {
+	switch joinChoice(in.Data) {
+	case joinSameNo:
+		j.New = true
+		return r.joinCell(j, j.Name, cell)
+	case joinSameYes:
 	default:
 		return refuse(text.ChooseAbove, nil)
 	}
-	m, err := r.memberInCell(r.val("other"), cell.Code)
+	m, err := r.memberInCell(idString(j.Other), cell.Code)
 	if err != nil {
 		return err
 	}
@@ -123,17 +118,17 @@ func (r *req) moveShow(a *approval, id string) error {
 	a.Member, a.Move = m.ID, u
 	moveTo(r, approveMove)
 	r.ask(text.MoveShow, map[string]string{"Name": m.Name, "Where": r.e.where(u.Platform)},
-		row(choice(text.T(text.MoveConfirm, nil), moveYes), choice(text.T(text.MoveDeny, nil), moveNo)))
+		row(choice(text.T(text.MoveConfirm, nil), choiceYes), choice(text.T(text.MoveDeny, nil), choiceNo)))
 	return nil
 }
 
 // moveDecide applies the secretary's answer to moveShow.
 func (r *req) moveDecide(a *approval, in input) error {
 	var yes bool
-	switch approveChoice(in.Data) {
-	case moveYes:
+	switch choiceData(in.Data) {
+	case choiceYes:
 		yes = true
-	case moveNo:
+	case choiceNo:
 	default:
 		return refuse(text.ChooseAbove, nil)
 	}

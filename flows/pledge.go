@@ -51,7 +51,7 @@ const (
 // pledgeChoice is the data of a choice the pledge flow offers.
 type pledgeChoice string
 
-// The pledge flow's choices; the prefixed ones carry a value after the
+// The pledge flow's choices (and choiceYes, choiceNo); the prefixed ones carry a value after the
 // prefix.
 const (
 	pledgeAdd        pledgeChoice = "p:add"
@@ -65,8 +65,6 @@ const (
 	pledgeKeepCat    pledgeChoice = "cat:="
 	pledgeNoTarget   pledgeChoice = "t:none"
 	pledgeItemPrefix pledgeChoice = "i:" // + the item's number
-	pledgeYes        pledgeChoice = "y"
-	pledgeNo         pledgeChoice = "n"
 )
 
 // itemView is a pledge item as texts show it.
@@ -250,7 +248,7 @@ func (r *req) pledgeAnswer(d *pledgeDraft, in input) error {
 		if d.Op == opDel {
 			moveTo(r, pledgeConfirmDel)
 			r.ask(text.PledgeConfirmRemove, itemView{No: it.No, Text: it.Text},
-				row(choice(text.T(text.PledgeRemoveYes, nil), pledgeYes), choice(text.T(text.No, nil), pledgeNo)))
+				row(choice(text.T(text.PledgeRemoveYes, nil), choiceYes), choice(text.T(text.No, nil), choiceNo)))
 			return nil
 		}
 		moveTo(r, pledgeText)
@@ -258,7 +256,7 @@ func (r *req) pledgeAnswer(d *pledgeDraft, in input) error {
 			row(choice(text.T(text.KeepAsIs, nil), pledgeKeepText)))
 		return nil
 	case pledgeConfirmDel:
-		if data != pledgeYes {
+		if choiceData(data) != choiceYes {
 			return r.pledgeMenu(p, "")
 		}
 		p.Items = removeItem(p.Items, d.No)
@@ -303,7 +301,7 @@ func (r *req) pledgeMenuChoice(d *pledgeDraft, p Pledge, in input) error {
 		}
 		moveTo(r, pledgeSubmitStep)
 		r.ask(text.PledgeConfirmSubmit, r.viewPledge(r.member, p),
-			row(choice(text.T(text.PledgeSubmitYes, nil), pledgeYes), choice(text.T(text.Back, nil), pledgeBack)))
+			row(choice(text.T(text.PledgeSubmitYes, nil), choiceYes), choice(text.T(text.Back, nil), pledgeBack)))
 		return nil
 	case pledgeDone:
 		r.finish()
@@ -402,7 +400,7 @@ func (r *req) putPledge(p Pledge) error {
 }
 
 func (r *req) pledgeSubmit(p Pledge, in input) error {
-	if pledgeChoice(in.Data) != pledgeYes {
+	if choiceData(in.Data) != choiceYes {
 		return refuse(text.ChooseAbove, nil)
 	}
 	if len(p.Items) == 0 {

@@ -58,14 +58,14 @@ func (r *req) mayRunCell(cell string) error {
 
 // yesNo is the confirmation row of the secretary's tools.
 func yesNo(yes text.Key) []bot.Choice {
-	return row(choice(text.T(yes, nil), "y"), choice(text.T(text.No, nil), "n"))
+	return row(choice(text.T(yes, nil), choiceYes), choice(text.T(text.No, nil), choiceNo))
 }
 
 // memberRows returns one choice per member, data "m:<id>".
 func memberRows(ms []Member, label func(Member) string) [][]bot.Choice {
 	rows := make([][]bot.Choice, 0, len(ms))
 	for _, mb := range ms {
-		rows = append(rows, row(choice(label(mb), "m:"+idString(mb.ID))))
+		rows = append(rows, row(choice(label(mb), memberPrefix+choiceData(idString(mb.ID)))))
 	}
 	return rows
 }
@@ -122,7 +122,7 @@ func (r *req) cmdSummary(args string) error {
 		}
 		r.start(flowSummary, "cell")
 		r.set("month", strconv.Itoa(int(m)))
-		r.askText(RenderOrg(o)+"\n\n"+text.T(text.SumPickCell, nil), cellChoices(cells, "c:"))
+		r.askText(RenderOrg(o)+"\n\n"+text.T(text.SumPickCell, nil), cellChoices(cells))
 		return nil
 	}
 	if secretary {

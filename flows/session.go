@@ -175,9 +175,9 @@ type flow struct {
 // flowTable returns the conversations a session can be in.
 func flowTable() []flow {
 	return []flow{
-		{name: flowLink, answer: legacy((*req).linkStep)},
-		{name: flowJoin, answer: legacy((*req).joinStep)},
-		{name: flowSecretary, answer: legacy((*req).secretaryStep)},
+		{name: flowLink, answer: withState((*req).linkAnswer)},
+		{name: flowJoin, answer: withState((*req).joinAnswer)},
+		{name: flowSecretary, answer: withState((*req).appointAnswer)},
 		{name: flowPickCell, answer: legacy((*req).pickCellStep)},
 		{name: flowPledge, answer: withState((*req).pledgeAnswer)},
 		{name: flowApprove, answer: withState((*req).approveAnswer)},
@@ -253,14 +253,31 @@ func (r *req) encodeState() error {
 	return nil
 }
 
+// choiceData is the data of a choice several flows offer; the prefixed
+// ones carry a value after the prefix.
+type choiceData string
+
+// Choices several flows offer.
+const (
+	cellPrefix   choiceData = "c:" // + a cell's code
+	memberPrefix choiceData = "m:" // + a member's decimal id
+	choiceYes    choiceData = "y"
+	choiceNo     choiceData = "n"
+)
+
+// cutChoice returns the value data carries after prefix.
+func cutChoice[D ~string](data string, prefix D) (string, bool) {
+	return strings.CutPrefix(data, string(prefix))
+}
+
 // confirmed reads the answer to a question asked with yesNo: yes is true
 // for "y". For "n" the flow ends with "Đã thôi" (ok is false, no error);
 // anything else asks again.
 func (r *req) confirmed(in input) (yes bool, err error) {
-	switch in.Data {
-	case "y":
+	switch choiceData(in.Data) {
+	case choiceYes:
 		return true, nil
-	case "n":
+	case choiceNo:
 		r.finish()
 		r.say(text.Cancelled, nil)
 		return false, nil
