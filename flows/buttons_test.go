@@ -136,7 +136,7 @@ func TestSessionOfAnOlderVersion(t *testing.T) {
 	chat := o.uHai.PrivateChat()
 	o.update(func(tx flows.Tx) error {
 		return tx.PutSession(chat, o.uHai, flows.Session{Flow: "exempt", Step: "confirm", Updated: o.now,
-			State:   []byte(fmt.Sprintf(`{"cell":"C01","member":"%d","want":"true"}`, o.sau.ID)),
+			State:   []byte(fmt.Sprintf(`{"Cell":"C01","Member":%d,"Exempt":true}`, o.sau.ID)),
 			Choices: []string{"y", "n"}})
 	})
 	o.press(o.uHai, "y")
