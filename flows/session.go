@@ -186,8 +186,8 @@ func flowTable() []flow {
 		{name: flowClose, answer: withState((*req).closeAnswer)},
 		{name: flowExempt, answer: withState((*req).exemptAnswer)},
 		{name: flowFeature, answer: withState((*req).featureAnswer)},
-		{name: flowPause, answer: legacy((*req).pauseStep)},
-		{name: flowSchedule, answer: legacy((*req).scheduleStep)},
+		{name: flowPause, answer: withState((*req).pauseAnswer)},
+		{name: flowSchedule, answer: withState((*req).scheduleAnswer)},
 	}
 }
 
