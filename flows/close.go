@@ -59,13 +59,9 @@ func (r *req) closeAnswer(cl *closing, in input) error {
 		r.say(text.Cancelled, nil)
 		return nil
 	}
-	c, ok, err := r.tx.Cell(cell)
+	c, err := r.flowCell(cell)
 	if err != nil {
 		return err
-	}
-	if !ok {
-		r.finish()
-		return refuse(text.StaleChoice, nil)
 	}
 	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(m)}
 	switch closeStep(r.sess.Step) {

@@ -270,6 +270,20 @@ func cutChoice[D ~string](data string, prefix D) (string, bool) {
 	return strings.CutPrefix(data, string(prefix))
 }
 
+// flowCell loads the cell a flow acts on; when it is gone the flow ends
+// with a stale-choice refusal.
+func (r *req) flowCell(code string) (Cell, error) {
+	c, ok, err := r.tx.Cell(code)
+	if err != nil {
+		return Cell{}, err
+	}
+	if !ok {
+		r.finish()
+		return Cell{}, refuse(text.StaleChoice, nil)
+	}
+	return c, nil
+}
+
 // confirmed reads the answer to a question asked with yesNo: yes is true
 // for "y". For "n" the flow ends with "Đã thôi" (ok is false, no error);
 // anything else asks again.
