@@ -210,26 +210,19 @@ func (r *req) askOther(d *reportDraft) error {
 	return nil
 }
 
-// afterOther moves on to the photo (where the platform has photos) or the
-// review.
-func (r *req) afterOther(d *reportDraft) error {
-	if r.e.caps(r.m.Chat.Platform).ReceivePhotos {
-		moveTo(r, reportPhoto)
-		rows := [][]bot.Choice{row(choice(text.T(text.ReportNoPhoto, nil), reportNoPhoto))}
-		if d.Photo != "" {
-			rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), reportKeepPhoto)))
-		}
-		r.ask(text.ReportAskPhoto, nil, rows...)
-		return nil
+// askPhoto asks for a photo, where the platform has photos.
+func (r *req) askPhoto(d *reportDraft) error {
+	moveTo(r, reportPhoto)
+	rows := [][]bot.Choice{row(choice(text.T(text.ReportNoPhoto, nil), reportNoPhoto))}
+	if d.Photo != "" {
+		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), reportKeepPhoto)))
 	}
-	return r.review(d)
+	r.ask(text.ReportAskPhoto, nil, rows...)
+	return nil
 }
 
-func (r *req) review(d *reportDraft) error {
-	p, _, err := r.reportItems(d.Month)
-	if err != nil {
-		return err
-	}
+// review shows the report as it will be sent and asks to send it.
+func (r *req) review(d *reportDraft, p Pledge) error {
 	rep := d.report(r.member.ID, p)
 	moveTo(r, reportReview)
 	r.ask(text.ReportReview, map[string]any{"Month": FormatMonth(d.Month), "Body": RenderMemberReport(r.member, p, rep)},
@@ -267,113 +260,47 @@ func (r *req) reportAnswer(d *reportDraft, in input) error {
 		r.finish()
 		return refuse(text.MemberLeftCell, nil)
 	}
-	m := d.Month
-	p, _, err := r.reportItems(m)
+	p, _, err := r.reportItems(d.Month)
 	if err != nil {
 		return err
 	}
-	i := d.Item
+	next, to, out, err := nextReport(*d, step, p, r.e.caps(r.m.Chat.Platform).ReceivePhotos, in)
+	if out == reportLost {
+		r.finish()
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	*d = next
+	switch out {
+	case reportSubmit:
+		return r.reportSubmit(d, p)
+	case reportDropped:
+		r.finish()
+		r.say(text.ReportNotSent, monthData(d.Month))
+		return nil
+	case reportKept:
+		r.finish()
+		r.say(text.ReportKept, monthData(d.Month))
+		return nil
+	}
+	return r.askReport(d, p, to)
+}
+
+// askReport asks the question of step.
+func (r *req) askReport(d *reportDraft, p Pledge, step reportStep) error {
 	switch step {
-	case reportExisting:
-		switch reportChoice(in.Data) {
-		case reportEdit:
-			return r.redo(d, p)
-		case reportKeep:
-			r.finish()
-			r.say(text.ReportKept, monthData(m))
-			return nil
-		}
-		return refuse(text.ChooseAbove, nil)
 	case reportStatus:
-		n, ok := cutNumber(in.Data, reportStatusPrefix)
-		if !ok || i >= len(p.Items) {
-			return refuse(text.ChooseAbove, nil)
-		}
-		it := p.Items[i]
-		if s := ItemStatus(n); s == NotYet {
-			d.answer(it.No, s, "")
-			return r.nextItem(d, p, i)
-		}
-		d.answer(it.No, ItemStatus(n), d.Texts[it.No])
-		return r.askWhat(d, it)
+		return r.askStatus(d, p, d.Item)
 	case reportWhat:
-		if i >= len(p.Items) {
-			return r.askOther(d)
-		}
-		no := p.Items[i].No
-		switch reportChoice(in.Data) {
-		case reportSkipWhat:
-			d.setText(no, "")
-		case reportKeepWhat:
-		case "":
-			t, err := cleanInput(in.Text, MaxItemText)
-			if err != nil {
-				return err
-			}
-			d.setText(no, t)
-		default:
-			return refuse(text.ChooseAbove, nil)
-		}
-		return r.nextItem(d, p, i)
+		return r.askWhat(d, p.Items[d.Item])
 	case reportOther:
-		switch reportChoice(in.Data) {
-		case reportNoOther:
-			d.Other = ""
-		case reportKeepOther:
-		case "":
-			t, err := cleanInput(in.Text, MaxItemText)
-			if err != nil {
-				return err
-			}
-			d.Other = t
-		default:
-			return refuse(text.ChooseAbove, nil)
-		}
-		return r.afterOther(d)
-	case reportPhoto:
-		switch {
-		case in.Photo != "":
-			d.Photo = in.Photo
-		case reportChoice(in.Data) == reportNoPhoto:
-			d.Photo = ""
-		case reportChoice(in.Data) == reportKeepPhoto:
-		default:
-			return refuse(text.ReportAskPhotoAgain, nil)
-		}
-		return r.review(d)
-	case reportQuick:
-		return r.quickAnswer(d, p, in)
-	case reportReview:
-		switch reportChoice(in.Data) {
-		case reportSend:
-			return r.reportSubmit(d, p)
-		case reportRedo:
-			return r.redo(d, p)
-		case reportCancel:
-			r.finish()
-			r.say(text.ReportNotSent, monthData(m))
-			return nil
-		}
-		return refuse(text.ChooseAbove, nil)
-	}
-	r.finish()
-	return refuse(text.NotUnderstood, nil)
-}
-
-// redo walks the report from its first item again (from the other deeds
-// when the pledge has no items).
-func (r *req) redo(d *reportDraft, p Pledge) error {
-	if len(p.Items) == 0 {
 		return r.askOther(d)
+	case reportPhoto:
+		return r.askPhoto(d)
 	}
-	return r.askStatus(d, p, 0)
-}
-
-func (r *req) nextItem(d *reportDraft, p Pledge, i int) error {
-	if i+1 < len(p.Items) {
-		return r.askStatus(d, p, i+1)
-	}
-	return r.askOther(d)
+	return r.review(d, p)
 }
 
 // reportSubmit stores the report, if its month is still open.

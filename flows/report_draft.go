@@ -1,8 +1,11 @@
 package flows
 
 import (
+	"maps"
 	"strconv"
 	"strings"
+
+	"lamtheo/flows/text"
 )
 
 // reportDraft is the state of the monthly report flow: what the member
@@ -155,4 +158,133 @@ func (d *reportDraft) report(member MemberID, p Pledge) Report {
 		}
 	}
 	return rep
+}
+
+// reportOutcome is where an answer to the report flow leads.
+type reportOutcome uint8
+
+const (
+	reportAsk     reportOutcome = iota // ask the question of the next step
+	reportSubmit                       // store the report (see req.reportSubmit)
+	reportDropped                      // the member dropped the report: nothing is stored
+	reportKept                         // the member keeps the report sent before
+	reportLost                         // the step is unknown: the conversation ends
+)
+
+// nextReport is the report flow's answer at every step after the month's
+// as a pure function: given the draft at step, the member's pledge p and
+// whether the platform takes photos, it returns the draft with the answer
+// taken, the step to ask next and where the answer leads. A refusal
+// leaves the draft as it was.
+func nextReport(d reportDraft, step reportStep, p Pledge, photos bool, in input) (reportDraft, reportStep, reportOutcome, error) {
+	d.Status, d.Texts = maps.Clone(d.Status), maps.Clone(d.Texts)
+	redo := func() (reportDraft, reportStep, reportOutcome, error) {
+		if len(p.Items) == 0 {
+			return d, reportOther, reportAsk, nil
+		}
+		d.Item = 0
+		return d, reportStatus, reportAsk, nil
+	}
+	next := func() (reportDraft, reportStep, reportOutcome, error) {
+		if d.Item+1 < len(p.Items) {
+			d.Item++
+			return d, reportStatus, reportAsk, nil
+		}
+		return d, reportOther, reportAsk, nil
+	}
+	refused := func(k text.Key) (reportDraft, reportStep, reportOutcome, error) {
+		return d, step, reportAsk, refuse(k, nil)
+	}
+	data := reportChoice(in.Data)
+	switch step {
+	case reportExisting:
+		switch data {
+		case reportEdit:
+			return redo()
+		case reportKeep:
+			return d, step, reportKept, nil
+		}
+		return refused(text.ChooseAbove)
+	case reportStatus:
+		n, ok := cutNumber(in.Data, reportStatusPrefix)
+		if !ok || d.Item >= len(p.Items) {
+			return refused(text.ChooseAbove)
+		}
+		no := p.Items[d.Item].No
+		if s := ItemStatus(n); s == NotYet {
+			d.answer(no, s, "")
+			return next()
+		}
+		d.answer(no, ItemStatus(n), d.Texts[no])
+		return d, reportWhat, reportAsk, nil
+	case reportWhat:
+		if d.Item >= len(p.Items) {
+			return d, reportOther, reportAsk, nil
+		}
+		no := p.Items[d.Item].No
+		switch data {
+		case reportSkipWhat:
+			d.setText(no, "")
+		case reportKeepWhat:
+		case "": // typed instead of a choice
+			t, err := cleanInput(in.Text, MaxItemText)
+			if err != nil {
+				return d, step, reportAsk, err
+			}
+			d.setText(no, t)
+		default:
+			return refused(text.ChooseAbove)
+		}
+		return next()
+	case reportOther:
+		switch data {
+		case reportNoOther:
+			d.Other = ""
+		case reportKeepOther:
+		case "": // typed instead of a choice
+			t, err := cleanInput(in.Text, MaxItemText)
+			if err != nil {
+				return d, step, reportAsk, err
+			}
+			d.Other = t
+		default:
+			return refused(text.ChooseAbove)
+		}
+		if photos {
+			return d, reportPhoto, reportAsk, nil
+		}
+		return d, reportReview, reportAsk, nil
+	case reportPhoto:
+		switch {
+		case in.Photo != "":
+			d.Photo = in.Photo
+		case data == reportNoPhoto:
+			d.Photo = ""
+		case data == reportKeepPhoto:
+		default:
+			return refused(text.ReportAskPhotoAgain)
+		}
+		return d, reportReview, reportAsk, nil
+	case reportQuick:
+		switch data {
+		case quickSend:
+			return d, step, reportSubmit, nil
+		case quickEdit:
+			return redo()
+		case quickCancel:
+			return d, step, reportDropped, nil
+		}
+		return refused(text.ChooseAbove)
+	case reportReview:
+		switch data {
+		case reportSend:
+			return d, step, reportSubmit, nil
+		case reportRedo:
+			return redo()
+		case reportCancel:
+			return d, step, reportDropped, nil
+		}
+		return refused(text.ChooseAbove)
+	}
+	return d, step, reportLost, refuse(text.NotUnderstood, nil)
 }

@@ -81,19 +81,3 @@ func quickCheck(p Pledge, hasItems bool, q QuickReport, m Month) error {
 	}
 	return nil
 }
-
-// quickAnswer answers the check of a report typed in one message: send
-// it, edit it item by item, or drop it.
-func (r *req) quickAnswer(d *reportDraft, p Pledge, in input) error {
-	switch reportChoice(in.Data) {
-	case quickSend:
-		return r.reportSubmit(d, p)
-	case quickEdit:
-		return r.redo(d, p)
-	case quickCancel:
-		r.finish()
-		r.say(text.ReportNotSent, monthData(d.Month))
-		return nil
-	}
-	return refuse(text.ChooseAbove, nil)
-}
