@@ -9,7 +9,7 @@ import (
 
 // flowSecretary is /bithu: an admin making a member secretary of their
 // cell, or taking the right back (see appointing).
-const flowSecretary flowName = "secretary"
+var flowSecretary = conversation[appointing, appointStep]{name: "secretary"}
 
 // appointing is the state of the secretary flow.
 type appointing struct {
@@ -37,7 +37,7 @@ func (r *req) cmdSecretary(string) error {
 	if len(cells) == 0 {
 		return refuse(text.NoCells, nil)
 	}
-	begin(r, flowSecretary, appointCell, &appointing{})
+	flowSecretary.begin(r, appointCell, &appointing{})
 	r.ask(text.SecChooseCell, nil, cellChoices(cells)...)
 	return nil
 }

@@ -46,7 +46,7 @@ func (r *req) cmdApprove(args string) error {
 		return err
 	}
 	a := &approval{Cell: cell}
-	begin(r, flowApprove, approvePick, a)
+	flowApprove.begin(r, approvePick, a)
 	if id, ok := strings.CutPrefix(args, movePrefix); ok {
 		return r.moveShow(a, id)
 	}

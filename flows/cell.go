@@ -8,7 +8,7 @@ import (
 
 // flowPickCell asks an admin which cell a cell-scoped command is for, then
 // runs that command for it (see pickingCell).
-const flowPickCell flowName = "pickcell"
+var flowPickCell = conversation[pickingCell, string]{name: "pickcell"}
 
 // pickingCell is the state of the pickcell flow: the command to run again
 // once the cell is chosen.
@@ -54,7 +54,7 @@ func (r *req) actingCell() (string, error) {
 	if len(cells) == 0 {
 		return "", refuse(text.NoCells, nil)
 	}
-	begin(r, flowPickCell, pickCellStep, &pickingCell{Cmd: r.cmd, Args: r.args})
+	flowPickCell.begin(r, pickCellStep, &pickingCell{Cmd: r.cmd, Args: r.args})
 	r.ask(text.PickCell, nil, cellChoices(cells)...)
 	return "", errAsked
 }

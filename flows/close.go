@@ -39,7 +39,7 @@ func (r *req) cmdClose(args string) error {
 	if err != nil {
 		return err
 	}
-	begin(r, flowClose, closeAct, &closing{Cell: cell, Month: m})
+	flowClose.begin(r, closeAct, &closing{Cell: cell, Month: m})
 	act := choice(text.T(text.CloseButton, nil), closeMonth)
 	if s.Closed {
 		act = choice(text.T(text.ReopenButton, nil), reopenMonth)

@@ -149,7 +149,7 @@ func (r *req) shareCode() error {
 	if err != nil || n == 0 {
 		return err
 	}
-	begin(r, flowLink, linkRevoke, &linking{Cell: cell.Code, Code: inv.Code})
+	flowLink.begin(r, linkRevoke, &linking{Cell: cell.Code, Code: inv.Code})
 	r.ask(text.LinkRevokeAsk, map[string]any{"Cell": cell.Name, "N": n, "Code": inv.Code},
 		row(choice(text.T(text.LinkRevokeYes, nil), linkRevokeYes)),
 		row(choice(text.T(text.LinkRevokeNo, nil), linkRevokeNo)))

@@ -137,7 +137,7 @@ type Session struct {
 	Flow string // the flow in progress; "" for none
 	Step string // the step within Flow (one of the flow's typed step constants)
 	// State is what the flow collected so far: its own state struct,
-	// encoded by the engine (see flowState); the store keeps it as bytes.
+	// encoded by the engine (see conversation); the store keeps it as bytes.
 	State   []byte
 	Choices []string  // data of the choices last offered, by number (1-based)
 	Updated time.Time // last activity; sessions expire after Engine.SessionTTL.

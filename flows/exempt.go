@@ -38,7 +38,7 @@ func (r *req) cmdExempt(string) error {
 		return refuse(text.CellEmpty, map[string]string{"Cell": c.Name})
 	}
 	SortByName(ms)
-	begin(r, flowExempt, exemptPick, &exempting{Cell: cell})
+	flowExempt.begin(r, exemptPick, &exempting{Cell: cell})
 	r.ask(text.ExemptPick, nil, memberRows(ms, func(mb Member) string {
 		if mb.Status == Exempt {
 			return text.T(text.ExemptMarked, map[string]string{"Name": mb.Name})

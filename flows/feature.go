@@ -35,7 +35,7 @@ func (r *req) cmdFeature(args string) error {
 	if len(subs) == 0 {
 		return refuse(text.FeatureNone, monthData(m))
 	}
-	begin(r, flowFeature, featurePick, &featuring{Cell: cell, Month: m})
+	flowFeature.begin(r, featurePick, &featuring{Cell: cell, Month: m})
 	r.ask(text.FeaturePick, monthData(m), memberRows(subs, reportLabel(cm))...)
 	return nil
 }

@@ -18,7 +18,7 @@ func TestFlowTable(t *testing.T) {
 		if got, ok := flowOf(string(f.name)); !ok || got.name != f.name {
 			t.Errorf("flowOf(%q) = %q, %v", f.name, got.name, ok)
 		}
-		if (f.photo != "") != (f.name == flowReport) {
+		if (f.photo != "") != (f.name == flowReport.name) {
 			t.Errorf("flow %q takes a photo at step %q", f.name, f.photo)
 		}
 	}
@@ -30,9 +30,9 @@ func TestFlowTable(t *testing.T) {
 		step string
 		want bool
 	}{
-		{flowReport, string(reportPhoto), true},
-		{flowReport, string(reportOther), false},
-		{flowPledge, string(reportPhoto), false},
+		{flowReport.name, string(reportPhoto), true},
+		{flowReport.name, string(reportOther), false},
+		{flowPledge.name, string(reportPhoto), false},
 		{"", "", false},
 	}
 	for _, tc := range tests {
@@ -50,7 +50,7 @@ func TestFlowState(t *testing.T) {
 	e := NewEngine(nil, Config{}, nil)
 	r := &req{e: e, now: time.Now()}
 	d := &closing{Cell: "C01", Month: 202611}
-	begin(r, flowClose, closeAct, d)
+	flowClose.begin(r, closeAct, d)
 	d.Close = true
 	if err := r.encodeState(); err != nil {
 		t.Fatal(err)
@@ -74,7 +74,7 @@ func TestFlowState(t *testing.T) {
 		t.Errorf("a finished flow kept its state %s (%v)", r.sess.State, err)
 	}
 
-	r.sess = Session{Flow: string(flowClose), Step: string(closeConfirm), State: []byte(`{"Cell":7}`)}
+	r.sess = Session{Flow: string(flowClose.name), Step: string(closeConfirm), State: []byte(`{"Cell":7}`)}
 	ran := false
 	err := withState(func(*req, *closing, input) error { ran = true; return nil })(r, input{})
 	if ran || r.sess.Flow != "" {

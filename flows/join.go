@@ -13,7 +13,7 @@ import (
 )
 
 // flowJoin is joining a cell with its code (see joining).
-const flowJoin flowName = "join"
+var flowJoin = conversation[joining, joinStep]{name: "join"}
 
 // joining is the state of the join flow.
 type joining struct {
@@ -196,13 +196,13 @@ func (r *req) join(code string) error {
 		if err != nil {
 			return err
 		}
-		begin(r, flowJoin, joinMove, j)
+		flowJoin.begin(r, joinMove, j)
 		r.ask(text.JoinMoveAsk, map[string]string{"Name": r.member.Name, "From": cur.Name, "To": cell.Name},
 			row(choice(text.T(text.JoinMoveYes, map[string]string{"To": cell.Name}), joinMoveYes)),
 			row(choice(text.T(text.JoinMoveNo, map[string]string{"From": cur.Name}), joinMoveNo)))
 		return nil
 	}
-	begin(r, flowJoin, joinStart, j)
+	flowJoin.begin(r, joinStart, j)
 	name := r.m.FromName
 	if r.isMember {
 		name = r.member.Name

@@ -4,7 +4,7 @@ import "lamtheo/flows/text"
 
 // flowLink is linking a group to a cell (/link in the group), or, after
 // /link in private, revoking the cell's older codes (see linking).
-const flowLink flowName = "link"
+var flowLink = conversation[linking, linkStep]{name: "link"}
 
 // linking is the state of the link flow: after /link in private, the cell
 // and the code just given, whose older codes may be revoked.
@@ -59,7 +59,7 @@ func (r *req) cmdLink(string) error {
 	if len(served) == 0 {
 		return refuse(text.LinkNoCellHere, nil)
 	}
-	begin(r, flowLink, linkCell, &linking{})
+	flowLink.begin(r, linkCell, &linking{})
 	r.ask(text.LinkChooseCell, nil, cellChoices(served)...)
 	return nil
 }

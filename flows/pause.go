@@ -10,7 +10,7 @@ import (
 )
 
 // flowPause is the reminder pause (tạm hoãn nhắc): /tamhoan (see pausing).
-const flowPause flowName = "pause"
+var flowPause = conversation[pausing, pauseStep]{name: "pause"}
 
 // pausing is the state of the pause flow.
 type pausing struct {
@@ -129,7 +129,7 @@ func (r *req) cmdPause(string) error {
 		return refuse(text.PauseExempt, nil)
 	}
 	if r.member.PausedUntil.After(r.now) {
-		begin(r, flowPause, pauseCurrent, &pausing{})
+		flowPause.begin(r, pauseCurrent, &pausing{})
 		r.ask(text.PauseCurrent, map[string]string{
 			"Until":  pausedThrough(r.member, r.e.Cfg.Loc).Format("02/01/2006"),
 			"Reason": r.member.PauseReason,
@@ -139,7 +139,7 @@ func (r *req) cmdPause(string) error {
 			row(choice(text.T(text.PauseKeep, nil), pauseKeep)))
 		return nil
 	}
-	begin(r, flowPause, pauseStart, &pausing{})
+	flowPause.begin(r, pauseStart, &pausing{})
 	return r.pauseAskLength()
 }
 

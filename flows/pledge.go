@@ -11,9 +11,9 @@ import (
 )
 
 // Flows of the yearly pledge.
-const (
-	flowPledge  flowName = "pledge"  // writing one's pledge (see pledgeDraft)
-	flowApprove flowName = "approve" // a secretary deciding pledges and moves (see approval)
+var (
+	flowPledge  = conversation[pledgeDraft, pledgeStep]{name: "pledge"} // writing one's pledge
+	flowApprove = conversation[approval, approveStep]{name: "approve"}  // a secretary deciding pledges and moves
 )
 
 // pledgeDraft is the state of the pledge flow: the item being written or
@@ -145,7 +145,7 @@ func (r *req) cmdPledge(string) error {
 		return nil
 	}
 	d := &pledgeDraft{}
-	begin(r, flowPledge, pledgeMenuStep, d)
+	flowPledge.begin(r, pledgeMenuStep, d)
 	if len(p.Items) == 0 {
 		r.say(text.PledgeIntro, map[string]any{"Year": p.Year, "Theme": r.e.Cfg.Theme})
 		return r.pledgeAskText()

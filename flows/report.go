@@ -8,7 +8,7 @@ import (
 )
 
 // flowReport is the monthly report (see reportDraft).
-const flowReport flowName = "report"
+var flowReport = conversation[reportDraft, reportStep]{name: "report"}
 
 // monthData is what month texts need.
 func monthData(m Month) map[string]any {
@@ -112,7 +112,7 @@ func (r *req) cmdReport(args string) error {
 	case 1:
 		return open(months[0])
 	}
-	begin(r, flowReport, reportMonth, &reportDraft{Quick: quick}) // the quick report is shown once the month is chosen
+	flowReport.begin(r, reportMonth, &reportDraft{Quick: quick}) // the quick report is shown once the month is chosen
 	rows := make([][]bot.Choice, 0, len(months))
 	for _, m := range months {
 		rows = append(rows, row(choice(text.T(text.MonthLabel, monthData(m)), monthChoice(m))))
@@ -141,7 +141,7 @@ func (r *req) reportBegin(m Month) error {
 		return err
 	}
 	d := &reportDraft{Month: m, Cell: r.member.Cell}
-	begin(r, flowReport, reportStart, d)
+	flowReport.begin(r, reportStart, d)
 	if ok && !old.Submitted.IsZero() {
 		d.load(old)
 		moveTo(r, reportExisting)

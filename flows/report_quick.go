@@ -46,7 +46,7 @@ func (r *req) quickBegin(m Month, raw string) error {
 		d.load(old)
 	}
 	unsaid := d.applyQuick(p, q)
-	begin(r, flowReport, reportQuick, d)
+	flowReport.begin(r, reportQuick, d)
 	r.ask(text.QuickReview, map[string]any{
 		"Body": RenderMemberReport(r.member, p, d.report(r.member.ID, p)),
 		"Kept": existing && (unsaid || (!q.OtherGiven && old.Other != "")), "Unsaid": !existing && unsaid,

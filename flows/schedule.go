@@ -11,7 +11,7 @@ import (
 
 // flowSchedule is /lichnhac's offer to run a job now; it keeps no state
 // but its step.
-const flowSchedule flowName = "schedule"
+var flowSchedule = conversation[struct{}, string]{name: "schedule"}
 
 // scheduleStep is the schedule flow's only step.
 const scheduleStep = "run"
@@ -90,7 +90,7 @@ func (r *req) cmdSchedule(args string) error {
 		r.say(text.SchedView, v)
 		return nil
 	}
-	begin(r, flowSchedule, scheduleStep, &struct{}{})
+	flowSchedule.begin(r, scheduleStep, &struct{}{})
 	r.ask(text.SchedView, v,
 		row(choice(leader, scheduleRunPrefix+string(JobLeaderboard))),
 		row(choice(remind, scheduleRunPrefix+string(JobRemindFirst))))

@@ -6,11 +6,11 @@ import (
 )
 
 // Flows of the summaries and the secretary's tools.
-const (
-	flowSummary flowName = "summary" // reading the reports behind a summary (see summaryView)
-	flowClose   flowName = "close"   // closing or reopening a month (see closing)
-	flowExempt  flowName = "exempt"  // exempting a member or taking it back (see exempting)
-	flowFeature flowName = "feature" // featuring a report, nêu gương (see featuring)
+var (
+	flowSummary = conversation[summaryView, summaryStep]{name: "summary"} // reading the reports behind a summary
+	flowClose   = conversation[closing, closeStep]{name: "close"}         // closing or reopening a month
+	flowExempt  = conversation[exempting, exemptStep]{name: "exempt"}     // exempting a member or taking it back
+	flowFeature = conversation[featuring, featureStep]{name: "feature"}   // featuring a report (nêu gương)
 )
 
 // summaryView is the state of the summary flow: the month shown and, once
@@ -134,7 +134,7 @@ func (r *req) cmdSummary(args string) error {
 			r.sayText(RenderOrg(o))
 			return nil
 		}
-		begin(r, flowSummary, summaryCell, &summaryView{Month: m})
+		flowSummary.begin(r, summaryCell, &summaryView{Month: m})
 		r.askText(RenderOrg(o)+"\n\n"+text.T(text.SumPickCell, nil), cellChoices(cells))
 		return nil
 	}
@@ -159,13 +159,13 @@ func (r *req) secretarySummary(cell string, m Month) error {
 	body := renderCellSecretary(cm.summary(m), r.now, r.e.Cfg.Loc)
 	subs := cm.submitted()
 	if len(subs) == 0 {
-		if flowName(r.sess.Flow) == flowSummary {
+		if flowName(r.sess.Flow) == flowSummary.name {
 			r.finish()
 		}
 		r.sayText(body)
 		return nil
 	}
-	begin(r, flowSummary, summaryRead, &summaryView{Month: m, Cell: cell})
+	flowSummary.begin(r, summaryRead, &summaryView{Month: m, Cell: cell})
 	r.askText(body+"\n\n"+text.T(text.SumPickReport, monthData(m)), memberRows(subs, reportLabel(cm)))
 	return nil
 }

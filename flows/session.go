@@ -166,28 +166,52 @@ type flowName string
 // flow is one conversation of the registry (see flowTable).
 type flow struct {
 	name flowName
-	// answer hands an answer to the flow in progress: built with
-	// withState, it decodes the flow's typed state first.
+	// answer hands an answer to the flow in progress: built by
+	// conversation.register, it decodes the flow's typed state first.
 	answer func(r *req, in input) error
 	photo  string // the step at which the flow takes a photo; "" for none
+}
+
+// conversation is a flow whose state is the struct S and whose steps are
+// St: it begins the flow with a state of its type, and registers the
+// flow's answer over that state.
+type conversation[S any, St ~string] struct{ name flowName }
+
+// begin starts the flow at step with state s, replacing any conversation.
+func (c conversation[S, St]) begin(r *req, step St, s *S) {
+	r.sess = Session{Flow: string(c.name), Step: string(step), Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt,
+		Question: r.sess.Question}
+	r.state = s
+	r.dirty = true
+}
+
+// register returns the registry's entry of the flow: answer takes an
+// answer over the flow's state, decoded by withState; photo is the step
+// at which the flow takes a photo, if any.
+func (c conversation[S, St]) register(answer func(r *req, s *S, in input) error, photo ...St) flow {
+	f := flow{name: c.name, answer: withState(answer)}
+	if len(photo) > 0 {
+		f.photo = string(photo[0])
+	}
+	return f
 }
 
 // flowTable returns the conversations a session can be in.
 func flowTable() []flow {
 	return []flow{
-		{name: flowLink, answer: withState((*req).linkAnswer)},
-		{name: flowJoin, answer: withState((*req).joinAnswer)},
-		{name: flowSecretary, answer: withState((*req).appointAnswer)},
-		{name: flowPickCell, answer: withState((*req).pickCellAnswer)},
-		{name: flowPledge, answer: withState((*req).pledgeAnswer)},
-		{name: flowApprove, answer: withState((*req).approveAnswer)},
-		{name: flowReport, answer: withState((*req).reportAnswer), photo: string(reportPhoto)},
-		{name: flowSummary, answer: withState((*req).summaryAnswer)},
-		{name: flowClose, answer: withState((*req).closeAnswer)},
-		{name: flowExempt, answer: withState((*req).exemptAnswer)},
-		{name: flowFeature, answer: withState((*req).featureAnswer)},
-		{name: flowPause, answer: withState((*req).pauseAnswer)},
-		{name: flowSchedule, answer: withState((*req).scheduleAnswer)},
+		flowLink.register((*req).linkAnswer),
+		flowJoin.register((*req).joinAnswer),
+		flowSecretary.register((*req).appointAnswer),
+		flowPickCell.register((*req).pickCellAnswer),
+		flowPledge.register((*req).pledgeAnswer),
+		flowApprove.register((*req).approveAnswer),
+		flowReport.register((*req).reportAnswer, reportPhoto),
+		flowSummary.register((*req).summaryAnswer),
+		flowClose.register((*req).closeAnswer),
+		flowExempt.register((*req).exemptAnswer),
+		flowFeature.register((*req).featureAnswer),
+		flowPause.register((*req).pauseAnswer),
+		flowSchedule.register((*req).scheduleAnswer),
 	}
 }
 
@@ -218,15 +242,6 @@ func withState[S any](step func(r *req, s *S, in input) error) func(*req, input)
 		r.state = s
 		return step(r, s, in)
 	}
-}
-
-// begin starts flow f at step with state (a pointer to the flow's state
-// struct), replacing any conversation.
-func begin[St ~string](r *req, f flowName, step St, state any) {
-	r.sess = Session{Flow: string(f), Step: string(step), Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt,
-		Question: r.sess.Question}
-	r.state = state
-	r.dirty = true
 }
 
 // moveTo moves the current flow to step; the choices offered before no
