@@ -56,25 +56,23 @@ func (r *req) moveAnswer(j *joining, in input, cell Cell) error {
 	if err != nil {
 		return err
 	}
-	if !hasUser(m.Pending, r.m.From) {
-		m.Pending = append(m.Pending, r.m.From)
-		if err := r.tx.PutMember(&m); err != nil {
-			return err
-		}
-	}
-	r.finish()
 	data := map[string]string{"Name": m.Name, "Cell": cell.Name, "Where": r.e.where(r.m.Chat.Platform)}
-	r.say(text.MoveSent, data)
 	reps, err := leaderReplies(r.tx, r.e.Cfg.Admins, cell.Code, text.T(text.MoveToApprove, data),
 		[][]bot.Choice{row(choice(text.T(text.MoveOpen, nil), goPrefix+"duyet:"+movePrefix+idString(m.ID)))})
 	if err != nil {
 		return err
 	}
+	r.finish()
+	r.say(text.MoveSent, data)
 	for _, rep := range reps {
 		rep.Bulk = false
 		r.send(rep)
 	}
-	return nil
+	if hasUser(m.Pending, r.m.From) {
+		return nil
+	}
+	m.Pending = append(m.Pending, r.m.From)
+	return r.tx.PutMember(&m)
 }
 
 // movePending tells a person whose move waits for the secretary so.
