@@ -136,7 +136,7 @@ func TestSessionOfAnOlderVersion(t *testing.T) {
 	chat := o.uHai.PrivateChat()
 	o.update(func(tx flows.Tx) error {
 		return tx.PutSession(chat, o.uHai, flows.Session{Flow: "exempt", Step: "confirm", Updated: o.now,
-			Vals:    map[string]string{"cell": "C01", "member": fmt.Sprint(o.sau.ID), "want": "true"},
+			State:   []byte(fmt.Sprintf(`{"Cell":"C01","Member":%d,"Exempt":true}`, o.sau.ID)),
 			Choices: []string{"y", "n"}})
 	})
 	o.press(o.uHai, "y")

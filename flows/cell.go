@@ -2,14 +2,23 @@ package flows
 
 import (
 	"errors"
-	"strings"
 
 	"lamtheo/flows/text"
 )
 
 // flowPickCell asks an admin which cell a cell-scoped command is for, then
-// runs that command for it.
-const flowPickCell = "pickcell"
+// runs that command for it (see pickingCell).
+var flowPickCell = conversation[pickingCell, string]{name: "pickcell"}
+
+// pickingCell is the state of the pickcell flow: the command to run again
+// once the cell is chosen.
+type pickingCell struct {
+	Cmd  string
+	Args string
+}
+
+// pickCellStep is the pickcell flow's only step.
+const pickCellStep = "cell"
 
 // errAsked means the flow asked the person a question; the update is done.
 var errAsked = errors.New("flows: waiting for an answer")
@@ -45,19 +54,18 @@ func (r *req) actingCell() (string, error) {
 	if len(cells) == 0 {
 		return "", refuse(text.NoCells, nil)
 	}
-	r.start(flowPickCell, "cell")
-	r.set("cmd", r.cmd)
-	r.set("args", r.args)
-	r.ask(text.PickCell, nil, cellChoices(cells, "c:")...)
+	flowPickCell.begin(r, pickCellStep, &pickingCell{Cmd: r.cmd, Args: r.args})
+	r.ask(text.PickCell, nil, cellChoices(cells)...)
 	return "", errAsked
 }
 
-func (r *req) pickCellStep(in input) error {
-	code, ok := strings.CutPrefix(in.Data, "c:")
+// pickCellAnswer takes the cell chosen and runs the command for it.
+func (r *req) pickCellAnswer(pc *pickingCell, in input) error {
+	code, ok := cutChoice(in.Data, cellPrefix)
 	if !ok {
 		return refuse(text.ChooseAbove, nil)
 	}
-	c, found := lookup(r.val("cmd"))
+	c, found := lookup(pc.Cmd)
 	if !found {
 		r.finish()
 		return refuse(text.StaleChoice, nil)
@@ -78,7 +86,7 @@ func (r *req) pickCellStep(in input) error {
 		r.finish()
 		return refuse(text.StaleChoice, nil)
 	}
-	args := r.val("args")
+	args := pc.Args
 	r.finish()
 	r.chosenCell, r.cmd, r.args = code, c.name, args
 	return c.run(r, args)

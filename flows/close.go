@@ -1,9 +1,31 @@
 package flows
 
-import (
-	"strconv"
+import "lamtheo/flows/text"
 
-	"lamtheo/flows/text"
+// closing is the state of the close flow.
+type closing struct {
+	Cell  string
+	Month Month
+	Close bool // close the month; false: reopen it
+}
+
+// closeStep is a step of the close flow.
+type closeStep string
+
+// The close flow's steps.
+const (
+	closeAct     closeStep = "act"     // close (or reopen), or not
+	closeConfirm closeStep = "confirm" // sure?
+)
+
+// closeChoice is the data of a choice the close flow offers (and
+// choiceYes, choiceNo).
+type closeChoice string
+
+// The close flow's choices.
+const (
+	closeMonth  closeChoice = "close"
+	reopenMonth closeChoice = "open"
 )
 
 // cmdClose shows the state of the cell's month and offers to close or
@@ -17,56 +39,53 @@ func (r *req) cmdClose(args string) error {
 	if err != nil {
 		return err
 	}
-	r.start(flowClose, "act")
-	r.set("cell", cell)
-	r.set("month", strconv.Itoa(int(m)))
-	act := choice(text.T(text.CloseButton, nil), "close")
+	flowClose.begin(r, closeAct, &closing{Cell: cell, Month: m})
+	act := choice(text.T(text.CloseButton, nil), closeMonth)
 	if s.Closed {
-		act = choice(text.T(text.ReopenButton, nil), "open")
+		act = choice(text.T(text.ReopenButton, nil), reopenMonth)
 	}
-	r.ask(text.CloseState, viewCellMonth(s), row(act), row(choice(text.T(text.No, nil), "n")))
+	r.ask(text.CloseState, viewCellMonth(s), row(act), row(choice(text.T(text.No, nil), choiceNo)))
 	return nil
 }
 
-func (r *req) closeStep(in input) error {
-	cell, m := r.val("cell"), Month(r.intVal("month"))
+// closeAnswer takes an answer to the close flow.
+func (r *req) closeAnswer(cl *closing, in input) error {
+	cell, m := cl.Cell, cl.Month
 	if err := r.mayRunCell(cell); err != nil {
 		return err
 	}
-	if in.Data == "n" {
+	if choiceData(in.Data) == choiceNo {
 		r.finish()
 		r.say(text.Cancelled, nil)
 		return nil
 	}
-	c, ok, err := r.tx.Cell(cell)
+	c, err := r.flowCell(cell)
 	if err != nil {
 		return err
 	}
-	if !ok {
-		r.finish()
-		return refuse(text.StaleChoice, nil)
-	}
 	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(m)}
-	switch r.sess.Step {
-	case "act":
-		switch in.Data {
-		case "close":
-			r.set("want", "close")
-			r.step("confirm")
+	switch closeStep(r.sess.Step) {
+	case closeAct:
+		switch closeChoice(in.Data) {
+		case closeMonth:
+			cl.Close = true
+			moveTo(r, closeConfirm)
 			r.ask(text.CloseAsk, data, yesNo(text.CloseYes))
 			return nil
-		case "open":
-			r.set("want", "open")
-			r.step("confirm")
+		case reopenMonth:
+			cl.Close = false
+			moveTo(r, closeConfirm)
 			r.ask(text.ReopenAsk, data, yesNo(text.ReopenYes))
 			return nil
 		}
 		return refuse(text.ChooseAbove, nil)
-	case "confirm":
-		if in.Data != "y" {
+	case closeConfirm:
+		if choiceData(in.Data) != choiceYes {
 			return refuse(text.ChooseAbove, nil)
 		}
-		closing := r.val("want") == "close"
+		closing := cl.Close
+		// Stored before the summary is read: the reply shows the month
+		// as it now stands.
 		if err := r.tx.PutMonthState(MonthState{Cell: cell, Month: m, Closed: closing}); err != nil {
 			return err
 		}

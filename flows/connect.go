@@ -149,12 +149,10 @@ func (r *req) shareCode() error {
 	if err != nil || n == 0 {
 		return err
 	}
-	r.start(flowLink, "revoke")
-	r.set("cell", cell.Code)
-	r.set("code", inv.Code)
+	flowLink.begin(r, linkRevoke, &linking{Cell: cell.Code, Code: inv.Code})
 	r.ask(text.LinkRevokeAsk, map[string]any{"Cell": cell.Name, "N": n, "Code": inv.Code},
-		row(choice(text.T(text.LinkRevokeYes, nil), "rv:yes")),
-		row(choice(text.T(text.LinkRevokeNo, nil), "rv:keep")))
+		row(choice(text.T(text.LinkRevokeYes, nil), linkRevokeYes)),
+		row(choice(text.T(text.LinkRevokeNo, nil), linkRevokeNo)))
 	return nil
 }
 

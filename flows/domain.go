@@ -134,11 +134,15 @@ type JoinAttempts struct {
 
 // Session is the state of one person's conversation in one chat.
 type Session struct {
-	Flow    string            // the flow in progress; "" for none
-	Step    string            // the step within Flow
-	Vals    map[string]string // what the flow collected so far
-	Choices []string          // data of the choices last offered, by number (1-based)
-	Updated time.Time         // last activity; sessions expire after Engine.SessionTTL
+	Flow string // the flow in progress; "" for none
+	Step string // the step within Flow (one of the flow's typed step constants)
+	// State is what the flow collected so far: its own state struct,
+	// encoded by the engine (see conversation); the store keeps it as bytes.
+	State   []byte
+	Choices []string  // data of the choices last offered, by number (1-based)
+	Updated time.Time // last activity; sessions expire after Engine.SessionTTL.
+	// A store that cannot read a stored conversation's state (a record of
+	// an older layout) returns it with Updated zero, so it expires.
 
 	// Notice holds the data of the stateless choices (go:...) of the
 	// latest notice sent to this chat, a reminder say, so that a typed

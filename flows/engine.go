@@ -256,6 +256,10 @@ type req struct {
 	sess    Session
 	hasSess bool
 	dirty   bool // sess changed and must be stored
+	// state is the flow in progress's typed state (a pointer to its
+	// struct), decoded from sess.State when the flow gets an answer, set
+	// when a flow begins; saveSession encodes it back, once.
+	state any
 
 	member   Member
 	isMember bool
@@ -337,6 +341,9 @@ func (r *req) load() error {
 }
 
 func (r *req) saveSession() error {
+	if err := r.encodeState(); err != nil {
+		return err
+	}
 	if !r.dirty {
 		return nil
 	}
@@ -350,33 +357,12 @@ func (r *req) saveSession() error {
 	return r.tx.PutSession(r.m.Chat, r.m.From, r.sess)
 }
 
-// start begins flow at step with fresh values, replacing any conversation.
-func (r *req) start(flow, step string) {
-	r.sess = Session{Flow: flow, Step: step, Vals: map[string]string{}, Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt,
-		Question: r.sess.Question}
-	r.dirty = true
-}
-
-// step moves the current flow to step.
-func (r *req) step(step string) { r.sess.Step = step; r.sess.Choices = nil; r.dirty = true }
-
 // finish ends the current flow.
 func (r *req) finish() {
 	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt, Question: r.sess.Question}
+	r.state = nil
 	r.dirty = true
 }
-
-// set stores a value of the current flow.
-func (r *req) set(k, v string) {
-	if r.sess.Vals == nil {
-		r.sess.Vals = map[string]string{}
-	}
-	r.sess.Vals[k] = v
-	r.dirty = true
-}
-
-// val returns a value of the current flow.
-func (r *req) val(k string) string { return r.sess.Vals[k] }
 
 // admin reports whether the sender is an administrator.
 func (r *req) admin() bool { return r.e.admins[r.m.From] }
@@ -446,8 +432,11 @@ func (r *req) send(rep bot.Reply) { r.out = append(r.out, rep) }
 // row builds one row of choices.
 func row(cs ...bot.Choice) []bot.Choice { return cs }
 
-// choice builds one choice.
-func choice(label, data string) bot.Choice { return bot.Choice{Label: label, Data: data} }
+// choice builds one choice; data is one of its flow's typed choice
+// constants, or a string.
+func choice[D ~string](label string, data D) bot.Choice {
+	return bot.Choice{Label: label, Data: string(data)}
+}
 
 // cleanMessage normalises, at the door, what people type into m: its text
 // (unless it is far over MaxInput, which is refused anyway), the sender's

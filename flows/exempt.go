@@ -1,10 +1,22 @@
 package flows
 
-import (
-	"strconv"
-	"strings"
+import "lamtheo/flows/text"
 
-	"lamtheo/flows/text"
+// exempting is the state of the exempt flow.
+type exempting struct {
+	Cell   string
+	Member MemberID
+	Exempt bool // exempt the member; false: take the exemption back
+}
+
+// exemptStep is a step of the exempt flow.
+type exemptStep string
+
+// The exempt flow's steps; its choices are memberPrefix, choiceYes and
+// choiceNo.
+const (
+	exemptPick    exemptStep = "pick"    // which member
+	exemptConfirm exemptStep = "confirm" // sure?
 )
 
 // cmdExempt lets the secretary exempt a member (miễn sinh hoạt) or take the
@@ -26,8 +38,7 @@ func (r *req) cmdExempt(string) error {
 		return refuse(text.CellEmpty, map[string]string{"Cell": c.Name})
 	}
 	SortByName(ms)
-	r.start(flowExempt, "pick")
-	r.set("cell", cell)
+	flowExempt.begin(r, exemptPick, &exempting{Cell: cell})
 	r.ask(text.ExemptPick, nil, memberRows(ms, func(mb Member) string {
 		if mb.Status == Exempt {
 			return text.T(text.ExemptMarked, map[string]string{"Name": mb.Name})
@@ -37,14 +48,15 @@ func (r *req) cmdExempt(string) error {
 	return nil
 }
 
-func (r *req) exemptStep(in input) error {
-	cell := r.val("cell")
+// exemptAnswer takes an answer to the exempt flow.
+func (r *req) exemptAnswer(ex *exempting, in input) error {
+	cell := ex.Cell
 	if err := r.mayRunCell(cell); err != nil {
 		return err
 	}
-	switch r.sess.Step {
-	case "pick":
-		id, ok := strings.CutPrefix(in.Data, "m:")
+	switch exemptStep(r.sess.Step) {
+	case exemptPick:
+		id, ok := cutChoice(in.Data, memberPrefix)
 		if !ok {
 			return refuse(text.ChooseAbove, nil)
 		}
@@ -52,20 +64,20 @@ func (r *req) exemptStep(in input) error {
 		if err != nil {
 			return err
 		}
-		r.set("member", id)
-		r.step("confirm")
+		ex.Member = mb.ID
+		moveTo(r, exemptConfirm)
 		k := text.ExemptAskOn
 		if mb.Status == Exempt {
 			k = text.ExemptAskOff
 		}
-		r.set("want", strconv.FormatBool(mb.Status != Exempt))
+		ex.Exempt = mb.Status != Exempt
 		r.ask(k, map[string]string{"Name": mb.Name}, yesNo(text.ExemptYes))
 		return nil
-	case "confirm":
+	case exemptConfirm:
 		if yes, err := r.confirmed(in); !yes {
 			return err
 		}
-		mb, err := r.memberInCell(r.val("member"), cell)
+		mb, err := r.memberInCell(idString(ex.Member), cell)
 		if err != nil {
 			return err
 		}
@@ -73,13 +85,10 @@ func (r *req) exemptStep(in input) error {
 		if err != nil {
 			return err
 		}
-		exempt := r.val("want") == "true"
+		exempt := ex.Exempt
 		mb.Status = Active
 		if exempt {
 			mb.Status = Exempt
-		}
-		if err := r.tx.PutMember(&mb); err != nil {
-			return err
 		}
 		r.finish()
 		data := map[string]string{"Name": mb.Name, "Cell": c.Name}
@@ -89,7 +98,7 @@ func (r *req) exemptStep(in input) error {
 		}
 		r.say(toSec, data)
 		r.tell(mb, toMember, data)
-		return nil
+		return r.tx.PutMember(&mb)
 	}
 	r.finish()
 	return refuse(text.NotUnderstood, nil)

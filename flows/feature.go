@@ -1,10 +1,23 @@
 package flows
 
-import (
-	"strconv"
-	"strings"
+import "lamtheo/flows/text"
 
-	"lamtheo/flows/text"
+// featuring is the state of the feature flow.
+type featuring struct {
+	Cell      string
+	Month     Month
+	Member    MemberID
+	Exemplary bool // feature the report; false: take the feature back
+}
+
+// featureStep is a step of the feature flow.
+type featureStep string
+
+// The feature flow's steps; its choices are memberPrefix, choiceYes and
+// choiceNo.
+const (
+	featurePick    featureStep = "pick"    // whose report
+	featureConfirm featureStep = "confirm" // sure?
 )
 
 // cmdFeature lets the secretary feature a submitted report of the month
@@ -22,30 +35,30 @@ func (r *req) cmdFeature(args string) error {
 	if len(subs) == 0 {
 		return refuse(text.FeatureNone, monthData(m))
 	}
-	r.start(flowFeature, "pick")
-	r.set("cell", cell)
-	r.set("month", strconv.Itoa(int(m)))
+	flowFeature.begin(r, featurePick, &featuring{Cell: cell, Month: m})
 	r.ask(text.FeaturePick, monthData(m), memberRows(subs, reportLabel(cm))...)
 	return nil
 }
 
-func (r *req) featureStep(in input) error {
-	cell, m := r.val("cell"), Month(r.intVal("month"))
+// featureAnswer takes an answer to the feature flow.
+func (r *req) featureAnswer(f *featuring, in input) error {
+	cell, m := f.Cell, f.Month
 	if err := r.mayRunCell(cell); err != nil {
 		return err
 	}
+	step := featureStep(r.sess.Step)
 	var id string
-	switch r.sess.Step {
-	case "pick":
+	switch step {
+	case featurePick:
 		var ok bool
-		if id, ok = strings.CutPrefix(in.Data, "m:"); !ok {
+		if id, ok = cutChoice(in.Data, memberPrefix); !ok {
 			return refuse(text.ChooseAbove, nil)
 		}
-	case "confirm":
+	case featureConfirm:
 		if yes, err := r.confirmed(in); !yes {
 			return err
 		}
-		id = r.val("member")
+		id = idString(f.Member)
 	default:
 		r.finish()
 		return refuse(text.NotUnderstood, nil)
@@ -56,14 +69,13 @@ func (r *req) featureStep(in input) error {
 		return err
 	}
 	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(m)}
-	if r.sess.Step == "pick" {
+	if step == featurePick {
 		p, _, err := r.tx.Pledge(mb.ID, m.Year())
 		if err != nil {
 			return err
 		}
-		r.set("member", id)
-		r.set("want", strconv.FormatBool(!rep.Exemplary))
-		r.step("confirm")
+		f.Member, f.Exemplary = mb.ID, !rep.Exemplary
+		moveTo(r, featureConfirm)
 		data["Body"] = RenderMemberReport(mb, p, rep)
 		k, yes := text.FeatureAskOn, text.FeatureYes
 		if rep.Exemplary {
@@ -72,23 +84,20 @@ func (r *req) featureStep(in input) error {
 		r.ask(k, data, yesNo(yes))
 		return nil
 	}
-	rep.Exemplary = r.val("want") == "true"
-	if err := r.tx.PutReport(rep); err != nil {
-		return err
-	}
+	rep.Exemplary = f.Exemplary
 	r.finish()
 	if !rep.Exemplary {
 		r.say(text.FeatureDoneOff, data)
-		return nil
+		return r.tx.PutReport(rep)
 	}
-	r.say(text.FeatureDoneOn, data)
 	c, _, err := r.tx.Cell(cell)
 	if err != nil {
 		return err
 	}
+	r.say(text.FeatureDoneOn, data)
 	data["Cell"] = c.Name
 	r.tell(mb, text.FeatureYou, data)
-	return nil
+	return r.tx.PutReport(rep)
 }
 
 // submittedReport loads member id of cell and their submitted report for m;

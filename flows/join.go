@@ -12,11 +12,40 @@ import (
 	"lamtheo/flows/text"
 )
 
-// Flows of this file.
+// flowJoin is joining a cell with its code (see joining).
+var flowJoin = conversation[joining, joinStep]{name: "join"}
+
+// joining is the state of the join flow.
+type joining struct {
+	Cell  string   // the code's cell
+	Name  string   // the name confirmed, or typed
+	Other MemberID // the member of that name on another platform (see askMove)
+	New   bool     // the person said they are not that member
+}
+
+// joinStep is a step of the join flow.
+type joinStep string
+
+// The join flow's steps.
 const (
-	flowLink      = "link"
-	flowJoin      = "join"
-	flowSecretary = "secretary"
+	joinStart    joinStep = ""
+	joinMove     joinStep = "move"      // a member of another cell: move?
+	joinName     joinStep = "name"      // confirm the name
+	joinTypeName joinStep = "typename"  // type the name
+	joinSame     joinStep = "move-same" // the member of that name on another platform? (see askMove)
+)
+
+// joinChoice is the data of a choice the join flow offers.
+type joinChoice string
+
+// The join flow's choices.
+const (
+	joinMoveYes  joinChoice = "mv:yes"
+	joinMoveNo   joinChoice = "mv:no"
+	joinNameOK   joinChoice = "nm:ok"
+	joinNameEdit joinChoice = "nm:edit"
+	joinSameYes  joinChoice = "same:yes"
+	joinSameNo   joinChoice = "same:no"
 )
 
 // joinPrefix starts the deep-link payload of an invite: /start j_CODE.
@@ -35,98 +64,13 @@ func NewInviteCode() string {
 	return string(b)
 }
 
-// cellChoices returns one choice per cell, data prefix+code.
-func cellChoices(cells []Cell, prefix string) [][]bot.Choice {
+// cellChoices returns one choice per cell, data cellPrefix+code.
+func cellChoices(cells []Cell) [][]bot.Choice {
 	rows := make([][]bot.Choice, 0, len(cells))
 	for _, c := range cells {
-		rows = append(rows, row(choice(c.Name, prefix+c.Code)))
+		rows = append(rows, row(choice(c.Name, cellPrefix+choiceData(c.Code))))
 	}
 	return rows
-}
-
-// cmdLink starts linking the current group to a cell (admins only). In a
-// private chat it gives a secretary (or an admin, for the cell they choose)
-// the cell's code to share by hand, for cells without a group on the bot.
-func (r *req) cmdLink(string) error {
-	if !r.m.Group {
-		return r.shareCode()
-	}
-	if !r.admin() {
-		return refuse(text.NeedAdmin, nil)
-	}
-	cells, err := r.tx.Cells()
-	if err != nil {
-		return err
-	}
-	if len(cells) == 0 {
-		return refuse(text.NoCells, nil)
-	}
-	plan := r.e.plan(r.m.Chat.Platform)
-	served := cells[:0:0]
-	for _, c := range cells {
-		if plan.Serves(c.Code) {
-			served = append(served, c)
-		}
-	}
-	if len(served) == 0 {
-		return refuse(text.LinkNoCellHere, nil)
-	}
-	r.start(flowLink, "cell")
-	r.ask(text.LinkChooseCell, nil, cellChoices(served, "c:")...)
-	return nil
-}
-
-func (r *req) linkStep(in input) error {
-	if r.sess.Step == "revoke" {
-		return r.revokeStep(in)
-	}
-	code, ok := strings.CutPrefix(in.Data, "c:")
-	if !ok {
-		return refuse(text.ChooseAbove, nil)
-	}
-	cell, found, err := r.tx.Cell(code)
-	if err != nil {
-		return err
-	}
-	if !found || !r.e.plan(r.m.Chat.Platform).Serves(cell.Code) {
-		r.finish()
-		return refuse(text.StaleChoice, nil)
-	}
-	if !r.admin() {
-		r.finish()
-		return refuse(text.NeedAdmin, nil)
-	}
-	if err := r.checkGroupRoom(cell); err != nil {
-		r.finish()
-		return err
-	}
-	// A group belongs to one cell: unlink it from any other first.
-	if old, ok, err := r.tx.CellOfGroup(r.m.Chat); err != nil {
-		return err
-	} else if ok && old.Code != cell.Code {
-		old.Groups = without(old.Groups, r.m.Chat)
-		if err := r.tx.PutCell(old); err != nil {
-			return err
-		}
-	}
-	if !containsChat(cell.Groups, r.m.Chat) {
-		cell.Groups = append(cell.Groups, r.m.Chat)
-		if err := r.tx.PutCell(cell); err != nil {
-			return err
-		}
-	}
-	// The codes posted in this group before (of this cell or of the one the
-	// group belonged to) stop working: only the new button does.
-	if _, err := r.revokeInvites("", "", postedIn(r.m.Chat)); err != nil {
-		return err
-	}
-	inv, err := r.newInvite(cell.Code, r.m.Chat)
-	if err != nil {
-		return err
-	}
-	r.finish()
-	r.send(r.inviteReply(r.m.Chat, cell, inv, text.LinkDone))
-	return nil
 }
 
 // newInvite stores a fresh invite to cell, posted in group (zero for a
@@ -246,41 +190,41 @@ func (r *req) join(code string) error {
 	if r.isMember && r.member.Cell == cell.Code {
 		return refuse(text.JoinAlready, map[string]string{"Name": r.member.Name, "Cell": cell.Name})
 	}
-	r.start(flowJoin, "")
-	r.set("cell", cell.Code)
+	j := &joining{Cell: cell.Code}
 	if r.isMember && r.member.Cell != "" {
 		cur, _, err := r.tx.Cell(r.member.Cell)
 		if err != nil {
 			return err
 		}
-		r.step("move")
+		flowJoin.begin(r, joinMove, j)
 		r.ask(text.JoinMoveAsk, map[string]string{"Name": r.member.Name, "From": cur.Name, "To": cell.Name},
-			row(choice(text.T(text.JoinMoveYes, map[string]string{"To": cell.Name}), "mv:yes")),
-			row(choice(text.T(text.JoinMoveNo, map[string]string{"From": cur.Name}), "mv:no")))
+			row(choice(text.T(text.JoinMoveYes, map[string]string{"To": cell.Name}), joinMoveYes)),
+			row(choice(text.T(text.JoinMoveNo, map[string]string{"From": cur.Name}), joinMoveNo)))
 		return nil
 	}
+	flowJoin.begin(r, joinStart, j)
 	name := r.m.FromName
 	if r.isMember {
 		name = r.member.Name
 	}
-	return r.confirmName(name, cell)
+	return r.confirmName(j, name, cell)
 }
 
 // confirmName asks the person to confirm name, or to type it when name is
 // not usable.
-func (r *req) confirmName(name string, cell Cell) error {
+func (r *req) confirmName(j *joining, name string, cell Cell) error {
 	clean, err := validName(name)
 	data := map[string]string{"Name": clean, "Cell": cell.Name, "Org": r.e.Cfg.OrgName}
 	if err != nil {
-		r.step("typename")
+		moveTo(r, joinTypeName)
 		r.say(text.JoinAskName, data)
 		return nil
 	}
-	r.set("name", clean)
-	r.step("name")
+	j.Name = clean
+	moveTo(r, joinName)
 	r.ask(text.JoinConfirmName, data,
-		row(choice(text.T(text.JoinNameOK, nil), "nm:ok")),
-		row(choice(text.T(text.JoinNameEdit, nil), "nm:edit")))
+		row(choice(text.T(text.JoinNameOK, nil), joinNameOK)),
+		row(choice(text.T(text.JoinNameEdit, nil), joinNameEdit)))
 	return nil
 }
 
@@ -306,8 +250,9 @@ func validName(s string) (string, error) {
 	return s, nil
 }
 
-func (r *req) joinStep(in input) error {
-	cell, ok, err := r.tx.Cell(r.val("cell"))
+// joinAnswer takes an answer to the join flow.
+func (r *req) joinAnswer(j *joining, in input) error {
+	cell, ok, err := r.tx.Cell(j.Cell)
 	if err != nil {
 		return err
 	}
@@ -315,23 +260,23 @@ func (r *req) joinStep(in input) error {
 		r.finish()
 		return refuse(text.JoinUnknownCode, map[string]string{"Code": ""})
 	}
-	switch r.sess.Step {
-	case "move":
-		switch in.Data {
-		case "mv:yes":
-			return r.joinCell(r.member.Name, cell)
-		case "mv:no":
+	switch joinStep(r.sess.Step) {
+	case joinMove:
+		switch joinChoice(in.Data) {
+		case joinMoveYes:
+			return r.joinCell(j, r.member.Name, cell)
+		case joinMoveNo:
 			r.finish()
 			r.say(text.JoinKept, nil)
 			return nil
 		}
 		return refuse(text.ChooseAbove, nil)
-	case "name":
-		switch in.Data {
-		case "nm:ok":
-			return r.joinCell(r.val("name"), cell)
-		case "nm:edit":
-			r.step("typename")
+	case joinName:
+		switch joinChoice(in.Data) {
+		case joinNameOK:
+			return r.joinCell(j, j.Name, cell)
+		case joinNameEdit:
+			moveTo(r, joinTypeName)
 			r.say(text.JoinAskName, nil)
 			return nil
 		}
@@ -339,9 +284,9 @@ func (r *req) joinStep(in input) error {
 			return refuse(text.ChooseAbove, nil)
 		}
 		fallthrough // a typed name instead of a button: take it as the name
-	case stepMove:
-		return r.moveAnswer(in, cell)
-	case "typename":
+	case joinSame:
+		return r.moveAnswer(j, in, cell)
+	case joinTypeName:
 		if in.Text == "" {
 			return refuse(text.JoinAskNameAgain, nil)
 		}
@@ -349,7 +294,7 @@ func (r *req) joinStep(in input) error {
 		if err != nil {
 			return err
 		}
-		return r.confirmName(name, cell)
+		return r.confirmName(j, name, cell)
 	}
 	r.finish()
 	return refuse(text.NotUnderstood, nil)
@@ -358,9 +303,9 @@ func (r *req) joinStep(in input) error {
 // joinCell makes the sender a member of cell under name. A newcomer whose
 // name is that of a member of cell connected on another platform is asked
 // first whether they are that member, moving (see askMove).
-func (r *req) joinCell(name string, cell Cell) error {
-	if !r.isMember && r.val("new") == "" {
-		if asked, err := r.askMove(name, cell); asked || err != nil {
+func (r *req) joinCell(j *joining, name string, cell Cell) error {
+	if !r.isMember && !j.New {
+		if asked, err := r.askMove(j, name, cell); asked || err != nil {
 			return err
 		}
 	}
@@ -388,108 +333,6 @@ func (r *req) joinCell(name string, cell Cell) error {
 	}
 	r.say(key, map[string]string{"Name": m.Name, "Cell": cell.Name, "Org": r.e.Cfg.OrgName})
 	return nil
-}
-
-// cmdSecretary lets an admin make a member secretary of their cell, or take
-// the right back.
-func (r *req) cmdSecretary(string) error {
-	cells, err := r.tx.Cells()
-	if err != nil {
-		return err
-	}
-	if len(cells) == 0 {
-		return refuse(text.NoCells, nil)
-	}
-	r.start(flowSecretary, "cell")
-	r.ask(text.SecChooseCell, nil, cellChoices(cells, "c:")...)
-	return nil
-}
-
-func (r *req) secretaryStep(in input) error {
-	if !r.admin() { // the right may have been taken away since /bithu
-		r.finish()
-		return refuse(text.NeedAdmin, nil)
-	}
-	switch r.sess.Step {
-	case "cell":
-		code, ok := strings.CutPrefix(in.Data, "c:")
-		if !ok {
-			return refuse(text.ChooseAbove, nil)
-		}
-		cell, ok, err := r.tx.Cell(code)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			r.finish()
-			return refuse(text.StaleChoice, nil)
-		}
-		ms, err := r.tx.Members(code)
-		if err != nil {
-			return err
-		}
-		if len(ms) == 0 {
-			r.finish()
-			return refuse(text.CellEmpty, map[string]string{"Cell": cell.Name})
-		}
-		SortByName(ms)
-		rows := make([][]bot.Choice, 0, len(ms))
-		for _, m := range ms {
-			label := m.Name
-			if m.Secretary {
-				label = text.T(text.SecMarked, map[string]string{"Name": m.Name})
-			}
-			rows = append(rows, row(choice(label, "m:"+strconv.FormatUint(uint64(m.ID), 10))))
-		}
-		r.set("cell", code)
-		r.step("member")
-		r.ask(text.SecChooseMember, map[string]string{"Cell": cell.Name}, rows...)
-		return nil
-	case "member":
-		id, ok := strings.CutPrefix(in.Data, "m:")
-		if !ok {
-			return refuse(text.ChooseAbove, nil)
-		}
-		m, err := r.memberInCell(id, r.val("cell"))
-		if err != nil {
-			return err
-		}
-		r.set("member", id)
-		r.step("confirm")
-		k, yes := text.SecGrantAsk, text.SecGrantYes
-		if m.Secretary {
-			k, yes = text.SecRevokeAsk, text.SecRevokeYes
-		}
-		r.ask(k, map[string]string{"Name": m.Name}, yesNo(yes))
-		return nil
-	case "confirm":
-		if yes, err := r.confirmed(in); !yes {
-			return err
-		}
-		m, err := r.memberInCell(r.val("member"), r.val("cell"))
-		if err != nil {
-			return err
-		}
-		cell, _, err := r.tx.Cell(m.Cell)
-		if err != nil {
-			return err
-		}
-		m.Secretary = !m.Secretary
-		if err := r.tx.PutMember(&m); err != nil {
-			return err
-		}
-		r.finish()
-		data := map[string]string{"Name": m.Name, "Cell": cell.Name}
-		toAdmin, toMember := text.SecGranted, text.SecYouAre
-		if !m.Secretary {
-			toAdmin, toMember = text.SecRevoked, text.SecYouAreNot
-		}
-		r.say(toAdmin, data)
-		r.tell(m, toMember, data)
-		return nil
-	}
-	r.finish()
-	return refuse(text.NotUnderstood, nil)
 }
 
 // memberInCell loads the member with the decimal id and checks they are still

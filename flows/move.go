@@ -19,14 +19,10 @@ import (
 // with /duyet, and becomes the one the bot writes to first. Pledges and
 // reports stay with the member.
 
-// stepMove is the join flow's question whether the newcomer is a member of
-// the cell connected on another platform.
-const stepMove = "move-same"
-
 // askMove asks the newcomer connecting to cell under name whether they are
 // the member of that name connected on another platform. It reports whether
 // it asked.
-func (r *req) askMove(name string, cell Cell) (bool, error) {
+func (r *req) askMove(j *joining, name string, cell Cell) (bool, error) {
 	ms, err := r.tx.Members(cell.Code)
 	if err != nil {
 		return false, err
@@ -36,50 +32,47 @@ func (r *req) askMove(name string, cell Cell) (bool, error) {
 		if m.Cell != cell.Code || !sameName(m.Name, name) || len(m.Users) == 0 || hasPlatform(m.Users, p) || hasPlatform(m.Pending, p) {
 			continue
 		}
-		r.set("name", name)
-		r.set("other", idString(m.ID))
-		r.step(stepMove)
+		j.Name, j.Other = name, m.ID
+		moveTo(r, joinSame)
 		r.ask(text.MoveAsk, map[string]string{"Cell": cell.Name, "Name": m.Name, "Where": r.e.where(m.Users[0].Platform)},
-			row(choice(text.T(text.MoveYes, nil), "same:yes")),
-			row(choice(text.T(text.MoveNo, nil), "same:no")))
+			row(choice(text.T(text.MoveYes, nil), joinSameYes)),
+			row(choice(text.T(text.MoveNo, nil), joinSameNo)))
 		return true, nil
 	}
 	return false, nil
 }
 
 // moveAnswer takes the newcomer's answer to askMove.
-func (r *req) moveAnswer(in input, cell Cell) error {
-	switch in.Data {
-	case "same:no":
-		r.set("new", "1")
-		return r.joinCell(r.val("name"), cell)
-	case "same:yes":
+func (r *req) moveAnswer(j *joining, in input, cell Cell) error {
+	switch joinChoice(in.Data) {
+	case joinSameNo:
+		j.New = true
+		return r.joinCell(j, j.Name, cell)
+	case joinSameYes:
 	default:
 		return refuse(text.ChooseAbove, nil)
 	}
-	m, err := r.memberInCell(r.val("other"), cell.Code)
+	m, err := r.memberInCell(idString(j.Other), cell.Code)
 	if err != nil {
 		return err
 	}
-	if !hasUser(m.Pending, r.m.From) {
-		m.Pending = append(m.Pending, r.m.From)
-		if err := r.tx.PutMember(&m); err != nil {
-			return err
-		}
-	}
-	r.finish()
 	data := map[string]string{"Name": m.Name, "Cell": cell.Name, "Where": r.e.where(r.m.Chat.Platform)}
-	r.say(text.MoveSent, data)
 	reps, err := leaderReplies(r.tx, r.e.Cfg.Admins, cell.Code, text.T(text.MoveToApprove, data),
 		[][]bot.Choice{row(choice(text.T(text.MoveOpen, nil), goPrefix+"duyet:"+movePrefix+idString(m.ID)))})
 	if err != nil {
 		return err
 	}
+	r.finish()
+	r.say(text.MoveSent, data)
 	for _, rep := range reps {
 		rep.Bulk = false
 		r.send(rep)
 	}
-	return nil
+	if hasUser(m.Pending, r.m.From) {
+		return nil
+	}
+	m.Pending = append(m.Pending, r.m.From)
+	return r.tx.PutMember(&m)
 }
 
 // movePending tells a person whose move waits for the secretary so.
@@ -108,13 +101,10 @@ func (r *req) moveRows(ms []Member) [][]bot.Choice {
 	return rows
 }
 
-// stepMoveDecide is /duyet's question whether to confirm a move.
-const stepMoveDecide = "move"
-
 // moveShow asks the secretary to confirm the first waiting identity of the
 // member with the decimal id.
-func (r *req) moveShow(id, cell string) error {
-	m, err := r.memberInCell(id, cell)
+func (r *req) moveShow(a *approval, id string) error {
+	m, err := r.memberInCell(id, a.Cell)
 	if err != nil {
 		return err
 	}
@@ -123,54 +113,47 @@ func (r *req) moveShow(id, cell string) error {
 		return refuse(text.MoveGone, nil)
 	}
 	u := m.Pending[0]
-	r.set("member", id)
-	r.set("mvp", string(u.Platform))
-	r.set("mvid", u.ID)
-	r.step(stepMoveDecide)
+	a.Member, a.Move = m.ID, u
+	moveTo(r, approveMove)
 	r.ask(text.MoveShow, map[string]string{"Name": m.Name, "Where": r.e.where(u.Platform)},
-		row(choice(text.T(text.MoveConfirm, nil), "y"), choice(text.T(text.MoveDeny, nil), "n")))
+		row(choice(text.T(text.MoveConfirm, nil), choiceYes), choice(text.T(text.MoveDeny, nil), choiceNo)))
 	return nil
 }
 
 // moveDecide applies the secretary's answer to moveShow.
-func (r *req) moveDecide(in input, cell string) error {
+func (r *req) moveDecide(a *approval, in input) error {
 	var yes bool
-	switch in.Data {
-	case "y":
+	switch choiceData(in.Data) {
+	case choiceYes:
 		yes = true
-	case "n":
+	case choiceNo:
 	default:
 		return refuse(text.ChooseAbove, nil)
 	}
-	m, err := r.memberInCell(r.val("member"), cell)
+	m, err := r.memberInCell(idString(a.Member), a.Cell)
 	if err != nil {
 		return err
 	}
-	u := bot.UserID{Platform: bot.Platform(r.val("mvp")), ID: r.val("mvid")}
+	u := a.Move
 	r.finish()
 	if !hasUser(m.Pending, u) {
 		return refuse(text.MoveGone, nil)
 	}
 	m.Pending = withoutUser(m.Pending, u)
-	c, _, err := r.tx.Cell(cell)
+	c, _, err := r.tx.Cell(a.Cell)
 	if err != nil {
 		return err
 	}
 	data := map[string]string{"Name": m.Name, "Cell": c.Name, "Where": r.e.where(u.Platform)}
 	if yes {
 		m.Users = append([]bot.UserID{u}, withoutUser(m.Users, u)...)
-	}
-	if err := r.tx.PutMember(&m); err != nil {
-		return err
-	}
-	if yes {
 		r.say(text.MoveApproved, data)
 		r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveDoneNote, data)})
-		return nil
+	} else {
+		r.say(text.MoveRefused, data)
+		r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveRefusedNote, data)})
 	}
-	r.say(text.MoveRefused, data)
-	r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveRefusedNote, data)})
-	return nil
+	return r.tx.PutMember(&m)
 }
 
 func hasPlatform(us []bot.UserID, p bot.Platform) bool {

@@ -8,8 +8,41 @@ import (
 	"lamtheo/flows/text"
 )
 
-// flowPause is the reminder pause (tạm hoãn nhắc): /tamhoan.
-const flowPause = "pause"
+// flowPause is the reminder pause (tạm hoãn nhắc): /tamhoan (see pausing).
+var flowPause = conversation[pausing, pauseStep]{name: "pause"}
+
+// pausing is the state of the pause flow.
+type pausing struct {
+	// Last is the pause's last day, as time.DateOnly in the
+	// organisation's zone, once chosen.
+	Last string
+}
+
+// pauseStep is a step of the pause flow.
+type pauseStep string
+
+// The pause flow's steps.
+const (
+	pauseStart   pauseStep = ""
+	pauseCurrent pauseStep = "current" // a pause runs: take it back, change it or keep it
+	pauseLength  pauseStep = "length"  // until when
+	pauseReason  pauseStep = "reason"  // why
+)
+
+// pauseChoice is the data of a choice the pause flow offers.
+type pauseChoice string
+
+// The pause flow's choices; the prefixed one carries a length
+// (PauseLastDay) after the prefix.
+const (
+	pauseResume       pauseChoice = "p:resume"
+	pauseAgain        pauseChoice = "p:again"
+	pauseKeep         pauseChoice = "p:keep"
+	pauseLengthPrefix pauseChoice = "d:"
+	pauseSick         pauseChoice = "r:sick"
+	pauseAway         pauseChoice = "r:away"
+	pauseOther        pauseChoice = "r:other"
+)
 
 // maxPauseReason bounds the reason a member types for a pause.
 const maxPauseReason = 200
@@ -87,52 +120,53 @@ func (r *req) cmdPause(string) error {
 		return refuse(text.PauseExempt, nil)
 	}
 	if r.member.Paused(r.now) {
-		r.start(flowPause, "current")
+		flowPause.begin(r, pauseCurrent, &pausing{})
 		r.ask(text.PauseCurrent, map[string]string{
 			"Until":  pausedThrough(r.member, r.e.Cfg.Loc).Format("02/01/2006"),
 			"Reason": r.member.PauseReason,
 		},
-			row(choice(text.T(text.PauseResume, nil), "p:resume")),
-			row(choice(text.T(text.PauseAgain, nil), "p:again")),
-			row(choice(text.T(text.PauseKeep, nil), "p:keep")))
+			row(choice(text.T(text.PauseResume, nil), pauseResume)),
+			row(choice(text.T(text.PauseAgain, nil), pauseAgain)),
+			row(choice(text.T(text.PauseKeep, nil), pauseKeep)))
 		return nil
 	}
-	r.start(flowPause, "")
+	flowPause.begin(r, pauseStart, &pausing{})
 	return r.pauseAskLength()
 }
 
 func (r *req) pauseAskLength() error {
-	r.step("length")
+	moveTo(r, pauseLength)
 	example := dayStart(r.now, r.e.Cfg.Loc).AddDate(0, 0, 14).Format("02/01/2006")
+	length := func(l string) pauseChoice { return pauseLengthPrefix + pauseChoice(l) }
 	r.ask(text.PauseAsk, map[string]string{"Example": example},
-		row(choice(text.T(text.PauseWeek1, nil), "d:w1"), choice(text.T(text.PauseWeek2, nil), "d:w2")),
-		row(choice(text.T(text.PauseMonth1, nil), "d:m1"), choice(text.T(text.PauseMonth3, nil), "d:m3")))
+		row(choice(text.T(text.PauseWeek1, nil), length("w1")), choice(text.T(text.PauseWeek2, nil), length("w2"))),
+		row(choice(text.T(text.PauseMonth1, nil), length("m1")), choice(text.T(text.PauseMonth3, nil), length("m3"))))
 	return nil
 }
 
-// pauseStep answers the steps of /tamhoan.
-func (r *req) pauseStep(in input) error {
+// pauseAnswer answers the steps of /tamhoan.
+func (r *req) pauseAnswer(ps *pausing, in input) error {
 	if !r.isMember || r.member.Cell == "" {
 		r.finish()
 		return refuse(text.NeedMember, nil)
 	}
 	loc := r.e.Cfg.Loc
-	switch r.sess.Step {
-	case "current":
-		switch in.Data {
-		case "p:resume":
+	switch pauseStep(r.sess.Step) {
+	case pauseCurrent:
+		switch pauseChoice(in.Data) {
+		case pauseResume:
 			return r.pauseResume()
-		case "p:again":
+		case pauseAgain:
 			return r.pauseAskLength()
-		case "p:keep":
+		case pauseKeep:
 			r.finish()
 			r.say(text.PauseKept, map[string]string{"Until": pausedThrough(r.member, loc).Format("02/01/2006")})
 			return nil
 		}
 		return refuse(text.ChooseAbove, nil)
-	case "length":
+	case pauseLength:
 		var last time.Time
-		if length, ok := strings.CutPrefix(in.Data, "d:"); ok {
+		if length, ok := cutChoice(in.Data, pauseLengthPrefix); ok {
 			if last, ok = PauseLastDay(length, r.now, loc); !ok {
 				return refuse(text.ChooseAbove, nil)
 			}
@@ -145,21 +179,21 @@ func (r *req) pauseStep(in input) error {
 			}
 			last = d
 		}
-		r.set("last", last.Format(time.DateOnly))
-		r.step("reason")
+		ps.Last = last.Format(time.DateOnly)
+		moveTo(r, pauseReason)
 		r.ask(text.PauseAskReason, map[string]string{"Until": last.Format("02/01/2006")},
-			row(choice(text.T(text.PauseReasonSick, nil), "r:sick")),
-			row(choice(text.T(text.PauseReasonAway, nil), "r:away")),
-			row(choice(text.T(text.PauseReasonOther, nil), "r:other")))
+			row(choice(text.T(text.PauseReasonSick, nil), pauseSick)),
+			row(choice(text.T(text.PauseReasonAway, nil), pauseAway)),
+			row(choice(text.T(text.PauseReasonOther, nil), pauseOther)))
 		return nil
-	case "reason":
+	case pauseReason:
 		var reason string
-		switch in.Data {
-		case "r:sick":
+		switch pauseChoice(in.Data) {
+		case pauseSick:
 			reason = text.T(text.PauseReasonSick, nil)
-		case "r:away":
+		case pauseAway:
 			reason = text.T(text.PauseReasonAway, nil)
-		case "r:other":
+		case pauseOther:
 			reason = text.T(text.PauseReasonOther, nil)
 		case "":
 			t, err := cleanInput(in.Text, maxPauseReason)
@@ -170,7 +204,7 @@ func (r *req) pauseStep(in input) error {
 		default:
 			return refuse(text.ChooseAbove, nil)
 		}
-		last, err := time.ParseInLocation(time.DateOnly, r.val("last"), loc)
+		last, err := time.ParseInLocation(time.DateOnly, ps.Last, loc)
 		if err != nil {
 			r.finish()
 			return refuse(text.NotUnderstood, nil)
@@ -187,9 +221,6 @@ func (r *req) pauseSave(last time.Time, reason string) error {
 	mb := r.member
 	mb.PausedUntil = last.AddDate(0, 0, 1) // the start of the day after, in loc
 	mb.PauseReason = reason
-	if err := r.tx.PutMember(&mb); err != nil {
-		return err
-	}
 	r.member = mb
 	r.finish()
 	data := map[string]any{"Until": last.Format("02/01/2006"), "Reason": reason, "Name": mb.Name}
@@ -199,21 +230,20 @@ func (r *req) pauseSave(last time.Time, reason string) error {
 	}
 	data["Told"] = told
 	r.say(text.PauseDone, data)
-	return nil
+	return r.tx.PutMember(&mb)
 }
 
 // pauseResume takes the member's pause back.
 func (r *req) pauseResume() error {
 	mb := r.member
 	mb.PausedUntil, mb.PauseReason = time.Time{}, ""
-	if err := r.tx.PutMember(&mb); err != nil {
-		return err
-	}
 	r.member = mb
 	r.finish()
 	r.say(text.PauseResumed, nil)
-	_, err := r.pauseTellSecretaries(text.PauseResumedSecretary, map[string]any{"Name": mb.Name})
-	return err
+	if _, err := r.pauseTellSecretaries(text.PauseResumedSecretary, map[string]any{"Name": mb.Name}); err != nil {
+		return err
+	}
+	return r.tx.PutMember(&mb)
 }
 
 // pauseTellSecretaries tells the secretaries of the member's cell, other

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,9 +11,60 @@ import (
 )
 
 // Flows of the yearly pledge.
+var (
+	flowPledge  = conversation[pledgeDraft, pledgeStep]{name: "pledge"} // writing one's pledge
+	flowApprove = conversation[approval, approveStep]{name: "approve"}  // a secretary deciding pledges and moves
+)
+
+// pledgeDraft is the state of the pledge flow: the item being written or
+// changed.
+type pledgeDraft struct {
+	Op   pledgeOp
+	No   int    // the number of the item changed or removed
+	Text string // the item's text; "" keeps the text of the item changed
+	Cat  string // the item's category key; "" keeps the category of the item changed
+}
+
+// pledgeOp is what the pledge flow does to the pledge.
+type pledgeOp string
+
 const (
-	flowPledge  = "pledge"
-	flowApprove = "approve"
+	opAdd  pledgeOp = "add"
+	opEdit pledgeOp = "edit"
+	opDel  pledgeOp = "del"
+)
+
+// pledgeStep is a step of the pledge flow.
+type pledgeStep string
+
+// The pledge flow's steps.
+const (
+	pledgeMenuStep   pledgeStep = "menu"       // the pledge and what can be done with it
+	pledgeText       pledgeStep = "text"       // the item's text
+	pledgeCat        pledgeStep = "cat"        // the item's category
+	pledgeTarget     pledgeStep = "target"     // the item's target
+	pledgePick       pledgeStep = "pick"       // which item to change or remove
+	pledgeConfirmDel pledgeStep = "confirmdel" // remove it?
+	pledgeSubmitStep pledgeStep = "submit"     // send the pledge to the secretary?
+)
+
+// pledgeChoice is the data of a choice the pledge flow offers.
+type pledgeChoice string
+
+// The pledge flow's choices (and choiceYes, choiceNo); the prefixed ones carry a value after the
+// prefix.
+const (
+	pledgeAdd        pledgeChoice = "p:add"
+	pledgeEdit       pledgeChoice = "p:edit"
+	pledgeDel        pledgeChoice = "p:del"
+	pledgeSubmit     pledgeChoice = "p:submit"
+	pledgeDone       pledgeChoice = "p:done"
+	pledgeBack       pledgeChoice = "p:back"
+	pledgeKeepText   pledgeChoice = "keep"
+	pledgeCatPrefix  pledgeChoice = "cat:" // + the category's key
+	pledgeKeepCat    pledgeChoice = "cat:="
+	pledgeNoTarget   pledgeChoice = "t:none"
+	pledgeItemPrefix pledgeChoice = "i:" // + the item's number
 )
 
 // itemView is a pledge item as texts show it.
@@ -92,7 +144,8 @@ func (r *req) cmdPledge(string) error {
 		r.say(text.PledgeApprovedView, r.viewPledge(r.member, p))
 		return nil
 	}
-	r.start(flowPledge, "menu")
+	d := &pledgeDraft{}
+	flowPledge.begin(r, pledgeMenuStep, d)
 	if len(p.Items) == 0 {
 		r.say(text.PledgeIntro, map[string]any{"Year": p.Year, "Theme": r.e.Cfg.Theme})
 		return r.pledgeAskText()
@@ -102,15 +155,15 @@ func (r *req) cmdPledge(string) error {
 
 // pledgeMenu shows the pledge and what can be done with it.
 func (r *req) pledgeMenu(p Pledge, note text.Key) error {
-	r.step("menu")
-	rows := [][]bot.Choice{row(choice(text.T(text.PledgeAdd, nil), "p:add"))}
+	moveTo(r, pledgeMenuStep)
+	rows := [][]bot.Choice{row(choice(text.T(text.PledgeAdd, nil), pledgeAdd))}
 	if len(p.Items) > 0 {
-		rows = append(rows, row(choice(text.T(text.PledgeEdit, nil), "p:edit"), choice(text.T(text.PledgeRemove, nil), "p:del")))
+		rows = append(rows, row(choice(text.T(text.PledgeEdit, nil), pledgeEdit), choice(text.T(text.PledgeRemove, nil), pledgeDel)))
 		if p.Status != PledgeSubmitted {
-			rows = append(rows, row(choice(text.T(text.PledgeSubmit, nil), "p:submit")))
+			rows = append(rows, row(choice(text.T(text.PledgeSubmit, nil), pledgeSubmit)))
 		}
 	}
-	rows = append(rows, row(choice(text.T(text.PledgeDone, nil), "p:done")))
+	rows = append(rows, row(choice(text.T(text.PledgeDone, nil), pledgeDone)))
 	v := r.viewPledge(r.member, p)
 	if note != "" {
 		r.say(note, v)
@@ -120,12 +173,13 @@ func (r *req) pledgeMenu(p Pledge, note text.Key) error {
 }
 
 func (r *req) pledgeAskText() error {
-	r.step("text")
-	r.ask(text.PledgeAskText, nil, row(choice(text.T(text.Back, nil), "p:back")))
+	moveTo(r, pledgeText)
+	r.ask(text.PledgeAskText, nil, row(choice(text.T(text.Back, nil), pledgeBack)))
 	return nil
 }
 
-func (r *req) pledgeStep(in input) error {
+// pledgeAnswer takes an answer to the pledge flow.
+func (r *req) pledgeAnswer(d *pledgeDraft, in input) error {
 	if !r.isMember || r.member.Cell == "" {
 		r.finish()
 		return refuse(text.NeedMember, nil)
@@ -138,40 +192,41 @@ func (r *req) pledgeStep(in input) error {
 		r.finish()
 		return refuse(text.PledgeFrozen, nil)
 	}
-	if in.Data == "p:back" {
+	data := pledgeChoice(in.Data)
+	if data == pledgeBack {
 		return r.pledgeMenu(p, "")
 	}
-	switch r.sess.Step {
-	case "menu":
-		return r.pledgeMenuChoice(p, in)
-	case "text":
-		if in.Data == "keep" && r.val("op") == "edit" {
-			r.set("text", "keep")
-			return r.pledgeAskCategory()
+	switch pledgeStep(r.sess.Step) {
+	case pledgeMenuStep:
+		return r.pledgeMenuChoice(d, p, in)
+	case pledgeText:
+		if data == pledgeKeepText && d.Op == opEdit {
+			d.Text = ""
+			return r.pledgeAskCategory(d)
 		}
-		if in.Data != "" {
+		if data != "" {
 			return refuse(text.PledgeAskTextAgain, nil)
 		}
 		t, err := cleanInput(in.Text, MaxItemText)
 		if err != nil {
 			return err
 		}
-		r.set("text", t)
-		return r.pledgeAskCategory()
-	case "cat":
-		key, ok := strings.CutPrefix(in.Data, "cat:")
+		d.Text = t
+		return r.pledgeAskCategory(d)
+	case pledgeCat:
+		key, ok := strings.CutPrefix(in.Data, string(pledgeCatPrefix))
 		if !ok {
 			return refuse(text.ChooseAbove, nil)
 		}
-		if key != "=" {
-			r.set("cat", key)
+		if data != pledgeKeepCat {
+			d.Cat = key
 		}
-		r.step("target")
-		r.ask(text.PledgeAskTarget, nil, row(choice(text.T(text.PledgeNoTarget, nil), "t:none")))
+		moveTo(r, pledgeTarget)
+		r.ask(text.PledgeAskTarget, nil, row(choice(text.T(text.PledgeNoTarget, nil), pledgeNoTarget)))
 		return nil
-	case "target":
+	case pledgeTarget:
 		target := ""
-		if in.Data != "t:none" {
+		if data != pledgeNoTarget {
 			if in.Text == "" {
 				return refuse(text.ChooseAbove, nil)
 			}
@@ -179,76 +234,76 @@ func (r *req) pledgeStep(in input) error {
 				return err
 			}
 		}
-		return r.pledgeSaveItem(p, target)
-	case "pick":
-		no, ok := strings.CutPrefix(in.Data, "i:")
+		return r.pledgeSaveItem(d, p, target)
+	case pledgePick:
+		n, ok := cutNumber(in.Data, pledgeItemPrefix)
 		if !ok {
 			return refuse(text.ChooseAbove, nil)
 		}
-		n, _ := strconv.Atoi(no)
 		it, found := findItem(p, n)
 		if !found {
 			return r.pledgeMenu(p, text.ItemGone)
 		}
-		r.set("no", no)
-		if r.val("op") == "del" {
-			r.step("confirmdel")
+		d.No = n
+		if d.Op == opDel {
+			moveTo(r, pledgeConfirmDel)
 			r.ask(text.PledgeConfirmRemove, itemView{No: it.No, Text: it.Text},
-				row(choice(text.T(text.PledgeRemoveYes, nil), "y"), choice(text.T(text.No, nil), "n")))
+				row(choice(text.T(text.PledgeRemoveYes, nil), choiceYes), choice(text.T(text.No, nil), choiceNo)))
 			return nil
 		}
-		r.step("text")
+		moveTo(r, pledgeText)
 		r.ask(text.PledgeAskNewText, itemView{No: it.No, Text: it.Text},
-			row(choice(text.T(text.KeepAsIs, nil), "keep")))
+			row(choice(text.T(text.KeepAsIs, nil), pledgeKeepText)))
 		return nil
-	case "confirmdel":
-		if in.Data == "y" {
-			n, _ := strconv.Atoi(r.val("no"))
-			p.Items = removeItem(p.Items, n)
-			if err := r.putPledge(p); err != nil {
-				return err
-			}
-			return r.pledgeMenu(p, text.PledgeRemoved)
+	case pledgeConfirmDel:
+		if choiceData(data) != choiceYes {
+			return r.pledgeMenu(p, "")
 		}
-		return r.pledgeMenu(p, "")
-	case "submit":
+		p.Items = removeItem(p.Items, d.No)
+		if err := r.pledgeMenu(p, text.PledgeRemoved); err != nil {
+			return err
+		}
+		return r.putPledge(p)
+	case pledgeSubmitStep:
 		return r.pledgeSubmit(p, in)
 	}
 	r.finish()
 	return refuse(text.NotUnderstood, nil)
 }
 
-func (r *req) pledgeMenuChoice(p Pledge, in input) error {
-	switch in.Data {
-	case "p:add":
+func (r *req) pledgeMenuChoice(d *pledgeDraft, p Pledge, in input) error {
+	switch data := pledgeChoice(in.Data); data {
+	case pledgeAdd:
 		if len(p.Items) >= MaxPledgeItems {
 			return r.pledgeFull(p)
 		}
-		r.set("op", "add")
-		r.set("no", "")
+		d.Op, d.No = opAdd, 0
 		return r.pledgeAskText()
-	case "p:edit", "p:del":
+	case pledgeEdit, pledgeDel:
 		if len(p.Items) == 0 {
 			return r.pledgeMenu(p, "")
 		}
-		r.set("op", strings.TrimPrefix(in.Data, "p:"))
-		r.step("pick")
+		d.Op = opEdit
+		if data == pledgeDel {
+			d.Op = opDel
+		}
+		moveTo(r, pledgePick)
 		rows := make([][]bot.Choice, 0, len(p.Items))
 		for _, it := range p.Items {
-			rows = append(rows, row(choice(fmt.Sprintf("%d. %s", it.No, shorten(it.Text, 40)), "i:"+strconv.Itoa(it.No))))
+			rows = append(rows, row(choice(fmt.Sprintf("%d. %s", it.No, shorten(it.Text, 40)), pledgeItemPrefix+pledgeChoice(strconv.Itoa(it.No)))))
 		}
-		rows = append(rows, row(choice(text.T(text.Back, nil), "p:back")))
+		rows = append(rows, row(choice(text.T(text.Back, nil), pledgeBack)))
 		r.ask(text.PledgePickItem, nil, rows...)
 		return nil
-	case "p:submit":
+	case pledgeSubmit:
 		if len(p.Items) == 0 {
 			return refuse(text.PledgeEmpty, nil)
 		}
-		r.step("submit")
+		moveTo(r, pledgeSubmitStep)
 		r.ask(text.PledgeConfirmSubmit, r.viewPledge(r.member, p),
-			row(choice(text.T(text.PledgeSubmitYes, nil), "y"), choice(text.T(text.Back, nil), "p:back")))
+			row(choice(text.T(text.PledgeSubmitYes, nil), choiceYes), choice(text.T(text.Back, nil), pledgeBack)))
 		return nil
-	case "p:done":
+	case pledgeDone:
 		r.finish()
 		k := text.PledgeSaved
 		if len(p.Items) > 0 && (p.Status == PledgeDraft || p.Status == PledgeReturned) {
@@ -262,10 +317,9 @@ func (r *req) pledgeMenuChoice(p Pledge, in input) error {
 		if len(p.Items) >= MaxPledgeItems {
 			return r.pledgeFull(p)
 		}
-		r.set("op", "add")
-		r.set("no", "")
-		r.step("text")
-		return r.pledgeStep(in)
+		d.Op, d.No = opAdd, 0
+		moveTo(r, pledgeText)
+		return r.pledgeAnswer(d, in)
 	}
 	return refuse(text.ChooseAbove, nil)
 }
@@ -277,14 +331,14 @@ func (r *req) pledgeFull(p Pledge) error {
 	return r.pledgeMenu(p, "")
 }
 
-func (r *req) pledgeAskCategory() error {
-	r.step("cat")
+func (r *req) pledgeAskCategory(d *pledgeDraft) error {
+	moveTo(r, pledgeCat)
 	rows := make([][]bot.Choice, 0, len(r.e.Cfg.Categories)+1)
 	for _, c := range r.e.Cfg.Categories {
-		rows = append(rows, row(choice(c.Name, "cat:"+c.Key)))
+		rows = append(rows, row(choice(c.Name, pledgeCatPrefix+pledgeChoice(c.Key))))
 	}
-	if r.val("op") == "edit" {
-		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), "cat:=")))
+	if d.Op == opEdit {
+		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), pledgeKeepCat)))
 	}
 	r.ask(text.PledgeAskCategory, nil, rows...)
 	return nil
@@ -292,37 +346,49 @@ func (r *req) pledgeAskCategory() error {
 
 // pledgeSaveItem adds the item being written, or replaces the one being
 // changed.
-func (r *req) pledgeSaveItem(p Pledge, target string) error {
+func (r *req) pledgeSaveItem(d *pledgeDraft, p Pledge, target string) error {
+	p, ok := d.apply(p, target)
+	if !ok {
+		if d.Op == opEdit {
+			return r.pledgeMenu(p, text.ItemGone)
+		}
+		return r.pledgeFull(p)
+	}
+	d.Text, d.Cat = "", ""
+	if err := r.pledgeMenu(p, text.PledgeItemSaved); err != nil {
+		return err
+	}
+	return r.putPledge(p)
+}
+
+// apply adds the item d holds to p with target, or changes the item it
+// names; ok is false when that item is gone or p is full.
+func (d *pledgeDraft) apply(p Pledge, target string) (_ Pledge, ok bool) {
 	if p.NextNo < 1 {
 		p.NextNo = 1
 	}
-	if r.val("op") == "edit" {
-		n, _ := strconv.Atoi(r.val("no"))
-		i := itemIndex(p, n)
+	if d.Op == opEdit {
+		i := itemIndex(p, d.No)
 		if i < 0 {
-			return r.pledgeMenu(p, text.ItemGone)
+			return p, false
 		}
+		p.Items = slices.Clone(p.Items)
 		it := &p.Items[i]
-		if t := r.val("text"); t != "" && t != "keep" {
-			it.Text = t
+		if d.Text != "" {
+			it.Text = d.Text
 		}
-		if c := r.val("cat"); c != "" {
-			it.Category = c
+		if d.Cat != "" {
+			it.Category = d.Cat
 		}
 		it.Target = target
-	} else {
-		if len(p.Items) >= MaxPledgeItems {
-			return r.pledgeFull(p)
-		}
-		p.Items = append(p.Items, PledgeItem{No: p.NextNo, Text: r.val("text"), Category: r.val("cat"), Target: target})
-		p.NextNo++
+		return p, true
 	}
-	if err := r.putPledge(p); err != nil {
-		return err
+	if len(p.Items) >= MaxPledgeItems {
+		return p, false
 	}
-	r.set("text", "")
-	r.set("cat", "")
-	return r.pledgeMenu(p, text.PledgeItemSaved)
+	p.Items = append(slices.Clip(p.Items), PledgeItem{No: p.NextNo, Text: d.Text, Category: d.Cat, Target: target})
+	p.NextNo++
+	return p, true
 }
 
 // putPledge stores p; a returned pledge that is edited becomes a draft again.
@@ -334,17 +400,12 @@ func (r *req) putPledge(p Pledge) error {
 }
 
 func (r *req) pledgeSubmit(p Pledge, in input) error {
-	if in.Data != "y" {
+	if choiceData(in.Data) != choiceYes {
 		return refuse(text.ChooseAbove, nil)
 	}
 	if len(p.Items) == 0 {
 		return refuse(text.PledgeEmpty, nil)
 	}
-	p.Status, p.Submitted, p.Comment = PledgeSubmitted, r.now, ""
-	if err := r.tx.PutPledge(p); err != nil {
-		return err
-	}
-	r.finish()
 	secs, err := r.secretaries(r.member.Cell)
 	if err != nil {
 		return err
@@ -353,19 +414,21 @@ func (r *req) pledgeSubmit(p Pledge, in input) error {
 	if err != nil {
 		return err
 	}
+	p.Status, p.Submitted, p.Comment = PledgeSubmitted, r.now, ""
+	r.finish()
 	data := map[string]any{"Name": r.member.Name, "N": len(p.Items), "Year": p.Year, "Cell": cell.Name}
 	if len(secs) == 0 {
 		r.say(text.PledgeSentNoSecretary, data)
-		return nil
+	} else {
+		r.say(text.PledgeSent, data)
 	}
-	r.say(text.PledgeSent, data)
 	for _, s := range secs {
 		for _, c := range s.PrivateChats() {
 			r.send(bot.Reply{Chat: c, Text: text.T(text.PledgeToApprove, data),
 				Choices: [][]bot.Choice{row(choice(text.T(text.PledgeOpenApproval, nil), goPrefix+"duyet:"+idString(r.member.ID)))}})
 		}
 	}
-	return nil
+	return r.tx.PutPledge(p)
 }
 
 // secretaries returns the secretaries of cell.
@@ -412,138 +475,4 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return string(rs[:n-1]) + "…"
-}
-
-// cmdApprove lets a secretary approve or return the cell's submitted
-// pledges: /duyet, or the button sent with each submission.
-func (r *req) cmdApprove(args string) error {
-	cell, err := r.actingCell()
-	if err != nil {
-		return err
-	}
-	r.start(flowApprove, "pick")
-	r.set("cell", cell)
-	if id, ok := strings.CutPrefix(args, movePrefix); ok {
-		return r.moveShow(id, cell)
-	}
-	if args != "" {
-		return r.approveStep(input{Data: "m:" + args})
-	}
-	ms, err := r.tx.Members(cell)
-	if err != nil {
-		return err
-	}
-	SortByName(ms)
-	var rows [][]bot.Choice
-	for _, m := range ms {
-		p, ok, err := r.tx.Pledge(m.ID, r.year())
-		if err != nil {
-			return err
-		}
-		if ok && p.Status == PledgeSubmitted {
-			rows = append(rows, row(choice(fmt.Sprintf("%s (%d)", m.Name, len(p.Items)), "m:"+idString(m.ID))))
-		}
-	}
-	rows = append(rows, r.moveRows(ms)...)
-	if len(rows) == 0 {
-		r.finish()
-		r.say(text.ApproveNone, nil)
-		return nil
-	}
-	r.ask(text.ApprovePick, nil, rows...)
-	return nil
-}
-
-func (r *req) approveStep(in input) error {
-	cell := r.val("cell")
-	if err := r.mayRunCell(cell); err != nil {
-		return err
-	}
-	switch r.sess.Step {
-	case "pick":
-		if id, ok := strings.CutPrefix(in.Data, movePrefix+":"); ok {
-			return r.moveShow(id, cell)
-		}
-		id, ok := strings.CutPrefix(in.Data, "m:")
-		if !ok {
-			return refuse(text.ChooseAbove, nil)
-		}
-		m, err := r.memberInCell(id, cell)
-		if err != nil {
-			return err
-		}
-		p, ok, err := r.tx.Pledge(m.ID, r.year())
-		if err != nil {
-			return err
-		}
-		if !ok || p.Status != PledgeSubmitted {
-			r.finish()
-			return refuse(text.ApproveNotPending, map[string]string{"Name": m.Name})
-		}
-		r.set("member", id)
-		r.step("decide")
-		r.ask(text.ApproveShow, r.viewPledge(m, p),
-			row(choice(text.T(text.ApproveYes, nil), "ok"), choice(text.T(text.ApproveReturn, nil), "ret")))
-		return nil
-	case "decide":
-		m, p, err := r.pendingPledge(cell)
-		if err != nil {
-			return err
-		}
-		switch in.Data {
-		case "ok":
-			p.Status, p.Decided, p.Comment = PledgeApproved, r.now, ""
-			if err := r.tx.PutPledge(p); err != nil {
-				return err
-			}
-			r.finish()
-			r.say(text.ApproveDone, map[string]string{"Name": m.Name})
-			r.tell(m, text.PledgeApprovedNote, map[string]any{"Name": m.Name, "Year": p.Year})
-			return nil
-		case "ret":
-			r.step("comment")
-			r.say(text.ApproveAskComment, map[string]string{"Name": m.Name})
-			return nil
-		}
-		return refuse(text.ChooseAbove, nil)
-	case stepMoveDecide:
-		return r.moveDecide(in, cell)
-	case "comment":
-		comment, err := cleanInput(in.Text, MaxItemText)
-		if err != nil {
-			return err
-		}
-		m, p, err := r.pendingPledge(cell)
-		if err != nil {
-			return err
-		}
-		p.Status, p.Decided, p.Comment = PledgeReturned, r.now, comment
-		if err := r.tx.PutPledge(p); err != nil {
-			return err
-		}
-		r.finish()
-		r.say(text.ApproveReturned, map[string]string{"Name": m.Name})
-		r.tell(m, text.PledgeReturnedNote, map[string]any{"Name": m.Name, "Year": p.Year, "Comment": comment})
-		return nil
-	}
-	r.finish()
-	return refuse(text.NotUnderstood, nil)
-}
-
-// pendingPledge reloads the pledge under decision, checking it is still
-// waiting.
-func (r *req) pendingPledge(cell string) (Member, Pledge, error) {
-	m, err := r.memberInCell(r.val("member"), cell)
-	if err != nil {
-		return Member{}, Pledge{}, err
-	}
-	p, ok, err := r.tx.Pledge(m.ID, r.year())
-	if err != nil {
-		return Member{}, Pledge{}, err
-	}
-	if !ok || p.Status != PledgeSubmitted {
-		r.finish()
-		return Member{}, Pledge{}, refuse(text.ApproveNotPending, map[string]string{"Name": m.Name})
-	}
-	return m, p, nil
 }

@@ -2,18 +2,13 @@ package flows
 
 import (
 	"errors"
-	"strconv"
-	"strings"
 
 	"lamtheo/bot"
 	"lamtheo/flows/text"
 )
 
-// The monthly report flow and its photo step.
-const (
-	flowReport = "report"
-	stepPhoto  = "photo"
-)
+// flowReport is the monthly report (see reportDraft).
+var flowReport = conversation[reportDraft, reportStep]{name: "report"}
 
 // monthData is what month texts need.
 func monthData(m Month) map[string]any {
@@ -88,14 +83,14 @@ func (r *req) cmdReport(args string) error {
 		return nil
 	}
 	cell := r.member.Cell
-	begin, quick := r.reportBegin, ""
+	open, quick := r.reportBegin, ""
 	if isQuickReport(args) {
 		q, err := parseQuick(args)
 		if err != nil {
 			return err
 		}
 		quick, args = args, q.Month
-		begin = func(m Month) error { return r.quickBegin(m, quick) }
+		open = func(m Month) error { return r.quickBegin(m, quick) }
 	}
 	if args != "" {
 		m, err := r.parseMonthArg(args)
@@ -105,7 +100,7 @@ func (r *req) cmdReport(args string) error {
 		if err := r.checkOpen(cell, m); err != nil {
 			return err
 		}
-		return begin(m)
+		return open(m)
 	}
 	months, err := r.openMonths(cell)
 	if err != nil {
@@ -115,15 +110,12 @@ func (r *req) cmdReport(args string) error {
 	case 0:
 		return refuse(text.MonthClosed, monthData(r.currentMonth()))
 	case 1:
-		return begin(months[0])
+		return open(months[0])
 	}
-	r.start(flowReport, "month")
-	if quick != "" {
-		r.set("quick", quick) // shown once the month is chosen
-	}
+	flowReport.begin(r, reportMonth, &reportDraft{Quick: quick}) // the quick report is shown once the month is chosen
 	rows := make([][]bot.Choice, 0, len(months))
 	for _, m := range months {
-		rows = append(rows, row(choice(text.T(text.MonthLabel, monthData(m)), "mo:"+strconv.Itoa(int(m)))))
+		rows = append(rows, row(choice(text.T(text.MonthLabel, monthData(m)), monthChoice(m))))
 	}
 	r.ask(text.ReportWhichMonth, map[string]any{"Grace": r.e.Cfg.GraceDays}, rows...)
 	return nil
@@ -140,9 +132,6 @@ func (r *req) reportItems(m Month) (Pledge, bool, error) {
 
 // reportBegin starts the report for month m.
 func (r *req) reportBegin(m Month) error {
-	r.start(flowReport, "")
-	r.set("month", strconv.Itoa(int(m)))
-	r.set("cell", r.member.Cell)
 	old, ok, err := r.tx.Report(r.member.ID, m)
 	if err != nil {
 		return err
@@ -151,36 +140,23 @@ func (r *req) reportBegin(m Month) error {
 	if err != nil {
 		return err
 	}
+	d := &reportDraft{Month: m, Cell: r.member.Cell}
+	flowReport.begin(r, reportStart, d)
 	if ok && !old.Submitted.IsZero() {
-		r.loadDraft(old)
-		r.step("existing")
+		d.load(old)
+		moveTo(r, reportExisting)
 		r.say(text.ReportExisting, monthData(m))
 		r.ask(text.ReportView, map[string]any{"Body": RenderMemberReport(r.member, p, old)},
-			row(choice(text.T(text.ReportEdit, nil), "ex:edit")),
-			row(choice(text.T(text.ReportKeep, nil), "ex:keep")))
+			row(choice(text.T(text.ReportEdit, nil), reportEdit)),
+			row(choice(text.T(text.ReportKeep, nil), reportKeep)))
 		return nil
 	}
 	if !hasItems {
 		r.say(text.ReportNoPledge, monthData(m))
-		return r.askOther()
+		return r.askOther(d)
 	}
 	r.say(text.ReportIntro, map[string]any{"Month": FormatMonth(m), "N": len(p.Items)})
-	return r.askStatus(p, 0)
-}
-
-// loadDraft copies a stored report into the session, to edit it.
-func (r *req) loadDraft(rep Report) {
-	for _, e := range rep.Entries {
-		if e.Item == 0 {
-			continue
-		}
-		n := strconv.Itoa(e.Item)
-		r.set("s"+n, strconv.Itoa(int(e.Status)))
-		r.set("t"+n, e.Text)
-	}
-	r.set("other", rep.Other)
-	r.set("photo", rep.Photo)
-	r.set("edit", "1")
+	return r.askStatus(d, p, 0)
 }
 
 // statusName returns the Vietnamese name of s.
@@ -195,100 +171,84 @@ func statusName(s ItemStatus) string {
 }
 
 // askStatus asks the status of the i-th pledge item.
-func (r *req) askStatus(p Pledge, i int) error {
+func (r *req) askStatus(d *reportDraft, p Pledge, i int) error {
 	it := p.Items[i]
-	r.set("i", strconv.Itoa(i))
-	r.step("status")
-	n := strconv.Itoa(it.No)
+	d.Item = i
+	moveTo(r, reportStatus)
 	data := map[string]any{"I": i + 1, "Total": len(p.Items), "No": it.No, "Text": it.Text, "Target": it.Target, "Current": "", "CurrentText": ""}
 	rows := [][]bot.Choice{
-		row(choice(text.T(text.StatusDone, nil), "st:2")),
-		row(choice(text.T(text.StatusDoing, nil), "st:1")),
-		row(choice(text.T(text.StatusNotYet, nil), "st:0")),
+		row(choice(text.T(text.StatusDone, nil), statusChoice(Done))),
+		row(choice(text.T(text.StatusDoing, nil), statusChoice(Doing))),
+		row(choice(text.T(text.StatusNotYet, nil), statusChoice(NotYet))),
 	}
-	if s := r.val("s" + n); s != "" {
-		st, _ := strconv.Atoi(s)
-		data["Current"] = statusName(ItemStatus(st))
-		data["CurrentText"] = r.val("t" + n)
+	if s, ok := d.Status[it.No]; ok {
+		data["Current"] = statusName(s)
+		data["CurrentText"] = d.Texts[it.No]
 	}
 	r.ask(text.ReportAskStatus, data, rows...)
 	return nil
 }
 
-func (r *req) askOther() error {
-	r.step("other")
-	rows := [][]bot.Choice{row(choice(text.T(text.ReportNoOther, nil), "o:none"))}
-	if r.val("other") != "" {
-		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), "o:keep")))
+// askWhat asks what was done for item it.
+func (r *req) askWhat(d *reportDraft, it PledgeItem) error {
+	moveTo(r, reportWhat)
+	rows := [][]bot.Choice{row(choice(text.T(text.ReportSkipWhat, nil), reportSkipWhat))}
+	if d.Texts[it.No] != "" {
+		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), reportKeepWhat)))
 	}
-	r.ask(text.ReportAskOther, map[string]any{"Current": r.val("other")}, rows...)
+	r.ask(text.ReportAskWhat, map[string]any{"No": it.No, "Current": d.Texts[it.No]}, rows...)
 	return nil
 }
 
-// afterOther moves on to the photo (where the platform has photos) or the
-// review.
-func (r *req) afterOther() error {
-	if r.e.caps(r.m.Chat.Platform).ReceivePhotos {
-		r.step(stepPhoto)
-		rows := [][]bot.Choice{row(choice(text.T(text.ReportNoPhoto, nil), "ph:skip"))}
-		if r.val("photo") != "" {
-			rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), "ph:keep")))
-		}
-		r.ask(text.ReportAskPhoto, nil, rows...)
-		return nil
+func (r *req) askOther(d *reportDraft) error {
+	moveTo(r, reportOther)
+	rows := [][]bot.Choice{row(choice(text.T(text.ReportNoOther, nil), reportNoOther))}
+	if d.Other != "" {
+		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), reportKeepOther)))
 	}
-	return r.review()
-}
-
-// draft builds the report from the session.
-func (r *req) draft(p Pledge, m Month) Report {
-	rep := Report{Member: r.member.ID, Month: m, Other: r.val("other"), Photo: r.val("photo")}
-	for _, it := range p.Items {
-		n := strconv.Itoa(it.No)
-		s := r.val("s" + n)
-		if s == "" {
-			continue
-		}
-		st, _ := strconv.Atoi(s)
-		rep.Entries = append(rep.Entries, Entry{Item: it.No, Status: ItemStatus(st), Text: r.val("t" + n)})
-	}
-	return rep
-}
-
-func (r *req) review() error {
-	m := Month(r.intVal("month"))
-	p, _, err := r.reportItems(m)
-	if err != nil {
-		return err
-	}
-	rep := r.draft(p, m)
-	r.step("review")
-	r.ask(text.ReportReview, map[string]any{"Month": FormatMonth(m), "Body": RenderMemberReport(r.member, p, rep)},
-		row(choice(text.T(text.ReportSend, nil), "rv:send")),
-		row(choice(text.T(text.ReportRedo, nil), "rv:redo"), choice(text.T(text.No, nil), "rv:cancel")))
+	r.ask(text.ReportAskOther, map[string]any{"Current": d.Other}, rows...)
 	return nil
 }
 
-func (r *req) intVal(k string) int { n, _ := strconv.Atoi(r.val(k)); return n }
+// askPhoto asks for a photo, where the platform has photos.
+func (r *req) askPhoto(d *reportDraft) error {
+	moveTo(r, reportPhoto)
+	rows := [][]bot.Choice{row(choice(text.T(text.ReportNoPhoto, nil), reportNoPhoto))}
+	if d.Photo != "" {
+		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), reportKeepPhoto)))
+	}
+	r.ask(text.ReportAskPhoto, nil, rows...)
+	return nil
+}
 
-func (r *req) reportStep(in input) error {
-	m := Month(r.intVal("month"))
-	if r.sess.Step == "month" {
+// review shows the report as it will be sent and asks to send it.
+func (r *req) review(d *reportDraft, p Pledge) error {
+	rep := d.report(r.member.ID, p)
+	moveTo(r, reportReview)
+	r.ask(text.ReportReview, map[string]any{"Month": FormatMonth(d.Month), "Body": RenderMemberReport(r.member, p, rep)},
+		row(choice(text.T(text.ReportSend, nil), reportSend)),
+		row(choice(text.T(text.ReportRedo, nil), reportRedo), choice(text.T(text.No, nil), reportCancel)))
+	return nil
+}
+
+// reportAnswer takes an answer to the report flow.
+func (r *req) reportAnswer(d *reportDraft, in input) error {
+	step := reportStep(r.sess.Step)
+	if step == reportMonth {
 		if !r.isMember || r.member.Cell == "" {
 			r.finish()
 			return refuse(text.NeedMember, nil)
 		}
-		s, ok := strings.CutPrefix(in.Data, "mo:")
+		n, ok := cutNumber(in.Data, reportMonthPrefix)
 		if !ok {
 			return refuse(text.ChooseAbove, nil)
 		}
-		n, _ := strconv.Atoi(s)
 		if err := r.checkOpen(r.member.Cell, Month(n)); err != nil {
 			r.finish()
 			return err
 		}
-		if quick := r.val("quick"); quick != "" {
-			if err := r.quickBegin(Month(n), quick); err != nil {
+		if d.Quick != "" {
+			if err := r.quickBegin(Month(n), d.Quick); err != nil {
 				r.finish()
 				return err
 			}
@@ -296,130 +256,63 @@ func (r *req) reportStep(in input) error {
 		}
 		return r.reportBegin(Month(n))
 	}
-	if !r.isMember || r.member.Cell == "" || r.member.Cell != r.val("cell") {
+	if !r.isMember || r.member.Cell == "" || r.member.Cell != d.Cell {
 		r.finish()
 		return refuse(text.MemberLeftCell, nil)
 	}
-	p, _, err := r.reportItems(m)
+	p, _, err := r.reportItems(d.Month)
 	if err != nil {
 		return err
 	}
-	i := r.intVal("i")
-	switch r.sess.Step {
-	case "existing":
-		switch in.Data {
-		case "ex:edit":
-			if len(p.Items) == 0 {
-				return r.askOther()
-			}
-			return r.askStatus(p, 0)
-		case "ex:keep":
-			r.finish()
-			r.say(text.ReportKept, monthData(m))
-			return nil
-		}
-		return refuse(text.ChooseAbove, nil)
-	case "status":
-		s, ok := strings.CutPrefix(in.Data, "st:")
-		if !ok || i >= len(p.Items) {
-			return refuse(text.ChooseAbove, nil)
-		}
-		n := strconv.Itoa(p.Items[i].No)
-		r.set("s"+n, s)
-		if s == "0" {
-			r.set("t"+n, "")
-			return r.nextItem(p, i)
-		}
-		r.step("what")
-		rows := [][]bot.Choice{row(choice(text.T(text.ReportSkipWhat, nil), "w:skip"))}
-		if r.val("t"+n) != "" {
-			rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), "w:keep")))
-		}
-		r.ask(text.ReportAskWhat, map[string]any{"No": p.Items[i].No, "Current": r.val("t" + n)}, rows...)
-		return nil
-	case "what":
-		if i >= len(p.Items) {
-			return r.askOther()
-		}
-		n := strconv.Itoa(p.Items[i].No)
-		switch in.Data {
-		case "w:skip":
-			r.set("t"+n, "")
-		case "w:keep":
-		case "":
-			t, err := cleanInput(in.Text, MaxItemText)
-			if err != nil {
-				return err
-			}
-			r.set("t"+n, t)
-		default:
-			return refuse(text.ChooseAbove, nil)
-		}
-		return r.nextItem(p, i)
-	case "other":
-		switch in.Data {
-		case "o:none":
-			r.set("other", "")
-		case "o:keep":
-		case "":
-			t, err := cleanInput(in.Text, MaxItemText)
-			if err != nil {
-				return err
-			}
-			r.set("other", t)
-		default:
-			return refuse(text.ChooseAbove, nil)
-		}
-		return r.afterOther()
-	case stepPhoto:
-		switch {
-		case in.Photo != "":
-			r.set("photo", in.Photo)
-		case in.Data == "ph:skip":
-			r.set("photo", "")
-		case in.Data == "ph:keep":
-		default:
-			return refuse(text.ReportAskPhotoAgain, nil)
-		}
-		return r.review()
-	case stepQuick:
-		return r.quickStep(p, m, in)
-	case "review":
-		switch in.Data {
-		case "rv:send":
-			return r.reportSubmit(p, m)
-		case "rv:redo":
-			if len(p.Items) == 0 {
-				return r.askOther()
-			}
-			return r.askStatus(p, 0)
-		case "rv:cancel":
-			r.finish()
-			r.say(text.ReportNotSent, monthData(m))
-			return nil
-		}
-		return refuse(text.ChooseAbove, nil)
+	next, to, out, err := nextReport(*d, step, p, r.e.caps(r.m.Chat.Platform).ReceivePhotos, in)
+	if out == reportLost {
+		r.finish()
+		return err
 	}
-	r.finish()
-	return refuse(text.NotUnderstood, nil)
+	if err != nil {
+		return err
+	}
+	*d = next
+	switch out {
+	case reportSubmit:
+		return r.reportSubmit(d, p)
+	case reportDropped:
+		r.finish()
+		r.say(text.ReportNotSent, monthData(d.Month))
+		return nil
+	case reportKept:
+		r.finish()
+		r.say(text.ReportKept, monthData(d.Month))
+		return nil
+	}
+	return r.askReport(d, p, to)
 }
 
-func (r *req) nextItem(p Pledge, i int) error {
-	if i+1 < len(p.Items) {
-		return r.askStatus(p, i+1)
+// askReport asks the question of step.
+func (r *req) askReport(d *reportDraft, p Pledge, step reportStep) error {
+	switch step {
+	case reportStatus:
+		return r.askStatus(d, p, d.Item)
+	case reportWhat:
+		return r.askWhat(d, p.Items[d.Item])
+	case reportOther:
+		return r.askOther(d)
+	case reportPhoto:
+		return r.askPhoto(d)
 	}
-	return r.askOther()
+	return r.review(d, p)
 }
 
 // reportSubmit stores the report, if its month is still open.
-func (r *req) reportSubmit(p Pledge, m Month) error {
+func (r *req) reportSubmit(d *reportDraft, p Pledge) error {
+	m := d.Month
 	if err := r.checkOpen(r.member.Cell, m); err != nil {
 		r.finish()
 		return err
 	}
-	rep := r.draft(p, m)
+	rep := d.report(r.member.ID, p)
 	if len(rep.Entries) == 0 && rep.Other == "" {
-		r.step("review")
+		moveTo(r, reportReview)
 		return refuse(text.ReportEmpty, nil)
 	}
 	old, ok, err := r.tx.Report(r.member.ID, m)
@@ -428,14 +321,11 @@ func (r *req) reportSubmit(p Pledge, m Month) error {
 	}
 	rep.Exemplary = ok && old.Exemplary
 	rep.Submitted = r.now
-	if err := r.tx.PutReport(rep); err != nil {
-		return err
-	}
 	r.finish()
 	k := text.ReportSaved
 	if ok && !old.Submitted.IsZero() {
 		k = text.ReportUpdated
 	}
 	r.say(k, monthData(m))
-	return nil
+	return r.tx.PutReport(rep)
 }

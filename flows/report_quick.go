@@ -8,10 +8,6 @@ import (
 	"lamtheo/flows/text"
 )
 
-// stepQuick is the report flow's step where the member checks a report
-// typed in one message and sends it, edits it item by item, or drops it.
-const stepQuick = "quick"
-
 // parseQuick reads a report typed in one message (see ParseQuickReport),
 // turning a failure into the member's refusal.
 func parseQuick(args string) (QuickReport, error) {
@@ -45,44 +41,18 @@ func (r *req) quickBegin(m Month, raw string) error {
 	}
 	existing := ok && !old.Submitted.IsZero()
 
-	r.start(flowReport, stepQuick)
-	r.set("month", strconv.Itoa(int(m)))
-	r.set("cell", r.member.Cell)
+	d := &reportDraft{Month: m, Cell: r.member.Cell}
 	if existing {
-		r.loadDraft(old)
+		d.load(old)
 	}
-	said := map[int]bool{}
-	for _, it := range q.Items {
-		said[it.No] = true
-		n := strconv.Itoa(it.No)
-		r.set("s"+n, strconv.Itoa(int(it.Status)))
-		switch {
-		case it.Status == NotYet: // as in the guided report: no text
-			r.set("t"+n, "")
-		case it.Text != "":
-			r.set("t"+n, it.Text)
-		} // a status without a text keeps the text already reported
-	}
-	unsaid := false
-	for _, it := range p.Items {
-		if n := strconv.Itoa(it.No); !said[it.No] {
-			unsaid = true
-			if r.val("s"+n) == "" {
-				r.set("s"+n, strconv.Itoa(int(NotYet)))
-				r.set("t"+n, "")
-			}
-		}
-	}
-	if q.OtherGiven {
-		r.set("other", q.Other)
-	}
-	rep := r.draft(p, m)
+	unsaid := d.applyQuick(p, q)
+	flowReport.begin(r, reportQuick, d)
 	r.ask(text.QuickReview, map[string]any{
-		"Body": RenderMemberReport(r.member, p, rep),
+		"Body": RenderMemberReport(r.member, p, d.report(r.member.ID, p)),
 		"Kept": existing && (unsaid || (!q.OtherGiven && old.Other != "")), "Unsaid": !existing && unsaid,
 	},
-		row(choice(text.T(text.ReportSend, nil), "qk:send")),
-		row(choice(text.T(text.QuickEdit, nil), "qk:edit"), choice(text.T(text.No, nil), "qk:cancel")))
+		row(choice(text.T(text.ReportSend, nil), quickSend)),
+		row(choice(text.T(text.QuickEdit, nil), quickEdit), choice(text.T(text.No, nil), quickCancel)))
 	return nil
 }
 
@@ -110,22 +80,4 @@ func quickCheck(p Pledge, hasItems bool, q QuickReport, m Month) error {
 		}
 	}
 	return nil
-}
-
-// quickStep answers the check of a report typed in one message.
-func (r *req) quickStep(p Pledge, m Month, in input) error {
-	switch in.Data {
-	case "qk:send":
-		return r.reportSubmit(p, m)
-	case "qk:edit":
-		if len(p.Items) == 0 {
-			return r.askOther()
-		}
-		return r.askStatus(p, 0)
-	case "qk:cancel":
-		r.finish()
-		r.say(text.ReportNotSent, monthData(m))
-		return nil
-	}
-	return refuse(text.ChooseAbove, nil)
 }

@@ -9,8 +9,12 @@ import (
 	"lamtheo/flows/text"
 )
 
-// flowSchedule is /lichnhac's offer to run a job now.
-const flowSchedule = "schedule"
+// flowSchedule is /lichnhac's offer to run a job now; it keeps no state
+// but its step.
+var flowSchedule = conversation[struct{}, string]{name: "schedule"}
+
+// scheduleStep is the schedule flow's only step.
+const scheduleStep = "run"
 
 // scheduleRunPrefix marks /lichnhac's arguments (and choices) that run a
 // job now for one cell: "run:leaderboard".
@@ -73,15 +77,15 @@ func (r *req) cmdSchedule(args string) error {
 		r.say(text.SchedView, v)
 		return nil
 	}
-	r.start(flowSchedule, "run")
+	flowSchedule.begin(r, scheduleStep, &struct{}{})
 	r.ask(text.SchedView, v,
 		row(choice(leader, scheduleRunPrefix+string(JobLeaderboard))),
 		row(choice(remind, scheduleRunPrefix+string(JobRemindFirst))))
 	return nil
 }
 
-// scheduleStep answers /lichnhac's offer.
-func (r *req) scheduleStep(in input) error {
+// scheduleAnswer answers /lichnhac's offer.
+func (r *req) scheduleAnswer(_ *struct{}, in input) error {
 	job, ok := strings.CutPrefix(in.Data, scheduleRunPrefix)
 	if !ok {
 		return refuse(text.ChooseAbove, nil)

@@ -1,19 +1,33 @@
 package flows
 
 import (
-	"strconv"
-	"strings"
-
 	"lamtheo/bot"
 	"lamtheo/flows/text"
 )
 
 // Flows of the summaries and the secretary's tools.
+var (
+	flowSummary = conversation[summaryView, summaryStep]{name: "summary"} // reading the reports behind a summary
+	flowClose   = conversation[closing, closeStep]{name: "close"}         // closing or reopening a month
+	flowExempt  = conversation[exempting, exemptStep]{name: "exempt"}     // exempting a member or taking it back
+	flowFeature = conversation[featuring, featureStep]{name: "feature"}   // featuring a report (nêu gương)
+)
+
+// summaryView is the state of the summary flow: the month shown and, once
+// a cell is open, that cell.
+type summaryView struct {
+	Month Month
+	Cell  string
+}
+
+// summaryStep is a step of the summary flow; its answers are the same at
+// both (a cell, or a member whose report to read).
+type summaryStep string
+
+// The summary flow's steps.
 const (
-	flowSummary = "summary" // reading the reports behind a summary
-	flowClose   = "close"   // closing or reopening a month
-	flowExempt  = "exempt"  // exempting a member or taking it back
-	flowFeature = "feature" // featuring a report (nêu gương)
+	summaryCell summaryStep = "cell" // an admin chooses a cell
+	summaryRead summaryStep = "read" // a report to read
 )
 
 // sayText queues a rendered text to the current chat.
@@ -58,14 +72,14 @@ func (r *req) mayRunCell(cell string) error {
 
 // yesNo is the confirmation row of the secretary's tools.
 func yesNo(yes text.Key) []bot.Choice {
-	return row(choice(text.T(yes, nil), "y"), choice(text.T(text.No, nil), "n"))
+	return row(choice(text.T(yes, nil), choiceYes), choice(text.T(text.No, nil), choiceNo))
 }
 
 // memberRows returns one choice per member, data "m:<id>".
 func memberRows(ms []Member, label func(Member) string) [][]bot.Choice {
 	rows := make([][]bot.Choice, 0, len(ms))
 	for _, mb := range ms {
-		rows = append(rows, row(choice(label(mb), "m:"+idString(mb.ID))))
+		rows = append(rows, row(choice(label(mb), memberPrefix+choiceData(idString(mb.ID)))))
 	}
 	return rows
 }
@@ -120,9 +134,8 @@ func (r *req) cmdSummary(args string) error {
 			r.sayText(RenderOrg(o))
 			return nil
 		}
-		r.start(flowSummary, "cell")
-		r.set("month", strconv.Itoa(int(m)))
-		r.askText(RenderOrg(o)+"\n\n"+text.T(text.SumPickCell, nil), cellChoices(cells, "c:"))
+		flowSummary.begin(r, summaryCell, &summaryView{Month: m})
+		r.askText(RenderOrg(o)+"\n\n"+text.T(text.SumPickCell, nil), cellChoices(cells))
 		return nil
 	}
 	if secretary {
@@ -146,25 +159,23 @@ func (r *req) secretarySummary(cell string, m Month) error {
 	body := renderCellSecretary(cm.summary(m), r.now, r.e.Cfg.Loc)
 	subs := cm.submitted()
 	if len(subs) == 0 {
-		if r.sess.Flow == flowSummary {
+		if flowName(r.sess.Flow) == flowSummary.name {
 			r.finish()
 		}
 		r.sayText(body)
 		return nil
 	}
-	r.start(flowSummary, "read")
-	r.set("cell", cell)
-	r.set("month", strconv.Itoa(int(m)))
+	flowSummary.begin(r, summaryRead, &summaryView{Month: m, Cell: cell})
 	r.askText(body+"\n\n"+text.T(text.SumPickReport, monthData(m)), memberRows(subs, reportLabel(cm)))
 	return nil
 }
 
-// summaryStep answers the choices of /summary: a cell to open (admins) or
-// a member whose report to read. The choices stay open, so several reports
-// can be read one after the other.
-func (r *req) summaryStep(in input) error {
-	m := Month(r.intVal("month"))
-	if code, ok := strings.CutPrefix(in.Data, "c:"); ok {
+// summaryAnswer answers the choices of /summary: a cell to open (admins)
+// or a member whose report to read. The choices stay open, so several
+// reports can be read one after the other.
+func (r *req) summaryAnswer(sv *summaryView, in input) error {
+	m := sv.Month
+	if code, ok := cutChoice(in.Data, cellPrefix); ok {
 		if !r.admin() {
 			r.finish()
 			return refuse(text.NeedAdmin, nil)
@@ -177,11 +188,11 @@ func (r *req) summaryStep(in input) error {
 		}
 		return r.secretarySummary(code, m)
 	}
-	id, ok := strings.CutPrefix(in.Data, "m:")
+	id, ok := cutChoice(in.Data, memberPrefix)
 	if !ok {
 		return refuse(text.ChooseAbove, nil)
 	}
-	cell := r.val("cell")
+	cell := sv.Cell
 	if err := r.mayRunCell(cell); err != nil {
 		return err
 	}

@@ -1,6 +1,9 @@
 package flows
 
 import (
+	"bytes"
+	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -143,58 +146,167 @@ func (r *req) answer(in input) error {
 	if in.Data == badNumber {
 		return refuse(text.ChooseNumber, map[string]int{"N": len(r.sess.Choices)})
 	}
-	h := flowHandler(r.sess.Flow)
-	if h == nil {
+	f, ok := flowOf(r.sess.Flow)
+	if !ok {
 		r.finish()
 		return refuse(text.NotUnderstood, nil)
 	}
-	return h(r, in)
+	return f.answer(r, in)
 }
 
 // wantsPhoto reports whether the flow in progress takes a photo now.
-func (r *req) wantsPhoto() bool { return r.sess.Flow == flowReport && r.sess.Step == stepPhoto }
+func (r *req) wantsPhoto() bool {
+	f, ok := flowOf(r.sess.Flow)
+	return ok && f.photo != "" && r.sess.Step == f.photo
+}
 
-// flowHandler returns the handler of the named flow, nil if there is none.
-func flowHandler(flow string) func(r *req, in input) error {
-	switch flow {
-	case flowLink:
-		return (*req).linkStep
-	case flowJoin:
-		return (*req).joinStep
-	case flowSecretary:
-		return (*req).secretaryStep
-	case flowPickCell:
-		return (*req).pickCellStep
-	case flowPledge:
-		return (*req).pledgeStep
-	case flowApprove:
-		return (*req).approveStep
-	case flowReport:
-		return (*req).reportStep
-	case flowSummary:
-		return (*req).summaryStep
-	case flowClose:
-		return (*req).closeStep
-	case flowExempt:
-		return (*req).exemptStep
-	case flowFeature:
-		return (*req).featureStep
-	case flowPause:
-		return (*req).pauseStep
-	case flowSchedule:
-		return (*req).scheduleStep
+// flowName names a conversation; Session.Flow holds it.
+type flowName string
+
+// flow is one conversation of the registry (see flowTable).
+type flow struct {
+	name flowName
+	// answer hands an answer to the flow in progress: built by
+	// conversation.register, it decodes the flow's typed state first.
+	answer func(r *req, in input) error
+	photo  string // the step at which the flow takes a photo; "" for none
+}
+
+// conversation is a flow whose state is the struct S and whose steps are
+// St: it begins the flow with a state of its type, and registers the
+// flow's answer over that state.
+type conversation[S any, St ~string] struct{ name flowName }
+
+// begin starts the flow at step with state s, replacing any conversation.
+func (c conversation[S, St]) begin(r *req, step St, s *S) {
+	r.sess = Session{Flow: string(c.name), Step: string(step), Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt,
+		Question: r.sess.Question}
+	r.state = s
+	r.dirty = true
+}
+
+// register returns the registry's entry of the flow: answer takes an
+// answer over the flow's state, decoded by withState; photo is the step
+// at which the flow takes a photo, if any.
+func (c conversation[S, St]) register(answer func(r *req, s *S, in input) error, photo ...St) flow {
+	f := flow{name: c.name, answer: withState(answer)}
+	if len(photo) > 0 {
+		f.photo = string(photo[0])
+	}
+	return f
+}
+
+// flowTable returns the conversations a session can be in.
+func flowTable() []flow {
+	return []flow{
+		flowLink.register((*req).linkAnswer),
+		flowJoin.register((*req).joinAnswer),
+		flowSecretary.register((*req).appointAnswer),
+		flowPickCell.register((*req).pickCellAnswer),
+		flowPledge.register((*req).pledgeAnswer),
+		flowApprove.register((*req).approveAnswer),
+		flowReport.register((*req).reportAnswer, reportPhoto),
+		flowSummary.register((*req).summaryAnswer),
+		flowClose.register((*req).closeAnswer),
+		flowExempt.register((*req).exemptAnswer),
+		flowFeature.register((*req).featureAnswer),
+		flowPause.register((*req).pauseAnswer),
+		flowSchedule.register((*req).scheduleAnswer),
+	}
+}
+
+// flowOf returns the registered flow called name.
+func flowOf(name string) (flow, bool) {
+	for _, f := range flowTable() {
+		if string(f.name) == name {
+			return f, true
+		}
+	}
+	return flow{}, false
+}
+
+// withState adapts step, a flow's step over its typed state S, to the
+// registry: the state is decoded from the session before step runs, and
+// encoded back once when the message is handled (see encodeState). A
+// state that cannot be decoded ends the conversation.
+func withState[S any](step func(r *req, s *S, in input) error) func(*req, input) error {
+	return func(r *req, in input) error {
+		s := new(S)
+		if len(r.sess.State) > 0 {
+			if err := json.Unmarshal(r.sess.State, s); err != nil {
+				r.e.Log.Error("unreadable conversation state dropped", "chat", r.m.Chat.String(), "flow", r.sess.Flow, "err", err)
+				r.finish()
+				return refuse(text.NotUnderstood, nil)
+			}
+		}
+		r.state = s
+		return step(r, s, in)
+	}
+}
+
+// moveTo moves the current flow to step; the choices offered before no
+// longer answer.
+func moveTo[St ~string](r *req, step St) {
+	r.sess.Step = string(step)
+	r.sess.Choices = nil
+	r.dirty = true
+}
+
+// encodeState stores the typed state of the flow in progress into the
+// session, marking it changed when its encoding changed.
+func (r *req) encodeState() error {
+	if r.state == nil || r.sess.Flow == "" {
+		return nil
+	}
+	b, err := json.Marshal(r.state)
+	if err != nil {
+		return fmt.Errorf("encode %s state: %w", r.sess.Flow, err)
+	}
+	if !bytes.Equal(b, r.sess.State) {
+		r.sess.State, r.dirty = b, true
 	}
 	return nil
+}
+
+// choiceData is the data of a choice several flows offer; the prefixed
+// ones carry a value after the prefix.
+type choiceData string
+
+// Choices several flows offer.
+const (
+	cellPrefix   choiceData = "c:" // + a cell's code
+	memberPrefix choiceData = "m:" // + a member's decimal id
+	choiceYes    choiceData = "y"
+	choiceNo     choiceData = "n"
+)
+
+// cutChoice returns the value data carries after prefix.
+func cutChoice[D ~string](data string, prefix D) (string, bool) {
+	return strings.CutPrefix(data, string(prefix))
+}
+
+// flowCell loads the cell a flow acts on; when it is gone the flow ends
+// with a stale-choice refusal.
+func (r *req) flowCell(code string) (Cell, error) {
+	c, ok, err := r.tx.Cell(code)
+	if err != nil {
+		return Cell{}, err
+	}
+	if !ok {
+		r.finish()
+		return Cell{}, refuse(text.StaleChoice, nil)
+	}
+	return c, nil
 }
 
 // confirmed reads the answer to a question asked with yesNo: yes is true
 // for "y". For "n" the flow ends with "Đã thôi" (ok is false, no error);
 // anything else asks again.
 func (r *req) confirmed(in input) (yes bool, err error) {
-	switch in.Data {
-	case "y":
+	switch choiceData(in.Data) {
+	case choiceYes:
 		return true, nil
-	case "n":
+	case choiceNo:
 		r.finish()
 		r.say(text.Cancelled, nil)
 		return false, nil

@@ -45,10 +45,10 @@ func decodeSeeds() [][]byte {
 		PausedUntil: now.Add(48 * time.Hour), PauseReason: "ốm", Pending: []bot.UserID{{Platform: "zalo.xa1", ID: "6ede"}}}
 	memberV1 := encodeMember(&flows.Member{Name: "An", Users: []bot.UserID{{Platform: bot.Telegram, ID: "1"}}, Joined: now})
 	memberV1 = withVersion(memberV1[:len(memberV1)-1], recordV1) // without the count of pending identities
-	session := flows.Session{Flow: "report", Step: "item", Vals: map[string]string{"a": "b"}, Choices: []string{"c"}, Updated: now,
+	session := flows.Session{Flow: "report", Step: "item", State: []byte(`{"Month":202611}`), Choices: []string{"c"}, Updated: now,
 		Notice: []string{"r:now"}, NoticeAt: now}
-	sessionV1 := encodeSession(flows.Session{Flow: "join", Vals: map[string]string{"a": "b"}, Updated: now})
-	sessionV1 = withVersion(sessionV1[:len(sessionV1)-3], recordV1) // without the notice
+	sessionV1 := encodeSessionV3(flows.Session{Flow: "join", Updated: now}, map[string]string{"a": "b"})
+	sessionV1 = withVersion(sessionV1[:len(sessionV1)-3], recordV1) // without the notice and the question
 	reply := bot.Reply{Chat: bot.ChatID{Platform: bot.Zalo, ID: "z"}, Title: "t", Text: "Cảm ơn đồng chí.", Choices: [][]bot.Choice{{{Label: "l", Data: "d"}}},
 		Hint: "h", Link: &bot.Link{Label: "k", Payload: "p", Alt: "a"}, Photo: "ph", File: &bot.File{Name: "f", Data: []byte{1}}, Edit: "e", Bulk: true, Strip: "s"}
 	env := encodeEnvelope(reply, now)

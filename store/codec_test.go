@@ -1,33 +1,83 @@
 package store
 
 import (
+	"encoding/binary"
+	"maps"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
 	"lamtheo/flows"
 )
 
-// TestSessionVersions: a session of an older data file (version 2, before
-// questions were numbered) still decodes, with question 0; version 3 keeps
-// the number.
+// encodeSessionV3 writes s in the layout of version 3, with vals as the
+// flow's map of strings, as older builds did.
+func encodeSessionV3(s flows.Session, vals map[string]string) []byte {
+	e := newEnc(128)
+	e.b[0] = sessionV3
+	e.str(s.Flow)
+	e.str(s.Step)
+	keys := slices.Sorted(maps.Keys(vals))
+	e.uvarint(uint64(len(keys)))
+	for _, k := range keys {
+		e.str(k)
+		e.str(vals[k])
+	}
+	e.uvarint(uint64(len(s.Choices)))
+	for _, c := range s.Choices {
+		e.str(c)
+	}
+	e.time(s.Updated)
+	e.uvarint(uint64(len(s.Notice)))
+	for _, c := range s.Notice {
+		e.str(c)
+	}
+	e.time(s.NoticeAt)
+	e.uvarint(s.Question)
+	return e.b
+}
+
+// TestSessionVersions: a session of an older data file (versions 2 and 3,
+// whose flows kept a map of strings) still decodes with its notice and
+// question number (0 in version 2, before questions were numbered), but
+// a conversation in progress in it comes back without its step and with
+// Updated zero, so the engine expires it; one without a flow is as it
+// was. Version 4 keeps everything, the flow's state included.
 func TestSessionVersions(t *testing.T) {
-	s := flows.Session{Flow: "exempt", Step: "confirm", Vals: map[string]string{"member": "7"},
-		Choices: []string{"y", "n"}, Updated: time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC),
-		Notice: []string{"go:baocao:202611"}, NoticeAt: time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)}
-	v3 := encodeSession(s)
-	if v3[0] != sessionV3 || v3[len(v3)-1] != 0 {
-		t.Fatalf("a session without a question encodes as % x", v3)
+	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
+	notice := []string{"go:baocao:202611"}
+	noticeAt := time.Date(2026, 11, 2, 8, 0, 0, 0, time.UTC)
+	old := flows.Session{Flow: "exempt", Step: "confirm", Choices: []string{"y", "n"}, Updated: at,
+		Notice: notice, NoticeAt: noticeAt, Question: 12345}
+	v3 := encodeSessionV3(old, map[string]string{"member": "7", "cell": "C01"})
+	expired := flows.Session{Flow: "exempt", Choices: []string{"y", "n"}, Notice: notice, NoticeAt: noticeAt, Question: 12345}
+	got, err := decodeSession(v3)
+	if err != nil || !reflect.DeepEqual(got, expired) {
+		t.Fatalf("version 3 session = %+v, %v; want %+v", got, err, expired)
 	}
-	v2 := append([]byte{sessionV2}, v3[1:len(v3)-1]...) // version 2 has no question at the end
-	got, err := decodeSession(v2)
-	if err != nil || !reflect.DeepEqual(got, s) {
-		t.Fatalf("version 2 session = %+v, %v; want %+v", got, err, s)
+	v2 := append([]byte{sessionV2}, v3[1:len(v3)-len(binary.AppendUvarint(nil, old.Question))]...) // no question at the end
+	expired.Question = 0
+	got, err = decodeSession(v2)
+	if err != nil || !reflect.DeepEqual(got, expired) {
+		t.Fatalf("version 2 session = %+v, %v; want %+v", got, err, expired)
 	}
-	s.Question = 12345
-	got, err = decodeSession(encodeSession(s))
+
+	idle := flows.Session{Updated: at, Notice: notice, NoticeAt: noticeAt, Question: 7}
+	got, err = decodeSession(encodeSessionV3(idle, nil))
+	if err != nil || !reflect.DeepEqual(got, idle) {
+		t.Fatalf("version 3 session without a flow = %+v, %v; want %+v", got, err, idle)
+	}
+
+	s := old
+	s.State = []byte(`{"Cell":"C01","Member":7}`)
+	v4 := encodeSession(s)
+	if v4[0] != sessionV4 {
+		t.Fatalf("a session encodes with version %d, want %d", v4[0], sessionV4)
+	}
+	got, err = decodeSession(v4)
 	if err != nil || !reflect.DeepEqual(got, s) {
-		t.Fatalf("version 3 session = %+v, %v; want %+v", got, err, s)
+		t.Fatalf("version 4 session = %+v, %v; want %+v", got, err, s)
 	}
 }
 

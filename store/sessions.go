@@ -2,7 +2,7 @@ package store
 
 import (
 	"fmt"
-	"slices"
+	"time"
 
 	"lamtheo/bot"
 	"lamtheo/flows"
@@ -12,10 +12,17 @@ import (
 // time.
 const sessionV2 = 2
 
-// sessionV3 is the version byte of the session records this build writes:
-// version 2's fields, then the number of the latest question. Versions 1
-// and 2 decode with question 0.
+// sessionV3 is version 2's fields, then the number of the latest
+// question. Versions 1 and 2 decode with question 0.
 const sessionV3 = 3
+
+// sessionV4 is the version byte of the session records this build writes:
+// version 3's layout with the flow's typed state (opaque bytes, encoded by
+// flows) in place of its map of strings. The map of an older record means
+// nothing to this build's flows: a conversation in progress in it decodes
+// with no step and Updated zero, so the engine expires it with its usual
+// message; its notice and question number are kept.
+const sessionV4 = 4
 
 // Session implements flows.Tx.
 func (t *tx) Session(chat bot.ChatID, user bot.UserID) (flows.Session, bool, error) {
@@ -65,25 +72,16 @@ func (t *tx) DeleteSession(chat bot.ChatID, user bot.UserID) error {
 }
 
 func encodeSession(s flows.Session) []byte {
-	e := newEnc(128)
+	e := newEnc(128 + len(s.State))
+	e.b[0] = sessionV4
 	e.str(s.Flow)
 	e.str(s.Step)
-	keys := make([]string, 0, len(s.Vals))
-	for k := range s.Vals {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	e.uvarint(uint64(len(keys)))
-	for _, k := range keys {
-		e.str(k)
-		e.str(s.Vals[k])
-	}
+	e.bytes(s.State)
 	e.uvarint(uint64(len(s.Choices)))
 	for _, c := range s.Choices {
 		e.str(c)
 	}
 	e.time(s.Updated)
-	e.b[0] = sessionV3
 	e.uvarint(uint64(len(s.Notice)))
 	for _, c := range s.Notice {
 		e.str(c)
@@ -94,15 +92,15 @@ func encodeSession(s flows.Session) []byte {
 }
 
 func decodeSession(v []byte) (flows.Session, error) {
-	d := newDecUpTo(v, sessionV3)
+	d := newDecUpTo(v, sessionV4)
 	var s flows.Session
 	s.Flow = d.str()
 	s.Step = d.str()
-	if n := d.count(2); n > 0 {
-		s.Vals = make(map[string]string, n)
-		for range n {
-			k := d.str()
-			s.Vals[k] = d.str()
+	if d.ver >= sessionV4 {
+		s.State = d.bytes()
+	} else if n := d.count(2); n > 0 { // the old map of strings: skipped
+		for range 2 * n {
+			d.str()
 		}
 	}
 	if n := d.count(1); n > 0 {
@@ -123,6 +121,9 @@ func decodeSession(v []byte) (flows.Session, error) {
 	}
 	if d.ver >= sessionV3 {
 		s.Question = d.uvarint()
+	}
+	if d.ver < sessionV4 && s.Flow != "" {
+		s.Step, s.Updated = "", time.Time{} // its state is lost: expire it
 	}
 	return s, d.err
 }

@@ -38,13 +38,13 @@ func TestRoundTrip(t *testing.T) {
 			name: "session",
 			put: func(tx flows.Tx) error {
 				return tx.PutSession(group, alice, flows.Session{
-					Flow: "report", Step: "item", Vals: map[string]string{"month": "202611", "item": "2"},
+					Flow: "report", Step: "item", State: []byte(`{"Month":202611,"Item":2}`),
 					Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0, Question: 1 << 40,
 				})
 			},
 			get: func(tx flows.Tx) (any, bool, error) { return tx.Session(group, alice) },
 			want: flows.Session{
-				Flow: "report", Step: "item", Vals: map[string]string{"month": "202611", "item": "2"},
+				Flow: "report", Step: "item", State: []byte(`{"Month":202611,"Item":2}`),
 				Choices: []string{"done:1", "doing:1", "notyet:1"}, Updated: t0, Question: 1 << 40,
 			},
 		},

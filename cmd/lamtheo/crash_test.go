@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"maps"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -537,13 +536,8 @@ func dumpSessions(b *strings.Builder, tx flows.Tx, who crashWho) error {
 			if !ok {
 				continue
 			}
-			keys := slices.Sorted(maps.Keys(s.Vals))
-			var vals []string
-			for _, k := range keys {
-				vals = append(vals, k+"="+s.Vals[k])
-			}
-			fmt.Fprintf(b, "session %s %s flow %q step %q vals %q choices %q notice %q\n",
-				chat, u, s.Flow, s.Step, vals, s.Choices, s.Notice)
+			fmt.Fprintf(b, "session %s %s flow %q step %q state %q choices %q notice %q\n",
+				chat, u, s.Flow, s.Step, s.State, s.Choices, s.Notice)
 		}
 	}
 	return nil

@@ -1,0 +1,168 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// approval is the state of the approve flow: the cell whose pledges and
+// moves are decided, and the member being decided on.
+type approval struct {
+	Cell   string
+	Member MemberID
+	Move   bot.UserID // the identity waiting to be confirmed, in a move
+}
+
+// approveStep is a step of the approve flow.
+type approveStep string
+
+// The approve flow's steps.
+const (
+	approvePick    approveStep = "pick"    // whose pledge or move
+	approveDecide  approveStep = "decide"  // approve the pledge or return it
+	approveComment approveStep = "comment" // why it is returned
+	approveMove    approveStep = "move"    // confirm the move (see moveShow)
+)
+
+// approveChoice is the data of a choice the approve flow offers.
+type approveChoice string
+
+// The approve flow's choices (and memberPrefix, choiceYes, choiceNo); the
+// prefixed one carries a member's id after the prefix.
+const (
+	approveMovePrefix approveChoice = movePrefix + ":"
+	approveYes        approveChoice = "ok"
+	approveReturn     approveChoice = "ret"
+)
+
+// cmdApprove lets a secretary approve or return the cell's submitted
+// pledges: /duyet, or the button sent with each submission.
+func (r *req) cmdApprove(args string) error {
+	cell, err := r.actingCell()
+	if err != nil {
+		return err
+	}
+	a := &approval{Cell: cell}
+	flowApprove.begin(r, approvePick, a)
+	if id, ok := strings.CutPrefix(args, movePrefix); ok {
+		return r.moveShow(a, id)
+	}
+	if args != "" {
+		return r.approveAnswer(a, input{Data: string(memberPrefix) + args})
+	}
+	ms, err := r.tx.Members(cell)
+	if err != nil {
+		return err
+	}
+	SortByName(ms)
+	var rows [][]bot.Choice
+	for _, m := range ms {
+		p, ok, err := r.tx.Pledge(m.ID, r.year())
+		if err != nil {
+			return err
+		}
+		if ok && p.Status == PledgeSubmitted {
+			rows = append(rows, row(choice(fmt.Sprintf("%s (%d)", m.Name, len(p.Items)), memberPrefix+choiceData(idString(m.ID)))))
+		}
+	}
+	rows = append(rows, r.moveRows(ms)...)
+	if len(rows) == 0 {
+		r.finish()
+		r.say(text.ApproveNone, nil)
+		return nil
+	}
+	r.ask(text.ApprovePick, nil, rows...)
+	return nil
+}
+
+// approveAnswer takes an answer to the approve flow.
+func (r *req) approveAnswer(a *approval, in input) error {
+	cell := a.Cell
+	if err := r.mayRunCell(cell); err != nil {
+		return err
+	}
+	switch approveStep(r.sess.Step) {
+	case approvePick:
+		if id, ok := strings.CutPrefix(in.Data, string(approveMovePrefix)); ok {
+			return r.moveShow(a, id)
+		}
+		id, ok := strings.CutPrefix(in.Data, string(memberPrefix))
+		if !ok {
+			return refuse(text.ChooseAbove, nil)
+		}
+		m, err := r.memberInCell(id, cell)
+		if err != nil {
+			return err
+		}
+		p, ok, err := r.tx.Pledge(m.ID, r.year())
+		if err != nil {
+			return err
+		}
+		if !ok || p.Status != PledgeSubmitted {
+			r.finish()
+			return refuse(text.ApproveNotPending, map[string]string{"Name": m.Name})
+		}
+		a.Member = m.ID
+		moveTo(r, approveDecide)
+		r.ask(text.ApproveShow, r.viewPledge(m, p),
+			row(choice(text.T(text.ApproveYes, nil), approveYes), choice(text.T(text.ApproveReturn, nil), approveReturn)))
+		return nil
+	case approveDecide:
+		m, p, err := r.pendingPledge(a)
+		if err != nil {
+			return err
+		}
+		switch approveChoice(in.Data) {
+		case approveYes:
+			p.Status, p.Decided, p.Comment = PledgeApproved, r.now, ""
+			r.finish()
+			r.say(text.ApproveDone, map[string]string{"Name": m.Name})
+			r.tell(m, text.PledgeApprovedNote, map[string]any{"Name": m.Name, "Year": p.Year})
+			return r.tx.PutPledge(p)
+		case approveReturn:
+			moveTo(r, approveComment)
+			r.say(text.ApproveAskComment, map[string]string{"Name": m.Name})
+			return nil
+		}
+		return refuse(text.ChooseAbove, nil)
+	case approveMove:
+		return r.moveDecide(a, in)
+	case approveComment:
+		comment, err := cleanInput(in.Text, MaxItemText)
+		if err != nil {
+			return err
+		}
+		m, p, err := r.pendingPledge(a)
+		if err != nil {
+			return err
+		}
+		p.Status, p.Decided, p.Comment = PledgeReturned, r.now, comment
+		r.finish()
+		r.say(text.ApproveReturned, map[string]string{"Name": m.Name})
+		r.tell(m, text.PledgeReturnedNote, map[string]any{"Name": m.Name, "Year": p.Year, "Comment": comment})
+		return r.tx.PutPledge(p)
+	}
+	r.finish()
+	return refuse(text.NotUnderstood, nil)
+}
+
+// pendingPledge reloads the pledge under decision, checking it is still
+// waiting.
+func (r *req) pendingPledge(a *approval) (Member, Pledge, error) {
+	m, err := r.memberInCell(idString(a.Member), a.Cell)
+	if err != nil {
+		return Member{}, Pledge{}, err
+	}
+	p, ok, err := r.tx.Pledge(m.ID, r.year())
+	if err != nil {
+		return Member{}, Pledge{}, err
+	}
+	if !ok || p.Status != PledgeSubmitted {
+		r.finish()
+		return Member{}, Pledge{}, refuse(text.ApproveNotPending, map[string]string{"Name": m.Name})
+	}
+	return m, p, nil
+}
