@@ -68,3 +68,45 @@ func TestStrangerFloodDelaysNobody(t *testing.T) {
 		t.Logf("/help answered %v after it was sent, behind %d answers to a stranger (%d sent so far)", delay, flood, len(answers))
 	})
 }
+
+// TestTelegramStrangerFlood (finding 1): a stranger sends 2,000 wrong
+// /join codes, then Lan asks for /help: her answer comes within the
+// platform's own pace (seconds, not the stranger's backlog), the stranger
+// gets a handful of answers and one notice, and every update is confirmed.
+func TestTelegramStrangerFlood(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
+		f.EnforceLimits(telegramtest.DefaultLimits())
+		w := newTGWorld(t, f, t.TempDir())
+		defer func() { w.stop() }()
+		stranger := telegramtest.User{ID: 666, FirstName: "Người", LastName: "Lạ"}
+		for i := range 2000 {
+			f.PushText(telegramtest.Private(stranger), stranger, fmt.Sprintf("/join ZZ%04d", i))
+		}
+		time.Sleep(time.Second)
+		synctest.Wait()
+		asked := time.Now()
+		last := f.PushText(telegramtest.Private(tgLan), tgLan, "/help")
+		var answered time.Time
+		for range 600 {
+			time.Sleep(time.Second)
+			synctest.Wait()
+			if sent := f.Sent(tgLan.ID); len(sent) > 0 {
+				answered = sent[0].Time
+				break
+			}
+		}
+		if answered.IsZero() || answered.Sub(asked) > 10*time.Second {
+			t.Fatalf("Lan's /help answered after %v (zero: not within 10 minutes)", answered.Sub(asked))
+		}
+		time.Sleep(time.Minute)
+		synctest.Wait()
+		sent := f.Sent(stranger.ID)
+		if len(sent) > 25 || len(sent) == 0 || !strings.Contains(sent[len(sent)-1].Plain, "gửi nhanh quá") {
+			t.Errorf("the stranger got %d replies, the last %q; want about 20 and the notice", len(sent), sent[len(sent)-1].Plain)
+		}
+		if got := f.Confirmed(); got < last {
+			t.Errorf("confirmed up to %d, want %d (every update)", got, last)
+		}
+	})
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"lamtheo/flows"
+)
+
+// TestTerminalCatchUp drives the terminal mode with the real engine and
+// store: moving the clock to 08:00 on 1 December prints the admins'
+// leaderboard right after the clock's confirmation, once; moving it within
+// the day, back, and to the same time again prints nothing more. A piped
+// script gets no catch-up at start, and the terminal writes no backups.
+func TestTerminalCatchUp(t *testing.T) {
+	dir := t.TempDir()
+	cfg := DemoConfig()
+	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
+	ctx := context.Background()
+	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	input := ":time 2026-12-01 08:00\n:time 2026-12-01 09:00\n:time 2026-11-30 07:00\n:time 2026-12-01 08:00\n"
+	var out strings.Builder
+	if err := a.serveConsole(ctx, strings.NewReader(input), &out, consoleOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	first := strings.Index(got, "> :time 2026-12-01 08:00\n* Đồng hồ của bot: 01/12/2026 08:00\n[riêng → admin]\n")
+	if first != 0 {
+		t.Errorf("the leaderboard does not follow the first move of the clock:\n%s", got)
+	}
+	if n := strings.Count(got, "[riêng → admin]"); n != 1 {
+		t.Errorf("the November leaderboard printed %d times:\n%s", n, got)
+	}
+	if i := strings.Index(got, "> :time 2026-12-01 09:00"); i < strings.Index(got, "[riêng → admin]") {
+		t.Errorf("the leaderboard printed after the next line:\n%s", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "backups")); err == nil {
+		t.Error("the terminal mode wrote a backup")
+	}
+}
+
+// TestTerminalScheduler checks when the terminal mode catches up: at start
+// only for a person at a terminal, after each successful ":time", never
+// twice for one move, never for a failed one, and never the backup.
+func TestTerminalScheduler(t *testing.T) {
+	for _, atStart := range []bool{false, true} {
+		jobs := &fakeJobs{}
+		s, backups := newTestScheduler(t, DefaultConfig().Schedule, jobs, nil)
+		now := time.Date(2026, 11, 25, 8, 0, 0, 0, hcmc(t))
+		term := s.terminal(func() time.Time { return now }, atStart)
+		waited := 0
+		idle := term.idle(func(context.Context) error { waited++; return nil })
+		set := term.setClock(func(arg string) (string, error) {
+			if arg == "bad" {
+				return "", fmt.Errorf("bad time")
+			}
+			return "ok", nil
+		})
+		ctx := context.Background()
+		count := func() int { return len(jobs.callsSince(0)) }
+		if err := idle(ctx); err != nil {
+			t.Fatal(err)
+		}
+		perCatchUp := 4 // the reminders and the leaderboard; no campaign slot in 35 days; never the backup
+		if want := map[bool]int{false: 0, true: perCatchUp}[atStart]; count() != want {
+			t.Errorf("atStart=%v: %d calls at start, want %d", atStart, count(), want)
+		}
+		before := count()
+		if _, err := set("bad"); err == nil {
+			t.Fatal("bad time accepted")
+		}
+		_ = idle(ctx)
+		if count() != before {
+			t.Errorf("a failed :time caught up")
+		}
+		if _, err := set("2026-11-25 08:00"); err != nil {
+			t.Fatal(err)
+		}
+		_ = idle(ctx)
+		_ = idle(ctx)
+		calls := jobs.callsSince(before)
+		if len(calls) != perCatchUp {
+			t.Errorf("atStart=%v: %d calls after :time, want %d", atStart, len(calls), perCatchUp)
+		}
+		for _, c := range calls {
+			if c.job == flows.JobRemindSecond && !c.slot.Equal(now) {
+				t.Errorf("second reminder asked for %s", c)
+			}
+		}
+		if backups.n != 0 || waited != 4 {
+			t.Errorf("backups %d, waits %d", backups.n, waited)
+		}
+	}
+}
