@@ -1,18 +1,13 @@
 package telegram_test
 
 import (
-	"context"
 	"errors"
-	"log/slog"
-	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
-	"testing/synctest"
 	"time"
 
 	"lamtheo/bot"
-	"lamtheo/bot/bottest"
 	"lamtheo/bot/telegram"
 	"lamtheo/bot/telegram/telegramtest"
 )
@@ -193,67 +188,6 @@ func TestSendRejects(t *testing.T) {
 	}
 }
 
-func TestSendErrors(t *testing.T) {
-	tests := []struct {
-		name   string
-		method string
-		reply  bot.Reply
-		fault  telegramtest.Fault
-		check  func(*testing.T, error)
-	}{
-		{"429", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 429, RetryAfter: 3}, wantSendError(429, 3*time.Second, false, false)},
-		{"429 on a multipart upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.csv", Data: []byte("a")}},
-			telegramtest.Fault{Code: 429, RetryAfter: 5}, wantSendError(429, 5*time.Second, false, false)},
-		{"429 on a photo by id", "sendPhoto", bot.Reply{Photo: "p", Text: "x"}, telegramtest.Fault{Code: 429, RetryAfter: 2}, wantSendError(429, 2*time.Second, false, false)},
-		{"blocked", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
-		{"kicked", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was kicked from the group chat"}, wantSendError(403, 0, true, false)},
-		{"deactivated", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: user is deactivated"}, wantSendError(403, 0, true, false)},
-		{"can't initiate", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot can't initiate conversation with a user"}, wantSendError(403, 0, true, false)},
-		{"blocked on upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.csv", Data: []byte("a")}},
-			telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
-		{"chat not found", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: chat not found"}, wantSendError(400, 0, true, false)},
-		{"bad request", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: can't parse entities"}, wantSendError(400, 0, false, true)},
-		{"migrated", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: group chat was upgraded to a supergroup chat", MigrateTo: -1009},
-			func(t *testing.T, err error) {
-				wantSendError(400, 0, false, true)(t, err)
-				if !strings.Contains(err.Error(), "-1009") {
-					t.Errorf("migration target missing: %v", err)
-				}
-			}},
-		{"500", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 500}, wantTransient(nil)},
-		{"502 html", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 502, Body: "<html>Bad Gateway</html>"}, wantTransient(nil)},
-		{"timeout", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Hang: true}, wantTransient(context.DeadlineExceeded)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			synctest.Test(t, func(t *testing.T) {
-				f := telegramtest.NewServer(t, telegramtest.InProcess())
-				c := dialInProcess(t, f, telegram.Options{RequestTimeout: 5 * time.Second})
-				f.FailNext(tt.method, 1, tt.fault)
-				r := tt.reply
-				r.Chat = tgChat("501")
-				start := time.Now()
-				_, err := c.Send(t.Context(), r)
-				if err == nil {
-					t.Fatal("no error")
-				}
-				tt.check(t, err)
-				if strings.Contains(err.Error(), f.Token) {
-					t.Errorf("token in error: %v", err)
-				}
-				if tt.fault.Hang {
-					if d := time.Since(start); d != 5*time.Second {
-						t.Errorf("timed out after %v, want 5s", d)
-					}
-				}
-				if n := f.Calls(tt.method); n != 1 {
-					t.Errorf("%d calls of %s, want 1", n, tt.method)
-				}
-			})
-		})
-	}
-}
-
 func wantSendError(code int, retry time.Duration, unreachable, permanent bool) func(*testing.T, error) {
 	return func(t *testing.T, err error) {
 		t.Helper()
@@ -277,216 +211,6 @@ func wantTransient(is error) func(*testing.T, error) {
 		if is != nil && !errors.Is(err, is) {
 			t.Errorf("err = %v, want it to wrap %v", err, is)
 		}
-	}
-}
-
-// The token is in every request URL, and so in the HTTP client's errors; it
-// must never reach an error text or a log line.
-func TestTokenRedacted(t *testing.T) {
-	f := telegramtest.NewServer(t)
-	var logs bottest.Buffer
-	c, err := telegram.New(t.Context(), telegram.Options{Token: f.Token, Endpoint: f.URL,
-		Log: slog.New(slog.NewTextHandler(&logs, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f.Close() // every call now fails in the transport
-
-	var errs []error
-	_, err = c.Send(t.Context(), bot.Reply{Chat: tgChat("501"), Text: "x"})
-	errs = append(errs, err)
-	_, err = c.Send(t.Context(), bot.Reply{Chat: tgChat("501"), File: &bot.File{Name: "a", Data: []byte("a")}})
-	errs = append(errs, err)
-	errs = append(errs, c.Ack(t.Context(), bot.Message{CallbackID: "cb1"}))
-	errs = append(errs, c.SetCommands(t.Context(), bot.CommandSet{Private: []bot.Command{{Name: "help", Description: "Trợ giúp"}}}))
-	_, err = c.MemberStatus(t.Context(), tgChat("-4001"), tgUser("501"))
-	errs = append(errs, err)
-	dead := httptest.NewServer(nil)
-	dead.Close()
-	_, err = telegram.New(t.Context(), telegram.Options{Token: f.Token, Endpoint: dead.URL + "/bot%s/%s"})
-	errs = append(errs, err)
-
-	for i, err := range errs {
-		if err == nil {
-			t.Errorf("call %d: no error", i)
-			continue
-		}
-		if strings.Contains(err.Error(), f.Token) || strings.Contains(err.Error(), "secret") {
-			t.Errorf("call %d: token in error: %v", i, err)
-		}
-	}
-	if !strings.Contains(errs[0].Error(), "<token>") {
-		t.Errorf("expected a redacted URL in %v", errs[0])
-	}
-	if out := logs.String(); strings.Contains(out, f.Token) || strings.Contains(out, "secret") {
-		t.Errorf("token in logs:\n%s", out)
-	}
-}
-
-// Receive logs transport failures (which carry the request URL) without the
-// token.
-func TestTokenRedactedInReceiveLogs(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		f := telegramtest.NewServer(t, telegramtest.InProcess())
-		var logs bottest.Buffer
-		c := dialInProcess(t, f, telegram.Options{Log: slog.New(slog.NewTextHandler(&logs, nil))})
-		f.Close() // the in-process client now fails like a refused connection
-		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
-		defer cancel()
-		if _, err := c.Receive(ctx); !errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), f.Token) {
-			t.Errorf("Receive = %v", err)
-		}
-		out := logs.String()
-		if n := strings.Count(out, "getUpdates failed"); n != 4 { // after 0, 1, 3 and 7 s
-			t.Errorf("%d failures logged, want 4:\n%s", n, out)
-		}
-		if !strings.Contains(out, "<token>") || strings.Contains(out, f.Token) || strings.Contains(out, "secret") {
-			t.Errorf("token not redacted in logs:\n%s", out)
-		}
-	})
-}
-
-func TestAck(t *testing.T) {
-	f := telegramtest.NewServer(t)
-	c := dial(t, f)
-	if err := c.Ack(t.Context(), bot.Message{Kind: bot.KindText}); err != nil {
-		t.Fatal(err)
-	}
-	long := strings.Repeat("Nút này đã cũ. ", 20) // 300 characters: Telegram takes 200
-	for _, m := range []bot.Message{
-		{Kind: bot.KindCallback, CallbackID: "cb9"},
-		{Kind: bot.KindCallback, CallbackID: "cb10", Toast: "Nút này đã cũ"},
-		{Kind: bot.KindCallback, CallbackID: "cb11", Toast: long},
-	} {
-		if err := c.Ack(t.Context(), m); err != nil {
-			t.Fatalf("Ack(%s): %v", m.CallbackID, err)
-		}
-	}
-	a := f.CallbackAnswers()
-	if len(a) != 3 || a[0].ID != "cb9" || a[0].Text != "" || a[1].ID != "cb10" || a[1].Text != "Nút này đã cũ" || a[0].ShowAlert || a[1].ShowAlert {
-		t.Fatalf("answers = %+v", a)
-	}
-	if got := []rune(a[2].Text); len(got) != 200 || !strings.HasPrefix(long, string(got[:199])) || got[199] != '…' {
-		t.Errorf("a long toast became %q (%d characters), want its first 199 and …", a[2].Text, len(got))
-	}
-	if n := f.Calls("answerCallbackQuery"); n != 3 {
-		t.Errorf("%d answerCallbackQuery calls, want 3", n)
-	}
-}
-
-// The toast a Handler sets with bot.SetToast is the answer to the button
-// press, through a real bot.Server.
-func TestServeToast(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		f := telegramtest.NewServer(t, telegramtest.InProcess())
-		c := dialInProcess(t, f, telegram.Options{})
-		me := telegramtest.Private(an)
-		_, stale := f.PushCallback(me, an, 7, "x:old")
-		_, fresh := f.PushCallback(me, an, 8, "x:new")
-		h := bot.HandlerFunc(func(ctx context.Context, m bot.Message) error {
-			if m.Data == "x:old" {
-				bot.SetToast(ctx, "Nút này đã cũ")
-			}
-			return nil
-		})
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error)
-		go func() { done <- (&bot.Server{Conn: c, Handler: h}).Serve(ctx) }()
-		synctest.Wait()
-		cancel()
-		if err := <-done; err != nil {
-			t.Fatal(err)
-		}
-		want := map[string]string{stale: "Nút này đã cũ", fresh: ""}
-		a := f.CallbackAnswers()
-		if len(a) != 2 {
-			t.Fatalf("answers = %+v", a)
-		}
-		for _, ans := range a {
-			if text, ok := want[ans.ID]; !ok || ans.Text != text {
-				t.Errorf("answer %+v, want text %q", ans, text)
-			}
-		}
-	})
-}
-
-// A Reply with Strip removes the buttons of the bot's earlier message and
-// sends nothing; a message with none left, one that is gone or one that
-// cannot be edited has nothing to strip, which is no error.
-func TestSendStrip(t *testing.T) {
-	f := telegramtest.NewServer(t)
-	c := dial(t, f)
-	chat := tgChat("-4001")
-	ref, err := c.Send(t.Context(), bot.Reply{Chat: chat, Text: "Miễn cho Hùng?",
-		Choices: [][]bot.Choice{{{Label: "Đồng ý", Data: "ex:1:y"}, {Label: "Thôi", Data: "ex:1:n"}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _ := strconv.ParseInt(ref, 10, 64)
-	strip := bot.Reply{Chat: chat, Strip: ref}
-	if got, err := c.Send(t.Context(), strip); err != nil || got != ref {
-		t.Fatalf("strip = %q, %v; want %q", got, err, ref)
-	}
-	if m, ok := f.Message(-4001, id); !ok || len(m.Buttons) != 0 || m.Plain != "Miễn cho Hùng?" {
-		t.Errorf("message after the strip: %+v", m)
-	}
-	if n := len(f.Sent(-4001)); n != 1 {
-		t.Errorf("%d messages sent, want 1: a strip sends none", n)
-	}
-	if e := f.MarkupEdits(-4001); len(e) != 1 || e[0].MessageID != id {
-		t.Errorf("markup edits = %+v", e)
-	}
-	f.FailNext("editMessageReplyMarkup", 1, telegramtest.Fault{Code: 400, Description: "Bad Request: message can't be edited"})
-	for _, r := range []bot.Reply{
-		strip,                         // can't be edited (injected)
-		strip,                         // not modified: no buttons left
-		{Chat: chat, Strip: "999999"}, // to edit not found
-	} {
-		if got, err := c.Send(t.Context(), r); err != nil || got != r.Strip {
-			t.Errorf("strip of %s = %q, %v; want nothing to strip", r.Strip, got, err)
-		}
-	}
-	if n := f.Calls("editMessageReplyMarkup"); n != 4 {
-		t.Errorf("%d editMessageReplyMarkup calls, want 4", n)
-	}
-}
-
-// A strip's failures map onto SendError like a send's.
-func TestSendStripErrors(t *testing.T) {
-	tests := []struct {
-		name  string
-		fault telegramtest.Fault
-		check func(*testing.T, error)
-	}{
-		{"429", telegramtest.Fault{Code: 429, RetryAfter: 3}, wantSendError(429, 3*time.Second, false, false)},
-		{"kicked", telegramtest.Fault{Code: 403, Description: "Forbidden: bot was kicked from the group chat"}, wantSendError(403, 0, true, false)},
-		{"bad request", telegramtest.Fault{Code: 400, Description: "Bad Request: chat_id is empty"}, wantSendError(400, 0, false, true)},
-		{"500", telegramtest.Fault{Code: 500}, wantTransient(nil)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			f := telegramtest.NewServer(t)
-			c := dial(t, f)
-			f.FailNext("editMessageReplyMarkup", 1, tt.fault)
-			_, err := c.Send(t.Context(), bot.Reply{Chat: tgChat("-4001"), Strip: "5"})
-			if err == nil {
-				t.Fatal("no error")
-			}
-			tt.check(t, err)
-		})
-	}
-	f := telegramtest.NewServer(t)
-	c := dial(t, f)
-	for _, r := range []bot.Reply{
-		{Chat: tgChat("-4001"), Strip: "abc"},
-		{Chat: tgChat("-4001"), Strip: "5", Text: "and a text"},
-	} {
-		if _, err := c.Send(t.Context(), r); !isSendError(err, func(se *bot.SendError) bool { return se.Permanent }) {
-			t.Errorf("Send(%+v) = %v, want a permanent SendError", r, err)
-		}
-	}
-	if n := f.Calls("editMessageReplyMarkup"); n != 0 {
-		t.Errorf("%d calls for refused strips", n)
 	}
 }
 
@@ -530,18 +254,6 @@ func TestSetCommands(t *testing.T) {
 	}
 }
 
-func TestMemberStatus(t *testing.T) {
-	f := telegramtest.NewServer(t)
-	c := dial(t, f)
-	f.SetMember(-4001, 501, "administrator")
-	for user, want := range map[string]string{"501": "administrator", "502": "left"} {
-		got, err := c.MemberStatus(t.Context(), tgChat("-4001"), tgUser(user))
-		if err != nil || got != want {
-			t.Errorf("MemberStatus(%s) = %q, %v; want %q", user, got, err, want)
-		}
-	}
-}
-
 // Send may be called concurrently (the sender runs MaxConcurrent at once).
 func TestSendConcurrent(t *testing.T) {
 	f := telegramtest.NewServer(t)
@@ -580,71 +292,4 @@ func BenchmarkSend(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
-}
-
-// Through the real Sender under Telegram's limits (enforced by the fake): a
-// question, then the strip of its buttons and the next question to the same
-// group, paced like any message; nothing refused, one message per question.
-func TestSenderStrips(t *testing.T) {
-	synctest.Test(t, func(t *testing.T) {
-		f := telegramtest.NewServer(t, telegramtest.InProcess(), telegramtest.WithLimits(telegramtest.DefaultLimits()))
-		c := dialInProcess(t, f, telegram.Options{})
-		ob := bottest.NewOutbox()
-		s := &bot.Sender{Outbox: ob, Conn: c, Limits: c.Caps().Limits, Wake: ob.Wake()}
-		ctx, cancel := context.WithCancel(t.Context())
-		done := make(chan error)
-		go func() { done <- s.Run(ctx) }()
-		group := tgChat("-4001")
-		yesNo := [][]bot.Choice{{{Label: "Đồng ý", Data: "y"}, {Label: "Thôi", Data: "n"}}}
-		seq := ob.Enqueue(bot.Reply{Chat: group, Text: "Miễn cho Hùng?", Choices: yesNo})
-		if err := s.WaitIdle(ctx); err != nil {
-			t.Fatal(err)
-		}
-		res, _ := ob.Result(seq[0])
-		ob.Enqueue(bot.Reply{Chat: group, Strip: res.Ref}, bot.Reply{Chat: group, Text: "Miễn cho Lan?", Choices: yesNo})
-		if err := s.WaitIdle(ctx); err != nil {
-			t.Fatal(err)
-		}
-		cancel()
-		<-done
-		id, _ := strconv.ParseInt(res.Ref, 10, 64)
-		if m, _ := f.Message(-4001, id); len(m.Buttons) != 0 {
-			t.Errorf("the answered question still has buttons: %+v", m.Buttons)
-		}
-		if sent := f.Sent(-4001); len(sent) != 2 || len(sent[1].Buttons) != 1 {
-			t.Errorf("sent %+v, want the two questions", sent)
-		}
-		if n := f.TooManyRequests(); n != 0 {
-			t.Errorf("%d calls refused with 429", n)
-		}
-	})
-}
-
-// InGroup reads getChatMember's status; other platforms are not known.
-func TestInGroup(t *testing.T) {
-	f := telegramtest.NewServer(t)
-	c := dial(t, f)
-	f.SetMember(-4001, 501, "member")
-	f.SetMember(-4001, 503, "kicked")
-	for _, tc := range []struct {
-		group bot.ChatID
-		user  bot.UserID
-		yes   bool
-		known bool
-	}{
-		{tgChat("-4001"), tgUser("501"), true, true},
-		{tgChat("-4001"), tgUser("502"), false, true}, // never joined: "left"
-		{tgChat("-4001"), tgUser("503"), false, true},
-		{bot.ChatID{Platform: bot.Zalo, ID: "g:1"}, tgUser("501"), false, false},
-		{tgChat("-4001"), bot.UserID{Platform: bot.Zalo, ID: "z"}, false, false},
-	} {
-		yes, known, err := c.InGroup(t.Context(), tc.group, tc.user)
-		if err != nil || yes != tc.yes || known != tc.known {
-			t.Errorf("InGroup(%s, %s) = %v, %v, %v; want %v, %v", tc.group, tc.user, yes, known, err, tc.yes, tc.known)
-		}
-	}
-	f.SetChatError(-4001, telegramtest.Fault{Code: 400, Description: "Bad Request: chat not found"})
-	if _, known, err := c.InGroup(t.Context(), tgChat("-4001"), tgUser("501")); err == nil || known {
-		t.Errorf("a failed getChatMember: known=%v err=%v", known, err)
-	}
 }

@@ -1,0 +1,144 @@
+package telegram_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/bot/bottest"
+	"lamtheo/bot/telegram"
+	"lamtheo/bot/telegram/telegramtest"
+)
+
+func TestSendErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		method string
+		reply  bot.Reply
+		fault  telegramtest.Fault
+		check  func(*testing.T, error)
+	}{
+		{"429", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 429, RetryAfter: 3}, wantSendError(429, 3*time.Second, false, false)},
+		{"429 on a multipart upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.csv", Data: []byte("a")}},
+			telegramtest.Fault{Code: 429, RetryAfter: 5}, wantSendError(429, 5*time.Second, false, false)},
+		{"429 on a photo by id", "sendPhoto", bot.Reply{Photo: "p", Text: "x"}, telegramtest.Fault{Code: 429, RetryAfter: 2}, wantSendError(429, 2*time.Second, false, false)},
+		{"blocked", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
+		{"kicked", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was kicked from the group chat"}, wantSendError(403, 0, true, false)},
+		{"deactivated", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: user is deactivated"}, wantSendError(403, 0, true, false)},
+		{"can't initiate", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot can't initiate conversation with a user"}, wantSendError(403, 0, true, false)},
+		{"blocked on upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.csv", Data: []byte("a")}},
+			telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
+		{"chat not found", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: chat not found"}, wantSendError(400, 0, true, false)},
+		{"bad request", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: can't parse entities"}, wantSendError(400, 0, false, true)},
+		{"migrated", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: group chat was upgraded to a supergroup chat", MigrateTo: -1009},
+			func(t *testing.T, err error) {
+				wantSendError(400, 0, false, true)(t, err)
+				if !strings.Contains(err.Error(), "-1009") {
+					t.Errorf("migration target missing: %v", err)
+				}
+			}},
+		{"500", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 500}, wantTransient(nil)},
+		{"502 html", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 502, Body: "<html>Bad Gateway</html>"}, wantTransient(nil)},
+		{"timeout", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Hang: true}, wantTransient(context.DeadlineExceeded)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				f := telegramtest.NewServer(t, telegramtest.InProcess())
+				c := dialInProcess(t, f, telegram.Options{RequestTimeout: 5 * time.Second})
+				f.FailNext(tt.method, 1, tt.fault)
+				r := tt.reply
+				r.Chat = tgChat("501")
+				start := time.Now()
+				_, err := c.Send(t.Context(), r)
+				if err == nil {
+					t.Fatal("no error")
+				}
+				tt.check(t, err)
+				if strings.Contains(err.Error(), f.Token) {
+					t.Errorf("token in error: %v", err)
+				}
+				if tt.fault.Hang {
+					if d := time.Since(start); d != 5*time.Second {
+						t.Errorf("timed out after %v, want 5s", d)
+					}
+				}
+				if n := f.Calls(tt.method); n != 1 {
+					t.Errorf("%d calls of %s, want 1", n, tt.method)
+				}
+			})
+		})
+	}
+}
+
+// The token is in every request URL, and so in the HTTP client's errors; it
+// must never reach an error text or a log line.
+func TestTokenRedacted(t *testing.T) {
+	f := telegramtest.NewServer(t)
+	var logs bottest.Buffer
+	c, err := telegram.New(t.Context(), telegram.Options{Token: f.Token, Endpoint: f.URL,
+		Log: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Close() // every call now fails in the transport
+
+	var errs []error
+	_, err = c.Send(t.Context(), bot.Reply{Chat: tgChat("501"), Text: "x"})
+	errs = append(errs, err)
+	_, err = c.Send(t.Context(), bot.Reply{Chat: tgChat("501"), File: &bot.File{Name: "a", Data: []byte("a")}})
+	errs = append(errs, err)
+	errs = append(errs, c.Ack(t.Context(), bot.Message{CallbackID: "cb1"}))
+	errs = append(errs, c.SetCommands(t.Context(), bot.CommandSet{Private: []bot.Command{{Name: "help", Description: "Trợ giúp"}}}))
+	_, err = c.MemberStatus(t.Context(), tgChat("-4001"), tgUser("501"))
+	errs = append(errs, err)
+	dead := httptest.NewServer(nil)
+	dead.Close()
+	_, err = telegram.New(t.Context(), telegram.Options{Token: f.Token, Endpoint: dead.URL + "/bot%s/%s"})
+	errs = append(errs, err)
+
+	for i, err := range errs {
+		if err == nil {
+			t.Errorf("call %d: no error", i)
+			continue
+		}
+		if strings.Contains(err.Error(), f.Token) || strings.Contains(err.Error(), "secret") {
+			t.Errorf("call %d: token in error: %v", i, err)
+		}
+	}
+	if !strings.Contains(errs[0].Error(), "<token>") {
+		t.Errorf("expected a redacted URL in %v", errs[0])
+	}
+	if out := logs.String(); strings.Contains(out, f.Token) || strings.Contains(out, "secret") {
+		t.Errorf("token in logs:\n%s", out)
+	}
+}
+
+// Receive logs transport failures (which carry the request URL) without the
+// token.
+func TestTokenRedactedInReceiveLogs(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
+		var logs bottest.Buffer
+		c := dialInProcess(t, f, telegram.Options{Log: slog.New(slog.NewTextHandler(&logs, nil))})
+		f.Close() // the in-process client now fails like a refused connection
+		ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+		defer cancel()
+		if _, err := c.Receive(ctx); !errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), f.Token) {
+			t.Errorf("Receive = %v", err)
+		}
+		out := logs.String()
+		if n := strings.Count(out, "getUpdates failed"); n != 4 { // after 0, 1, 3 and 7 s
+			t.Errorf("%d failures logged, want 4:\n%s", n, out)
+		}
+		if !strings.Contains(out, "<token>") || strings.Contains(out, f.Token) || strings.Contains(out, "secret") {
+			t.Errorf("token not redacted in logs:\n%s", out)
+		}
+	})
+}
