@@ -93,3 +93,83 @@ func BenchmarkSummaryOrg(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/summary")
 	b.ReportMetric(float64(members), "members")
 }
+
+// benchOrg fills a store with cells × perCell members and years of monthly
+// reports for each, and returns it with the month to summarise.
+func benchOrg(b *testing.B, cells, perCell, years int) (*harness, flows.Month) {
+	b.Helper()
+	h := newHarness(b, time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC))
+	ctx := b.Context()
+	cur := flows.Month(202611)
+	err := h.db.Update(ctx, func(tx flows.Tx) error {
+		for c := range cells {
+			code := fmt.Sprintf("C%02d", c)
+			if err := tx.PutCell(flows.Cell{Code: code, Name: "Chi bộ " + code}); err != nil {
+				return err
+			}
+			for i := range perCell {
+				m := flows.Member{Name: fmt.Sprintf("Nguyễn Văn %d", i), Cell: code, Users: []bot.UserID{tg(fmt.Sprint(c*1000 + i + 1))}}
+				if err := tx.PutMember(&m); err != nil {
+					return err
+				}
+				if err := tx.PutPledge(flows.Pledge{Member: m.ID, Year: 2026, Status: flows.PledgeApproved, Items: []flows.PledgeItem{{No: 1, Text: "Việc"}}}); err != nil {
+					return err
+				}
+				for mo := cur; mo > cur-flows.Month(years*100); mo = mo.Prev() {
+					if i%3 == 0 && mo == cur {
+						continue
+					}
+					if err := tx.PutReport(flows.Report{Member: m.ID, Month: mo, Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "Đã làm"}}, Submitted: time.Now()}); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h, cur
+}
+
+// BenchmarkOrgSummary summarises an organisation of 16 cells of 50 members
+// with 10 years of monthly reports each; the cost must be that of one
+// month's reports.
+func BenchmarkOrgSummary(b *testing.B) {
+	for _, years := range []int{1, 10} {
+		b.Run(fmt.Sprintf("years=%d", years), func(b *testing.B) {
+			h, m := benchOrg(b, 16, 50, years)
+			b.ResetTimer()
+			for b.Loop() {
+				err := h.db.View(b.Context(), func(tx flows.Tx) error {
+					o, err := h.eng.OrgSummary(tx, m)
+					if err == nil && o.Total.MustReport != 800 {
+						err = fmt.Errorf("must report %d", o.Total.MustReport)
+					}
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/800, "µs/member")
+		})
+	}
+}
+
+// BenchmarkCellSummary summarises one cell of 50 members with 10 years of
+// reports.
+func BenchmarkCellSummary(b *testing.B) {
+	h, m := benchOrg(b, 4, 50, 10)
+	b.ResetTimer()
+	for b.Loop() {
+		err := h.db.View(b.Context(), func(tx flows.Tx) error {
+			_, err := h.eng.CellSummary(tx, "C01", m)
+			return err
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -391,3 +391,34 @@ func (h *harness) serveRetries(m bot.Message, retries int) (replies []bot.Reply,
 	}
 	return h.replies(), acks[0].Toast
 }
+
+// runJob runs job as cmd does and returns whether it ran and what it queued.
+func (h *harness) runJob(job flows.Job, slot time.Time, cell string) (bool, []bot.Reply) {
+	h.t.Helper()
+	ran, err := h.eng.RunJob(context.Background(), job, slot, cell)
+	if err != nil {
+		h.t.Fatalf("RunJob(%s, %s, %q): %v", job, slot, cell, err)
+	}
+	return ran, h.replies()
+}
+
+// chats returns the distinct chats of replies.
+func chats(replies []bot.Reply) map[bot.ChatID]int {
+	out := map[bot.ChatID]int{}
+	for _, r := range replies {
+		out[r.Chat]++
+	}
+	return out
+}
+
+func sameCount(a, b map[bot.ChatID]int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}

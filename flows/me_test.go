@@ -1,0 +1,96 @@
+package flows_test
+
+import (
+	"testing"
+
+	"lamtheo/flows"
+)
+
+func TestMe(t *testing.T) {
+	tests := []struct {
+		name    string
+		reports map[flows.Month][]flows.Entry // Ba's reports besides the fixture's
+		dropNov bool                          // remove Ba's November report
+		now     [3]int                        // y, m, d
+		want    []string
+		notWant []string
+	}{
+		{
+			name: "current month reported",
+			reports: map[flows.Month][]flows.Entry{
+				202608: {{Item: 1, Status: flows.Doing}},
+				202609: {{Item: 1, Status: flows.Done}},
+				202610: {{Item: 2, Status: flows.Done}},
+			},
+			now: [3]int{2026, 11, 20},
+			want: []string{
+				"Bản đăng ký năm 2026 (", "1. Giúp đỡ hộ nghèo trong thôn — Đã làm (tháng 11/2026)",
+				"2. Trồng cây xanh ven đường — Đang làm (tháng 11/2026)",
+				"T1 – T2 – T3 – T4 – T5 – T6 – T7 – T8 ✓ T9 ✓ T10 ✓ T11 ✓",
+				"báo cáo liền 4 tháng",
+			},
+			notWant: []string{"T12", "gõ /baocao để gửi"},
+		},
+		{
+			name: "current month not yet: the run ends last month, latest status from older reports",
+			reports: map[flows.Month][]flows.Entry{
+				202608: {{Item: 1, Status: flows.Doing}},
+				202609: {{Item: 1, Status: flows.Done}},
+				202610: {{Item: 2, Status: flows.Doing}},
+			},
+			dropNov: true,
+			now:     [3]int{2026, 11, 20},
+			want: []string{
+				"1. Giúp đỡ hộ nghèo trong thôn — Đã làm (tháng 9/2026)",
+				"2. Trồng cây xanh ven đường — Đang làm (tháng 10/2026)",
+				"T8 ✓ T9 ✓ T10 ✓ T11 –", "báo cáo liền 3 tháng", "chưa báo cáo tháng 11/2026: gõ /baocao",
+			},
+		},
+		{
+			name: "a gap breaks the run",
+			reports: map[flows.Month][]flows.Entry{
+				202608: {{Item: 1, Status: flows.Done}},
+				202610: {{Item: 1, Status: flows.Done}},
+			},
+			now:     [3]int{2026, 11, 20},
+			want:    []string{"T8 ✓ T9 – T10 ✓ T11 ✓", "báo cáo liền 2 tháng"},
+			notWant: []string{"liền 3", "liền 4"},
+		},
+		{
+			name: "the run crosses the year; no pledge for the new year",
+			reports: map[flows.Month][]flows.Entry{
+				202610: {{Item: 1, Status: flows.Done}},
+				202612: {{Item: 1, Status: flows.Done}},
+			},
+			now:     [3]int{2027, 1, 10},
+			want:    []string{"Báo cáo năm 2027 (✓ đã gửi, – chưa):\nT1 –", "báo cáo liền 3 tháng", "chưa có bản đăng ký năm 2027"},
+			notWant: []string{"T2", "Giúp đỡ"},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			o.at(o.date(tc.now[0], tc.now[1], tc.now[2], 9))
+			for m, es := range tc.reports {
+				o.putReport(flows.Report{Member: o.ba.ID, Month: m, Entries: es})
+			}
+			if tc.dropNov {
+				// A stored report without Submitted does not count.
+				o.update(func(tx flows.Tx) error { return tx.PutReport(flows.Report{Member: o.ba.ID, Month: nov}) })
+			}
+			got := o.send(o.uBa, "/cuatoi")
+			if len(got) != 1 || got[0].Chat != o.uBa.PrivateChat() {
+				t.Fatalf("want one reply to Ba, got:\n%s", dump(got))
+			}
+			wantIn(t, got[0].Text, append([]string{"Nguyễn Thị Ba — Chi bộ thôn Đông"}, tc.want...)...)
+			wantNotIn(t, got[0].Text, tc.notWant...)
+		})
+	}
+}
+
+func TestMeExempt(t *testing.T) {
+	o := newOrg(t)
+	got := joined(o.send(o.uNam, "/me"))
+	wantIn(t, got, "miễn sinh hoạt", "chưa có bản đăng ký năm 2026", "T11 ✓")
+	wantNotIn(t, got, "/baocao để gửi")
+}

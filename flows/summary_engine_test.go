@@ -1,0 +1,199 @@
+package flows_test
+
+import (
+	"errors"
+	"slices"
+	"testing"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+	"lamtheo/flows/text"
+)
+
+func TestSummaryInGroupHasCountsOnly(t *testing.T) {
+	o := newOrg(t)
+	for _, u := range []bot.UserID{o.uBa, o.uHai, o.admin, o.uBay} {
+		got := o.sendIn(o.g1, u, "/summary")
+		if len(got) != 1 || got[0].Chat != o.g1 {
+			t.Fatalf("want one reply in the group, got:\n%s", dump(got))
+		}
+		wantIn(t, got[0].Text, "Chi bộ thôn Đông", "tháng 11/2026", "Đã báo cáo: 2/4 đồng chí (50%)",
+			"Chưa báo cáo: 2 đồng chí", "Miễn sinh hoạt: 1 đồng chí")
+		wantNotIn(t, got[0].Text, o.c01Names...)
+		if len(got[0].Choices) != 0 {
+			t.Errorf("group summary offers choices: %v", labels(got))
+		}
+	}
+	// Another month, by argument.
+	got := joined(o.sendIn(o.g2, o.uTam, "/tonghop 10/2026"))
+	wantIn(t, got, "Chi bộ thôn Tây", "tháng 10/2026", "Đã báo cáo: 0/2")
+	// A future month is refused.
+	got = joined(o.sendIn(o.g1, o.uBa, "/summary 12/2026"))
+	wantIn(t, got, text.T(text.ReportFuture, map[string]string{"Month": "tháng 12/2026"}))
+	// A group linked to no cell.
+	got = joined(o.sendIn(o.g3, o.admin, "/summary"))
+	wantIn(t, got, text.T(text.GroupNotLinked, nil))
+	// A stranger is refused.
+	got = joined(o.sendIn(o.g1, o.uStranger, "/summary"))
+	wantIn(t, got, text.T(text.NeedMember, nil))
+}
+
+func TestSummaryMemberInPrivateHasCountsOnly(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.uBon, "/summary")
+	wantIn(t, joined(got), "Đã báo cáo: 2/4")
+	wantNotIn(t, joined(got), o.c01Names...)
+	if l := labels(got); len(l) != 0 {
+		t.Errorf("member gets choices %v", l)
+	}
+}
+
+func TestSummarySecretaryHasNamesAndReadsReports(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.uHai, "/summary")
+	if len(got) != 1 {
+		t.Fatalf("want one reply, got:\n%s", dump(got))
+	}
+	s := got[0].Text
+	wantIn(t, s, "Đã báo cáo: 2/4", "Chưa báo cáo (2):\n1. Trần Văn Hai\n2. Hoàng Văn Sáu")
+	wantNotIn(t, s, "Phạm Thị Năm\n", "Đỗ Thị Bảy", "Vũ Văn Tám")
+	// The reports to read, in Vietnamese name order (by given name).
+	if l, want := labels(got), []string{"Nguyễn Thị Ba", "Lê Văn Bốn", "Phạm Thị Năm"}; !slices.Equal(l, want) {
+		t.Errorf("choices %v, want %v", l, want)
+	}
+	// Press Ba, then type 2 for Bốn: the list stays open.
+	rep := joined(o.choose(o.uHai, got, "Ba"))
+	wantIn(t, rep, "Báo cáo tháng 11/2026 của đồng chí Nguyễn Thị Ba", "1. Giúp đỡ hộ nghèo trong thôn: đã làm — Tặng gạo cho 2 hộ")
+	rep = joined(o.send(o.uHai, "2"))
+	wantIn(t, rep, "của đồng chí Lê Văn Bốn", "Dọn vệ sinh nhà văn hóa")
+	// Another month: nobody reported October, so no choices.
+	got = o.send(o.uHai, "/summary 10")
+	wantIn(t, joined(got), "tháng 10/2026", "Chưa báo cáo (4)")
+	if l := labels(got); len(l) != 0 {
+		t.Errorf("choices %v with no report", l)
+	}
+}
+
+func TestSummaryAdminRanksCells(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.admin, "/summary")
+	s := joined(got)
+	want := "1. Chi bộ thôn Tây — 2/2 (100%)\n2. Chi bộ thôn Đông — 2/4 (50%)\n3. Chi bộ Trường học — 0/1 (0%)\nToàn Đảng bộ: 4/7"
+	wantIn(t, s, want)
+	wantNotIn(t, s, "Hoàng Văn Sáu")
+	// Opening a cell shows its secretary view.
+	got = o.choose(o.admin, got, "Chi bộ thôn Đông")
+	wantIn(t, joined(got), "Chưa báo cáo (2):", "Hoàng Văn Sáu")
+	wantIn(t, joined(o.choose(o.admin, got, "Bốn")), "Dọn vệ sinh nhà văn hóa")
+}
+
+func TestSummaryAdminWhoIsSecretary(t *testing.T) {
+	o := newOrg(t, tg("10")) // Trần Văn Hai is also an admin
+	got := o.send(o.uHai, "/summary")
+	if len(got) != 2 {
+		t.Fatalf("want the org table and the cell view, got:\n%s", dump(got))
+	}
+	wantIn(t, got[0].Text, "1. Chi bộ thôn Tây — 2/2 (100%)")
+	wantIn(t, got[1].Text, "Chưa báo cáo (2):", "Hoàng Văn Sáu")
+	if l := labels(got); !slices.Contains(l, "Lê Văn Bốn") {
+		t.Errorf("cell view has no reports to read: %v", l)
+	}
+}
+
+// countTx counts the reads of a Tx, to check what a summary costs.
+type countTx struct {
+	flows.Tx
+	report, reports, pledge, members int
+}
+
+func (c *countTx) Report(id flows.MemberID, m flows.Month) (flows.Report, bool, error) {
+	c.report++
+	return c.Tx.Report(id, m)
+}
+
+func (c *countTx) Reports(m flows.Month, fn func(flows.Report) error) error {
+	c.reports++
+	return c.Tx.Reports(m, fn)
+}
+
+func (c *countTx) Pledge(id flows.MemberID, y int) (flows.Pledge, bool, error) {
+	c.pledge++
+	return c.Tx.Pledge(id, y)
+}
+
+func (c *countTx) Members(cell string) ([]flows.Member, error) {
+	c.members++
+	return c.Tx.Members(cell)
+}
+
+func TestSummaryCostIgnoresHistory(t *testing.T) {
+	o := newOrg(t)
+	// Ten years of history for everyone.
+	o.update(func(tx flows.Tx) error {
+		for _, id := range []flows.MemberID{o.ba.ID, o.bon.ID, o.sau.ID, o.bay.ID, o.chin.ID} {
+			for m := flows.Month(201601); m < nov; m = m.Next() {
+				if err := tx.PutReport(flows.Report{Member: id, Month: m, Other: "cũ", Submitted: o.date(2016, 1, 1, 0)}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	var cell flows.CellSummary
+	var org flows.OrgSummary
+	var ct, ot countTx
+	o.view(func(tx flows.Tx) error {
+		ct.Tx, ot.Tx = tx, tx
+		var err error
+		if cell, err = o.eng.CellSummary(&ct, "C01", nov); err != nil {
+			return err
+		}
+		org, err = o.eng.OrgSummary(&ot, nov)
+		return err
+	})
+	// C01 has 5 members: one report each, a pledge for the 4 active.
+	if ct.report != 5 || ct.pledge != 4 || ct.reports != 0 || ct.members != 1 {
+		t.Errorf("cell summary reads: %+v", ct)
+	}
+	if cell.Reported != 2 || cell.MustReport != 4 || cell.Exempt != 1 || cell.Pledged != 1 || cell.ItemsDone != 1 {
+		t.Errorf("cell summary %+v", cell.SummaryCounts)
+	}
+	// The org: one range scan of November, a pledge per active member.
+	if ot.report != 0 || ot.reports != 1 || ot.pledge != 7 || ot.members != 1 {
+		t.Errorf("org summary reads: %+v", ot)
+	}
+	if org.Total.Reported != 4 || org.Total.MustReport != 7 || org.Rows[0].Cell.Code != "C02" {
+		t.Errorf("org summary %+v", org.Total)
+	}
+	// An unknown cell.
+	o.view(func(tx flows.Tx) error {
+		_, err := o.eng.CellSummary(tx, "C99", nov)
+		if !errors.Is(err, flows.ErrUnknownCell) {
+			t.Errorf("unknown cell: %v", err)
+		}
+		return nil
+	})
+}
+
+func TestSummaryReadShowsPhoto(t *testing.T) {
+	o := newOrg(t)
+	o.putReport(flows.Report{Member: o.bon.ID, Month: nov, Other: "Dọn vệ sinh nhà văn hóa", Photo: "photo-bon"})
+	// Tám also uses Zalo: a Telegram file id of his is not sent to a Telegram chat blindly.
+	tam := o.tam
+	tam.Users = append(tam.Users, bot.UserID{Platform: bot.Zalo, ID: "z21"})
+	o.update(func(tx flows.Tx) error { return tx.PutMember(&tam) })
+	o.putReport(flows.Report{Member: o.tam.ID, Month: nov, Other: "Sửa đường làng", Photo: "photo-tam"})
+
+	got := o.choose(o.uHai, o.send(o.uHai, "/summary"), "Bốn")
+	if len(got) != 2 || got[1].Photo != "photo-bon" {
+		t.Fatalf("want the report and its photo, got:\n%s", dump(got))
+	}
+	wantIn(t, got[0].Text, "Có ảnh minh chứng.")
+	wantIn(t, got[1].Text, "Ảnh minh chứng của đồng chí Lê Văn Bốn, tháng 11/2026.")
+
+	got = o.choose(o.uBay, o.send(o.uBay, "/summary"), "Tám")
+	if len(got) != 1 || got[0].Photo != "" {
+		t.Fatalf("want the report only, got:\n%s", dump(got))
+	}
+	wantIn(t, got[0].Text, "Sửa đường làng", "Có ảnh minh chứng.")
+}
