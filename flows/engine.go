@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"sync"
+	"slices"
 	"time"
 
 	"lamtheo/bot"
@@ -47,77 +47,98 @@ const (
 	MaxPledgeItems = 20
 )
 
-// Engine runs incoming messages through lamtheo's conversations. It
-// implements bot.Handler. Handle is safe for concurrent use; each message is
-// applied in one write transaction of Store.
+// Engine runs incoming messages through lamtheo's conversations and the
+// periodic jobs. It implements bot.Handler.
+//
+// Like bot.Server, an Engine is a struct literal with documented fields and
+// no constructor: set Store and Cfg (and whatever else the deployment has)
+// before the first call of any method, and change no field after; the
+// zero value of every other field is a working default. Then Handle and
+// RunJob are safe for concurrent use; each message or job is applied in
+// one write transaction of Store.
 type Engine struct {
 	Store Store
-	Cfg   Config
-	Log   *slog.Logger
-	// Now returns the current time; it defaults to time.Now. The terminal
-	// mode moves it to try scheduled behaviour.
+	// Cfg is the organisation; a nil Loc means UTC, a zero SessionTTL or
+	// InviteTTL its default (defaultSessionTTL, defaultInviteTTL).
+	Cfg Config
+	// Log receives what the operator should see. Nil: nothing is logged.
+	Log *slog.Logger
+	// Now returns the current time. Nil: time.Now. The terminal mode
+	// moves it to try scheduled behaviour.
 	Now func() time.Time
-	// NewCode returns a fresh invite code; it defaults to NewInviteCode.
-	// Tests set it to get stable transcripts.
+	// NewCode returns a fresh invite code. Nil: NewInviteCode. Tests set
+	// it to get stable transcripts.
 	NewCode func() string
-	// Schedules are the periodic jobs' schedules, set by cmd before the
-	// engine is used and never changed after; /lichnhac shows them.
+	// Schedules are the periodic jobs' schedules; /lichnhac shows them.
+	// Nil: no job runs on a schedule.
 	Schedules map[Job]Schedule
-	// Platforms tells what each served platform can do; set by cmd before
-	// the engine is used. Nil: nothing is known, every capability is off.
+	// Platforms tells what each served platform can do. Nil: nothing is
+	// known, every capability is off.
 	Platforms Platforms
 	// Membership tells whether a person joining with a group's code is in
-	// that group, where the platform can tell; set by cmd before the
-	// engine is used. Nil: never known, nobody is refused for it.
+	// that group, where the platform can tell. Nil: never known, nobody is
+	// refused for it.
 	Membership Membership
-	// Flood bounds how fast one person's messages are answered; set by
-	// cmd before the engine is used (DefaultFloodLimit on the chat
-	// platforms). Zero: no limit (the terminal).
+	// Flood bounds how fast one person's messages are answered
+	// (DefaultFloodLimit on the chat platforms). Zero: no limit (the
+	// terminal).
 	Flood FloodLimit
 
-	admins   map[bot.UserID]bool
-	initOnce sync.Once
-	door     door
+	door door // the flood limit's record of who wrote when
 }
 
 var _ bot.Handler = (*Engine)(nil)
 
-// NewEngine returns an engine over st with cfg, logging to log.
-func NewEngine(st Store, cfg Config, log *slog.Logger) *Engine {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+// Defaults of Config's durations.
+const (
+	defaultSessionTTL = 72 * time.Hour
+	defaultInviteTTL  = 90 * 24 * time.Hour
+)
+
+// loc is the organisation's time zone.
+func (e *Engine) loc() *time.Location {
+	if e.Cfg.Loc == nil {
+		return time.UTC
 	}
-	e := &Engine{Store: st, Cfg: cfg, Log: log, Now: time.Now}
-	e.init()
-	return e
+	return e.Cfg.Loc
 }
 
-func (e *Engine) init() {
-	e.initOnce.Do(func() {
-		if e.Cfg.Loc == nil {
-			e.Cfg.Loc = time.UTC
-		}
-		if e.Cfg.SessionTTL <= 0 {
-			e.Cfg.SessionTTL = 72 * time.Hour
-		}
-		if e.Cfg.InviteTTL <= 0 {
-			e.Cfg.InviteTTL = 90 * 24 * time.Hour
-		}
-		if e.Now == nil {
-			e.Now = time.Now
-		}
-		if e.Log == nil {
-			e.Log = slog.New(slog.DiscardHandler)
-		}
-		e.admins = make(map[bot.UserID]bool, len(e.Cfg.Admins))
-		for _, u := range e.Cfg.Admins {
-			e.admins[u] = true
-		}
-	})
+// sessionTTL is how long an idle conversation is kept.
+func (e *Engine) sessionTTL() time.Duration {
+	if e.Cfg.SessionTTL <= 0 {
+		return defaultSessionTTL
+	}
+	return e.Cfg.SessionTTL
 }
+
+// inviteTTL is how long an invite code stays valid.
+func (e *Engine) inviteTTL() time.Duration {
+	if e.Cfg.InviteTTL <= 0 {
+		return defaultInviteTTL
+	}
+	return e.Cfg.InviteTTL
+}
+
+// now returns the current time on the engine's clock.
+func (e *Engine) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
+}
+
+// log returns the engine's logger.
+func (e *Engine) log() *slog.Logger {
+	if e.Log == nil {
+		return discard
+	}
+	return e.Log
+}
+
+var discard = slog.New(slog.DiscardHandler)
 
 // IsAdmin reports whether u is an administrator of the organisation.
-func (e *Engine) IsAdmin(u bot.UserID) bool { e.init(); return e.admins[u] }
+func (e *Engine) IsAdmin(u bot.UserID) bool { return slices.Contains(e.Cfg.Admins, u) }
 
 // Error is a refusal the person should read: it carries a catalogue key and
 // the data its text needs. Flows return it; the engine shows it and commits
@@ -144,7 +165,7 @@ func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 			if errors.Is(err, ErrDamaged) {
 				// Rewritten from the configuration; its groups must be
 				// linked again (/link in each), as the log says.
-				e.Log.Error("damaged cell record rewritten from the configuration: link its groups again", "cell", c.Code, "err", err)
+				e.log().Error("damaged cell record rewritten from the configuration: link its groups again", "cell", c.Code, "err", err)
 				ok, err = false, nil
 			}
 			if err != nil {
@@ -171,7 +192,6 @@ func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 // code (see checkGroup): nothing in the transaction waits on the network.
 // A message that fails every time is set aside by the server (SetAside).
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
-	e.init()
 	if m.Kind == bot.KindCursor {
 		return e.Store.Update(ctx, func(tx Tx) error {
 			_, err := tx.MarkSeen(m.Chat.Platform, "", m.Cursor)
@@ -179,7 +199,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		})
 	}
 	m = cleanMessage(m)
-	now := e.Now()
+	now := e.now()
 	if ok, tell := e.door.admit(e.Flood, m, now); !ok {
 		err := e.Store.Update(ctx, func(tx Tx) error { return e.turnAway(tx, m, tell) })
 		if err == nil && m.Kind == bot.KindCallback {
@@ -195,7 +215,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		defer func() {
 			if p := recover(); p != nil {
 				panicked = p
-				e.Log.Error("flow panicked", "update", m.Key, "chat", m.Chat.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				e.log().Error("flow panicked", "update", m.Key, "chat", m.Chat.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 				err = errPanic
 			}
 		}()

@@ -84,7 +84,7 @@ func (r *req) load() error {
 	if errors.Is(err, ErrDamaged) {
 		// A conversation's state is only a convenience: start afresh rather
 		// than fail every message of this person in this chat.
-		r.e.Log.Error("damaged session dropped", "chat", r.m.Chat.String(), "user", r.m.From.String(), "err", err)
+		r.e.log().Error("damaged session dropped", "chat", r.m.Chat.String(), "user", r.m.From.String(), "err", err)
 		if err := r.tx.DeleteSession(r.m.Chat, r.m.From); err != nil {
 			return err
 		}
@@ -130,7 +130,7 @@ func (r *req) finish() {
 }
 
 // admin reports whether the sender is an administrator.
-func (r *req) admin() bool { return r.e.admins[r.m.From] }
+func (r *req) admin() bool { return r.e.IsAdmin(r.m.From) }
 
 // say queues a text from the catalogue to the current chat.
 func (r *req) say(k text.Key, data any) {

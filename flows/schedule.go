@@ -47,7 +47,7 @@ func (r *req) cmdSchedule(args string) error {
 		l := scheduleLine{Name: text.T(j.Name, nil)}
 		if s := r.e.Schedules[j.Job]; s != nil {
 			if next := s.Next(r.now); !next.IsZero() {
-				l.Next = FormatSlot(next, r.e.Cfg.Loc)
+				l.Next = FormatSlot(next, r.e.loc())
 			}
 		}
 		lines = append(lines, l)
@@ -204,6 +204,6 @@ func (r *req) budgetNote(n BudgetNote) (string, error) {
 	case BudgetDeferred:
 		k = text.BudgetNoteDeferred
 	}
-	return text.T(k, map[string]any{"When": n.At.In(r.e.Cfg.Loc).Format("02/01 15:04"), "Job": job, "Cell": cell,
+	return text.T(k, map[string]any{"When": n.At.In(r.e.loc()).Format("02/01 15:04"), "Job": job, "Cell": cell,
 		"Planned": n.Planned, "Done": n.Done, "Group": n.Group}), nil
 }

@@ -156,7 +156,7 @@ func (r *req) secretarySummary(cell string, m Month) error {
 	if err != nil {
 		return err
 	}
-	body := renderCellSecretary(cm.summary(m), r.now, r.e.Cfg.Loc)
+	body := renderCellSecretary(cm.summary(m), r.now, r.e.loc())
 	subs := cm.submitted()
 	if len(subs) == 0 {
 		if flowName(r.sess.Flow) == flowSummary.name {

@@ -56,8 +56,9 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 		log.Warn("remove stale backup files failed", "err", err)
 	}
 	a := &app{cfg: cfg, log: log, db: db, clock: clk}
-	a.eng = flows.NewEngine(db, engineConfig(cfg, loc), log)
-	a.eng.Now = a.clock.Now
+	// The rest of the engine's fields are set by serveConsole, serveChats
+	// and serve, before it handles a message or runs a job.
+	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Log: log, Now: clk.Now}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
 		return nil, err
