@@ -165,7 +165,7 @@ func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 			if errors.Is(err, ErrDamaged) {
 				// Rewritten from the configuration; its groups must be
 				// linked again (/link in each), as the log says.
-				e.log().Error("damaged cell record rewritten from the configuration: link its groups again", "cell", c.Code, "err", err)
+				e.log().Error("damaged cell record rewritten from the configuration: link its groups again", bot.LogKeyCell, c.Code, bot.LogKeyErr, err)
 				ok, err = false, nil
 			}
 			if err != nil {
@@ -215,7 +215,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		defer func() {
 			if p := recover(); p != nil {
 				panicked = p
-				e.log().Error("flow panicked", "update", m.Key, "chat", m.Chat.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				e.log().Error("flow panicked", bot.LogKeyUpdate, m.Key, bot.LogKeyChat, m.Chat.String(), bot.LogKeyPanic, fmt.Sprint(p), "stack", string(debug.Stack()))
 				err = errPanic
 			}
 		}()

@@ -96,7 +96,7 @@ func (e *Engine) checkGroup(ctx context.Context, m bot.Message) *groupGate {
 	defer cancel()
 	yes, known, err := e.Membership.InGroup(ctx, inv.Group, m.From)
 	if err != nil {
-		e.log().Warn("group membership unknown", "chat", inv.Group.String(), "err", err)
+		e.log().Warn("group membership unknown", bot.LogKeyChat, inv.Group.String(), bot.LogKeyErr, err)
 		known = false
 	}
 	return &groupGate{group: inv.Group, yes: yes, known: known, code: code}
@@ -134,7 +134,7 @@ func (r *req) wrongCode(a JoinAttempts, code string) error {
 		return err
 	}
 	if !a.Until.IsZero() {
-		r.e.log().Info("join codes cooling down", "user", r.m.From.String(), "until", a.Until)
+		r.e.log().Info("join codes cooling down", bot.LogKeyUser, r.m.From.String(), "until", a.Until)
 		return r.coolingDown(a)
 	}
 	return refuse(text.JoinUnknownCode, map[string]string{"Code": code})

@@ -84,7 +84,7 @@ func (r *req) load() error {
 	if errors.Is(err, ErrDamaged) {
 		// A conversation's state is only a convenience: start afresh rather
 		// than fail every message of this person in this chat.
-		r.e.log().Error("damaged session dropped", "chat", r.m.Chat.String(), "user", r.m.From.String(), "err", err)
+		r.e.log().Error("damaged session dropped", bot.LogKeyChat, r.m.Chat.String(), bot.LogKeyUser, r.m.From.String(), bot.LogKeyErr, err)
 		if err := r.tx.DeleteSession(r.m.Chat, r.m.From); err != nil {
 			return err
 		}

@@ -234,7 +234,7 @@ func withState[S any](step func(r *req, s *S, in input) error) func(*req, input)
 		s := new(S)
 		if len(r.sess.State) > 0 {
 			if err := json.Unmarshal(r.sess.State, s); err != nil {
-				r.e.log().Error("unreadable conversation state dropped", "chat", r.m.Chat.String(), "flow", r.sess.Flow, "err", err)
+				r.e.log().Error("unreadable conversation state dropped", bot.LogKeyChat, r.m.Chat.String(), bot.LogKeyFlow, r.sess.Flow, bot.LogKeyErr, err)
 				r.finish()
 				return refuse(text.NotUnderstood, nil)
 			}
