@@ -123,8 +123,8 @@ func adminChats(admins []bot.UserID) [][]bot.ChatID {
 // shareCode gives the acting cell's connection code in a private chat, to
 // share by hand, in a meeting, or where the cell has no group on a bot.
 func (r *req) shareCode() error {
-	code, err := r.actingCell()
-	if err != nil {
+	code, asked, err := r.actingCell()
+	if err != nil || asked {
 		return err
 	}
 	cell, ok, err := r.tx.Cell(code)

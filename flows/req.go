@@ -49,9 +49,6 @@ func (r *req) run() error {
 		return err
 	}
 	err := r.dispatch()
-	if errors.Is(err, errAsked) {
-		err = nil
-	}
 	var fe *Error
 	if errors.As(err, &fe) {
 		r.say(fe.Key, fe.Data)

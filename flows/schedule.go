@@ -101,8 +101,8 @@ func (r *req) scheduleRun(job Job) error {
 	if job != JobLeaderboard && job != JobRemindFirst {
 		return refuse(text.NotUnderstood, nil)
 	}
-	cell, err := r.actingCell()
-	if err != nil {
+	cell, asked, err := r.actingCell()
+	if err != nil || asked {
 		return err
 	}
 	if err := r.mayRunCell(cell); err != nil {
