@@ -69,8 +69,9 @@ type Engine struct {
 	// NewCode returns a fresh invite code. Nil: NewInviteCode. Tests set
 	// it to get stable transcripts.
 	NewCode func() string
-	// Schedules are the periodic jobs' schedules; /lichnhac shows them.
-	// Nil: no job runs on a schedule.
+	// Schedules are the periodic jobs' schedules, as cmd runs them:
+	// /lichnhac shows their next runs, and a reminder gives way to a later
+	// one already due. Nil: no job is known to be scheduled.
 	Schedules map[Job]Schedule
 	// Platforms tells what each served platform can do. Nil: nothing is
 	// known, every capability is off.
