@@ -115,7 +115,7 @@ func (d *dispatch) fetchFailed(now time.Time, err error) time.Time {
 		return time.Time{}
 	}
 	d.fetchWait = min(max(2*d.fetchWait, time.Second), time.Minute)
-	d.log.Warn("read outbox failed", "err", err, "retry_in", d.fetchWait)
+	d.log.Warn("read outbox failed", LogKeyErr, err, LogKeyRetryIn, d.fetchWait)
 	return now.Add(d.fetchWait)
 }
 

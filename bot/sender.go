@@ -346,10 +346,10 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 		res.Ref = ref
 	case errors.As(err, &se) && se.Unreachable:
 		res.Unreachable = true
-		d.log.Info("chat unreachable", "chat", c.id.String(), "seq", j.env.Seq, "code", se.Code, "reason", se.Message)
+		d.log.Info("chat unreachable", LogKeyChat, c.id.String(), LogKeySeq, j.env.Seq, "code", se.Code, LogKeyReason, se.Message)
 	case errors.As(err, &se) && se.Permanent:
 		res.Dropped = dropReason(se)
-		d.log.Warn("message dropped", "chat", c.id.String(), "seq", j.env.Seq, "part", j.next+1, "code", se.Code, "reason", se.Message)
+		d.log.Warn("message dropped", LogKeyChat, c.id.String(), LogKeySeq, j.env.Seq, "part", j.next+1, "code", se.Code, LogKeyReason, se.Message)
 	default:
 		return
 	}
@@ -389,7 +389,7 @@ func (d *dispatch) record(seq uint64, what string, write func(context.Context) e
 		if d.ctx.Err() != nil {
 			return false
 		}
-		d.log.Error("record envelope failed", "seq", seq, "record", what, "err", err, "retry_in", wait)
+		d.log.Error("record envelope failed", LogKeySeq, seq, "record", what, LogKeyErr, err, LogKeyRetryIn, wait)
 		ctx = d.ctx
 		t := time.NewTimer(wait)
 		select {
@@ -436,8 +436,8 @@ func (d *dispatch) handle(r result) {
 		if global {
 			d.pace.pause(now.Add(se.RetryAfter))
 		}
-		d.log.Warn("send throttled", "chat", c.id.String(), "seq", j.env.Seq,
-			"retry_after", se.RetryAfter, "all_chats", global)
+		d.log.Warn("send throttled", LogKeyChat, c.id.String(), LogKeySeq, j.env.Seq,
+			LogKeyRetryAt, se.RetryAfter, "all_chats", global)
 	default:
 		if c.backoff == 0 {
 			c.backoff = firstBackoff
@@ -450,8 +450,8 @@ func (d *dispatch) handle(r result) {
 		if c.failing == 1 || c.backoff == maxBackoff {
 			level = slog.LevelWarn
 		}
-		d.log.Log(d.ctx, level, "send failed", "chat", c.id.String(), "seq", j.env.Seq,
-			"failures", c.failing, "retry_in", c.backoff, "err", r.err)
+		d.log.Log(d.ctx, level, "send failed", LogKeyChat, c.id.String(), LogKeySeq, j.env.Seq,
+			"failures", c.failing, LogKeyRetryIn, c.backoff, LogKeyErr, r.err)
 	}
 	d.schedule(c, now)
 }

@@ -138,7 +138,7 @@ func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logge
 			if err = s.Handler.Handle(hctx, m); err == nil || ctx.Err() != nil {
 				break
 			}
-			log.Warn("handle update failed", "update", m.Key, "chat", m.Chat.String(), "try", try+1, "err", err)
+			log.Warn("handle update failed", LogKeyUpdate, m.Key, LogKeyChat, m.Chat.String(), "try", try+1, LogKeyErr, err)
 		}
 		if err != nil && ctx.Err() == nil {
 			err = s.setAside(hctx, m, err, log)
@@ -148,7 +148,7 @@ func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logge
 		}
 		m.Toast = *toast
 		if err := s.Conn.Ack(ctx, m); err != nil && ctx.Err() == nil {
-			log.Warn("ack failed", "update", m.Key, "err", err)
+			log.Warn("ack failed", LogKeyUpdate, m.Key, LogKeyErr, err)
 		}
 	}
 	return nil
@@ -165,7 +165,7 @@ func (s *Server) setAside(ctx context.Context, m Message, cause error, log *slog
 	if err := sa.SetAside(ctx, m, cause); err != nil {
 		return errors.Join(cause, fmt.Errorf("set aside: %w", err))
 	}
-	log.Error("update set aside after failing every try", "update", m.Key, "chat", m.Chat.String(), "err", cause)
+	log.Error("update set aside after failing every try", LogKeyUpdate, m.Key, LogKeyChat, m.Chat.String(), LogKeyErr, cause)
 	return nil
 }
 

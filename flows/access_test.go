@@ -214,9 +214,8 @@ func (h *harness) restart(change func(*flows.Config)) {
 	old := h.eng
 	cfg := old.Cfg
 	change(&cfg)
-	h.eng = flows.NewEngine(h.db, cfg, nil)
-	h.eng.Now, h.eng.Platforms, h.eng.NewCode, h.eng.Schedules = old.Now, old.Platforms, old.NewCode, old.Schedules
-	h.eng.Membership = old.Membership
+	h.eng = &flows.Engine{Store: h.db, Cfg: cfg, Now: old.Now, NewCode: old.NewCode,
+		Schedules: old.Schedules, Platforms: old.Platforms, Membership: old.Membership}
 }
 
 // memberOf returns the member u belongs to.

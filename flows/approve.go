@@ -41,8 +41,8 @@ const (
 // cmdApprove lets a secretary approve or return the cell's submitted
 // pledges: /duyet, or the button sent with each submission.
 func (r *req) cmdApprove(args string) error {
-	cell, err := r.actingCell()
-	if err != nil {
+	cell, asked, err := r.actingCell()
+	if err != nil || asked {
 		return err
 	}
 	a := &approval{Cell: cell}

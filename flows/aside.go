@@ -22,12 +22,11 @@ var _ bot.SetAsider = (*Engine)(nil)
 // record that is damaged: every lookup here falls back to the admins
 // rather than fail.
 func (e *Engine) SetAside(ctx context.Context, m bot.Message, cause error) error {
-	e.init()
 	if m.Kind == bot.KindCursor {
 		return cause
 	}
 	m = cleanMessage(m)
-	now := e.Now()
+	now := e.now()
 	return e.Store.Update(ctx, func(tx Tx) error {
 		seen, err := tx.MarkSeen(m.Chat.Platform, m.Key, m.Cursor)
 		if err != nil || seen {
@@ -66,7 +65,7 @@ func (e *Engine) SetAside(ctx context.Context, m bot.Message, cause error) error
 // secretaries of the sender's cell (or of the group's), or for the admins,
 // unless one about the sender went out today.
 func (e *Engine) asideNotes(tx Tx, m bot.Message, now time.Time) ([]bot.Reply, error) {
-	key := "note:aside:" + m.From.String() + "@" + now.In(e.Cfg.Loc).Format("2006-01-02")
+	key := "note:aside:" + m.From.String() + "@" + now.In(e.loc()).Format("2006-01-02")
 	if done, err := tx.JobRan(key); err != nil || done {
 		return nil, err
 	}
@@ -86,7 +85,7 @@ func (e *Engine) asideNotes(tx Tx, m bot.Message, now time.Time) ([]bot.Reply, e
 	if name == "" {
 		name = m.From.String()
 	}
-	data := map[string]string{"Name": name, "Cell": "", "When": now.In(e.Cfg.Loc).Format("02/01/2006 15:04")}
+	data := map[string]string{"Name": name, "Cell": "", "When": now.In(e.loc()).Format("02/01/2006 15:04")}
 	var out []bot.Reply
 	_ = guard(func() error {
 		if cell == "" {

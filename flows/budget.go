@@ -44,7 +44,7 @@ type budget struct {
 }
 
 func (e *Engine) newBudget(tx Tx, now time.Time) *budget {
-	return &budget{e: e, tx: tx, month: MonthOf(now, e.Cfg.Loc), left: map[bot.Platform]int{}}
+	return &budget{e: e, tx: tx, month: MonthOf(now, e.loc()), left: map[bot.Platform]int{}}
 }
 
 // limited reports whether platform p's month is budgeted.
@@ -82,8 +82,8 @@ func (b *budget) take(p bot.Platform, n int) {
 
 // note records and logs a cut broadcast.
 func (b *budget) note(p bot.Platform, n BudgetNote) error {
-	b.e.Log.Warn("broadcast cut to the message budget", "platform", string(p), "job", string(n.Job),
-		"cell", n.Cell, "kind", int(n.Kind), "planned", n.Planned, "sent", n.Done, "group", n.Group)
+	b.e.log().Warn("broadcast cut to the message budget", bot.LogKeyPlatform, string(p), bot.LogKeyJob, string(n.Job),
+		bot.LogKeyCell, n.Cell, "kind", int(n.Kind), "planned", n.Planned, "sent", n.Done, "group", n.Group)
 	return b.tx.AddBudgetNote(p, b.month, n)
 }
 
@@ -220,7 +220,7 @@ func byPlatform(reps []bot.Reply) [][]bot.Reply {
 // queued) warnAt of its month's messages.
 func (e *Engine) warnQuota(tx Tx, now time.Time) ([]bot.Reply, error) {
 	var out []bot.Reply
-	m := MonthOf(now, e.Cfg.Loc)
+	m := MonthOf(now, e.loc())
 	for _, p := range slices.Sorted(maps.Keys(e.Cfg.Plans)) {
 		quota := e.plan(p).Messages
 		if quota <= 0 {
@@ -253,7 +253,7 @@ func (e *Engine) warnQuota(tx Tx, now time.Time) ([]bot.Reply, error) {
 			}
 			body := text.T(text.QuotaWarn, map[string]any{"Bot": e.caps(p).Name, "Sent": used, "Max": quota,
 				"Month": FormatMonth(m), "Percent": FormatPercent(used, quota), "Last": i == len(warnAt)-1})
-			e.Log.Warn("message budget used", "platform", string(p), "used", used, "quota", quota, "month", m.String())
+			e.log().Warn("message budget used", bot.LogKeyPlatform, string(p), "used", used, "quota", quota, "month", m.String())
 			for _, chats := range adminChats(e.Cfg.Admins) {
 				reps, err := privateReplies(tx, chats, body, nil)
 				if err != nil {

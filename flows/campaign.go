@@ -84,7 +84,7 @@ type campaignRateView struct {
 // campaign invites the members without a pledge for the year and tells each
 // secretary the cell's registration rate.
 func (j *jobRun) campaign() (bool, error) {
-	loc := j.e.Cfg.Loc
+	loc := j.e.loc()
 	if !CampaignOpen(j.slot, j.now, loc) {
 		return false, nil
 	}

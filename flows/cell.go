@@ -1,8 +1,6 @@
 package flows
 
 import (
-	"errors"
-
 	"lamtheo/flows/text"
 )
 
@@ -20,43 +18,41 @@ type pickingCell struct {
 // pickCellStep is the pickcell flow's only step.
 const pickCellStep = "cell"
 
-// errAsked means the flow asked the person a question; the update is done.
-var errAsked = errors.New("flows: waiting for an answer")
-
 // actingCell returns the cell a cell-scoped command acts on: the group's cell
 // in a group, the secretary's own cell in private. An admin who is not a
-// secretary is asked to choose a cell first (errAsked), and the command runs
-// again with the answer.
-func (r *req) actingCell() (string, error) {
+// secretary is asked to choose a cell first: then the bool (asked) is
+// true, the caller returns nil with nothing more to do, and the command
+// runs again with the answer.
+func (r *req) actingCell() (string, bool, error) {
 	if r.chosenCell != "" {
-		return r.chosenCell, nil
+		return r.chosenCell, false, nil
 	}
 	if r.m.Group {
 		cell, ok, err := r.tx.CellOfGroup(r.m.Chat)
 		if err != nil {
-			return "", err
+			return "", false, err
 		}
 		if !ok {
-			return "", refuse(text.GroupNotLinked, nil)
+			return "", false, refuse(text.GroupNotLinked, nil)
 		}
-		return cell.Code, nil
+		return cell.Code, false, nil
 	}
 	if r.isMember && r.member.SecretaryOf(r.member.Cell) {
-		return r.member.Cell, nil
+		return r.member.Cell, false, nil
 	}
 	if !r.admin() {
-		return "", refuse(text.NeedSecretary, nil)
+		return "", false, refuse(text.NeedSecretary, nil)
 	}
 	cells, err := r.tx.Cells()
 	if err != nil {
-		return "", err
+		return "", false, err
 	}
 	if len(cells) == 0 {
-		return "", refuse(text.NoCells, nil)
+		return "", false, refuse(text.NoCells, nil)
 	}
 	flowPickCell.begin(r, pickCellStep, &pickingCell{Cmd: r.cmd, Args: r.args})
 	r.ask(text.PickCell, nil, cellChoices(cells)...)
-	return "", errAsked
+	return "", true, nil
 }
 
 // pickCellAnswer takes the cell chosen and runs the command for it.

@@ -31,8 +31,8 @@ const (
 // cmdClose shows the state of the cell's month and offers to close or
 // reopen it: /dongthang [month].
 func (r *req) cmdClose(args string) error {
-	cell, m, err := r.cellMonth(args)
-	if err != nil {
+	cell, m, asked, err := r.cellMonth(args)
+	if err != nil || asked {
 		return err
 	}
 	s, err := r.e.CellSummary(r.tx, cell, m)

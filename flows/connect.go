@@ -28,7 +28,7 @@ func (r *req) checkUserRoom(cell Cell) error {
 		return nil
 	}
 	data := map[string]any{"Max": plan.Users, "Cell": cell.Name, "Name": r.m.FromName, "Bot": r.e.caps(p).Name}
-	if err := r.tellLeadersOnce("full:"+r.m.From.String()+"@"+r.now.In(r.e.Cfg.Loc).Format("2006-01-02"),
+	if err := r.tellLeadersOnce("full:"+r.m.From.String()+"@"+r.now.In(r.e.loc()).Format("2006-01-02"),
 		cell.Code, text.T(text.ConnectBotFullNote, data)); err != nil {
 		return err
 	}
@@ -123,8 +123,8 @@ func adminChats(admins []bot.UserID) [][]bot.ChatID {
 // shareCode gives the acting cell's connection code in a private chat, to
 // share by hand, in a meeting, or where the cell has no group on a bot.
 func (r *req) shareCode() error {
-	code, err := r.actingCell()
-	if err != nil {
+	code, asked, err := r.actingCell()
+	if err != nil || asked {
 		return err
 	}
 	cell, ok, err := r.tx.Cell(code)
@@ -142,7 +142,7 @@ func (r *req) shareCode() error {
 	slices.Sort(bots)
 	r.say(text.InviteCode, map[string]any{
 		"Cell": cell.Name, "Code": inv.Code, "Bots": bots,
-		"Until": inv.Expires.In(r.e.Cfg.Loc).Format("02/01/2006"),
+		"Until": inv.Expires.In(r.e.loc()).Format("02/01/2006"),
 	})
 	// Older codes still work: offer to revoke them, in case one leaked.
 	n, err := r.liveCodes(cell.Code, inv.Code)

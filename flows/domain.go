@@ -140,7 +140,7 @@ type Session struct {
 	// encoded by the engine (see conversation); the store keeps it as bytes.
 	State   []byte
 	Choices []string  // data of the choices last offered, by number (1-based)
-	Updated time.Time // last activity; sessions expire after Engine.SessionTTL.
+	Updated time.Time // last activity; sessions expire after Config.SessionTTL.
 	// A store that cannot read a stored conversation's state (a record of
 	// an older layout) returns it with Updated zero, so it expires.
 

@@ -6,11 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
-	"strconv"
-	"strings"
-	"sync"
+	"slices"
 	"time"
-	"unicode/utf8"
 
 	"lamtheo/bot"
 	"lamtheo/flows/text"
@@ -50,77 +47,99 @@ const (
 	MaxPledgeItems = 20
 )
 
-// Engine runs incoming messages through lamtheo's conversations. It
-// implements bot.Handler. Handle is safe for concurrent use; each message is
-// applied in one write transaction of Store.
+// Engine runs incoming messages through lamtheo's conversations and the
+// periodic jobs. It implements bot.Handler.
+//
+// Like bot.Server, an Engine is a struct literal with documented fields and
+// no constructor: set Store and Cfg (and whatever else the deployment has)
+// before the first call of any method, and change no field after; the
+// zero value of every other field is a working default. Then Handle and
+// RunJob are safe for concurrent use; each message or job is applied in
+// one write transaction of Store.
 type Engine struct {
 	Store Store
-	Cfg   Config
-	Log   *slog.Logger
-	// Now returns the current time; it defaults to time.Now. The terminal
-	// mode moves it to try scheduled behaviour.
+	// Cfg is the organisation; a nil Loc means UTC, a zero SessionTTL or
+	// InviteTTL its default (defaultSessionTTL, defaultInviteTTL).
+	Cfg Config
+	// Log receives what the operator should see. Nil: nothing is logged.
+	Log *slog.Logger
+	// Now returns the current time. Nil: time.Now. The terminal mode
+	// moves it to try scheduled behaviour.
 	Now func() time.Time
-	// NewCode returns a fresh invite code; it defaults to NewInviteCode.
-	// Tests set it to get stable transcripts.
+	// NewCode returns a fresh invite code. Nil: NewInviteCode. Tests set
+	// it to get stable transcripts.
 	NewCode func() string
-	// Schedules are the periodic jobs' schedules, set by cmd before the
-	// engine is used and never changed after; /lichnhac shows them.
+	// Schedules are the periodic jobs' schedules, as cmd runs them:
+	// /lichnhac shows their next runs, and a reminder gives way to a later
+	// one already due. Nil: no job is known to be scheduled.
 	Schedules map[Job]Schedule
-	// Platforms tells what each served platform can do; set by cmd before
-	// the engine is used. Nil: nothing is known, every capability is off.
+	// Platforms tells what each served platform can do. Nil: nothing is
+	// known, every capability is off.
 	Platforms Platforms
 	// Membership tells whether a person joining with a group's code is in
-	// that group, where the platform can tell; set by cmd before the
-	// engine is used. Nil: never known, nobody is refused for it.
+	// that group, where the platform can tell. Nil: never known, nobody is
+	// refused for it.
 	Membership Membership
-	// Flood bounds how fast one person's messages are answered; set by
-	// cmd before the engine is used (DefaultFloodLimit on the chat
-	// platforms). Zero: no limit (the terminal).
+	// Flood bounds how fast one person's messages are answered
+	// (DefaultFloodLimit on the chat platforms). Zero: no limit (the
+	// terminal).
 	Flood FloodLimit
 
-	admins   map[bot.UserID]bool
-	initOnce sync.Once
-	door     door
+	door door // the flood limit's record of who wrote when
 }
 
 var _ bot.Handler = (*Engine)(nil)
 
-// NewEngine returns an engine over st with cfg, logging to log.
-func NewEngine(st Store, cfg Config, log *slog.Logger) *Engine {
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
+// Defaults of Config's durations.
+const (
+	defaultSessionTTL = 72 * time.Hour
+	defaultInviteTTL  = 90 * 24 * time.Hour
+)
+
+// loc is the organisation's time zone.
+func (e *Engine) loc() *time.Location {
+	if e.Cfg.Loc == nil {
+		return time.UTC
 	}
-	e := &Engine{Store: st, Cfg: cfg, Log: log, Now: time.Now}
-	e.init()
-	return e
+	return e.Cfg.Loc
 }
 
-func (e *Engine) init() {
-	e.initOnce.Do(func() {
-		if e.Cfg.Loc == nil {
-			e.Cfg.Loc = time.UTC
-		}
-		if e.Cfg.SessionTTL <= 0 {
-			e.Cfg.SessionTTL = 72 * time.Hour
-		}
-		if e.Cfg.InviteTTL <= 0 {
-			e.Cfg.InviteTTL = 90 * 24 * time.Hour
-		}
-		if e.Now == nil {
-			e.Now = time.Now
-		}
-		if e.Log == nil {
-			e.Log = slog.New(slog.DiscardHandler)
-		}
-		e.admins = make(map[bot.UserID]bool, len(e.Cfg.Admins))
-		for _, u := range e.Cfg.Admins {
-			e.admins[u] = true
-		}
-	})
+// sessionTTL is how long an idle conversation is kept.
+func (e *Engine) sessionTTL() time.Duration {
+	if e.Cfg.SessionTTL <= 0 {
+		return defaultSessionTTL
+	}
+	return e.Cfg.SessionTTL
 }
+
+// inviteTTL is how long an invite code stays valid.
+func (e *Engine) inviteTTL() time.Duration {
+	if e.Cfg.InviteTTL <= 0 {
+		return defaultInviteTTL
+	}
+	return e.Cfg.InviteTTL
+}
+
+// now returns the current time on the engine's clock.
+func (e *Engine) now() time.Time {
+	if e.Now == nil {
+		return time.Now()
+	}
+	return e.Now()
+}
+
+// log returns the engine's logger.
+func (e *Engine) log() *slog.Logger {
+	if e.Log == nil {
+		return discard
+	}
+	return e.Log
+}
+
+var discard = slog.New(slog.DiscardHandler)
 
 // IsAdmin reports whether u is an administrator of the organisation.
-func (e *Engine) IsAdmin(u bot.UserID) bool { e.init(); return e.admins[u] }
+func (e *Engine) IsAdmin(u bot.UserID) bool { return slices.Contains(e.Cfg.Admins, u) }
 
 // Error is a refusal the person should read: it carries a catalogue key and
 // the data its text needs. Flows return it; the engine shows it and commits
@@ -147,7 +166,7 @@ func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 			if errors.Is(err, ErrDamaged) {
 				// Rewritten from the configuration; its groups must be
 				// linked again (/link in each), as the log says.
-				e.Log.Error("damaged cell record rewritten from the configuration: link its groups again", "cell", c.Code, "err", err)
+				e.log().Error("damaged cell record rewritten from the configuration: link its groups again", bot.LogKeyCell, c.Code, bot.LogKeyErr, err)
 				ok, err = false, nil
 			}
 			if err != nil {
@@ -174,7 +193,6 @@ func (e *Engine) SyncCells(ctx context.Context, cells []Cell) error {
 // code (see checkGroup): nothing in the transaction waits on the network.
 // A message that fails every time is set aside by the server (SetAside).
 func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
-	e.init()
 	if m.Kind == bot.KindCursor {
 		return e.Store.Update(ctx, func(tx Tx) error {
 			_, err := tx.MarkSeen(m.Chat.Platform, "", m.Cursor)
@@ -182,7 +200,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		})
 	}
 	m = cleanMessage(m)
-	now := e.Now()
+	now := e.now()
 	if ok, tell := e.door.admit(e.Flood, m, now); !ok {
 		err := e.Store.Update(ctx, func(tx Tx) error { return e.turnAway(tx, m, tell) })
 		if err == nil && m.Kind == bot.KindCallback {
@@ -198,7 +216,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		defer func() {
 			if p := recover(); p != nil {
 				panicked = p
-				e.Log.Error("flow panicked", "update", m.Key, "chat", m.Chat.String(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				e.log().Error("flow panicked", bot.LogKeyUpdate, m.Key, bot.LogKeyChat, m.Chat.String(), bot.LogKeyPanic, fmt.Sprint(p), "stack", string(debug.Stack()))
 				err = errPanic
 			}
 		}()
@@ -245,279 +263,3 @@ func forgetSession(tx Tx, chat bot.ChatID, user bot.UserID, now time.Time) error
 }
 
 var errPanic = errors.New("flows: flow panicked")
-
-// req is one message being handled inside its transaction.
-type req struct {
-	e   *Engine
-	tx  Tx
-	m   bot.Message
-	now time.Time
-
-	sess    Session
-	hasSess bool
-	dirty   bool // sess changed and must be stored
-	// state is the flow in progress's typed state (a pointer to its
-	// struct), decoded from sess.State when the flow gets an answer, set
-	// when a flow begins; saveSession encodes it back, once.
-	state any
-
-	member   Member
-	isMember bool
-	// pending is the member whose Pending identities hold the sender's:
-	// until a secretary confirms the move the sender acts as a stranger.
-	pending    Member
-	hasPending bool
-
-	out []bot.Reply // replies, queued at the end of run
-
-	cmd, args  string // the command being run, for flows that resume it
-	chosenCell string // the cell an admin chose for a cell-scoped command
-
-	toast string     // the note Conn.Ack shows for the button press, if any
-	gate  *groupGate // what Membership said about the code m carries, if asked
-}
-
-// run handles r.m. Errors of type *Error become replies; others abort the
-// transaction.
-func (r *req) run() error {
-	if err := r.load(); err != nil {
-		return err
-	}
-	err := r.dispatch()
-	if errors.Is(err, errAsked) {
-		err = nil
-	}
-	var fe *Error
-	if errors.As(err, &fe) {
-		r.say(fe.Key, fe.Data)
-		err = nil
-	}
-	if err != nil {
-		return err
-	}
-	warnings, err := r.e.warnQuota(r.tx, r.now)
-	if err != nil {
-		return err
-	}
-	if err := r.e.queue(r.tx, append(r.out, warnings...), r.now, r); err != nil {
-		return err
-	}
-	return r.saveSession()
-}
-
-func (r *req) load() error {
-	var err error
-	r.member, r.isMember, err = r.tx.MemberOf(r.m.From)
-	if err != nil {
-		return fmt.Errorf("load member: %w", err)
-	}
-	if r.isMember && hasUser(r.member.Pending, r.m.From) {
-		r.pending, r.hasPending = r.member, true
-		r.member, r.isMember = Member{}, false
-	}
-	r.sess, r.hasSess, err = r.tx.Session(r.m.Chat, r.m.From)
-	if errors.Is(err, ErrDamaged) {
-		// A conversation's state is only a convenience: start afresh rather
-		// than fail every message of this person in this chat.
-		r.e.Log.Error("damaged session dropped", "chat", r.m.Chat.String(), "user", r.m.From.String(), "err", err)
-		if err := r.tx.DeleteSession(r.m.Chat, r.m.From); err != nil {
-			return err
-		}
-		r.sess, r.hasSess, err = Session{}, false, nil
-	}
-	if err != nil {
-		return fmt.Errorf("load session: %w", err)
-	}
-	if !r.m.Group && r.m.From.PrivateChat() == r.m.Chat {
-		if un, err := r.tx.Unreachable(r.m.Chat); err != nil {
-			return err
-		} else if un {
-			if err := r.tx.SetReachable(r.m.Chat); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
-}
-
-func (r *req) saveSession() error {
-	if err := r.encodeState(); err != nil {
-		return err
-	}
-	if !r.dirty {
-		return nil
-	}
-	if r.sess.Flow == "" && len(r.sess.Notice) == 0 && r.sess.Question == 0 {
-		if !r.hasSess {
-			return nil
-		}
-		return r.tx.DeleteSession(r.m.Chat, r.m.From)
-	}
-	r.sess.Updated = r.now
-	return r.tx.PutSession(r.m.Chat, r.m.From, r.sess)
-}
-
-// finish ends the current flow.
-func (r *req) finish() {
-	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt, Question: r.sess.Question}
-	r.state = nil
-	r.dirty = true
-}
-
-// admin reports whether the sender is an administrator.
-func (r *req) admin() bool { return r.e.admins[r.m.From] }
-
-// say queues a text from the catalogue to the current chat.
-func (r *req) say(k text.Key, data any) {
-	r.send(bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data)})
-}
-
-// ask queues a text with choices to the current chat and remembers the
-// choices in the session, so a typed number or a pressed button can answer.
-func (r *req) ask(k text.Key, data any, choices ...[]bot.Choice) {
-	rep := bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data), Choices: choices}
-	r.offer(&rep)
-	r.send(rep)
-}
-
-// offer remembers rep's choices as the answers the current flow expects,
-// numbers the question and stamps its number on the choices' data (see
-// stampChoice).
-func (r *req) offer(rep *bot.Reply) {
-	r.sess.Choices = r.sess.Choices[:0]
-	for _, c := range rep.Flat() {
-		r.sess.Choices = append(r.sess.Choices, c.Data)
-	}
-	r.dirty = true
-	if len(r.sess.Choices) == 0 {
-		return
-	}
-	rep.Hint = text.T(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
-	r.sess.Question++
-	rows := make([][]bot.Choice, len(rep.Choices))
-	for i, cs := range rep.Choices {
-		rows[i] = make([]bot.Choice, len(cs))
-		for j, c := range cs {
-			rows[i][j] = bot.Choice{Label: c.Label, Data: stampChoice(r.sess.Question, c.Data)}
-		}
-	}
-	rep.Choices = rows
-}
-
-// stampChoice returns the data a button of question q carries: "q|data".
-// Choice data is at most 37 bytes (the longest is a category key of 32
-// after "cat:"), so it stays within bot.MaxChoiceData.
-func stampChoice(q uint64, data string) string {
-	return strconv.FormatUint(q, 10) + "|" + data
-}
-
-// unstampChoice splits a pressed button's data into the number of the
-// question it was shown with and the choice's own data; q is 0 for a
-// button sent before buttons carried it.
-func unstampChoice(data string) (q uint64, plain string) {
-	head, rest, ok := strings.Cut(data, "|")
-	if !ok {
-		return 0, data
-	}
-	n, err := strconv.ParseUint(head, 10, 64)
-	if err != nil || n == 0 {
-		return 0, data
-	}
-	return n, rest
-}
-
-// send queues rep; it goes out after the commit.
-func (r *req) send(rep bot.Reply) { r.out = append(r.out, rep) }
-
-// row builds one row of choices.
-func row(cs ...bot.Choice) []bot.Choice { return cs }
-
-// choice builds one choice; data is one of its flow's typed choice
-// constants, or a string.
-func choice[D ~string](label string, data D) bot.Choice {
-	return bot.Choice{Label: label, Data: string(data)}
-}
-
-// cleanMessage normalises, at the door, what people type into m: its text
-// (unless it is far over MaxInput, which is refused anyway), the sender's
-// profile name and the group's title, the last two on one line. Callback
-// data and file ids are the bot's own and the platform's, and stay as
-// they are.
-func cleanMessage(m bot.Message) bot.Message {
-	if len(m.Text) <= 4*MaxInput {
-		m.Text = NormalizeText(m.Text)
-	}
-	m.FromName = oneLine(m.FromName)
-	m.ChatTitle = oneLine(m.ChatTitle)
-	return m
-}
-
-// oneLine normalises s (see NormalizeText) and joins its lines with spaces.
-func oneLine(s string) string {
-	if len(s) > 4*MaxInput {
-		s = s[:4*MaxInput]
-	}
-	return strings.Join(strings.Fields(NormalizeText(s)), " ")
-}
-
-// cleanInput normalises what a person typed and checks its length.
-func cleanInput(s string, max int) (string, error) {
-	s = strings.TrimSpace(NormalizeText(s))
-	if s == "" {
-		return "", refuse(text.EmptyInput, nil)
-	}
-	if n := utf8.RuneCountInString(s); n > max {
-		return "", refuse(text.TooLong, map[string]int{"Max": max, "N": n})
-	}
-	return s, nil
-}
-
-// noticeTTL is how long a typed number may answer a notice's choices.
-const noticeTTL = 14 * 24 * time.Hour
-
-// queue enqueues reps in tx. A reply to a private chat whose choices are
-// all stateless (go:...) is a notice: its choices are remembered in the
-// recipient's session (in self's when self is handling that very chat), so
-// that a typed number answers it where there are no buttons.
-func (e *Engine) queue(tx Tx, reps []bot.Reply, now time.Time, self *req) error {
-	for _, rep := range reps {
-		if err := tx.Enqueue(rep); err != nil {
-			return fmt.Errorf("enqueue reply: %w", err)
-		}
-		data := noticeData(rep)
-		if data == nil || e.caps(rep.Chat.Platform).IsGroup(rep.Chat) {
-			continue
-		}
-		user := bot.UserID{Platform: rep.Chat.Platform, ID: rep.Chat.ID}
-		if self != nil && self.m.Chat == rep.Chat && self.m.From == user {
-			self.sess.Notice, self.sess.NoticeAt, self.dirty = data, now, true
-			continue
-		}
-		sess, _, err := tx.Session(rep.Chat, user)
-		if err != nil {
-			return fmt.Errorf("load session: %w", err)
-		}
-		sess.Notice, sess.NoticeAt = data, now
-		if err := tx.PutSession(rep.Chat, user, sess); err != nil {
-			return fmt.Errorf("store notice: %w", err)
-		}
-	}
-	return nil
-}
-
-// noticeData returns the data of rep's choices when every one of them is
-// stateless (go:...), nil otherwise.
-func noticeData(rep bot.Reply) []string {
-	flat := rep.Flat()
-	if len(flat) == 0 {
-		return nil
-	}
-	out := make([]string, len(flat))
-	for i, c := range flat {
-		if !strings.HasPrefix(c.Data, goPrefix) {
-			return nil
-		}
-		out[i] = c.Data
-	}
-	return out
-}

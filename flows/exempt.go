@@ -22,8 +22,8 @@ const (
 // cmdExempt lets the secretary exempt a member (miễn sinh hoạt) or take the
 // exemption back: /mien.
 func (r *req) cmdExempt(string) error {
-	cell, err := r.actingCell()
-	if err != nil {
+	cell, asked, err := r.actingCell()
+	if err != nil || asked {
 		return err
 	}
 	c, _, err := r.tx.Cell(cell)

@@ -23,8 +23,8 @@ const (
 // cmdFeature lets the secretary feature a submitted report of the month
 // (nêu gương) or take the feature back: /neuguong [month].
 func (r *req) cmdFeature(args string) error {
-	cell, m, err := r.cellMonth(args)
-	if err != nil {
+	cell, m, asked, err := r.cellMonth(args)
+	if err != nil || asked {
 		return err
 	}
 	cm, err := loadCellMonth(r.tx, cell, m, nil)

@@ -47,7 +47,7 @@ func TestFlowTable(t *testing.T) {
 // changed, decoded before its next answer, and dropped with the flow; a
 // state that cannot be decoded ends the conversation.
 func TestFlowState(t *testing.T) {
-	e := NewEngine(nil, Config{}, nil)
+	e := &Engine{}
 	r := &req{e: e, now: time.Now()}
 	d := &closing{Cell: "C01", Month: 202611}
 	flowClose.begin(r, closeAct, d)

@@ -41,14 +41,8 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 	}
 	t.Cleanup(func() { db.Close() })
 	h.db = db
-	h.eng = flows.NewEngine(db, flows.Config{
-		OrgName: "Đảng bộ xã Thử", Loc: h.loc, Admins: admins, GraceDays: 5,
-		Theme: "Học tập và làm theo Bác", Categories: []flows.Category{{Key: "cm1", Name: "Trung thành"}},
-	}, nil)
-	h.eng.Now = func() time.Time { return h.now }
-	h.eng.Platforms = testPlatforms{}
 	var codeOf, codes int // the update the last code was made for, and how many for it
-	h.eng.NewCode = func() string {
+	newCode := func() string {
 		if codeOf != h.n {
 			codeOf, codes = h.n, 0
 		}
@@ -57,6 +51,16 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 			return fmt.Sprint("CODE", h.n)
 		}
 		return fmt.Sprint("CODE", h.n, "X", codes)
+	}
+	h.eng = &flows.Engine{
+		Store: db,
+		Cfg: flows.Config{
+			OrgName: "Đảng bộ xã Thử", Loc: h.loc, Admins: admins, GraceDays: 5,
+			Theme: "Học tập và làm theo Bác", Categories: []flows.Category{{Key: "cm1", Name: "Trung thành"}},
+		},
+		Now:       func() time.Time { return h.now },
+		NewCode:   newCode,
+		Platforms: testPlatforms{},
 	}
 	return h
 }

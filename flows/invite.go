@@ -89,14 +89,14 @@ func (e *Engine) checkGroup(ctx context.Context, m bot.Message) *groupGate {
 		var err error
 		inv, found, err = tx.Invite(code)
 		return err
-	}); err != nil || !found || inv.Group.IsZero() || !inv.Live(e.Now()) {
+	}); err != nil || !found || inv.Group.IsZero() || !inv.Live(e.now()) {
 		return nil // the transaction will tell the person
 	}
 	ctx, cancel := context.WithTimeout(ctx, membershipTimeout)
 	defer cancel()
 	yes, known, err := e.Membership.InGroup(ctx, inv.Group, m.From)
 	if err != nil {
-		e.Log.Warn("group membership unknown", "chat", inv.Group.String(), "err", err)
+		e.log().Warn("group membership unknown", bot.LogKeyChat, inv.Group.String(), bot.LogKeyErr, err)
 		known = false
 	}
 	return &groupGate{group: inv.Group, yes: yes, known: known, code: code}
@@ -134,7 +134,7 @@ func (r *req) wrongCode(a JoinAttempts, code string) error {
 		return err
 	}
 	if !a.Until.IsZero() {
-		r.e.Log.Info("join codes cooling down", "user", r.m.From.String(), "until", a.Until)
+		r.e.log().Info("join codes cooling down", bot.LogKeyUser, r.m.From.String(), "until", a.Until)
 		return r.coolingDown(a)
 	}
 	return refuse(text.JoinUnknownCode, map[string]string{"Code": code})

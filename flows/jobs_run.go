@@ -66,8 +66,7 @@ type jobRun struct {
 // scheduler in cmd copies the data file first and then calls RunJob for
 // JobBackup, which only records the slot's mark.
 func (e *Engine) runJob(ctx context.Context, job Job, slot time.Time, cell string) (bool, error) {
-	e.init()
-	now := e.Now()
+	now := e.now()
 	var st jobStatus
 	err := e.Store.Update(ctx, func(tx Tx) error {
 		j, err := e.runJobTx(tx, job, slot, cell, now)
@@ -81,7 +80,7 @@ func (e *Engine) runJob(ctx context.Context, job Job, slot time.Time, cell strin
 		return false, fmt.Errorf("run job %s: %w", jobKey(job, slot, cell), err)
 	}
 	if st == jobNoSense {
-		e.Log.Info("job slot skipped: no longer meaningful", "job", string(job), "slot", slot.UTC().Format(time.RFC3339), "cell", cell)
+		e.log().Info("job slot skipped: no longer meaningful", bot.LogKeyJob, string(job), bot.LogKeySlot, slot.UTC().Format(time.RFC3339), bot.LogKeyCell, cell)
 	}
 	return st == jobRan, nil
 }
@@ -154,8 +153,8 @@ func (j *jobRun) damageNotes() ([]bot.Reply, error) {
 	if len(recs) == 0 {
 		return nil, nil
 	}
-	j.e.Log.Error("job skipped damaged records", "job", string(j.job), "slot", j.slot.UTC().Format(time.RFC3339),
-		"cell", j.cell, "records", strings.Join(recs, ", "))
+	j.e.log().Error("job skipped damaged records", bot.LogKeyJob, string(j.job), bot.LogKeySlot, j.slot.UTC().Format(time.RFC3339),
+		bot.LogKeyCell, j.cell, "records", strings.Join(recs, ", "))
 	what := strings.Join(recs[:min(len(recs), maxDamageNoted)], "; ")
 	if len(recs) > maxDamageNoted {
 		what += "; …"

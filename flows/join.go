@@ -81,7 +81,7 @@ func (r *req) newInvite(cell string, group bot.ChatID) (Invite, error) {
 		gen = NewInviteCode
 	}
 	for range 10 {
-		inv := Invite{Code: gen(), Cell: cell, Created: r.now, Expires: r.now.Add(r.e.Cfg.InviteTTL), Group: group}
+		inv := Invite{Code: gen(), Cell: cell, Created: r.now, Expires: r.now.Add(r.e.inviteTTL()), Group: group}
 		if _, taken, err := r.tx.Invite(inv.Code); err != nil {
 			return Invite{}, err
 		} else if taken {
@@ -141,7 +141,7 @@ func (r *req) join(code string) error {
 	}
 	attempts, err := r.tx.JoinAttempts(r.m.From)
 	if errors.Is(err, ErrDamaged) {
-		r.e.Log.Error("damaged join attempts dropped", "user", r.m.From.String(), "err", err)
+		r.e.log().Error("damaged join attempts dropped", bot.LogKeyUser, r.m.From.String(), bot.LogKeyErr, err)
 		attempts, err = JoinAttempts{Wrong: maxWrongCodes - 1, Since: r.now}, nil // the next wrong code cools down
 	}
 	if err != nil {
@@ -384,7 +384,7 @@ func (r *req) botRemoved() error {
 		return err
 	}
 	cell.Groups = without(cell.Groups, r.m.Chat)
-	r.e.Log.Info("bot removed from group", "chat", r.m.Chat.String(), "cell", cell.Code)
+	r.e.log().Info("bot removed from group", bot.LogKeyChat, r.m.Chat.String(), bot.LogKeyCell, cell.Code)
 	if _, err := r.revokeInvites("", "", postedIn(r.m.Chat)); err != nil {
 		return err
 	}

@@ -150,7 +150,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 	if j.now.Sub(j.slot) > jobStale {
 		return false, nil
 	}
-	m := MonthOf(j.slot, j.e.Cfg.Loc).Prev()
+	m := MonthOf(j.slot, j.e.loc()).Prev()
 	j.month = m
 	cur, err := j.e.orgSummary(j.tx, m, &j.dmg)
 	if err != nil {

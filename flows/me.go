@@ -51,7 +51,7 @@ func (r *req) cmdMe(string) error {
 		Year: cur.Year(), Month: FormatMonth(cur),
 	}
 	if m.Paused(r.now) {
-		v.Paused = pausedThrough(m, r.e.Cfg.Loc).Format("2/1/2006") // the last paused day
+		v.Paused = pausedThrough(m, r.e.loc()).Format("2/1/2006") // the last paused day
 	}
 
 	// This year's reports, one lookup per month so far.
@@ -107,7 +107,7 @@ func (r *req) cmdMe(string) error {
 func (r *req) streak(m Member, cur Month, reports map[Month]Report) (int, error) {
 	var first Month
 	if !m.Joined.IsZero() {
-		first = MonthOf(m.Joined, r.e.Cfg.Loc)
+		first = MonthOf(m.Joined, r.e.loc())
 	}
 	reported := func(mo Month) (bool, error) {
 		if mo.Year() == cur.Year() {

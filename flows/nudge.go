@@ -13,8 +13,8 @@ import (
 // Members whose reminders are paused, the secretary who asks and chats known
 // unreachable are skipped; the secretary is told who was reminded.
 func (r *req) cmdNudge(args string) error {
-	cell, m, err := r.cellMonth(args)
-	if err != nil {
+	cell, m, asked, err := r.cellMonth(args)
+	if err != nil || asked {
 		return err
 	}
 	if !r.reportable(m) {

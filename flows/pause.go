@@ -122,7 +122,7 @@ func (r *req) cmdPause(string) error {
 	if r.member.Paused(r.now) {
 		flowPause.begin(r, pauseCurrent, &pausing{})
 		r.ask(text.PauseCurrent, map[string]string{
-			"Until":  pausedThrough(r.member, r.e.Cfg.Loc).Format("02/01/2006"),
+			"Until":  pausedThrough(r.member, r.e.loc()).Format("02/01/2006"),
 			"Reason": r.member.PauseReason,
 		},
 			row(choice(text.T(text.PauseResume, nil), pauseResume)),
@@ -136,7 +136,7 @@ func (r *req) cmdPause(string) error {
 
 func (r *req) pauseAskLength() error {
 	moveTo(r, pauseLength)
-	example := dayStart(r.now, r.e.Cfg.Loc).AddDate(0, 0, 14).Format("02/01/2006")
+	example := dayStart(r.now, r.e.loc()).AddDate(0, 0, 14).Format("02/01/2006")
 	length := func(l string) pauseChoice { return pauseLengthPrefix + pauseChoice(l) }
 	r.ask(text.PauseAsk, map[string]string{"Example": example},
 		row(choice(text.T(text.PauseWeek1, nil), length("w1")), choice(text.T(text.PauseWeek2, nil), length("w2"))),
@@ -150,7 +150,7 @@ func (r *req) pauseAnswer(ps *pausing, in input) error {
 		r.finish()
 		return refuse(text.NeedMember, nil)
 	}
-	loc := r.e.Cfg.Loc
+	loc := r.e.loc()
 	switch pauseStep(r.sess.Step) {
 	case pauseCurrent:
 		switch pauseChoice(in.Data) {

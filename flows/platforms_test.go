@@ -82,9 +82,8 @@ func TestConnectWrongBot(t *testing.T) {
 	})
 	// The same group cannot be linked to C01 either: only C02 is offered.
 	admin := zl("a1")
-	h.eng.Cfg.Admins = []bot.UserID{admin}
-	h.eng = flows.NewEngine(h.db, h.eng.Cfg, nil)
-	h.eng.Now, h.eng.NewCode, h.eng.Platforms = func() time.Time { return h.now }, func() string { return "CODE2" }, testPlatforms{}
+	h.restart(func(c *flows.Config) { c.Admins = []bot.UserID{admin} })
+	h.eng.NewCode = func() string { return "CODE2" }
 	reps := h.sendIn(zlGroup("g1"), admin, "/link")
 	if got := labels(reps); !reflect.DeepEqual(got, []string{"Chi bộ thôn Tây"}) {
 		t.Errorf("/link in the Zalo group offers %v, want only the cell the bot serves", got)

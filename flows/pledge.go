@@ -117,7 +117,7 @@ func pledgeStatusKey(s PledgeStatus) text.Key {
 }
 
 // year returns the current year in the organisation's zone.
-func (r *req) year() int { return r.now.In(r.e.Cfg.Loc).Year() }
+func (r *req) year() int { return r.now.In(r.e.loc()).Year() }
 
 // myPledge loads the sender's pledge for the current year; a new draft when
 // there is none.

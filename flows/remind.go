@@ -75,7 +75,7 @@ func (j *jobRun) superseded(m Month) bool {
 			continue
 		}
 		next := s.Next(j.slot)
-		if !next.IsZero() && !next.After(j.now) && MonthOf(next, j.e.Cfg.Loc) == m {
+		if !next.IsZero() && !next.After(j.now) && MonthOf(next, j.e.loc()) == m {
 			return true
 		}
 	}
@@ -116,7 +116,7 @@ type missingLine struct {
 // names still missing. It is not meaningful when no served cell has the
 // month open any more (or a later rung supersedes it).
 func (j *jobRun) remind() (bool, error) {
-	loc, grace := j.e.Cfg.Loc, j.e.Cfg.GraceDays
+	loc, grace := j.e.loc(), j.e.Cfg.GraceDays
 	m := MonthOf(j.slot, loc)
 	j.month = m
 	if !ReportOpen(m, false, j.now, loc, grace) || (j.cell == "" && j.superseded(m)) {
@@ -167,7 +167,7 @@ func (j *jobRun) remind() (bool, error) {
 // remindCell builds the reminders of cell c for month m; closed reports
 // that the cell closed the month (nothing to send).
 func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Choice) (cs cast, closed bool, err error) {
-	loc := j.e.Cfg.Loc
+	loc := j.e.loc()
 	cm, err := loadCellMonth(j.tx, c.Code, m, &j.dmg)
 	if err != nil {
 		return cast{}, false, err

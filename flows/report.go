@@ -16,11 +16,11 @@ func monthData(m Month) map[string]any {
 }
 
 // currentMonth returns the month now falls in, in the organisation's zone.
-func (r *req) currentMonth() Month { return MonthOf(r.now, r.e.Cfg.Loc) }
+func (r *req) currentMonth() Month { return MonthOf(r.now, r.e.loc()) }
 
 // inGrace reports whether the previous month is still open for reports by
 // the grace period.
-func (r *req) inGrace() bool { return r.now.In(r.e.Cfg.Loc).Day() <= r.e.Cfg.GraceDays }
+func (r *req) inGrace() bool { return r.now.In(r.e.loc()).Day() <= r.e.Cfg.GraceDays }
 
 // closed reports whether cell's month m is closed.
 func (r *req) closed(cell string, m Month) (bool, error) {
@@ -66,7 +66,7 @@ func (r *req) checkOpen(cell string, m Month) error {
 
 // parseMonthArg reads a month typed after a command.
 func (r *req) parseMonthArg(s string) (Month, error) {
-	m, err := ParseMonth(s, r.now, r.e.Cfg.Loc)
+	m, err := ParseMonth(s, r.now, r.e.loc())
 	var pe *MonthParseError
 	if errors.As(err, &pe) {
 		return 0, refuse(text.BadMonth, map[string]string{"Input": pe.Input})

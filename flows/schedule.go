@@ -47,7 +47,7 @@ func (r *req) cmdSchedule(args string) error {
 		l := scheduleLine{Name: text.T(j.Name, nil)}
 		if s := r.e.Schedules[j.Job]; s != nil {
 			if next := s.Next(r.now); !next.IsZero() {
-				l.Next = FormatSlot(next, r.e.Cfg.Loc)
+				l.Next = FormatSlot(next, r.e.loc())
 			}
 		}
 		lines = append(lines, l)
@@ -101,8 +101,8 @@ func (r *req) scheduleRun(job Job) error {
 	if job != JobLeaderboard && job != JobRemindFirst {
 		return refuse(text.NotUnderstood, nil)
 	}
-	cell, err := r.actingCell()
-	if err != nil {
+	cell, asked, err := r.actingCell()
+	if err != nil || asked {
 		return err
 	}
 	if err := r.mayRunCell(cell); err != nil {
@@ -204,6 +204,6 @@ func (r *req) budgetNote(n BudgetNote) (string, error) {
 	case BudgetDeferred:
 		k = text.BudgetNoteDeferred
 	}
-	return text.T(k, map[string]any{"When": n.At.In(r.e.Cfg.Loc).Format("02/01 15:04"), "Job": job, "Cell": cell,
+	return text.T(k, map[string]any{"When": n.At.In(r.e.loc()).Format("02/01 15:04"), "Job": job, "Cell": cell,
 		"Planned": n.Planned, "Done": n.Done, "Group": n.Group}), nil
 }

@@ -105,8 +105,8 @@ func (r *req) cmdSummary(args string) error {
 		return err
 	}
 	if r.m.Group {
-		cell, err := r.actingCell()
-		if err != nil {
+		cell, asked, err := r.actingCell()
+		if err != nil || asked {
 			return err
 		}
 		s, err := r.e.CellSummary(r.tx, cell, m)
@@ -156,7 +156,7 @@ func (r *req) secretarySummary(cell string, m Month) error {
 	if err != nil {
 		return err
 	}
-	body := renderCellSecretary(cm.summary(m), r.now, r.e.Cfg.Loc)
+	body := renderCellSecretary(cm.summary(m), r.now, r.e.loc())
 	subs := cm.submitted()
 	if len(subs) == 0 {
 		if flowName(r.sess.Flow) == flowSummary.name {
@@ -239,12 +239,12 @@ func viewCellMonth(s CellSummary) cellMonthView {
 }
 
 // cellMonth returns the cell a cell-scoped command acts on and the month
-// typed after it (the current month when none).
-func (r *req) cellMonth(args string) (string, Month, error) {
-	m, err := r.monthArg(args)
-	if err != nil {
-		return "", 0, err
+// typed after it (the current month when none); asked is as for
+// actingCell.
+func (r *req) cellMonth(args string) (cell string, m Month, asked bool, err error) {
+	if m, err = r.monthArg(args); err != nil {
+		return "", 0, false, err
 	}
-	cell, err := r.actingCell()
-	return cell, m, err
+	cell, asked, err = r.actingCell()
+	return cell, m, asked, err
 }

@@ -25,7 +25,7 @@ func (r *req) active() bool { return r.sess.Flow != "" }
 // expired forgets a conversation idle for longer than the session TTL and
 // tells the person so. It reports whether it did.
 func (r *req) expired() bool {
-	if !r.active() || r.now.Sub(r.sess.Updated) <= r.e.Cfg.SessionTTL {
+	if !r.active() || r.now.Sub(r.sess.Updated) <= r.e.sessionTTL() {
 		return false
 	}
 	r.finish()
@@ -57,7 +57,7 @@ func (r *req) noticeChoice(s string) (string, bool) {
 	if err != nil || n < 1 || n > len(notice) || r.now.Sub(r.sess.NoticeAt) > noticeTTL {
 		return "", false
 	}
-	if r.active() && r.now.Sub(r.sess.Updated) <= r.e.Cfg.SessionTTL {
+	if r.active() && r.now.Sub(r.sess.Updated) <= r.e.sessionTTL() {
 		return "", false
 	}
 	return notice[n-1], true
@@ -234,7 +234,7 @@ func withState[S any](step func(r *req, s *S, in input) error) func(*req, input)
 		s := new(S)
 		if len(r.sess.State) > 0 {
 			if err := json.Unmarshal(r.sess.State, s); err != nil {
-				r.e.Log.Error("unreadable conversation state dropped", "chat", r.m.Chat.String(), "flow", r.sess.Flow, "err", err)
+				r.e.log().Error("unreadable conversation state dropped", bot.LogKeyChat, r.m.Chat.String(), bot.LogKeyFlow, r.sess.Flow, bot.LogKeyErr, err)
 				r.finish()
 				return refuse(text.NotUnderstood, nil)
 			}

@@ -30,7 +30,10 @@ func checkUserText(t *testing.T, s string) {
 }
 
 func TestSummaryKeysInCatalogue(t *testing.T) {
-	cat := text.Default()
+	cat, err := text.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	declared := map[text.Key]bool{}
 	for _, k := range text.SummaryKeys {
 		declared[k] = true

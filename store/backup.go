@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"lamtheo/bot"
+
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -76,7 +78,7 @@ func (db *DB) Backup(dir string, keep int) (string, error) {
 	if err := syncFile(dir); err != nil {
 		return "", fmt.Errorf("backup sync dir: %w", err)
 	}
-	db.log.Info("backup written", "path", final)
+	db.log.Info("backup written", bot.LogKeyPath, final)
 	if err := prune(dir, keep, final); err != nil {
 		return final, fmt.Errorf("backup retention: %w", err)
 	}

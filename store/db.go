@@ -147,9 +147,9 @@ func Open(path string, opts Options) (*DB, error) {
 	case err != nil:
 		return nil, err
 	default:
-		opts.Log.Info("data file checked", "path", path, "size", rep.Size, "full", rep.Full, "closed_cleanly", rep.Clean, "took", rep.Took)
+		opts.Log.Info("data file checked", bot.LogKeyPath, path, "size", rep.Size, "full", rep.Full, "closed_cleanly", rep.Clean, "took", rep.Took)
 		for _, n := range rep.Notes {
-			opts.Log.Warn("data file: "+n, "path", path)
+			opts.Log.Warn("data file: "+n, bot.LogKeyPath, path)
 		}
 	}
 	var bdb *bolt.DB
@@ -180,7 +180,7 @@ func Open(path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	if from != schemaVersion {
-		opts.Log.Info("store schema upgraded", "path", path, "from", from, "to", schemaVersion)
+		opts.Log.Info("store schema upgraded", bot.LogKeyPath, path, "from", from, "to", schemaVersion)
 	}
 	db := &DB{
 		bolt:   bdb,
@@ -306,7 +306,7 @@ func (db *DB) boltUpdate(fn func(*bolt.Tx) error) error {
 	if db.brokenErr == nil {
 		db.brokenErr = &DamagedError{Path: db.path, Reason: fmt.Sprintf("a write failed inside bbolt (%v); lamtheo stopped writing to it", pe.v)}
 		close(db.broken)
-		db.log.Error("data file damaged: writes stopped", "path", db.path, "err", db.brokenErr)
+		db.log.Error("data file damaged: writes stopped", bot.LogKeyPath, db.path, bot.LogKeyErr, db.brokenErr)
 	}
 	return db.brokenErr
 }

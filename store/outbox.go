@@ -144,7 +144,7 @@ func (o *Outbox) skipDamaged(seq uint64, err error) {
 		o.damaged = make(map[uint64]bool)
 	}
 	o.damaged[seq] = true
-	o.db.log.Error("outbox envelope damaged: skipped, not sent", "platform", string(o.p), "seq", seq, "err", err)
+	o.db.log.Error("outbox envelope damaged: skipped, not sent", bot.LogKeyPlatform, string(o.p), bot.LogKeySeq, seq, bot.LogKeyErr, err)
 }
 
 // Pending implements bot.Outbox: up to n envelopes of the partition with
@@ -307,7 +307,7 @@ func (o *Outbox) Finish(ctx context.Context, seq uint64, res bot.Result) error {
 		return fmt.Errorf("finish %s %d: %w", o.p, seq, err)
 	}
 	if !dropped.IsZero() {
-		db.log.Warn("outbox message dropped", "seq", seq, "chat", dropped.String(), "reason", res.Dropped)
+		db.log.Warn("outbox message dropped", bot.LogKeySeq, seq, bot.LogKeyChat, dropped.String(), bot.LogKeyReason, res.Dropped)
 	}
 	return nil
 }

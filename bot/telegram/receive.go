@@ -110,14 +110,14 @@ func (c *Conn) pollFailed(err error) (wait time.Duration, fatal error) {
 		switch {
 		case te.RetryAfter > 0:
 			wait = time.Duration(te.RetryAfter) * time.Second
-			c.log.Warn("telegram getUpdates rate limited", "retry_after", wait)
+			c.log.Warn("telegram getUpdates rate limited", bot.LogKeyRetryAt, wait)
 			return wait, nil
 		case te.Code == http.StatusUnauthorized:
 			return c.unauthorized(err)
 		case te.Code == http.StatusConflict:
 			if !c.conflict {
 				c.log.Error("telegram getUpdates conflict: another instance of the bot is polling or a webhook is set; backing off",
-					"err", err)
+					bot.LogKeyErr, err)
 				c.conflict = true
 			}
 			wait = backoff(conflictBackoff, c.failures)
@@ -127,7 +127,7 @@ func (c *Conn) pollFailed(err error) (wait time.Duration, fatal error) {
 	}
 	wait = backoff(minBackoff, c.failures)
 	c.failures++
-	c.log.Warn("telegram getUpdates failed", "err", err, "attempt", c.failures, "retry_in", wait)
+	c.log.Warn("telegram getUpdates failed", bot.LogKeyErr, err, "attempt", c.failures, bot.LogKeyRetryIn, wait)
 	return wait, nil
 }
 
@@ -150,7 +150,7 @@ func (c *Conn) unauthorized(err error) (wait time.Duration, fatal error) {
 	if c.authLogged.IsZero() || now.Sub(c.authLogged) >= authLogEvery {
 		c.authLogged = now
 		c.log.Error("telegram getUpdates: token rejected (401 Unauthorized): revoked in @BotFather, or a proxy in the way? retrying",
-			"err", err, "since", c.authSince, "gives_up_in", (authGiveUp - lasted).Round(time.Second), "retry_in", wait)
+			bot.LogKeyErr, err, bot.LogKeySince, c.authSince, bot.LogKeyGivesUp, (authGiveUp - lasted).Round(time.Second), bot.LogKeyRetryIn, wait)
 	}
 	return wait, nil
 }

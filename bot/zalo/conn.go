@@ -176,7 +176,7 @@ func New(ctx context.Context, o Options) (*Conn, error) {
 		platform:       o.Platform,
 		title:          strings.TrimSpace(o.Title),
 		limits:         o.Limits,
-		log:            o.Log.With("platform", string(o.Platform)),
+		log:            o.Log.With(bot.LogKeyPlatform, string(o.Platform)),
 		pollTimeout:    o.PollTimeout,
 		requestTimeout: o.RequestTimeout,
 		webhook:        o.WebhookURL != "",

@@ -137,12 +137,12 @@ func (c *Conn) admitPolled(res []byte) (batch []bot.Message, got bool) {
 func (c *Conn) admit(in incoming, now time.Time) (verdict, *pending) {
 	if in.self {
 		c.gate.skip(in.msg.Key)
-		c.log.Debug("zalo: own message skipped", "update", in.msg.Key)
+		c.log.Debug("zalo: own message skipped", bot.LogKeyUpdate, in.msg.Key)
 		return seenBefore, nil
 	}
 	v, p := c.gate.admit(in.msg, now)
 	if v == seenBefore || v == collapsed {
-		c.log.Debug("zalo: update skipped", "update", in.msg.Key, "chat", in.msg.Chat.String(), "verdict", int(v))
+		c.log.Debug("zalo: update skipped", bot.LogKeyUpdate, in.msg.Key, bot.LogKeyChat, in.msg.Chat.String(), "verdict", int(v))
 	}
 	return v, p
 }
@@ -173,7 +173,7 @@ func (c *Conn) idle(elapsed time.Duration) time.Duration {
 	p.idleWait = min(max(2*p.idleWait, firstBackoff), c.pollTimeout)
 	if !p.idleLog {
 		p.idleLog = true
-		c.log.Info("zalo getUpdates answers idle without waiting; spacing the polls", "retry_in", p.idleWait)
+		c.log.Info("zalo getUpdates answers idle without waiting; spacing the polls", bot.LogKeyRetryIn, p.idleWait)
 	}
 	return p.idleWait
 }
@@ -192,7 +192,7 @@ func (c *Conn) pollFailed(err error, elapsed time.Duration) (wait time.Duration,
 			p.rateWait = min(max(2*p.rateWait, rateBackoff), maxRateBackoff)
 			if !p.logged {
 				p.logged = true
-				c.log.Warn("zalo getUpdates rate limited", "err", err, "retry_in", p.rateWait)
+				c.log.Warn("zalo getUpdates rate limited", bot.LogKeyErr, err, bot.LogKeyRetryIn, p.rateWait)
 			}
 			p.failures++
 			return p.rateWait, nil
@@ -207,7 +207,7 @@ func (c *Conn) pollFailed(err error, elapsed time.Duration) (wait time.Duration,
 		if ae != nil && strings.Contains(strings.ToLower(ae.Description), "webhook") {
 			msg, level = "zalo getUpdates refused: a webhook is set for this bot (another instance?); backing off", slog.LevelError
 		}
-		c.log.Log(context.Background(), level, msg, "err", err, "retry_in", wait)
+		c.log.Log(context.Background(), level, msg, bot.LogKeyErr, err, bot.LogKeyRetryIn, wait)
 	}
 	return wait, nil
 }
@@ -228,7 +228,7 @@ func (c *Conn) unauthorized(err error) (time.Duration, error) {
 	if p.authLogged.IsZero() || now.Sub(p.authLogged) >= authLogEvery {
 		p.authLogged, p.logged = now, true
 		c.log.Error("zalo token rejected (401): was it reset in Zalo Bot Creator? retrying",
-			"since", p.authSince, "gives_up_in", (authGiveUp - now.Sub(p.authSince)).Round(time.Second), "retry_in", wait)
+			bot.LogKeySince, p.authSince, bot.LogKeyGivesUp, (authGiveUp - now.Sub(p.authSince)).Round(time.Second), bot.LogKeyRetryIn, wait)
 	}
 	return wait, nil
 }

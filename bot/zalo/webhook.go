@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"lamtheo/bot"
 )
 
 // Webhook tuning.
@@ -71,8 +73,8 @@ func (c *Conn) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	for _, in := range ins {
 		if !c.deliver(r.Context(), in, now, deadline.C) {
 			if r.Context().Err() == nil {
-				c.log.Warn("zalo webhook: update not committed in time; answering 503", "update", in.msg.Key,
-					"chat", in.msg.Chat.String())
+				c.log.Warn("zalo webhook: update not committed in time; answering 503", bot.LogKeyUpdate, in.msg.Key,
+					bot.LogKeyChat, in.msg.Chat.String())
 				http.Error(w, "not committed yet", http.StatusServiceUnavailable)
 			}
 			return

@@ -53,11 +53,12 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	// Backups killed half way leave temporary files: while this process
 	// holds the data file, no other writes backups of it.
 	if _, err := db.CleanBackupDir(backupDir(cfg.Data)); err != nil {
-		log.Warn("remove stale backup files failed", "err", err)
+		log.Warn("remove stale backup files failed", bot.LogKeyErr, err)
 	}
 	a := &app{cfg: cfg, log: log, db: db, clock: clk}
-	a.eng = flows.NewEngine(db, engineConfig(cfg, loc), log)
-	a.eng.Now = a.clock.Now
+	// The rest of the engine's fields are set by serveConsole, serveChats
+	// and serve, before it handles a message or runs a job.
+	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Log: log, Now: clk.Now}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
 		return nil, err
@@ -229,7 +230,7 @@ func (a *app) dialZalo(ctx context.Context, b zaloBot, o chatOptions) (*link, st
 	if path != "" {
 		mode = "webhook"
 	}
-	a.log.Info("serving Zalo", "platform", string(b.platform), "bot", conn.Title(), "mode", mode)
+	a.log.Info("serving Zalo", bot.LogKeyPlatform, string(b.platform), bot.LogKeyBot, conn.Title(), "mode", mode)
 	return &link{conn: conn, sender: &bot.Sender{Limits: limits}}, path, nil
 }
 
@@ -278,10 +279,10 @@ func (a *app) dialTelegram(ctx context.Context, o chatOptions) (*link, error) {
 	if err != nil {
 		return nil, err
 	}
-	a.log.Info("serving Telegram", "bot", conn.Username())
+	a.log.Info("serving Telegram", bot.LogKeyBot, conn.Username())
 	a.eng.Membership = conn // joining with a group's button checks the group (getChatMember)
 	if err := conn.SetCommands(ctx, flows.Commands()); err != nil {
-		a.log.Warn("set command menu failed", "err", err)
+		a.log.Warn("set command menu failed", bot.LogKeyErr, err)
 	}
 	return &link{conn: conn, sender: &bot.Sender{Limits: a.cfg.Outbox.Limits()}}, nil
 }
@@ -394,13 +395,13 @@ func (a *app) reportStranded(ctx context.Context, served platforms) {
 				if err != nil {
 					return err
 				}
-				a.log.Warn("replies wait for a platform that is not served", "platform", string(p), "queued", n)
+				a.log.Warn("replies wait for a platform that is not served", bot.LogKeyPlatform, string(p), "queued", n)
 			}
 			return nil
 		})
 	}
 	if err != nil {
-		a.log.Warn("count queued replies failed", "err", err)
+		a.log.Warn("count queued replies failed", bot.LogKeyErr, err)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"lamtheo/flows/text"
 	"lamtheo/store"
 )
 
@@ -33,6 +34,9 @@ func main() {
 // "lamtheo check" and "lamtheo restore BACKUP" are the operator's commands
 // for the data file (operator.go).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if _, err := text.Default(); err != nil {
+		return fmt.Errorf("text catalogue: %w", err) // a build defect: every text would show as its key
+	}
 	if len(args) > 0 {
 		switch args[0] {
 		case "check":

@@ -11,6 +11,7 @@ import (
 
 	"github.com/robfig/cron/v3"
 
+	"lamtheo/bot"
 	"lamtheo/flows"
 	"lamtheo/store"
 )
@@ -197,7 +198,7 @@ func (s *scheduler) catchUpJob(ctx context.Context, j scheduledJob, now time.Tim
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			s.log.Error("job panicked", "job", string(j.job), "slot", slot, "panic", fmt.Sprint(r))
+			s.log.Error("job panicked", bot.LogKeyJob, string(j.job), bot.LogKeySlot, slot, bot.LogKeyPanic, fmt.Sprint(r))
 		}
 	}()
 	s.runSlot(ctx, j.job, slot)
@@ -216,18 +217,18 @@ func (s *scheduler) runSlot(ctx context.Context, job flows.Job, slot time.Time) 
 			return
 		}
 		if err := s.writeBackup(slot); err != nil {
-			s.log.Error("backup failed", "slot", slot, "err", err)
+			s.log.Error("backup failed", bot.LogKeySlot, slot, bot.LogKeyErr, err)
 			return
 		}
 	}
 	ran, err := s.runner.RunJob(ctx, job, slot, "")
 	switch {
 	case err != nil:
-		s.log.Error("job failed", "job", string(job), "slot", slot, "err", err)
+		s.log.Error("job failed", bot.LogKeyJob, string(job), bot.LogKeySlot, slot, bot.LogKeyErr, err)
 	case ran:
-		s.log.Info("job ran", "job", string(job), "slot", slot)
+		s.log.Info("job ran", bot.LogKeyJob, string(job), bot.LogKeySlot, slot)
 	default:
-		s.log.Debug("job slot skipped", "job", string(job), "slot", slot)
+		s.log.Debug("job slot skipped", bot.LogKeyJob, string(job), bot.LogKeySlot, slot)
 	}
 }
 
@@ -251,7 +252,7 @@ func (s *scheduler) writeBackup(slot time.Time) error {
 		return err
 	}
 	if err != nil { // written, but old ones could not all be removed
-		s.log.Warn("backup retention failed", "err", err)
+		s.log.Warn("backup retention failed", bot.LogKeyErr, err)
 	}
 	return nil
 }
@@ -351,5 +352,5 @@ func (l cronLogger) Info(msg string, kv ...any) {
 
 // Error implements cron.Logger.
 func (l cronLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("cron "+msg, append(kv, "err", err)...)
+	l.log.Error("cron "+msg, append(kv, bot.LogKeyErr, err)...)
 }

@@ -30,14 +30,12 @@ var (
 	defaultErr  error
 )
 
-// Default returns the embedded Vietnamese catalogue, parsed on first use.
-func Default() *Catalog {
+// Default returns the embedded Vietnamese catalogue, parsed on first use,
+// or why it cannot be parsed: a build defect, which the package's tests
+// catch and cmd/lamtheo checks once before it starts.
+func Default() (*Catalog, error) {
 	defaultOnce.Do(func() { defaultCat, defaultErr = Parse(files) })
-	if defaultErr != nil {
-		// The embedded files are checked by tests; reaching this is a build defect.
-		panic(defaultErr)
-	}
-	return defaultCat
+	return defaultCat, defaultErr
 }
 
 // Parse reads every *.txt file of fsys. A file holds entries of the form
@@ -117,8 +115,14 @@ var funcs = template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
 }
 
-// Has reports whether k is in the catalogue.
-func (c *Catalog) Has(k Key) bool { _, ok := c.tmpl[k]; return ok }
+// Has reports whether k is in the catalogue. A nil catalogue has no key.
+func (c *Catalog) Has(k Key) bool {
+	if c == nil {
+		return false
+	}
+	_, ok := c.tmpl[k]
+	return ok
+}
 
 // Keys returns every key of the catalogue, sorted.
 func (c *Catalog) Keys() []Key {
@@ -130,12 +134,16 @@ func (c *Catalog) Keys() []Key {
 	return out
 }
 
-// Render executes the text k with data. A missing key or a template error
-// yields the key itself in brackets, so a defect shows but never crashes;
-// tests check that no such text is ever produced.
+// Render executes the text k with data. A missing key (every key of a nil
+// catalogue) or a template error yields the key itself in brackets, so a
+// defect shows but never crashes; tests check that no such text is ever
+// produced.
 func (c *Catalog) Render(k Key, data any) string {
-	t, ok := c.tmpl[k]
-	if !ok {
+	var t *template.Template
+	if c != nil {
+		t = c.tmpl[k]
+	}
+	if t == nil {
 		return "[" + string(k) + "]"
 	}
 	var b strings.Builder
@@ -145,5 +153,15 @@ func (c *Catalog) Render(k Key, data any) string {
 	return b.String()
 }
 
-// T renders k from the default catalogue.
-func T(k Key, data any) string { return Default().Render(k, data) }
+// Has reports whether k is in the default catalogue.
+func Has(k Key) bool {
+	c, _ := Default()
+	return c.Has(k)
+}
+
+// T renders k from the default catalogue. Were it unreadable (see
+// Default), every text would render as its key in brackets.
+func T(k Key, data any) string {
+	c, _ := Default()
+	return c.Render(k, data)
+}

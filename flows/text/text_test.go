@@ -84,3 +84,18 @@ func TestRenderMissing(t *testing.T) {
 		t.Errorf("missing field renders %q", got)
 	}
 }
+
+// TestDefault: the embedded catalogue parses, and a catalogue that could
+// not be read renders every text as its key, without a panic.
+func TestDefault(t *testing.T) {
+	if _, err := Default(); err != nil {
+		t.Fatal(err)
+	}
+	var none *Catalog
+	if got := none.Render("greeting", nil); got != "[greeting]" {
+		t.Errorf("nil catalogue renders %q, want [greeting]", got)
+	}
+	if none.Has("greeting") {
+		t.Error("nil catalogue has a key")
+	}
+}

@@ -1,0 +1,251 @@
+package flows
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// req is one message being handled inside its transaction.
+type req struct {
+	e   *Engine
+	tx  Tx
+	m   bot.Message
+	now time.Time
+
+	sess    Session
+	hasSess bool
+	dirty   bool // sess changed and must be stored
+	// state is the flow in progress's typed state (a pointer to its
+	// struct), decoded from sess.State when the flow gets an answer, set
+	// when a flow begins; saveSession encodes it back, once.
+	state any
+
+	member   Member
+	isMember bool
+	// pending is the member whose Pending identities hold the sender's:
+	// until a secretary confirms the move the sender acts as a stranger.
+	pending    Member
+	hasPending bool
+
+	out []bot.Reply // replies, queued at the end of run
+
+	cmd, args  string // the command being run, for flows that resume it
+	chosenCell string // the cell an admin chose for a cell-scoped command
+
+	toast string     // the note Conn.Ack shows for the button press, if any
+	gate  *groupGate // what Membership said about the code m carries, if asked
+}
+
+// run handles r.m. Errors of type *Error become replies; others abort the
+// transaction.
+func (r *req) run() error {
+	if err := r.load(); err != nil {
+		return err
+	}
+	err := r.dispatch()
+	var fe *Error
+	if errors.As(err, &fe) {
+		r.say(fe.Key, fe.Data)
+		err = nil
+	}
+	if err != nil {
+		return err
+	}
+	warnings, err := r.e.warnQuota(r.tx, r.now)
+	if err != nil {
+		return err
+	}
+	if err := r.e.queue(r.tx, append(r.out, warnings...), r.now, r); err != nil {
+		return err
+	}
+	return r.saveSession()
+}
+
+func (r *req) load() error {
+	var err error
+	r.member, r.isMember, err = r.tx.MemberOf(r.m.From)
+	if err != nil {
+		return fmt.Errorf("load member: %w", err)
+	}
+	if r.isMember && hasUser(r.member.Pending, r.m.From) {
+		r.pending, r.hasPending = r.member, true
+		r.member, r.isMember = Member{}, false
+	}
+	r.sess, r.hasSess, err = r.tx.Session(r.m.Chat, r.m.From)
+	if errors.Is(err, ErrDamaged) {
+		// A conversation's state is only a convenience: start afresh rather
+		// than fail every message of this person in this chat.
+		r.e.log().Error("damaged session dropped", bot.LogKeyChat, r.m.Chat.String(), bot.LogKeyUser, r.m.From.String(), bot.LogKeyErr, err)
+		if err := r.tx.DeleteSession(r.m.Chat, r.m.From); err != nil {
+			return err
+		}
+		r.sess, r.hasSess, err = Session{}, false, nil
+	}
+	if err != nil {
+		return fmt.Errorf("load session: %w", err)
+	}
+	if !r.m.Group && r.m.From.PrivateChat() == r.m.Chat {
+		if un, err := r.tx.Unreachable(r.m.Chat); err != nil {
+			return err
+		} else if un {
+			if err := r.tx.SetReachable(r.m.Chat); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (r *req) saveSession() error {
+	if err := r.encodeState(); err != nil {
+		return err
+	}
+	if !r.dirty {
+		return nil
+	}
+	if r.sess.Flow == "" && len(r.sess.Notice) == 0 && r.sess.Question == 0 {
+		if !r.hasSess {
+			return nil
+		}
+		return r.tx.DeleteSession(r.m.Chat, r.m.From)
+	}
+	r.sess.Updated = r.now
+	return r.tx.PutSession(r.m.Chat, r.m.From, r.sess)
+}
+
+// finish ends the current flow.
+func (r *req) finish() {
+	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt, Question: r.sess.Question}
+	r.state = nil
+	r.dirty = true
+}
+
+// admin reports whether the sender is an administrator.
+func (r *req) admin() bool { return r.e.IsAdmin(r.m.From) }
+
+// say queues a text from the catalogue to the current chat.
+func (r *req) say(k text.Key, data any) {
+	r.send(bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data)})
+}
+
+// ask queues a text with choices to the current chat and remembers the
+// choices in the session, so a typed number or a pressed button can answer.
+func (r *req) ask(k text.Key, data any, choices ...[]bot.Choice) {
+	rep := bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data), Choices: choices}
+	r.offer(&rep)
+	r.send(rep)
+}
+
+// offer remembers rep's choices as the answers the current flow expects,
+// numbers the question and stamps its number on the choices' data (see
+// stampChoice).
+func (r *req) offer(rep *bot.Reply) {
+	r.sess.Choices = r.sess.Choices[:0]
+	for _, c := range rep.Flat() {
+		r.sess.Choices = append(r.sess.Choices, c.Data)
+	}
+	r.dirty = true
+	if len(r.sess.Choices) == 0 {
+		return
+	}
+	rep.Hint = text.T(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
+	r.sess.Question++
+	rows := make([][]bot.Choice, len(rep.Choices))
+	for i, cs := range rep.Choices {
+		rows[i] = make([]bot.Choice, len(cs))
+		for j, c := range cs {
+			rows[i][j] = bot.Choice{Label: c.Label, Data: stampChoice(r.sess.Question, c.Data)}
+		}
+	}
+	rep.Choices = rows
+}
+
+// stampChoice returns the data a button of question q carries: "q|data".
+// Choice data is at most 37 bytes (the longest is a category key of 32
+// after "cat:"), so it stays within bot.MaxChoiceData.
+func stampChoice(q uint64, data string) string {
+	return strconv.FormatUint(q, 10) + "|" + data
+}
+
+// unstampChoice splits a pressed button's data into the number of the
+// question it was shown with and the choice's own data; q is 0 for a
+// button sent before buttons carried it.
+func unstampChoice(data string) (q uint64, plain string) {
+	head, rest, ok := strings.Cut(data, "|")
+	if !ok {
+		return 0, data
+	}
+	n, err := strconv.ParseUint(head, 10, 64)
+	if err != nil || n == 0 {
+		return 0, data
+	}
+	return n, rest
+}
+
+// send queues rep; it goes out after the commit.
+func (r *req) send(rep bot.Reply) { r.out = append(r.out, rep) }
+
+// row builds one row of choices.
+func row(cs ...bot.Choice) []bot.Choice { return cs }
+
+// choice builds one choice; data is one of its flow's typed choice
+// constants, or a string.
+func choice[D ~string](label string, data D) bot.Choice {
+	return bot.Choice{Label: label, Data: string(data)}
+}
+
+// noticeTTL is how long a typed number may answer a notice's choices.
+const noticeTTL = 14 * 24 * time.Hour
+
+// queue enqueues reps in tx. A reply to a private chat whose choices are
+// all stateless (go:...) is a notice: its choices are remembered in the
+// recipient's session (in self's when self is handling that very chat), so
+// that a typed number answers it where there are no buttons.
+func (e *Engine) queue(tx Tx, reps []bot.Reply, now time.Time, self *req) error {
+	for _, rep := range reps {
+		if err := tx.Enqueue(rep); err != nil {
+			return fmt.Errorf("enqueue reply: %w", err)
+		}
+		data := noticeData(rep)
+		if data == nil || e.caps(rep.Chat.Platform).IsGroup(rep.Chat) {
+			continue
+		}
+		user := bot.UserID{Platform: rep.Chat.Platform, ID: rep.Chat.ID}
+		if self != nil && self.m.Chat == rep.Chat && self.m.From == user {
+			self.sess.Notice, self.sess.NoticeAt, self.dirty = data, now, true
+			continue
+		}
+		sess, _, err := tx.Session(rep.Chat, user)
+		if err != nil {
+			return fmt.Errorf("load session: %w", err)
+		}
+		sess.Notice, sess.NoticeAt = data, now
+		if err := tx.PutSession(rep.Chat, user, sess); err != nil {
+			return fmt.Errorf("store notice: %w", err)
+		}
+	}
+	return nil
+}
+
+// noticeData returns the data of rep's choices when every one of them is
+// stateless (go:...), nil otherwise.
+func noticeData(rep bot.Reply) []string {
+	flat := rep.Flat()
+	if len(flat) == 0 {
+		return nil
+	}
+	out := make([]string, len(flat))
+	for i, c := range flat {
+		if !strings.HasPrefix(c.Data, goPrefix) {
+			return nil
+		}
+		out[i] = c.Data
+	}
+	return out
+}
