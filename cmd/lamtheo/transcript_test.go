@@ -38,7 +38,7 @@ func TestTranscripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := replay(t, inputOf(string(want)))
+			got := replay(t, inputOf(string(want)), consoleOptions{})
 			if *update {
 				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -79,9 +79,10 @@ func inputOf(transcript string) string {
 }
 
 // replay runs input through the terminal mode of the demo organisation on a
-// fresh data file, with invite codes ABC201, ABC202, ... and returns the
+// fresh data file, as "go run ./cmd/lamtheo < input" does (its clock starts
+// at demoStart, its invite codes are ABC201, ABC202, ...), and returns the
 // output.
-func replay(t *testing.T, input string) string {
+func replay(t *testing.T, input string, o consoleOptions) string {
 	t.Helper()
 	cfg := DemoConfig()
 	cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
@@ -91,10 +92,8 @@ func replay(t *testing.T, input string) string {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	n := 200
-	codes := func() string { n++; return fmt.Sprintf("ABC%d", n) }
 	var out strings.Builder
-	if err := a.serveConsole(ctx, strings.NewReader(input), &out, consoleOptions{codes: codes}); err != nil {
+	if err := a.serveConsole(ctx, strings.NewReader(input), &out, o); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()
