@@ -84,8 +84,15 @@ func inputOf(transcript string) string {
 // output.
 func replay(t *testing.T, input string, o consoleOptions) string {
 	t.Helper()
+	return playConsole(t, filepath.Join(t.TempDir(), "lamtheo.db"), input, o)
+}
+
+// playConsole runs input through the terminal mode of the demo
+// organisation on the data file at path, and returns the output.
+func playConsole(t *testing.T, path, input string, o consoleOptions) string {
+	t.Helper()
 	cfg := DemoConfig()
-	cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
+	cfg.Data.Path = path
 	ctx := context.Background()
 	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
