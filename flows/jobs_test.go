@@ -266,6 +266,32 @@ func TestScheduleView(t *testing.T) {
 	wantIn(t, joined(o.send(o.uBa, "/lichnhac")), text.T(text.NeedSecretary, nil))
 }
 
+// localDaily fires every day at hour, computed in the zone of the time it
+// is given, as robfig's schedules without a location do.
+type localDaily int
+
+func (h localDaily) Next(t time.Time) time.Time {
+	d := time.Date(t.Year(), t.Month(), t.Day(), int(h), 0, 0, 0, t.Location())
+	if !d.After(t) {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
+}
+
+// TestScheduleViewServerZone checks that /lichnhac shows an 08:00 job at
+// 08:00 in the organisation's zone when the engine's clock runs in UTC,
+// as on most servers, not at 15:00.
+func TestScheduleViewServerZone(t *testing.T) {
+	o := newOrg(t)
+	now := o.eng.Now
+	o.eng.Now = func() time.Time { return now().UTC() }
+	o.eng.Schedules = map[flows.Job]flows.Schedule{flows.JobRemindFirst: localDaily(8)}
+	got := joined(o.send(o.uHai, "/lichnhac"))
+	if !strings.Contains(got, "Nhắc báo cáo lần 1: lần tới ") || !strings.Contains(got, " 08:00\n") {
+		t.Errorf("/lichnhac does not show the reminder at 08:00:\n%s", got)
+	}
+}
+
 func TestScheduleManualLeaderboard(t *testing.T) {
 	o := newOrg(t)
 	got := o.send(o.uHai, "/lichnhac")

@@ -46,7 +46,10 @@ func (r *req) cmdSchedule(args string) error {
 	for _, j := range jobSpecs {
 		l := scheduleLine{Name: text.T(j.Name, nil)}
 		if s := r.e.Schedules[j.Job]; s != nil {
-			if next := s.Next(r.now); !next.IsZero() {
+			// In the organisation's zone: a schedule may compute in the
+			// zone of the time it is given (robfig's do), and the clock
+			// may run in the server's (UTC on most hosts).
+			if next := s.Next(r.now.In(r.e.loc())); !next.IsZero() {
 				l.Next = FormatSlot(next, r.e.loc())
 			}
 		}

@@ -106,8 +106,14 @@ func (c *Conn) help() string {
 	}
 	sort.Strings(extra)
 	for _, name := range extra {
-		lines = append(lines, "*   :"+name)
+		l := "*   :" + name
+		if h := c.opts.Help[name]; h != "" {
+			l += " " + h
+		}
+		lines = append(lines, l)
 	}
-	lines = append(lines, "* Các dòng khác được gửi tới bot. Khi bot đưa danh sách, gõ số để chọn.")
+	lines = append(lines,
+		"* Dòng bắt đầu bằng # là ghi chú, không gửi tới bot.",
+		"* Các dòng khác được gửi tới bot. Khi bot đưa danh sách, gõ số để chọn.")
 	return strings.Join(lines, "\n")
 }

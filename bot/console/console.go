@@ -32,6 +32,9 @@ type Options struct {
 	// and returns a text to print or an error, printed as such. Built-in
 	// commands take precedence.
 	Commands map[string]func(args string) (string, error)
+	// Help explains Commands in :help, by name: the arguments, two
+	// spaces, then what the command does ("2026-11-25 08:00  …").
+	Help map[string]string
 	// Now gives each message's Time; default time.Now.
 	Now func() time.Time
 	// KeyPrefix starts every message Key, which is KeyPrefix + "-" + a
@@ -78,6 +81,10 @@ type Conn struct {
 	refs  int               // ids of sent messages
 	zalo  bool              // Zalo mode (:zalo); Telegram mode (:telegram) when false
 	told  map[string]bool   // uid + " " + group: told the bot needs a mention there
+	// shown is the chat of the last reply printed since the last input
+	// line, zero before the first: a reply to the current chat after
+	// another chat's gets a header too.
+	shown bot.ChatID
 }
 
 var _ bot.Conn = (*Conn)(nil)
@@ -217,6 +224,9 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 		if text == "" {
 			continue
 		}
+		c.mu.Lock()
+		c.shown = bot.ChatID{}
+		c.mu.Unlock()
 		if strings.HasPrefix(text, "#") {
 			if !c.opts.Interactive {
 				c.println(text)
@@ -279,7 +289,8 @@ func (c *Conn) message(kind bot.Kind, text string) (bot.Message, bool) {
 func (c *Conn) Ack(ctx context.Context, m bot.Message) error { return nil }
 
 // Send prints r and returns its number in this run as its id. A header says
-// where r goes unless it is the chat the current person speaks in. In Zalo
+// where r goes unless it is the chat the current person speaks in and no
+// other chat's reply was printed since the last input line. In Zalo
 // mode an edit is shown as a new message, a file as a note that Zalo cannot
 // deliver it, and a message longer than Zalo allows (as printed, choices
 // included) is followed by a note saying so.
@@ -293,10 +304,11 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var b strings.Builder
-	if r.Chat != c.chat() {
+	if r.Chat != c.chat() || (c.shown != bot.ChatID{} && c.shown != r.Chat) {
 		b.WriteString(c.header(r.Chat))
 		b.WriteByte('\n')
 	}
+	c.shown = r.Chat
 	if r.Edit != "" && !c.zalo {
 		fmt.Fprintf(&b, "(sửa tin %s)\n", r.Edit)
 	}

@@ -87,6 +87,34 @@ func TestSend(t *testing.T) {
 	}
 }
 
+// TestSendHeaderOnChange checks that a reply to the current chat gets a
+// header when another chat's reply was printed since the last input line,
+// so that a reader always sees where a block goes.
+func TestSendHeaderOnChange(t *testing.T) {
+	var out strings.Builder
+	c := New(strings.NewReader(":as Nguyễn Văn Lan\n"), &out, Options{Interactive: true})
+	if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
+		t.Fatal(err)
+	}
+	out.Reset()
+	lan := bot.ChatID{Platform: bot.Console, ID: "nguyen-van-lan"}
+	for _, r := range []bot.Reply{
+		{Chat: lan, Text: "a"},
+		{Chat: GroupChat("C01"), Text: "b"},
+		{Chat: GroupChat("C01"), Text: "c"},
+		{Chat: lan, Text: "d"},
+		{Chat: lan, Text: "e"},
+	} {
+		if _, err := c.Send(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := "a\n\n[nhóm C01]\nb\n\n[nhóm C01]\nc\n\n[riêng → Nguyễn Văn Lan]\nd\n\ne\n\n"
+	if out.String() != want {
+		t.Errorf("printed\n got %q\nwant %q", out.String(), want)
+	}
+}
+
 // TestSendZalo checks how replies look in Zalo mode.
 func TestSendZalo(t *testing.T) {
 	lan := bot.ChatID{Platform: bot.Console, ID: "nguyen-van-lan"}

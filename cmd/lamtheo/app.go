@@ -12,7 +12,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -121,32 +120,50 @@ func engineConfig(cfg Config, loc *time.Location) flows.Config {
 
 // consoleOptions are knobs the transcript tests turn.
 type consoleOptions struct {
-	codes     func() string // invite codes; default random
+	codes     func() string // invite codes; default demoCodes
 	keyPrefix string        // console message keys' prefix; default random (console.Options.KeyPrefix)
+	// now is the machine's clock; default time.Now. The demo's clock
+	// starts at demoStart whatever it says.
+	now func() time.Time
 	// wrap, if set, wraps the terminal's Conn (the crash test marks every
 	// message the Sender sends).
 	wrap func(bot.Conn) bot.Conn
 }
 
 // serveConsole runs the terminal chat over in and out until the input ends
-// or ctx is done. Replies are printed before the next line is read.
+// or ctx is done. Replies are printed before the next line is read. The
+// clock starts at demoStart and invite codes follow demoCodes, so that a
+// script plays the same on any day.
 func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o consoleOptions) error {
-	if o.codes != nil {
-		a.eng.NewCode = o.codes
+	if o.now != nil {
+		a.clock.setReal(o.now)
 	}
+	if _, err := a.clock.set(demoStart); err != nil {
+		return err
+	}
+	codes := o.codes
+	if codes == nil {
+		var err error
+		if codes, err = a.demoCodes(ctx); err != nil {
+			return err
+		}
+	}
+	a.eng.NewCode = codes
 	// One send at a time, in queue order: the terminal prints a deterministic transcript.
 	l := &link{sender: &bot.Sender{Limits: bot.Limits{MaxConcurrent: 1}}, workers: 1, ends: true}
 	interactive := isTerminal(in)
 	if interactive {
-		fmt.Fprintf(out, "%s\n\n", text.T(text.TerminalBanner, map[string]string{"Org": a.cfg.Org.Name}))
+		start := flows.FormatSlot(a.clock.Now(), a.clock.loc)
+		fmt.Fprintf(out, "%s\n\n", text.T(text.TerminalBanner, map[string]string{"Org": a.cfg.Org.Name, "Time": start}))
 	}
-	term := a.sched.terminal(a.clock.Now, interactive) // jobs catch up after ":time" (and at start for a person)
+	term := a.sched.terminal(a.clock.Now) // jobs catch up after ":time"
 	l.conn = console.New(in, out, console.Options{
 		Interactive: interactive,
 		Idle:        term.idle(l.sender.WaitIdle),
 		Now:         a.clock.Now,
 		KeyPrefix:   o.keyPrefix,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
+		Help:        map[string]string{"time": text.T(text.TerminalHelpTime, nil)},
 	})
 	if o.wrap != nil {
 		l.conn = o.wrap(l.conn)
@@ -413,36 +430,4 @@ func isTerminal(r io.Reader) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// clock is the engine's clock: real time, moved by an offset in the
-// terminal mode (":time 2026-11-25 08:00").
-type clock struct {
-	mu     sync.Mutex
-	offset time.Duration
-	loc    *time.Location
-}
-
-// Now returns the moved time.
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return time.Now().Add(c.offset)
-}
-
-// set moves the clock to the time in s ("2006-01-02 15:04" in the
-// organisation's zone) and returns a confirmation to print.
-func (c *clock) set(s string) (string, error) {
-	loc := c.loc
-	if loc == nil {
-		loc = time.Local
-	}
-	t, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
-	if err != nil {
-		return "", errors.New(text.T(text.ClockBadTime, nil))
-	}
-	c.mu.Lock()
-	c.offset = time.Until(t)
-	c.mu.Unlock()
-	return text.T(text.ClockSet, map[string]string{"Time": t.Format("02/01/2006 15:04")}), nil
 }

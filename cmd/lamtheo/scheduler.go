@@ -283,14 +283,14 @@ func latestSlot(sched flows.Schedule, now time.Time, max time.Duration) (time.Ti
 // terminal returns the scheduler of the terminal mode, whose clock now is
 // moved by hand (":time"). No cron loop runs there: its timers follow the
 // real clock, not the moved one. Instead the latest slot of each job is
-// caught up after every move of the clock, and at start when atStart (a
-// person at a terminal; a piped script gets none, so that its output does
-// not depend on the day it runs), before the next input line is read, so
-// what the jobs queue prints before the next prompt. The backup job does
-// not run in the terminal mode: its clock jumps, and the terminal is for
+// caught up after every move of the clock, before the next input line is
+// read, so what the jobs queue prints before the next prompt. There is no
+// catch-up at start: the clock starts at the demo's fixed day, so that a
+// person typing and a piped script see the same. The backup job does not
+// run in the terminal mode: its clock jumps, and the terminal is for
 // trying the bot, not for keeping data.
-func (s *scheduler) terminal(now func() time.Time, atStart bool) *terminalScheduler {
-	return &terminalScheduler{s: s, now: now, due: atStart}
+func (s *scheduler) terminal(now func() time.Time) *terminalScheduler {
+	return &terminalScheduler{s: s, now: now}
 }
 
 // terminalScheduler catches up on the jobs in the terminal mode; see

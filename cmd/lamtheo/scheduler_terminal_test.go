@@ -17,7 +17,8 @@ import (
 // store: moving the clock to 08:00 on 1 December prints the admins'
 // leaderboard right after the clock's confirmation, once; moving it within
 // the day, back, and to the same time again prints nothing more. A piped
-// script gets no catch-up at start, and the terminal writes no backups.
+// script gets no catch-up at start (nor does a person: the clock starts at
+// the demo's fixed day), and the terminal writes no backups.
 func TestTerminalCatchUp(t *testing.T) {
 	dir := t.TempDir()
 	cfg := DemoConfig()
@@ -49,56 +50,54 @@ func TestTerminalCatchUp(t *testing.T) {
 	}
 }
 
-// TestTerminalScheduler checks when the terminal mode catches up: at start
-// only for a person at a terminal, after each successful ":time", never
-// twice for one move, never for a failed one, and never the backup.
+// TestTerminalScheduler checks when the terminal mode catches up: never at
+// start (its clock starts at the demo's fixed day), after each successful
+// ":time", never twice for one move, never for a failed one, and never the
+// backup.
 func TestTerminalScheduler(t *testing.T) {
-	for _, atStart := range []bool{false, true} {
-		jobs := &fakeJobs{}
-		s, backups := newTestScheduler(t, DefaultConfig().Schedule, jobs, nil)
-		now := time.Date(2026, 11, 25, 8, 0, 0, 0, hcmc(t))
-		term := s.terminal(func() time.Time { return now }, atStart)
-		waited := 0
-		idle := term.idle(func(context.Context) error { waited++; return nil })
-		set := term.setClock(func(arg string) (string, error) {
-			if arg == "bad" {
-				return "", fmt.Errorf("bad time")
-			}
-			return "ok", nil
-		})
-		ctx := context.Background()
-		count := func() int { return len(jobs.callsSince(0)) }
-		if err := idle(ctx); err != nil {
-			t.Fatal(err)
+	jobs := &fakeJobs{}
+	s, backups := newTestScheduler(t, DefaultConfig().Schedule, jobs, nil)
+	now := time.Date(2026, 11, 25, 8, 0, 0, 0, hcmc(t))
+	term := s.terminal(func() time.Time { return now })
+	waited := 0
+	idle := term.idle(func(context.Context) error { waited++; return nil })
+	set := term.setClock(func(arg string) (string, error) {
+		if arg == "bad" {
+			return "", fmt.Errorf("bad time")
 		}
-		perCatchUp := 4 // the reminders and the leaderboard; no campaign slot in 35 days; never the backup
-		if want := map[bool]int{false: 0, true: perCatchUp}[atStart]; count() != want {
-			t.Errorf("atStart=%v: %d calls at start, want %d", atStart, count(), want)
+		return "ok", nil
+	})
+	ctx := context.Background()
+	count := func() int { return len(jobs.callsSince(0)) }
+	if err := idle(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if count() != 0 {
+		t.Errorf("%d calls at start, want none", count())
+	}
+	if _, err := set("bad"); err == nil {
+		t.Fatal("bad time accepted")
+	}
+	_ = idle(ctx)
+	if count() != 0 {
+		t.Errorf("a failed :time caught up")
+	}
+	if _, err := set("2026-11-25 08:00"); err != nil {
+		t.Fatal(err)
+	}
+	_ = idle(ctx)
+	_ = idle(ctx)
+	calls := jobs.callsSince(0)
+	perCatchUp := 4 // the reminders and the leaderboard; no campaign slot in 35 days; never the backup
+	if len(calls) != perCatchUp {
+		t.Errorf("%d calls after :time, want %d", len(calls), perCatchUp)
+	}
+	for _, c := range calls {
+		if c.job == flows.JobRemindSecond && !c.slot.Equal(now) {
+			t.Errorf("second reminder asked for %s", c)
 		}
-		before := count()
-		if _, err := set("bad"); err == nil {
-			t.Fatal("bad time accepted")
-		}
-		_ = idle(ctx)
-		if count() != before {
-			t.Errorf("a failed :time caught up")
-		}
-		if _, err := set("2026-11-25 08:00"); err != nil {
-			t.Fatal(err)
-		}
-		_ = idle(ctx)
-		_ = idle(ctx)
-		calls := jobs.callsSince(before)
-		if len(calls) != perCatchUp {
-			t.Errorf("atStart=%v: %d calls after :time, want %d", atStart, len(calls), perCatchUp)
-		}
-		for _, c := range calls {
-			if c.job == flows.JobRemindSecond && !c.slot.Equal(now) {
-				t.Errorf("second reminder asked for %s", c)
-			}
-		}
-		if backups.n != 0 || waited != 4 {
-			t.Errorf("backups %d, waits %d", backups.n, waited)
-		}
+	}
+	if backups.n != 0 || waited != 4 {
+		t.Errorf("backups %d, waits %d", backups.n, waited)
 	}
 }

@@ -38,7 +38,7 @@ func TestTranscripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := replay(t, inputOf(string(want)))
+			got := replay(t, inputOf(string(want)), consoleOptions{})
 			if *update {
 				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -79,22 +79,28 @@ func inputOf(transcript string) string {
 }
 
 // replay runs input through the terminal mode of the demo organisation on a
-// fresh data file, with invite codes ABC201, ABC202, ... and returns the
+// fresh data file, as "go run ./cmd/lamtheo < input" does (its clock starts
+// at demoStart, its invite codes are ABC201, ABC202, ...), and returns the
 // output.
-func replay(t *testing.T, input string) string {
+func replay(t *testing.T, input string, o consoleOptions) string {
+	t.Helper()
+	return playConsole(t, filepath.Join(t.TempDir(), "lamtheo.db"), input, o)
+}
+
+// playConsole runs input through the terminal mode of the demo
+// organisation on the data file at path, and returns the output.
+func playConsole(t *testing.T, path, input string, o consoleOptions) string {
 	t.Helper()
 	cfg := DemoConfig()
-	cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
+	cfg.Data.Path = path
 	ctx := context.Background()
 	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	n := 200
-	codes := func() string { n++; return fmt.Sprintf("ABC%d", n) }
 	var out strings.Builder
-	if err := a.serveConsole(ctx, strings.NewReader(input), &out, consoleOptions{codes: codes}); err != nil {
+	if err := a.serveConsole(ctx, strings.NewReader(input), &out, o); err != nil {
 		t.Fatal(err)
 	}
 	return out.String()
