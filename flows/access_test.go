@@ -214,7 +214,7 @@ func (h *harness) restart(change func(*flows.Config)) {
 	old := h.eng
 	cfg := old.Cfg
 	change(&cfg)
-	h.eng = &flows.Engine{Store: h.db, Cfg: cfg, Now: old.Now, NewCode: old.NewCode,
+	h.eng = &flows.Engine{Store: h.db, Cfg: cfg, Text: old.Text, Now: old.Now, NewCode: old.NewCode,
 		Schedules: old.Schedules, Platforms: old.Platforms, Membership: old.Membership}
 }
 

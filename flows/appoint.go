@@ -75,7 +75,7 @@ func (r *req) appointAnswer(a *appointing, in input) error {
 		for _, m := range ms {
 			label := m.Name
 			if m.Secretary {
-				label = text.T(text.SecMarked, map[string]string{"Name": m.Name})
+				label = r.t(text.SecMarked, map[string]string{"Name": m.Name})
 			}
 			rows = append(rows, row(choice(label, memberPrefix+choiceData(strconv.FormatUint(uint64(m.ID), 10)))))
 		}

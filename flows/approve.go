@@ -108,7 +108,7 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		a.Member = m.ID
 		moveTo(r, approveDecide)
 		r.ask(text.ApproveShow, r.viewPledge(m, p),
-			row(choice(text.T(text.ApproveYes, nil), approveYes), choice(text.T(text.ApproveReturn, nil), approveReturn)))
+			row(choice(r.t(text.ApproveYes, nil), approveYes), choice(r.t(text.ApproveReturn, nil), approveReturn)))
 		return nil
 	case approveDecide:
 		m, p, err := r.pendingPledge(a)

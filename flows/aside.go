@@ -44,7 +44,7 @@ func (e *Engine) SetAside(ctx context.Context, m bot.Message, cause error) error
 			return err
 		}
 		if counts(m) {
-			if err := tx.Enqueue(bot.Reply{Chat: m.Chat, Text: text.T(text.AsideSorry, nil)}); err != nil {
+			if err := tx.Enqueue(bot.Reply{Chat: m.Chat, Text: e.t(text.AsideSorry, nil)}); err != nil {
 				return err
 			}
 		}
@@ -97,7 +97,7 @@ func (e *Engine) asideNotes(tx Tx, m bot.Message, now time.Time) ([]bot.Reply, e
 		}
 		data["Cell"] = c.Name
 		ms, _ := tx.Members(cell) // the readable ones
-		body := text.T(text.AsideNote, data)
+		body := e.t(text.AsideNote, data)
 		for _, s := range secretariesOf(ms, cell) {
 			reps, err := privateReplies(tx, s.PrivateChats(), body, nil)
 			if err != nil {
@@ -108,7 +108,7 @@ func (e *Engine) asideNotes(tx Tx, m bot.Message, now time.Time) ([]bot.Reply, e
 		return nil
 	})
 	if len(out) == 0 {
-		body := text.T(text.AsideNote, data)
+		body := e.t(text.AsideNote, data)
 		for _, chats := range adminChats(e.Cfg.Admins) {
 			reps, err := privateReplies(tx, chats, body, nil)
 			if err != nil {

@@ -251,7 +251,7 @@ func (e *Engine) warnQuota(tx Tx, now time.Time) ([]bot.Reply, error) {
 			if err := tx.MarkJob(key, now); err != nil {
 				return nil, err
 			}
-			body := text.T(text.QuotaWarn, map[string]any{"Bot": e.caps(p).Name, "Sent": used, "Max": quota,
+			body := e.t(text.QuotaWarn, map[string]any{"Bot": e.caps(p).Name, "Sent": used, "Max": quota,
 				"Month": FormatMonth(m), "Percent": FormatPercent(used, quota), "Last": i == len(warnAt)-1})
 			e.log().Warn("message budget used", bot.LogKeyPlatform, string(p), "used", used, "quota", quota, "month", m.String())
 			for _, chats := range adminChats(e.Cfg.Admins) {

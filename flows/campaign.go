@@ -94,7 +94,7 @@ func (j *jobRun) campaign() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	button := [][]bot.Choice{row(choice(text.T(text.CampaignButton, nil), goPrefix+"dangky:"))}
+	button := [][]bot.Choice{row(choice(j.e.t(text.CampaignButton, nil), goPrefix+"dangky:"))}
 	type rate struct {
 		cell               Cell
 		secs               []Member
@@ -135,7 +135,7 @@ func (j *jobRun) campaign() (bool, error) {
 			}
 			rt.secs = secretariesOf(ms, c.Code)
 			for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
-				body := text.T(j.e.textKey(firstPlatform(mb), text.CampaignInvite), campaignInviteView{
+				body := j.e.t(j.e.textKey(firstPlatform(mb), text.CampaignInvite), campaignInviteView{
 					Name: mb.Name, Cell: c.Name, Year: year, Theme: j.e.Cfg.Theme, Org: j.e.Cfg.OrgName,
 				})
 				reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
@@ -176,7 +176,7 @@ func (j *jobRun) campaign() (bool, error) {
 		if rt.must == 0 {
 			continue
 		}
-		body := text.T(text.CampaignRate, campaignRateView{
+		body := j.e.t(text.CampaignRate, campaignRateView{
 			Cell: rt.cell.Name, Year: year, Registered: rt.reg, MustReport: rt.must,
 			Percent: FormatPercent(rt.reg, rt.must), Waiting: rt.waiting, Invited: invited,
 		})

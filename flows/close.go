@@ -40,11 +40,11 @@ func (r *req) cmdClose(args string) error {
 		return err
 	}
 	flowClose.begin(r, closeAct, &closing{Cell: cell, Month: m})
-	act := choice(text.T(text.CloseButton, nil), closeMonth)
+	act := choice(r.t(text.CloseButton, nil), closeMonth)
 	if s.Closed {
-		act = choice(text.T(text.ReopenButton, nil), reopenMonth)
+		act = choice(r.t(text.ReopenButton, nil), reopenMonth)
 	}
-	r.ask(text.CloseState, viewCellMonth(s), row(act), row(choice(text.T(text.No, nil), choiceNo)))
+	r.ask(text.CloseState, viewCellMonth(s), row(act), row(choice(r.t(text.No, nil), choiceNo)))
 	return nil
 }
 

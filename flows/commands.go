@@ -276,11 +276,11 @@ func (r *req) cmdHelp(string) error {
 		if (r.m.Group && c.where&inGroup == 0) || (!r.m.Group && c.where&inPrivate == 0) {
 			continue
 		}
-		lines = append(lines, helpLine{Cmd: "/" + c.name, Desc: text.T(c.desc, nil)})
+		lines = append(lines, helpLine{Cmd: "/" + c.name, Desc: r.t(c.desc, nil)})
 	}
 	key, mention := text.HelpPrivate, ""
 	if c := r.e.caps(r.m.Chat.Platform); r.m.Group && c.GroupMention && c.Name != "" {
-		mention = text.T(text.GroupMentionHint, map[string]string{"Bot": c.Name})
+		mention = r.t(text.GroupMentionHint, map[string]string{"Bot": c.Name})
 	}
 	if r.m.Group {
 		key = text.HelpGroup

@@ -29,7 +29,7 @@ func (r *req) checkUserRoom(cell Cell) error {
 	}
 	data := map[string]any{"Max": plan.Users, "Cell": cell.Name, "Name": r.m.FromName, "Bot": r.e.caps(p).Name}
 	if err := r.tellLeadersOnce("full:"+r.m.From.String()+"@"+r.now.In(r.e.loc()).Format("2006-01-02"),
-		cell.Code, text.T(text.ConnectBotFullNote, data)); err != nil {
+		cell.Code, r.t(text.ConnectBotFullNote, data)); err != nil {
 		return err
 	}
 	return refuse(text.ConnectBotFull, data)
@@ -48,7 +48,7 @@ func (r *req) checkGroupRoom(cell Cell) error {
 		return err
 	}
 	data := map[string]any{"Max": plan.Groups, "Cell": cell.Name, "Group": r.m.ChatTitle, "Bot": r.e.caps(p).Name}
-	if err := r.tellLeadersOnce("groupfull:"+r.m.Chat.String()+"#"+cell.Code, cell.Code, text.T(text.LinkBotFullNote, data)); err != nil {
+	if err := r.tellLeadersOnce("groupfull:"+r.m.Chat.String()+"#"+cell.Code, cell.Code, r.t(text.LinkBotFullNote, data)); err != nil {
 		return err
 	}
 	return refuse(text.LinkBotFull, data)
@@ -151,13 +151,13 @@ func (r *req) shareCode() error {
 	}
 	flowLink.begin(r, linkRevoke, &linking{Cell: cell.Code, Code: inv.Code})
 	r.ask(text.LinkRevokeAsk, map[string]any{"Cell": cell.Name, "N": n, "Code": inv.Code},
-		row(choice(text.T(text.LinkRevokeYes, nil), linkRevokeYes)),
-		row(choice(text.T(text.LinkRevokeNo, nil), linkRevokeNo)))
+		row(choice(r.t(text.LinkRevokeYes, nil), linkRevokeYes)),
+		row(choice(r.t(text.LinkRevokeNo, nil), linkRevokeNo)))
 	return nil
 }
 
 // where names platform p for texts: "Zalo (bot «Bot Xã Demo»)".
 func (e *Engine) where(p bot.Platform) string {
 	c := e.caps(p)
-	return text.T(text.PlatformWhere, map[string]string{"Service": c.Service, "Bot": c.Name})
+	return e.t(text.PlatformWhere, map[string]string{"Service": c.Service, "Bot": c.Name})
 }

@@ -134,5 +134,5 @@ func (e *Engine) turnAway(tx Tx, m bot.Message, tell bool) error {
 	if err != nil || seen || !tell {
 		return err
 	}
-	return tx.Enqueue(bot.Reply{Chat: m.Chat, Text: text.T(text.TooFast, nil)})
+	return tx.Enqueue(bot.Reply{Chat: m.Chat, Text: e.t(text.TooFast, nil)})
 }

@@ -80,6 +80,10 @@ type Engine struct {
 	// that group, where the platform can tell. Nil: never known, nobody is
 	// refused for it.
 	Membership Membership
+	// Text is the catalogue every text a person reads is rendered from.
+	// Nil: the embedded one (text.Default). cmd/lamtheo loads it once at
+	// start, refuses to start when it cannot, and passes it here.
+	Text *text.Catalog
 	// Flood bounds how fast one person's messages are answered
 	// (DefaultFloodLimit on the chat platforms). Zero: no limit (the
 	// terminal).
@@ -137,6 +141,19 @@ func (e *Engine) log() *slog.Logger {
 }
 
 var discard = slog.New(slog.DiscardHandler)
+
+// text returns the engine's catalogue. Were the embedded one unreadable
+// (see text.Default), every text would render as its key in brackets.
+func (e *Engine) text() *text.Catalog {
+	if e.Text != nil {
+		return e.Text
+	}
+	c, _ := text.Default()
+	return c
+}
+
+// t renders the text k of the engine's catalogue with data.
+func (e *Engine) t(k text.Key, data any) string { return e.text().Render(k, data) }
 
 // IsAdmin reports whether u is an administrator of the organisation.
 func (e *Engine) IsAdmin(u bot.UserID) bool { return slices.Contains(e.Cfg.Admins, u) }
@@ -204,7 +221,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 	if ok, tell := e.door.admit(e.Flood, m, now); !ok {
 		err := e.Store.Update(ctx, func(tx Tx) error { return e.turnAway(tx, m, tell) })
 		if err == nil && m.Kind == bot.KindCallback {
-			bot.SetToast(ctx, text.T(text.TooFastToast, nil))
+			bot.SetToast(ctx, e.t(text.TooFastToast, nil))
 		}
 		return err
 	}
@@ -247,7 +264,7 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		if err := forgetSession(tx, m.Chat, m.From, now); err != nil {
 			return err
 		}
-		return tx.Enqueue(bot.Reply{Chat: m.Chat, Text: text.T(text.InternalError, nil)})
+		return tx.Enqueue(bot.Reply{Chat: m.Chat, Text: e.t(text.InternalError, nil)})
 	})
 }
 

@@ -41,7 +41,7 @@ func (r *req) cmdExempt(string) error {
 	flowExempt.begin(r, exemptPick, &exempting{Cell: cell})
 	r.ask(text.ExemptPick, nil, memberRows(ms, func(mb Member) string {
 		if mb.Status == Exempt {
-			return text.T(text.ExemptMarked, map[string]string{"Name": mb.Name})
+			return r.t(text.ExemptMarked, map[string]string{"Name": mb.Name})
 		}
 		return mb.Name
 	})...)

@@ -14,6 +14,7 @@ import (
 	"lamtheo/bot"
 	"lamtheo/bot/bottest"
 	"lamtheo/flows"
+	"lamtheo/flows/text"
 	"lamtheo/store"
 )
 
@@ -41,6 +42,10 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 	}
 	t.Cleanup(func() { db.Close() })
 	h.db = db
+	cat, err := text.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var codeOf, codes int // the update the last code was made for, and how many for it
 	newCode := func() string {
 		if codeOf != h.n {
@@ -54,6 +59,7 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 	}
 	h.eng = &flows.Engine{
 		Store: db,
+		Text:  cat,
 		Cfg: flows.Config{
 			OrgName: "Đảng bộ xã Thử", Loc: h.loc, Admins: admins, GraceDays: 5,
 			Theme: "Học tập và làm theo Bác", Categories: []flows.Category{{Key: "cm1", Name: "Trung thành"}},

@@ -159,7 +159,7 @@ func (j *jobRun) damageNotes() ([]bot.Reply, error) {
 	if len(recs) > maxDamageNoted {
 		what += "; …"
 	}
-	body := text.T(text.JobDamaged, map[string]any{"Job": jobName(j.job), "N": len(recs), "What": what})
+	body := j.e.t(text.JobDamaged, map[string]any{"Job": jobName(j.job), "N": len(recs), "What": what})
 	var out []bot.Reply
 	for _, chats := range adminChats(j.e.Cfg.Admins) {
 		reps, err := privateReplies(j.tx, chats, body, nil)

@@ -100,11 +100,11 @@ func (r *req) inviteReply(chat bot.ChatID, cell Cell, inv Invite, k text.Key) bo
 		"Bot": r.e.caps(chat.Platform).Name}
 	return bot.Reply{
 		Chat: chat,
-		Text: text.T(r.e.textKey(chat.Platform, k), data),
+		Text: r.t(r.e.textKey(chat.Platform, k), data),
 		Link: &bot.Link{
-			Label:   text.T(text.JoinButton, data),
+			Label:   r.t(text.JoinButton, data),
 			Payload: joinPrefix + inv.Code,
-			Alt:     text.T(text.JoinAlt, data),
+			Alt:     r.t(text.JoinAlt, data),
 		},
 	}
 }
@@ -198,8 +198,8 @@ func (r *req) join(code string) error {
 		}
 		flowJoin.begin(r, joinMove, j)
 		r.ask(text.JoinMoveAsk, map[string]string{"Name": r.member.Name, "From": cur.Name, "To": cell.Name},
-			row(choice(text.T(text.JoinMoveYes, map[string]string{"To": cell.Name}), joinMoveYes)),
-			row(choice(text.T(text.JoinMoveNo, map[string]string{"From": cur.Name}), joinMoveNo)))
+			row(choice(r.t(text.JoinMoveYes, map[string]string{"To": cell.Name}), joinMoveYes)),
+			row(choice(r.t(text.JoinMoveNo, map[string]string{"From": cur.Name}), joinMoveNo)))
 		return nil
 	}
 	flowJoin.begin(r, joinStart, j)
@@ -223,8 +223,8 @@ func (r *req) confirmName(j *joining, name string, cell Cell) error {
 	j.Name = clean
 	moveTo(r, joinName)
 	r.ask(text.JoinConfirmName, data,
-		row(choice(text.T(text.JoinNameOK, nil), joinNameOK)),
-		row(choice(text.T(text.JoinNameEdit, nil), joinNameEdit)))
+		row(choice(r.t(text.JoinNameOK, nil), joinNameOK)),
+		row(choice(r.t(text.JoinNameEdit, nil), joinNameEdit)))
 	return nil
 }
 
@@ -356,7 +356,7 @@ func (r *req) memberInCell(id, cell string) (Member, error) {
 // tell queues a text to m, in the private chat the bot writes to m first.
 func (r *req) tell(m Member, k text.Key, data any) {
 	if cs := m.PrivateChats(); len(cs) > 0 {
-		r.send(bot.Reply{Chat: cs[0], Text: text.T(r.e.textKey(cs[0].Platform, k), data)})
+		r.send(bot.Reply{Chat: cs[0], Text: r.t(r.e.textKey(cs[0].Platform, k), data)})
 	}
 }
 

@@ -196,7 +196,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 		}
 		secBody := body
 		if !inGroup {
-			secBody = text.T(text.LeaderNoGroup, map[string]string{"Cell": c.Name, "Body": body})
+			secBody = j.e.t(text.LeaderNoGroup, map[string]string{"Cell": c.Name, "Body": body})
 		}
 		cs := cast{cell: c, inGroup: inGroup}
 		for _, sec := range secretariesOf(ms, c.Code) {

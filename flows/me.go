@@ -64,9 +64,9 @@ func (r *req) cmdMe(string) error {
 		}
 		if ok && !rep.Submitted.IsZero() {
 			reports[mo] = rep
-			marks = append(marks, text.T(text.MeMonthDone, mo.Num()))
+			marks = append(marks, r.t(text.MeMonthDone, mo.Num()))
 		} else {
-			marks = append(marks, text.T(text.MeMonthMissing, mo.Num()))
+			marks = append(marks, r.t(text.MeMonthMissing, mo.Num()))
 		}
 	}
 	v.Months = strings.Join(marks, " ")
@@ -84,7 +84,7 @@ func (r *req) cmdMe(string) error {
 	}
 	if ok && len(p.Items) > 0 {
 		v.HasPledge = true
-		v.Status = text.T(pledgeStatusKey(p.Status), nil)
+		v.Status = r.t(pledgeStatusKey(p.Status), nil)
 		for _, it := range p.Items {
 			mi := meItem{No: it.No, Text: shorten(NormalizeText(it.Text), meItemRunes)}
 			for mo := cur; mo.Year() == cur.Year(); mo = mo.Prev() {

@@ -35,8 +35,8 @@ func (r *req) askMove(j *joining, name string, cell Cell) (bool, error) {
 		j.Name, j.Other = name, m.ID
 		moveTo(r, joinSame)
 		r.ask(text.MoveAsk, map[string]string{"Cell": cell.Name, "Name": m.Name, "Where": r.e.where(m.Users[0].Platform)},
-			row(choice(text.T(text.MoveYes, nil), joinSameYes)),
-			row(choice(text.T(text.MoveNo, nil), joinSameNo)))
+			row(choice(r.t(text.MoveYes, nil), joinSameYes)),
+			row(choice(r.t(text.MoveNo, nil), joinSameNo)))
 		return true, nil
 	}
 	return false, nil
@@ -57,8 +57,8 @@ func (r *req) moveAnswer(j *joining, in input, cell Cell) error {
 		return err
 	}
 	data := map[string]string{"Name": m.Name, "Cell": cell.Name, "Where": r.e.where(r.m.Chat.Platform)}
-	reps, err := leaderReplies(r.tx, r.e.Cfg.Admins, cell.Code, text.T(text.MoveToApprove, data),
-		[][]bot.Choice{row(choice(text.T(text.MoveOpen, nil), goPrefix+"duyet:"+movePrefix+idString(m.ID)))})
+	reps, err := leaderReplies(r.tx, r.e.Cfg.Admins, cell.Code, r.t(text.MoveToApprove, data),
+		[][]bot.Choice{row(choice(r.t(text.MoveOpen, nil), goPrefix+"duyet:"+movePrefix+idString(m.ID)))})
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (r *req) moveRows(ms []Member) [][]bot.Choice {
 		if len(m.Pending) == 0 {
 			continue
 		}
-		label := text.T(text.MoveRow, map[string]string{"Name": m.Name, "Where": r.e.where(m.Pending[0].Platform)})
+		label := r.t(text.MoveRow, map[string]string{"Name": m.Name, "Where": r.e.where(m.Pending[0].Platform)})
 		rows = append(rows, row(choice(label, movePrefix+":"+idString(m.ID))))
 	}
 	return rows
@@ -116,7 +116,7 @@ func (r *req) moveShow(a *approval, id string) error {
 	a.Member, a.Move = m.ID, u
 	moveTo(r, approveMove)
 	r.ask(text.MoveShow, map[string]string{"Name": m.Name, "Where": r.e.where(u.Platform)},
-		row(choice(text.T(text.MoveConfirm, nil), choiceYes), choice(text.T(text.MoveDeny, nil), choiceNo)))
+		row(choice(r.t(text.MoveConfirm, nil), choiceYes), choice(r.t(text.MoveDeny, nil), choiceNo)))
 	return nil
 }
 
@@ -148,10 +148,10 @@ func (r *req) moveDecide(a *approval, in input) error {
 	if yes {
 		m.Users = append([]bot.UserID{u}, withoutUser(m.Users, u)...)
 		r.say(text.MoveApproved, data)
-		r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveDoneNote, data)})
+		r.send(bot.Reply{Chat: u.PrivateChat(), Text: r.t(text.MoveDoneNote, data)})
 	} else {
 		r.say(text.MoveRefused, data)
-		r.send(bot.Reply{Chat: u.PrivateChat(), Text: text.T(text.MoveRefusedNote, data)})
+		r.send(bot.Reply{Chat: u.PrivateChat(), Text: r.t(text.MoveRefusedNote, data)})
 	}
 	return r.tx.PutMember(&m)
 }

@@ -53,7 +53,7 @@ func (r *req) cmdNudge(args string) error {
 			paused = append(paused, mb.Name)
 			continue
 		}
-		body := text.T(r.e.textKey(firstPlatform(mb), text.NudgeMember), remindView{Name: mb.Name, Cell: c.Name, Month: FormatMonth(m)})
+		body := r.t(r.e.textKey(firstPlatform(mb), text.NudgeMember), remindView{Name: mb.Name, Cell: c.Name, Month: FormatMonth(m)})
 		reps, err := privateReplies(r.tx, mb.PrivateChats(), body, button)
 		if err != nil {
 			return err

@@ -125,9 +125,9 @@ func (r *req) cmdPause(string) error {
 			"Until":  pausedThrough(r.member, r.e.loc()).Format("02/01/2006"),
 			"Reason": r.member.PauseReason,
 		},
-			row(choice(text.T(text.PauseResume, nil), pauseResume)),
-			row(choice(text.T(text.PauseAgain, nil), pauseAgain)),
-			row(choice(text.T(text.PauseKeep, nil), pauseKeep)))
+			row(choice(r.t(text.PauseResume, nil), pauseResume)),
+			row(choice(r.t(text.PauseAgain, nil), pauseAgain)),
+			row(choice(r.t(text.PauseKeep, nil), pauseKeep)))
 		return nil
 	}
 	flowPause.begin(r, pauseStart, &pausing{})
@@ -139,8 +139,8 @@ func (r *req) pauseAskLength() error {
 	example := dayStart(r.now, r.e.loc()).AddDate(0, 0, 14).Format("02/01/2006")
 	length := func(l string) pauseChoice { return pauseLengthPrefix + pauseChoice(l) }
 	r.ask(text.PauseAsk, map[string]string{"Example": example},
-		row(choice(text.T(text.PauseWeek1, nil), length("w1")), choice(text.T(text.PauseWeek2, nil), length("w2"))),
-		row(choice(text.T(text.PauseMonth1, nil), length("m1")), choice(text.T(text.PauseMonth3, nil), length("m3"))))
+		row(choice(r.t(text.PauseWeek1, nil), length("w1")), choice(r.t(text.PauseWeek2, nil), length("w2"))),
+		row(choice(r.t(text.PauseMonth1, nil), length("m1")), choice(r.t(text.PauseMonth3, nil), length("m3"))))
 	return nil
 }
 
@@ -182,19 +182,19 @@ func (r *req) pauseAnswer(ps *pausing, in input) error {
 		ps.Last = last.Format(time.DateOnly)
 		moveTo(r, pauseReason)
 		r.ask(text.PauseAskReason, map[string]string{"Until": last.Format("02/01/2006")},
-			row(choice(text.T(text.PauseReasonSick, nil), pauseSick)),
-			row(choice(text.T(text.PauseReasonAway, nil), pauseAway)),
-			row(choice(text.T(text.PauseReasonOther, nil), pauseOther)))
+			row(choice(r.t(text.PauseReasonSick, nil), pauseSick)),
+			row(choice(r.t(text.PauseReasonAway, nil), pauseAway)),
+			row(choice(r.t(text.PauseReasonOther, nil), pauseOther)))
 		return nil
 	case pauseReason:
 		var reason string
 		switch pauseChoice(in.Data) {
 		case pauseSick:
-			reason = text.T(text.PauseReasonSick, nil)
+			reason = r.t(text.PauseReasonSick, nil)
 		case pauseAway:
-			reason = text.T(text.PauseReasonAway, nil)
+			reason = r.t(text.PauseReasonAway, nil)
 		case pauseOther:
-			reason = text.T(text.PauseReasonOther, nil)
+			reason = r.t(text.PauseReasonOther, nil)
 		case "":
 			t, err := cleanInput(in.Text, maxPauseReason)
 			if err != nil {
@@ -263,7 +263,7 @@ func (r *req) pauseTellSecretaries(k text.Key, data map[string]any) (bool, error
 		if s.ID == r.member.ID {
 			continue
 		}
-		reps, err := privateReplies(r.tx, s.PrivateChats(), text.T(k, data), nil)
+		reps, err := privateReplies(r.tx, s.PrivateChats(), r.t(k, data), nil)
 		if err != nil {
 			return false, err
 		}

@@ -35,7 +35,7 @@ func (e *Engine) textKey(p bot.Platform, k text.Key) text.Key {
 	if e.caps(p).Buttons {
 		return k
 	}
-	if v := k + "_typed"; text.Has(v) {
+	if v := k + "_typed"; e.text().Has(v) {
 		return v
 	}
 	return k

@@ -100,7 +100,7 @@ func (r *req) viewPledge(m Member, p Pledge) pledgeView {
 	for _, it := range p.Items {
 		v.Items = append(v.Items, itemView{No: it.No, Text: it.Text, Category: r.e.categoryName(it.Category), Target: it.Target})
 	}
-	v.Status = text.T(pledgeStatusKey(p.Status), nil)
+	v.Status = r.t(pledgeStatusKey(p.Status), nil)
 	return v
 }
 
@@ -156,14 +156,14 @@ func (r *req) cmdPledge(string) error {
 // pledgeMenu shows the pledge and what can be done with it.
 func (r *req) pledgeMenu(p Pledge, note text.Key) error {
 	moveTo(r, pledgeMenuStep)
-	rows := [][]bot.Choice{row(choice(text.T(text.PledgeAdd, nil), pledgeAdd))}
+	rows := [][]bot.Choice{row(choice(r.t(text.PledgeAdd, nil), pledgeAdd))}
 	if len(p.Items) > 0 {
-		rows = append(rows, row(choice(text.T(text.PledgeEdit, nil), pledgeEdit), choice(text.T(text.PledgeRemove, nil), pledgeDel)))
+		rows = append(rows, row(choice(r.t(text.PledgeEdit, nil), pledgeEdit), choice(r.t(text.PledgeRemove, nil), pledgeDel)))
 		if p.Status != PledgeSubmitted {
-			rows = append(rows, row(choice(text.T(text.PledgeSubmit, nil), pledgeSubmit)))
+			rows = append(rows, row(choice(r.t(text.PledgeSubmit, nil), pledgeSubmit)))
 		}
 	}
-	rows = append(rows, row(choice(text.T(text.PledgeDone, nil), pledgeDone)))
+	rows = append(rows, row(choice(r.t(text.PledgeDone, nil), pledgeDone)))
 	v := r.viewPledge(r.member, p)
 	if note != "" {
 		r.say(note, v)
@@ -174,7 +174,7 @@ func (r *req) pledgeMenu(p Pledge, note text.Key) error {
 
 func (r *req) pledgeAskText() error {
 	moveTo(r, pledgeText)
-	r.ask(text.PledgeAskText, nil, row(choice(text.T(text.Back, nil), pledgeBack)))
+	r.ask(text.PledgeAskText, nil, row(choice(r.t(text.Back, nil), pledgeBack)))
 	return nil
 }
 
@@ -222,7 +222,7 @@ func (r *req) pledgeAnswer(d *pledgeDraft, in input) error {
 			d.Cat = key
 		}
 		moveTo(r, pledgeTarget)
-		r.ask(text.PledgeAskTarget, nil, row(choice(text.T(text.PledgeNoTarget, nil), pledgeNoTarget)))
+		r.ask(text.PledgeAskTarget, nil, row(choice(r.t(text.PledgeNoTarget, nil), pledgeNoTarget)))
 		return nil
 	case pledgeTarget:
 		target := ""
@@ -248,12 +248,12 @@ func (r *req) pledgeAnswer(d *pledgeDraft, in input) error {
 		if d.Op == opDel {
 			moveTo(r, pledgeConfirmDel)
 			r.ask(text.PledgeConfirmRemove, itemView{No: it.No, Text: it.Text},
-				row(choice(text.T(text.PledgeRemoveYes, nil), choiceYes), choice(text.T(text.No, nil), choiceNo)))
+				row(choice(r.t(text.PledgeRemoveYes, nil), choiceYes), choice(r.t(text.No, nil), choiceNo)))
 			return nil
 		}
 		moveTo(r, pledgeText)
 		r.ask(text.PledgeAskNewText, itemView{No: it.No, Text: it.Text},
-			row(choice(text.T(text.KeepAsIs, nil), pledgeKeepText)))
+			row(choice(r.t(text.KeepAsIs, nil), pledgeKeepText)))
 		return nil
 	case pledgeConfirmDel:
 		if choiceData(data) != choiceYes {
@@ -292,7 +292,7 @@ func (r *req) pledgeMenuChoice(d *pledgeDraft, p Pledge, in input) error {
 		for _, it := range p.Items {
 			rows = append(rows, row(choice(fmt.Sprintf("%d. %s", it.No, shorten(it.Text, 40)), pledgeItemPrefix+pledgeChoice(strconv.Itoa(it.No)))))
 		}
-		rows = append(rows, row(choice(text.T(text.Back, nil), pledgeBack)))
+		rows = append(rows, row(choice(r.t(text.Back, nil), pledgeBack)))
 		r.ask(text.PledgePickItem, nil, rows...)
 		return nil
 	case pledgeSubmit:
@@ -301,7 +301,7 @@ func (r *req) pledgeMenuChoice(d *pledgeDraft, p Pledge, in input) error {
 		}
 		moveTo(r, pledgeSubmitStep)
 		r.ask(text.PledgeConfirmSubmit, r.viewPledge(r.member, p),
-			row(choice(text.T(text.PledgeSubmitYes, nil), choiceYes), choice(text.T(text.Back, nil), pledgeBack)))
+			row(choice(r.t(text.PledgeSubmitYes, nil), choiceYes), choice(r.t(text.Back, nil), pledgeBack)))
 		return nil
 	case pledgeDone:
 		r.finish()
@@ -338,7 +338,7 @@ func (r *req) pledgeAskCategory(d *pledgeDraft) error {
 		rows = append(rows, row(choice(c.Name, pledgeCatPrefix+pledgeChoice(c.Key))))
 	}
 	if d.Op == opEdit {
-		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), pledgeKeepCat)))
+		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), pledgeKeepCat)))
 	}
 	r.ask(text.PledgeAskCategory, nil, rows...)
 	return nil
@@ -424,8 +424,8 @@ func (r *req) pledgeSubmit(p Pledge, in input) error {
 	}
 	for _, s := range secs {
 		for _, c := range s.PrivateChats() {
-			r.send(bot.Reply{Chat: c, Text: text.T(text.PledgeToApprove, data),
-				Choices: [][]bot.Choice{row(choice(text.T(text.PledgeOpenApproval, nil), goPrefix+"duyet:"+idString(r.member.ID)))}})
+			r.send(bot.Reply{Chat: c, Text: r.t(text.PledgeToApprove, data),
+				Choices: [][]bot.Choice{row(choice(r.t(text.PledgeOpenApproval, nil), goPrefix+"duyet:"+idString(r.member.ID)))}})
 		}
 	}
 	return r.tx.PutPledge(p)

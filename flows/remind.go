@@ -181,13 +181,13 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 	}
 	s := cm.summary(m)
 	cs = cast{cell: c, group: func(p bot.Platform) string {
-		return text.T(text.BudgetRemindGroup, remindCellView{
+		return j.e.t(text.BudgetRemindGroup, remindCellView{
 			Cell: c.Name, Month: FormatMonth(m), Deadline: deadline, Bot: j.e.caps(p).Name,
 			Reported: s.Reported, MustReport: s.MustReport,
 		})
 	}}
 	for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
-		body := text.T(j.e.textKey(firstPlatform(mb), remindRung(j.job)), remindView{
+		body := j.e.t(j.e.textKey(firstPlatform(mb), remindRung(j.job)), remindView{
 			Name: mb.Name, Cell: c.Name, Month: FormatMonth(m), Deadline: deadline,
 		})
 		reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
@@ -205,7 +205,7 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 			}
 			lines = append(lines, l)
 		}
-		body := text.T(text.RemindMissing, remindCellView{
+		body := j.e.t(text.RemindMissing, remindCellView{
 			Cell: c.Name, Month: FormatMonth(m), Deadline: deadline,
 			Missing: lines, Reported: s.Reported, MustReport: s.MustReport,
 		})

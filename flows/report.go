@@ -115,7 +115,7 @@ func (r *req) cmdReport(args string) error {
 	flowReport.begin(r, reportMonth, &reportDraft{Quick: quick}) // the quick report is shown once the month is chosen
 	rows := make([][]bot.Choice, 0, len(months))
 	for _, m := range months {
-		rows = append(rows, row(choice(text.T(text.MonthLabel, monthData(m)), monthChoice(m))))
+		rows = append(rows, row(choice(r.t(text.MonthLabel, monthData(m)), monthChoice(m))))
 	}
 	r.ask(text.ReportWhichMonth, map[string]any{"Grace": r.e.Cfg.GraceDays}, rows...)
 	return nil
@@ -147,8 +147,8 @@ func (r *req) reportBegin(m Month) error {
 		moveTo(r, reportExisting)
 		r.say(text.ReportExisting, monthData(m))
 		r.ask(text.ReportView, map[string]any{"Body": RenderMemberReport(r.member, p, old)},
-			row(choice(text.T(text.ReportEdit, nil), reportEdit)),
-			row(choice(text.T(text.ReportKeep, nil), reportKeep)))
+			row(choice(r.t(text.ReportEdit, nil), reportEdit)),
+			row(choice(r.t(text.ReportKeep, nil), reportKeep)))
 		return nil
 	}
 	if !hasItems {
@@ -177,9 +177,9 @@ func (r *req) askStatus(d *reportDraft, p Pledge, i int) error {
 	moveTo(r, reportStatus)
 	data := map[string]any{"I": i + 1, "Total": len(p.Items), "No": it.No, "Text": it.Text, "Target": it.Target, "Current": "", "CurrentText": ""}
 	rows := [][]bot.Choice{
-		row(choice(text.T(text.StatusDone, nil), statusChoice(Done))),
-		row(choice(text.T(text.StatusDoing, nil), statusChoice(Doing))),
-		row(choice(text.T(text.StatusNotYet, nil), statusChoice(NotYet))),
+		row(choice(r.t(text.StatusDone, nil), statusChoice(Done))),
+		row(choice(r.t(text.StatusDoing, nil), statusChoice(Doing))),
+		row(choice(r.t(text.StatusNotYet, nil), statusChoice(NotYet))),
 	}
 	if s, ok := d.Status[it.No]; ok {
 		data["Current"] = statusName(s)
@@ -192,9 +192,9 @@ func (r *req) askStatus(d *reportDraft, p Pledge, i int) error {
 // askWhat asks what was done for item it.
 func (r *req) askWhat(d *reportDraft, it PledgeItem) error {
 	moveTo(r, reportWhat)
-	rows := [][]bot.Choice{row(choice(text.T(text.ReportSkipWhat, nil), reportSkipWhat))}
+	rows := [][]bot.Choice{row(choice(r.t(text.ReportSkipWhat, nil), reportSkipWhat))}
 	if d.Texts[it.No] != "" {
-		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), reportKeepWhat)))
+		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), reportKeepWhat)))
 	}
 	r.ask(text.ReportAskWhat, map[string]any{"No": it.No, "Current": d.Texts[it.No]}, rows...)
 	return nil
@@ -202,9 +202,9 @@ func (r *req) askWhat(d *reportDraft, it PledgeItem) error {
 
 func (r *req) askOther(d *reportDraft) error {
 	moveTo(r, reportOther)
-	rows := [][]bot.Choice{row(choice(text.T(text.ReportNoOther, nil), reportNoOther))}
+	rows := [][]bot.Choice{row(choice(r.t(text.ReportNoOther, nil), reportNoOther))}
 	if d.Other != "" {
-		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), reportKeepOther)))
+		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), reportKeepOther)))
 	}
 	r.ask(text.ReportAskOther, map[string]any{"Current": d.Other}, rows...)
 	return nil
@@ -213,9 +213,9 @@ func (r *req) askOther(d *reportDraft) error {
 // askPhoto asks for a photo, where the platform has photos.
 func (r *req) askPhoto(d *reportDraft) error {
 	moveTo(r, reportPhoto)
-	rows := [][]bot.Choice{row(choice(text.T(text.ReportNoPhoto, nil), reportNoPhoto))}
+	rows := [][]bot.Choice{row(choice(r.t(text.ReportNoPhoto, nil), reportNoPhoto))}
 	if d.Photo != "" {
-		rows = append(rows, row(choice(text.T(text.KeepAsIs, nil), reportKeepPhoto)))
+		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), reportKeepPhoto)))
 	}
 	r.ask(text.ReportAskPhoto, nil, rows...)
 	return nil
@@ -226,8 +226,8 @@ func (r *req) review(d *reportDraft, p Pledge) error {
 	rep := d.report(r.member.ID, p)
 	moveTo(r, reportReview)
 	r.ask(text.ReportReview, map[string]any{"Month": FormatMonth(d.Month), "Body": RenderMemberReport(r.member, p, rep)},
-		row(choice(text.T(text.ReportSend, nil), reportSend)),
-		row(choice(text.T(text.ReportRedo, nil), reportRedo), choice(text.T(text.No, nil), reportCancel)))
+		row(choice(r.t(text.ReportSend, nil), reportSend)),
+		row(choice(r.t(text.ReportRedo, nil), reportRedo), choice(r.t(text.No, nil), reportCancel)))
 	return nil
 }
 

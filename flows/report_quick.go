@@ -51,8 +51,8 @@ func (r *req) quickBegin(m Month, raw string) error {
 		"Body": RenderMemberReport(r.member, p, d.report(r.member.ID, p)),
 		"Kept": existing && (unsaid || (!q.OtherGiven && old.Other != "")), "Unsaid": !existing && unsaid,
 	},
-		row(choice(text.T(text.ReportSend, nil), quickSend)),
-		row(choice(text.T(text.QuickEdit, nil), quickEdit), choice(text.T(text.No, nil), quickCancel)))
+		row(choice(r.t(text.ReportSend, nil), quickSend)),
+		row(choice(r.t(text.QuickEdit, nil), quickEdit), choice(r.t(text.No, nil), quickCancel)))
 	return nil
 }
 

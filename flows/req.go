@@ -129,15 +129,18 @@ func (r *req) finish() {
 // admin reports whether the sender is an administrator.
 func (r *req) admin() bool { return r.e.IsAdmin(r.m.From) }
 
+// t renders the text k of the engine's catalogue with data.
+func (r *req) t(k text.Key, data any) string { return r.e.t(k, data) }
+
 // say queues a text from the catalogue to the current chat.
 func (r *req) say(k text.Key, data any) {
-	r.send(bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data)})
+	r.send(bot.Reply{Chat: r.m.Chat, Text: r.t(r.e.textKey(r.m.Chat.Platform, k), data)})
 }
 
 // ask queues a text with choices to the current chat and remembers the
 // choices in the session, so a typed number or a pressed button can answer.
 func (r *req) ask(k text.Key, data any, choices ...[]bot.Choice) {
-	rep := bot.Reply{Chat: r.m.Chat, Text: text.T(r.e.textKey(r.m.Chat.Platform, k), data), Choices: choices}
+	rep := bot.Reply{Chat: r.m.Chat, Text: r.t(r.e.textKey(r.m.Chat.Platform, k), data), Choices: choices}
 	r.offer(&rep)
 	r.send(rep)
 }
@@ -154,7 +157,7 @@ func (r *req) offer(rep *bot.Reply) {
 	if len(r.sess.Choices) == 0 {
 		return
 	}
-	rep.Hint = text.T(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
+	rep.Hint = r.t(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
 	r.sess.Question++
 	rows := make([][]bot.Choice, len(rep.Choices))
 	for i, cs := range rep.Choices {

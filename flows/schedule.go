@@ -44,7 +44,7 @@ func (r *req) cmdSchedule(args string) error {
 	}
 	lines := make([]scheduleLine, 0, len(jobSpecs))
 	for _, j := range jobSpecs {
-		l := scheduleLine{Name: text.T(j.Name, nil)}
+		l := scheduleLine{Name: r.t(j.Name, nil)}
 		if s := r.e.Schedules[j.Job]; s != nil {
 			// In the organisation's zone: a schedule may compute in the
 			// zone of the time it is given (robfig's do), and the clock
@@ -70,12 +70,12 @@ func (r *req) cmdSchedule(args string) error {
 			return err
 		}
 		v["Cell"] = c.Name
-		leader = text.T(text.SchedRunLeader, map[string]string{"Cell": c.Name})
-		remind = text.T(text.SchedRunRemind, map[string]string{"Cell": c.Name})
+		leader = r.t(text.SchedRunLeader, map[string]string{"Cell": c.Name})
+		remind = r.t(text.SchedRunRemind, map[string]string{"Cell": c.Name})
 	case r.admin():
 		v["Pick"] = true
-		leader = text.T(text.SchedRunLeaderPick, nil)
-		remind = text.T(text.SchedRunRemindPick, nil)
+		leader = r.t(text.SchedRunLeaderPick, nil)
+		remind = r.t(text.SchedRunRemindPick, nil)
 	default:
 		r.say(text.SchedView, v)
 		return nil
@@ -183,13 +183,13 @@ func (r *req) budgetView(m Month) (string, error) {
 	if len(bots) == 0 {
 		return "", nil
 	}
-	return text.T(text.BudgetLines, map[string]any{"Bots": bots}), nil
+	return r.t(text.BudgetLines, map[string]any{"Bots": bots}), nil
 }
 
 // budgetNote renders one cut broadcast.
 func (r *req) budgetNote(n BudgetNote) (string, error) {
 	job := jobName(n.Job)
-	cell := text.T(text.BudgetAdmins, nil)
+	cell := r.t(text.BudgetAdmins, nil)
 	if n.Cell != "" {
 		c, ok, err := r.tx.Cell(n.Cell)
 		if err != nil {
@@ -207,6 +207,6 @@ func (r *req) budgetNote(n BudgetNote) (string, error) {
 	case BudgetDeferred:
 		k = text.BudgetNoteDeferred
 	}
-	return text.T(k, map[string]any{"When": n.At.In(r.e.loc()).Format("02/01 15:04"), "Job": job, "Cell": cell,
+	return r.t(k, map[string]any{"When": n.At.In(r.e.loc()).Format("02/01 15:04"), "Job": job, "Cell": cell,
 		"Planned": n.Planned, "Done": n.Done, "Group": n.Group}), nil
 }

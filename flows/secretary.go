@@ -135,7 +135,7 @@ func (r *req) cmdSummary(args string) error {
 			return nil
 		}
 		flowSummary.begin(r, summaryCell, &summaryView{Month: m})
-		r.askText(RenderOrg(o)+"\n\n"+text.T(text.SumPickCell, nil), cellChoices(cells))
+		r.askText(RenderOrg(o)+"\n\n"+r.t(text.SumPickCell, nil), cellChoices(cells))
 		return nil
 	}
 	if secretary {
@@ -166,7 +166,7 @@ func (r *req) secretarySummary(cell string, m Month) error {
 		return nil
 	}
 	flowSummary.begin(r, summaryRead, &summaryView{Month: m, Cell: cell})
-	r.askText(body+"\n\n"+text.T(text.SumPickReport, monthData(m)), memberRows(subs, reportLabel(cm)))
+	r.askText(body+"\n\n"+r.t(text.SumPickReport, monthData(m)), memberRows(subs, reportLabel(cm)))
 	return nil
 }
 
@@ -207,7 +207,7 @@ func (r *req) summaryAnswer(sv *summaryView, in input) error {
 	}
 	r.sayText(RenderMemberReport(mb, p, rep))
 	if rep.Photo != "" && onlyOn(mb, r.m.Chat.Platform) {
-		r.send(bot.Reply{Chat: r.m.Chat, Photo: rep.Photo, Text: text.T(text.SumPhotoCaption, data)})
+		r.send(bot.Reply{Chat: r.m.Chat, Photo: rep.Photo, Text: r.t(text.SumPhotoCaption, data)})
 	}
 	return nil
 }

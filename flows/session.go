@@ -98,7 +98,7 @@ func (r *req) stale() error {
 	if r.m.Kind != bot.KindCallback {
 		return refuse(text.StaleChoice, nil)
 	}
-	r.toast = text.T(text.OldButton, nil)
+	r.toast = r.t(text.OldButton, nil)
 	r.strip()
 	return nil
 }

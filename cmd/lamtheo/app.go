@@ -35,14 +35,14 @@ type app struct {
 	sched *scheduler // the periodic jobs (scheduler.go)
 }
 
-// openApp opens the store and builds the engine; the configured cells are
-// written to the store.
-func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
+// openApp opens the store and builds the engine, which renders its texts
+// from cat; the configured cells are written to the store.
+func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logger) (*app, error) {
 	loc, err := cfg.Location()
 	if err != nil {
 		return nil, err
 	}
-	clk := &clock{loc: loc}
+	clk := &clock{loc: loc, text: cat}
 	// The store counts a platform's messages by month on the same clock
 	// as the engine (the terminal's :time moves both).
 	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, MonthClock: clk.Now})
@@ -57,7 +57,7 @@ func openApp(ctx context.Context, cfg Config, log *slog.Logger) (*app, error) {
 	a := &app{cfg: cfg, log: log, db: db, clock: clk}
 	// The rest of the engine's fields are set by serveConsole, serveChats
 	// and serve, before it handles a message or runs a job.
-	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Log: log, Now: clk.Now}
+	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Text: cat, Log: log, Now: clk.Now}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
 		return nil, err
@@ -154,7 +154,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	interactive := isTerminal(in)
 	if interactive {
 		start := flows.FormatSlot(a.clock.Now(), a.clock.loc)
-		fmt.Fprintf(out, "%s\n\n", text.T(text.TerminalBanner, map[string]string{"Org": a.cfg.Org.Name, "Time": start}))
+		fmt.Fprintf(out, "%s\n\n", a.eng.Text.Render(text.TerminalBanner, map[string]string{"Org": a.cfg.Org.Name, "Time": start}))
 	}
 	term := a.sched.terminal(a.clock.Now) // jobs catch up after ":time"
 	l.conn = console.New(in, out, console.Options{
@@ -163,7 +163,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 		Now:         a.clock.Now,
 		KeyPrefix:   o.keyPrefix,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
-		Help:        map[string]string{"time": text.T(text.TerminalHelpTime, nil)},
+		Help:        map[string]string{"time": a.eng.Text.Render(text.TerminalHelpTime, nil)},
 	})
 	if o.wrap != nil {
 		l.conn = o.wrap(l.conn)

@@ -32,7 +32,7 @@ func BenchmarkUpdates(b *testing.B) {
 	cfg := DemoConfig()
 	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	a, err := openApp(ctx, cfg, testText(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func broadcastWave(t *testing.T, n int) (st waveStats) {
 	cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	a, err := openApp(ctx, cfg, testText(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

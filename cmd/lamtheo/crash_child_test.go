@@ -102,7 +102,7 @@ func TestCrashChild(t *testing.T) {
 	cfg := DemoConfig()
 	cfg.Data.Path = data
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	a, err := openApp(ctx, cfg, testText(), slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if err != nil {
 		t.Fatal(err)
 	}

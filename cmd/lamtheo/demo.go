@@ -48,6 +48,7 @@ type clock struct {
 	offset time.Duration
 	loc    *time.Location
 	real   func() time.Time // the machine's clock; default time.Now
+	text   *text.Catalog    // renders set's confirmations and refusals
 }
 
 // Now returns the moved time.
@@ -81,10 +82,10 @@ func (c *clock) set(s string) (string, error) {
 	}
 	t, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
 	if err != nil {
-		return "", errors.New(text.T(text.ClockBadTime, nil))
+		return "", errors.New(c.text.Render(text.ClockBadTime, nil))
 	}
 	c.mu.Lock()
 	c.offset = t.Sub(c.realNow())
 	c.mu.Unlock()
-	return text.T(text.ClockSet, map[string]string{"Time": t.Format("02/01/2006 15:04")}), nil
+	return c.text.Render(text.ClockSet, map[string]string{"Time": t.Format("02/01/2006 15:04")}), nil
 }

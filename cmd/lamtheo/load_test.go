@@ -58,7 +58,7 @@ func TestLoad(t *testing.T) {
 		cfg.Telegram.PollTimeout = 10 * time.Second
 		cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
 		cfg.Schedule = ScheduleConfig{} // no reminders: only answers
-		a, err := openApp(context.Background(), cfg, slog.New(slog.DiscardHandler))
+		a, err := openApp(context.Background(), cfg, testText(), slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -34,7 +34,8 @@ func main() {
 // "lamtheo check" and "lamtheo restore BACKUP" are the operator's commands
 // for the data file (operator.go).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	if _, err := text.Default(); err != nil {
+	cat, err := text.Default()
+	if err != nil {
 		return fmt.Errorf("text catalogue: %w", err) // a build defect: every text would show as its key
 	}
 	if len(args) > 0 {
@@ -87,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		o := operatorFlags{config: *configPath, data: *dataPath}
 		return &damagedError{err: err, advice: recoveryAdvice(cfg.Data, o)}
 	}
-	a, err := openApp(ctx, cfg, log)
+	a, err := openApp(ctx, cfg, cat, log)
 	if err != nil {
 		return damaged(err)
 	}

@@ -40,7 +40,7 @@ func TestTelegramUnattendedMonth(t *testing.T) {
 		// The cell: Lan has reported December and January, Hùng has not;
 		// both pledged.
 		ctx := context.Background()
-		a, err := openApp(ctx, w.cfg, slog.New(slog.DiscardHandler))
+		a, err := openApp(ctx, w.cfg, testText(), slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}

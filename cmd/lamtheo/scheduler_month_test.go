@@ -197,7 +197,7 @@ func TestSchedulerRestartRealEngine(t *testing.T) {
 		var logs bottest.Buffer
 		log := slog.New(slog.NewTextHandler(&logs, nil))
 		process := func(d time.Duration) (queued []string) {
-			a, err := openApp(context.Background(), cfg, log)
+			a, err := openApp(context.Background(), cfg, testText(), log)
 			if err != nil {
 				t.Fatal(err)
 			}

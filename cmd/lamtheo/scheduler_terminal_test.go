@@ -24,7 +24,7 @@ func TestTerminalCatchUp(t *testing.T) {
 	cfg := DemoConfig()
 	cfg.Data.Path = filepath.Join(dir, "lamtheo.db")
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	a, err := openApp(ctx, cfg, testText(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -181,7 +181,7 @@ func TestTelegramDamagedRecord(t *testing.T) {
 		path := filepath.Join(dir, "lamtheo.db")
 		seed := DemoConfig()
 		seed.Data.Path = path
-		a, err := openApp(context.Background(), seed, slog.New(slog.DiscardHandler))
+		a, err := openApp(context.Background(), seed, testText(), slog.New(slog.DiscardHandler))
 		if err != nil {
 			t.Fatal(err)
 		}

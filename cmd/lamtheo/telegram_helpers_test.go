@@ -48,7 +48,7 @@ func newTGWorld(t *testing.T, f *telegramtest.Server, dir string, opts ...func(*
 // start runs the bot until stop is called.
 func (w *tgWorld) start() {
 	ctx, cancel := context.WithCancel(context.Background())
-	a, err := openApp(ctx, w.cfg, slog.New(slog.DiscardHandler))
+	a, err := openApp(ctx, w.cfg, testText(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		w.t.Fatal(err)
 	}

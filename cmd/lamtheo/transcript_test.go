@@ -11,10 +11,20 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"lamtheo/flows/text"
 )
 
 // catalogueMiss matches the marker a missing catalogue text renders as.
 var catalogueMiss = regexp.MustCompile(`\[[a-z0-9_.]+(\]|:)`)
+
+// testText returns the embedded catalogue, which the tests pass to openApp
+// as run does. Package text's tests check that it parses; were it
+// unreadable, every text would show as its key and the transcripts differ.
+func testText() *text.Catalog {
+	c, _ := text.Default()
+	return c
+}
 
 var update = flag.Bool("update", false, "rewrite the transcripts under testdata/ with what the bot says now")
 
@@ -94,7 +104,7 @@ func playConsole(t *testing.T, path, input string, o consoleOptions) string {
 	cfg := DemoConfig()
 	cfg.Data.Path = path
 	ctx := context.Background()
-	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	a, err := openApp(ctx, cfg, testText(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

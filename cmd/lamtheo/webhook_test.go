@@ -39,7 +39,7 @@ func TestZaloWebhookServed(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var logs bottest.Buffer
-	a, err := openApp(ctx, cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	a, err := openApp(ctx, cfg, testText(), slog.New(slog.NewTextHandler(&logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

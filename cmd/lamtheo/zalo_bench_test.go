@@ -74,7 +74,7 @@ func zaloBroadcastWave(t *testing.T, bots, members int) zaloWave {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	a, err := openApp(ctx, cfg, slog.New(slog.DiscardHandler))
+	a, err := openApp(ctx, cfg, testText(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -153,7 +153,7 @@ func TestZaloBudgetMonth(t *testing.T) {
 func (w *zaloWorld) preload(p bot.Platform, target int) int {
 	w.t.Helper()
 	ctx := context.Background()
-	a, err := openApp(ctx, w.cfg, slog.New(slog.DiscardHandler))
+	a, err := openApp(ctx, w.cfg, testText(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		w.t.Fatal(err)
 	}

@@ -111,7 +111,7 @@ func zaloWrongToken(t *testing.T) {
 	cfg := zaloConfig(f, t.TempDir())
 	cfg.Zalo.Token = "1459232241454765289:WrongTokenTypedByHand-secret_q"
 	logs := &syncBuffer{}
-	a, err := openApp(t.Context(), cfg, slog.New(slog.NewTextHandler(logs, nil)))
+	a, err := openApp(t.Context(), cfg, testText(), slog.New(slog.NewTextHandler(logs, nil)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,7 +76,7 @@ func (w *zaloWorld) start() {
 	w.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	log := slog.New(slog.NewTextHandler(w.logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	a, err := openApp(ctx, w.cfg, log)
+	a, err := openApp(ctx, w.cfg, testText(), log)
 	if err != nil {
 		cancel()
 		w.t.Fatal(err)
