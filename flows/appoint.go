@@ -98,7 +98,7 @@ func (r *req) appointAnswer(a *appointing, in input) error {
 		if m.Secretary {
 			k, yes = text.SecRevokeAsk, text.SecRevokeYes
 		}
-		r.ask(k, map[string]string{"Name": m.Name}, yesNo(yes))
+		r.ask(k, map[string]string{"Name": m.Name}, r.yesNo(yes))
 		return nil
 	case appointConfirm:
 		if yes, err := r.confirmed(in); !yes {

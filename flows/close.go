@@ -70,12 +70,12 @@ func (r *req) closeAnswer(cl *closing, in input) error {
 		case closeMonth:
 			cl.Close = true
 			moveTo(r, closeConfirm)
-			r.ask(text.CloseAsk, data, yesNo(text.CloseYes))
+			r.ask(text.CloseAsk, data, r.yesNo(text.CloseYes))
 			return nil
 		case reopenMonth:
 			cl.Close = false
 			moveTo(r, closeConfirm)
-			r.ask(text.ReopenAsk, data, yesNo(text.ReopenYes))
+			r.ask(text.ReopenAsk, data, r.yesNo(text.ReopenYes))
 			return nil
 		}
 		return refuse(text.ChooseAbove, nil)

@@ -285,21 +285,21 @@ func (r *req) cmdHelp(string) error {
 	if r.m.Group {
 		key = text.HelpGroup
 	}
-	r.say(key, map[string]any{"Org": r.e.Cfg.OrgName, "Lines": lines, "Role": roleName(role), "Mention": mention})
+	r.say(key, map[string]any{"Org": r.e.Cfg.OrgName, "Lines": lines, "Role": r.roleName(role), "Mention": mention})
 	return nil
 }
 
 // roleName returns the Vietnamese name of role.
-func roleName(role Role) string {
+func (r *req) roleName(role Role) string {
 	switch role {
 	case RoleAdmin:
-		return text.T(text.RoleAdminName, nil)
+		return r.t(text.RoleAdminName, nil)
 	case RoleSecretary:
-		return text.T(text.RoleSecretaryName, nil)
+		return r.t(text.RoleSecretaryName, nil)
 	case RoleMember:
-		return text.T(text.RoleMemberName, nil)
+		return r.t(text.RoleMemberName, nil)
 	}
-	return text.T(text.RoleStrangerName, nil)
+	return r.t(text.RoleStrangerName, nil)
 }
 
 // cmdCancel abandons the conversation in progress.

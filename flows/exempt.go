@@ -71,7 +71,7 @@ func (r *req) exemptAnswer(ex *exempting, in input) error {
 			k = text.ExemptAskOff
 		}
 		ex.Exempt = mb.Status != Exempt
-		r.ask(k, map[string]string{"Name": mb.Name}, yesNo(text.ExemptYes))
+		r.ask(k, map[string]string{"Name": mb.Name}, r.yesNo(text.ExemptYes))
 		return nil
 	case exemptConfirm:
 		if yes, err := r.confirmed(in); !yes {

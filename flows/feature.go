@@ -36,7 +36,7 @@ func (r *req) cmdFeature(args string) error {
 		return refuse(text.FeatureNone, monthData(m))
 	}
 	flowFeature.begin(r, featurePick, &featuring{Cell: cell, Month: m})
-	r.ask(text.FeaturePick, monthData(m), memberRows(subs, reportLabel(cm))...)
+	r.ask(text.FeaturePick, monthData(m), memberRows(subs, r.reportLabel(cm))...)
 	return nil
 }
 
@@ -81,7 +81,7 @@ func (r *req) featureAnswer(f *featuring, in input) error {
 		if rep.Exemplary {
 			k, yes = text.FeatureAskOff, text.FeatureNoMore
 		}
-		r.ask(k, data, yesNo(yes))
+		r.ask(k, data, r.yesNo(yes))
 		return nil
 	}
 	rep.Exemplary = f.Exemplary

@@ -74,11 +74,11 @@ func jobSpec(job Job) (JobSpec, bool) {
 
 // jobName returns the Vietnamese name of job, as /lichnhac shows it; a job
 // outside the registry is /nhacnho's (JobNudge).
-func jobName(job Job) string {
+func (e *Engine) jobName(job Job) string {
 	if s, ok := jobSpec(job); ok {
-		return text.T(s.Name, nil)
+		return e.t(s.Name, nil)
 	}
-	return text.T(text.JobNudgeName, nil)
+	return e.t(text.JobNudgeName, nil)
 }
 
 // Schedule is a job's duty cycle; robfig/cron's parsed schedules satisfy it.

@@ -159,7 +159,7 @@ func (j *jobRun) damageNotes() ([]bot.Reply, error) {
 	if len(recs) > maxDamageNoted {
 		what += "; …"
 	}
-	body := j.e.t(text.JobDamaged, map[string]any{"Job": jobName(j.job), "N": len(recs), "What": what})
+	body := j.e.t(text.JobDamaged, map[string]any{"Job": j.e.jobName(j.job), "N": len(recs), "What": what})
 	var out []bot.Reply
 	for _, chats := range adminChats(j.e.Cfg.Admins) {
 		reps, err := privateReplies(j.tx, chats, body, nil)
@@ -221,8 +221,8 @@ func privateReplies(tx Tx, chats []bot.ChatID, body string, choices [][]bot.Choi
 
 // nudgeButton is the "report now" button of a reminder about month m; it
 // opens the report flow for m (/nhacnho and the reminder jobs).
-func nudgeButton(m Month) [][]bot.Choice {
-	return [][]bot.Choice{row(choice(text.T(text.NudgeButton, nil), goPrefix+"baocao:"+strconv.Itoa(int(m))))}
+func (e *Engine) nudgeButton(m Month) [][]bot.Choice {
+	return [][]bot.Choice{row(choice(e.t(text.NudgeButton, nil), goPrefix+"baocao:"+strconv.Itoa(int(m))))}
 }
 
 // unreachableChats returns which private chats of ms the outbox found

@@ -89,7 +89,7 @@ func (r *req) cmdMe(string) error {
 			mi := meItem{No: it.No, Text: shorten(NormalizeText(it.Text), meItemRunes)}
 			for mo := cur; mo.Year() == cur.Year(); mo = mo.Prev() {
 				if e, found := entryFor(reports[mo], it.No); found {
-					mi.Latest, mi.LatestMonth = statusName(e.Status), FormatMonth(mo)
+					mi.Latest, mi.LatestMonth = r.statusName(e.Status), FormatMonth(mo)
 					break
 				}
 			}

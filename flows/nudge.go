@@ -34,7 +34,7 @@ func (r *req) cmdNudge(args string) error {
 		return err
 	}
 	SortByName(ms)
-	button := nudgeButton(m)
+	button := r.e.nudgeButton(m)
 	var nudged, paused, unreachable []string
 	nudges := cast{cell: c}
 	names := map[bot.ChatID]string{}

@@ -87,9 +87,9 @@ func (e *QuickReportError) Key() text.Key {
 }
 
 // Data returns what the text of Key needs: the part, the number, the
-// lengths and the example of the format.
-func (e *QuickReportError) Data() map[string]any {
-	return map[string]any{"Segment": e.Segment, "No": e.No, "N": e.N, "Max": MaxItemText, "Example": text.T(text.QuickExample, nil)}
+// lengths and the example of the format, rendered from c.
+func (e *QuickReportError) Data(c *text.Catalog) map[string]any {
+	return map[string]any{"Segment": e.Segment, "No": e.No, "N": e.N, "Max": MaxItemText, "Example": c.Render(text.QuickExample, nil)}
 }
 
 // ParseQuickReport reads a month's report typed in one message after

@@ -8,8 +8,6 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
-
-	"lamtheo/flows/text"
 )
 
 // qi builds an expected item (Segment is not compared by the table).
@@ -140,7 +138,7 @@ func TestParseQuickReportRefusals(t *testing.T) {
 		if qe.Reason != tt.reason || qe.Segment != tt.segment || qe.No != tt.no || qe.N != tt.n {
 			t.Errorf("ParseQuickReport(%q) = %+v, want reason %d segment %q no %d n %d", tt.in, *qe, tt.reason, tt.segment, tt.no, tt.n)
 		}
-		msg := text.T(qe.Key(), qe.Data())
+		msg := T(qe.Key(), qe.Data(Text()))
 		if strings.Contains(msg, "["+string(qe.Key())) || !strings.Contains(strings.ToLower(msg), "đồng chí") {
 			t.Errorf("ParseQuickReport(%q): message %q", tt.in, msg)
 		}
@@ -215,7 +213,7 @@ func FuzzParseQuickReport(f *testing.F) {
 			if !errors.As(err, &qe) {
 				t.Fatalf("ParseQuickReport(%q): error %v is not a *QuickReportError", s, err)
 			}
-			if msg := text.T(qe.Key(), qe.Data()); msg == "" || strings.Contains(msg, "["+string(qe.Key())) {
+			if msg := T(qe.Key(), qe.Data(Text())); msg == "" || strings.Contains(msg, "["+string(qe.Key())) {
 				t.Fatalf("ParseQuickReport(%q): message %q", s, msg)
 			}
 			if utf8.RuneCountInString(qe.Segment) > 61 {

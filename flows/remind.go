@@ -127,7 +127,7 @@ func (j *jobRun) remind() (bool, error) {
 		return false, err
 	}
 	deadline := reportDeadline(m, loc, grace).Format("02/01/2006")
-	button := nudgeButton(m)
+	button := j.e.nudgeButton(m)
 	open := false
 	var casts []cast
 	for _, c := range cells {

@@ -85,7 +85,7 @@ func (r *req) cmdReport(args string) error {
 	cell := r.member.Cell
 	open, quick := r.reportBegin, ""
 	if isQuickReport(args) {
-		q, err := parseQuick(args)
+		q, err := r.parseQuick(args)
 		if err != nil {
 			return err
 		}
@@ -160,14 +160,14 @@ func (r *req) reportBegin(m Month) error {
 }
 
 // statusName returns the Vietnamese name of s.
-func statusName(s ItemStatus) string {
+func (r *req) statusName(s ItemStatus) string {
 	switch s {
 	case Done:
-		return text.T(text.StatusDone, nil)
+		return r.t(text.StatusDone, nil)
 	case Doing:
-		return text.T(text.StatusDoing, nil)
+		return r.t(text.StatusDoing, nil)
 	}
-	return text.T(text.StatusNotYet, nil)
+	return r.t(text.StatusNotYet, nil)
 }
 
 // askStatus asks the status of the i-th pledge item.
@@ -182,7 +182,7 @@ func (r *req) askStatus(d *reportDraft, p Pledge, i int) error {
 		row(choice(r.t(text.StatusNotYet, nil), statusChoice(NotYet))),
 	}
 	if s, ok := d.Status[it.No]; ok {
-		data["Current"] = statusName(s)
+		data["Current"] = r.statusName(s)
 		data["CurrentText"] = d.Texts[it.No]
 	}
 	r.ask(text.ReportAskStatus, data, rows...)

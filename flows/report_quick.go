@@ -10,11 +10,11 @@ import (
 
 // parseQuick reads a report typed in one message (see ParseQuickReport),
 // turning a failure into the member's refusal.
-func parseQuick(args string) (QuickReport, error) {
+func (r *req) parseQuick(args string) (QuickReport, error) {
 	q, err := ParseQuickReport(args)
 	var qe *QuickReportError
 	if errors.As(err, &qe) {
-		return q, refuse(qe.Key(), qe.Data())
+		return q, refuse(qe.Key(), qe.Data(r.e.text()))
 	}
 	return q, err
 }
@@ -24,7 +24,7 @@ func parseQuick(args string) (QuickReport, error) {
 // message does not mention keep what the member's report of m says, or are
 // "not yet". Nothing is stored before the member confirms.
 func (r *req) quickBegin(m Month, raw string) error {
-	q, err := parseQuick(raw)
+	q, err := r.parseQuick(raw)
 	if err != nil {
 		return err
 	}
@@ -32,7 +32,7 @@ func (r *req) quickBegin(m Month, raw string) error {
 	if err != nil {
 		return err
 	}
-	if err := quickCheck(p, hasItems, q, m); err != nil {
+	if err := r.quickCheck(p, hasItems, q, m); err != nil {
 		return err
 	}
 	old, ok, err := r.tx.Report(r.member.ID, m)
@@ -58,13 +58,13 @@ func (r *req) quickBegin(m Month, raw string) error {
 
 // quickCheck refuses a report typed in one message that names items the
 // member's pledge p for m does not have, or that has nothing to store.
-func quickCheck(p Pledge, hasItems bool, q QuickReport, m Month) error {
+func (r *req) quickCheck(p Pledge, hasItems bool, q QuickReport, m Month) error {
 	if !hasItems {
 		if len(q.Items) > 0 {
 			return refuse(text.QuickNoPledge, map[string]any{"Year": m.Year(), "Segment": q.Items[0].Segment})
 		}
 		if q.Other == "" { // "khác: không" and nothing else
-			return refuse(text.QuickEmpty, map[string]any{"Example": text.T(text.QuickExample, nil)})
+			return refuse(text.QuickEmpty, map[string]any{"Example": r.t(text.QuickExample, nil)})
 		}
 		return nil
 	}

@@ -188,7 +188,7 @@ func (r *req) budgetView(m Month) (string, error) {
 
 // budgetNote renders one cut broadcast.
 func (r *req) budgetNote(n BudgetNote) (string, error) {
-	job := jobName(n.Job)
+	job := r.e.jobName(n.Job)
 	cell := r.t(text.BudgetAdmins, nil)
 	if n.Cell != "" {
 		c, ok, err := r.tx.Cell(n.Cell)

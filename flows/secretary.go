@@ -71,8 +71,8 @@ func (r *req) mayRunCell(cell string) error {
 }
 
 // yesNo is the confirmation row of the secretary's tools.
-func yesNo(yes text.Key) []bot.Choice {
-	return row(choice(text.T(yes, nil), choiceYes), choice(text.T(text.No, nil), choiceNo))
+func (r *req) yesNo(yes text.Key) []bot.Choice {
+	return row(choice(r.t(yes, nil), choiceYes), choice(r.t(text.No, nil), choiceNo))
 }
 
 // memberRows returns one choice per member, data "m:<id>".
@@ -85,9 +85,9 @@ func memberRows(ms []Member, label func(Member) string) [][]bot.Choice {
 }
 
 // reportLabel labels a member whose report can be read or featured.
-func reportLabel(cm cellMonth) func(Member) string {
+func (r *req) reportLabel(cm cellMonth) func(Member) string {
 	return func(mb Member) string {
-		return text.T(text.SumReportLabel, map[string]any{"Name": mb.Name, "Exemplary": cm.reports[mb.ID].Exemplary})
+		return r.t(text.SumReportLabel, map[string]any{"Name": mb.Name, "Exemplary": cm.reports[mb.ID].Exemplary})
 	}
 }
 
@@ -166,7 +166,7 @@ func (r *req) secretarySummary(cell string, m Month) error {
 		return nil
 	}
 	flowSummary.begin(r, summaryRead, &summaryView{Month: m, Cell: cell})
-	r.askText(body+"\n\n"+r.t(text.SumPickReport, monthData(m)), memberRows(subs, reportLabel(cm)))
+	r.askText(body+"\n\n"+r.t(text.SumPickReport, monthData(m)), memberRows(subs, r.reportLabel(cm)))
 	return nil
 }
 
