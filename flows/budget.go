@@ -252,7 +252,7 @@ func (e *Engine) warnQuota(tx Tx, now time.Time) ([]bot.Reply, error) {
 				return nil, err
 			}
 			body := e.t(text.QuotaWarn, map[string]any{"Bot": e.caps(p).Name, "Sent": used, "Max": quota,
-				"Month": FormatMonth(m), "Percent": FormatPercent(used, quota), "Last": i == len(warnAt)-1})
+				"Month": FormatMonth(e.text(), m), "Percent": FormatPercent(used, quota), "Last": i == len(warnAt)-1})
 			e.log().Warn("message budget used", bot.LogKeyPlatform, string(p), "used", used, "quota", quota, "month", m.String())
 			for _, chats := range adminChats(e.Cfg.Admins) {
 				reps, err := privateReplies(tx, chats, body, nil)

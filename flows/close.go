@@ -44,7 +44,7 @@ func (r *req) cmdClose(args string) error {
 	if s.Closed {
 		act = choice(r.t(text.ReopenButton, nil), reopenMonth)
 	}
-	r.ask(text.CloseState, viewCellMonth(s), row(act), row(choice(r.t(text.No, nil), choiceNo)))
+	r.ask(text.CloseState, viewCellMonth(r.e.text(), s), row(act), row(choice(r.t(text.No, nil), choiceNo)))
 	return nil
 }
 
@@ -63,7 +63,7 @@ func (r *req) closeAnswer(cl *closing, in input) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(m)}
+	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(r.e.text(), m)}
 	switch closeStep(r.sess.Step) {
 	case closeAct:
 		switch closeChoice(in.Data) {
@@ -94,7 +94,7 @@ func (r *req) closeAnswer(cl *closing, in input) error {
 		if err != nil {
 			return err
 		}
-		v := viewCellMonth(s)
+		v := viewCellMonth(r.e.text(), s)
 		if closing {
 			r.say(text.CloseDone, v)
 			return nil

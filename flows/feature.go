@@ -33,10 +33,10 @@ func (r *req) cmdFeature(args string) error {
 	}
 	subs := cm.submitted()
 	if len(subs) == 0 {
-		return refuse(text.FeatureNone, monthData(m))
+		return refuse(text.FeatureNone, r.monthData(m))
 	}
 	flowFeature.begin(r, featurePick, &featuring{Cell: cell, Month: m})
-	r.ask(text.FeaturePick, monthData(m), memberRows(subs, r.reportLabel(cm))...)
+	r.ask(text.FeaturePick, r.monthData(m), memberRows(subs, r.reportLabel(cm))...)
 	return nil
 }
 
@@ -68,7 +68,7 @@ func (r *req) featureAnswer(f *featuring, in input) error {
 		r.finish()
 		return err
 	}
-	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(m)}
+	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(r.e.text(), m)}
 	if step == featurePick {
 		p, _, err := r.tx.Pledge(mb.ID, m.Year())
 		if err != nil {
@@ -76,7 +76,7 @@ func (r *req) featureAnswer(f *featuring, in input) error {
 		}
 		f.Member, f.Exemplary = mb.ID, !rep.Exemplary
 		moveTo(r, featureConfirm)
-		data["Body"] = RenderMemberReport(mb, p, rep)
+		data["Body"] = RenderMemberReport(r.e.text(), mb, p, rep)
 		k, yes := text.FeatureAskOn, text.FeatureYes
 		if rep.Exemplary {
 			k, yes = text.FeatureAskOff, text.FeatureNoMore
@@ -112,7 +112,7 @@ func (r *req) submittedReport(id, cell string, m Month) (Member, Report, error) 
 		return Member{}, Report{}, err
 	}
 	if !ok || rep.Submitted.IsZero() {
-		return Member{}, Report{}, refuse(text.SumNoReport, map[string]any{"Name": mb.Name, "Month": FormatMonth(m)})
+		return Member{}, Report{}, refuse(text.SumNoReport, map[string]any{"Name": mb.Name, "Month": FormatMonth(r.e.text(), m)})
 	}
 	return mb, rep, nil
 }

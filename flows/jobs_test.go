@@ -259,7 +259,7 @@ func TestScheduleView(t *testing.T) {
 	wantIn(t, joined(got), "Nhắc báo cáo lần 1: lần tới Chủ nhật 20/12/2026 08:00",
 		"Bảng xếp hạng các chi bộ: lần tới thứ Ba 01/12/2026 08:00", "Sao lưu dữ liệu: chưa đặt lịch")
 	wantIn(t, strings.Join(labels(got), "|"), "Chạy ngay cho Chi bộ thôn Đông: gửi bảng xếp hạng")
-	if got := flows.FormatSlot(o.date(2026, 11, 23, 8), o.loc); got != "thứ Hai 23/11/2026 08:00" {
+	if got := flows.FormatSlot(flows.Text(), o.date(2026, 11, 23, 8), o.loc); got != "thứ Hai 23/11/2026 08:00" {
 		t.Errorf("FormatSlot = %q", got)
 	}
 	// A member may not.

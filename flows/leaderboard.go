@@ -85,7 +85,7 @@ type leaderLine struct {
 // own cell when the list is long), the own cell's place and change, and the
 // month's exemplary deeds with the members' names (nêu gương is public
 // praise). It shows no names of members who did not report.
-func RenderLeaderboardGroup(rows []LeaderRow, own string, month Month, exemplary []ExemplaryDeed) string {
+func RenderLeaderboardGroup(cat *text.Catalog, rows []LeaderRow, own string, month Month, exemplary []ExemplaryDeed) string {
 	v := struct {
 		MonthText string
 		Lines     []leaderLine
@@ -94,7 +94,7 @@ func RenderLeaderboardGroup(rows []LeaderRow, own string, month Month, exemplary
 		Deeds     []ExemplaryDeed
 		MoreDeeds int
 		Tail      bool // rows were left out after the last line
-	}{MonthText: FormatMonth(month)}
+	}{MonthText: FormatMonth(cat, month)}
 	ownAt := -1
 	for i, r := range rows {
 		if r.Rank > 0 {
@@ -125,20 +125,20 @@ func RenderLeaderboardGroup(rows []LeaderRow, own string, month Month, exemplary
 		d.Text = summaryShorten(NormalizeText(d.Text), summaryDeedRunes)
 		v.Deeds = append(v.Deeds, d)
 	}
-	return text.T(text.SummaryLeaderGroup, v)
+	return cat.Render(text.SummaryLeaderGroup, v)
 }
 
 // RenderLeaderboardAdmin renders every row of the leaderboard, with cell
 // codes, counts and changes, for the organisation's staff.
-func RenderLeaderboardAdmin(rows []LeaderRow) string {
+func RenderLeaderboardAdmin(cat *text.Catalog, rows []LeaderRow) string {
 	v := struct {
 		MonthText string
 		Rows      []LeaderRow
 	}{Rows: rows}
 	if len(rows) > 0 && rows[0].Month.Valid() {
-		v.MonthText = FormatMonth(rows[0].Month)
+		v.MonthText = FormatMonth(cat, rows[0].Month)
 	}
-	return text.T(text.SummaryLeaderAdmin, v)
+	return cat.Render(text.SummaryLeaderAdmin, v)
 }
 
 // leaderboard posts the ranking of the month before the slot's month, once
@@ -170,7 +170,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 	toSec := map[bot.ChatID]bool{} // copies to secretaries of cells without a group
 	var casts []cast
 	for _, c := range cells {
-		body := RenderLeaderboardGroup(rows, c.Code, m, deeds)
+		body := RenderLeaderboardGroup(j.e.text(), rows, c.Code, m, deeds)
 		inGroup := false
 		for _, g := range c.Groups {
 			if posted[g] {
@@ -212,7 +212,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 		casts = append(casts, cs)
 	}
 	if j.cell == "" {
-		admin := RenderLeaderboardAdmin(rows)
+		admin := RenderLeaderboardAdmin(j.e.text(), rows)
 		cs := cast{inGroup: true}
 		for _, chats := range adminChats(j.e.Cfg.Admins) {
 			reps, err := privateReplies(j.tx, chats, admin, nil)

@@ -103,7 +103,7 @@ func TestRenderLeaderboardGroup(t *testing.T) {
 		{"C9", nil, []string{"xếp thứ", "◀"}},
 	}
 	for _, tt := range tests {
-		out := RenderLeaderboardGroup(rows, tt.own, 202611, deeds)
+		out := RenderLeaderboardGroup(Text(), rows, tt.own, 202611, deeds)
 		checkUserText(t, out)
 		for _, w := range tt.want {
 			if !strings.Contains(out, w) {
@@ -117,13 +117,13 @@ func TestRenderLeaderboardGroup(t *testing.T) {
 		}
 	}
 	same := Leaderboard(prev, prev)
-	if out := RenderLeaderboardGroup(same, "C2", 202610, nil); !strings.Contains(out, "giữ nguyên") || strings.Contains(out, "Nêu gương") {
+	if out := RenderLeaderboardGroup(Text(), same, "C2", 202610, nil); !strings.Contains(out, "giữ nguyên") || strings.Contains(out, "Nêu gương") {
 		t.Errorf("same standing:\n%s", out)
 	}
-	if out := RenderLeaderboardGroup(Leaderboard(cur, OrgSummary{}), "C1", 202611, nil); strings.Contains(out, "tháng trước") {
+	if out := RenderLeaderboardGroup(Text(), Leaderboard(cur, OrgSummary{}), "C1", 202611, nil); strings.Contains(out, "tháng trước") {
 		t.Errorf("change shown without a previous month:\n%s", out)
 	}
-	checkUserText(t, RenderLeaderboardGroup(nil, "C1", 202611, nil))
+	checkUserText(t, RenderLeaderboardGroup(Text(), nil, "C1", 202611, nil))
 }
 
 func TestRenderLeaderboardGroupLong(t *testing.T) {
@@ -136,7 +136,7 @@ func TestRenderLeaderboardGroupLong(t *testing.T) {
 	for i := range 8 {
 		deeds = append(deeds, ExemplaryDeed{Name: fmt.Sprintf("Lê Văn %c", 'A'+i), CellName: "Chi bộ số 01", Text: strings.Repeat("việc tốt ", 100)})
 	}
-	out := RenderLeaderboardGroup(rows, "C25", 202611, deeds)
+	out := RenderLeaderboardGroup(Text(), rows, "C25", 202611, deeds)
 	checkUserText(t, out)
 	for _, w := range []string{"10. Chi bộ số 09", "…\n26. Chi bộ số 25 — 38% ◀\n…", "xếp thứ 26/40", "và 3 việc làm khác"} {
 		if !strings.Contains(out, w) {
@@ -152,11 +152,11 @@ func TestRenderLeaderboardGroupLong(t *testing.T) {
 		t.Errorf("message of %d characters is too long for Zalo", n)
 	}
 	// The own cell in the top rows: no gap line.
-	if out := RenderLeaderboardGroup(rows, "C03", 202611, nil); strings.Count(out, "…") != 1 {
+	if out := RenderLeaderboardGroup(Text(), rows, "C03", 202611, nil); strings.Count(out, "…") != 1 {
 		t.Errorf("top own cell:\n%s", out)
 	}
 	// The own cell last: no trailing gap.
-	if out := RenderLeaderboardGroup(rows, "C39", 202611, nil); !strings.Contains(out, "…\n40. Chi bộ số 39 — 3% ◀\n\n") {
+	if out := RenderLeaderboardGroup(Text(), rows, "C39", 202611, nil); !strings.Contains(out, "…\n40. Chi bộ số 39 — 3% ◀\n\n") {
 		t.Errorf("last own cell:\n%s", out)
 	}
 }
@@ -167,14 +167,14 @@ func TestRenderLeaderboardAdmin(t *testing.T) {
 		testSummary("C4", "Chi bộ Quân sự", 0, 0),
 	})
 	prev := SummarizeOrg(202610, []CellSummary{testSummary("C1", "Chi bộ thôn Đông", 1, 15)})
-	out := RenderLeaderboardAdmin(Leaderboard(cur, prev))
+	out := RenderLeaderboardAdmin(Text(), Leaderboard(cur, prev))
 	checkUserText(t, out)
 	for _, w := range []string{"tháng 11/2026", "1. C1 Chi bộ thôn Đông — 12/15 (80%) =", "— C4 Chi bộ Quân sự: không có"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("text lacks %q:\n%s", w, out)
 		}
 	}
-	if out := RenderLeaderboardAdmin(nil); !strings.Contains(out, "Chưa có chi bộ") {
+	if out := RenderLeaderboardAdmin(Text(), nil); !strings.Contains(out, "Chưa có chi bộ") {
 		t.Errorf("empty:\n%s", out)
 	} else {
 		checkUserText(t, out)

@@ -48,7 +48,7 @@ func (r *req) cmdMe(string) error {
 	}
 	v := meView{
 		Name: m.Name, Cell: cell.Name, Exempt: m.Status == Exempt,
-		Year: cur.Year(), Month: FormatMonth(cur),
+		Year: cur.Year(), Month: FormatMonth(r.e.text(), cur),
 	}
 	if m.Paused(r.now) {
 		v.Paused = pausedThrough(m, r.e.loc()).Format("2/1/2006") // the last paused day
@@ -89,7 +89,7 @@ func (r *req) cmdMe(string) error {
 			mi := meItem{No: it.No, Text: shorten(NormalizeText(it.Text), meItemRunes)}
 			for mo := cur; mo.Year() == cur.Year(); mo = mo.Prev() {
 				if e, found := entryFor(reports[mo], it.No); found {
-					mi.Latest, mi.LatestMonth = r.statusName(e.Status), FormatMonth(mo)
+					mi.Latest, mi.LatestMonth = r.statusName(e.Status), FormatMonth(r.e.text(), mo)
 					break
 				}
 			}

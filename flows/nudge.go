@@ -18,12 +18,12 @@ func (r *req) cmdNudge(args string) error {
 		return err
 	}
 	if !r.reportable(m) {
-		return refuse(text.NudgeNotOpen, monthData(m))
+		return refuse(text.NudgeNotOpen, r.monthData(m))
 	}
 	if closed, err := r.closed(cell, m); err != nil {
 		return err
 	} else if closed {
-		return refuse(text.NudgeClosed, monthData(m))
+		return refuse(text.NudgeClosed, r.monthData(m))
 	}
 	c, _, err := r.tx.Cell(cell)
 	if err != nil {
@@ -53,7 +53,7 @@ func (r *req) cmdNudge(args string) error {
 			paused = append(paused, mb.Name)
 			continue
 		}
-		body := r.t(r.e.textKey(firstPlatform(mb), text.NudgeMember), remindView{Name: mb.Name, Cell: c.Name, Month: FormatMonth(m)})
+		body := r.t(r.e.textKey(firstPlatform(mb), text.NudgeMember), remindView{Name: mb.Name, Cell: c.Name, Month: FormatMonth(r.e.text(), m)})
 		reps, err := privateReplies(r.tx, mb.PrivateChats(), body, button)
 		if err != nil {
 			return err
@@ -84,7 +84,7 @@ func (r *req) cmdNudge(args string) error {
 	}
 	r.out = append(r.out, out...)
 	r.say(text.NudgeDone, nudgeDoneView{
-		Month: FormatMonth(m), Nudged: nudged, Budget: strings.Join(cut, ", "),
+		Month: FormatMonth(r.e.text(), m), Nudged: nudged, Budget: strings.Join(cut, ", "),
 		Paused: strings.Join(paused, ", "), Unreachable: strings.Join(unreachable, ", "),
 	})
 	return nil

@@ -230,7 +230,7 @@ func TestSummaryMarksPaused(t *testing.T) {
 		s, err = o.eng.CellSummary(tx, "C01", nov)
 		return err
 	})
-	wantNotIn(t, flows.RenderCellSecretary(s), "tạm hoãn")
+	wantNotIn(t, flows.RenderCellSecretary(flows.Text(), s), "tạm hoãn")
 }
 
 // FuzzParsePauseDate: any text typed as a pause's last day is a day from

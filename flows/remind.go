@@ -182,13 +182,13 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 	s := cm.summary(m)
 	cs = cast{cell: c, group: func(p bot.Platform) string {
 		return j.e.t(text.BudgetRemindGroup, remindCellView{
-			Cell: c.Name, Month: FormatMonth(m), Deadline: deadline, Bot: j.e.caps(p).Name,
+			Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline, Bot: j.e.caps(p).Name,
 			Reported: s.Reported, MustReport: s.MustReport,
 		})
 	}}
 	for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
 		body := j.e.t(j.e.textKey(firstPlatform(mb), remindRung(j.job)), remindView{
-			Name: mb.Name, Cell: c.Name, Month: FormatMonth(m), Deadline: deadline,
+			Name: mb.Name, Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
 		})
 		reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
 		if err != nil {
@@ -206,7 +206,7 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 			lines = append(lines, l)
 		}
 		body := j.e.t(text.RemindMissing, remindCellView{
-			Cell: c.Name, Month: FormatMonth(m), Deadline: deadline,
+			Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
 			Missing: lines, Reported: s.Reported, MustReport: s.MustReport,
 		})
 		for _, sec := range secretariesOf(cm.members, c.Code) {

@@ -11,8 +11,8 @@ import (
 var flowReport = conversation[reportDraft, reportStep]{name: "report"}
 
 // monthData is what month texts need.
-func monthData(m Month) map[string]any {
-	return map[string]any{"Month": FormatMonth(m)}
+func (r *req) monthData(m Month) map[string]any {
+	return map[string]any{"Month": FormatMonth(r.e.text(), m)}
 }
 
 // currentMonth returns the month now falls in, in the organisation's zone.
@@ -52,14 +52,14 @@ func (r *req) checkOpen(cell string, m Month) error {
 	cur := r.currentMonth()
 	switch {
 	case m > cur:
-		return refuse(text.ReportFuture, monthData(m))
+		return refuse(text.ReportFuture, r.monthData(m))
 	case m != cur && !(m == cur.Prev() && r.inGrace()):
-		return refuse(text.MonthNotOpen, map[string]any{"Month": FormatMonth(m), "Grace": r.e.Cfg.GraceDays})
+		return refuse(text.MonthNotOpen, map[string]any{"Month": FormatMonth(r.e.text(), m), "Grace": r.e.Cfg.GraceDays})
 	}
 	if c, err := r.closed(cell, m); err != nil {
 		return err
 	} else if c {
-		return refuse(text.MonthClosed, monthData(m))
+		return refuse(text.MonthClosed, r.monthData(m))
 	}
 	return nil
 }
@@ -108,14 +108,14 @@ func (r *req) cmdReport(args string) error {
 	}
 	switch len(months) {
 	case 0:
-		return refuse(text.MonthClosed, monthData(r.currentMonth()))
+		return refuse(text.MonthClosed, r.monthData(r.currentMonth()))
 	case 1:
 		return open(months[0])
 	}
 	flowReport.begin(r, reportMonth, &reportDraft{Quick: quick}) // the quick report is shown once the month is chosen
 	rows := make([][]bot.Choice, 0, len(months))
 	for _, m := range months {
-		rows = append(rows, row(choice(r.t(text.MonthLabel, monthData(m)), monthChoice(m))))
+		rows = append(rows, row(choice(r.t(text.MonthLabel, r.monthData(m)), monthChoice(m))))
 	}
 	r.ask(text.ReportWhichMonth, map[string]any{"Grace": r.e.Cfg.GraceDays}, rows...)
 	return nil
@@ -145,17 +145,17 @@ func (r *req) reportBegin(m Month) error {
 	if ok && !old.Submitted.IsZero() {
 		d.load(old)
 		moveTo(r, reportExisting)
-		r.say(text.ReportExisting, monthData(m))
-		r.ask(text.ReportView, map[string]any{"Body": RenderMemberReport(r.member, p, old)},
+		r.say(text.ReportExisting, r.monthData(m))
+		r.ask(text.ReportView, map[string]any{"Body": RenderMemberReport(r.e.text(), r.member, p, old)},
 			row(choice(r.t(text.ReportEdit, nil), reportEdit)),
 			row(choice(r.t(text.ReportKeep, nil), reportKeep)))
 		return nil
 	}
 	if !hasItems {
-		r.say(text.ReportNoPledge, monthData(m))
+		r.say(text.ReportNoPledge, r.monthData(m))
 		return r.askOther(d)
 	}
-	r.say(text.ReportIntro, map[string]any{"Month": FormatMonth(m), "N": len(p.Items)})
+	r.say(text.ReportIntro, map[string]any{"Month": FormatMonth(r.e.text(), m), "N": len(p.Items)})
 	return r.askStatus(d, p, 0)
 }
 
@@ -225,7 +225,7 @@ func (r *req) askPhoto(d *reportDraft) error {
 func (r *req) review(d *reportDraft, p Pledge) error {
 	rep := d.report(r.member.ID, p)
 	moveTo(r, reportReview)
-	r.ask(text.ReportReview, map[string]any{"Month": FormatMonth(d.Month), "Body": RenderMemberReport(r.member, p, rep)},
+	r.ask(text.ReportReview, map[string]any{"Month": FormatMonth(r.e.text(), d.Month), "Body": RenderMemberReport(r.e.text(), r.member, p, rep)},
 		row(choice(r.t(text.ReportSend, nil), reportSend)),
 		row(choice(r.t(text.ReportRedo, nil), reportRedo), choice(r.t(text.No, nil), reportCancel)))
 	return nil
@@ -278,11 +278,11 @@ func (r *req) reportAnswer(d *reportDraft, in input) error {
 		return r.reportSubmit(d, p)
 	case reportDropped:
 		r.finish()
-		r.say(text.ReportNotSent, monthData(d.Month))
+		r.say(text.ReportNotSent, r.monthData(d.Month))
 		return nil
 	case reportKept:
 		r.finish()
-		r.say(text.ReportKept, monthData(d.Month))
+		r.say(text.ReportKept, r.monthData(d.Month))
 		return nil
 	}
 	return r.askReport(d, p, to)
@@ -326,6 +326,6 @@ func (r *req) reportSubmit(d *reportDraft, p Pledge) error {
 	if ok && !old.Submitted.IsZero() {
 		k = text.ReportUpdated
 	}
-	r.say(k, monthData(m))
+	r.say(k, r.monthData(m))
 	return r.tx.PutReport(rep)
 }

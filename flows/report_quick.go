@@ -48,7 +48,7 @@ func (r *req) quickBegin(m Month, raw string) error {
 	unsaid := d.applyQuick(p, q)
 	flowReport.begin(r, reportQuick, d)
 	r.ask(text.QuickReview, map[string]any{
-		"Body": RenderMemberReport(r.member, p, d.report(r.member.ID, p)),
+		"Body": RenderMemberReport(r.e.text(), r.member, p, d.report(r.member.ID, p)),
 		"Kept": existing && (unsaid || (!q.OtherGiven && old.Other != "")), "Unsaid": !existing && unsaid,
 	},
 		row(choice(r.t(text.ReportSend, nil), quickSend)),

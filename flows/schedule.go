@@ -22,11 +22,11 @@ const scheduleRunPrefix = "run:"
 
 var weekdays = [7]text.Key{text.Weekday0, text.Weekday1, text.Weekday2, text.Weekday3, text.Weekday4, text.Weekday5, text.Weekday6}
 
-// FormatSlot returns t in loc as people read a date and time:
-// "thứ Hai 01/12/2026 08:00".
-func FormatSlot(t time.Time, loc *time.Location) string {
+// FormatSlot returns t in loc as people read a date and time, with the
+// weekday's name from the catalogue cat: "thứ Hai 01/12/2026 08:00".
+func FormatSlot(cat *text.Catalog, t time.Time, loc *time.Location) string {
 	t = t.In(loc)
-	return text.T(weekdays[t.Weekday()], nil) + " " + t.Format("02/01/2006 15:04")
+	return cat.Render(weekdays[t.Weekday()], nil) + " " + t.Format("02/01/2006 15:04")
 }
 
 // scheduleLine is one job as /lichnhac lists it.
@@ -50,7 +50,7 @@ func (r *req) cmdSchedule(args string) error {
 			// zone of the time it is given (robfig's do), and the clock
 			// may run in the server's (UTC on most hosts).
 			if next := s.Next(r.now.In(r.e.loc())); !next.IsZero() {
-				l.Next = FormatSlot(next, r.e.loc())
+				l.Next = FormatSlot(r.e.text(), next, r.e.loc())
 			}
 		}
 		lines = append(lines, l)
@@ -61,7 +61,7 @@ func (r *req) cmdSchedule(args string) error {
 		return err
 	}
 	v := map[string]any{"Jobs": lines, "Cell": "", "Pick": false, "Budget": budget,
-		"Month": FormatMonth(cur), "Leader": FormatMonth(cur.Prev())}
+		"Month": FormatMonth(r.e.text(), cur), "Leader": FormatMonth(r.e.text(), cur.Prev())}
 	var leader, remind string
 	switch {
 	case r.isMember && r.member.SecretaryOf(r.member.Cell):
@@ -122,7 +122,7 @@ func (r *req) scheduleRun(job Job) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(j.month),
+	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(r.e.text(), j.month),
 		"Prompted": j.prompted, "Posted": j.posted, "ToSec": j.toSec}
 	switch {
 	case j.status == jobDone || j.status == jobEarly:
@@ -166,7 +166,7 @@ func (r *req) budgetView(m Month) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		u := botUse{Name: r.e.caps(p).Name, Month: FormatMonth(m), Sent: sent, Max: plan.Messages, Queued: queued,
+		u := botUse{Name: r.e.caps(p).Name, Month: FormatMonth(r.e.text(), m), Sent: sent, Max: plan.Messages, Queued: queued,
 			Percent: FormatPercent(sent, plan.Messages)}
 		if u.Name == "" {
 			u.Name = string(p)

@@ -48,7 +48,7 @@ func (r *req) monthArg(args string) (Month, error) {
 		return 0, err
 	}
 	if m > r.currentMonth() {
-		return 0, refuse(text.ReportFuture, monthData(m))
+		return 0, refuse(text.ReportFuture, r.monthData(m))
 	}
 	return m, nil
 }
@@ -113,7 +113,7 @@ func (r *req) cmdSummary(args string) error {
 		if err != nil {
 			return err
 		}
-		r.sayText(RenderCellGroup(s))
+		r.sayText(RenderCellGroup(r.e.text(), s))
 		return nil
 	}
 	secretary := r.isMember && r.member.SecretaryOf(r.member.Cell)
@@ -123,7 +123,7 @@ func (r *req) cmdSummary(args string) error {
 			return err
 		}
 		if secretary {
-			r.sayText(RenderOrg(o))
+			r.sayText(RenderOrg(r.e.text(), o))
 			return r.secretarySummary(r.member.Cell, m)
 		}
 		cells, err := r.tx.Cells()
@@ -131,11 +131,11 @@ func (r *req) cmdSummary(args string) error {
 			return err
 		}
 		if len(cells) == 0 {
-			r.sayText(RenderOrg(o))
+			r.sayText(RenderOrg(r.e.text(), o))
 			return nil
 		}
 		flowSummary.begin(r, summaryCell, &summaryView{Month: m})
-		r.askText(RenderOrg(o)+"\n\n"+r.t(text.SumPickCell, nil), cellChoices(cells))
+		r.askText(RenderOrg(r.e.text(), o)+"\n\n"+r.t(text.SumPickCell, nil), cellChoices(cells))
 		return nil
 	}
 	if secretary {
@@ -145,7 +145,7 @@ func (r *req) cmdSummary(args string) error {
 	if err != nil {
 		return err
 	}
-	r.sayText(RenderCellGroup(s))
+	r.sayText(RenderCellGroup(r.e.text(), s))
 	return nil
 }
 
@@ -156,7 +156,7 @@ func (r *req) secretarySummary(cell string, m Month) error {
 	if err != nil {
 		return err
 	}
-	body := renderCellSecretary(cm.summary(m), r.now, r.e.loc())
+	body := renderCellSecretary(r.e.text(), cm.summary(m), r.now, r.e.loc())
 	subs := cm.submitted()
 	if len(subs) == 0 {
 		if flowName(r.sess.Flow) == flowSummary.name {
@@ -166,7 +166,7 @@ func (r *req) secretarySummary(cell string, m Month) error {
 		return nil
 	}
 	flowSummary.begin(r, summaryRead, &summaryView{Month: m, Cell: cell})
-	r.askText(body+"\n\n"+r.t(text.SumPickReport, monthData(m)), memberRows(subs, r.reportLabel(cm)))
+	r.askText(body+"\n\n"+r.t(text.SumPickReport, r.monthData(m)), memberRows(subs, r.reportLabel(cm)))
 	return nil
 }
 
@@ -200,12 +200,12 @@ func (r *req) summaryAnswer(sv *summaryView, in input) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(m)}
+	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(r.e.text(), m)}
 	p, _, err := r.tx.Pledge(mb.ID, m.Year())
 	if err != nil {
 		return err
 	}
-	r.sayText(RenderMemberReport(mb, p, rep))
+	r.sayText(RenderMemberReport(r.e.text(), mb, p, rep))
 	if rep.Photo != "" && onlyOn(mb, r.m.Chat.Platform) {
 		r.send(bot.Reply{Chat: r.m.Chat, Photo: rep.Photo, Text: r.t(text.SumPhotoCaption, data)})
 	}
@@ -231,9 +231,9 @@ type cellMonthView struct {
 	Percent                           string
 }
 
-func viewCellMonth(s CellSummary) cellMonthView {
+func viewCellMonth(cat *text.Catalog, s CellSummary) cellMonthView {
 	return cellMonthView{
-		Cell: s.Cell.Name, Month: FormatMonth(s.Month), Closed: s.Closed,
+		Cell: s.Cell.Name, Month: FormatMonth(cat, s.Month), Closed: s.Closed,
 		Reported: s.Reported, MustReport: s.MustReport, NotReported: s.NotReported, Percent: s.Percent(),
 	}
 }

@@ -310,23 +310,24 @@ type summaryCellView struct {
 }
 
 // RenderCellGroup renders s for the cell's group chat: counts and
-// percentages only, never a name.
-func RenderCellGroup(s CellSummary) string {
-	return text.T(text.SummaryCellGroup, summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month)})
+// percentages only, never a name. Like every Render function, it takes the
+// catalogue the texts come from (the engine's Text) as its first argument.
+func RenderCellGroup(cat *text.Catalog, s CellSummary) string {
+	return cat.Render(text.SummaryCellGroup, summaryCellView{CellSummary: s, MonthText: FormatMonth(cat, s.Month)})
 }
 
 // RenderCellSecretary renders s for the cell's secretary in private: the
 // group text, then the names of who has not reported and the exemplary
 // deeds.
-func RenderCellSecretary(s CellSummary) string {
-	return renderCellSecretary(s, time.Time{}, nil)
+func RenderCellSecretary(cat *text.Catalog, s CellSummary) string {
+	return renderCellSecretary(cat, s, time.Time{}, nil)
 }
 
 // renderCellSecretary is RenderCellSecretary marking, with their last
 // paused day, the missing members whose reminders are paused at now.
-func renderCellSecretary(s CellSummary, now time.Time, loc *time.Location) string {
-	counts := text.T(text.SummaryCellGroup, summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month), Private: true})
-	v := summaryCellView{CellSummary: s, MonthText: FormatMonth(s.Month), Counts: counts, Private: true}
+func renderCellSecretary(cat *text.Catalog, s CellSummary, now time.Time, loc *time.Location) string {
+	counts := cat.Render(text.SummaryCellGroup, summaryCellView{CellSummary: s, MonthText: FormatMonth(cat, s.Month), Private: true})
+	v := summaryCellView{CellSummary: s, MonthText: FormatMonth(cat, s.Month), Counts: counts, Private: true}
 	for _, m := range s.Missing {
 		if loc != nil && m.Paused(now) {
 			if v.Paused == nil {
@@ -335,20 +336,20 @@ func renderCellSecretary(s CellSummary, now time.Time, loc *time.Location) strin
 			v.Paused[m.ID] = pausedThrough(m, loc).Format("02/01")
 		}
 	}
-	return text.T(text.SummaryCellSecretary, v)
+	return cat.Render(text.SummaryCellSecretary, v)
 }
 
 // RenderOrg renders o as a compact table for a phone screen, one line per
 // cell ("1. Chi bộ thôn Đông — 12/15 (80%)") and the organisation's total.
-func RenderOrg(o OrgSummary) string {
-	v := orgView{Month: o.Month, MonthText: FormatMonth(o.Month), Total: o.Total, Rows: make([]orgRowView, len(o.Rows))}
+func RenderOrg(cat *text.Catalog, o OrgSummary) string {
+	v := orgView{Month: o.Month, MonthText: FormatMonth(cat, o.Month), Total: o.Total, Rows: make([]orgRowView, len(o.Rows))}
 	for i, r := range o.Rows {
 		v.Rows[i] = orgRowView{Rank: r.Rank, Cell: r.Cell, Month: r.Month, Closed: r.Closed,
 			Members: r.Members, Exempt: r.Exempt, MustReport: r.MustReport, Reported: r.Reported, NotReported: r.NotReported,
 			Pledged: r.Pledged, ItemsPledged: r.ItemsPledged, ItemsDone: r.ItemsDone, Exemplary: r.Exemplary,
 			Place: r.Place(), Percent: r.Percent()}
 	}
-	return text.T(text.SummaryOrg, v)
+	return cat.Render(text.SummaryOrg, v)
 }
 
 // orgView is the data of the organisation's table (RenderOrg): OrgSummary
@@ -394,7 +395,7 @@ type summaryEntryView struct {
 // RenderMemberReport renders one member's report r as the secretary reads
 // it: each item of the pledge p with its status (đã làm, đang làm, chưa làm)
 // and what was written, the other deeds, whether a photo is attached.
-func RenderMemberReport(m Member, p Pledge, r Report) string {
+func RenderMemberReport(cat *text.Catalog, m Member, p Pledge, r Report) string {
 	v := struct {
 		Name      string
 		MonthText string
@@ -411,7 +412,7 @@ func RenderMemberReport(m Member, p Pledge, r Report) string {
 		Exemplary: r.Exemplary,
 	}
 	if r.Month.Valid() {
-		v.MonthText = FormatMonth(r.Month)
+		v.MonthText = FormatMonth(cat, r.Month)
 	}
 	inPledge := map[int]bool{}
 	for _, it := range p.Items {
@@ -439,5 +440,5 @@ func RenderMemberReport(m Member, p Pledge, r Report) string {
 	if t := NormalizeText(r.Other); t != "" {
 		v.Other = append(v.Other, t)
 	}
-	return text.T(text.SummaryMemberReport, v)
+	return cat.Render(text.SummaryMemberReport, v)
 }

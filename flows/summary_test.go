@@ -198,14 +198,14 @@ func TestSummarizeCellGenerated(t *testing.T) {
 		}
 
 		// What the group sees names nobody.
-		group := RenderCellGroup(got)
+		group := RenderCellGroup(Text(), got)
 		checkUserText(t, group)
 		for _, m := range ms {
 			if strings.Contains(group, m.Name) {
 				t.Fatalf("seed %d: group text names %q:\n%s", seed, m.Name, group)
 			}
 		}
-		sec := RenderCellSecretary(got)
+		sec := RenderCellSecretary(Text(), got)
 		checkUserText(t, sec)
 		for _, m := range got.Missing {
 			if !strings.Contains(sec, m.Name) {
@@ -253,13 +253,13 @@ func TestSummarizeCellCases(t *testing.T) {
 		t.Errorf("deeds %+v", s.Deeds)
 	}
 
-	group := RenderCellGroup(s)
+	group := RenderCellGroup(Text(), s)
 	for _, want := range []string{"Chi bộ thôn Đông", "tháng 11/2026", "2/4", "50%", "Chưa báo cáo: 2", "Miễn sinh hoạt: 1"} {
 		if !strings.Contains(group, want) {
 			t.Errorf("group text lacks %q:\n%s", want, group)
 		}
 	}
-	sec := RenderCellSecretary(s)
+	sec := RenderCellSecretary(Text(), s)
 	counts := strings.TrimSuffix(group, "\nĐồng chí nào chưa báo cáo xin nhắn riêng cho bot để gửi báo cáo.")
 	if counts == group {
 		t.Errorf("group text lacks the invitation to report privately:\n%s", group)
@@ -291,21 +291,21 @@ func TestSummarizeCellCases(t *testing.T) {
 		if cs.Closed != tt.want {
 			t.Errorf("state %+v: closed %v", tt.st, cs.Closed)
 		}
-		if out := RenderCellGroup(cs); strings.Contains(out, "khóa sổ") != tt.want {
+		if out := RenderCellGroup(Text(), cs); strings.Contains(out, "khóa sổ") != tt.want {
 			t.Errorf("state %+v: group text\n%s", tt.st, out)
 		}
 	}
 
 	// Everybody reported, nobody to report.
 	all := SummarizeCell(cell, ms[:2], reports, pledges, month, MonthState{})
-	if out := RenderCellGroup(all); !strings.Contains(out, "2/2 đồng chí (100%)") || strings.Contains(out, "Chưa báo cáo") {
+	if out := RenderCellGroup(Text(), all); !strings.Contains(out, "2/2 đồng chí (100%)") || strings.Contains(out, "Chưa báo cáo") {
 		t.Errorf("all reported:\n%s", out)
 	}
 	empty := SummarizeCell(cell, ms[3:4], reports, pledges, month, MonthState{})
 	if empty.MustReport != 0 || empty.Percent() != "—" {
 		t.Errorf("empty %+v", empty.SummaryCounts)
 	}
-	for _, out := range []string{RenderCellGroup(all), RenderCellSecretary(all), RenderCellGroup(empty), RenderCellSecretary(empty)} {
+	for _, out := range []string{RenderCellGroup(Text(), all), RenderCellSecretary(Text(), all), RenderCellGroup(Text(), empty), RenderCellSecretary(Text(), empty)} {
 		checkUserText(t, out)
 	}
 }
@@ -341,7 +341,7 @@ func TestSummarizeOrg(t *testing.T) {
 		t.Errorf("total %+v, want %+v", o.Total, wantTotal)
 	}
 
-	out := RenderOrg(o)
+	out := RenderOrg(Text(), o)
 	checkUserText(t, out)
 	for _, want := range []string{
 		"tháng 11/2026", "1. Chi bộ Công an — 1/1 (100%)", "3. Chi bộ thôn Dương — 2/3 (67%)\n3. Chi bộ thôn Đông — 4/6 (67%)",
@@ -360,7 +360,7 @@ func TestSummarizeOrg(t *testing.T) {
 	if e := SummarizeOrg(202611, nil); len(e.Rows) != 0 {
 		t.Errorf("empty org rows %v", e.Rows)
 	} else {
-		checkUserText(t, RenderOrg(e))
+		checkUserText(t, RenderOrg(Text(), e))
 	}
 }
 
@@ -389,7 +389,7 @@ func TestRenderMemberReport(t *testing.T) {
 			{Item: 0, Status: Done, Text: "Hiến máu"},
 		},
 		Other: "Dọn đường làng"}
-	out := RenderMemberReport(m, p, r)
+	out := RenderMemberReport(Text(), m, p, r)
 	checkUserText(t, out)
 	for _, want := range []string{
 		"tháng 11/2026", "đồng chí Nguyễn Văn An",
@@ -406,14 +406,14 @@ func TestRenderMemberReport(t *testing.T) {
 		t.Errorf("submitted report shown as a draft:\n%s", out)
 	}
 
-	draft := RenderMemberReport(m, p, Report{Member: 1, Month: 202611})
+	draft := RenderMemberReport(Text(), m, p, Report{Member: 1, Month: 202611})
 	checkUserText(t, draft)
 	for _, want := range []string{"(chưa gửi)", "Không có ảnh", "1. Giúp hộ nghèo: chưa làm"} {
 		if !strings.Contains(draft, want) {
 			t.Errorf("draft text lacks %q:\n%s", want, draft)
 		}
 	}
-	none := RenderMemberReport(m, Pledge{}, Report{})
+	none := RenderMemberReport(Text(), m, Pledge{}, Report{})
 	checkUserText(t, none)
 	if strings.Contains(none, "tháng 0") {
 		t.Errorf("empty report text:\n%s", none)
@@ -430,7 +430,7 @@ func BenchmarkSummarizeCell(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		s := SummarizeCell(cell, ms, reports, pledges, 202611, MonthState{})
-		_ = RenderCellSecretary(s)
+		_ = RenderCellSecretary(Text(), s)
 	}
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/cell")
 }
@@ -466,7 +466,7 @@ func BenchmarkSummarizeOrg(b *testing.B) {
 			sums[i] = SummarizeCell(c.cell, c.ms, c.reports, c.pledges, 202611, MonthState{})
 		}
 		o := SummarizeOrg(202611, sums)
-		_ = RenderOrg(o)
+		_ = RenderOrg(Text(), o)
 	}
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/org")
 }

@@ -147,9 +147,10 @@ func vnPercent(num, den int) int {
 	return p
 }
 
-// FormatMonth returns m as people write it: "tháng 11/2026".
-func FormatMonth(m Month) string {
-	return text.T(text.SummaryMonthName, struct{ Num, Year int }{m.Num(), m.Year()})
+// FormatMonth returns m as people write it, in the words of the catalogue
+// cat: "tháng 11/2026".
+func FormatMonth(cat *text.Catalog, m Month) string {
+	return cat.Render(text.SummaryMonthName, struct{ Num, Year int }{m.Num(), m.Year()})
 }
 
 // MonthParseReason says why ParseMonth refused its input.

@@ -112,8 +112,8 @@ func TestFormatPercent(t *testing.T) {
 
 func TestFormatMonth(t *testing.T) {
 	for m, want := range map[Month]string{202611: "tháng 11/2026", 202601: "tháng 1/2026", 210012: "tháng 12/2100"} {
-		if got := FormatMonth(m); got != want {
-			t.Errorf("FormatMonth(%d) = %q, want %q", m, got, want)
+		if got := FormatMonth(Text(), m); got != want {
+			t.Errorf("FormatMonth(Text(), %d) = %q, want %q", m, got, want)
 		}
 	}
 }

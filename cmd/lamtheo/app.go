@@ -153,7 +153,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	l := &link{sender: &bot.Sender{Limits: bot.Limits{MaxConcurrent: 1}}, workers: 1, ends: true}
 	interactive := isTerminal(in)
 	if interactive {
-		start := flows.FormatSlot(a.clock.Now(), a.clock.loc)
+		start := flows.FormatSlot(a.eng.Text, a.clock.Now(), a.clock.loc)
 		fmt.Fprintf(out, "%s\n\n", a.eng.Text.Render(text.TerminalBanner, map[string]string{"Org": a.cfg.Org.Name, "Time": start}))
 	}
 	term := a.sched.terminal(a.clock.Now) // jobs catch up after ":time"
