@@ -19,11 +19,11 @@ var accessRoles = []string{"admin", "secOwn", "secOther", "member", "stranger"}
 // refusals maps the texts of access refusals to a short name.
 func refusals() map[string]string {
 	return map[string]string{
-		text.T(text.PrivateOnly, map[string]string{"Cmd": "%"}): "private-only",
-		text.T(text.GroupOnly, map[string]string{"Cmd": "%"}):   "group-only",
-		text.T(text.NeedMember, nil):                            "need-member",
-		text.T(text.NeedSecretary, nil):                         "need-secretary",
-		text.T(text.NeedAdmin, nil):                             "need-admin",
+		flows.T(text.PrivateOnly, map[string]string{"Cmd": "%"}): "private-only",
+		flows.T(text.GroupOnly, map[string]string{"Cmd": "%"}):   "group-only",
+		flows.T(text.NeedMember, nil):                            "need-member",
+		flows.T(text.NeedSecretary, nil):                         "need-secretary",
+		flows.T(text.NeedAdmin, nil):                             "need-admin",
 	}
 }
 
@@ -106,7 +106,7 @@ func TestAccess(t *testing.T) {
 		}
 	}
 	// Every command of the menus must be in the table.
-	cs := flows.Commands()
+	cs := flows.Commands(flows.Text())
 	for _, c := range append(append(cs.Private, cs.Group...), cs.GroupAdmin...) {
 		if !registered[c.Name] {
 			t.Errorf("command /%s of the menus is missing from the access table", c.Name)
@@ -357,7 +357,7 @@ func TestAccessMidConversation(t *testing.T) {
 		{"tamhoan: reason", "member", false, false, []string{"/tamhoan", "#1 tuần"}, leave("member"), "#Ốm đau", "need-member"},
 	}
 	names := refusals()
-	names[text.T(text.MemberLeftCell, nil)] = "member-left"
+	names[flows.T(text.MemberLeftCell, nil)] = "member-left"
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			env := newAccessEnv(t)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"lamtheo/bot"
+	"lamtheo/flows"
 	"lamtheo/flows/text"
 )
 
@@ -20,15 +21,15 @@ func TestBadInput(t *testing.T) {
 		msg   bot.Message
 		want  string // "" = no reply at all
 	}{
-		{"empty text", "member", false, bot.Message{Kind: bot.KindText, Text: ""}, text.T(text.EmptyInput, nil)},
-		{"only spaces", "member", false, bot.Message{Kind: bot.KindText, Text: "   \n  "}, text.T(text.EmptyInput, nil)},
+		{"empty text", "member", false, bot.Message{Kind: bot.KindText, Text: ""}, flows.T(text.EmptyInput, nil)},
+		{"only spaces", "member", false, bot.Message{Kind: bot.KindText, Text: "   \n  "}, flows.T(text.EmptyInput, nil)},
 		{"5000 characters", "member", false, bot.Message{Kind: bot.KindText, Text: long},
-			text.T(text.TooLong, map[string]int{"Max": 1000, "N": len([]rune(long))})},
-		{"sticker", "member", false, bot.Message{Kind: bot.KindOther}, text.T(text.NotText, nil)},
-		{"photo when no photo was asked", "member", false, bot.Message{Kind: bot.KindPhoto, PhotoID: "f1"}, text.T(text.NotText, nil)},
-		{"stranger says hello", "stranger", false, bot.Message{Kind: bot.KindText, Text: "chào bot"}, text.T(text.StrangerHello, nil)},
-		{"member says something", "member", false, bot.Message{Kind: bot.KindText, Text: "hôm nay trời đẹp"}, text.T(text.NotUnderstood, nil)},
-		{"unknown command", "member", false, bot.Message{Kind: bot.KindText, Text: "/xyz"}, text.T(text.UnknownCommand, map[string]string{"Cmd": "xyz"})},
+			flows.T(text.TooLong, map[string]int{"Max": 1000, "N": len([]rune(long))})},
+		{"sticker", "member", false, bot.Message{Kind: bot.KindOther}, flows.T(text.NotText, nil)},
+		{"photo when no photo was asked", "member", false, bot.Message{Kind: bot.KindPhoto, PhotoID: "f1"}, flows.T(text.NotText, nil)},
+		{"stranger says hello", "stranger", false, bot.Message{Kind: bot.KindText, Text: "chào bot"}, flows.T(text.StrangerHello, nil)},
+		{"member says something", "member", false, bot.Message{Kind: bot.KindText, Text: "hôm nay trời đẹp"}, flows.T(text.NotUnderstood, nil)},
+		{"unknown command", "member", false, bot.Message{Kind: bot.KindText, Text: "/xyz"}, flows.T(text.UnknownCommand, map[string]string{"Cmd": "xyz"})},
 		{"command for another bot name", "member", false, bot.Message{Kind: bot.KindText, Text: "/HELP@lamtheo_bot"}, ""},
 		// An old button gets a note on the button (Conn.Ack's toast), no message.
 		{"old button", "member", false, bot.Message{Kind: bot.KindCallback, Data: "c:C01"}, ""},

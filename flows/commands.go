@@ -313,11 +313,12 @@ func (r *req) cmdCancel(string) error {
 	return nil
 }
 
-// Commands returns the command menus for platforms that show one.
-func Commands() bot.CommandSet {
+// Commands returns the command menus for platforms that show one, with
+// the descriptions of the catalogue cat.
+func Commands(cat *text.Catalog) bot.CommandSet {
 	var cs bot.CommandSet
 	for _, c := range commands() {
-		bc := bot.Command{Name: c.name, Description: text.T(c.desc, nil)}
+		bc := bot.Command{Name: c.name, Description: cat.Render(c.desc, nil)}
 		if c.where&inPrivate != 0 {
 			cs.Private = append(cs.Private, bc)
 		}

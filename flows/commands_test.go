@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"lamtheo/bot"
-	"lamtheo/flows/text"
 )
 
 func TestParseCommand(t *testing.T) {
@@ -38,7 +37,7 @@ func TestParseCommand(t *testing.T) {
 // it there. (TestAccess and TestHelpListsPermitted check the access table
 // and /help.)
 func TestCommandsInMenus(t *testing.T) {
-	cs := Commands()
+	cs := Commands(Text())
 	in := func(menu []bot.Command, name string) bool {
 		return slices.ContainsFunc(menu, func(c bot.Command) bool { return c.Name == name && c.Description != "" })
 	}
@@ -50,7 +49,7 @@ func TestCommandsInMenus(t *testing.T) {
 			}
 			names[n] = true
 		}
-		if text.T(c.desc, nil) == "" {
+		if T(c.desc, nil) == "" {
 			t.Errorf("/%s has no description", c.name)
 		}
 		if c.where&anywhere == 0 {

@@ -206,7 +206,7 @@ func TestCampaignJob(t *testing.T) {
 	// The invitation's button opens the pledge flow.
 	got = o.press(o.uSau, "go:dangky:")
 	wantIn(t, joined(got), "2027")
-	wantNotIn(t, joined(got), text.T(text.StaleChoice, nil))
+	wantNotIn(t, joined(got), flows.T(text.StaleChoice, nil))
 
 	// Outside January to March, or more than a week late: not meaningful.
 	for _, tc := range []struct{ slot, now time.Time }{
@@ -263,7 +263,7 @@ func TestScheduleView(t *testing.T) {
 		t.Errorf("FormatSlot = %q", got)
 	}
 	// A member may not.
-	wantIn(t, joined(o.send(o.uBa, "/lichnhac")), text.T(text.NeedSecretary, nil))
+	wantIn(t, joined(o.send(o.uBa, "/lichnhac")), flows.T(text.NeedSecretary, nil))
 }
 
 // localDaily fires every day at hour, computed in the zone of the time it
@@ -318,7 +318,7 @@ func TestScheduleManualRemindByAdmin(t *testing.T) {
 	o := newOrg(t)
 	got := o.send(o.admin, "/lichnhac")
 	got = o.choose(o.admin, got, "nhắc báo cáo")
-	wantIn(t, joined(got), text.T(text.PickCell, nil))
+	wantIn(t, joined(got), flows.T(text.PickCell, nil))
 	got = o.choose(o.admin, got, "Chi bộ Trường học")
 	want := map[bot.ChatID]int{o.uChin.PrivateChat(): 1, o.admin.PrivateChat(): 1}
 	if c := chats(got); !sameCount(c, want) {

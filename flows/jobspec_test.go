@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"lamtheo/flows"
-	"lamtheo/flows/text"
 )
 
 // TestJobRegistry checks the registry of periodic jobs against what it
@@ -31,7 +30,7 @@ func TestJobRegistry(t *testing.T) {
 		if j.Backup {
 			backups++
 		}
-		name := text.T(j.Name, nil)
+		name := flows.T(j.Name, nil)
 		i := strings.Index(view, name+":")
 		if i < 0 {
 			t.Errorf("/lichnhac does not list job %q (%q):\n%s", j.Job, name, view)

@@ -136,13 +136,13 @@ func TestPauseBadDatesThenGood(t *testing.T) {
 	wantIn(t, joined(o.send(o.uSau, "32/13/2026")), "Chưa đọc được ngày «32/13/2026»")
 	wantIn(t, joined(o.send(o.uSau, "01/01/2020")), "Ngày 01/01/2020 đã qua")
 	wantIn(t, joined(o.send(o.uSau, "01/01/2030")), "tối đa một năm, đến ngày 20/11/2027")
-	wantIn(t, joined(o.send(o.uSau, "9")), text.T(text.ChooseNumber, map[string]int{"N": 4}))
+	wantIn(t, joined(o.send(o.uSau, "9")), flows.T(text.ChooseNumber, map[string]int{"N": 4}))
 	got := o.send(o.uSau, "2") // the second choice: 2 weeks
 	wantIn(t, joined(got), "đến hết ngày 04/12/2026")
 	if m := o.member(o.sau.ID); !m.PausedUntil.IsZero() {
 		t.Fatal("paused before the reason was given")
 	}
-	wantIn(t, joined(o.send(o.uSau, "   ")), text.T(text.EmptyInput, nil))
+	wantIn(t, joined(o.send(o.uSau, "   ")), flows.T(text.EmptyInput, nil))
 	o.send(o.uSau, "1")
 	if m := o.member(o.sau.ID); !m.PausedUntil.Equal(o.date(2026, 12, 5, 0)) {
 		t.Fatalf("PausedUntil %s", m.PausedUntil)

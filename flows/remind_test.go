@@ -93,7 +93,7 @@ func TestRemindFirstRung(t *testing.T) {
 
 	// Pressing the button opens the report for November.
 	got = o.press(o.uSau, "go:baocao:202611")
-	if len(got) == 0 || strings.Contains(joined(got), text.T(text.StaleChoice, nil)) {
+	if len(got) == 0 || strings.Contains(joined(got), flows.T(text.StaleChoice, nil)) {
 		t.Fatalf("report button: %s", dump(got))
 	}
 }

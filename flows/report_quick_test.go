@@ -89,7 +89,7 @@ func TestQuickReportLikeGuided(t *testing.T) {
 		t.Fatal("stored before the member confirmed")
 	}
 	saved := one(t, quick.choose(u, []bot.Reply{got}, "Gửi báo cáo"))
-	if saved.Text != wantSaved[0].Text || saved.Text != text.T(text.ReportSaved, map[string]any{"Month": "tháng 11/2026"}) {
+	if saved.Text != wantSaved[0].Text || saved.Text != flows.T(text.ReportSaved, map[string]any{"Month": "tháng 11/2026"}) {
 		t.Errorf("saved %q, the guided report says %q", saved.Text, wantSaved[0].Text)
 	}
 
@@ -131,7 +131,7 @@ func TestQuickReportEditsExisting(t *testing.T) {
 		"không ghi trong tin nhắn thì giữ như báo cáo đã gửi")
 	wantNotIn(t, got.Text, "Hiến máu")
 	saved := one(t, env.choose(env.mem, []bot.Reply{got}, "Gửi báo cáo"))
-	if want := text.T(text.ReportUpdated, map[string]any{"Month": "tháng 11/2026"}); saved.Text != want {
+	if want := flows.T(text.ReportUpdated, map[string]any{"Month": "tháng 11/2026"}); saved.Text != want {
 		t.Errorf("saved %q, want %q", saved.Text, want)
 	}
 	rep, _ := env.report(202611)
@@ -180,10 +180,10 @@ func TestQuickReportNewYearGrace(t *testing.T) {
 	env := newQuickEnv(t, time.Date(2027, 1, 2, 9, 0, 0, 0, vnZone(t)))
 	ask := one(t, env.send(env.mem, "/baocao 1 xong"))
 	got := one(t, env.choose(env.mem, []bot.Reply{ask}, "tháng 1/2027"))
-	if want := text.T(text.QuickNoPledge, map[string]any{"Year": 2027, "Segment": "1 xong"}); got.Text != want {
+	if want := flows.T(text.QuickNoPledge, map[string]any{"Year": 2027, "Segment": "1 xong"}); got.Text != want {
 		t.Errorf("got %q, want %q", got.Text, want)
 	}
-	if got := one(t, env.send(env.mem, "1")); got.Text != text.T(text.NotUnderstood, nil) {
+	if got := one(t, env.send(env.mem, "1")); got.Text != flows.T(text.NotUnderstood, nil) {
 		t.Errorf("the conversation goes on: %q", got.Text)
 	}
 	ask = one(t, env.send(env.mem, "/baocao 1 xong"))
@@ -194,7 +194,7 @@ func TestQuickReportNewYearGrace(t *testing.T) {
 // TestQuickReportRefusals: what the member reads for a bad report in one
 // message; nothing is stored and no conversation is left open.
 func TestQuickReportRefusals(t *testing.T) {
-	example := text.T(text.QuickExample, nil)
+	example := flows.T(text.QuickExample, nil)
 	tests := []struct {
 		name, line string
 		want       string
@@ -219,7 +219,7 @@ func TestQuickReportRefusals(t *testing.T) {
 			if got := one(t, env.send(env.mem, tc.line)); got.Text != tc.want || len(got.Choices) != 0 {
 				t.Errorf("got %q\nwant %q", got.Text, tc.want)
 			}
-			if got := one(t, env.send(env.mem, "1")); got.Text != text.T(text.NotUnderstood, nil) {
+			if got := one(t, env.send(env.mem, "1")); got.Text != flows.T(text.NotUnderstood, nil) {
 				t.Errorf("a conversation was left open: %q", got.Text)
 			}
 			if _, ok := env.report(202611); ok {
@@ -251,11 +251,11 @@ func TestQuickReportNoPledge(t *testing.T) {
 	guided.tap(s, "rv:send")
 
 	got := one(t, quick.send(s, "/baocao 1 xong"))
-	if want := text.T(text.QuickNoPledge, map[string]any{"Year": 2026, "Segment": "1 xong"}); got.Text != want {
+	if want := flows.T(text.QuickNoPledge, map[string]any{"Year": 2026, "Segment": "1 xong"}); got.Text != want {
 		t.Errorf("item without a pledge: %q, want %q", got.Text, want)
 	}
 	got = one(t, quick.send(s, "/baocao khác: không"))
-	if want := text.T(text.QuickEmpty, map[string]any{"Example": text.T(text.QuickExample, nil)}); got.Text != want {
+	if want := flows.T(text.QuickEmpty, map[string]any{"Example": flows.T(text.QuickExample, nil)}); got.Text != want {
 		t.Errorf("nothing to report: %q, want %q", got.Text, want)
 	}
 	got = one(t, quick.send(s, "/baocao việc khác: Vận động bà con làm đường"))
@@ -300,17 +300,17 @@ func TestQuickReportEditItemByItem(t *testing.T) {
 func TestQuickReportCancel(t *testing.T) {
 	env := newQuickEnv(t, time.Date(2026, 11, 20, 9, 0, 0, 0, vnZone(t)))
 	got := one(t, env.send(env.mem, "/baocao 1 xong"))
-	if typed := one(t, env.send(env.mem, "gửi đi")); typed.Text != text.T(text.ChooseAbove, nil) {
+	if typed := one(t, env.send(env.mem, "gửi đi")); typed.Text != flows.T(text.ChooseAbove, nil) {
 		t.Errorf("text at the confirmation: %q", typed.Text)
 	}
 	bye := one(t, env.choose(env.mem, []bot.Reply{got}, "Thôi"))
-	if want := text.T(text.ReportNotSent, map[string]any{"Month": "tháng 11/2026"}); bye.Text != want {
+	if want := flows.T(text.ReportNotSent, map[string]any{"Month": "tháng 11/2026"}); bye.Text != want {
 		t.Errorf("got %q, want %q", bye.Text, want)
 	}
 	if _, ok := env.report(202611); ok {
 		t.Error("a report was stored")
 	}
-	if got := one(t, env.send(env.mem, "1")); got.Text != text.T(text.NotUnderstood, nil) {
+	if got := one(t, env.send(env.mem, "1")); got.Text != flows.T(text.NotUnderstood, nil) {
 		t.Errorf("the conversation goes on: %q", got.Text)
 	}
 }
@@ -323,7 +323,7 @@ func TestQuickReportMemberLeaves(t *testing.T) {
 	m := env.member(env.memM.ID)
 	m.Cell = "C02"
 	env.update(func(tx flows.Tx) error { return tx.PutMember(&m) })
-	if bye := one(t, env.choose(env.mem, []bot.Reply{got}, "Gửi báo cáo")); bye.Text != text.T(text.MemberLeftCell, nil) {
+	if bye := one(t, env.choose(env.mem, []bot.Reply{got}, "Gửi báo cáo")); bye.Text != flows.T(text.MemberLeftCell, nil) {
 		t.Errorf("got %q", bye.Text)
 	}
 	if _, ok := env.report(202611); ok {
@@ -336,14 +336,14 @@ func TestQuickReportMemberLeaves(t *testing.T) {
 // report.
 func TestQuickReportForms(t *testing.T) {
 	env := newQuickEnv(t, time.Date(2026, 11, 20, 9, 0, 0, 0, vnZone(t)))
-	if got := one(t, env.send(env.mem, "/baocao ?")); got.Text != text.T(text.QuickHelp, nil) {
+	if got := one(t, env.send(env.mem, "/baocao ?")); got.Text != flows.T(text.QuickHelp, nil) {
 		t.Errorf("/baocao ?: %q", got.Text)
 	}
 	got := one(t, env.send(env.mem, "/baocao\n1 xong: Dọn đường\n2 dang lam\nkhac: Hiến máu"))
 	wantIn(t, got.Text, "1. Dọn vệ sinh đường làng: đã làm — Dọn đường", "2. Giúp đỡ hộ nghèo: đang làm", "- Hiến máu")
 	for _, line := range []string{"/baocao", "/baocao 11", "/baocao tháng 11/2026", "/baocao tháng này", "/baocao 202611"} {
 		got := env.send(env.mem, line)
-		if len(got) != 2 || got[0].Text != text.T(text.ReportIntro, map[string]any{"Month": "tháng 11/2026", "N": 3}) {
+		if len(got) != 2 || got[0].Text != flows.T(text.ReportIntro, map[string]any{"Month": "tháng 11/2026", "N": 3}) {
 			t.Errorf("%s:\n%s", line, dump(got))
 		}
 	}

@@ -45,7 +45,7 @@ func TestExemptToggle(t *testing.T) {
 	got = o.send(o.uHai, "/mien")
 	got = o.choose(o.uHai, got, "Lê Văn Bốn")
 	got = o.choose(o.uHai, got, "Thôi")
-	wantIn(t, joined(got), text.T(text.Cancelled, nil))
+	wantIn(t, joined(got), flows.T(text.Cancelled, nil))
 	if m := o.member(o.bon.ID); m.Status != flows.Active {
 		t.Fatalf("cancel changed status to %v", m.Status)
 	}
@@ -64,7 +64,7 @@ func TestCloseAndReopen(t *testing.T) {
 	got = o.choose(o.uHai, got, "Đồng ý chốt")
 	wantIn(t, joined(got), "Đã chốt tháng 11/2026", "Đã báo cáo: 2/4 đồng chí (50%); chưa báo cáo: 2 đồng chí")
 
-	closed := text.T(text.MonthClosed, map[string]string{"Month": "tháng 11/2026"})
+	closed := flows.T(text.MonthClosed, map[string]string{"Month": "tháng 11/2026"})
 	// The report in progress cannot be sent, nor a new one started.
 	got = o.reportOther(o.uSau, started, "Quét dọn đường làng")
 	wantIn(t, joined(got), closed)
@@ -82,7 +82,7 @@ func TestCloseAndReopen(t *testing.T) {
 	wantIn(t, joined(got), "Đã mở lại tháng 11/2026", "Đảng viên gửi và sửa được")
 
 	got = o.reportOther(o.uSau, o.send(o.uSau, "/baocao"), "Quét dọn đường làng")
-	wantIn(t, joined(got), text.T(text.ReportSaved, map[string]string{"Month": "tháng 11/2026"}))
+	wantIn(t, joined(got), flows.T(text.ReportSaved, map[string]string{"Month": "tháng 11/2026"}))
 	wantIn(t, joined(o.sendIn(o.g1, o.uBa, "/summary")), "Đã báo cáo: 3/4")
 }
 
@@ -102,7 +102,7 @@ func TestCloseOtherMonth(t *testing.T) {
 	wantIn(t, joined(o.send(o.uHai, "/dongthang 1/2027")), "chưa đến")
 	// "Thôi" leaves the month as it was.
 	got = o.send(o.uHai, "/dongthang")
-	wantIn(t, joined(o.choose(o.uHai, got, "Thôi")), text.T(text.Cancelled, nil))
+	wantIn(t, joined(o.choose(o.uHai, got, "Thôi")), flows.T(text.Cancelled, nil))
 }
 
 func TestNudge(t *testing.T) {
@@ -173,7 +173,7 @@ func TestNudgeButtonInGraceDays(t *testing.T) {
 	wantIn(t, joined(o.press(o.uSau, c.Data)), "tháng 11/2026", "việc tốt nào khác")
 	// Pressed on 10 December: too late.
 	o.at(o.date(2026, 12, 10, 9))
-	wantIn(t, joined(o.press(o.uSau, c.Data)), text.T(text.MonthNotOpen, map[string]any{"Month": "tháng 11/2026", "Grace": 5}))
+	wantIn(t, joined(o.press(o.uSau, c.Data)), flows.T(text.MonthNotOpen, map[string]any{"Month": "tháng 11/2026", "Grace": 5}))
 	// The secretary cannot nudge for a month past its grace days, nor a closed one.
 	wantIn(t, joined(o.send(o.uHai, "/nhacnho 11/2026")), "quá hạn báo cáo tháng 11/2026")
 	o.update(func(tx flows.Tx) error {
@@ -267,7 +267,7 @@ func TestOtherCellSecretaryRefused(t *testing.T) {
 	}
 	// A plain member is refused every tool.
 	for _, cmd := range []string{"/dongthang", "/mien", "/nhacnho", "/neuguong"} {
-		wantIn(t, joined(o.send(o.uBa, cmd)), text.T(text.NeedSecretary, nil))
+		wantIn(t, joined(o.send(o.uBa, cmd)), flows.T(text.NeedSecretary, nil))
 	}
 	// A secretary who lost the role midway is refused at the next step.
 	got2 := o.send(o.uHai, "/mien")
@@ -276,7 +276,7 @@ func TestOtherCellSecretaryRefused(t *testing.T) {
 		m.Secretary = false
 		return tx.PutMember(&m)
 	})
-	wantIn(t, joined(o.choose(o.uHai, got2, "Hoàng Văn Sáu")), text.T(text.NeedSecretary, nil))
+	wantIn(t, joined(o.choose(o.uHai, got2, "Hoàng Văn Sáu")), flows.T(text.NeedSecretary, nil))
 	if m := o.member(o.sau.ID); m.Status != flows.Active {
 		t.Fatal("status changed by a former secretary")
 	}

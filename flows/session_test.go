@@ -24,7 +24,7 @@ func TestSessionOfAnOlderLayout(t *testing.T) {
 			Notice: notice, NoticeAt: o.now, Question: 41})
 	})
 	got := o.send(o.uHai, "có")
-	if len(got) != 1 || got[0].Text != text.T(text.SessionExpired, nil) {
+	if len(got) != 1 || got[0].Text != flows.T(text.SessionExpired, nil) {
 		t.Fatalf("an old-layout conversation got:\n%s", dump(got))
 	}
 	o.view(func(tx flows.Tx) error {

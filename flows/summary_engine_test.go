@@ -29,13 +29,13 @@ func TestSummaryInGroupHasCountsOnly(t *testing.T) {
 	wantIn(t, got, "Chi bộ thôn Tây", "tháng 10/2026", "Đã báo cáo: 0/2")
 	// A future month is refused.
 	got = joined(o.sendIn(o.g1, o.uBa, "/summary 12/2026"))
-	wantIn(t, got, text.T(text.ReportFuture, map[string]string{"Month": "tháng 12/2026"}))
+	wantIn(t, got, flows.T(text.ReportFuture, map[string]string{"Month": "tháng 12/2026"}))
 	// A group linked to no cell.
 	got = joined(o.sendIn(o.g3, o.admin, "/summary"))
-	wantIn(t, got, text.T(text.GroupNotLinked, nil))
+	wantIn(t, got, flows.T(text.GroupNotLinked, nil))
 	// A stranger is refused.
 	got = joined(o.sendIn(o.g1, o.uStranger, "/summary"))
-	wantIn(t, got, text.T(text.NeedMember, nil))
+	wantIn(t, got, flows.T(text.NeedMember, nil))
 }
 
 func TestSummaryMemberInPrivateHasCountsOnly(t *testing.T) {

@@ -227,7 +227,7 @@ func TestParseMonth(t *testing.T) {
 // badMonthText renders the refusal the flows show for pe (see
 // req.parseMonthArg).
 func badMonthText(pe *MonthParseError) string {
-	return text.T(text.BadMonth, map[string]string{"Input": pe.Input})
+	return T(text.BadMonth, map[string]string{"Input": pe.Input})
 }
 
 func TestMonthParseErrorFields(t *testing.T) {

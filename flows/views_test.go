@@ -31,7 +31,7 @@ func TestViewsRender(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, k := range tt.keys {
-			checkUserText(t, text.T(k, tt.data))
+			checkUserText(t, T(k, tt.data))
 		}
 	}
 }

@@ -47,7 +47,7 @@ func TestReportMemberLeavesMidFlow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := lastOf(t, env.say(t, "member", "Nhặt rác")), text.T(text.MemberLeftCell, nil); got != want {
+	if got, want := lastOf(t, env.say(t, "member", "Nhặt rác")), flows.T(text.MemberLeftCell, nil); got != want {
 		t.Fatalf("got %q, want %q", got, want)
 	}
 	env.db.View(ctx, func(tx flows.Tx) error {
@@ -64,7 +64,7 @@ func TestReportMemberLeavesMidFlow(t *testing.T) {
 func TestEmptyAndLongPledgeItem(t *testing.T) {
 	env := newAccessEnv(t)
 	env.say(t, "member", "/dangky")
-	if got, want := lastOf(t, env.say(t, "member", "   ")), text.T(text.EmptyInput, nil); got != want {
+	if got, want := lastOf(t, env.say(t, "member", "   ")), flows.T(text.EmptyInput, nil); got != want {
 		t.Errorf("spaces: got %q, want %q", got, want)
 	}
 	long := strings.Repeat("dọn đường ", 40)
@@ -133,7 +133,7 @@ func TestFastMessagesSameChat(t *testing.T) {
 	var sawCategory, sawChoose bool
 	for _, e := range envs {
 		sawCategory = sawCategory || strings.Contains(e.Reply.Text, "chuẩn mực nào")
-		sawChoose = sawChoose || e.Reply.Text == text.T(text.ChooseAbove, nil)
+		sawChoose = sawChoose || e.Reply.Text == flows.T(text.ChooseAbove, nil)
 	}
 	if !sawCategory || !sawChoose {
 		t.Fatalf("replies %+v: want the category question and one 'choose above'", envs)

@@ -298,7 +298,7 @@ func (a *app) dialTelegram(ctx context.Context, o chatOptions) (*link, error) {
 	}
 	a.log.Info("serving Telegram", bot.LogKeyBot, conn.Username())
 	a.eng.Membership = conn // joining with a group's button checks the group (getChatMember)
-	if err := conn.SetCommands(ctx, flows.Commands()); err != nil {
+	if err := conn.SetCommands(ctx, flows.Commands(a.eng.Text)); err != nil {
 		a.log.Warn("set command menu failed", bot.LogKeyErr, err)
 	}
 	return &link{conn: conn, sender: &bot.Sender{Limits: a.cfg.Outbox.Limits()}}, nil

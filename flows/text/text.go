@@ -152,16 +152,3 @@ func (c *Catalog) Render(k Key, data any) string {
 	}
 	return b.String()
 }
-
-// Has reports whether k is in the default catalogue.
-func Has(k Key) bool {
-	c, _ := Default()
-	return c.Has(k)
-}
-
-// T renders k from the default catalogue. Were it unreadable (see
-// Default), every text would render as its key in brackets.
-func T(k Key, data any) string {
-	c, _ := Default()
-	return c.Render(k, data)
-}
