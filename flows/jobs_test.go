@@ -186,7 +186,7 @@ func TestCampaignJob(t *testing.T) {
 	for _, r := range got {
 		if len(r.Flat()) == 1 && r.Flat()[0].Data == "go:dangky:" {
 			invited[r.Chat] = true
-			wantIn(t, r.Text, "năm 2027", "Học tập và làm theo Bác")
+			wantIn(t, r.Text, "năm 2027", "đăng ký học tập và làm theo Bác")
 		}
 	}
 	want := []bot.ChatID{o.uHai.PrivateChat(), o.uSau.PrivateChat(), o.uBay.PrivateChat(), o.uChin.PrivateChat()}

@@ -117,7 +117,7 @@ func TestRenderLeaderboardGroup(t *testing.T) {
 		}
 	}
 	same := Leaderboard(prev, prev)
-	if out := RenderLeaderboardGroup(Text(), same, "C2", 202610, nil); !strings.Contains(out, "giữ nguyên") || strings.Contains(out, "Nêu gương") {
+	if out := RenderLeaderboardGroup(Text(), same, "C2", 202610, nil); !strings.Contains(out, "giữ nguyên") || strings.Contains(out, "biểu dương") {
 		t.Errorf("same standing:\n%s", out)
 	}
 	if out := RenderLeaderboardGroup(Text(), Leaderboard(cur, OrgSummary{}), "C1", 202611, nil); strings.Contains(out, "tháng trước") {

@@ -91,6 +91,6 @@ func TestMe(t *testing.T) {
 func TestMeExempt(t *testing.T) {
 	o := newOrg(t)
 	got := joined(o.send(o.uNam, "/me"))
-	wantIn(t, got, "miễn sinh hoạt", "chưa có bản đăng ký năm 2026", "T11 ✓")
+	wantIn(t, got, "miễn công tác và sinh hoạt đảng", "chưa có bản đăng ký năm 2026", "T11 ✓")
 	wantNotIn(t, got, "/baocao để gửi")
 }

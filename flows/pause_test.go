@@ -197,7 +197,7 @@ func TestPauseAgainAndOthers(t *testing.T) {
 		t.Fatalf("new pause: %s %q", m.PausedUntil, m.PauseReason)
 	}
 	// An exempt member is not reminded anyway.
-	wantIn(t, joined(o.send(o.uNam, "/tamhoan")), "miễn sinh hoạt")
+	wantIn(t, joined(o.send(o.uNam, "/tamhoan")), "miễn công tác và sinh hoạt đảng")
 	// The secretary pausing themself tells nobody else (the cell has one).
 	got = o.send(o.uHai, "/tamhoan")
 	got = o.choose(o.uHai, got, "1 tuần")

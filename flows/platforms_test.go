@@ -57,7 +57,7 @@ func TestCodeInPrivate(t *testing.T) {
 	out := joined(h.send(sec.Users[0], "/link"))
 	wantIn(t, out, "Mã kết nối của Chi bộ thôn Đông:", "/join CODE", "«@lamtheo_test_bot»", "«Bot Xã Thử»", "08/02/2027")
 	reps := h.connect(zl("z1"), "Trần Văn Hùng", h.code(sec.Users[0]))
-	wantIn(t, joined(reps), "Chào mừng đồng chí Trần Văn Hùng")
+	wantIn(t, joined(reps), "Đồng chí Trần Văn Hùng đã kết nối với bot")
 
 	// A member cannot.
 	if got := joined(h.send(zl("z1"), "/link")); !strings.Contains(got, "bí thư") {
@@ -98,7 +98,7 @@ func TestConnectBotFull(t *testing.T) {
 	sec := h.addMember(flows.Member{Name: "Nguyễn Thị Lan", Cell: "C01", Secretary: true, Users: []bot.UserID{tg("10")}})
 	code := h.code(sec.Users[0])
 	for i, u := range []bot.UserID{zl("z1"), zl("z2")} {
-		wantIn(t, joined(h.connect(u, []string{"Trần Văn Hùng", "Lê Thị Mai"}[i], code)), "Chào mừng")
+		wantIn(t, joined(h.connect(u, []string{"Trần Văn Hùng", "Lê Thị Mai"}[i], code)), "đã kết nối với bot")
 	}
 	reps := h.connect(zl("z3"), "Phạm Văn Tư", code)
 	wantIn(t, joined(to(reps, zl("z3").PrivateChat())), "đã có đủ 2 người kết nối")
@@ -110,9 +110,9 @@ func TestConnectBotFull(t *testing.T) {
 		t.Errorf("secretary told %d more times the same day", n)
 	}
 	// Telegram has no plan: people connect there as before.
-	wantIn(t, joined(h.connect(tg("33"), "Phạm Văn Tư", code)), "Chào mừng")
+	wantIn(t, joined(h.connect(tg("33"), "Phạm Văn Tư", code)), "đã kết nối với bot")
 	// A connected member may use the code again (already in the cell).
-	wantIn(t, joined(h.send(zl("z1"), "/join "+code)), "đã là đảng viên")
+	wantIn(t, joined(h.send(zl("z1"), "/join "+code)), "không cần kết nối lại")
 }
 
 // TestLinkBotFull: a bot linked to as many groups as its plan allows
@@ -207,7 +207,7 @@ func TestMoveRefused(t *testing.T) {
 	// Connecting again as someone else works.
 	reps = h.connect(zl("z99"), "Trần Văn Hùng", code)
 	reps = h.choose(zl("z99"), reps, "Không, tôi là người khác")
-	wantIn(t, joined(reps), "Chào mừng đồng chí Trần Văn Hùng")
+	wantIn(t, joined(reps), "Đồng chí Trần Văn Hùng đã kết nối với bot")
 	h.view(func(tx flows.Tx) error {
 		m, ok, _ := tx.MemberOf(zl("z99"))
 		if !ok || m.ID == hung.ID {

@@ -78,7 +78,7 @@ func TestRemindFirstRung(t *testing.T) {
 		t.Fatalf("prompts to %v, want %v:\n%s", c, want, dump(got))
 	}
 	for _, r := range got {
-		wantIn(t, r.Text, "chưa gửi báo cáo việc làm tháng 11/2026", "hết ngày 05/12/2026")
+		wantIn(t, r.Text, "chưa nhận được báo cáo việc làm tháng 11/2026", "hết ngày 05/12/2026")
 		if c := r.Flat(); len(c) != 1 || c[0].Data != "go:baocao:202611" {
 			t.Errorf("prompt choices %+v, want the report button", c)
 		}

@@ -15,29 +15,29 @@ import (
 func TestExemptToggle(t *testing.T) {
 	o := newOrg(t)
 	got := o.send(o.uHai, "/mien")
-	if l, want := labels(got), []string{"Nguyễn Thị Ba", "Lê Văn Bốn", "Trần Văn Hai", "Phạm Thị Năm (miễn SH)", "Hoàng Văn Sáu"}; !slices.Equal(l, want) {
+	if l, want := labels(got), []string{"Nguyễn Thị Ba", "Lê Văn Bốn", "Trần Văn Hai", "Phạm Thị Năm (được miễn)", "Hoàng Văn Sáu"}; !slices.Equal(l, want) {
 		t.Fatalf("choices %v, want %v", l, want)
 	}
 	got = o.choose(o.uHai, got, "Hoàng Văn Sáu")
-	wantIn(t, joined(got), "Miễn sinh hoạt cho đồng chí Hoàng Văn Sáu?")
+	wantIn(t, joined(got), "Ghi nhận đồng chí Hoàng Văn Sáu được chi bộ miễn công tác và sinh hoạt đảng?")
 	got = o.choose(o.uHai, got, "Đồng ý")
-	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Đã ghi đồng chí Hoàng Văn Sáu miễn sinh hoạt")
-	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "Kính gửi đồng chí Hoàng Văn Sáu", "được miễn sinh hoạt")
+	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Đã ghi nhận đồng chí Hoàng Văn Sáu được miễn công tác và sinh hoạt đảng")
+	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "Kính gửi đồng chí Hoàng Văn Sáu", "được miễn công tác và sinh hoạt đảng")
 	if m := o.member(o.sau.ID); m.Status != flows.Exempt {
 		t.Fatalf("status %v, want exempt", m.Status)
 	}
 	// Out of every denominator and of the reminders.
-	wantIn(t, joined(o.sendIn(o.g1, o.uBa, "/summary")), "Đã báo cáo: 2/3", "Miễn sinh hoạt: 2 đồng chí")
+	wantIn(t, joined(o.sendIn(o.g1, o.uBa, "/summary")), "Đã báo cáo: 2/3", "Được miễn công tác và sinh hoạt đảng: 2 đồng chí")
 	got = o.send(o.uHai, "/nhacnho")
 	if n := len(to(got, o.uSau.PrivateChat())); n != 0 {
 		t.Errorf("exempt member nudged %d times", n)
 	}
 	// And back.
 	got = o.send(o.uHai, "/mien")
-	got = o.choose(o.uHai, got, "Hoàng Văn Sáu (miễn SH)")
-	wantIn(t, joined(got), "Thôi miễn sinh hoạt cho đồng chí Hoàng Văn Sáu?")
+	got = o.choose(o.uHai, got, "Hoàng Văn Sáu (được miễn)")
+	wantIn(t, joined(got), "Đồng chí Hoàng Văn Sáu sinh hoạt đảng trở lại?")
 	got = o.send(o.uHai, "1")
-	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "thôi miễn sinh hoạt")
+	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "sinh hoạt đảng trở lại")
 	if m := o.member(o.sau.ID); m.Status != flows.Active {
 		t.Fatalf("status %v, want active", m.Status)
 	}
@@ -73,7 +73,7 @@ func TestCloseAndReopen(t *testing.T) {
 	// Nor can a member who reported edit.
 	wantIn(t, joined(o.send(o.uBon, "/baocao 11")), closed)
 	// The group summary says so.
-	wantIn(t, joined(o.sendIn(o.g1, o.uBa, "/summary")), "đã khóa sổ tháng 11/2026")
+	wantIn(t, joined(o.sendIn(o.g1, o.uBa, "/summary")), "đã chốt tháng 11/2026")
 
 	got = o.send(o.uHai, "/dongthang")
 	wantIn(t, joined(got), "đã chốt")
@@ -99,7 +99,7 @@ func TestCloseOtherMonth(t *testing.T) {
 	// November is untouched.
 	wantIn(t, joined(o.send(o.uHai, "/dongthang")), "tháng 11/2026: đang mở")
 	// The future is refused.
-	wantIn(t, joined(o.send(o.uHai, "/dongthang 1/2027")), "chưa đến")
+	wantIn(t, joined(o.send(o.uHai, "/dongthang 1/2027")), "Chưa đến")
 	// "Thôi" leaves the month as it was.
 	got = o.send(o.uHai, "/dongthang")
 	wantIn(t, joined(o.choose(o.uHai, got, "Thôi")), flows.T(text.Cancelled, nil))
@@ -201,19 +201,19 @@ func TestFeature(t *testing.T) {
 		t.Fatalf("choices %v", l)
 	}
 	got = o.choose(o.uHai, got, "Nguyễn Thị Ba")
-	wantIn(t, joined(got), "Báo cáo tháng 11/2026 của đồng chí Nguyễn Thị Ba", "Nêu gương báo cáo này?")
-	got = o.choose(o.uHai, got, "Nêu gương")
-	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Đã nêu gương báo cáo tháng 11/2026 của đồng chí Nguyễn Thị Ba")
+	wantIn(t, joined(got), "Báo cáo tháng 11/2026 của đồng chí Nguyễn Thị Ba", "Biểu dương việc làm này?")
+	got = o.choose(o.uHai, got, "Biểu dương")
+	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Đã biểu dương việc làm tháng 11/2026 của đồng chí Nguyễn Thị Ba")
 	wantIn(t, joined(to(got, o.uBa.PrivateChat())), "Chúc mừng đồng chí Nguyễn Thị Ba", "Chi bộ thôn Đông")
 
 	// In the secretary's summary with the deed, in the group's as a count.
 	got = o.send(o.uHai, "/summary")
-	wantIn(t, joined(got), "Nêu gương:\n- Nguyễn Thị Ba: Tặng gạo cho 2 hộ")
+	wantIn(t, joined(got), "Được biểu dương:\n- Nguyễn Thị Ba: Tặng gạo cho 2 hộ")
 	if !slices.Contains(labels(got), "★ Nguyễn Thị Ba") {
 		t.Errorf("featured report not starred: %v", labels(got))
 	}
 	g := joined(o.sendIn(o.g1, o.uBon, "/summary"))
-	wantIn(t, g, "Việc làm được nêu gương: 1")
+	wantIn(t, g, "Việc làm được biểu dương: 1")
 	wantNotIn(t, g, "Nguyễn Thị Ba")
 	// In the leaderboard.
 	var lb string
@@ -234,13 +234,13 @@ func TestFeature(t *testing.T) {
 	// The secretary can take it back.
 	got = o.send(o.uHai, "/neuguong")
 	got = o.choose(o.uHai, got, "★ Nguyễn Thị Ba")
-	wantIn(t, joined(got), "Bỏ nêu gương báo cáo này")
-	got = o.choose(o.uHai, got, "Bỏ nêu gương")
-	wantIn(t, joined(got), "Đã bỏ nêu gương")
+	wantIn(t, joined(got), "Thôi biểu dương việc làm này")
+	got = o.choose(o.uHai, got, "Thôi biểu dương")
+	wantIn(t, joined(got), "Đã thôi biểu dương")
 	if n := len(to(got, o.uBa.PrivateChat())); n != 0 {
 		t.Errorf("member told of the removal")
 	}
-	wantNotIn(t, joined(o.send(o.uHai, "/summary")), "Nêu gương:")
+	wantNotIn(t, joined(o.send(o.uHai, "/summary")), "Được biểu dương:")
 	// A month without reports has nothing to feature.
 	wantIn(t, joined(o.send(o.uHai, "/neuguong 10")), "Chưa có báo cáo tháng 10/2026 nào")
 }

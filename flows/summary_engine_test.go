@@ -18,7 +18,7 @@ func TestSummaryInGroupHasCountsOnly(t *testing.T) {
 			t.Fatalf("want one reply in the group, got:\n%s", dump(got))
 		}
 		wantIn(t, got[0].Text, "Chi bộ thôn Đông", "tháng 11/2026", "Đã báo cáo: 2/4 đồng chí (50%)",
-			"Chưa báo cáo: 2 đồng chí", "Miễn sinh hoạt: 1 đồng chí")
+			"Chưa báo cáo: 2 đồng chí", "Được miễn công tác và sinh hoạt đảng: 1 đồng chí")
 		wantNotIn(t, got[0].Text, o.c01Names...)
 		if len(got[0].Choices) != 0 {
 			t.Errorf("group summary offers choices: %v", labels(got))

@@ -254,7 +254,7 @@ func TestSummarizeCellCases(t *testing.T) {
 	}
 
 	group := RenderCellGroup(Text(), s)
-	for _, want := range []string{"Chi bộ thôn Đông", "tháng 11/2026", "2/4", "50%", "Chưa báo cáo: 2", "Miễn sinh hoạt: 1"} {
+	for _, want := range []string{"Chi bộ thôn Đông", "tháng 11/2026", "2/4", "50%", "Chưa báo cáo: 2", "Được miễn công tác và sinh hoạt đảng: 1"} {
 		if !strings.Contains(group, want) {
 			t.Errorf("group text lacks %q:\n%s", want, group)
 		}
@@ -291,7 +291,7 @@ func TestSummarizeCellCases(t *testing.T) {
 		if cs.Closed != tt.want {
 			t.Errorf("state %+v: closed %v", tt.st, cs.Closed)
 		}
-		if out := RenderCellGroup(Text(), cs); strings.Contains(out, "khóa sổ") != tt.want {
+		if out := RenderCellGroup(Text(), cs); strings.Contains(out, "đã chốt") != tt.want {
 			t.Errorf("state %+v: group text\n%s", tt.st, out)
 		}
 	}
@@ -396,7 +396,7 @@ func TestRenderMemberReport(t *testing.T) {
 		"1. Giúp hộ nghèo: đã làm — Sửa nhà cho bà Tư",
 		"2. Trồng cây: đang làm\n",
 		"4. Học nghị quyết: chưa làm",
-		"Nội dung số 3", "- Hiến máu", "- Dọn đường làng", "Có ảnh minh chứng", "nêu gương",
+		"Nội dung số 3", "- Hiến máu", "- Dọn đường làng", "Có ảnh minh chứng", "biểu dương",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report text lacks %q:\n%s", want, out)

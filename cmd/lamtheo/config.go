@@ -144,15 +144,19 @@ func DefaultConfig() Config {
 }
 
 // DefaultCategories returns the five standards of revolutionary ethics of
-// QĐ 144-QĐ/TW (2024) and the year's theme, as pledge categories.
+// QĐ 144-QĐ/TW (9/5/2024), verbatim and in its order, then the year's theme,
+// as pledge categories. Pledge items store the key: the keys of the first
+// version are kept where the standard is the same (trung-thanh, can-kiem,
+// doan-ket, khiem-ton, chuyen-de); "ban-linh" is new and the old
+// "trach-nhiem" (no standard of its own) is retired.
 func DefaultCategories() []Category {
 	return []Category{
-		{Key: "trung-thanh", Name: "Trung thành, kiên định"},
-		{Key: "trach-nhiem", Name: "Trách nhiệm, gương mẫu"},
-		{Key: "doan-ket", Name: "Đoàn kết, kỷ luật"},
+		{Key: "trung-thanh", Name: "Yêu nước, tôn trọng Nhân dân, tuyệt đối trung thành với Đảng, với Tổ quốc"},
+		{Key: "ban-linh", Name: "Bản lĩnh, đổi mới, sáng tạo, hội nhập"},
 		{Key: "can-kiem", Name: "Cần, kiệm, liêm, chính, chí công vô tư"},
-		{Key: "khiem-ton", Name: "Khiêm tốn, giản dị, tự phê bình"},
-		{Key: "chuyen-de", Name: "Làm theo chuyên đề năm"},
+		{Key: "doan-ket", Name: "Đoàn kết, kỷ cương, tình thương, trách nhiệm"},
+		{Key: "khiem-ton", Name: "Gương mẫu, khiêm tốn, tu dưỡng rèn luyện, học tập suốt đời"},
+		{Key: "chuyen-de", Name: "Theo chuyên đề năm"},
 	}
 }
 

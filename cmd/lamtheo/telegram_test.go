@@ -55,7 +55,7 @@ func TestTelegramJoinThroughGroupButton(t *testing.T) {
 			confirm := w.last(me.ID)
 			f.PushCallback(me, u, confirm.MessageID, button(t, confirm, "nm:ok").CallbackData)
 			w.settle()
-			if got := w.last(me.ID).Plain; !strings.Contains(got, "Chào mừng đồng chí "+u.FirstName+" "+u.LastName) {
+			if got := w.last(me.ID).Plain; !strings.Contains(got, "Đồng chí "+u.FirstName+" "+u.LastName+" đã kết nối với bot") {
 				t.Errorf("%s got %q, want the welcome", u.FirstName, got)
 			}
 		}

@@ -47,7 +47,9 @@ func TestZaloBudgetMonth(t *testing.T) {
 			}
 			w.each(f, wave, func(int, string) string { return "1" }) // under the invitation
 			w.each(f, wave, func(int, string) string { return "Tham gia dọn vệ sinh đường làng mỗi tháng" })
-			w.each(f, wave, func(_ int, last string) string { return numberOf(t, last, "Trách nhiệm, gương mẫu") })
+			w.each(f, wave, func(_ int, last string) string {
+				return numberOf(t, last, "Đoàn kết, kỷ cương, tình thương, trách nhiệm")
+			})
 			w.each(f, wave, func(_ int, last string) string { return numberOf(t, last, "Không có chỉ tiêu") })
 			w.each(f, wave, func(_ int, last string) string { return numberOf(t, last, "Gửi bí thư duyệt") })
 			w.each(f, wave, func(_ int, last string) string { return numberOf(t, last, "Gửi") })
@@ -102,7 +104,7 @@ func TestZaloBudgetMonth(t *testing.T) {
 			}
 		}
 		sum := w.say(f, zGroup, sec, "/summary")
-		wantIn(t, "the summary", sum, "Đã báo cáo: 50/50 đồng chí (100%)", "Nội dung đăng ký đã làm trong tháng: 50/50")
+		wantIn(t, "the summary", sum, "Đã báo cáo: 50/50 đồng chí (100%)", "Việc đã đăng ký, tháng này đã làm: 50/50 việc")
 
 		w.until("2000-02-01 09:00")
 		if err := w.stop(); err != nil {

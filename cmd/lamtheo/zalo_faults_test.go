@@ -39,7 +39,7 @@ func zaloFlakySends(t *testing.T, seed uint64) {
 	code := w.zaloLink(f, zGroup, "Chi bộ thôn Đông")
 	ms := cellOf(12)
 	lines := []string{"/join " + code, "1", "/help", "/huy"}
-	want := []string{"«%s», đúng không?", "Chào mừng đồng chí %s", "Các lệnh đồng chí dùng được", "Hiện không có việc gì đang làm dở"}
+	want := []string{"«%s», đúng không?", "Đồng chí %s đã kết nối với bot", "Các lệnh đồng chí dùng được", "Hiện không có việc gì đang làm dở"}
 	for _, line := range lines {
 		for _, u := range ms {
 			f.PushText(zalotest.Private(u), u, line)
@@ -203,6 +203,6 @@ func zaloEmojiName(t *testing.T) {
 	wantIn(t, "an emoji for a name", w.say(f, me, flower, "🌻🌻"), "Tên chỉ gồm chữ cái và dấu cách")
 	ask := w.say(f, me, flower, "Phan Thị Hoa")
 	wantIn(t, "the typed name", ask, "«Phan Thị Hoa», đúng không?")
-	wantIn(t, "the welcome", w.say(f, me, flower, numberOf(t, ask, "Đúng tên này")), "Chào mừng đồng chí Phan Thị Hoa")
+	wantIn(t, "the welcome", w.say(f, me, flower, numberOf(t, ask, "Đúng tên này")), "Đồng chí Phan Thị Hoa đã kết nối với bot")
 	checkZaloTexts(t, f)
 }

@@ -287,7 +287,7 @@ func (w *zaloWorld) zaloJoin(f *zalotest.Server, u zalotest.User, code string) {
 	ask := w.say(f, me, u, "/join "+code)
 	wantIn(w.t, u.Name+" joining", ask, "«"+u.Name+"», đúng không?")
 	welcome := w.say(f, me, u, numberOf(w.t, ask, "Đúng tên này"))
-	wantIn(w.t, u.Name+" joining", welcome, "Chào mừng đồng chí "+u.Name)
+	wantIn(w.t, u.Name+" joining", welcome, "Đồng chí "+u.Name+" đã kết nối với bot")
 }
 
 // zaloSecretary makes the member named name secretary of the cell named
@@ -298,8 +298,8 @@ func (w *zaloWorld) zaloSecretary(f *zalotest.Server, cellName, name string) {
 	ask := w.say(f, me, zAdmin, "/bithu")
 	ask = w.say(f, me, zAdmin, numberOf(w.t, ask, cellName))
 	ask = w.say(f, me, zAdmin, numberOf(w.t, ask, name))
-	done := w.say(f, me, zAdmin, numberOf(w.t, ask, "Giao quyền"))
-	wantIn(w.t, "/bithu", done, "Đã giao quyền bí thư")
+	done := w.say(f, me, zAdmin, numberOf(w.t, ask, "Cấp quyền"))
+	wantIn(w.t, "/bithu", done, "Đã cấp quyền bí thư")
 }
 
 // checkZaloTexts fails the test if a message f delivered could not be a
@@ -341,7 +341,7 @@ func (w *zaloWorld) reminders(sent []zalotest.Sent) []string {
 
 // isReminder reports whether text is one of the three reminder rungs.
 func isReminder(text string) bool {
-	return strings.Contains(text, "bot xin nhắc: đồng chí chưa gửi báo cáo") ||
+	return strings.Contains(text, "(hạn: hết ngày") ||
 		strings.Contains(text, "vẫn chưa nhận được báo cáo việc làm") ||
 		strings.Contains(text, "đây là lần nhắc cuối")
 }

@@ -108,7 +108,7 @@ func TestMixedCellMonth(t *testing.T) {
 			tg.SetMember(tgGroup1.ID, u.ID, "member") // the button checks the group
 			me := telegramtest.Private(u)
 			w.tgSay(me, u, "/start "+payload)
-			if got := w.tgPress(me, u, "Đúng tên này").Plain; !strings.Contains(got, "Chào mừng đồng chí "+u.FirstName) {
+			if got := w.tgPress(me, u, "Đúng tên này").Plain; !strings.Contains(got, "Đồng chí "+u.FirstName) || !strings.Contains(got, "đã kết nối với bot") {
 				t.Fatalf("%s got %q, want the welcome", u.FirstName, got)
 			}
 		}
@@ -116,7 +116,7 @@ func TestMixedCellMonth(t *testing.T) {
 		w.tgSay(admin, tgAdmin, "/bithu")
 		w.tgPress(admin, tgAdmin, "Chi bộ thôn Đông")
 		w.tgPress(admin, tgAdmin, tgLanMixed.FirstName)
-		if got := w.tgPress(admin, tgAdmin, "Giao quyền").Plain; !strings.Contains(got, "Đã giao quyền bí thư") {
+		if got := w.tgPress(admin, tgAdmin, "Cấp quyền").Plain; !strings.Contains(got, "Đã cấp quyền bí thư") {
 			t.Fatalf("/bithu ended with %q", got)
 		}
 
@@ -124,7 +124,7 @@ func TestMixedCellMonth(t *testing.T) {
 		hungTG := telegramtest.Private(tgHungMixed)
 		w.tgSay(hungTG, tgHungMixed, "/dangky")
 		w.tgSay(hungTG, tgHungMixed, "Tham gia dọn vệ sinh đường làng")
-		w.tgPress(hungTG, tgHungMixed, "Trách nhiệm, gương mẫu")
+		w.tgPress(hungTG, tgHungMixed, "Đoàn kết, kỷ cương, tình thương, trách nhiệm")
 		w.tgPress(hungTG, tgHungMixed, "Không có chỉ tiêu")
 		w.tgPress(hungTG, tgHungMixed, "Gửi bí thư duyệt")
 		w.tgPress(hungTG, tgHungMixed, "Gửi")

@@ -30,7 +30,7 @@ func TestZaloCellMonth(t *testing.T) {
 			w.zaloJoin(f, u, code)
 		}
 		w.zaloSecretary(f, "Chi bộ thôn Đông", zLan.Name)
-		wantIn(t, "Lan's notice", joined(f.Sent(zLan.ID)), "đã được giao quyền bí thư Chi bộ thôn Đông")
+		wantIn(t, "Lan's notice", joined(f.Sent(zLan.ID)), "đã được cấp quyền bí thư trên bot của Chi bộ thôn Đông")
 
 		// Hùng registers one deed, every question answered by number but
 		// the deed itself, and sends it to Lan.
@@ -38,7 +38,7 @@ func TestZaloCellMonth(t *testing.T) {
 		ask := w.say(f, hung, zHung, "/dangky")
 		wantIn(t, "/dangky", ask, "Đồng chí gõ một việc làm cụ thể")
 		ask = w.say(f, hung, zHung, "Tham gia dọn vệ sinh đường làng")
-		ask = w.say(f, hung, zHung, numberOf(t, ask, "Trách nhiệm, gương mẫu"))
+		ask = w.say(f, hung, zHung, numberOf(t, ask, "Đoàn kết, kỷ cương, tình thương, trách nhiệm"))
 		ask = w.say(f, hung, zHung, numberOf(t, ask, "Không có chỉ tiêu"))
 		wantIn(t, "the pledge", ask, "1. Tham gia dọn vệ sinh đường làng")
 		ask = w.say(f, hung, zHung, numberOf(t, ask, "Gửi bí thư duyệt"))
@@ -78,7 +78,7 @@ func TestZaloCellMonth(t *testing.T) {
 		w.until("2000-01-20 09:00")
 		tuan := zalotest.Private(zTuan)
 		last := f.Sent(zTuan.ID)
-		wantIn(t, "Tuấn's reminder", last[len(last)-1].Text, "bot xin nhắc", "1. Báo cáo ngay")
+		wantIn(t, "Tuấn's reminder", last[len(last)-1].Text, "(hạn: hết ngày", "1. Báo cáo ngay")
 		ask = w.say(f, tuan, zTuan, "1")
 		wantIn(t, "the reminder answered by 1", ask, "báo cáo việc tốt đã làm trong tháng 1/2000", "làm việc tốt nào khác không?")
 		ask = w.say(f, tuan, zTuan, "Trồng cây xanh trước nhà văn hóa")
