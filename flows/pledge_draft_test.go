@@ -47,3 +47,17 @@ func TestPledgeDraftApply(t *testing.T) {
 		})
 	}
 }
+
+func TestCategoryName(t *testing.T) {
+	e := &Engine{Cfg: Config{Categories: []Category{{Key: "doan-ket", Name: "Đoàn kết, kỷ cương, tình thương, trách nhiệm"}}}}
+	tests := []struct{ key, want string }{
+		{"doan-ket", "Đoàn kết, kỷ cương, tình thương, trách nhiệm"},
+		{"trach-nhiem", "Trách nhiệm, gương mẫu"}, // retired in 2026: items saved under it keep a name
+		{"khong-co", "khong-co"},
+	}
+	for _, tt := range tests {
+		if got := e.categoryName(tt.key); got != tt.want {
+			t.Errorf("categoryName(%q) = %q, want %q", tt.key, got, tt.want)
+		}
+	}
+}

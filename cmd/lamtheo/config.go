@@ -148,7 +148,8 @@ func DefaultConfig() Config {
 // as pledge categories. Pledge items store the key: the keys of the first
 // version are kept where the standard is the same (trung-thanh, can-kiem,
 // doan-ket, khiem-ton, chuyen-de); "ban-linh" is new and the old
-// "trach-nhiem" (no standard of its own) is retired.
+// "trach-nhiem" (no standard of its own) is retired: flows still names it
+// for the items saved under it.
 func DefaultCategories() []Category {
 	return []Category{
 		{Key: "trung-thanh", Name: "Yêu nước, tôn trọng Nhân dân, tuyệt đối trung thành với Đảng, với Tổ quốc"},
