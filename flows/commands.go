@@ -138,10 +138,10 @@ func (r *req) role() (Role, error) {
 // permit checks that the sender may run c here, returning a refusal if not.
 func (r *req) permit(c command) error {
 	if r.m.Group && c.where&inGroup == 0 {
-		return refuse(text.PrivateOnly, map[string]string{"Cmd": c.name})
+		return refuse(text.PrivateOnly, cmdView{Cmd: c.name})
 	}
 	if !r.m.Group && c.where&inPrivate == 0 {
-		return refuse(text.GroupOnly, map[string]string{"Cmd": c.name})
+		return refuse(text.GroupOnly, cmdView{Cmd: c.name})
 	}
 	if c.own && !(r.isMember && r.member.Cell != "") {
 		return refuse(text.NeedMember, nil)
@@ -186,12 +186,12 @@ func (r *req) dispatch() error {
 		if r.m.Group && !r.active() {
 			return nil
 		}
-		return refuse(text.TooLong, map[string]int{"Max": MaxInput, "N": utf8.RuneCountInString(r.m.Text)})
+		return refuse(text.TooLong, tooLongView{Max: MaxInput, N: utf8.RuneCountInString(r.m.Text)})
 	}
 	if name, args, ok := parseCommand(r.m.Text); ok {
 		c, found := lookup(name)
 		if !found {
-			return refuse(text.UnknownCommand, map[string]string{"Cmd": name})
+			return refuse(text.UnknownCommand, cmdView{Cmd: name})
 		}
 		if err := r.permit(c); err != nil {
 			return err

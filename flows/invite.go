@@ -137,7 +137,7 @@ func (r *req) wrongCode(a JoinAttempts, code string) error {
 		r.e.log().Info("join codes cooling down", bot.LogKeyUser, r.m.From.String(), "until", a.Until)
 		return r.coolingDown(a)
 	}
-	return refuse(text.JoinUnknownCode, map[string]string{"Code": code})
+	return refuse(text.JoinUnknownCode, codeView{Code: code})
 }
 
 // revokeInvites revokes every live invite for which which is true, except

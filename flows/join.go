@@ -171,15 +171,15 @@ func (r *req) join(code string) error {
 	}
 	if !inv.Revoked.IsZero() {
 		if r.isMember && r.member.Cell == cell.Code { // an old button of their own cell's group
-			return refuse(text.JoinAlready, map[string]string{"Name": r.member.Name, "Cell": cell.Name})
+			return refuse(text.JoinAlready, nameCellView{Name: r.member.Name, Cell: cell.Name})
 		}
 		return refuse(text.JoinRevoked, map[string]string{"Cell": cell.Name, "Code": code})
 	}
 	if !r.now.Before(inv.Expires) {
-		return refuse(text.JoinExpired, map[string]string{"Cell": cell.Name})
+		return refuse(text.JoinExpired, cellView{Cell: cell.Name})
 	}
 	if r.notInGroup(inv) {
-		return refuse(text.JoinNotInGroup, map[string]string{"Cell": cell.Name})
+		return refuse(text.JoinNotInGroup, cellView{Cell: cell.Name})
 	}
 	if r.hasPending {
 		return r.movePending()
@@ -188,7 +188,7 @@ func (r *req) join(code string) error {
 		return err
 	}
 	if r.isMember && r.member.Cell == cell.Code {
-		return refuse(text.JoinAlready, map[string]string{"Name": r.member.Name, "Cell": cell.Name})
+		return refuse(text.JoinAlready, nameCellView{Name: r.member.Name, Cell: cell.Name})
 	}
 	j := &joining{Cell: cell.Code}
 	if r.isMember && r.member.Cell != "" {

@@ -81,7 +81,7 @@ func (r *req) movePending() error {
 	if err != nil {
 		return err
 	}
-	return refuse(text.MovePending, map[string]string{"Name": r.pending.Name, "Cell": cell.Name})
+	return refuse(text.MovePending, nameCellView{Name: r.pending.Name, Cell: cell.Name})
 }
 
 // movePrefix marks a move in the choices of /duyet (and its argument).

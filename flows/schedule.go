@@ -70,8 +70,8 @@ func (r *req) cmdSchedule(args string) error {
 			return err
 		}
 		v["Cell"] = c.Name
-		leader = r.t(text.SchedRunLeader, map[string]string{"Cell": c.Name})
-		remind = r.t(text.SchedRunRemind, map[string]string{"Cell": c.Name})
+		leader = r.t(text.SchedRunLeader, cellView{Cell: c.Name})
+		remind = r.t(text.SchedRunRemind, cellView{Cell: c.Name})
 	case r.admin():
 		v["Pick"] = true
 		leader = r.t(text.SchedRunLeaderPick, nil)

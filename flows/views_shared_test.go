@@ -1,0 +1,58 @@
+package flows
+
+import (
+	"strings"
+	"testing"
+
+	"lamtheo/flows/text"
+)
+
+// viewCase is a set of texts rendered with one view value.
+type viewCase struct {
+	keys []text.Key
+	data any
+}
+
+// TestSharedViewsRender renders every text fed a typed view with a full
+// value of it (and, for a view with a flag, both ways): a field the text
+// names but the view lacks is a template error, which shows as "[key: …]".
+func TestSharedViewsRender(t *testing.T) {
+	cases := []viewCase{
+		{[]text.Key{text.ApproveAskComment, text.ApproveDone, text.ApproveNotPending, text.ApproveReturned,
+			text.ExemptMarked, text.SecMarked, text.SecGrantAsk, text.SecRevokeAsk, text.ExemptAskOn, text.ExemptAskOff},
+			nameView{Name: "Nguyễn Văn An"}},
+		{[]text.Key{text.CellEmpty, text.JoinExpired, text.JoinNotInGroup, text.SchedRunLeader, text.SchedRunRemind,
+			text.SecChooseMember}, cellView{Cell: "Chi bộ thôn Đông"}},
+		{[]text.Key{text.JoinAlready, text.MovePending, text.SecGranted, text.SecYouAre, text.SecRevoked,
+			text.SecYouAreNot, text.ExemptDoneOn, text.ExemptDoneOff, text.ExemptYouOn, text.ExemptYouOff},
+			nameCellView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông"}},
+		{[]text.Key{text.GroupOnly, text.PrivateOnly, text.UnknownCommand}, cmdView{Cmd: "/baocao"}},
+		{[]text.Key{text.JoinUnknownCode}, codeView{Code: "DONG-4821"}},
+		{[]text.Key{text.JoinUnknownCode}, codeView{}},
+		{[]text.Key{text.ChoiceHint, text.ChooseNumber}, countView{N: 4}},
+		{[]text.Key{text.TooLong}, tooLongView{Max: 1000, N: 5000}},
+		{[]text.Key{text.PauseAsk, text.PauseBadDate, text.PausePast, text.PauseTooFar},
+			pauseDateView{Input: "32/13/2026", Example: "20/12/2026", Date: "01/01/2020", Max: "20/11/2027"}},
+		{[]text.Key{text.PauseAskReason, text.PauseCurrent, text.PauseKept, text.PauseDone, text.PauseSecretary,
+			text.PauseResumedSecretary}, pauseView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Until: "20/12/2026",
+			Reason: "Ốm đau", Told: true}},
+		{[]text.Key{text.PauseCurrent, text.PauseDone}, pauseView{Until: "20/12/2026"}},
+	}
+	for _, c := range cases {
+		renderView(t, c)
+	}
+}
+
+// renderView renders every key of c with its view and fails on a template
+// error or a catalogue miss.
+func renderView(t *testing.T, c viewCase) {
+	t.Helper()
+	for _, k := range c.keys {
+		s := T(k, c.data)
+		if strings.HasPrefix(s, "["+string(k)) {
+			t.Errorf("%s with %T: %s", k, c.data, s)
+			continue
+		}
+		checkUserText(t, s)
+	}
+}
