@@ -36,3 +36,6 @@ type memberMonthView struct{ Name, Month, Body string }
 // welcomeView feeds greetings: the member's name and cell, when known, and
 // the organisation's name.
 type welcomeView struct{ Name, Cell, Org string }
+
+// botView feeds texts that name the bot of a platform.
+type botView struct{ Bot string }

@@ -37,17 +37,36 @@ func TestSharedViewsRender(t *testing.T) {
 			text.PauseResumedSecretary}, pauseView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Until: "20/12/2026",
 			Reason: "Ốm đau", Told: true}},
 		{[]text.Key{text.PauseCurrent, text.PauseDone}, pauseView{Until: "20/12/2026"}},
+		{[]text.Key{text.WelcomeBack, text.WelcomeAdmin, text.WelcomeStranger, text.JoinAskName, text.JoinConfirmName,
+			text.JoinDone, text.JoinMoved, text.GroupHelloLinked, text.GroupHello},
+			welcomeView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Org: "Đảng bộ xã"}},
+		{[]text.Key{text.YourID}, yourIDView{ID: "123456"}},
+		{[]text.Key{text.GroupMentionHint}, botView{Bot: "lamtheo_bot"}},
+		{[]text.Key{text.HelpPrivate, text.HelpGroup}, helpView{Org: "Đảng bộ xã", Role: "bí thư", Mention: "Gọi bot: @lamtheo_bot",
+			Lines: []helpLine{{Cmd: "/baocao", Desc: "báo cáo"}, {Cmd: "/camket", Desc: "cam kết"}}}},
+		{[]text.Key{text.HelpPrivate, text.HelpGroup}, helpView{Org: "Đảng bộ xã", Role: "đảng viên"}},
+		{[]text.Key{text.LinkDone, text.InviteRenewed, text.JoinButton, text.JoinAlt, text.JoinRevoked},
+			inviteView{Cell: "Chi bộ thôn Đông", Code: "DONG-4821", Org: "Đảng bộ xã", Bot: "lamtheo_bot"}},
+		{[]text.Key{text.JoinMoveAsk, text.JoinMoveYes, text.JoinMoveNo},
+			joinMoveView{Name: "Nguyễn Văn An", From: "Chi bộ thôn Đông", To: "Chi bộ thôn Tây"}},
 	}
 	for _, c := range cases {
 		renderView(t, c)
 	}
 }
 
-// renderView renders every key of c with its view and fails on a template
-// error or a catalogue miss.
+// renderView renders every key of c, and its variant for platforms without
+// buttons, with its view and fails on a template error or a catalogue miss.
 func renderView(t *testing.T, c viewCase) {
 	t.Helper()
+	var keys []text.Key
 	for _, k := range c.keys {
+		keys = append(keys, k)
+		if Text().Has(k + "_typed") {
+			keys = append(keys, k+"_typed")
+		}
+	}
+	for _, k := range keys {
 		s := T(k, c.data)
 		if strings.HasPrefix(s, "["+string(k)) {
 			t.Errorf("%s with %T: %s", k, c.data, s)
