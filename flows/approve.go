@@ -120,7 +120,7 @@ func (r *req) approveAnswer(a *approval, in input) error {
 			p.Status, p.Decided, p.Comment = PledgeApproved, r.now, ""
 			r.finish()
 			r.say(text.ApproveDone, nameView{Name: m.Name})
-			r.tell(m, text.PledgeApprovedNote, map[string]any{"Name": m.Name, "Year": p.Year})
+			r.tell(m, text.PledgeApprovedNote, pledgeNoteView{Name: m.Name, Year: p.Year})
 			return r.tx.PutPledge(p)
 		case approveReturn:
 			moveTo(r, approveComment)
@@ -142,7 +142,7 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		p.Status, p.Decided, p.Comment = PledgeReturned, r.now, comment
 		r.finish()
 		r.say(text.ApproveReturned, nameView{Name: m.Name})
-		r.tell(m, text.PledgeReturnedNote, map[string]any{"Name": m.Name, "Year": p.Year, "Comment": comment})
+		r.tell(m, text.PledgeReturnedNote, pledgeNoteView{Name: m.Name, Year: p.Year, Comment: comment})
 		return r.tx.PutPledge(p)
 	}
 	r.finish()
@@ -165,4 +165,12 @@ func (r *req) pendingPledge(a *approval) (Member, Pledge, error) {
 		return Member{}, Pledge{}, refuse(text.ApproveNotPending, nameView{Name: m.Name})
 	}
 	return m, p, nil
+}
+
+// pledgeNoteView feeds the notes to a member whose pledge of Year was
+// approved or returned, with the secretary's comment.
+type pledgeNoteView struct {
+	Name    string
+	Year    int
+	Comment string
 }

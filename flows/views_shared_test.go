@@ -49,6 +49,23 @@ func TestSharedViewsRender(t *testing.T) {
 			inviteView{Cell: "Chi bộ thôn Đông", Code: "DONG-4821", Org: "Đảng bộ xã", Bot: "lamtheo_bot"}},
 		{[]text.Key{text.JoinMoveAsk, text.JoinMoveYes, text.JoinMoveNo},
 			joinMoveView{Name: "Nguyễn Văn An", From: "Chi bộ thôn Đông", To: "Chi bộ thôn Tây"}},
+		{[]text.Key{text.MoveAsk, text.MoveToApprove, text.MoveSent, text.MoveRow, text.MoveShow, text.MoveApproved,
+			text.MoveDoneNote, text.MoveRefused, text.MoveRefusedNote},
+			moveView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Where: "Zalo (bot «lamtheo»)"}},
+		{[]text.Key{text.PledgeApprovedNote, text.PledgeReturnedNote},
+			pledgeNoteView{Name: "Nguyễn Văn An", Year: 2027, Comment: "Bổ sung việc cụ thể"}},
+		{[]text.Key{text.JoinCooldown}, cooldownView{Max: 5, Minutes: 30}},
+		{[]text.Key{text.ConnectWrongBot, text.InviteCode}, inviteCodeView{Cell: "Chi bộ thôn Đông", Code: "DONG-4821",
+			Until: "20/12/2026", Bots: []string{"lamtheo_bot", "lamtheo2"}}},
+		{[]text.Key{text.ConnectWrongBot, text.InviteCode}, inviteCodeView{Cell: "Chi bộ thôn Đông", Code: "DONG-4821",
+			Until: "20/12/2026"}},
+		{[]text.Key{text.ConnectBotFull, text.ConnectBotFullNote, text.LinkBotFull, text.LinkBotFullNote},
+			botFullView{Max: 1000, Cell: "Chi bộ thôn Đông", Name: "Nguyễn Văn An", Group: "Chi bộ Đông", Bot: "lamtheo"}},
+		{[]text.Key{text.LinkRevokeAsk, text.LinkRevoked}, revokeView{Cell: "Chi bộ thôn Đông", Code: "DONG-4821", N: 2,
+			Groups: 1}},
+		{[]text.Key{text.LinkRevoked}, revokeView{Cell: "Chi bộ thôn Đông", Code: "DONG-4821", N: 2}},
+		{[]text.Key{text.PlatformWhere}, platformView{Service: "Zalo", Bot: "lamtheo"}},
+		{[]text.Key{text.PlatformWhere}, platformView{Service: "Telegram"}},
 	}
 	for _, c := range cases {
 		renderView(t, c)
