@@ -39,3 +39,6 @@ type welcomeView struct{ Name, Cell, Org string }
 
 // botView feeds texts that name the bot of a platform.
 type botView struct{ Bot string }
+
+// inputView feeds refusals that quote what was typed.
+type inputView struct{ Input string }
