@@ -87,6 +87,33 @@ func TestSharedViewsRender(t *testing.T) {
 			featureView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Body: "1. Dọn vệ sinh: xong"}},
 		{[]text.Key{text.SumReportLabel}, reportLabelView{Name: "Nguyễn Văn An", Exemplary: true}},
 		{[]text.Key{text.SumReportLabel}, reportLabelView{Name: "Nguyễn Văn An"}},
+		{[]text.Key{text.SchedView}, scheduleView{Jobs: []scheduleLine{{Name: "Bảng xếp hạng", Next: "08:00 01/12"},
+			{Name: "Nhắc báo cáo"}}, Cell: "Chi bộ thôn Đông", Budget: "Bot «lamtheo»: 10/2000 tin", Month: "tháng 11/2026",
+			Leader: "tháng 10/2026"}},
+		{[]text.Key{text.SchedView}, scheduleView{Jobs: []scheduleLine{{Name: "Nhắc báo cáo"}}, Month: "tháng 11/2026",
+			Leader: "tháng 10/2026", Pick: true}},
+		{[]text.Key{text.SchedNotOpen, text.SchedDoneLeader, text.SchedDoneRemind}, schedDoneView{Cell: "Chi bộ thôn Đông",
+			Month: "tháng 11/2026", Prompted: 4, Posted: 1, ToSec: 1}},
+		{[]text.Key{text.SchedDoneLeader, text.SchedDoneRemind}, schedDoneView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026"}},
+		{[]text.Key{text.BudgetLines}, budgetLinesView{Bots: []botUse{{Name: "lamtheo", Month: "tháng 11/2026", Percent: "5%",
+			Sent: 100, Max: 2000, Queued: 3, Notes: []string{"02/11 08:00: nhắc báo cáo"}}}}},
+		{[]text.Key{text.BudgetNoteReduced, text.BudgetNoteGroupOnly, text.BudgetNoteDeferred}, budgetNoteView{
+			When: "02/11 08:00", Job: "Nhắc báo cáo", Cell: "Chi bộ thôn Đông", Planned: 10, Done: 4, Group: true}},
+		{[]text.Key{text.BudgetNoteReduced, text.BudgetNoteGroupOnly, text.BudgetNoteDeferred}, budgetNoteView{
+			When: "02/11 08:00", Job: "Nhắc báo cáo", Cell: "Chi bộ thôn Đông", Planned: 10}},
+		{[]text.Key{text.CloseAsk, text.ReopenAsk}, closeView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026"}},
+		{[]text.Key{text.PledgeIntro}, pledgeIntroView{Year: 2027, Theme: "Học tập và làm theo"}},
+		{[]text.Key{text.PledgeIntro}, pledgeIntroView{Year: 2027}},
+		{[]text.Key{text.PledgeFull}, pledgeFullView{Max: 10}},
+		{[]text.Key{text.PledgeSent, text.PledgeSentNoSecretary, text.PledgeToApprove}, pledgeSentView{Name: "Nguyễn Văn An",
+			Cell: "Chi bộ thôn Đông", N: 3, Year: 2027}},
+		{[]text.Key{text.AsideNote}, asideView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", When: "02/11/2026 08:00"}},
+		{[]text.Key{text.AsideNote}, asideView{Name: "Nguyễn Văn An", When: "02/11/2026 08:00"}},
+		{[]text.Key{text.QuotaWarn}, quotaWarnView{Bot: "lamtheo", Month: "tháng 11/2026", Percent: "80%", Sent: 1600, Max: 2000}},
+		{[]text.Key{text.QuotaWarn}, quotaWarnView{Bot: "lamtheo", Month: "tháng 11/2026", Percent: "100%", Sent: 2000, Max: 2000,
+			Last: true}},
+		{[]text.Key{text.JobDamaged}, jobDamagedView{Job: "Nhắc báo cáo", What: "m:12; m:14", N: 2}},
+		{[]text.Key{text.LeaderNoGroup}, leaderNoGroupView{Cell: "Chi bộ thôn Đông", Body: "1. Nguyễn Văn An"}},
 	}
 	for _, c := range cases {
 		renderView(t, c)
