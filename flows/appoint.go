@@ -68,20 +68,20 @@ func (r *req) appointAnswer(a *appointing, in input) error {
 		}
 		if len(ms) == 0 {
 			r.finish()
-			return refuse(text.CellEmpty, map[string]string{"Cell": cell.Name})
+			return refuse(text.CellEmpty, cellView{Cell: cell.Name})
 		}
 		SortByName(ms)
 		rows := make([][]bot.Choice, 0, len(ms))
 		for _, m := range ms {
 			label := m.Name
 			if m.Secretary {
-				label = r.t(text.SecMarked, map[string]string{"Name": m.Name})
+				label = r.t(text.SecMarked, nameView{Name: m.Name})
 			}
 			rows = append(rows, row(choice(label, memberPrefix+choiceData(strconv.FormatUint(uint64(m.ID), 10)))))
 		}
 		a.Cell = code
 		moveTo(r, appointMember)
-		r.ask(text.SecChooseMember, map[string]string{"Cell": cell.Name}, rows...)
+		r.ask(text.SecChooseMember, cellView{Cell: cell.Name}, rows...)
 		return nil
 	case appointMember:
 		id, ok := cutChoice(in.Data, memberPrefix)
@@ -98,7 +98,7 @@ func (r *req) appointAnswer(a *appointing, in input) error {
 		if m.Secretary {
 			k, yes = text.SecRevokeAsk, text.SecRevokeYes
 		}
-		r.ask(k, map[string]string{"Name": m.Name}, r.yesNo(yes))
+		r.ask(k, nameView{Name: m.Name}, r.yesNo(yes))
 		return nil
 	case appointConfirm:
 		if yes, err := r.confirmed(in); !yes {
@@ -114,7 +114,7 @@ func (r *req) appointAnswer(a *appointing, in input) error {
 		}
 		m.Secretary = !m.Secretary
 		r.finish()
-		data := map[string]string{"Name": m.Name, "Cell": cell.Name}
+		data := nameCellView{Name: m.Name, Cell: cell.Name}
 		toAdmin, toMember := text.SecGranted, text.SecYouAre
 		if !m.Secretary {
 			toAdmin, toMember = text.SecRevoked, text.SecYouAreNot

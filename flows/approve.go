@@ -103,7 +103,7 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		}
 		if !ok || p.Status != PledgeSubmitted {
 			r.finish()
-			return refuse(text.ApproveNotPending, map[string]string{"Name": m.Name})
+			return refuse(text.ApproveNotPending, nameView{Name: m.Name})
 		}
 		a.Member = m.ID
 		moveTo(r, approveDecide)
@@ -119,12 +119,12 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		case approveYes:
 			p.Status, p.Decided, p.Comment = PledgeApproved, r.now, ""
 			r.finish()
-			r.say(text.ApproveDone, map[string]string{"Name": m.Name})
-			r.tell(m, text.PledgeApprovedNote, map[string]any{"Name": m.Name, "Year": p.Year})
+			r.say(text.ApproveDone, nameView{Name: m.Name})
+			r.tell(m, text.PledgeApprovedNote, pledgeNoteView{Name: m.Name, Year: p.Year})
 			return r.tx.PutPledge(p)
 		case approveReturn:
 			moveTo(r, approveComment)
-			r.say(text.ApproveAskComment, map[string]string{"Name": m.Name})
+			r.say(text.ApproveAskComment, nameView{Name: m.Name})
 			return nil
 		}
 		return refuse(text.ChooseAbove, nil)
@@ -141,8 +141,8 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		}
 		p.Status, p.Decided, p.Comment = PledgeReturned, r.now, comment
 		r.finish()
-		r.say(text.ApproveReturned, map[string]string{"Name": m.Name})
-		r.tell(m, text.PledgeReturnedNote, map[string]any{"Name": m.Name, "Year": p.Year, "Comment": comment})
+		r.say(text.ApproveReturned, nameView{Name: m.Name})
+		r.tell(m, text.PledgeReturnedNote, pledgeNoteView{Name: m.Name, Year: p.Year, Comment: comment})
 		return r.tx.PutPledge(p)
 	}
 	r.finish()
@@ -162,7 +162,15 @@ func (r *req) pendingPledge(a *approval) (Member, Pledge, error) {
 	}
 	if !ok || p.Status != PledgeSubmitted {
 		r.finish()
-		return Member{}, Pledge{}, refuse(text.ApproveNotPending, map[string]string{"Name": m.Name})
+		return Member{}, Pledge{}, refuse(text.ApproveNotPending, nameView{Name: m.Name})
 	}
 	return m, p, nil
+}
+
+// pledgeNoteView feeds the notes to a member whose pledge of Year was
+// approved or returned, with the secretary's comment.
+type pledgeNoteView struct {
+	Name    string
+	Year    int
+	Comment string
 }

@@ -85,7 +85,7 @@ func (e *Engine) asideNotes(tx Tx, m bot.Message, now time.Time) ([]bot.Reply, e
 	if name == "" {
 		name = m.From.String()
 	}
-	data := map[string]string{"Name": name, "Cell": "", "When": now.In(e.loc()).Format("02/01/2006 15:04")}
+	data := asideView{Name: name, When: now.In(e.loc()).Format("02/01/2006 15:04")}
 	var out []bot.Reply
 	_ = guard(func() error {
 		if cell == "" {
@@ -95,7 +95,7 @@ func (e *Engine) asideNotes(tx Tx, m bot.Message, now time.Time) ([]bot.Reply, e
 		if err != nil || !ok {
 			return err
 		}
-		data["Cell"] = c.Name
+		data.Cell = c.Name
 		ms, _ := tx.Members(cell) // the readable ones
 		body := e.t(text.AsideNote, data)
 		for _, s := range secretariesOf(ms, cell) {
@@ -122,3 +122,7 @@ func (e *Engine) asideNotes(tx Tx, m bot.Message, now time.Time) ([]bot.Reply, e
 	}
 	return out, nil
 }
+
+// asideView feeds the note to secretaries about a message set aside: whose,
+// of which cell (when known), and when.
+type asideView struct{ Name, Cell, When string }

@@ -251,8 +251,8 @@ func (e *Engine) warnQuota(tx Tx, now time.Time) ([]bot.Reply, error) {
 			if err := tx.MarkJob(key, now); err != nil {
 				return nil, err
 			}
-			body := e.t(text.QuotaWarn, map[string]any{"Bot": e.caps(p).Name, "Sent": used, "Max": quota,
-				"Month": FormatMonth(e.text(), m), "Percent": FormatPercent(used, quota), "Last": i == len(warnAt)-1})
+			body := e.t(text.QuotaWarn, quotaWarnView{Bot: e.caps(p).Name, Sent: used, Max: quota,
+				Month: FormatMonth(e.text(), m), Percent: FormatPercent(used, quota), Last: i == len(warnAt)-1})
 			e.log().Warn("message budget used", bot.LogKeyPlatform, string(p), "used", used, "quota", quota, "month", m.String())
 			for _, chats := range adminChats(e.Cfg.Admins) {
 				reps, err := privateReplies(tx, chats, body, nil)
@@ -268,4 +268,12 @@ func (e *Engine) warnQuota(tx Tx, now time.Time) ([]bot.Reply, error) {
 		}
 	}
 	return out, nil
+}
+
+// quotaWarnView feeds the warning to admins that a bot sent Sent of its Max
+// messages of the month; Last is the final warning, at the limit.
+type quotaWarnView struct {
+	Bot, Month, Percent string
+	Sent, Max           int
+	Last                bool
 }

@@ -37,7 +37,7 @@ func cleanInput(s string, max int) (string, error) {
 		return "", refuse(text.EmptyInput, nil)
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return "", refuse(text.TooLong, map[string]int{"Max": max, "N": n})
+		return "", refuse(text.TooLong, tooLongView{Max: max, N: n})
 	}
 	return s, nil
 }

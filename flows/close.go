@@ -63,7 +63,7 @@ func (r *req) closeAnswer(cl *closing, in input) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(r.e.text(), m)}
+	data := closeView{Cell: c.Name, Month: FormatMonth(r.e.text(), m)}
 	switch closeStep(r.sess.Step) {
 	case closeAct:
 		switch closeChoice(in.Data) {
@@ -106,3 +106,6 @@ func (r *req) closeAnswer(cl *closing, in input) error {
 	r.finish()
 	return refuse(text.NotUnderstood, nil)
 }
+
+// closeView feeds the questions to close or reopen a cell's month.
+type closeView struct{ Cell, Month string }

@@ -138,10 +138,10 @@ func (r *req) role() (Role, error) {
 // permit checks that the sender may run c here, returning a refusal if not.
 func (r *req) permit(c command) error {
 	if r.m.Group && c.where&inGroup == 0 {
-		return refuse(text.PrivateOnly, map[string]string{"Cmd": c.name})
+		return refuse(text.PrivateOnly, cmdView{Cmd: c.name})
 	}
 	if !r.m.Group && c.where&inPrivate == 0 {
-		return refuse(text.GroupOnly, map[string]string{"Cmd": c.name})
+		return refuse(text.GroupOnly, cmdView{Cmd: c.name})
 	}
 	if c.own && !(r.isMember && r.member.Cell != "") {
 		return refuse(text.NeedMember, nil)
@@ -186,12 +186,12 @@ func (r *req) dispatch() error {
 		if r.m.Group && !r.active() {
 			return nil
 		}
-		return refuse(text.TooLong, map[string]int{"Max": MaxInput, "N": utf8.RuneCountInString(r.m.Text)})
+		return refuse(text.TooLong, tooLongView{Max: MaxInput, N: utf8.RuneCountInString(r.m.Text)})
 	}
 	if name, args, ok := parseCommand(r.m.Text); ok {
 		c, found := lookup(name)
 		if !found {
-			return refuse(text.UnknownCommand, map[string]string{"Cmd": name})
+			return refuse(text.UnknownCommand, cmdView{Cmd: name})
 		}
 		if err := r.permit(c); err != nil {
 			return err
@@ -241,19 +241,29 @@ func (r *req) cmdStart(args string) error {
 		if err != nil {
 			return err
 		}
-		r.say(text.WelcomeBack, map[string]string{"Name": r.member.Name, "Cell": cell.Name, "Org": r.e.Cfg.OrgName})
+		r.say(text.WelcomeBack, welcomeView{Name: r.member.Name, Cell: cell.Name, Org: r.e.Cfg.OrgName})
 		return r.cmdHelp("")
 	}
 	if r.admin() {
-		r.say(text.WelcomeAdmin, map[string]string{"Org": r.e.Cfg.OrgName})
+		r.say(text.WelcomeAdmin, welcomeView{Org: r.e.Cfg.OrgName})
 		return r.cmdHelp("")
 	}
 	if r.hasPending {
 		return r.movePending()
 	}
-	r.say(text.WelcomeStranger, map[string]string{"Org": r.e.Cfg.OrgName})
-	r.say(text.YourID, map[string]string{"ID": r.m.From.ID})
+	r.say(text.WelcomeStranger, welcomeView{Org: r.e.Cfg.OrgName})
+	r.say(text.YourID, yourIDView{ID: r.m.From.ID})
 	return nil
+}
+
+// yourIDView feeds the text that tells a stranger their user id.
+type yourIDView struct{ ID string }
+
+// helpView feeds /trogiup: the commands this person may use here, their
+// role and, in a group, how to address the bot.
+type helpView struct {
+	Org, Role, Mention string
+	Lines              []helpLine
 }
 
 // helpLine is one command as help lists it.
@@ -280,12 +290,12 @@ func (r *req) cmdHelp(string) error {
 	}
 	key, mention := text.HelpPrivate, ""
 	if c := r.e.caps(r.m.Chat.Platform); r.m.Group && c.GroupMention && c.Name != "" {
-		mention = r.t(text.GroupMentionHint, map[string]string{"Bot": c.Name})
+		mention = r.t(text.GroupMentionHint, botView{Bot: c.Name})
 	}
 	if r.m.Group {
 		key = text.HelpGroup
 	}
-	r.say(key, map[string]any{"Org": r.e.Cfg.OrgName, "Lines": lines, "Role": r.roleName(role), "Mention": mention})
+	r.say(key, helpView{Org: r.e.Cfg.OrgName, Lines: lines, Role: r.roleName(role), Mention: mention})
 	return nil
 }
 

@@ -15,7 +15,7 @@ func (r *req) checkUserRoom(cell Cell) error {
 	p := r.m.Chat.Platform
 	plan := r.e.plan(p)
 	if !plan.Serves(cell.Code) {
-		return refuse(text.ConnectWrongBot, map[string]any{"Cell": cell.Name, "Bots": r.e.servingBots(cell.Code)})
+		return refuse(text.ConnectWrongBot, inviteCodeView{Cell: cell.Name, Bots: r.e.servingBots(cell.Code)})
 	}
 	if plan.Users <= 0 || r.isMember || r.hasPending {
 		return nil // already counted
@@ -27,7 +27,7 @@ func (r *req) checkUserRoom(cell Cell) error {
 	if n < plan.Users {
 		return nil
 	}
-	data := map[string]any{"Max": plan.Users, "Cell": cell.Name, "Name": r.m.FromName, "Bot": r.e.caps(p).Name}
+	data := botFullView{Max: plan.Users, Cell: cell.Name, Name: r.m.FromName, Bot: r.e.caps(p).Name}
 	if err := r.tellLeadersOnce("full:"+r.m.From.String()+"@"+r.now.In(r.e.loc()).Format("2006-01-02"),
 		cell.Code, r.t(text.ConnectBotFullNote, data)); err != nil {
 		return err
@@ -47,7 +47,7 @@ func (r *req) checkGroupRoom(cell Cell) error {
 	if err != nil || n < plan.Groups {
 		return err
 	}
-	data := map[string]any{"Max": plan.Groups, "Cell": cell.Name, "Group": r.m.ChatTitle, "Bot": r.e.caps(p).Name}
+	data := botFullView{Max: plan.Groups, Cell: cell.Name, Group: r.m.ChatTitle, Bot: r.e.caps(p).Name}
 	if err := r.tellLeadersOnce("groupfull:"+r.m.Chat.String()+"#"+cell.Code, cell.Code, r.t(text.LinkBotFullNote, data)); err != nil {
 		return err
 	}
@@ -140,9 +140,9 @@ func (r *req) shareCode() error {
 	}
 	bots := r.e.servingBots(cell.Code)
 	slices.Sort(bots)
-	r.say(text.InviteCode, map[string]any{
-		"Cell": cell.Name, "Code": inv.Code, "Bots": bots,
-		"Until": inv.Expires.In(r.e.loc()).Format("02/01/2006"),
+	r.say(text.InviteCode, inviteCodeView{
+		Cell: cell.Name, Code: inv.Code, Bots: bots,
+		Until: inv.Expires.In(r.e.loc()).Format("02/01/2006"),
 	})
 	// Older codes still work: offer to revoke them, in case one leaked.
 	n, err := r.liveCodes(cell.Code, inv.Code)
@@ -150,7 +150,7 @@ func (r *req) shareCode() error {
 		return err
 	}
 	flowLink.begin(r, linkRevoke, &linking{Cell: cell.Code, Code: inv.Code})
-	r.ask(text.LinkRevokeAsk, map[string]any{"Cell": cell.Name, "N": n, "Code": inv.Code},
+	r.ask(text.LinkRevokeAsk, revokeView{Cell: cell.Name, N: n, Code: inv.Code},
 		row(choice(r.t(text.LinkRevokeYes, nil), linkRevokeYes)),
 		row(choice(r.t(text.LinkRevokeNo, nil), linkRevokeNo)))
 	return nil
@@ -159,5 +159,29 @@ func (r *req) shareCode() error {
 // where names platform p for texts: "Zalo (bot «Bot Xã Demo»)".
 func (e *Engine) where(p bot.Platform) string {
 	c := e.caps(p)
-	return e.t(text.PlatformWhere, map[string]string{"Service": c.Service, "Bot": c.Name})
+	return e.t(text.PlatformWhere, platformView{Service: c.Service, Bot: c.Name})
 }
+
+// botFullView feeds the refusals and notes when a bot's plan is full: Max
+// people or groups, who (Name) or which group could not connect to Cell.
+type botFullView struct {
+	Max                    int
+	Cell, Name, Group, Bot string
+}
+
+// inviteCodeView feeds the texts that give or check a cell's code: until
+// when it works and which bots serve the cell.
+type inviteCodeView struct {
+	Cell, Code, Until string
+	Bots              []string
+}
+
+// revokeView feeds the question and the report of revoking N old codes of
+// Cell, keeping Code; Groups is how many groups got a new button.
+type revokeView struct {
+	Cell, Code string
+	N, Groups  int
+}
+
+// platformView feeds the name of a platform and its bot.
+type platformView struct{ Service, Bot string }

@@ -35,13 +35,13 @@ func (r *req) cmdExempt(string) error {
 		return err
 	}
 	if len(ms) == 0 {
-		return refuse(text.CellEmpty, map[string]string{"Cell": c.Name})
+		return refuse(text.CellEmpty, cellView{Cell: c.Name})
 	}
 	SortByName(ms)
 	flowExempt.begin(r, exemptPick, &exempting{Cell: cell})
 	r.ask(text.ExemptPick, nil, memberRows(ms, func(mb Member) string {
 		if mb.Status == Exempt {
-			return r.t(text.ExemptMarked, map[string]string{"Name": mb.Name})
+			return r.t(text.ExemptMarked, nameView{Name: mb.Name})
 		}
 		return mb.Name
 	})...)
@@ -71,7 +71,7 @@ func (r *req) exemptAnswer(ex *exempting, in input) error {
 			k = text.ExemptAskOff
 		}
 		ex.Exempt = mb.Status != Exempt
-		r.ask(k, map[string]string{"Name": mb.Name}, r.yesNo(text.ExemptYes))
+		r.ask(k, nameView{Name: mb.Name}, r.yesNo(text.ExemptYes))
 		return nil
 	case exemptConfirm:
 		if yes, err := r.confirmed(in); !yes {
@@ -91,7 +91,7 @@ func (r *req) exemptAnswer(ex *exempting, in input) error {
 			mb.Status = Exempt
 		}
 		r.finish()
-		data := map[string]string{"Name": mb.Name, "Cell": c.Name}
+		data := nameCellView{Name: mb.Name, Cell: c.Name}
 		toSec, toMember := text.ExemptDoneOn, text.ExemptYouOn
 		if !exempt {
 			toSec, toMember = text.ExemptDoneOff, text.ExemptYouOff

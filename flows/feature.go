@@ -68,7 +68,7 @@ func (r *req) featureAnswer(f *featuring, in input) error {
 		r.finish()
 		return err
 	}
-	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(r.e.text(), m)}
+	data := featureView{Name: mb.Name, Month: FormatMonth(r.e.text(), m)}
 	if step == featurePick {
 		p, _, err := r.tx.Pledge(mb.ID, m.Year())
 		if err != nil {
@@ -76,7 +76,7 @@ func (r *req) featureAnswer(f *featuring, in input) error {
 		}
 		f.Member, f.Exemplary = mb.ID, !rep.Exemplary
 		moveTo(r, featureConfirm)
-		data["Body"] = RenderMemberReport(r.e.text(), mb, p, rep)
+		data.Body = RenderMemberReport(r.e.text(), mb, p, rep)
 		k, yes := text.FeatureAskOn, text.FeatureYes
 		if rep.Exemplary {
 			k, yes = text.FeatureAskOff, text.FeatureNoMore
@@ -95,7 +95,7 @@ func (r *req) featureAnswer(f *featuring, in input) error {
 		return err
 	}
 	r.say(text.FeatureDoneOn, data)
-	data["Cell"] = c.Name
+	data.Cell = c.Name
 	r.tell(mb, text.FeatureYou, data)
 	return r.tx.PutReport(rep)
 }
@@ -112,7 +112,11 @@ func (r *req) submittedReport(id, cell string, m Month) (Member, Report, error) 
 		return Member{}, Report{}, err
 	}
 	if !ok || rep.Submitted.IsZero() {
-		return Member{}, Report{}, refuse(text.SumNoReport, map[string]any{"Name": mb.Name, "Month": FormatMonth(r.e.text(), m)})
+		return Member{}, Report{}, refuse(text.SumNoReport, memberMonthView{Name: mb.Name, Month: FormatMonth(r.e.text(), m)})
 	}
 	return mb, rep, nil
 }
+
+// featureView feeds the texts of featuring a member's report of a month
+// as exemplary: the report (Body) and, for the member's note, their cell.
+type featureView struct{ Name, Cell, Month, Body string }

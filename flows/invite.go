@@ -116,7 +116,7 @@ func (r *req) coolingDown(a JoinAttempts) error {
 		return nil
 	}
 	minutes := int((a.Until.Sub(r.now) + time.Minute - 1) / time.Minute)
-	return refuse(text.JoinCooldown, map[string]int{"Max": maxWrongCodes, "Minutes": minutes})
+	return refuse(text.JoinCooldown, cooldownView{Max: maxWrongCodes, Minutes: minutes})
 }
 
 // wrongCode counts an unknown code the sender typed and returns the
@@ -137,7 +137,7 @@ func (r *req) wrongCode(a JoinAttempts, code string) error {
 		r.e.log().Info("join codes cooling down", bot.LogKeyUser, r.m.From.String(), "until", a.Until)
 		return r.coolingDown(a)
 	}
-	return refuse(text.JoinUnknownCode, map[string]string{"Code": code})
+	return refuse(text.JoinUnknownCode, codeView{Code: code})
 }
 
 // revokeInvites revokes every live invite for which which is true, except
@@ -180,3 +180,7 @@ func (r *req) liveCodes(cell, keep string) (int, error) {
 	}
 	return n, nil
 }
+
+// cooldownView feeds the refusal after Max wrong codes: for how many
+// minutes codes are not taken.
+type cooldownView struct{ Max, Minutes int }

@@ -159,7 +159,7 @@ func (j *jobRun) damageNotes() ([]bot.Reply, error) {
 	if len(recs) > maxDamageNoted {
 		what += "; …"
 	}
-	body := j.e.t(text.JobDamaged, map[string]any{"Job": j.e.jobName(j.job), "N": len(recs), "What": what})
+	body := j.e.t(text.JobDamaged, jobDamagedView{Job: j.e.jobName(j.job), N: len(recs), What: what})
 	var out []bot.Reply
 	for _, chats := range adminChats(j.e.Cfg.Admins) {
 		reps, err := privateReplies(j.tx, chats, body, nil)
@@ -241,4 +241,11 @@ func unreachableChats(tx Tx, ms []Member) (map[bot.ChatID]bool, error) {
 		}
 	}
 	return out, nil
+}
+
+// jobDamagedView feeds the note to admins that a job skipped N damaged
+// records, listed in What.
+type jobDamagedView struct {
+	Job, What string
+	N         int
 }

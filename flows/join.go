@@ -96,8 +96,8 @@ func (r *req) newInvite(cell string, group bot.ChatID) (Invite, error) {
 // a private chat and joins cell; where there are no buttons it says which
 // bot to write to and what to type.
 func (r *req) inviteReply(chat bot.ChatID, cell Cell, inv Invite, k text.Key) bot.Reply {
-	data := map[string]string{"Cell": cell.Name, "Code": inv.Code, "Org": r.e.Cfg.OrgName,
-		"Bot": r.e.caps(chat.Platform).Name}
+	data := inviteView{Cell: cell.Name, Code: inv.Code, Org: r.e.Cfg.OrgName,
+		Bot: r.e.caps(chat.Platform).Name}
 	return bot.Reply{
 		Chat: chat,
 		Text: r.t(r.e.textKey(chat.Platform, k), data),
@@ -171,15 +171,15 @@ func (r *req) join(code string) error {
 	}
 	if !inv.Revoked.IsZero() {
 		if r.isMember && r.member.Cell == cell.Code { // an old button of their own cell's group
-			return refuse(text.JoinAlready, map[string]string{"Name": r.member.Name, "Cell": cell.Name})
+			return refuse(text.JoinAlready, nameCellView{Name: r.member.Name, Cell: cell.Name})
 		}
-		return refuse(text.JoinRevoked, map[string]string{"Cell": cell.Name, "Code": code})
+		return refuse(text.JoinRevoked, inviteView{Cell: cell.Name, Code: code})
 	}
 	if !r.now.Before(inv.Expires) {
-		return refuse(text.JoinExpired, map[string]string{"Cell": cell.Name})
+		return refuse(text.JoinExpired, cellView{Cell: cell.Name})
 	}
 	if r.notInGroup(inv) {
-		return refuse(text.JoinNotInGroup, map[string]string{"Cell": cell.Name})
+		return refuse(text.JoinNotInGroup, cellView{Cell: cell.Name})
 	}
 	if r.hasPending {
 		return r.movePending()
@@ -188,7 +188,7 @@ func (r *req) join(code string) error {
 		return err
 	}
 	if r.isMember && r.member.Cell == cell.Code {
-		return refuse(text.JoinAlready, map[string]string{"Name": r.member.Name, "Cell": cell.Name})
+		return refuse(text.JoinAlready, nameCellView{Name: r.member.Name, Cell: cell.Name})
 	}
 	j := &joining{Cell: cell.Code}
 	if r.isMember && r.member.Cell != "" {
@@ -197,9 +197,9 @@ func (r *req) join(code string) error {
 			return err
 		}
 		flowJoin.begin(r, joinMove, j)
-		r.ask(text.JoinMoveAsk, map[string]string{"Name": r.member.Name, "From": cur.Name, "To": cell.Name},
-			row(choice(r.t(text.JoinMoveYes, map[string]string{"To": cell.Name}), joinMoveYes)),
-			row(choice(r.t(text.JoinMoveNo, map[string]string{"From": cur.Name}), joinMoveNo)))
+		r.ask(text.JoinMoveAsk, joinMoveView{Name: r.member.Name, From: cur.Name, To: cell.Name},
+			row(choice(r.t(text.JoinMoveYes, joinMoveView{To: cell.Name}), joinMoveYes)),
+			row(choice(r.t(text.JoinMoveNo, joinMoveView{From: cur.Name}), joinMoveNo)))
 		return nil
 	}
 	flowJoin.begin(r, joinStart, j)
@@ -214,7 +214,7 @@ func (r *req) join(code string) error {
 // not usable.
 func (r *req) confirmName(j *joining, name string, cell Cell) error {
 	clean, err := validName(name)
-	data := map[string]string{"Name": clean, "Cell": cell.Name, "Org": r.e.Cfg.OrgName}
+	data := welcomeView{Name: clean, Cell: cell.Name, Org: r.e.Cfg.OrgName}
 	if err != nil {
 		moveTo(r, joinTypeName)
 		r.say(text.JoinAskName, data)
@@ -258,7 +258,7 @@ func (r *req) joinAnswer(j *joining, in input) error {
 	}
 	if !ok {
 		r.finish()
-		return refuse(text.JoinUnknownCode, map[string]string{"Code": ""})
+		return refuse(text.JoinUnknownCode, codeView{})
 	}
 	switch joinStep(r.sess.Step) {
 	case joinMove:
@@ -331,7 +331,7 @@ func (r *req) joinCell(j *joining, name string, cell Cell) error {
 	if moved {
 		key = text.JoinMoved
 	}
-	r.say(key, map[string]string{"Name": m.Name, "Cell": cell.Name, "Org": r.e.Cfg.OrgName})
+	r.say(key, welcomeView{Name: m.Name, Cell: cell.Name, Org: r.e.Cfg.OrgName})
 	return nil
 }
 
@@ -370,10 +370,10 @@ func (r *req) botAdded() error {
 		return err
 	}
 	if linked {
-		r.say(text.GroupHelloLinked, map[string]string{"Cell": cell.Name, "Org": r.e.Cfg.OrgName})
+		r.say(text.GroupHelloLinked, welcomeView{Cell: cell.Name, Org: r.e.Cfg.OrgName})
 		return nil
 	}
-	r.say(text.GroupHello, map[string]string{"Org": r.e.Cfg.OrgName})
+	r.say(text.GroupHello, welcomeView{Org: r.e.Cfg.OrgName})
 	return nil
 }
 
@@ -390,3 +390,10 @@ func (r *req) botRemoved() error {
 	}
 	return r.tx.PutCell(cell)
 }
+
+// inviteView feeds the texts of an invitation to join a cell: the cell,
+// the code to type, the organisation and the bot to write to.
+type inviteView struct{ Cell, Code, Org, Bot string }
+
+// joinMoveView feeds the question to a member who joins another cell.
+type joinMoveView struct{ Name, From, To string }

@@ -196,7 +196,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 		}
 		secBody := body
 		if !inGroup {
-			secBody = j.e.t(text.LeaderNoGroup, map[string]string{"Cell": c.Name, "Body": body})
+			secBody = j.e.t(text.LeaderNoGroup, leaderNoGroupView{Cell: c.Name, Body: body})
 		}
 		cs := cast{cell: c, inGroup: inGroup}
 		for _, sec := range secretariesOf(ms, c.Code) {
@@ -235,3 +235,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 	j.out = append(j.out, out...)
 	return true, nil
 }
+
+// leaderNoGroupView feeds the leaderboard sent to the secretaries of a
+// cell without a group.
+type leaderNoGroupView struct{ Cell, Body string }

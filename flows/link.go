@@ -158,6 +158,6 @@ func (r *req) revokeAnswer(l *linking, in input) error {
 		groups++
 	}
 	r.finish()
-	r.say(text.LinkRevoked, map[string]any{"N": n, "Cell": c.Name, "Code": keep, "Groups": groups})
+	r.say(text.LinkRevoked, revokeView{N: n, Cell: c.Name, Code: keep, Groups: groups})
 	return nil
 }

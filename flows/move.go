@@ -34,7 +34,7 @@ func (r *req) askMove(j *joining, name string, cell Cell) (bool, error) {
 		}
 		j.Name, j.Other = name, m.ID
 		moveTo(r, joinSame)
-		r.ask(text.MoveAsk, map[string]string{"Cell": cell.Name, "Name": m.Name, "Where": r.e.where(m.Users[0].Platform)},
+		r.ask(text.MoveAsk, moveView{Cell: cell.Name, Name: m.Name, Where: r.e.where(m.Users[0].Platform)},
 			row(choice(r.t(text.MoveYes, nil), joinSameYes)),
 			row(choice(r.t(text.MoveNo, nil), joinSameNo)))
 		return true, nil
@@ -56,7 +56,7 @@ func (r *req) moveAnswer(j *joining, in input, cell Cell) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]string{"Name": m.Name, "Cell": cell.Name, "Where": r.e.where(r.m.Chat.Platform)}
+	data := moveView{Name: m.Name, Cell: cell.Name, Where: r.e.where(r.m.Chat.Platform)}
 	reps, err := leaderReplies(r.tx, r.e.Cfg.Admins, cell.Code, r.t(text.MoveToApprove, data),
 		[][]bot.Choice{row(choice(r.t(text.MoveOpen, nil), goPrefix+"duyet:"+movePrefix+idString(m.ID)))})
 	if err != nil {
@@ -81,7 +81,7 @@ func (r *req) movePending() error {
 	if err != nil {
 		return err
 	}
-	return refuse(text.MovePending, map[string]string{"Name": r.pending.Name, "Cell": cell.Name})
+	return refuse(text.MovePending, nameCellView{Name: r.pending.Name, Cell: cell.Name})
 }
 
 // movePrefix marks a move in the choices of /duyet (and its argument).
@@ -95,7 +95,7 @@ func (r *req) moveRows(ms []Member) [][]bot.Choice {
 		if len(m.Pending) == 0 {
 			continue
 		}
-		label := r.t(text.MoveRow, map[string]string{"Name": m.Name, "Where": r.e.where(m.Pending[0].Platform)})
+		label := r.t(text.MoveRow, moveView{Name: m.Name, Where: r.e.where(m.Pending[0].Platform)})
 		rows = append(rows, row(choice(label, movePrefix+":"+idString(m.ID))))
 	}
 	return rows
@@ -115,7 +115,7 @@ func (r *req) moveShow(a *approval, id string) error {
 	u := m.Pending[0]
 	a.Member, a.Move = m.ID, u
 	moveTo(r, approveMove)
-	r.ask(text.MoveShow, map[string]string{"Name": m.Name, "Where": r.e.where(u.Platform)},
+	r.ask(text.MoveShow, moveView{Name: m.Name, Where: r.e.where(u.Platform)},
 		row(choice(r.t(text.MoveConfirm, nil), choiceYes), choice(r.t(text.MoveDeny, nil), choiceNo)))
 	return nil
 }
@@ -144,7 +144,7 @@ func (r *req) moveDecide(a *approval, in input) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]string{"Name": m.Name, "Cell": c.Name, "Where": r.e.where(u.Platform)}
+	data := moveView{Name: m.Name, Cell: c.Name, Where: r.e.where(u.Platform)}
 	if yes {
 		m.Users = append([]bot.UserID{u}, withoutUser(m.Users, u)...)
 		r.say(text.MoveApproved, data)
@@ -200,3 +200,7 @@ func foldName(name string) string {
 	plain = strings.ReplaceAll(plain, "đ", "d")
 	return strings.Join(strings.Fields(plain), " ")
 }
+
+// moveView feeds the texts of a member's move to another platform: who,
+// of which cell, and where (the platform's name and bot).
+type moveView struct{ Name, Cell, Where string }

@@ -87,7 +87,7 @@ func PauseLastDay(length string, now time.Time, loc *time.Location) (time.Time, 
 func ParsePauseDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	today := dayStart(now, loc)
 	example := today.AddDate(0, 0, 14).Format("02/01/2006")
-	bad := refuse(text.PauseBadDate, map[string]string{"Input": s, "Example": example})
+	bad := refuse(text.PauseBadDate, pauseDateView{Input: s, Example: example})
 	parts := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == '/' || r == '-' || r == '.' || r == ' ' })
 	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[0]) > 2 || len(parts[1]) > 2 {
 		return time.Time{}, bad
@@ -105,10 +105,10 @@ func ParsePauseDate(s string, now time.Time, loc *time.Location) (time.Time, err
 		return time.Time{}, bad
 	}
 	if d.Before(today) {
-		return time.Time{}, refuse(text.PausePast, map[string]string{"Date": d.Format("02/01/2006")})
+		return time.Time{}, refuse(text.PausePast, pauseDateView{Date: d.Format("02/01/2006")})
 	}
 	if max := today.AddDate(1, 0, 0); d.After(max) {
-		return time.Time{}, refuse(text.PauseTooFar, map[string]string{"Max": max.Format("02/01/2006")})
+		return time.Time{}, refuse(text.PauseTooFar, pauseDateView{Max: max.Format("02/01/2006")})
 	}
 	return d, nil
 }
@@ -121,9 +121,9 @@ func (r *req) cmdPause(string) error {
 	}
 	if r.member.Paused(r.now) {
 		flowPause.begin(r, pauseCurrent, &pausing{})
-		r.ask(text.PauseCurrent, map[string]string{
-			"Until":  pausedThrough(r.member, r.e.loc()).Format("02/01/2006"),
-			"Reason": r.member.PauseReason,
+		r.ask(text.PauseCurrent, pauseView{
+			Until:  pausedThrough(r.member, r.e.loc()).Format("02/01/2006"),
+			Reason: r.member.PauseReason,
 		},
 			row(choice(r.t(text.PauseResume, nil), pauseResume)),
 			row(choice(r.t(text.PauseAgain, nil), pauseAgain)),
@@ -138,7 +138,7 @@ func (r *req) pauseAskLength() error {
 	moveTo(r, pauseLength)
 	example := dayStart(r.now, r.e.loc()).AddDate(0, 0, 14).Format("02/01/2006")
 	length := func(l string) pauseChoice { return pauseLengthPrefix + pauseChoice(l) }
-	r.ask(text.PauseAsk, map[string]string{"Example": example},
+	r.ask(text.PauseAsk, pauseDateView{Example: example},
 		row(choice(r.t(text.PauseWeek1, nil), length("w1")), choice(r.t(text.PauseWeek2, nil), length("w2"))),
 		row(choice(r.t(text.PauseMonth1, nil), length("m1")), choice(r.t(text.PauseMonth3, nil), length("m3"))))
 	return nil
@@ -160,7 +160,7 @@ func (r *req) pauseAnswer(ps *pausing, in input) error {
 			return r.pauseAskLength()
 		case pauseKeep:
 			r.finish()
-			r.say(text.PauseKept, map[string]string{"Until": pausedThrough(r.member, loc).Format("02/01/2006")})
+			r.say(text.PauseKept, pauseView{Until: pausedThrough(r.member, loc).Format("02/01/2006")})
 			return nil
 		}
 		return refuse(text.ChooseAbove, nil)
@@ -181,7 +181,7 @@ func (r *req) pauseAnswer(ps *pausing, in input) error {
 		}
 		ps.Last = last.Format(time.DateOnly)
 		moveTo(r, pauseReason)
-		r.ask(text.PauseAskReason, map[string]string{"Until": last.Format("02/01/2006")},
+		r.ask(text.PauseAskReason, pauseView{Until: last.Format("02/01/2006")},
 			row(choice(r.t(text.PauseReasonSick, nil), pauseSick)),
 			row(choice(r.t(text.PauseReasonAway, nil), pauseAway)),
 			row(choice(r.t(text.PauseReasonOther, nil), pauseOther)))
@@ -223,12 +223,12 @@ func (r *req) pauseSave(last time.Time, reason string) error {
 	mb.PauseReason = reason
 	r.member = mb
 	r.finish()
-	data := map[string]any{"Until": last.Format("02/01/2006"), "Reason": reason, "Name": mb.Name}
-	told, err := r.pauseTellSecretaries(text.PauseSecretary, data)
+	data := pauseView{Until: last.Format("02/01/2006"), Reason: reason, Name: mb.Name}
+	told, err := r.pauseTellSecretaries(text.PauseSecretary, &data)
 	if err != nil {
 		return err
 	}
-	data["Told"] = told
+	data.Told = told
 	r.say(text.PauseDone, data)
 	return r.tx.PutMember(&mb)
 }
@@ -240,7 +240,7 @@ func (r *req) pauseResume() error {
 	r.member = mb
 	r.finish()
 	r.say(text.PauseResumed, nil)
-	if _, err := r.pauseTellSecretaries(text.PauseResumedSecretary, map[string]any{"Name": mb.Name}); err != nil {
+	if _, err := r.pauseTellSecretaries(text.PauseResumedSecretary, &pauseView{Name: mb.Name}); err != nil {
 		return err
 	}
 	return r.tx.PutMember(&mb)
@@ -248,12 +248,12 @@ func (r *req) pauseResume() error {
 
 // pauseTellSecretaries tells the secretaries of the member's cell, other
 // than the member, privately, and reports whether any was.
-func (r *req) pauseTellSecretaries(k text.Key, data map[string]any) (bool, error) {
+func (r *req) pauseTellSecretaries(k text.Key, data *pauseView) (bool, error) {
 	c, _, err := r.tx.Cell(r.member.Cell)
 	if err != nil {
 		return false, err
 	}
-	data["Cell"] = c.Name
+	data.Cell = c.Name
 	secs, err := r.secretaries(r.member.Cell)
 	if err != nil {
 		return false, err
@@ -272,3 +272,16 @@ func (r *req) pauseTellSecretaries(k text.Key, data map[string]any) (bool, error
 	}
 	return told, nil
 }
+
+// pauseView feeds the texts of a pause: whose, until which day (included)
+// and why, and whether the secretaries were told.
+type pauseView struct {
+	Name, Cell    string
+	Until, Reason string
+	Told          bool
+}
+
+// pauseDateView feeds the question for a pause's last day and the
+// refusals of a typed one: the input, an example, the past day or the
+// furthest day allowed.
+type pauseDateView struct{ Input, Example, Date, Max string }

@@ -158,7 +158,7 @@ func (r *req) cmdPledge(string) error {
 	d := &pledgeDraft{}
 	flowPledge.begin(r, pledgeMenuStep, d)
 	if len(p.Items) == 0 {
-		r.say(text.PledgeIntro, map[string]any{"Year": p.Year, "Theme": r.e.Cfg.Theme})
+		r.say(text.PledgeIntro, pledgeIntroView{Year: p.Year, Theme: r.e.Cfg.Theme})
 		return r.pledgeAskText()
 	}
 	return r.pledgeMenu(p, "")
@@ -338,7 +338,7 @@ func (r *req) pledgeMenuChoice(d *pledgeDraft, p Pledge, in input) error {
 // pledgeFull refuses another item of a pledge that has MaxPledgeItems,
 // and shows the menu again.
 func (r *req) pledgeFull(p Pledge) error {
-	r.say(text.PledgeFull, map[string]int{"Max": MaxPledgeItems})
+	r.say(text.PledgeFull, pledgeFullView{Max: MaxPledgeItems})
 	return r.pledgeMenu(p, "")
 }
 
@@ -427,7 +427,7 @@ func (r *req) pledgeSubmit(p Pledge, in input) error {
 	}
 	p.Status, p.Submitted, p.Comment = PledgeSubmitted, r.now, ""
 	r.finish()
-	data := map[string]any{"Name": r.member.Name, "N": len(p.Items), "Year": p.Year, "Cell": cell.Name}
+	data := pledgeSentView{Name: r.member.Name, N: len(p.Items), Year: p.Year, Cell: cell.Name}
 	if len(secs) == 0 {
 		r.say(text.PledgeSentNoSecretary, data)
 	} else {
@@ -486,4 +486,19 @@ func shorten(s string, n int) string {
 		return s
 	}
 	return string(rs[:n-1]) + "…"
+}
+
+// pledgeIntroView feeds the start of a year's pledge and the year's theme.
+type pledgeIntroView struct {
+	Year  int
+	Theme string
+}
+
+// pledgeFullView feeds the refusal of an item over the Max of a pledge.
+type pledgeFullView struct{ Max int }
+
+// pledgeSentView feeds the texts of a pledge of N items sent for approval.
+type pledgeSentView struct {
+	Name, Cell string
+	N, Year    int
 }

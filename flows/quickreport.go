@@ -88,8 +88,16 @@ func (e *QuickReportError) Key() text.Key {
 
 // Data returns what the text of Key needs: the part, the number, the
 // lengths and the example of the format, rendered from c.
-func (e *QuickReportError) Data(c *text.Catalog) map[string]any {
-	return map[string]any{"Segment": e.Segment, "No": e.No, "N": e.N, "Max": MaxItemText, "Example": c.Render(text.QuickExample, nil)}
+func (e *QuickReportError) Data(c *text.Catalog) any {
+	return quickView{Segment: e.Segment, No: e.No, N: e.N, Max: MaxItemText, Example: c.Render(text.QuickExample, nil)}
+}
+
+// quickView feeds the refusals of a report typed in one message: the part
+// (Segment) and item No at fault, the lengths, the pledge year and its item
+// numbers (Nos), and an example of the format.
+type quickView struct {
+	Segment, Example, Nos string
+	Year, No, N, Max      int
 }
 
 // ParseQuickReport reads a month's report typed in one message after

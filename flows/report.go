@@ -11,8 +11,8 @@ import (
 var flowReport = conversation[reportDraft, reportStep]{name: "report"}
 
 // monthData is what month texts need.
-func (r *req) monthData(m Month) map[string]any {
-	return map[string]any{"Month": FormatMonth(r.e.text(), m)}
+func (r *req) monthData(m Month) monthView {
+	return monthView{Month: FormatMonth(r.e.text(), m)}
 }
 
 // currentMonth returns the month now falls in, in the organisation's zone.
@@ -54,7 +54,7 @@ func (r *req) checkOpen(cell string, m Month) error {
 	case m > cur:
 		return refuse(text.ReportFuture, r.monthData(m))
 	case m != cur && !(m == cur.Prev() && r.inGrace()):
-		return refuse(text.MonthNotOpen, map[string]any{"Month": FormatMonth(r.e.text(), m), "Grace": r.e.Cfg.GraceDays})
+		return refuse(text.MonthNotOpen, monthGraceView{Month: FormatMonth(r.e.text(), m), Grace: r.e.Cfg.GraceDays})
 	}
 	if c, err := r.closed(cell, m); err != nil {
 		return err
@@ -69,7 +69,7 @@ func (r *req) parseMonthArg(s string) (Month, error) {
 	m, err := ParseMonth(s, r.now, r.e.loc())
 	var pe *MonthParseError
 	if errors.As(err, &pe) {
-		return 0, refuse(text.BadMonth, map[string]string{"Input": pe.Input})
+		return 0, refuse(text.BadMonth, inputView{Input: pe.Input})
 	}
 	return m, err
 }
@@ -117,7 +117,7 @@ func (r *req) cmdReport(args string) error {
 	for _, m := range months {
 		rows = append(rows, row(choice(r.t(text.MonthLabel, r.monthData(m)), monthChoice(m))))
 	}
-	r.ask(text.ReportWhichMonth, map[string]any{"Grace": r.e.Cfg.GraceDays}, rows...)
+	r.ask(text.ReportWhichMonth, monthGraceView{Grace: r.e.Cfg.GraceDays}, rows...)
 	return nil
 }
 
@@ -146,7 +146,7 @@ func (r *req) reportBegin(m Month) error {
 		d.load(old)
 		moveTo(r, reportExisting)
 		r.say(text.ReportExisting, r.monthData(m))
-		r.ask(text.ReportView, map[string]any{"Body": RenderMemberReport(r.e.text(), r.member, p, old)},
+		r.ask(text.ReportView, memberMonthView{Body: RenderMemberReport(r.e.text(), r.member, p, old)},
 			row(choice(r.t(text.ReportEdit, nil), reportEdit)),
 			row(choice(r.t(text.ReportKeep, nil), reportKeep)))
 		return nil
@@ -155,7 +155,7 @@ func (r *req) reportBegin(m Month) error {
 		r.say(text.ReportNoPledge, r.monthData(m))
 		return r.askOther(d)
 	}
-	r.say(text.ReportIntro, map[string]any{"Month": FormatMonth(r.e.text(), m), "N": len(p.Items)})
+	r.say(text.ReportIntro, reportIntroView{Month: FormatMonth(r.e.text(), m), N: len(p.Items)})
 	return r.askStatus(d, p, 0)
 }
 
@@ -175,15 +175,15 @@ func (r *req) askStatus(d *reportDraft, p Pledge, i int) error {
 	it := p.Items[i]
 	d.Item = i
 	moveTo(r, reportStatus)
-	data := map[string]any{"I": i + 1, "Total": len(p.Items), "No": it.No, "Text": it.Text, "Target": it.Target, "Current": "", "CurrentText": ""}
+	data := reportItemView{I: i + 1, Total: len(p.Items), No: it.No, Text: it.Text, Target: it.Target}
 	rows := [][]bot.Choice{
 		row(choice(r.t(text.StatusDone, nil), statusChoice(Done))),
 		row(choice(r.t(text.StatusDoing, nil), statusChoice(Doing))),
 		row(choice(r.t(text.StatusNotYet, nil), statusChoice(NotYet))),
 	}
 	if s, ok := d.Status[it.No]; ok {
-		data["Current"] = r.statusName(s)
-		data["CurrentText"] = d.Texts[it.No]
+		data.Current = r.statusName(s)
+		data.CurrentText = d.Texts[it.No]
 	}
 	r.ask(text.ReportAskStatus, data, rows...)
 	return nil
@@ -196,7 +196,7 @@ func (r *req) askWhat(d *reportDraft, it PledgeItem) error {
 	if d.Texts[it.No] != "" {
 		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), reportKeepWhat)))
 	}
-	r.ask(text.ReportAskWhat, map[string]any{"No": it.No, "Current": d.Texts[it.No]}, rows...)
+	r.ask(text.ReportAskWhat, reportItemView{No: it.No, Current: d.Texts[it.No]}, rows...)
 	return nil
 }
 
@@ -206,7 +206,7 @@ func (r *req) askOther(d *reportDraft) error {
 	if d.Other != "" {
 		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), reportKeepOther)))
 	}
-	r.ask(text.ReportAskOther, map[string]any{"Current": d.Other}, rows...)
+	r.ask(text.ReportAskOther, reportItemView{Current: d.Other}, rows...)
 	return nil
 }
 
@@ -225,7 +225,7 @@ func (r *req) askPhoto(d *reportDraft) error {
 func (r *req) review(d *reportDraft, p Pledge) error {
 	rep := d.report(r.member.ID, p)
 	moveTo(r, reportReview)
-	r.ask(text.ReportReview, map[string]any{"Month": FormatMonth(r.e.text(), d.Month), "Body": RenderMemberReport(r.e.text(), r.member, p, rep)},
+	r.ask(text.ReportReview, memberMonthView{Month: FormatMonth(r.e.text(), d.Month), Body: RenderMemberReport(r.e.text(), r.member, p, rep)},
 		row(choice(r.t(text.ReportSend, nil), reportSend)),
 		row(choice(r.t(text.ReportRedo, nil), reportRedo), choice(r.t(text.No, nil), reportCancel)))
 	return nil
@@ -328,4 +328,25 @@ func (r *req) reportSubmit(d *reportDraft, p Pledge) error {
 	}
 	r.say(k, r.monthData(m))
 	return r.tx.PutReport(rep)
+}
+
+// monthGraceView feeds the texts that say a month opens for reports, or
+// stays open, until day Grace of the next.
+type monthGraceView struct {
+	Month string
+	Grace int
+}
+
+// reportIntroView feeds the start of a month's report of N items.
+type reportIntroView struct {
+	Month string
+	N     int
+}
+
+// reportItemView feeds the questions about item No (the I-th of Total) of
+// a report, or its other deeds: the item, and what was answered before.
+type reportItemView struct {
+	I, Total, No         int
+	Text, Target         string
+	Current, CurrentText string
 }

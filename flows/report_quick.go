@@ -47,9 +47,9 @@ func (r *req) quickBegin(m Month, raw string) error {
 	}
 	unsaid := d.applyQuick(p, q)
 	flowReport.begin(r, reportQuick, d)
-	r.ask(text.QuickReview, map[string]any{
-		"Body": RenderMemberReport(r.e.text(), r.member, p, d.report(r.member.ID, p)),
-		"Kept": existing && (unsaid || (!q.OtherGiven && old.Other != "")), "Unsaid": !existing && unsaid,
+	r.ask(text.QuickReview, quickReviewView{
+		Body: RenderMemberReport(r.e.text(), r.member, p, d.report(r.member.ID, p)),
+		Kept: existing && (unsaid || (!q.OtherGiven && old.Other != "")), Unsaid: !existing && unsaid,
 	},
 		row(choice(r.t(text.ReportSend, nil), quickSend)),
 		row(choice(r.t(text.QuickEdit, nil), quickEdit), choice(r.t(text.No, nil), quickCancel)))
@@ -61,10 +61,10 @@ func (r *req) quickBegin(m Month, raw string) error {
 func (r *req) quickCheck(p Pledge, hasItems bool, q QuickReport, m Month) error {
 	if !hasItems {
 		if len(q.Items) > 0 {
-			return refuse(text.QuickNoPledge, map[string]any{"Year": m.Year(), "Segment": q.Items[0].Segment})
+			return refuse(text.QuickNoPledge, quickView{Year: m.Year(), Segment: q.Items[0].Segment})
 		}
 		if q.Other == "" { // "khác: không" and nothing else
-			return refuse(text.QuickEmpty, map[string]any{"Example": r.t(text.QuickExample, nil)})
+			return refuse(text.QuickEmpty, quickView{Example: r.t(text.QuickExample, nil)})
 		}
 		return nil
 	}
@@ -76,8 +76,15 @@ func (r *req) quickCheck(p Pledge, hasItems bool, q QuickReport, m Month) error 
 	}
 	for _, it := range q.Items {
 		if !in[it.No] {
-			return refuse(text.QuickNotInPledge, map[string]any{"Year": m.Year(), "No": it.No, "Segment": it.Segment, "Nos": strings.Join(nos, ", ")})
+			return refuse(text.QuickNotInPledge, quickView{Year: m.Year(), No: it.No, Segment: it.Segment, Nos: strings.Join(nos, ", ")})
 		}
 	}
 	return nil
+}
+
+// quickReviewView feeds the review of a report typed in one message: the
+// report, and whether items of the stored one were kept, or left unsaid.
+type quickReviewView struct {
+	Body         string
+	Kept, Unsaid bool
 }

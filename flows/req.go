@@ -157,7 +157,7 @@ func (r *req) offer(rep *bot.Reply) {
 	if len(r.sess.Choices) == 0 {
 		return
 	}
-	rep.Hint = r.t(text.ChoiceHint, map[string]int{"N": len(r.sess.Choices)})
+	rep.Hint = r.t(text.ChoiceHint, countView{N: len(r.sess.Choices)})
 	r.sess.Question++
 	rows := make([][]bot.Choice, len(rep.Choices))
 	for i, cs := range rep.Choices {

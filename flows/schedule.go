@@ -35,6 +35,34 @@ type scheduleLine struct {
 	Next string // "" when the job has no schedule
 }
 
+// scheduleView feeds /lichnhac: the jobs, this month and the leaderboard's
+// month, the messages budget, and the secretary's cell or, for an admin,
+// the offer to pick one.
+type scheduleView struct {
+	Jobs                        []scheduleLine
+	Cell, Budget, Month, Leader string
+	Pick                        bool
+}
+
+// schedDoneView feeds the report of a job run from /lichnhac for a cell
+// and month: members prompted, group messages posted, copies to
+// secretaries.
+type schedDoneView struct {
+	Cell, Month             string
+	Prompted, Posted, ToSec int
+}
+
+// budgetLinesView feeds the messages budget of the bots.
+type budgetLinesView struct{ Bots []botUse }
+
+// budgetNoteView feeds one cut broadcast: when, which job for which cell,
+// messages planned and sent, and whether the group got one instead.
+type budgetNoteView struct {
+	When, Job, Cell string
+	Planned, Done   int
+	Group           bool
+}
+
 // cmdSchedule lists the periodic jobs with their next runs and offers to
 // run the leaderboard or the first reminder now for the secretary's cell
 // (an admin picks the cell): /lichnhac. "/lichnhac run:<job>" runs it.
@@ -60,8 +88,8 @@ func (r *req) cmdSchedule(args string) error {
 	if err != nil {
 		return err
 	}
-	v := map[string]any{"Jobs": lines, "Cell": "", "Pick": false, "Budget": budget,
-		"Month": FormatMonth(r.e.text(), cur), "Leader": FormatMonth(r.e.text(), cur.Prev())}
+	v := scheduleView{Jobs: lines, Budget: budget,
+		Month: FormatMonth(r.e.text(), cur), Leader: FormatMonth(r.e.text(), cur.Prev())}
 	var leader, remind string
 	switch {
 	case r.isMember && r.member.SecretaryOf(r.member.Cell):
@@ -69,11 +97,11 @@ func (r *req) cmdSchedule(args string) error {
 		if err != nil {
 			return err
 		}
-		v["Cell"] = c.Name
-		leader = r.t(text.SchedRunLeader, map[string]string{"Cell": c.Name})
-		remind = r.t(text.SchedRunRemind, map[string]string{"Cell": c.Name})
+		v.Cell = c.Name
+		leader = r.t(text.SchedRunLeader, cellView{Cell: c.Name})
+		remind = r.t(text.SchedRunRemind, cellView{Cell: c.Name})
 	case r.admin():
-		v["Pick"] = true
+		v.Pick = true
 		leader = r.t(text.SchedRunLeaderPick, nil)
 		remind = r.t(text.SchedRunRemindPick, nil)
 	default:
@@ -122,8 +150,8 @@ func (r *req) scheduleRun(job Job) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Cell": c.Name, "Month": FormatMonth(r.e.text(), j.month),
-		"Prompted": j.prompted, "Posted": j.posted, "ToSec": j.toSec}
+	data := schedDoneView{Cell: c.Name, Month: FormatMonth(r.e.text(), j.month),
+		Prompted: j.prompted, Posted: j.posted, ToSec: j.toSec}
 	switch {
 	case j.status == jobDone || j.status == jobEarly:
 		return refuse(text.SchedAgain, nil)
@@ -183,7 +211,7 @@ func (r *req) budgetView(m Month) (string, error) {
 	if len(bots) == 0 {
 		return "", nil
 	}
-	return r.t(text.BudgetLines, map[string]any{"Bots": bots}), nil
+	return r.t(text.BudgetLines, budgetLinesView{Bots: bots}), nil
 }
 
 // budgetNote renders one cut broadcast.
@@ -207,6 +235,6 @@ func (r *req) budgetNote(n BudgetNote) (string, error) {
 	case BudgetDeferred:
 		k = text.BudgetNoteDeferred
 	}
-	return r.t(k, map[string]any{"When": n.At.In(r.e.loc()).Format("02/01 15:04"), "Job": job, "Cell": cell,
-		"Planned": n.Planned, "Done": n.Done, "Group": n.Group}), nil
+	return r.t(k, budgetNoteView{When: n.At.In(r.e.loc()).Format("02/01 15:04"), Job: job, Cell: cell,
+		Planned: n.Planned, Done: n.Done, Group: n.Group}), nil
 }

@@ -84,10 +84,17 @@ func memberRows(ms []Member, label func(Member) string) [][]bot.Choice {
 	return rows
 }
 
+// reportLabelView feeds the label of a member whose report can be read,
+// starred when exemplary.
+type reportLabelView struct {
+	Name      string
+	Exemplary bool
+}
+
 // reportLabel labels a member whose report can be read or featured.
 func (r *req) reportLabel(cm cellMonth) func(Member) string {
 	return func(mb Member) string {
-		return r.t(text.SumReportLabel, map[string]any{"Name": mb.Name, "Exemplary": cm.reports[mb.ID].Exemplary})
+		return r.t(text.SumReportLabel, reportLabelView{Name: mb.Name, Exemplary: cm.reports[mb.ID].Exemplary})
 	}
 }
 
@@ -200,7 +207,7 @@ func (r *req) summaryAnswer(sv *summaryView, in input) error {
 	if err != nil {
 		return err
 	}
-	data := map[string]any{"Name": mb.Name, "Month": FormatMonth(r.e.text(), m)}
+	data := memberMonthView{Name: mb.Name, Month: FormatMonth(r.e.text(), m)}
 	p, _, err := r.tx.Pledge(mb.ID, m.Year())
 	if err != nil {
 		return err

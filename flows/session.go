@@ -144,7 +144,7 @@ func (r *req) goAction(action string) error {
 // answer hands in to the flow in progress.
 func (r *req) answer(in input) error {
 	if in.Data == badNumber {
-		return refuse(text.ChooseNumber, map[string]int{"N": len(r.sess.Choices)})
+		return refuse(text.ChooseNumber, countView{N: len(r.sess.Choices)})
 	}
 	f, ok := flowOf(r.sess.Flow)
 	if !ok {
