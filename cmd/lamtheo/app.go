@@ -154,7 +154,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	interactive := isTerminal(in)
 	if interactive {
 		start := flows.FormatSlot(a.eng.Text, a.clock.Now(), a.clock.loc)
-		fmt.Fprintf(out, "%s\n\n", a.eng.Text.Render(text.TerminalBanner, map[string]string{"Org": a.cfg.Org.Name, "Time": start}))
+		fmt.Fprintf(out, "%s\n\n", a.eng.Text.Render(text.TerminalBanner, bannerView{Org: a.cfg.Org.Name, Time: start}))
 	}
 	term := a.sched.terminal(a.clock.Now) // jobs catch up after ":time"
 	l.conn = console.New(in, out, console.Options{

@@ -87,5 +87,12 @@ func (c *clock) set(s string) (string, error) {
 	c.mu.Lock()
 	c.offset = t.Sub(c.realNow())
 	c.mu.Unlock()
-	return c.text.Render(text.ClockSet, map[string]string{"Time": t.Format("02/01/2006 15:04")}), nil
+	return c.text.Render(text.ClockSet, bannerView{Time: t.Format("02/01/2006 15:04")}), nil
+}
+
+// bannerView is the data of the terminal's banner and of ":time"'s answer
+// (which uses Time only).
+type bannerView struct {
+	Org  string // the organisation's name
+	Time string // the bot's clock, dd/mm/yyyy hh:mm
 }
