@@ -100,13 +100,16 @@ func TestLeaderboardJob(t *testing.T) {
 		t.Fatalf("posts to %v, want %v:\n%s", c, want, dump(got))
 	}
 	g1 := joined(to(got, o.g1))
-	// C02 2/2, C01 2/4 (Năm is exempt), C03 0/2.
-	wantIn(t, g1, "tháng 11/2026", "1. Chi bộ thôn Tây — 100% =", "2. Chi bộ thôn Đông — 50% ↓1 ◀", "3. Chi bộ Trường học — 0% ↓2",
-		"xếp thứ 2/3, 2/4 đồng chí đã báo cáo, giảm 1 bậc")
+	// C02 2/2, C01 2/4 (Năm is exempt), C03 0/2: no rank at 0 %. In October
+	// nobody reported, so there is no change to show.
+	wantIn(t, g1, "tháng 11/2026", "1. Chi bộ thôn Tây — 100%\n2. Chi bộ thôn Đông (chi bộ ta) — 50%\n— Chi bộ Trường học: chưa có báo cáo\n",
+		"xếp thứ 2/2, 2/4 đồng chí đã báo cáo.")
+	wantNotIn(t, g1, "tháng trước", "bậc", "3.")
 	wantNotIn(t, g1, o.sau.Name, o.hai.Name, o.chin.Name, o.nam.Name)
-	wantIn(t, joined(to(got, o.g2)), "Chi bộ thôn Tây — 100% = ◀", "xếp thứ 1/3")
-	wantIn(t, joined(to(got, muoi.Users[0].PrivateChat())), "chưa liên kết nhóm", "Chi bộ Trường học — 0% ↓2 ◀")
-	wantIn(t, joined(to(got, o.admin.PrivateChat())), "1. C02 Chi bộ thôn Tây — 2/2 (100%)", "3. C03 Chi bộ Trường học — 0/2")
+	wantIn(t, joined(to(got, o.g2)), "Chi bộ thôn Tây (chi bộ ta) — 100%\n", "xếp thứ 1/2")
+	wantIn(t, joined(to(got, muoi.Users[0].PrivateChat())), "chưa liên kết nhóm", "— Chi bộ Trường học (chi bộ ta): chưa có báo cáo\n",
+		"Chi bộ Trường học chưa có báo cáo nào trong tháng 11/2026.")
+	wantIn(t, joined(to(got, o.admin.PrivateChat())), "1. C02 Chi bộ thôn Tây — 2/2 (100%)", "— C03 Chi bộ Trường học: 0/2, chưa có báo cáo")
 
 	if ran, got := o.runJob(flows.JobLeaderboard, slot, ""); ran || len(got) != 0 {
 		t.Fatalf("second run: ran=%v, %d replies", ran, len(got))
@@ -123,8 +126,9 @@ func TestLeaderboardJob(t *testing.T) {
 }
 
 // TestLeaderboardGenerated ranks generated cells: equal rates share a
-// place, exempt members do not count, a cell nobody has to report in comes
-// last without a rank, and each group gets the board once.
+// place, exempt members do not count, a cell at 0 % and then a cell nobody
+// has to report in come last without a rank, and each group gets the board
+// once.
 func TestLeaderboardGenerated(t *testing.T) {
 	h := newHarness(t, time.Date(2026, 12, 2, 9, 0, 0, 0, vnZone(t)))
 	type gen struct {
@@ -160,8 +164,9 @@ func TestLeaderboardGenerated(t *testing.T) {
 		}
 	}
 	body := joined(to(got, tgGroup("-200")))
-	wantIn(t, body, "1. Chi bộ G6 — 100% =\n2. Chi bộ G1 — 75% ↓1 ◀\n2. Chi bộ G2 — 75% ↓1\n4. Chi bộ G3 — 50% ↓3\n5. Chi bộ G5 — 0% ↓4\n— Chi bộ G4: không có đảng viên phải báo cáo\n")
-	wantIn(t, joined(to(got, tgGroup("-203"))), "— Chi bộ G4: không có đảng viên phải báo cáo ◀", "chưa có đảng viên phải báo cáo")
+	wantIn(t, body, "1. Chi bộ G6 — 100%\n2. Chi bộ G1 (chi bộ ta) — 75%\n2. Chi bộ G2 — 75%\n4. Chi bộ G3 — 50%\n"+
+		"— Chi bộ G5: chưa có báo cáo\n— Chi bộ G4: không có đảng viên phải báo cáo\n", "xếp thứ 2/4")
+	wantIn(t, joined(to(got, tgGroup("-203"))), "— Chi bộ G4 (chi bộ ta): không có đảng viên phải báo cáo\n", "chưa có đảng viên phải báo cáo")
 }
 
 func TestCampaignJob(t *testing.T) {

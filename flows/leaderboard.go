@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"strconv"
 
 	"lamtheo/bot"
 	"lamtheo/flows/text"
@@ -11,7 +10,7 @@ import (
 // LeaderRow is one cell's place on the month's leaderboard.
 type LeaderRow struct {
 	Month      Month
-	Rank       int    // 1-based, shared by equal rates; 0 when nobody in the cell has to report
+	Rank       int    // 1-based, shared by equal rates; 0 when the cell is not ranked (see Ranked)
 	Cell       string // cell code
 	Name       string // cell name
 	Reported   int
@@ -29,37 +28,41 @@ func (r LeaderRow) Percent() string { return FormatPercent(r.Reported, r.MustRep
 // Steps returns the number of places gained or lost, without sign.
 func (r LeaderRow) Steps() int { return max(r.Change, -r.Change) }
 
-// Move returns the change of place as shown: "↑2", "↓1", "=", or "" when
-// there is no previous place to compare with.
-func (r LeaderRow) Move() string {
-	switch {
-	case !r.Moved:
-		return ""
-	case r.Change > 0:
-		return "↑" + strconv.Itoa(r.Change)
-	case r.Change < 0:
-		return "↓" + strconv.Itoa(-r.Change)
-	}
-	return "="
-}
+// NoReport reports whether the cell had members who could report in the
+// month and none did: it is listed after the ranked cells, without a rank.
+func (r LeaderRow) NoReport() bool { return r.MustReport > 0 && r.Reported == 0 }
+
+// leaderRanked reports whether a cell gets a place on the leaderboard: only
+// a cell in which somebody could report and somebody did. The bot never
+// rates a cell at 0 %, nor one in which nobody could report.
+func leaderRanked(r OrgRow) bool { return r.Rank > 0 && r.Reported > 0 }
 
 // Leaderboard ranks the cells of cur by participation rate (the ranks of
-// SummarizeOrg: fair across cell sizes, ties share a rank, cells nobody has
-// to report in last) and computes each cell's change of place from prev.
-// A cell absent or unranked in prev, or unranked now, shows no change.
+// SummarizeOrg: fair across cell sizes, ties share a rank), leaving cells at
+// 0 % and cells nobody had to report in without a rank, last, and computes
+// each ranked cell's change of place from prev. A cell absent or unranked in
+// prev, or unranked now, shows no change; so does every cell when prev has
+// no ranked cell.
 func Leaderboard(cur, prev OrgSummary) []LeaderRow {
 	before := make(map[string]int, len(prev.Rows))
 	for _, r := range prev.Rows {
-		before[r.Cell.Code] = r.Rank
+		if leaderRanked(r) {
+			before[r.Cell.Code] = r.Rank
+		}
 	}
 	rows := make([]LeaderRow, 0, len(cur.Rows))
 	for _, r := range cur.Rows {
 		lr := LeaderRow{
-			Month: cur.Month, Rank: r.Rank, Cell: r.Cell.Code, Name: r.Cell.Name,
+			Month: cur.Month, Cell: r.Cell.Code, Name: r.Cell.Name,
 			Reported: r.Reported, MustReport: r.MustReport,
 		}
-		if p := before[r.Cell.Code]; p > 0 && r.Rank > 0 {
-			lr.Change, lr.Moved = p-r.Rank, true
+		if leaderRanked(r) {
+			// Cells at 0 % sort after every cell above 0 %, so leaving
+			// them out changes no other cell's rank.
+			lr.Rank = r.Rank
+		}
+		if p := before[r.Cell.Code]; p > 0 && lr.Rank > 0 {
+			lr.Change, lr.Moved = p-lr.Rank, true
 		}
 		rows = append(rows, lr)
 	}
