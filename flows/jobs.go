@@ -84,7 +84,22 @@ func (e *Engine) jobName(job Job) string {
 // Schedule is a job's duty cycle; robfig/cron's parsed schedules satisfy it.
 type Schedule interface {
 	// Next returns the next activation time, later than the given time.
+	// The engine asks with times in the organisation's zone (see nextRun),
+	// the zone the cron runner reads the expressions in.
 	Next(time.Time) time.Time
+}
+
+// nextRun returns job's next run after t, asked in the organisation's zone
+// (robfig's schedules compute in the zone of the time they are given, and
+// the clock may run in the server's, UTC on most hosts), or false when the
+// job has no schedule.
+func (e *Engine) nextRun(job Job, t time.Time) (time.Time, bool) {
+	s := e.Schedules[job]
+	if s == nil {
+		return time.Time{}, false
+	}
+	next := s.Next(t.In(e.loc()))
+	return next, !next.IsZero()
 }
 
 // RunJob runs job for its scheduled slot, in one write transaction that

@@ -70,12 +70,8 @@ func (j *jobRun) superseded(m Month) bool {
 		}
 	}
 	for _, r := range later {
-		s := j.e.Schedules[r]
-		if s == nil {
-			continue
-		}
-		next := s.Next(j.slot)
-		if !next.IsZero() && !next.After(j.now) && MonthOf(next, j.e.loc()) == m {
+		next, ok := j.e.nextRun(r, j.slot)
+		if ok && !next.After(j.now) && MonthOf(next, j.e.loc()) == m {
 			return true
 		}
 	}

@@ -73,13 +73,8 @@ func (r *req) cmdSchedule(args string) error {
 	lines := make([]scheduleLine, 0, len(jobSpecs))
 	for _, j := range jobSpecs {
 		l := scheduleLine{Name: r.t(j.Name, nil)}
-		if s := r.e.Schedules[j.Job]; s != nil {
-			// In the organisation's zone: a schedule may compute in the
-			// zone of the time it is given (robfig's do), and the clock
-			// may run in the server's (UTC on most hosts).
-			if next := s.Next(r.now.In(r.e.loc())); !next.IsZero() {
-				l.Next = FormatSlot(r.e.text(), next, r.e.loc())
-			}
+		if next, ok := r.e.nextRun(j.Job, r.now); ok {
+			l.Next = FormatSlot(r.e.text(), next, r.e.loc())
 		}
 		lines = append(lines, l)
 	}

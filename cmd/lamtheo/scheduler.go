@@ -120,27 +120,16 @@ func backupDir(d DataConfig) string {
 	return filepath.Join(filepath.Dir(d.Path), d.BackupDir)
 }
 
-// schedules returns the enabled jobs' schedules in the organisation's zone,
-// for the engine (/lichnhac shows their next runs).
+// schedules returns the enabled jobs' schedules, for the engine (/lichnhac
+// shows their next runs; the engine asks them in the organisation's zone,
+// as the cron runner reads them).
 func (s *scheduler) schedules() map[flows.Job]flows.Schedule {
 	m := make(map[flows.Job]flows.Schedule, len(s.jobs))
 	for _, j := range s.jobs {
-		m[j.job] = zoned{j.sched, s.loc}
+		m[j.job] = j.sched
 	}
 	return m
 }
-
-// zoned is a schedule read in the organisation's zone, as the cron runner
-// reads it, whatever the zone of the time it is asked about: robfig's
-// schedules compute in the given time's zone, so on a server whose clock
-// runs in UTC "0 8 20 * *" would fall at 08:00 UTC (15:00 in Vietnam).
-type zoned struct {
-	sched cron.Schedule
-	loc   *time.Location
-}
-
-// Next returns the next activation time after t.
-func (z zoned) Next(t time.Time) time.Time { return z.sched.Next(t.In(z.loc)) }
 
 // Run runs the jobs on their schedules until ctx is done: it starts the
 // timers, then catches up on the latest slot of each job. It returns nil

@@ -202,8 +202,9 @@ func TestNewScheduler(t *testing.T) {
 }
 
 // TestSchedulesInZone: the schedules the engine gets fall at 08:00 in
-// Vietnam whatever the zone of the time they are asked about (a server's
-// clock in UTC), as the cron runner's do.
+// Vietnam when asked in the organisation's zone, as the engine asks them
+// (flows' TestScheduleViewServerZone: whatever the server's zone), and as
+// the cron runner runs them.
 func TestSchedulesInZone(t *testing.T) {
 	loc := hcmc(t)
 	s, err := newScheduler(DefaultConfig(), loc, &fakeJobs{}, nil, nil)
@@ -216,7 +217,7 @@ func TestSchedulesInZone(t *testing.T) {
 		flows.JobRemindLast:  time.Date(2026, 4, 30, 8, 0, 0, 0, loc),
 		flows.JobLeaderboard: time.Date(2026, 5, 1, 8, 0, 0, 0, loc),
 	} {
-		if got := s.schedules()[job].Next(now); !got.Equal(want) {
+		if got := s.schedules()[job].Next(now.In(loc)); !got.Equal(want) {
 			t.Errorf("%s: next after %v is %v, want %v", job, now, got.In(loc), want)
 		}
 	}
