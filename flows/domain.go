@@ -125,6 +125,17 @@ type Invite struct {
 // not expired.
 func (inv Invite) Live(now time.Time) bool { return inv.Revoked.IsZero() && now.Before(inv.Expires) }
 
+// Transfer is a member's request to belong to another cell on the bot
+// (chuyển sinh hoạt đảng), waiting for the receiving cell's secretary (or
+// an admin, for a cell without one) to confirm it. Until then the member
+// stays in From, unchanged. There is at most one per member; it is deleted
+// once decided.
+type Transfer struct {
+	Member   MemberID
+	From, To string    // cell codes
+	Asked    time.Time // when the member asked
+}
+
 // JoinAttempts counts one person's wrong join codes, to stop guessing.
 type JoinAttempts struct {
 	Wrong int       // unknown codes typed since Since

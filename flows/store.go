@@ -104,6 +104,16 @@ type Tx interface {
 	// PutJoinAttempts stores a for u; the zero value forgets u.
 	PutJoinAttempts(u bot.UserID, a JoinAttempts) error
 
+	// Transfer returns member's waiting transfer request.
+	Transfer(member MemberID) (t Transfer, ok bool, err error)
+	// PutTransfer stores t under t.Member, replacing any other.
+	PutTransfer(t Transfer) error
+	// DeleteTransfer forgets member's transfer request, if any.
+	DeleteTransfer(member MemberID) error
+	// Transfers returns the waiting transfer requests to cell (to every
+	// cell when cell is ""), by member ID.
+	Transfers(cell string) ([]Transfer, error)
+
 	// Pledge returns member's pledge for year.
 	Pledge(member MemberID, year int) (p Pledge, ok bool, err error)
 	// PutPledge stores p under (p.Member, p.Year).

@@ -36,6 +36,7 @@ var (
 	bucketSent        = []byte("sent")          // platform|4B month -> 8B messages sent
 	bucketBudgetNotes = []byte("budget_notes")  // platform|4B month|8B seq -> budget note record
 	bucketAttempts    = []byte("join_attempts") // user -> join attempts record
+	bucketTransfers   = []byte("transfers")     // 8B member id -> transfer record (waiting requests only)
 	bucketAsides      = []byte("asides")        // 8B seq -> aside record (the latest flows.MaxAsides)
 )
 
@@ -45,7 +46,7 @@ var allBuckets = [][]byte{
 	bucketCells, bucketGroups, bucketMembers, bucketMemberCell, bucketIdentities,
 	bucketInvites, bucketPledges, bucketReports, bucketMonthStates, bucketJobs,
 	bucketUnreachable, bucketOutbox, bucketOutboxChat, bucketOutboxSent,
-	bucketSent, bucketBudgetNotes, bucketAttempts, bucketAsides,
+	bucketSent, bucketBudgetNotes, bucketAttempts, bucketTransfers, bucketAsides,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts
