@@ -8,8 +8,8 @@ import (
 	"lamtheo/flows/text"
 )
 
-// approval is the state of the approve flow: the cell whose pledges and
-// moves are decided, and the member being decided on.
+// approval is the state of the approve flow: the cell whose pledges,
+// moves and transfers are decided, and the member being decided on.
 type approval struct {
 	Cell   string
 	Member MemberID
@@ -21,10 +21,11 @@ type approveStep string
 
 // The approve flow's steps.
 const (
-	approvePick    approveStep = "pick"    // whose pledge or move
-	approveDecide  approveStep = "decide"  // approve the pledge or return it
-	approveComment approveStep = "comment" // why it is returned
-	approveMove    approveStep = "move"    // confirm the move (see moveShow)
+	approvePick     approveStep = "pick"     // whose pledge or move
+	approveDecide   approveStep = "decide"   // approve the pledge or return it
+	approveComment  approveStep = "comment"  // why it is returned
+	approveMove     approveStep = "move"     // confirm the move (see moveShow)
+	approveTransfer approveStep = "transfer" // confirm the transfer to the cell (see transferShow)
 )
 
 // approveChoice is the data of a choice the approve flow offers.
@@ -33,9 +34,10 @@ type approveChoice string
 // The approve flow's choices (and memberPrefix, choiceYes, choiceNo); the
 // prefixed one carries a member's id after the prefix.
 const (
-	approveMovePrefix approveChoice = movePrefix + ":"
-	approveYes        approveChoice = "ok"
-	approveReturn     approveChoice = "ret"
+	approveMovePrefix     approveChoice = movePrefix + ":"
+	approveTransferPrefix approveChoice = transferPrefix + ":"
+	approveYes            approveChoice = "ok"
+	approveReturn         approveChoice = "ret"
 )
 
 // cmdApprove lets a secretary approve or return the cell's submitted
@@ -49,6 +51,9 @@ func (r *req) cmdApprove(args string) error {
 	flowApprove.begin(r, approvePick, a)
 	if id, ok := strings.CutPrefix(args, movePrefix); ok {
 		return r.moveShow(a, id)
+	}
+	if id, ok := strings.CutPrefix(args, transferPrefix); ok {
+		return r.transferShow(a, id)
 	}
 	if args != "" {
 		return r.approveAnswer(a, input{Data: string(memberPrefix) + args})
@@ -68,13 +73,23 @@ func (r *req) cmdApprove(args string) error {
 			rows = append(rows, row(choice(fmt.Sprintf("%s (%d)", m.Name, len(p.Items)), memberPrefix+choiceData(idString(m.ID)))))
 		}
 	}
+	pledges := len(rows)
 	rows = append(rows, r.moveRows(ms)...)
+	transfers, err := r.transferRows(cell)
+	if err != nil {
+		return err
+	}
+	rows = append(rows, transfers...)
 	if len(rows) == 0 {
 		r.finish()
 		r.say(text.ApproveNone, nil)
 		return nil
 	}
-	r.ask(text.ApprovePick, nil, rows...)
+	key := text.ApprovePick
+	if len(rows) > pledges {
+		key = text.ApprovePickAll
+	}
+	r.ask(key, nil, rows...)
 	return nil
 }
 
@@ -88,6 +103,9 @@ func (r *req) approveAnswer(a *approval, in input) error {
 	case approvePick:
 		if id, ok := strings.CutPrefix(in.Data, string(approveMovePrefix)); ok {
 			return r.moveShow(a, id)
+		}
+		if id, ok := strings.CutPrefix(in.Data, string(approveTransferPrefix)); ok {
+			return r.transferShow(a, id)
 		}
 		id, ok := strings.CutPrefix(in.Data, string(memberPrefix))
 		if !ok {
@@ -130,6 +148,8 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		return refuse(text.ChooseAbove, nil)
 	case approveMove:
 		return r.moveDecide(a, in)
+	case approveTransfer:
+		return r.transferDecide(a, in)
 	case approveComment:
 		comment, err := cleanInput(in.Text, MaxItemText)
 		if err != nil {

@@ -54,16 +54,17 @@ func (r *req) checkGroupRoom(cell Cell) error {
 	return refuse(text.LinkBotFull, data)
 }
 
-// tellLeadersOnce sends body privately to the secretaries of cell, or to
-// the admins when it has none, unless a note under key went out before.
-func (r *req) tellLeadersOnce(key, cell, body string) error {
+// tellLeadersOnce sends body (with choices) privately to the secretaries of
+// cell, or to the admins when it has none, unless a note under key went out
+// before.
+func (r *req) tellLeadersOnce(key, cell, body string, choices ...[]bot.Choice) error {
 	if done, err := r.tx.JobRan("note:" + key); err != nil || done {
 		return err
 	}
 	if err := r.tx.MarkJob("note:"+key, r.now); err != nil {
 		return err
 	}
-	reps, err := leaderReplies(r.tx, r.e.Cfg.Admins, cell, body, nil)
+	reps, err := leaderReplies(r.tx, r.e.Cfg.Admins, cell, body, choices)
 	if err != nil {
 		return err
 	}

@@ -17,10 +17,11 @@ var flowJoin = conversation[joining, joinStep]{name: "join"}
 
 // joining is the state of the join flow.
 type joining struct {
-	Cell  string   // the code's cell
-	Name  string   // the name confirmed, or typed
-	Other MemberID // the member of that name on another platform (see askMove)
-	New   bool     // the person said they are not that member
+	Cell   string   // the code's cell
+	Name   string   // the name confirmed, or typed
+	Other  MemberID // the member of that name on another platform (see askMove)
+	New    bool     // the person said they are not that member
+	Warned bool     // a typed name was asked for again once (see typedName)
 }
 
 // joinStep is a step of the join flow.
@@ -29,7 +30,7 @@ type joinStep string
 // The join flow's steps.
 const (
 	joinStart    joinStep = ""
-	joinMove     joinStep = "move"      // a member of another cell: move?
+	joinMove     joinStep = "move"      // a member of another cell: ask to transfer? (see askTransfer)
 	joinName     joinStep = "name"      // confirm the name
 	joinTypeName joinStep = "typename"  // type the name
 	joinSame     joinStep = "move-same" // the member of that name on another platform? (see askMove)
@@ -192,37 +193,52 @@ func (r *req) join(code string) error {
 	}
 	j := &joining{Cell: cell.Code}
 	if r.isMember && r.member.Cell != "" {
-		cur, _, err := r.tx.Cell(r.member.Cell)
-		if err != nil {
-			return err
-		}
-		flowJoin.begin(r, joinMove, j)
-		r.ask(text.JoinMoveAsk, joinMoveView{Name: r.member.Name, From: cur.Name, To: cell.Name},
-			row(choice(r.t(text.JoinMoveYes, joinMoveView{To: cell.Name}), joinMoveYes)),
-			row(choice(r.t(text.JoinMoveNo, joinMoveView{From: cur.Name}), joinMoveNo)))
-		return nil
+		return r.askTransfer(j, cell)
 	}
 	flowJoin.begin(r, joinStart, j)
 	name := r.m.FromName
 	if r.isMember {
 		name = r.member.Name
 	}
+	return r.profileName(j, name, cell)
+}
+
+// profileName asks the person to confirm name, their profile's; or, when
+// it is not usable or not a full name (see needsFullName), to type their
+// full name with diacritics.
+func (r *req) profileName(j *joining, name string, cell Cell) error {
+	if clean, err := validName(name); err == nil {
+		if _, needs := needsFullName(clean); !needs {
+			return r.confirmName(j, clean, cell)
+		}
+	}
+	moveTo(r, joinTypeName)
+	r.say(text.JoinAskFullName, welcomeView{Cell: cell.Name, Org: r.e.Cfg.OrgName})
+	return nil
+}
+
+// typedName takes a typed name. One that still does not look like a full
+// name is asked for again once, saying why; the next is taken as typed,
+// so that nobody is locked out by a name the rule does not know.
+func (r *req) typedName(j *joining, s string, cell Cell) error {
+	name, err := validName(s)
+	if err != nil {
+		return err
+	}
+	if reason, needs := needsFullName(name); needs && !j.Warned {
+		j.Warned = true
+		moveTo(r, joinTypeName)
+		r.say(text.JoinFullNameAgain, nameAgainView{Name: name, Why: r.nameWhy(reason, name)})
+		return nil
+	}
 	return r.confirmName(j, name, cell)
 }
 
-// confirmName asks the person to confirm name, or to type it when name is
-// not usable.
+// confirmName asks the person to confirm name.
 func (r *req) confirmName(j *joining, name string, cell Cell) error {
-	clean, err := validName(name)
-	data := welcomeView{Name: clean, Cell: cell.Name, Org: r.e.Cfg.OrgName}
-	if err != nil {
-		moveTo(r, joinTypeName)
-		r.say(text.JoinAskName, data)
-		return nil
-	}
-	j.Name = clean
+	j.Name = name
 	moveTo(r, joinName)
-	r.ask(text.JoinConfirmName, data,
+	r.ask(text.JoinConfirmName, welcomeView{Name: name, Cell: cell.Name, Org: r.e.Cfg.OrgName},
 		row(choice(r.t(text.JoinNameOK, nil), joinNameOK)),
 		row(choice(r.t(text.JoinNameEdit, nil), joinNameEdit)))
 	return nil
@@ -264,7 +280,7 @@ func (r *req) joinAnswer(j *joining, in input) error {
 	case joinMove:
 		switch joinChoice(in.Data) {
 		case joinMoveYes:
-			return r.joinCell(j, r.member.Name, cell)
+			return r.requestTransfer(cell)
 		case joinMoveNo:
 			r.finish()
 			r.say(text.JoinKept, nil)
@@ -280,27 +296,27 @@ func (r *req) joinAnswer(j *joining, in input) error {
 			r.say(text.JoinAskName, nil)
 			return nil
 		}
-		if in.Text == "" {
+		if in.Text == "" || in.Data != "" {
 			return refuse(text.ChooseAbove, nil)
 		}
-		fallthrough // a typed name instead of a button: take it as the name
+		if looksLikeName(in.Text) { // the corrected name, typed instead of «Sửa tên»
+			return r.typedName(j, in.Text, cell)
+		}
+		return refuse(text.JoinNameWhich, welcomeView{Name: j.Name})
 	case joinSame:
 		return r.moveAnswer(j, in, cell)
 	case joinTypeName:
 		if in.Text == "" {
 			return refuse(text.JoinAskNameAgain, nil)
 		}
-		name, err := validName(in.Text)
-		if err != nil {
-			return err
-		}
-		return r.confirmName(j, name, cell)
+		return r.typedName(j, in.Text, cell)
 	}
 	r.finish()
 	return refuse(text.NotUnderstood, nil)
 }
 
-// joinCell makes the sender a member of cell under name. A newcomer whose
+// joinCell makes the sender, a newcomer or a member who left their cell, a
+// member of cell under name. A newcomer whose
 // name is that of a member of cell connected on another platform is asked
 // first whether they are that member, moving (see askMove).
 func (r *req) joinCell(j *joining, name string, cell Cell) error {
@@ -314,12 +330,15 @@ func (r *req) joinCell(j *joining, name string, cell Cell) error {
 		return err
 	}
 	m := r.member
-	moved := r.isMember && m.Cell != "" && m.Cell != cell.Code
 	if !r.isMember {
 		m = Member{Users: []bot.UserID{r.m.From}, Joined: r.now}
-	}
-	if moved {
-		m.Secretary = false
+	} else if m.Cell != "" { // connected meanwhile: a member moves only by a transfer (see askTransfer)
+		r.finish()
+		cur, _, err := r.tx.Cell(m.Cell)
+		if err != nil {
+			return err
+		}
+		return refuse(text.JoinAlready, nameCellView{Name: m.Name, Cell: cur.Name})
 	}
 	m.Name, m.Cell = name, cell.Code
 	if err := r.tx.PutMember(&m); err != nil {
@@ -327,11 +346,7 @@ func (r *req) joinCell(j *joining, name string, cell Cell) error {
 	}
 	r.member, r.isMember = m, true
 	r.finish()
-	key := text.JoinDone
-	if moved {
-		key = text.JoinMoved
-	}
-	r.say(key, welcomeView{Name: m.Name, Cell: cell.Name, Org: r.e.Cfg.OrgName})
+	r.say(text.JoinDone, welcomeView{Name: m.Name, Cell: cell.Name, Org: r.e.Cfg.OrgName})
 	return nil
 }
 

@@ -115,20 +115,32 @@ func (r *req) moveShow(a *approval, id string) error {
 	u := m.Pending[0]
 	a.Member, a.Move = m.ID, u
 	moveTo(r, approveMove)
-	r.ask(text.MoveShow, moveView{Name: m.Name, Where: r.e.where(u.Platform)},
-		row(choice(r.t(text.MoveConfirm, nil), choiceYes), choice(r.t(text.MoveDeny, nil), choiceNo)))
+	r.ask(text.MoveShow, moveView{Name: m.Name, Where: r.e.where(u.Platform)}, r.confirmRow())
 	return nil
+}
+
+// confirmRow is the row of choices of a request a secretary confirms or
+// not (a move, a transfer).
+func (r *req) confirmRow() []bot.Choice {
+	return row(choice(r.t(text.MoveConfirm, nil), choiceYes), choice(r.t(text.MoveDeny, nil), choiceNo))
+}
+
+// confirmed reads the answer to confirmRow.
+func confirmed(in input) (bool, error) {
+	switch choiceData(in.Data) {
+	case choiceYes:
+		return true, nil
+	case choiceNo:
+		return false, nil
+	}
+	return false, refuse(text.ChooseAbove, nil)
 }
 
 // moveDecide applies the secretary's answer to moveShow.
 func (r *req) moveDecide(a *approval, in input) error {
-	var yes bool
-	switch choiceData(in.Data) {
-	case choiceYes:
-		yes = true
-	case choiceNo:
-	default:
-		return refuse(text.ChooseAbove, nil)
+	yes, err := confirmed(in)
+	if err != nil {
+		return err
 	}
 	m, err := r.memberInCell(idString(a.Member), a.Cell)
 	if err != nil {

@@ -67,7 +67,7 @@ func TestZaloBudgetMonth(t *testing.T) {
 				done := w.say(f, me, sec, numberOf(t, show, "Duyệt"))
 				wantIn(t, "the approval", done, "Đã duyệt bản đăng ký")
 			}
-			wantIn(t, "/duyet", w.say(f, me, sec, "/duyet"), "Không có bản đăng ký nào đang chờ duyệt")
+			wantIn(t, "/duyet", w.say(f, me, sec, "/duyet"), "Không có bản đăng ký hay đề nghị chuyển nào đang chờ duyệt")
 		}
 
 		// The reports, from the 5th (the first wave) to the 31st (the

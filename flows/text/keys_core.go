@@ -63,9 +63,15 @@ const (
 	JoinNameEdit      Key = "join_name_edit"
 	JoinAskName       Key = "join_ask_name"
 	JoinAskNameAgain  Key = "join_ask_name_again"
+	JoinAskFullName   Key = "join_ask_full_name"
+	JoinFullNameAgain Key = "join_full_name_again"
+	NameWhyHonorific  Key = "name_why_honorific"
+	NameWhyOneWord    Key = "name_why_one_word"
+	NameWhyWestern    Key = "name_why_western"
+	NameWhyNoMarks    Key = "name_why_no_marks"
+	JoinNameWhich     Key = "join_name_which"
 	BadName           Key = "bad_name"
 	JoinDone          Key = "join_done"
-	JoinMoved         Key = "join_moved"
 	SecChooseCell     Key = "sec_choose_cell"
 	CellEmpty         Key = "cell_empty"
 	SecMarked         Key = "sec_marked"
@@ -89,4 +95,4 @@ const (
 )
 
 // coreKeys lists the keys of core.txt, for the completeness test.
-var coreKeys = []Key{InternalError, ChoiceHint, ChooseNumber, ChooseAbove, EmptyInput, TooLong, NotText, NotUnderstood, UnknownCommand, StrangerHello, PrivateOnly, GroupOnly, NeedMember, NeedSecretary, NeedAdmin, SessionExpired, StaleChoice, NothingToCancel, Cancelled, WelcomeStranger, WelcomeBack, WelcomeAdmin, HelpPrivate, HelpGroup, RoleAdminName, RoleSecretaryName, RoleMemberName, RoleStrangerName, CmdStart, CmdHelp, CmdJoin, CmdCancel, CmdPledge, CmdReport, CmdMe, CmdSummary, CmdApprove, CmdClose, CmdExempt, CmdNudge, CmdFeature, CmdLink, CmdSecretary, NoCells, LinkChooseCell, LinkDone, JoinButton, JoinAlt, JoinNeedCode, JoinUnknownCode, JoinExpired, JoinAlready, JoinMoveAsk, JoinMoveYes, JoinMoveNo, JoinKept, JoinConfirmName, JoinNameOK, JoinNameEdit, JoinAskName, JoinAskNameAgain, BadName, JoinDone, JoinMoved, SecChooseCell, CellEmpty, SecMarked, SecChooseMember, MemberGone, SecGrantAsk, SecGrantYes, SecRevokeAsk, SecRevokeYes, No, SecGranted, SecRevoked, SecYouAre, SecYouAreNot, GroupHello, GroupHelloLinked, ClockSet, ClockBadTime, TerminalBanner, TerminalHelpTime}
+var coreKeys = []Key{InternalError, ChoiceHint, ChooseNumber, ChooseAbove, EmptyInput, TooLong, NotText, NotUnderstood, UnknownCommand, StrangerHello, PrivateOnly, GroupOnly, NeedMember, NeedSecretary, NeedAdmin, SessionExpired, StaleChoice, NothingToCancel, Cancelled, WelcomeStranger, WelcomeBack, WelcomeAdmin, HelpPrivate, HelpGroup, RoleAdminName, RoleSecretaryName, RoleMemberName, RoleStrangerName, CmdStart, CmdHelp, CmdJoin, CmdCancel, CmdPledge, CmdReport, CmdMe, CmdSummary, CmdApprove, CmdClose, CmdExempt, CmdNudge, CmdFeature, CmdLink, CmdSecretary, NoCells, LinkChooseCell, LinkDone, JoinButton, JoinAlt, JoinNeedCode, JoinUnknownCode, JoinExpired, JoinAlready, JoinMoveAsk, JoinMoveYes, JoinMoveNo, JoinKept, JoinConfirmName, JoinNameOK, JoinNameEdit, JoinAskName, JoinAskNameAgain, JoinAskFullName, JoinFullNameAgain, NameWhyHonorific, NameWhyOneWord, NameWhyWestern, NameWhyNoMarks, JoinNameWhich, BadName, JoinDone, SecChooseCell, CellEmpty, SecMarked, SecChooseMember, MemberGone, SecGrantAsk, SecGrantYes, SecRevokeAsk, SecRevokeYes, No, SecGranted, SecRevoked, SecYouAre, SecYouAreNot, GroupHello, GroupHelloLinked, ClockSet, ClockBadTime, TerminalBanner, TerminalHelpTime}
