@@ -77,12 +77,14 @@ const summaryDeedRunes = 200
 // SummarizeCell computes cell's summary of month from the cell's members,
 // their reports and their pledges (keyed by member). Only members whose Cell
 // is cell.Code count. A report counts only when it is the member's report
-// of month and Submitted is set; exempt members are left out of every
-// number but Members and Exempt, even when they reported. A pledge counts
+// of month and Submitted is set; members who do not count in month
+// (CountsIn, months in loc: exempt, or connected after month) are left out
+// of every number but Members (and Exempt for the exempt), even when they
+// reported. A pledge counts
 // when it is of month's year and not a draft. state.Closed is taken when
 // state is of month (or the zero value).
-func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, state MonthState) CellSummary {
-	t := newCellTally(cell, month, state, true)
+func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, loc *time.Location, state MonthState) CellSummary {
+	t := newCellTally(cell, month, loc, state, true)
 	for i := range members {
 		m := &members[i]
 		if m.Cell != cell.Code {
@@ -90,7 +92,7 @@ func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, ple
 		}
 		var rp *Report
 		var pp *Pledge
-		if m.Counts() { // the others count without them
+		if m.CountsIn(month, loc) { // the others count without them
 			if r, ok := reports[m.ID]; ok {
 				rp = &r
 			}
@@ -109,13 +111,14 @@ func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, ple
 // concurrent use.
 type cellTally struct {
 	s     CellSummary
-	names bool // build Missing (the organisation's table shows no names)
+	loc   *time.Location // the organisation's zone, which months are in
+	names bool           // build Missing (the organisation's table shows no names)
 }
 
 // newCellTally starts the summary of cell's month; see SummarizeCell for
-// state. Without names the summary's Missing stays empty.
-func newCellTally(cell Cell, month Month, state MonthState, names bool) cellTally {
-	t := cellTally{s: CellSummary{Cell: cell, Month: month}, names: names}
+// loc and state. Without names the summary's Missing stays empty.
+func newCellTally(cell Cell, month Month, loc *time.Location, state MonthState, names bool) cellTally {
+	t := cellTally{s: CellSummary{Cell: cell, Month: month}, loc: loc, names: names}
 	t.s.Closed = state.Closed && (state.Month == month || state.Month == 0) && (state.Cell == cell.Code || state.Cell == "")
 	return t
 }
@@ -130,7 +133,7 @@ func (t *cellTally) add(m *Member, r *Report, p *Pledge) {
 	if m.Status == Exempt {
 		s.Exempt++
 	}
-	if !m.Counts() {
+	if !m.CountsIn(s.Month, t.loc) {
 		return
 	}
 	s.MustReport++

@@ -106,7 +106,7 @@ func viewCases() []viewCase {
 			Leader: "tháng 10/2026"}},
 		{[]text.Key{text.SchedView}, scheduleView{Jobs: []scheduleLine{{Name: "Nhắc báo cáo"}}, Month: "tháng 11/2026",
 			Leader: "tháng 10/2026", Pick: true}},
-		{[]text.Key{text.SchedNotOpen, text.SchedDoneLeader, text.SchedDoneRemind}, schedDoneView{Cell: "Chi bộ thôn Đông",
+		{[]text.Key{text.SchedNotOpen, text.SchedDoneLeader, text.SchedLeaderEmpty, text.SchedDoneRemind}, schedDoneView{Cell: "Chi bộ thôn Đông",
 			Month: "tháng 11/2026", Prompted: 4, Posted: 1, ToSec: 1}},
 		{[]text.Key{text.SchedDoneLeader, text.SchedDoneRemind}, schedDoneView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026"}},
 		{[]text.Key{text.BudgetLines}, budgetLinesView{Bots: []botUse{{Name: "lamtheo", Month: "tháng 11/2026", Percent: "5%",
