@@ -80,7 +80,7 @@ func viewCases() []viewCase {
 		{[]text.Key{text.LinkRevoked}, revokeView{Cell: "Chi bộ thôn Đông", Code: "DONG-4821", N: 2}},
 		{[]text.Key{text.PlatformWhere}, platformView{Service: "Zalo", Bot: "lamtheo"}},
 		{[]text.Key{text.PlatformWhere}, platformView{Service: "Telegram"}},
-		{[]text.Key{text.FeatureNone, text.FeaturePick, text.NudgeNotOpen, text.NudgeClosed, text.ReportFuture,
+		{[]text.Key{text.FeatureNone, text.FeaturePick, text.NudgeNotOpen, text.NudgeClosed, text.ReportFuture, text.ReportBeforeJoined,
 			text.MonthClosed, text.MonthLabel, text.ReportExisting, text.ReportNoPledge, text.ReportNotSent, text.ReportKept,
 			text.ReportSaved, text.ReportUpdated, text.SumPickReport}, monthView{Month: "tháng 11/2026"}},
 		{[]text.Key{text.MonthNotOpen, text.ReportWhichMonth}, monthGraceView{Month: "tháng 12/2026", Grace: 5}},
