@@ -15,7 +15,7 @@ type cellMonth struct {
 	cell    Cell
 	members []Member
 	reports map[MemberID]Report // submitted or not, of every member (exempt too)
-	pledges map[MemberID]Pledge // of the active members
+	pledges map[MemberID]Pledge // of the members counted in the month
 	state   MonthState
 	loc     *time.Location // the organisation's zone, which months are in
 }

@@ -12,17 +12,19 @@ import (
 )
 
 // SummaryCounts are the numbers of a cell's (or the organisation's) month.
-// Exempt members count in Members and Exempt only, never in a denominator.
+// Exempt members count in Members and Exempt only, never in a denominator;
+// members who connected after the month count in Members only. "Counted"
+// below is Member.CountsIn the month.
 type SummaryCounts struct {
-	Members      int // every member of the cell, exempt or not
-	Exempt       int // miễn sinh hoạt
-	MustReport   int // active members: the denominator
-	Reported     int // active members with a submitted report for the month
+	Members      int // every member of the cell, exempt or not, connected after the month or not
+	Exempt       int // miễn công tác và sinh hoạt đảng
+	MustReport   int // counted members: the denominator
+	Reported     int // counted members with a submitted report for the month
 	NotReported  int // MustReport − Reported
-	Pledged      int // active members with a pledge (not a draft) for the month's year
-	ItemsPledged int // pledge items of the active members' pledges
+	Pledged      int // counted members with a pledge (not a draft) for the month's year
+	ItemsPledged int // pledge items of the counted members' pledges
 	ItemsDone    int // of those, items reported done in the month
-	Exemplary    int // submitted reports of active members featured as exemplary
+	Exemplary    int // submitted reports of counted members featured as exemplary
 }
 
 // Percent formats Reported/MustReport with FormatPercent ("—" when nobody
@@ -66,7 +68,7 @@ type CellSummary struct {
 	Cell    Cell
 	Month   Month
 	Closed  bool            // the secretary closed the month
-	Missing []Member        // active members without a submitted report, in Vietnamese name order
+	Missing []Member        // counted members without a submitted report, in Vietnamese name order
 	Deeds   []ExemplaryDeed // the exemplary reports, in Vietnamese name order
 }
 
@@ -307,7 +309,7 @@ func (o OrgSummary) Deeds() []ExemplaryDeed {
 type summaryCellView struct {
 	CellSummary
 	MonthText string
-	Counts    string              // the group text, repeated in the secretary's
+	Counts    string              // the counts, in the secretary's without the number missing (the list says it)
 	Private   bool                // rendered for the secretary, not the group
 	Paused    map[MemberID]string // missing members whose reminders are paused: last paused day "20/12"
 }
@@ -320,8 +322,9 @@ func RenderCellGroup(cat *text.Catalog, s CellSummary) string {
 }
 
 // RenderCellSecretary renders s for the cell's secretary in private: the
-// group text, then the names of who has not reported and the exemplary
-// deeds.
+// group text's counts (without the number who have not reported, which
+// the list then gives), the names of who has not reported and the
+// exemplary deeds.
 func RenderCellSecretary(cat *text.Catalog, s CellSummary) string {
 	return renderCellSecretary(cat, s, time.Time{}, nil)
 }
