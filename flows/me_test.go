@@ -65,7 +65,7 @@ func TestMe(t *testing.T) {
 				202612: {{Item: 1, Status: flows.Done}},
 			},
 			now:     [3]int{2027, 1, 10},
-			want:    []string{"Báo cáo năm 2027 (✓ đã gửi, – chưa):\nT1 –", "báo cáo liền 3 tháng, đến hết tháng 12/2026", "chưa có bản đăng ký năm 2027"},
+			want:    []string{"Báo cáo năm 2027 (✓ đã gửi, – chưa):\nT1 –", "báo cáo liền 3 tháng, đến tháng 12/2026", "chưa có bản đăng ký năm 2027"},
 			notWant: []string{"T2", "Giúp đỡ"},
 		},
 		{
@@ -87,7 +87,7 @@ func TestMe(t *testing.T) {
 			joined:  [5]int{2026, 11, 15, 9, 0},
 			reports: map[flows.Month][]flows.Entry{202612: {{Item: 1, Status: flows.Done}}, 202701: {{Item: 1, Status: flows.Done}}},
 			now:     [3]int{2027, 2, 3},
-			want:    []string{"(✓ đã gửi, – chưa):\nT1 ✓ T2 –\n", "báo cáo liền 3 tháng, đến hết tháng 1/2027"},
+			want:    []string{"(✓ đã gửi, – chưa):\nT1 ✓ T2 –\n", "báo cáo liền 3 tháng, đến tháng 1/2027"},
 		},
 	}
 	for _, tc := range tests {
