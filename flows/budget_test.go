@@ -152,7 +152,8 @@ func TestBudgetShortLadder(t *testing.T) {
 // groups only; the private copies on the bot are noted, not sent, while
 // those on unbudgeted platforms go.
 func TestBudgetShortLeaderboard(t *testing.T) {
-	h, _, _, admin := budgetCell(t, 1000, 3)
+	h, ms, _, admin := budgetCell(t, 1000, 3)
+	h.putReport(flows.Report{Member: ms[0].ID, Month: 202611, Other: "Dọn đường làng"}) // a cell is ranked
 	h.addCell("C02", "Chi bộ thôn Tây")
 	h.addMember(flows.Member{Name: "Lê Thị Mai", Cell: "C02", Secretary: true, Users: []bot.UserID{zl("s2")}})
 	h.at(h.date(2026, 12, 1, 8))

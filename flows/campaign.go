@@ -17,14 +17,13 @@ func CampaignOpen(slot, now time.Time, loc *time.Location) bool {
 }
 
 // CampaignTargets returns the members of cell to invite to write year's
-// pledge at now, in Vietnamese name order: active members of cell whose
-// reminders are not paused, with a private chat not in unreachable, and
-// with no pledge of year (pledges are keyed by member) or only a draft
-// without items.
-func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge, year int, now time.Time, unreachable map[bot.ChatID]bool) []Member {
+// pledge at now, in Vietnamese name order: the members of cell who may be
+// reminded at now (Remindable, months in loc) with no pledge of year
+// (pledges are keyed by member) or only a draft without items.
+func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge, year int, now time.Time, loc *time.Location, unreachable map[bot.ChatID]bool) []Member {
 	var out []Member
 	for _, m := range members {
-		if m.Cell != cell || !m.Remindable(now, unreachable) {
+		if m.Cell != cell || !m.Remindable(now, loc, unreachable) {
 			continue
 		}
 		if p, ok := pledges[m.ID]; ok && p.Member == m.ID && p.Year == year && (p.Status != PledgeDraft || len(p.Items) > 0) {
@@ -36,12 +35,13 @@ func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge,
 	return out
 }
 
-// PledgeRate counts, among the active members of cell, those whose pledge
-// of year is submitted or approved (registered), those waiting for the
-// secretary (submitted), and every active member (must).
-func PledgeRate(cell string, members []Member, pledges map[MemberID]Pledge, year int) (registered, waiting, must int) {
+// PledgeRate counts, among the members of cell who count in month
+// (CountsIn, months in loc; the campaign asks about the month it runs in),
+// those whose pledge of year is submitted or approved (registered), those
+// waiting for the secretary (submitted), and all of them (must).
+func PledgeRate(cell string, members []Member, pledges map[MemberID]Pledge, year int, month Month, loc *time.Location) (registered, waiting, must int) {
 	for _, m := range members {
-		if m.Cell != cell || !m.Counts() {
+		if m.Cell != cell || !m.CountsIn(month, loc) {
 			continue
 		}
 		must++
@@ -76,7 +76,7 @@ type campaignRateView struct {
 	Cell                string // the cell's name
 	Year                int
 	Registered, Waiting int // pledges submitted or approved; of them, waiting for the secretary
-	MustReport          int // the members who count (Member.Counts)
+	MustReport          int // the members who count this month (Member.CountsIn)
 	Percent             string
 	Invited             int // members invited by this run
 }
@@ -89,6 +89,7 @@ func (j *jobRun) campaign() (bool, error) {
 		return false, nil
 	}
 	year := j.slot.In(loc).Year()
+	cur := MonthOf(j.now, loc) // who counts: the members connected by this month
 	j.month = Month(year*100 + 1)
 	cells, err := j.cells()
 	if err != nil {
@@ -114,7 +115,7 @@ func (j *jobRun) campaign() (bool, error) {
 			pledges := make(map[MemberID]Pledge, len(ms))
 			kept := ms[:0:0]
 			for _, mb := range ms {
-				if mb.Cell == c.Code && mb.Counts() {
+				if mb.Cell == c.Code && mb.CountsIn(cur, loc) {
 					p, ok, err := j.tx.Pledge(mb.ID, year)
 					if err != nil {
 						if j.dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, year), err) != nil {
@@ -134,7 +135,7 @@ func (j *jobRun) campaign() (bool, error) {
 				return err
 			}
 			rt.secs = secretariesOf(ms, c.Code)
-			for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, un) {
+			for _, mb := range CampaignTargets(c.Code, ms, pledges, year, j.now, loc, un) {
 				body := j.e.t(j.e.textKey(firstPlatform(mb), text.CampaignInvite), campaignInviteView{
 					Name: mb.Name, Cell: c.Name, Year: year, Theme: j.e.Cfg.Theme, Org: j.e.Cfg.OrgName,
 				})
@@ -147,7 +148,7 @@ func (j *jobRun) campaign() (bool, error) {
 				}
 				cs.privates = append(cs.privates, reps...)
 			}
-			rt.reg, rt.waiting, rt.must = PledgeRate(c.Code, ms, pledges, year)
+			rt.reg, rt.waiting, rt.must = PledgeRate(c.Code, ms, pledges, year, cur, loc)
 			return nil
 		})
 		if err != nil {

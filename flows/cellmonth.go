@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // ErrUnknownCell is wrapped by the error of Engine.CellSummary for a cell
@@ -14,16 +15,18 @@ type cellMonth struct {
 	cell    Cell
 	members []Member
 	reports map[MemberID]Report // submitted or not, of every member (exempt too)
-	pledges map[MemberID]Pledge // of the active members
+	pledges map[MemberID]Pledge // of the members counted in the month
 	state   MonthState
+	loc     *time.Location // the organisation's zone, which months are in
 }
 
 // loadCellMonth reads cell code's members, their reports of m and the
-// active members' pledges of m's year: a few lookups per member, whatever
+// pledges of m's year of the members who count in m (CountsIn, months in
+// loc): a few lookups per member, whatever
 // the history stored. With a non-nil dmg, a member whose record, report or
 // pledge cannot be read is left out (and collected in dmg) rather than
 // failing the whole cell.
-func loadCellMonth(tx Tx, code string, m Month, dmg *damage) (cellMonth, error) {
+func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, dmg *damage) (cellMonth, error) {
 	cell, ok, err := tx.Cell(code)
 	if err != nil {
 		return cellMonth{}, fmt.Errorf("load cell %s: %w", code, err)
@@ -35,7 +38,7 @@ func loadCellMonth(tx Tx, code string, m Month, dmg *damage) (cellMonth, error) 
 	if err := dmg.listing(err); err != nil {
 		return cellMonth{}, fmt.Errorf("load members of %s: %w", code, err)
 	}
-	cm := cellMonth{cell: cell, members: ms[:0:0],
+	cm := cellMonth{cell: cell, members: ms[:0:0], loc: loc,
 		reports: make(map[MemberID]Report, len(ms)), pledges: make(map[MemberID]Pledge, len(ms))}
 	for _, mb := range ms {
 		if mb.Cell != code {
@@ -52,7 +55,7 @@ func loadCellMonth(tx Tx, code string, m Month, dmg *damage) (cellMonth, error) 
 		if ok {
 			cm.reports[mb.ID] = rep
 		}
-		if mb.Counts() {
+		if mb.CountsIn(m, loc) {
 			p, ok, err := tx.Pledge(mb.ID, m.Year())
 			if err != nil {
 				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {
@@ -75,7 +78,7 @@ func loadCellMonth(tx Tx, code string, m Month, dmg *damage) (cellMonth, error) 
 }
 
 func (cm cellMonth) summary(m Month) CellSummary {
-	return SummarizeCell(cm.cell, cm.members, cm.reports, cm.pledges, m, cm.state)
+	return SummarizeCell(cm.cell, cm.members, cm.reports, cm.pledges, m, cm.loc, cm.state)
 }
 
 // submitted returns the members with a submitted report, in Vietnamese name
@@ -97,7 +100,7 @@ func (cm cellMonth) submitted() []Member {
 // that is not stored yields an error wrapping ErrUnknownCell. It is safe for
 // concurrent use (each call uses only its tx).
 func (e *Engine) CellSummary(tx Tx, code string, m Month) (CellSummary, error) {
-	cm, err := loadCellMonth(tx, code, m, nil)
+	cm, err := loadCellMonth(tx, code, m, e.loc(), nil)
 	if err != nil {
 		return CellSummary{}, fmt.Errorf("cell summary: %w", err)
 	}
@@ -130,7 +133,7 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 		if err != nil {
 			return OrgSummary{}, fmt.Errorf("org summary: month state %s: %w", c.Code, err)
 		}
-		tallies[i] = newCellTally(c, m, st, false)
+		tallies[i] = newCellTally(c, m, e.loc(), st, false)
 		cellAt[c.Code] = i
 	}
 	ms, err := tx.Members("")
@@ -157,7 +160,7 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			return nil
 		}
 		var pp *Pledge
-		if mb.Counts() {
+		if mb.CountsIn(m, e.loc()) {
 			p, ok, err := tx.Pledge(mb.ID, m.Year())
 			if err != nil {
 				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {

@@ -27,7 +27,7 @@ func (r *req) cmdFeature(args string) error {
 	if err != nil || asked {
 		return err
 	}
-	cm, err := loadCellMonth(r.tx, cell, m, nil)
+	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), nil)
 	if err != nil {
 		return err
 	}

@@ -114,6 +114,11 @@ func TestLeaderboardJob(t *testing.T) {
 	if ran, got := o.runJob(flows.JobLeaderboard, slot, ""); ran || len(got) != 0 {
 		t.Fatalf("second run: ran=%v, %d replies", ran, len(got))
 	}
+	// No cell is ranked for October, in which nobody reported: no post at
+	// all, not even to the admins (as on a fresh start).
+	if ran, got := o.runJob(flows.JobLeaderboard, o.date(2026, 11, 28, 8), ""); ran || len(got) != 0 {
+		t.Fatalf("leaderboard of October: ran=%v:\n%s", ran, dump(got))
+	}
 	// A week after its slot, a missed leaderboard is still posted; later not.
 	o.at(o.date(2026, 12, 8, 6))
 	if ran, _ := o.runJob(flows.JobLeaderboard, o.date(2026, 12, 1, 7), ""); !ran {
@@ -237,6 +242,7 @@ func TestCampaignTargetsAndRate(t *testing.T) {
 		{ID: 5, Name: "E", Cell: "C", Users: []bot.UserID{tg("5")}},
 		{ID: 6, Name: "F", Cell: "X", Users: []bot.UserID{tg("6")}},
 		{ID: 7, Name: "G", Cell: "C", Users: []bot.UserID{tg("7")}},
+		{ID: 8, Name: "H", Cell: "C", Users: []bot.UserID{tg("8")}, Joined: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)}, // connects in February
 	}
 	pledges := map[flows.MemberID]flows.Pledge{
 		2: {Member: 2, Year: 2027, Status: flows.PledgeApproved},
@@ -244,13 +250,19 @@ func TestCampaignTargetsAndRate(t *testing.T) {
 		5: {Member: 5, Year: 2027, Status: flows.PledgeReturned, Items: []flows.PledgeItem{{No: 1}}},
 		7: {Member: 7, Year: 2027, Status: flows.PledgeSubmitted, Items: []flows.PledgeItem{{No: 1}}},
 	}
-	got := names(flows.CampaignTargets("C", ms, pledges, 2027, now, map[bot.ChatID]bool{}))
+	got := names(flows.CampaignTargets("C", ms, pledges, 2027, now, time.UTC, map[bot.ChatID]bool{}))
 	if want := []string{"A", "D"}; !slices.Equal(got, want) {
 		t.Errorf("targets %q, want %q", got, want)
 	}
-	reg, waiting, must := flows.PledgeRate("C", ms, pledges, 2027)
+	reg, waiting, must := flows.PledgeRate("C", ms, pledges, 2027, 202701, time.UTC)
 	if reg != 2 || waiting != 1 || must != 5 {
 		t.Errorf("rate %d (%d waiting)/%d, want 2 (1)/5", reg, waiting, must)
+	}
+	if got := names(flows.CampaignTargets("C", ms, pledges, 2027, now.AddDate(0, 1, 0), time.UTC, nil)); !slices.Contains(got, "H") {
+		t.Errorf("targets in February %q, want H among them", got)
+	}
+	if _, _, must := flows.PledgeRate("C", ms, pledges, 2027, 202702, time.UTC); must != 6 {
+		t.Errorf("must in February %d, want 6", must)
 	}
 }
 
@@ -299,7 +311,17 @@ func TestScheduleViewServerZone(t *testing.T) {
 
 func TestScheduleManualLeaderboard(t *testing.T) {
 	o := newOrg(t)
+	// In October nobody reported: no cell is ranked, nothing is posted.
 	got := o.send(o.uHai, "/lichnhac")
+	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
+	if c := chats(got); !sameCount(c, map[bot.ChatID]int{o.uHai.PrivateChat(): 1}) {
+		t.Fatalf("empty board: posts to %v, want the secretary's answer only:\n%s", c, dump(got))
+	}
+	wantIn(t, joined(got), "Trong tháng 10/2026 chưa có chi bộ nào có báo cáo nên bot không gửi bảng xếp hạng.")
+
+	o.putReport(flows.Report{Member: o.tam.ID, Month: nov.Prev(), Other: "Sửa đường làng"})
+	o.at(o.now.Add(time.Minute))
+	got = o.send(o.uHai, "/lichnhac")
 	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
 	want := map[bot.ChatID]int{o.g1: 1, o.uHai.PrivateChat(): 2}
 	if c := chats(got); !sameCount(c, want) {

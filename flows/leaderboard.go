@@ -144,11 +144,23 @@ func RenderLeaderboardAdmin(cat *text.Catalog, rows []LeaderRow) string {
 	return cat.Render(text.SummaryLeaderAdmin, v)
 }
 
+// anyRanked reports whether rows rank at least one cell.
+func anyRanked(rows []LeaderRow) bool {
+	for _, r := range rows {
+		if r.Rank > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 // leaderboard posts the ranking of the month before the slot's month, once
 // to every linked group of every served cell (privately to the secretaries
 // of a cell without a group), and the full table to the admins. A run for
 // one cell posts to that cell's groups and its secretaries only. It is
-// meaningful up to jobStale after the slot.
+// meaningful up to jobStale after the slot, and only when a cell is ranked:
+// a table of cells nobody could report in, or nobody did, is not posted (as
+// in the month before the bot was used).
 func (j *jobRun) leaderboard() (bool, error) {
 	if j.now.Sub(j.slot) > jobStale {
 		return false, nil
@@ -164,6 +176,9 @@ func (j *jobRun) leaderboard() (bool, error) {
 		return false, err
 	}
 	rows := Leaderboard(cur, prev)
+	if !anyRanked(rows) {
+		return false, nil
+	}
 	deeds := cur.Deeds()
 	cells, err := j.cells()
 	if err != nil {

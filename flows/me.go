@@ -31,14 +31,17 @@ type meView struct {
 	HasPledge  bool
 	Status     string
 	Items      []meItem
-	Months     string // "T1 ✓ T2 ✓ T3 –"
+	Months     string // "T11 ✓ T12 –": this year's months since the member connected
 	Streak     int
-	DueNow     bool // the current month is not reported yet (and the member must report)
+	Last       string // "tháng 11/2026": the latest month of the streak
+	DueNow     bool   // the current month is not reported yet (and the member must report)
 	Month      string
 }
 
 // cmdMe shows the member their pledge for the year, the months they have
-// reported, each item's latest status and their run of reported months.
+// reported since they connected (never a month before: it would read as a
+// month missed), each item's latest status and their run of reported
+// months.
 func (r *req) cmdMe(string) error {
 	m := r.member
 	cur := r.currentMonth()
@@ -54,10 +57,10 @@ func (r *req) cmdMe(string) error {
 		v.Paused = pausedThrough(m, r.e.loc()).Format("2/1/2006") // the last paused day
 	}
 
-	// This year's reports, one lookup per month so far.
+	// This year's reports since the member connected, one lookup per month.
 	reports := make(map[Month]Report, cur.Num())
 	var marks []string
-	for mo := Month(cur.Year()*100 + 1); mo <= cur; mo++ {
+	for mo := max(Month(cur.Year()*100+1), m.JoinedMonth(r.e.loc())); mo <= cur; mo++ {
 		rep, ok, err := r.tx.Report(m.ID, mo)
 		if err != nil {
 			return err
@@ -71,11 +74,15 @@ func (r *req) cmdMe(string) error {
 	}
 	v.Months = strings.Join(marks, " ")
 	_, doneNow := reports[cur]
-	v.DueNow = !doneNow && m.Counts()
+	v.DueNow = !doneNow && m.CountsIn(cur, r.e.loc())
 
-	v.Streak, err = r.streak(m, cur, reports)
+	var last Month
+	v.Streak, last, err = r.streak(m, cur, reports)
 	if err != nil {
 		return err
+	}
+	if v.Streak > 0 {
+		v.Last = FormatMonth(r.e.text(), last)
 	}
 
 	p, ok, err := r.tx.Pledge(m.ID, cur.Year())
@@ -101,14 +108,12 @@ func (r *req) cmdMe(string) error {
 }
 
 // streak counts the member's consecutive reported months ending at cur, or
-// at the month before when cur is not reported yet. reports holds cur's
-// year; earlier months are read as the run reaches them, never before the
-// month the member joined.
-func (r *req) streak(m Member, cur Month, reports map[Month]Report) (int, error) {
-	var first Month
-	if !m.Joined.IsZero() {
-		first = MonthOf(m.Joined, r.e.loc())
-	}
+// at the month before when cur is not reported yet, and returns the month it
+// ends at. reports holds cur's year since the member joined; earlier months
+// are read as the run reaches them, never before the month the member
+// joined.
+func (r *req) streak(m Member, cur Month, reports map[Month]Report) (int, Month, error) {
+	first := m.JoinedMonth(r.e.loc())
 	reported := func(mo Month) (bool, error) {
 		if mo.Year() == cur.Year() {
 			_, ok := reports[mo]
@@ -121,18 +126,18 @@ func (r *req) streak(m Member, cur Month, reports map[Month]Report) (int, error)
 	if ok, _ := reported(cur); !ok {
 		mo = cur.Prev()
 	}
-	n := 0
+	last, n := mo, 0
 	for ; n < meStreakCap && mo >= first && mo.Valid(); mo = mo.Prev() {
 		ok, err := reported(mo)
 		if err != nil {
-			return 0, err
+			return 0, 0, err
 		}
 		if !ok {
 			break
 		}
 		n++
 	}
-	return n, nil
+	return n, last, nil
 }
 
 // entryFor returns rep's entry for pledge item no.

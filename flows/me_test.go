@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"testing"
+	"time"
 
 	"lamtheo/flows"
 )
@@ -11,6 +12,7 @@ func TestMe(t *testing.T) {
 		name    string
 		reports map[flows.Month][]flows.Entry // Ba's reports besides the fixture's
 		dropNov bool                          // remove Ba's November report
+		joined  [5]int                        // y, m, d, h, min in Hà Nội when Ba connected; zero: in 2020
 		now     [3]int                        // y, m, d
 		want    []string
 		notWant []string
@@ -63,13 +65,39 @@ func TestMe(t *testing.T) {
 				202612: {{Item: 1, Status: flows.Done}},
 			},
 			now:     [3]int{2027, 1, 10},
-			want:    []string{"Báo cáo năm 2027 (✓ đã gửi, – chưa):\nT1 –", "báo cáo liền 3 tháng", "chưa có bản đăng ký năm 2027"},
+			want:    []string{"Báo cáo năm 2027 (✓ đã gửi, – chưa):\nT1 –", "báo cáo liền 3 tháng, đến tháng 12/2026", "chưa có bản đăng ký năm 2027"},
 			notWant: []string{"T2", "Giúp đỡ"},
+		},
+		{
+			name:    "connected on 15 November: only the months since, one month reported",
+			joined:  [5]int{2026, 11, 15, 9, 0},
+			now:     [3]int{2026, 12, 20},
+			want:    []string{"(✓ đã gửi, – chưa):\nT11 ✓ T12 –\n", "Đồng chí đã báo cáo tháng 11/2026. Xin cảm ơn đồng chí!", "chưa báo cáo tháng 12/2026: gõ /baocao"},
+			notWant: []string{"T10", "T1 ", "liền"},
+		},
+		{
+			name:    "connected at 00:30 on 1 December in Hà Nội (30 November in UTC)",
+			joined:  [5]int{2026, 12, 1, 0, 30},
+			now:     [3]int{2026, 12, 20},
+			want:    []string{"(✓ đã gửi, – chưa):\nT12 –\n", "chưa báo cáo tháng 12/2026: gõ /baocao"},
+			notWant: []string{"T11", "Xin cảm ơn"},
+		},
+		{
+			name:    "connected last year: every month of this one",
+			joined:  [5]int{2026, 11, 15, 9, 0},
+			reports: map[flows.Month][]flows.Entry{202612: {{Item: 1, Status: flows.Done}}, 202701: {{Item: 1, Status: flows.Done}}},
+			now:     [3]int{2027, 2, 3},
+			want:    []string{"(✓ đã gửi, – chưa):\nT1 ✓ T2 –\n", "báo cáo liền 3 tháng, đến tháng 1/2027"},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			o := newOrg(t)
+			if j := tc.joined; j[0] != 0 {
+				ba := o.member(o.ba.ID)
+				ba.Joined = time.Date(j[0], time.Month(j[1]), j[2], j[3], j[4], 0, 0, o.loc)
+				o.update(func(tx flows.Tx) error { return tx.PutMember(&ba) })
+			}
 			o.at(o.date(tc.now[0], tc.now[1], tc.now[2], 9))
 			for m, es := range tc.reports {
 				o.putReport(flows.Report{Member: o.ba.ID, Month: m, Entries: es})

@@ -39,7 +39,7 @@ func (r *req) cmdNudge(args string) error {
 	nudges := cast{cell: c}
 	names := map[bot.ChatID]string{}
 	for _, mb := range ms {
-		if mb.Cell != cell || !mb.Counts() || (r.isMember && mb.ID == r.member.ID) {
+		if mb.Cell != cell || !mb.CountsIn(m, r.e.loc()) || (r.isMember && mb.ID == r.member.ID) {
 			continue
 		}
 		rep, ok, err := r.tx.Report(mb.ID, m)

@@ -27,15 +27,15 @@ func reportDeadline(m Month, loc *time.Location, graceDays int) time.Time {
 }
 
 // RemindTargets returns the members of cell to remind of month at now, in
-// Vietnamese name order: active (not exempt) members of cell without a
-// submitted report of month (reports are keyed by member), whose reminders
-// are not paused at now (PausedUntil after now) and who have a private chat
-// not in unreachable. Whether the month is still open is ReportOpen's
-// question.
-func RemindTargets(cell string, members []Member, reports map[MemberID]Report, month Month, now time.Time, unreachable map[bot.ChatID]bool) []Member {
+// Vietnamese name order: the members of cell who count in month and may be
+// reminded at now (CountsIn and Remindable, months in loc: not exempt,
+// connected by month, reminders not paused at now, a private chat not in
+// unreachable) without a submitted report of month (reports are keyed by
+// member). Whether the month is still open is ReportOpen's question.
+func RemindTargets(cell string, members []Member, reports map[MemberID]Report, month Month, now time.Time, loc *time.Location, unreachable map[bot.ChatID]bool) []Member {
 	var out []Member
 	for _, m := range members {
-		if m.Cell != cell || !m.Remindable(now, unreachable) {
+		if m.Cell != cell || !m.CountsIn(month, loc) || !m.Remindable(now, loc, unreachable) {
 			continue
 		}
 		if r, ok := reports[m.ID]; ok && r.Member == m.ID && r.Month == month && !r.Submitted.IsZero() {
@@ -164,7 +164,7 @@ func (j *jobRun) remind() (bool, error) {
 // that the cell closed the month (nothing to send).
 func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Choice) (cs cast, closed bool, err error) {
 	loc := j.e.loc()
-	cm, err := loadCellMonth(j.tx, c.Code, m, &j.dmg)
+	cm, err := loadCellMonth(j.tx, c.Code, m, loc, &j.dmg)
 	if err != nil {
 		return cast{}, false, err
 	}
@@ -182,7 +182,7 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 			Reported: s.Reported, MustReport: s.MustReport,
 		})
 	}}
-	for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, un) {
+	for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, loc, un) {
 		body := j.e.t(j.e.textKey(firstPlatform(mb), remindRung(j.job)), remindView{
 			Name: mb.Name, Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
 		})

@@ -29,6 +29,12 @@ func TestRemindTargets(t *testing.T) {
 		{ID: 10, Name: "Lý Thị Mười Một", Cell: "C01", Users: u("10")},                                         // October's report only
 		{ID: 11, Name: "Cao Văn Mười Hai", Cell: "", Users: u("11")},                                           // left the cell
 	}
+	// In the grace days of December, November's reminder goes to who had
+	// connected by November only.
+	dec2 := time.Date(2026, 12, 2, 9, 0, 0, 0, loc)
+	late := append(slices.Clone(members),
+		flows.Member{ID: 12, Name: "Kim Văn Mười Ba", Cell: "C02", Users: u("12"), Joined: time.Date(2026, 11, 30, 23, 30, 0, 0, loc)},
+		flows.Member{ID: 13, Name: "La Thị Mười Bốn", Cell: "C02", Users: u("13"), Joined: time.Date(2026, 12, 1, 0, 30, 0, 0, loc)})
 	reports := map[flows.MemberID]flows.Report{
 		2:  {Member: 2, Month: m, Submitted: now},
 		3:  {Member: 3, Month: m, Submitted: now},
@@ -41,17 +47,23 @@ func TestRemindTargets(t *testing.T) {
 		cell    string
 		members []flows.Member
 		un      map[bot.ChatID]bool
+		now     time.Time // zero: 20/11
 		want    []string
 	}{
-		{"C01", "C01", members, unreachable, []string{"Hoàng Văn Sáu", "Trần Văn Hai", "An Văn Mười", "Vũ Văn Tám", "Lý Thị Mười Một"}},
-		{"C01 all reachable", "C01", members, nil, []string{"Đỗ Thị Bảy", "Hoàng Văn Sáu", "Trần Văn Hai", "An Văn Mười", "Vũ Văn Tám", "Lý Thị Mười Một"}},
-		{"C02", "C02", members, unreachable, []string{"Bùi Văn Chín"}},
-		{"no cell", "", members, nil, nil},
-		{"empty", "C01", nil, nil, nil},
+		{"C01", "C01", members, unreachable, time.Time{}, []string{"Hoàng Văn Sáu", "Trần Văn Hai", "An Văn Mười", "Vũ Văn Tám", "Lý Thị Mười Một"}},
+		{"C01 all reachable", "C01", members, nil, time.Time{}, []string{"Đỗ Thị Bảy", "Hoàng Văn Sáu", "Trần Văn Hai", "An Văn Mười", "Vũ Văn Tám", "Lý Thị Mười Một"}},
+		{"C02", "C02", members, unreachable, time.Time{}, []string{"Bùi Văn Chín"}},
+		{"C02 in December's grace days", "C02", late, unreachable, dec2, []string{"Bùi Văn Chín", "Kim Văn Mười Ba"}},
+		{"no cell", "", members, nil, time.Time{}, nil},
+		{"empty", "C01", nil, nil, time.Time{}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := names(flows.RemindTargets(tc.cell, tc.members, reports, m, now, tc.un))
+			at := now
+			if !tc.now.IsZero() {
+				at = tc.now
+			}
+			got := names(flows.RemindTargets(tc.cell, tc.members, reports, m, at, loc, tc.un))
 			want := slices.Clone(tc.want)
 			slices.SortFunc(want, flows.CompareNames)
 			if !slices.Equal(got, want) {

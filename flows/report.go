@@ -28,11 +28,12 @@ func (r *req) closed(cell string, m Month) (bool, error) {
 	return st.Closed, err
 }
 
-// openMonths returns the months cell's members may report now, oldest first.
+// openMonths returns the months the sender, a member of cell, may report
+// now, oldest first: never a month before they connected.
 func (r *req) openMonths(cell string) ([]Month, error) {
 	cur := r.currentMonth()
 	var out []Month
-	if r.inGrace() {
+	if r.inGrace() && cur.Prev() >= r.member.JoinedMonth(r.e.loc()) {
 		if c, err := r.closed(cell, cur.Prev()); err != nil {
 			return nil, err
 		} else if !c {
@@ -47,7 +48,8 @@ func (r *req) openMonths(cell string) ([]Month, error) {
 	return out, nil
 }
 
-// checkOpen returns a refusal unless cell's members may report month m now.
+// checkOpen returns a refusal unless the sender, a member of cell, may
+// report month m now: not a month before they connected either.
 func (r *req) checkOpen(cell string, m Month) error {
 	cur := r.currentMonth()
 	switch {
@@ -55,6 +57,8 @@ func (r *req) checkOpen(cell string, m Month) error {
 		return refuse(text.ReportFuture, r.monthData(m))
 	case m != cur && !(m == cur.Prev() && r.inGrace()):
 		return refuse(text.MonthNotOpen, monthGraceView{Month: FormatMonth(r.e.text(), m), Grace: r.e.Cfg.GraceDays})
+	case m < r.member.JoinedMonth(r.e.loc()):
+		return refuse(text.ReportBeforeJoined, r.monthData(m))
 	}
 	if c, err := r.closed(cell, m); err != nil {
 		return err

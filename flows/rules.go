@@ -10,12 +10,28 @@ import (
 // written once. Every summary, reminder, campaign, nudge and secretary tool
 // asks them; none spells them out again.
 
-// Counts reports whether m counts in their cell's figures (every
-// denominator: must report, must pledge) and is due to report: m is in a
-// cell and not exempt (miễn sinh hoạt). A member whose reminders are paused
+// JoinedMonth returns the month m connected to the bot (or was added, or
+// moved to their cell: whatever Joined records), in loc, the organisation's
+// zone; 0 when Joined is not set, a member known from before the bot
+// recorded it, who counts in every month.
+func (m Member) JoinedMonth(loc *time.Location) Month {
+	if m.Joined.IsZero() {
+		return 0
+	}
+	return MonthOf(m.Joined, loc)
+}
+
+// CountsIn reports whether m counts in their cell's figures of month (every
+// denominator: must report, must pledge; the leaderboard; /cuatoi's due
+// month) and is due to report it: m is in a cell, not exempt (miễn công tác
+// và sinh hoạt đảng), and had connected by month (JoinedMonth(loc) <=
+// month, months in loc, the organisation's zone). Nobody is counted for a
+// month before they could use the bot. A member whose reminders are paused
 // still counts; a member who left their cell does not. Which cell is the
 // caller's filter (m.Cell == cell).
-func (m Member) Counts() bool { return m.Cell != "" && m.Status == Active }
+func (m Member) CountsIn(month Month, loc *time.Location) bool {
+	return m.Cell != "" && m.Status == Active && m.JoinedMonth(loc) <= month
+}
 
 // Paused reports whether m's reminders are paused (tạm hoãn) at now: until
 // the start of the day PausedUntil names.
@@ -33,12 +49,13 @@ func (m Member) Reachable(unreachable map[bot.ChatID]bool) bool {
 }
 
 // Remindable reports whether m may be reminded (or invited) privately at
-// now: m counts (Counts), their reminders are not paused, and they have a
-// private chat not in unreachable. Exempt members and members who left are
-// never reminded. What the reminder is about (a missing report, a missing
-// pledge) is the caller's question.
-func (m Member) Remindable(now time.Time, unreachable map[bot.ChatID]bool) bool {
-	return m.Counts() && !m.Paused(now) && m.Reachable(unreachable)
+// now: m counts in now's month (CountsIn, months in loc), their reminders
+// are not paused, and they have a private chat not in unreachable. Exempt
+// members and members who left are never reminded. What the reminder is
+// about (a missing report of a month, which must also count: CountsIn; a
+// missing pledge) is the caller's question.
+func (m Member) Remindable(now time.Time, loc *time.Location, unreachable map[bot.ChatID]bool) bool {
+	return m.CountsIn(MonthOf(now, loc), loc) && !m.Paused(now) && m.Reachable(unreachable)
 }
 
 // SecretaryOf reports whether m is the secretary of cell (never of "").

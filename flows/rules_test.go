@@ -61,14 +61,67 @@ func TestMemberCountsPausedRemindable(t *testing.T) {
 		if !ok {
 			t.Fatalf("no member %q", tt.name)
 		}
-		if got := m.Counts(); got != tt.counts {
-			t.Errorf("%s: Counts() = %v, want %v", tt.name, got, tt.counts)
+		if got := m.CountsIn(202611, time.UTC); got != tt.counts {
+			t.Errorf("%s: CountsIn(11/2026) = %v, want %v", tt.name, got, tt.counts)
 		}
 		if got := m.Paused(now); got != tt.paused {
 			t.Errorf("%s: Paused(now) = %v, want %v", tt.name, got, tt.paused)
 		}
-		if got := m.Remindable(now, unreachable); got != tt.remindable {
+		if got := m.Remindable(now, time.UTC, unreachable); got != tt.remindable {
 			t.Errorf("%s: Remindable(now) = %v, want %v", tt.name, got, tt.remindable)
+		}
+	}
+}
+
+// TestCountsInJoined asks CountsIn and Remindable about members who
+// connected before, in and after a month, at the month's boundaries in the
+// organisation's zone (Hà Nội, UTC+7), where UTC's month is another one.
+func TestCountsInJoined(t *testing.T) {
+	hn := time.FixedZone("ICT", 7*3600)
+	at := func(y int, mo time.Month, d, h, mi int) time.Time { return time.Date(y, mo, d, h, mi, 0, 0, hn) }
+	u := []bot.UserID{{Platform: bot.Telegram, ID: "1"}}
+	const oct, nov, dec, jan Month = 202610, 202611, 202612, 202701
+	tests := []struct {
+		name string
+		m    Member
+		in   map[Month]bool // CountsIn(month) for each month asked; the others are false
+	}{
+		{"joined before the bot recorded it", Member{Cell: "C01", Users: u},
+			map[Month]bool{oct: true, nov: true, dec: true, jan: true}},
+		{"joined in an earlier month", Member{Cell: "C01", Users: u, Joined: at(2026, 10, 15, 9, 0)},
+			map[Month]bool{oct: true, nov: true, dec: true, jan: true}},
+		{"joined on the 15th", Member{Cell: "C01", Users: u, Joined: at(2026, 11, 15, 9, 0)},
+			map[Month]bool{nov: true, dec: true, jan: true}},
+		{"joined 30/11 23:30 Hà Nội (16:30 UTC)", Member{Cell: "C01", Users: u, Joined: at(2026, 11, 30, 23, 30)},
+			map[Month]bool{nov: true, dec: true, jan: true}},
+		{"joined 01/11 00:00 Hà Nội (31/10 UTC)", Member{Cell: "C01", Users: u, Joined: at(2026, 11, 1, 0, 0)},
+			map[Month]bool{nov: true, dec: true, jan: true}},
+		{"joined 31/10 23:59 Hà Nội", Member{Cell: "C01", Users: u, Joined: at(2026, 10, 31, 23, 59)},
+			map[Month]bool{oct: true, nov: true, dec: true, jan: true}},
+		{"joined 01/12 00:30 Hà Nội (30/11 17:30 UTC)", Member{Cell: "C01", Users: u, Joined: time.Date(2026, 11, 30, 17, 30, 0, 0, time.UTC)},
+			map[Month]bool{dec: true, jan: true}},
+		{"joined 31/12 17:00 UTC (January in Hà Nội)", Member{Cell: "C01", Users: u, Joined: time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC)},
+			map[Month]bool{jan: true}},
+		{"joined in an earlier month, exempt", Member{Cell: "C01", Users: u, Status: Exempt, Joined: at(2026, 10, 15, 9, 0)}, nil},
+		{"joined in an earlier month, left", Member{Users: u, Joined: at(2026, 10, 15, 9, 0)}, nil},
+		{"joined on the 15th, paused (counts, not reminded)", Member{Cell: "C01", Users: u, Joined: at(2026, 11, 15, 9, 0),
+			PausedUntil: at(2027, 2, 1, 0, 0)}, map[Month]bool{nov: true, dec: true, jan: true}},
+		{"joined on the 15th, unreachable (counts, not reminded)", Member{Cell: "C01", Joined: at(2026, 11, 15, 9, 0)},
+			map[Month]bool{nov: true, dec: true, jan: true}},
+	}
+	for _, tt := range tests {
+		for _, mo := range []Month{oct, nov, dec, jan} {
+			if got := tt.m.CountsIn(mo, hn); got != tt.in[mo] {
+				t.Errorf("%s: CountsIn(%s) = %v, want %v", tt.name, mo, got, tt.in[mo])
+			}
+			// Remindable asks about the month of now: the first and the
+			// last instant of mo in Hà Nội.
+			reminded := tt.in[mo] && tt.m.PausedUntil.IsZero() && len(tt.m.Users) > 0
+			for _, now := range []time.Time{mo.Start(hn), mo.Next().Start(hn).Add(-time.Second)} {
+				if got := tt.m.Remindable(now, hn, nil); got != reminded {
+					t.Errorf("%s: Remindable(%s) = %v, want %v", tt.name, now.Format(time.RFC3339), got, reminded)
+				}
+			}
 		}
 	}
 }

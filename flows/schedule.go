@@ -150,6 +150,8 @@ func (r *req) scheduleRun(job Job) error {
 	switch {
 	case j.status == jobDone || j.status == jobEarly:
 		return refuse(text.SchedAgain, nil)
+	case j.status == jobNoSense && job == JobLeaderboard:
+		return refuse(text.SchedLeaderEmpty, data) // a manual run is never stale: no cell is ranked
 	case j.status == jobNoSense:
 		return refuse(text.SchedNotOpen, data)
 	case job == JobLeaderboard:

@@ -159,7 +159,7 @@ func (r *req) cmdSummary(args string) error {
 // secretarySummary shows cell's month as its secretary reads it and offers
 // the submitted reports to read.
 func (r *req) secretarySummary(cell string, m Month) error {
-	cm, err := loadCellMonth(r.tx, cell, m, nil)
+	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), nil)
 	if err != nil {
 		return err
 	}

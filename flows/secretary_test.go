@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"lamtheo/bot"
 	"lamtheo/flows"
@@ -180,6 +181,26 @@ func TestNudgeButtonInGraceDays(t *testing.T) {
 		return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: 202612, Closed: true})
 	})
 	wantIn(t, joined(o.send(o.uHai, "/nhacnho")), "Chi bộ đã chốt tháng 12/2026")
+}
+
+// TestNudgeFromJoining: in December's grace days, /nhacnho 11 reminds who
+// had connected by November only; /nhacnho (December) reminds the newcomer
+// too.
+func TestNudgeFromJoining(t *testing.T) {
+	o := newOrg(t)
+	o.at(o.date(2026, 12, 2, 9))
+	muoi := o.addMember(flows.Member{Name: "Mai Văn Mười", Cell: "C01", Users: []bot.UserID{tg("31")},
+		Joined: time.Date(2026, 11, 30, 17, 30, 0, 0, time.UTC)}) // 00:30 on 1 December in Hà Nội
+	got := o.send(o.uHai, "/nhacnho 11")
+	if n := len(to(got, muoi.Users[0].PrivateChat())); n != 0 {
+		t.Errorf("the newcomer was nudged for November:\n%s", dump(got))
+	}
+	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Đã nhắc 1 đồng chí chưa báo cáo tháng 11/2026")
+	wantNotIn(t, joined(to(got, o.uHai.PrivateChat())), muoi.Name)
+	got = o.send(o.uHai, "/nhacnho 12")
+	if n := len(to(got, muoi.Users[0].PrivateChat())); n != 1 {
+		t.Errorf("the newcomer was not nudged for December:\n%s", dump(got))
+	}
 }
 
 func maps[K comparable](a, b map[K]bool) bool {

@@ -12,17 +12,19 @@ import (
 )
 
 // SummaryCounts are the numbers of a cell's (or the organisation's) month.
-// Exempt members count in Members and Exempt only, never in a denominator.
+// Exempt members count in Members and Exempt only, never in a denominator;
+// members who connected after the month count in Members only. "Counted"
+// below is Member.CountsIn the month.
 type SummaryCounts struct {
-	Members      int // every member of the cell, exempt or not
-	Exempt       int // miễn sinh hoạt
-	MustReport   int // active members: the denominator
-	Reported     int // active members with a submitted report for the month
+	Members      int // every member of the cell, exempt or not, connected after the month or not
+	Exempt       int // miễn công tác và sinh hoạt đảng
+	MustReport   int // counted members: the denominator
+	Reported     int // counted members with a submitted report for the month
 	NotReported  int // MustReport − Reported
-	Pledged      int // active members with a pledge (not a draft) for the month's year
-	ItemsPledged int // pledge items of the active members' pledges
+	Pledged      int // counted members with a pledge (not a draft) for the month's year
+	ItemsPledged int // pledge items of the counted members' pledges
 	ItemsDone    int // of those, items reported done in the month
-	Exemplary    int // submitted reports of active members featured as exemplary
+	Exemplary    int // submitted reports of counted members featured as exemplary
 }
 
 // Percent formats Reported/MustReport with FormatPercent ("—" when nobody
@@ -66,7 +68,7 @@ type CellSummary struct {
 	Cell    Cell
 	Month   Month
 	Closed  bool            // the secretary closed the month
-	Missing []Member        // active members without a submitted report, in Vietnamese name order
+	Missing []Member        // counted members without a submitted report, in Vietnamese name order
 	Deeds   []ExemplaryDeed // the exemplary reports, in Vietnamese name order
 }
 
@@ -77,12 +79,14 @@ const summaryDeedRunes = 200
 // SummarizeCell computes cell's summary of month from the cell's members,
 // their reports and their pledges (keyed by member). Only members whose Cell
 // is cell.Code count. A report counts only when it is the member's report
-// of month and Submitted is set; exempt members are left out of every
-// number but Members and Exempt, even when they reported. A pledge counts
+// of month and Submitted is set; members who do not count in month
+// (CountsIn, months in loc: exempt, or connected after month) are left out
+// of every number but Members (and Exempt for the exempt), even when they
+// reported. A pledge counts
 // when it is of month's year and not a draft. state.Closed is taken when
 // state is of month (or the zero value).
-func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, state MonthState) CellSummary {
-	t := newCellTally(cell, month, state, true)
+func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, loc *time.Location, state MonthState) CellSummary {
+	t := newCellTally(cell, month, loc, state, true)
 	for i := range members {
 		m := &members[i]
 		if m.Cell != cell.Code {
@@ -90,7 +94,7 @@ func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, ple
 		}
 		var rp *Report
 		var pp *Pledge
-		if m.Counts() { // the others count without them
+		if m.CountsIn(month, loc) { // the others count without them
 			if r, ok := reports[m.ID]; ok {
 				rp = &r
 			}
@@ -109,13 +113,14 @@ func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, ple
 // concurrent use.
 type cellTally struct {
 	s     CellSummary
-	names bool // build Missing (the organisation's table shows no names)
+	loc   *time.Location // the organisation's zone, which months are in
+	names bool           // build Missing (the organisation's table shows no names)
 }
 
 // newCellTally starts the summary of cell's month; see SummarizeCell for
-// state. Without names the summary's Missing stays empty.
-func newCellTally(cell Cell, month Month, state MonthState, names bool) cellTally {
-	t := cellTally{s: CellSummary{Cell: cell, Month: month}, names: names}
+// loc and state. Without names the summary's Missing stays empty.
+func newCellTally(cell Cell, month Month, loc *time.Location, state MonthState, names bool) cellTally {
+	t := cellTally{s: CellSummary{Cell: cell, Month: month}, loc: loc, names: names}
 	t.s.Closed = state.Closed && (state.Month == month || state.Month == 0) && (state.Cell == cell.Code || state.Cell == "")
 	return t
 }
@@ -130,7 +135,7 @@ func (t *cellTally) add(m *Member, r *Report, p *Pledge) {
 	if m.Status == Exempt {
 		s.Exempt++
 	}
-	if !m.Counts() {
+	if !m.CountsIn(s.Month, t.loc) {
 		return
 	}
 	s.MustReport++
@@ -304,7 +309,7 @@ func (o OrgSummary) Deeds() []ExemplaryDeed {
 type summaryCellView struct {
 	CellSummary
 	MonthText string
-	Counts    string              // the group text, repeated in the secretary's
+	Counts    string              // the counts, in the secretary's without the number missing (the list says it)
 	Private   bool                // rendered for the secretary, not the group
 	Paused    map[MemberID]string // missing members whose reminders are paused: last paused day "20/12"
 }
@@ -317,8 +322,9 @@ func RenderCellGroup(cat *text.Catalog, s CellSummary) string {
 }
 
 // RenderCellSecretary renders s for the cell's secretary in private: the
-// group text, then the names of who has not reported and the exemplary
-// deeds.
+// group text's counts (without the number who have not reported, which
+// the list then gives), the names of who has not reported and the
+// exemplary deeds.
 func RenderCellSecretary(cat *text.Catalog, s CellSummary) string {
 	return renderCellSecretary(cat, s, time.Time{}, nil)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"lamtheo/bot"
 	"lamtheo/flows"
@@ -173,6 +174,47 @@ func TestSummaryCostIgnoresHistory(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestSummaryCountsFromJoining: a member who connected at 00:30 on
+// 1 December in Hà Nội (30 November in UTC) counts in December's cell and
+// organisation summaries, not in November's, even with a report of
+// November (typed in the grace days), and is not listed as missing in
+// November.
+func TestSummaryCountsFromJoining(t *testing.T) {
+	o := newOrg(t)
+	o.at(o.date(2026, 12, 2, 9))
+	muoi := o.addMember(flows.Member{Name: "Mai Văn Mười", Cell: "C01", Users: []bot.UserID{tg("31")},
+		Joined: time.Date(2026, 11, 30, 17, 30, 0, 0, time.UTC)})
+	o.putReport(flows.Report{Member: muoi.ID, Month: nov, Other: "Dọn đường làng"})
+	for _, tc := range []struct {
+		month              flows.Month
+		reported, must     int
+		orgReported, orgMu int
+	}{
+		{nov, 2, 4, 4, 7},
+		{nov.Next(), 0, 5, 0, 8},
+	} {
+		var cell flows.CellSummary
+		var org flows.OrgSummary
+		o.view(func(tx flows.Tx) error {
+			var err error
+			if cell, err = o.eng.CellSummary(tx, "C01", tc.month); err != nil {
+				return err
+			}
+			org, err = o.eng.OrgSummary(tx, tc.month)
+			return err
+		})
+		if cell.Reported != tc.reported || cell.MustReport != tc.must || cell.Members != 6 {
+			t.Errorf("%s: cell %+v, want %d/%d of 6", tc.month, cell.SummaryCounts, tc.reported, tc.must)
+		}
+		if in := slices.ContainsFunc(cell.Missing, func(m flows.Member) bool { return m.ID == muoi.ID }); in != (tc.month != nov) {
+			t.Errorf("%s: Mười missing = %v", tc.month, in)
+		}
+		if org.Total.Reported != tc.orgReported || org.Total.MustReport != tc.orgMu {
+			t.Errorf("%s: org %+v, want %d/%d", tc.month, org.Total, tc.orgReported, tc.orgMu)
+		}
+	}
 }
 
 func TestSummaryReadShowsPhoto(t *testing.T) {

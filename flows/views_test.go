@@ -90,7 +90,7 @@ func viewCases() []viewCase {
 		{[]text.Key{text.LinkRevoked}, revokeView{Cell: "Chi bộ thôn Đông", Code: "DONG-4821", N: 2}},
 		{[]text.Key{text.PlatformWhere}, platformView{Service: "Zalo", Bot: "lamtheo"}},
 		{[]text.Key{text.PlatformWhere}, platformView{Service: "Telegram"}},
-		{[]text.Key{text.FeatureNone, text.FeaturePick, text.NudgeNotOpen, text.NudgeClosed, text.ReportFuture,
+		{[]text.Key{text.FeatureNone, text.FeaturePick, text.NudgeNotOpen, text.NudgeClosed, text.ReportFuture, text.ReportBeforeJoined,
 			text.MonthClosed, text.MonthLabel, text.ReportExisting, text.ReportNoPledge, text.ReportNotSent, text.ReportKept,
 			text.ReportSaved, text.ReportUpdated, text.SumPickReport}, monthView{Month: "tháng 11/2026"}},
 		{[]text.Key{text.MonthNotOpen, text.ReportWhichMonth}, monthGraceView{Month: "tháng 12/2026", Grace: 5}},
@@ -116,7 +116,7 @@ func viewCases() []viewCase {
 			Leader: "tháng 10/2026"}},
 		{[]text.Key{text.SchedView}, scheduleView{Jobs: []scheduleLine{{Name: "Nhắc báo cáo"}}, Month: "tháng 11/2026",
 			Leader: "tháng 10/2026", Pick: true}},
-		{[]text.Key{text.SchedNotOpen, text.SchedDoneLeader, text.SchedDoneRemind}, schedDoneView{Cell: "Chi bộ thôn Đông",
+		{[]text.Key{text.SchedNotOpen, text.SchedDoneLeader, text.SchedLeaderEmpty, text.SchedDoneRemind}, schedDoneView{Cell: "Chi bộ thôn Đông",
 			Month: "tháng 11/2026", Prompted: 4, Posted: 1, ToSec: 1}},
 		{[]text.Key{text.SchedDoneLeader, text.SchedDoneRemind}, schedDoneView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026"}},
 		{[]text.Key{text.BudgetLines}, budgetLinesView{Bots: []botUse{{Name: "lamtheo", Month: "tháng 11/2026", Percent: "5%",
@@ -147,14 +147,16 @@ func viewCases() []viewCase {
 		{[]text.Key{text.PledgeConfirmRemove, text.PledgeAskNewText}, itemView{No: 1, Text: "Dọn vệ sinh đường làng"}},
 		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Paused: "20/12/2026", Year: 2026,
 			HasPledge: true, Status: "đã duyệt", Items: []meItem{{No: 1, Text: "Dọn vệ sinh", Latest: "xong",
-				LatestMonth: "tháng 10/2026"}, {No: 2, Text: "Thăm hỏi"}}, Months: "T1 ✓ T2 –", Streak: 3, DueNow: true,
+				LatestMonth: "tháng 10/2026"}, {No: 2, Text: "Thăm hỏi"}}, Months: "T1 ✓ T2 –", Streak: 3, Last: "tháng 10/2026", DueNow: true,
 			Month: "tháng 11/2026"}},
-		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Exempt: true, Year: 2026, Streak: 1}},
+		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Exempt: true, Year: 2026, Streak: 1, Last: "tháng 10/2026"}},
 		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Year: 2026}},
 		{[]text.Key{text.CloseState, text.CloseDone, text.ReopenDone}, cellMonthView{Cell: "Chi bộ thôn Đông",
 			Month: "tháng 11/2026", Closed: true, Late: true, Reported: 3, MustReport: 5, NotReported: 2, Percent: "60%"}},
 		{[]text.Key{text.CloseState, text.CloseDone, text.ReopenDone}, cellMonthView{Cell: "Chi bộ thôn Đông",
 			Month: "tháng 11/2026", Reported: 5, MustReport: 5, Percent: "100%"}},
+		{[]text.Key{text.CloseState, text.CloseDone}, cellMonthView{Cell: "Chi bộ thôn Đông", // nobody had connected by November
+			Month: "tháng 11/2026", Percent: "—"}},
 	}
 }
 

@@ -139,3 +139,21 @@ func TestFastMessagesSameChat(t *testing.T) {
 		t.Fatalf("replies %+v: want the category question and one 'choose above'", envs)
 	}
 }
+
+// TestReportFromJoining: a member who connected at 00:30 on 1 December in
+// Hà Nội (30 November in UTC) is not asked which month in December's grace
+// days: they report December, and November is refused; a member who
+// connected before is asked.
+func TestReportFromJoining(t *testing.T) {
+	o := newOrg(t)
+	o.at(o.date(2026, 12, 2, 9))
+	u := tg("31")
+	o.addMember(flows.Member{Name: "Mai Văn Mười", Cell: "C01", Users: []bot.UserID{u},
+		Joined: time.Date(2026, 11, 30, 17, 30, 0, 0, time.UTC)})
+	got := joined(o.send(u, "/baocao"))
+	wantNotIn(t, got, "tháng nào")
+	wantIn(t, got, "tháng 12/2026")
+	o.send(u, "/huy")
+	wantIn(t, joined(o.send(u, "/baocao 11")), flows.T(text.ReportBeforeJoined, map[string]string{"Month": "tháng 11/2026"}))
+	wantIn(t, joined(o.send(o.uSau, "/baocao")), "tháng nào")
+}

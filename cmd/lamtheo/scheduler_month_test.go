@@ -196,12 +196,15 @@ func TestSchedulerRestartRealEngine(t *testing.T) {
 		cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
 		var logs bottest.Buffer
 		log := slog.New(slog.NewTextHandler(&logs, nil))
-		process := func(d time.Duration) (queued []string) {
+		process := func(d time.Duration, seed bool) (queued []string) {
 			a, err := openApp(context.Background(), cfg, testText(), log)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer a.Close()
+			if seed {
+				reportedNovember(t, a)
+			}
 			runFor(t, a.sched, d)
 			envs, err := a.db.Outbox(bot.Console).Pending(context.Background(), 0, 100)
 			if err != nil {
@@ -213,9 +216,9 @@ func TestSchedulerRestartRealEngine(t *testing.T) {
 			return queued
 		}
 		sleepUntil(time.Date(2026, 11, 30, 12, 0, 0, 0, loc))
-		first := process(20*time.Hour + 10*time.Second) // until 08:00:10 on the 1st
+		first := process(20*time.Hour+10*time.Second, true) // until 08:00:10 on the 1st
 		sleepUntil(time.Date(2026, 12, 1, 8, 0, 30, 0, loc))
-		second := process(time.Minute)
+		second := process(time.Minute, false)
 		if len(first) != 1 || !strings.Contains(first[0], "11/2026") {
 			t.Fatalf("first process queued %q, want the November leaderboard once\nlog:\n%s", first, logs.String())
 		}

@@ -13,6 +13,24 @@ import (
 	"lamtheo/flows"
 )
 
+// reportedNovember stores a member of C01 who connected in October and
+// reported November, so that November's leaderboard ranks a cell and is
+// posted (a board without a ranked cell is not).
+func reportedNovember(t *testing.T, a *app) {
+	t.Helper()
+	err := a.db.Update(context.Background(), func(tx flows.Tx) error {
+		m := flows.Member{Name: "Trần Văn Hùng", Cell: "C01", Joined: time.Date(2026, 10, 20, 9, 0, 0, 0, time.UTC)}
+		if err := tx.PutMember(&m); err != nil {
+			return err
+		}
+		return tx.PutReport(flows.Report{Member: m.ID, Month: 202611, Other: "Dọn đường làng",
+			Submitted: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestTerminalCatchUp drives the terminal mode with the real engine and
 // store: moving the clock to 08:00 on 1 December prints the admins'
 // leaderboard right after the clock's confirmation, once; moving it within
@@ -29,6 +47,7 @@ func TestTerminalCatchUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	reportedNovember(t, a)
 	input := ":time 2026-12-01 08:00\n:time 2026-12-01 09:00\n:time 2026-11-30 07:00\n:time 2026-12-01 08:00\n"
 	var out strings.Builder
 	if err := a.serveConsole(ctx, strings.NewReader(input), &out, consoleOptions{}); err != nil {
@@ -47,6 +66,27 @@ func TestTerminalCatchUp(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "backups")); err == nil {
 		t.Error("the terminal mode wrote a backup")
+	}
+}
+
+// TestTerminalCatchUpEmpty: on a fresh store, in which nobody could report
+// November, moving the clock to the leaderboard's slot prints nothing: no
+// table of unranked cells goes to the admins.
+func TestTerminalCatchUpEmpty(t *testing.T) {
+	cfg := DemoConfig()
+	cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
+	ctx := context.Background()
+	a, err := openApp(ctx, cfg, testText(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	var out strings.Builder
+	if err := a.serveConsole(ctx, strings.NewReader(":time 2026-12-01 08:00\n"), &out, consoleOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := out.String(); got != "> :time 2026-12-01 08:00\n* Đồng hồ của bot: 01/12/2026 08:00\n" {
+		t.Errorf("an empty leaderboard went out:\n%s", got)
 	}
 }
 

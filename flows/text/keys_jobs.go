@@ -54,9 +54,10 @@ const (
 	SchedRunRemindPick    Key = "sched_run_remind_pick"
 	SchedDoneRemind       Key = "sched_done_remind"
 	SchedDoneLeader       Key = "sched_done_leader"
+	SchedLeaderEmpty      Key = "sched_leader_empty"
 	SchedNotOpen          Key = "sched_not_open"
 	SchedAgain            Key = "sched_again"
 )
 
 // jobsKeys lists the keys of jobs.txt, for the completeness test.
-var jobsKeys = []Key{CmdPause, CmdSchedule, RemindFirst, RemindSecond, RemindLast, RemindMissing, LeaderNoGroup, CampaignInvite, CampaignButton, CampaignRate, PauseAsk, PauseWeek1, PauseWeek2, PauseMonth1, PauseMonth3, PauseBadDate, PausePast, PauseTooFar, PauseAskReason, PauseReasonSick, PauseReasonAway, PauseReasonOther, PauseDone, PauseSecretary, PauseCurrent, PauseResume, PauseAgain, PauseKeep, PauseKept, PauseResumed, PauseResumedSecretary, PauseExempt, SchedView, JobRemindFirst, JobRemindSecond, JobRemindLast, JobLeaderboard, JobCampaign, JobBackup, Weekday0, Weekday1, Weekday2, Weekday3, Weekday4, Weekday5, Weekday6, SchedRunLeader, SchedRunRemind, SchedRunLeaderPick, SchedRunRemindPick, SchedDoneRemind, SchedDoneLeader, SchedNotOpen, SchedAgain}
+var jobsKeys = []Key{CmdPause, CmdSchedule, RemindFirst, RemindSecond, RemindLast, RemindMissing, LeaderNoGroup, CampaignInvite, CampaignButton, CampaignRate, PauseAsk, PauseWeek1, PauseWeek2, PauseMonth1, PauseMonth3, PauseBadDate, PausePast, PauseTooFar, PauseAskReason, PauseReasonSick, PauseReasonAway, PauseReasonOther, PauseDone, PauseSecretary, PauseCurrent, PauseResume, PauseAgain, PauseKeep, PauseKept, PauseResumed, PauseResumedSecretary, PauseExempt, SchedView, JobRemindFirst, JobRemindSecond, JobRemindLast, JobLeaderboard, JobCampaign, JobBackup, Weekday0, Weekday1, Weekday2, Weekday3, Weekday4, Weekday5, Weekday6, SchedRunLeader, SchedRunRemind, SchedRunLeaderPick, SchedRunRemindPick, SchedDoneRemind, SchedDoneLeader, SchedLeaderEmpty, SchedNotOpen, SchedAgain}
