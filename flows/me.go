@@ -57,18 +57,23 @@ func (r *req) cmdMe(string) error {
 		v.Paused = pausedThrough(m, r.e.loc()).Format("2/1/2006") // the last paused day
 	}
 
-	// This year's reports since the member connected, one lookup per month.
+	// This year's months since the member connected (since the transfer,
+	// for a member who moved cell), one lookup per month; a month reported
+	// before that (in the member's former cell) is shown too, and so are
+	// the months after it: their history stays theirs.
 	reports := make(map[Month]Report, cur.Num())
 	var marks []string
-	for mo := max(Month(cur.Year()*100+1), m.JoinedMonth(r.e.loc())); mo <= cur; mo++ {
+	joined := m.JoinedMonth(r.e.loc())
+	for mo := Month(cur.Year()*100 + 1); mo <= cur; mo++ {
 		rep, ok, err := r.tx.Report(m.ID, mo)
 		if err != nil {
 			return err
 		}
-		if ok && !rep.Submitted.IsZero() {
+		switch {
+		case ok && !rep.Submitted.IsZero():
 			reports[mo] = rep
 			marks = append(marks, r.t(text.MeMonthDone, mo.Num()))
-		} else {
+		case mo >= joined || len(marks) > 0:
 			marks = append(marks, r.t(text.MeMonthMissing, mo.Num()))
 		}
 	}
@@ -109,7 +114,7 @@ func (r *req) cmdMe(string) error {
 
 // streak counts the member's consecutive reported months ending at cur, or
 // at the month before when cur is not reported yet, and returns the month it
-// ends at. reports holds cur's year since the member joined; earlier months
+// ends at. reports holds cur's reported months of the year; earlier months
 // are read as the run reaches them, never before the month the member
 // joined.
 func (r *req) streak(m Member, cur Month, reports map[Month]Report) (int, Month, error) {

@@ -78,9 +78,18 @@ func TestMe(t *testing.T) {
 		{
 			name:    "connected at 00:30 on 1 December in Hà Nội (30 November in UTC)",
 			joined:  [5]int{2026, 12, 1, 0, 30},
+			dropNov: true, // a November report would be shown (see the transfer case)
 			now:     [3]int{2026, 12, 20},
 			want:    []string{"(✓ đã gửi, – chưa):\nT12 –\n", "chưa báo cáo tháng 12/2026: gõ /baocao"},
 			notWant: []string{"T11", "Xin cảm ơn"},
+		},
+		{
+			name:    "transferred on 1 December: the former cell's reports stay in the line",
+			joined:  [5]int{2026, 12, 1, 10, 0},
+			reports: map[flows.Month][]flows.Entry{202609: {{Item: 1, Status: flows.Done}}},
+			now:     [3]int{2026, 12, 20},
+			want:    []string{"(✓ đã gửi, – chưa):\nT9 ✓ T10 – T11 ✓ T12 –\n"},
+			notWant: []string{"T8"},
 		},
 		{
 			name:    "connected last year: every month of this one",
