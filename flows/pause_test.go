@@ -55,13 +55,16 @@ func TestParsePauseDate(t *testing.T) {
 		{"21/11/2027", "", text.PauseTooFar},
 		{"19/11/2026", "", text.PausePast},
 		{"01/01/2020", "", text.PausePast},
-		{"31/02/2027", "", text.PauseBadDate},
-		{"32/13/2026", "", text.PauseBadDate},
-		{"10/12", "", text.PauseBadDate},
-		{"10/12/26", "", text.PauseBadDate},
+		{"31/02/2027", "", text.PauseNoSuchDay},
+		{"32/13/2026", "", text.PauseNoSuchDay},
+		{"10/12", "2026-12-10", ""}, // the next 10 December
+		{"19/11", "2027-11-19", ""}, // yesterday's date: next year's
+		{"21/11", "2026-11-21", ""}, // tomorrow
+		{"20/11", "2026-11-20", ""}, // today
+		{"10/12/26", "2026-12-10", ""},
 		{"mai", "", text.PauseBadDate},
 		{"", "", text.PauseBadDate},
-		{"0/12/2026", "", text.PauseBadDate},
+		{"0/12/2026", "", text.PauseNoSuchDay},
 		{"100/1/2027", "", text.PauseBadDate},
 	}
 	for _, tc := range tests {
@@ -133,10 +136,11 @@ func TestPauseFlow(t *testing.T) {
 func TestPauseBadDatesThenGood(t *testing.T) {
 	o := newOrg(t)
 	o.send(o.uSau, "/tamhoan")
-	wantIn(t, joined(o.send(o.uSau, "32/13/2026")), "Chưa đọc được ngày «32/13/2026»")
+	wantIn(t, joined(o.send(o.uSau, "32/12/2026")), "Tháng 12 không có ngày 32.", "ví dụ: 04/12 hoặc 04/12/2026")
+	wantIn(t, joined(o.send(o.uSau, "hôm qua")), "Chưa đọc được ngày «hôm qua»")
 	wantIn(t, joined(o.send(o.uSau, "01/01/2020")), "Ngày 01/01/2020 đã qua")
 	wantIn(t, joined(o.send(o.uSau, "01/01/2030")), "tối đa một năm, đến ngày 20/11/2027")
-	wantIn(t, joined(o.send(o.uSau, "9")), flows.T(text.ChooseNumber, map[string]int{"N": 4}))
+	wantIn(t, joined(o.send(o.uSau, "9")), "Không có mục số 9.", "gõ số từ 1 đến 4")
 	got := o.send(o.uSau, "2") // the second choice: 2 weeks
 	wantIn(t, joined(got), "đến hết ngày 04/12/2026")
 	if m := o.member(o.sau.ID); !m.PausedUntil.IsZero() {

@@ -11,6 +11,7 @@ const (
 	NotText           Key = "not_text"
 	NotUnderstood     Key = "not_understood"
 	UnknownCommand    Key = "unknown_command"
+	UnknownNear       Key = "unknown_command_near" // a slip for a command the sender may use
 	StrangerHello     Key = "stranger_hello"
 	PrivateOnly       Key = "private_only"
 	GroupOnly         Key = "group_only"
@@ -89,4 +90,4 @@ const (
 )
 
 // coreKeys lists the keys of core.txt, for the completeness test.
-var coreKeys = []Key{InternalError, ChoiceHint, ChooseNumber, ChooseAbove, EmptyInput, TooLong, NotText, NotUnderstood, UnknownCommand, StrangerHello, PrivateOnly, GroupOnly, NeedMember, NeedSecretary, NeedAdmin, SessionExpired, StaleChoice, NothingToCancel, Cancelled, WelcomeStranger, WelcomeBack, WelcomeAdmin, HelpPrivate, HelpGroup, RoleAdminName, RoleSecretaryName, RoleMemberName, RoleStrangerName, CmdStart, CmdHelp, CmdJoin, CmdCancel, CmdPledge, CmdReport, CmdMe, CmdSummary, CmdApprove, CmdClose, CmdExempt, CmdNudge, CmdFeature, CmdLink, CmdSecretary, NoCells, LinkChooseCell, LinkDone, JoinButton, JoinAlt, JoinNeedCode, JoinUnknownCode, JoinExpired, JoinAlready, JoinMoveAsk, JoinMoveYes, JoinMoveNo, JoinKept, JoinConfirmName, JoinNameOK, JoinNameEdit, JoinAskName, JoinAskNameAgain, BadName, JoinDone, JoinMoved, SecChooseCell, CellEmpty, SecMarked, SecChooseMember, MemberGone, SecGrantAsk, SecGrantYes, SecRevokeAsk, SecRevokeYes, No, SecGranted, SecRevoked, SecYouAre, SecYouAreNot, GroupHello, GroupHelloLinked, ClockSet, ClockBadTime, TerminalBanner, TerminalHelpTime}
+var coreKeys = []Key{InternalError, ChoiceHint, ChooseNumber, ChooseAbove, EmptyInput, TooLong, NotText, NotUnderstood, UnknownCommand, UnknownNear, StrangerHello, PrivateOnly, GroupOnly, NeedMember, NeedSecretary, NeedAdmin, SessionExpired, StaleChoice, NothingToCancel, Cancelled, WelcomeStranger, WelcomeBack, WelcomeAdmin, HelpPrivate, HelpGroup, RoleAdminName, RoleSecretaryName, RoleMemberName, RoleStrangerName, CmdStart, CmdHelp, CmdJoin, CmdCancel, CmdPledge, CmdReport, CmdMe, CmdSummary, CmdApprove, CmdClose, CmdExempt, CmdNudge, CmdFeature, CmdLink, CmdSecretary, NoCells, LinkChooseCell, LinkDone, JoinButton, JoinAlt, JoinNeedCode, JoinUnknownCode, JoinExpired, JoinAlready, JoinMoveAsk, JoinMoveYes, JoinMoveNo, JoinKept, JoinConfirmName, JoinNameOK, JoinNameEdit, JoinAskName, JoinAskNameAgain, BadName, JoinDone, JoinMoved, SecChooseCell, CellEmpty, SecMarked, SecChooseMember, MemberGone, SecGrantAsk, SecGrantYes, SecRevokeAsk, SecRevokeYes, No, SecGranted, SecRevoked, SecYouAre, SecYouAreNot, GroupHello, GroupHelloLinked, ClockSet, ClockBadTime, TerminalBanner, TerminalHelpTime}
