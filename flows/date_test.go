@@ -83,3 +83,27 @@ func TestParseDayZone(t *testing.T) {
 		t.Errorf("ParseDay(7/12) at %s = %s, %v; want 2026-12-07", now, got, err)
 	}
 }
+
+// FuzzParseDay: any text is a day at its first instant in the zone (not
+// before today when typed without a year) or a *DateParseError; never a
+// panic.
+func FuzzParseDay(f *testing.F) {
+	for _, s := range []string{"24/11", "24/11/2026", "24-11", "24.11", "29/02", "31/04", "00/11", "ngày 24 tháng 11",
+		"24 tháng 11 năm 2026", "", "mai", "1/1/9999", "24/11/26", "٢٤/١١", "24//11", "24/11/2026/1"} {
+		f.Add(s, int64(1795000000))
+	}
+	loc := time.FixedZone("ICT", 7*3600)
+	f.Fuzz(func(t *testing.T, s string, unix int64) {
+		now := time.Unix(unix%(4_000_000_000)+946_684_800, 0) // 2000 to 2126
+		d, err := flows.ParseDay(s, now, loc)
+		if err != nil {
+			if _, ok := errors.AsType[*flows.DateParseError](err); !ok {
+				t.Fatalf("ParseDay(%q): %v is not a *DateParseError", s, err)
+			}
+			return
+		}
+		if d.Location() != loc || d.Hour() != 0 || d.Minute() != 0 || d.Second() != 0 {
+			t.Fatalf("ParseDay(%q) = %v: not a day's first instant in %v", s, d, loc)
+		}
+	})
+}
