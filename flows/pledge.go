@@ -324,14 +324,6 @@ func (r *req) pledgeFull(p Pledge) error {
 	return r.pledgeMenu(p, "")
 }
 
-// keepRow is the choice «Giữ như cũ» with data. Changing a pledge item or
-// a report, it is always the first choice, 1: the same number at every
-// step, and answering 1 throughout changes nothing (where there is nothing
-// to keep, 1 is the choice of nothing: «Không có chỉ tiêu», «Bỏ qua»…).
-func keepRow[D ~string](r *req, data D) []bot.Choice {
-	return row(choice(r.t(text.KeepAsIs, nil), data))
-}
-
 func (r *req) pledgeAskCategory(d *pledgeDraft) error {
 	moveTo(r, pledgeCat)
 	rows := make([][]bot.Choice, 0, len(r.e.Cfg.Categories)+1)
@@ -457,32 +449,6 @@ func (r *req) secretaries(cell string) ([]Member, error) {
 }
 
 func idString(id MemberID) string { return strconv.FormatUint(uint64(id), 10) }
-
-func findItem(p Pledge, no int) (PledgeItem, bool) {
-	if i := itemIndex(p, no); i >= 0 {
-		return p.Items[i], true
-	}
-	return PledgeItem{}, false
-}
-
-func itemIndex(p Pledge, no int) int {
-	for i, it := range p.Items {
-		if it.No == no {
-			return i
-		}
-	}
-	return -1
-}
-
-func removeItem(items []PledgeItem, no int) []PledgeItem {
-	out := items[:0:0]
-	for _, it := range items {
-		if it.No != no {
-			out = append(out, it)
-		}
-	}
-	return out
-}
 
 // shorten cuts s to n characters with an ellipsis.
 func shorten(s string, n int) string {

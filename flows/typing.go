@@ -4,10 +4,14 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
 )
 
 // Typing as people type: a choice picked by its words, a command typed
-// with diacritics or a letter off. Dates are in date.go.
+// with diacritics or a letter off, «Giữ như cũ» always choice 1. Dates are
+// in date.go.
 
 // foldWords folds s for comparing what people type with what the bot
 // shows: lowercase, without diacritics (đ is d, see foldName), every run
@@ -122,4 +126,12 @@ func nearMiss(typed string, names []string) (name string, ok bool) {
 		}
 	}
 	return name, best <= limit && ties == 1
+}
+
+// keepRow is the choice «Giữ như cũ» with data. Changing a pledge item or
+// a report, it is always the first choice, 1: the same number at every
+// step, and answering 1 throughout changes nothing (where there is nothing
+// to keep, 1 is the choice of nothing: «Không có chỉ tiêu», «Bỏ qua»…).
+func keepRow[D ~string](r *req, data D) []bot.Choice {
+	return row(choice(r.t(text.KeepAsIs, nil), data))
 }
