@@ -44,6 +44,9 @@ type command struct {
 	// own marks commands about the sender's own membership (pledge,
 	// report): they need a cell even for an admin.
 	own bool
+	// untilConnected marks commands only for people not yet connected
+	// with a cell (/join): help leaves them out for the others.
+	untilConnected bool
 }
 
 // commands returns the command table, in the order help lists it.
@@ -51,7 +54,7 @@ func commands() []command {
 	return []command{
 		{name: "start", where: anywhere, who: Stranger, desc: text.CmdStart, run: (*req).cmdStart},
 		{name: "help", aliases: []string{"trogiup"}, where: anywhere, who: Stranger, desc: text.CmdHelp, run: (*req).cmdHelp},
-		{name: "join", aliases: []string{"thamgia"}, where: inPrivate, who: Stranger, desc: text.CmdJoin, run: (*req).cmdJoin},
+		{name: "join", aliases: []string{"thamgia"}, where: inPrivate, who: Stranger, untilConnected: true, desc: text.CmdJoin, run: (*req).cmdJoin},
 		{name: "huy", aliases: []string{"cancel"}, where: anywhere, who: Stranger, desc: text.CmdCancel, run: (*req).cmdCancel},
 		{name: "link", aliases: []string{"lienket"}, where: anywhere, who: RoleSecretary, groupWho: RoleAdmin, desc: text.CmdLink, run: (*req).cmdLink},
 		{name: "dangky", own: true, aliases: []string{"pledge"}, where: inPrivate, who: RoleMember, desc: text.CmdPledge, run: (*req).cmdPledge},
@@ -77,8 +80,10 @@ func (c command) needs(group bool) Role {
 	return c.who
 }
 
-// lookup finds the command called name (lowercase, without the slash).
+// lookup finds the command called name, as typed: in any case, with or
+// without diacritics ("báocáo", "ĐăngKý", see foldName).
 func lookup(name string) (command, bool) {
+	name = foldName(name)
 	for _, c := range commands() {
 		if c.name == name {
 			return c, true
@@ -90,6 +95,27 @@ func lookup(name string) (command, bool) {
 		}
 	}
 	return command{}, false
+}
+
+// lookupTyped finds the command of "/name args" as people type it: name
+// as lookup reads it, or, when that is no command, name and the first
+// word of args written apart ("/báo cáo 11" is /baocao 11). It returns the
+// command's arguments.
+func lookupTyped(name, args string) (command, string, bool) {
+	if c, ok := lookup(name); ok {
+		return c, args, true
+	}
+	word, rest := args, ""
+	if i := strings.IndexFunc(args, unicode.IsSpace); i >= 0 {
+		word, rest = args[:i], args[i:]
+	}
+	if word == "" {
+		return command{}, args, false
+	}
+	if c, ok := lookup(name + word); ok {
+		return c, strings.TrimSpace(rest), true
+	}
+	return command{}, args, false
 }
 
 // parseCommand splits "/name args" into its lowercase name and the rest. ok
@@ -189,9 +215,9 @@ func (r *req) dispatch() error {
 		return refuse(text.TooLong, tooLongView{Max: MaxInput, N: utf8.RuneCountInString(r.m.Text)})
 	}
 	if name, args, ok := parseCommand(r.m.Text); ok {
-		c, found := lookup(name)
+		c, args, found := lookupTyped(name, args)
 		if !found {
-			return refuse(text.UnknownCommand, cmdView{Cmd: name})
+			return r.unknownCommand(name)
 		}
 		if err := r.permit(c); err != nil {
 			return err
@@ -272,6 +298,19 @@ type helpLine struct {
 	Desc string
 }
 
+// usable reports whether the sender, of role, may run c in this chat, as
+// help lists it.
+func (r *req) usable(c command, role Role) bool {
+	connected := r.isMember && r.member.Cell != ""
+	switch {
+	case c.needs(r.m.Group) > role, c.own && !connected, c.untilConnected && connected:
+		return false
+	case r.m.Group:
+		return c.where&inGroup != 0
+	}
+	return c.where&inPrivate != 0
+}
+
 // cmdHelp lists the commands this person may use in this chat.
 func (r *req) cmdHelp(string) error {
 	role, err := r.role()
@@ -280,10 +319,7 @@ func (r *req) cmdHelp(string) error {
 	}
 	var lines []helpLine
 	for _, c := range commands() {
-		if c.needs(r.m.Group) > role || c.name == "start" || (c.own && !(r.isMember && r.member.Cell != "")) {
-			continue
-		}
-		if (r.m.Group && c.where&inGroup == 0) || (!r.m.Group && c.where&inPrivate == 0) {
+		if c.name == "start" || !r.usable(c, role) {
 			continue
 		}
 		lines = append(lines, helpLine{Cmd: "/" + c.name, Desc: r.t(c.desc, nil)})
@@ -297,6 +333,33 @@ func (r *req) cmdHelp(string) error {
 	}
 	r.say(key, helpView{Org: r.e.Cfg.OrgName, Lines: lines, Role: r.roleName(role), Mention: mention})
 	return nil
+}
+
+// nearView feeds the answer to an unknown command Cmd that looks like a
+// slip for the command Near, described by Desc.
+type nearView struct{ Cmd, Near, Desc string }
+
+// unknownCommand refuses the command name, which is none, suggesting the
+// one the sender may use here that it looks like a slip for, if any (see
+// nearMiss): "/dangki" gets «Có phải đồng chí muốn gõ /dangky?».
+func (r *req) unknownCommand(name string) error {
+	role, err := r.role()
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, c := range commands() {
+		if r.usable(c, role) {
+			names = append(names, c.name)
+			names = append(names, c.aliases...)
+		}
+	}
+	near, ok := nearMiss(foldName(name), names)
+	if !ok {
+		return refuse(text.UnknownCommand, cmdView{Cmd: name})
+	}
+	c, _ := lookup(near)
+	return refuse(text.UnknownNear, nearView{Cmd: name, Near: near, Desc: r.t(c.desc, nil)})
 }
 
 // roleName returns the Vietnamese name of role.

@@ -150,7 +150,15 @@ type Session struct {
 	// State is what the flow collected so far: its own state struct,
 	// encoded by the engine (see conversation); the store keeps it as bytes.
 	State   []byte
-	Choices []string  // data of the choices last offered, by number (1-based)
+	Choices []string // data of the choices last offered, by number (1-based)
+	// Labels are the labels of Choices, by number, so that a choice's
+	// words typed pick it (see pickChoice); nil in sessions stored before
+	// labels were, where only numbers answer.
+	Labels []string
+	// Open reports that the question last asked also takes typed text (a
+	// deed, a date, a reason): a number that is no choice is then refused
+	// with a text that says so, and the hint under it says so too.
+	Open    bool
 	Updated time.Time // last activity; sessions expire after Config.SessionTTL.
 	// A store that cannot read a stored conversation's state (a record of
 	// an older layout) returns it with Updated zero, so it expires.
@@ -161,6 +169,8 @@ type Session struct {
 	// was sent. They outlive the conversation.
 	Notice   []string
 	NoticeAt time.Time
+	// NoticeLabels are the labels of Notice's choices, by number.
+	NoticeLabels []string
 
 	// Question numbers the questions asked in this chat, the latest last:
 	// each question with choices gets the next number, which its buttons

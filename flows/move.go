@@ -1,13 +1,6 @@
 package flows
 
 import (
-	"strings"
-	"unicode"
-
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
-
 	"lamtheo/bot"
 	"lamtheo/flows/text"
 )
@@ -200,18 +193,6 @@ func withoutUser(us []bot.UserID, u bot.UserID) []bot.UserID {
 // and diacritics ("Trần Văn Hùng", "tran van  hung"): close enough to ask,
 // since both the person and the secretary confirm.
 func sameName(a, b string) bool { return foldName(a) == foldName(b) }
-
-// foldName lowercases name, drops its diacritics (đ becomes d) and joins
-// its words with single spaces.
-func foldName(name string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	plain, _, err := transform.String(t, strings.ToLower(name))
-	if err != nil {
-		plain = strings.ToLower(name)
-	}
-	plain = strings.ReplaceAll(plain, "đ", "d")
-	return strings.Join(strings.Fields(plain), " ")
-}
 
 // moveView feeds the texts of a member's move to another platform: who,
 // of which cell, and where (the platform's name and bot).

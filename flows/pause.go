@@ -1,8 +1,7 @@
 package flows
 
 import (
-	"strconv"
-	"strings"
+	"errors"
 	"time"
 
 	"lamtheo/flows/text"
@@ -80,29 +79,23 @@ func PauseLastDay(length string, now time.Time, loc *time.Location) (time.Time, 
 	return time.Time{}, false
 }
 
-// ParsePauseDate reads the last day of a pause typed as "dd/mm/yyyy" ("-"
-// or "." also separate; one-digit day and month are fine) and checks it:
-// not before the day of now, and at most one year after it (days in loc). It
+// ParsePauseDate reads the last day of a pause as ParseDay does ("30/12"
+// is the next 30 December, "30/12/2026" that day) and checks it: not
+// before the day of now, and at most one year after it (days in loc). It
 // returns the day's first instant in loc, or an *Error saying why not.
 func ParsePauseDate(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	today := dayStart(now, loc)
-	example := today.AddDate(0, 0, 14).Format("02/01/2006")
-	bad := refuse(text.PauseBadDate, pauseDateView{Input: s, Example: example})
-	parts := strings.FieldsFunc(strings.TrimSpace(s), func(r rune) bool { return r == '/' || r == '-' || r == '.' || r == ' ' })
-	if len(parts) != 3 || len(parts[2]) != 4 || len(parts[0]) > 2 || len(parts[1]) > 2 {
-		return time.Time{}, bad
-	}
-	var n [3]int
-	for i, p := range parts {
-		v, err := strconv.Atoi(p)
-		if err != nil || v <= 0 {
-			return time.Time{}, bad
+	d, err := ParseDay(s, now, loc)
+	if pe, ok := errors.AsType[*DateParseError](err); ok {
+		v := pauseExample(today)
+		v.Input, v.Day, v.Month, v.LeapYear = pe.Input, pe.Day, pe.Month, pe.Year
+		if pe.Reason == DateParseNotDate {
+			return time.Time{}, refuse(text.PauseBadDate, v)
 		}
-		n[i] = v
+		return time.Time{}, refuse(text.PauseNoSuchDay, v)
 	}
-	d := time.Date(n[2], time.Month(n[1]), n[0], 0, 0, 0, 0, loc)
-	if d.Day() != n[0] || int(d.Month()) != n[1] || d.Year() != n[2] {
-		return time.Time{}, bad
+	if err != nil {
+		return time.Time{}, err
 	}
 	if d.Before(today) {
 		return time.Time{}, refuse(text.PausePast, pauseDateView{Date: d.Format("02/01/2006")})
@@ -113,11 +106,32 @@ func ParsePauseDate(s string, now time.Time, loc *time.Location) (time.Time, err
 	return d, nil
 }
 
+// pauseExample is the example of a pause's last day the texts give, two
+// weeks after today, with and without its year.
+func pauseExample(today time.Time) pauseDateView {
+	d := today.AddDate(0, 0, 14)
+	return pauseDateView{Short: d.Format("02/01"), Example: d.Format("02/01/2006")}
+}
+
 // cmdPause lets a member pause their reminders until a day, with a reason,
-// or take a pause back: /tamhoan.
-func (r *req) cmdPause(string) error {
+// or take a pause back: /tamhoan, or /tamhoan 30/12 to give the last day
+// at once.
+func (r *req) cmdPause(args string) error {
 	if r.member.Status == Exempt {
 		return refuse(text.PauseExempt, nil)
+	}
+	if args != "" {
+		flowPause.begin(r, pauseStart, &pausing{})
+		last, err := ParsePauseDate(args, r.now, r.e.loc())
+		if err != nil {
+			// The question first, so that the refusal's «chọn một mục ở
+			// trên» points at its choices.
+			if err := r.pauseAskLength(); err != nil {
+				return err
+			}
+			return err
+		}
+		return r.pauseAskReason(r.state.(*pausing), last)
 	}
 	if r.member.Paused(r.now) {
 		flowPause.begin(r, pauseCurrent, &pausing{})
@@ -136,9 +150,8 @@ func (r *req) cmdPause(string) error {
 
 func (r *req) pauseAskLength() error {
 	moveTo(r, pauseLength)
-	example := dayStart(r.now, r.e.loc()).AddDate(0, 0, 14).Format("02/01/2006")
 	length := func(l string) pauseChoice { return pauseLengthPrefix + pauseChoice(l) }
-	r.ask(text.PauseAsk, pauseDateView{Example: example},
+	r.askOpen(text.PauseAsk, pauseExample(dayStart(r.now, r.e.loc())),
 		row(choice(r.t(text.PauseWeek1, nil), length("w1")), choice(r.t(text.PauseWeek2, nil), length("w2"))),
 		row(choice(r.t(text.PauseMonth1, nil), length("m1")), choice(r.t(text.PauseMonth3, nil), length("m3"))))
 	return nil
@@ -179,13 +192,7 @@ func (r *req) pauseAnswer(ps *pausing, in input) error {
 			}
 			last = d
 		}
-		ps.Last = last.Format(time.DateOnly)
-		moveTo(r, pauseReason)
-		r.ask(text.PauseAskReason, pauseView{Until: last.Format("02/01/2006")},
-			row(choice(r.t(text.PauseReasonSick, nil), pauseSick)),
-			row(choice(r.t(text.PauseReasonAway, nil), pauseAway)),
-			row(choice(r.t(text.PauseReasonOther, nil), pauseOther)))
-		return nil
+		return r.pauseAskReason(ps, last)
 	case pauseReason:
 		var reason string
 		switch pauseChoice(in.Data) {
@@ -213,6 +220,17 @@ func (r *req) pauseAnswer(ps *pausing, in input) error {
 	}
 	r.finish()
 	return refuse(text.NotUnderstood, nil)
+}
+
+// pauseAskReason takes last as the pause's last day and asks why.
+func (r *req) pauseAskReason(ps *pausing, last time.Time) error {
+	ps.Last = last.Format(time.DateOnly)
+	moveTo(r, pauseReason)
+	r.askOpen(text.PauseAskReason, pauseView{Until: last.Format("02/01/2006")},
+		row(choice(r.t(text.PauseReasonSick, nil), pauseSick)),
+		row(choice(r.t(text.PauseReasonAway, nil), pauseAway)),
+		row(choice(r.t(text.PauseReasonOther, nil), pauseOther)))
+	return nil
 }
 
 // pauseSave pauses the member's reminders through the day last and tells
@@ -282,6 +300,11 @@ type pauseView struct {
 }
 
 // pauseDateView feeds the question for a pause's last day and the
-// refusals of a typed one: the input, an example, the past day or the
-// furthest day allowed.
-type pauseDateView struct{ Input, Example, Date, Max string }
+// refusals of a typed one: the input, an example (Short without its
+// year), the past day or the furthest day allowed, and for a day that
+// does not exist its Day and Month as read, or the LeapYear without a
+// 29/02.
+type pauseDateView struct {
+	Input, Short, Example, Date, Max string
+	Day, Month, LeapYear             int
+}

@@ -2,6 +2,7 @@ package flows_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,13 +56,16 @@ func TestParsePauseDate(t *testing.T) {
 		{"21/11/2027", "", text.PauseTooFar},
 		{"19/11/2026", "", text.PausePast},
 		{"01/01/2020", "", text.PausePast},
-		{"31/02/2027", "", text.PauseBadDate},
-		{"32/13/2026", "", text.PauseBadDate},
-		{"10/12", "", text.PauseBadDate},
-		{"10/12/26", "", text.PauseBadDate},
+		{"31/02/2027", "", text.PauseNoSuchDay},
+		{"32/13/2026", "", text.PauseNoSuchDay},
+		{"10/12", "2026-12-10", ""}, // the next 10 December
+		{"19/11", "2027-11-19", ""}, // yesterday's date: next year's
+		{"21/11", "2026-11-21", ""}, // tomorrow
+		{"20/11", "2026-11-20", ""}, // today
+		{"10/12/26", "2026-12-10", ""},
 		{"mai", "", text.PauseBadDate},
 		{"", "", text.PauseBadDate},
-		{"0/12/2026", "", text.PauseBadDate},
+		{"0/12/2026", "", text.PauseNoSuchDay},
 		{"100/1/2027", "", text.PauseBadDate},
 	}
 	for _, tc := range tests {
@@ -133,10 +137,11 @@ func TestPauseFlow(t *testing.T) {
 func TestPauseBadDatesThenGood(t *testing.T) {
 	o := newOrg(t)
 	o.send(o.uSau, "/tamhoan")
-	wantIn(t, joined(o.send(o.uSau, "32/13/2026")), "Chưa đọc được ngày «32/13/2026»")
+	wantIn(t, joined(o.send(o.uSau, "32/12/2026")), "Tháng 12 không có ngày 32.", "ví dụ: 04/12 hoặc 04/12/2026")
+	wantIn(t, joined(o.send(o.uSau, "hôm qua")), "Chưa đọc được ngày «hôm qua»")
 	wantIn(t, joined(o.send(o.uSau, "01/01/2020")), "Ngày 01/01/2020 đã qua")
 	wantIn(t, joined(o.send(o.uSau, "01/01/2030")), "tối đa một năm, đến ngày 20/11/2027")
-	wantIn(t, joined(o.send(o.uSau, "9")), flows.T(text.ChooseNumber, map[string]int{"N": 4}))
+	wantIn(t, joined(o.send(o.uSau, "9")), "Không có mục số 9.", "gõ số từ 1 đến 4")
 	got := o.send(o.uSau, "2") // the second choice: 2 weeks
 	wantIn(t, joined(got), "đến hết ngày 04/12/2026")
 	if m := o.member(o.sau.ID); !m.PausedUntil.IsZero() {
@@ -238,7 +243,8 @@ func TestSummaryMarksPaused(t *testing.T) {
 // with a text to show; never a panic.
 func FuzzParsePauseDate(f *testing.F) {
 	for _, s := range []string{"10/12/2026", " 1/1/2027 ", "05-02-2027", "5.2.2027", "31/02/2027", "29/02/2028",
-		"32/13/2026", "10/12", "mai", "", "0/12/2026", "-1/-1/-001", "+1/+2/+203", "1/1/9999", "1 / 1 / 2027", "١/١/٢٠٢٧"} {
+		"32/13/2026", "10/12", "mai", "", "0/12/2026", "-1/-1/-001", "+1/+2/+203", "1/1/9999", "1 / 1 / 2027", "١/١/٢٠٢٧",
+		"30/12", "29/02", "31/4", "00/11", "24.11", "ngày 24 tháng 11 năm 2026", "24/11/26"} {
 		f.Add(s, int64(1795000000))
 	}
 	loc := time.FixedZone("ICT", 7*3600)
@@ -258,4 +264,29 @@ func FuzzParsePauseDate(f *testing.F) {
 			t.Fatalf("ParsePauseDate(%q) at %v = %v", s, now, d)
 		}
 	})
+}
+
+// TestPauseDateArgument: /tamhoan with a day goes straight to the reason;
+// with a day that is not one, or past, the question comes first and the
+// refusal under it, so that its «chọn một mục ở trên» points at choices.
+func TestPauseDateArgument(t *testing.T) {
+	o := newOrg(t)
+	got := o.send(o.uSau, "/tamhoan 10/12")
+	wantIn(t, joined(got), "đến hết ngày 10/12/2026", "lý do")
+	o.send(o.uSau, "đi làm ăn xa")
+	if m := o.member(o.sau.ID); !m.PausedUntil.Equal(o.date(2026, 12, 11, 0)) || m.PauseReason != "Đi làm ăn xa" {
+		t.Fatalf("paused until %s (%q)", m.PausedUntil, m.PauseReason)
+	}
+
+	for in, refusal := range map[string]string{
+		"19/11/2026": "Ngày 19/11/2026 đã qua",
+		"31/4":       "Tháng 4 không có ngày 31.",
+		"29/2":       "Năm 2027 không có ngày 29/02.",
+		"sau Tết":    "Chưa đọc được ngày «sau Tết»",
+	} {
+		got := o.send(o.uBon, "/tamhoan "+in)
+		if len(got) != 2 || !strings.Contains(got[0].Text, "bao lâu") || !strings.Contains(got[1].Text, refusal) {
+			t.Errorf("/tamhoan %s:\n%s", in, dump(got))
+		}
+	}
 }

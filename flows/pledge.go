@@ -64,6 +64,7 @@ const (
 	pledgeCatPrefix  pledgeChoice = "cat:" // + the category's key
 	pledgeKeepCat    pledgeChoice = "cat:="
 	pledgeNoTarget   pledgeChoice = "t:none"
+	pledgeKeepTarget pledgeChoice = "t:keep"
 	pledgeItemPrefix pledgeChoice = "i:" // + the item's number
 )
 
@@ -164,7 +165,7 @@ func (r *req) pledgeMenu(p Pledge, note text.Key) error {
 
 func (r *req) pledgeAskText() error {
 	moveTo(r, pledgeText)
-	r.ask(text.PledgeAskText, nil, row(choice(r.t(text.Back, nil), pledgeBack)))
+	r.askOpen(text.PledgeAskText, nil, row(choice(r.t(text.Back, nil), pledgeBack)))
 	return nil
 }
 
@@ -211,12 +212,15 @@ func (r *req) pledgeAnswer(d *pledgeDraft, in input) error {
 		if data != pledgeKeepCat {
 			d.Cat = key
 		}
-		moveTo(r, pledgeTarget)
-		r.ask(text.PledgeAskTarget, nil, row(choice(r.t(text.PledgeNoTarget, nil), pledgeNoTarget)))
-		return nil
+		return r.pledgeAskTarget(d, p)
 	case pledgeTarget:
 		target := ""
-		if data != pledgeNoTarget {
+		switch data {
+		case pledgeNoTarget:
+		case pledgeKeepTarget:
+			it, _ := findItem(p, d.No)
+			target = it.Target
+		default:
 			if in.Text == "" {
 				return refuse(text.ChooseAbove, nil)
 			}
@@ -242,8 +246,7 @@ func (r *req) pledgeAnswer(d *pledgeDraft, in input) error {
 			return nil
 		}
 		moveTo(r, pledgeText)
-		r.ask(text.PledgeAskNewText, itemView{No: it.No, Text: it.Text},
-			row(choice(r.t(text.KeepAsIs, nil), pledgeKeepText)))
+		r.askOpen(text.PledgeAskNewText, itemView{No: it.No, Text: it.Text}, keepRow(r, pledgeKeepText))
 		return nil
 	case pledgeConfirmDel:
 		if choiceData(data) != choiceYes {
@@ -324,13 +327,28 @@ func (r *req) pledgeFull(p Pledge) error {
 func (r *req) pledgeAskCategory(d *pledgeDraft) error {
 	moveTo(r, pledgeCat)
 	rows := make([][]bot.Choice, 0, len(r.e.Cfg.Categories)+1)
+	if d.Op == opEdit {
+		rows = append(rows, keepRow(r, pledgeKeepCat))
+	}
 	for _, c := range r.e.Cfg.Categories {
 		rows = append(rows, row(choice(c.Name, pledgeCatPrefix+pledgeChoice(c.Key))))
 	}
-	if d.Op == opEdit {
-		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), pledgeKeepCat)))
-	}
 	r.ask(text.PledgeAskCategory, nil, rows...)
+	return nil
+}
+
+// pledgeAskTarget asks the target of the item being written; changing an
+// item that has one, keeping it comes first.
+func (r *req) pledgeAskTarget(d *pledgeDraft, p Pledge) error {
+	moveTo(r, pledgeTarget)
+	var rows [][]bot.Choice
+	var cur itemView
+	if it, ok := findItem(p, d.No); ok && d.Op == opEdit && it.Target != "" {
+		cur.Target = it.Target
+		rows = append(rows, keepRow(r, pledgeKeepTarget))
+	}
+	rows = append(rows, row(choice(r.t(text.PledgeNoTarget, nil), pledgeNoTarget)))
+	r.askOpen(text.PledgeAskTarget, cur, rows...)
 	return nil
 }
 
@@ -431,32 +449,6 @@ func (r *req) secretaries(cell string) ([]Member, error) {
 }
 
 func idString(id MemberID) string { return strconv.FormatUint(uint64(id), 10) }
-
-func findItem(p Pledge, no int) (PledgeItem, bool) {
-	if i := itemIndex(p, no); i >= 0 {
-		return p.Items[i], true
-	}
-	return PledgeItem{}, false
-}
-
-func itemIndex(p Pledge, no int) int {
-	for i, it := range p.Items {
-		if it.No == no {
-			return i
-		}
-	}
-	return -1
-}
-
-func removeItem(items []PledgeItem, no int) []PledgeItem {
-	out := items[:0:0]
-	for _, it := range items {
-		if it.No != no {
-			out = append(out, it)
-		}
-	}
-	return out
-}
 
 // shorten cuts s to n characters with an ellipsis.
 func shorten(s string, n int) string {

@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"slices"
 
 	"lamtheo/bot"
 	"lamtheo/flows/text"
@@ -151,8 +152,8 @@ func (r *req) reportBegin(m Month) error {
 		moveTo(r, reportExisting)
 		r.say(text.ReportExisting, r.monthData(m))
 		r.ask(text.ReportView, memberMonthView{Body: RenderMemberReport(r.e.text(), r.member, p, old)},
-			row(choice(r.t(text.ReportEdit, nil), reportEdit)),
-			row(choice(r.t(text.ReportKeep, nil), reportKeep)))
+			row(choice(r.t(text.ReportKeep, nil), reportKeep)),
+			row(choice(r.t(text.ReportEdit, nil), reportEdit)))
 		return nil
 	}
 	if !hasItems {
@@ -180,15 +181,16 @@ func (r *req) askStatus(d *reportDraft, p Pledge, i int) error {
 	d.Item = i
 	moveTo(r, reportStatus)
 	data := reportItemView{I: i + 1, Total: len(p.Items), No: it.No, Text: it.Text, Target: it.Target}
-	rows := [][]bot.Choice{
-		row(choice(r.t(text.StatusDone, nil), statusChoice(Done))),
-		row(choice(r.t(text.StatusDoing, nil), statusChoice(Doing))),
-		row(choice(r.t(text.StatusNotYet, nil), statusChoice(NotYet))),
-	}
+	var rows [][]bot.Choice
 	if s, ok := d.Status[it.No]; ok {
 		data.Current = r.statusName(s)
 		data.CurrentText = d.Texts[it.No]
+		rows = append(rows, keepRow(r, reportKeepStatus))
 	}
+	rows = append(rows,
+		row(choice(r.t(text.StatusDone, nil), statusChoice(Done))),
+		row(choice(r.t(text.StatusDoing, nil), statusChoice(Doing))),
+		row(choice(r.t(text.StatusNotYet, nil), statusChoice(NotYet))))
 	r.ask(text.ReportAskStatus, data, rows...)
 	return nil
 }
@@ -198,9 +200,9 @@ func (r *req) askWhat(d *reportDraft, it PledgeItem) error {
 	moveTo(r, reportWhat)
 	rows := [][]bot.Choice{row(choice(r.t(text.ReportSkipWhat, nil), reportSkipWhat))}
 	if d.Texts[it.No] != "" {
-		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), reportKeepWhat)))
+		rows = slices.Insert(rows, 0, keepRow(r, reportKeepWhat))
 	}
-	r.ask(text.ReportAskWhat, reportItemView{No: it.No, Current: d.Texts[it.No]}, rows...)
+	r.askOpen(text.ReportAskWhat, reportItemView{No: it.No, Current: d.Texts[it.No]}, rows...)
 	return nil
 }
 
@@ -208,9 +210,9 @@ func (r *req) askOther(d *reportDraft) error {
 	moveTo(r, reportOther)
 	rows := [][]bot.Choice{row(choice(r.t(text.ReportNoOther, nil), reportNoOther))}
 	if d.Other != "" {
-		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), reportKeepOther)))
+		rows = slices.Insert(rows, 0, keepRow(r, reportKeepOther))
 	}
-	r.ask(text.ReportAskOther, reportItemView{Current: d.Other}, rows...)
+	r.askOpen(text.ReportAskOther, reportItemView{Current: d.Other}, rows...)
 	return nil
 }
 
@@ -219,7 +221,7 @@ func (r *req) askPhoto(d *reportDraft) error {
 	moveTo(r, reportPhoto)
 	rows := [][]bot.Choice{row(choice(r.t(text.ReportNoPhoto, nil), reportNoPhoto))}
 	if d.Photo != "" {
-		rows = append(rows, row(choice(r.t(text.KeepAsIs, nil), reportKeepPhoto)))
+		rows = slices.Insert(rows, 0, keepRow(r, reportKeepPhoto))
 	}
 	r.ask(text.ReportAskPhoto, nil, rows...)
 	return nil

@@ -51,6 +51,7 @@ const (
 	reportEdit         reportChoice = "ex:edit"
 	reportKeep         reportChoice = "ex:keep"
 	reportStatusPrefix reportChoice = "st:" // + the ItemStatus's number
+	reportKeepStatus   reportChoice = "st:="
 	reportSkipWhat     reportChoice = "w:skip"
 	reportKeepWhat     reportChoice = "w:keep"
 	reportNoOther      reportChoice = "o:none"
@@ -206,11 +207,17 @@ func nextReport(d reportDraft, step reportStep, p Pledge, photos bool, in input)
 		}
 		return refused(text.ChooseAbove)
 	case reportStatus:
-		n, ok := cutNumber(in.Data, reportStatusPrefix)
-		if !ok || d.Item >= len(p.Items) {
+		if d.Item >= len(p.Items) {
 			return refused(text.ChooseAbove)
 		}
 		no := p.Items[d.Item].No
+		n, ok := cutNumber(in.Data, reportStatusPrefix)
+		if s, answered := d.Status[no]; data == reportKeepStatus && answered {
+			n, ok = int(s), true
+		}
+		if !ok {
+			return refused(text.ChooseAbove)
+		}
 		if s := ItemStatus(n); s == NotYet {
 			d.answer(no, s, "")
 			return next()

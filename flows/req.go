@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"lamtheo/bot"
 	"lamtheo/flows/text"
@@ -121,7 +122,7 @@ func (r *req) saveSession() error {
 
 // finish ends the current flow.
 func (r *req) finish() {
-	r.sess = Session{Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt, Question: r.sess.Question}
+	r.sess = r.sess.kept()
 	r.state = nil
 	r.dirty = true
 }
@@ -140,24 +141,39 @@ func (r *req) say(k text.Key, data any) {
 // ask queues a text with choices to the current chat and remembers the
 // choices in the session, so a typed number or a pressed button can answer.
 func (r *req) ask(k text.Key, data any, choices ...[]bot.Choice) {
+	r.question(k, data, false, choices)
+}
+
+// askOpen is ask for a question that also takes typed text (a deed, a
+// date, a reason): the hint under it says so, and a number that is none
+// of the choices is refused as such (see countView).
+func (r *req) askOpen(k text.Key, data any, choices ...[]bot.Choice) {
+	r.question(k, data, true, choices)
+}
+
+func (r *req) question(k text.Key, data any, open bool, choices [][]bot.Choice) {
 	rep := bot.Reply{Chat: r.m.Chat, Text: r.t(r.e.textKey(r.m.Chat.Platform, k), data), Choices: choices}
-	r.offer(&rep)
+	r.offer(&rep, open)
 	r.send(rep)
 }
 
-// offer remembers rep's choices as the answers the current flow expects,
-// numbers the question and stamps its number on the choices' data (see
-// stampChoice).
-func (r *req) offer(rep *bot.Reply) {
-	r.sess.Choices = r.sess.Choices[:0]
+// offer remembers rep's choices (their data and labels) as the answers the
+// current flow expects, numbers the question and stamps its number on the
+// choices' data (see stampChoice). open says the question takes typed
+// text as well. A question with choices is the latest choices shown in
+// this chat: the notice before it no longer answers a typed number.
+func (r *req) offer(rep *bot.Reply, open bool) {
+	r.sess.Choices, r.sess.Labels, r.sess.Open = r.sess.Choices[:0], r.sess.Labels[:0], open
 	for _, c := range rep.Flat() {
 		r.sess.Choices = append(r.sess.Choices, c.Data)
+		r.sess.Labels = append(r.sess.Labels, c.Label)
 	}
 	r.dirty = true
 	if len(r.sess.Choices) == 0 {
 		return
 	}
-	rep.Hint = r.t(text.ChoiceHint, countView{N: len(r.sess.Choices)})
+	r.sess.Notice, r.sess.NoticeLabels, r.sess.NoticeAt = nil, nil, time.Time{}
+	rep.Hint = r.t(text.ChoiceHint, r.choicesView())
 	r.sess.Question++
 	rows := make([][]bot.Choice, len(rep.Choices))
 	for i, cs := range rep.Choices {
@@ -167,6 +183,16 @@ func (r *req) offer(rep *bot.Reply) {
 		}
 	}
 	rep.Choices = rows
+}
+
+// choicesView describes the choices the session offers, for the hint under
+// a question and the refusal of a number that is none of them.
+func (r *req) choicesView() countView {
+	v := countView{N: len(r.sess.Choices), Open: r.sess.Open}
+	if len(r.sess.Labels) > 0 {
+		v.Label = strings.TrimLeftFunc(r.sess.Labels[0], func(c rune) bool { return !unicode.IsLetter(c) && !unicode.IsDigit(c) })
+	}
+	return v
 }
 
 // stampChoice returns the data a button of question q carries: "q|data".
@@ -215,20 +241,20 @@ func (e *Engine) queue(tx Tx, reps []bot.Reply, now time.Time, self *req) error 
 		if err := tx.Enqueue(rep); err != nil {
 			return fmt.Errorf("enqueue reply: %w", err)
 		}
-		data := noticeData(rep)
+		data, labels := noticeData(rep)
 		if data == nil || e.caps(rep.Chat.Platform).IsGroup(rep.Chat) {
 			continue
 		}
 		user := bot.UserID{Platform: rep.Chat.Platform, ID: rep.Chat.ID}
 		if self != nil && self.m.Chat == rep.Chat && self.m.From == user {
-			self.sess.Notice, self.sess.NoticeAt, self.dirty = data, now, true
+			self.sess.Notice, self.sess.NoticeLabels, self.sess.NoticeAt, self.dirty = data, labels, now, true
 			continue
 		}
 		sess, _, err := tx.Session(rep.Chat, user)
 		if err != nil {
 			return fmt.Errorf("load session: %w", err)
 		}
-		sess.Notice, sess.NoticeAt = data, now
+		sess.Notice, sess.NoticeLabels, sess.NoticeAt = data, labels, now
 		if err := tx.PutSession(rep.Chat, user, sess); err != nil {
 			return fmt.Errorf("store notice: %w", err)
 		}
@@ -236,19 +262,19 @@ func (e *Engine) queue(tx Tx, reps []bot.Reply, now time.Time, self *req) error 
 	return nil
 }
 
-// noticeData returns the data of rep's choices when every one of them is
-// stateless (go:...), nil otherwise.
-func noticeData(rep bot.Reply) []string {
+// noticeData returns the data and labels of rep's choices when every one
+// of them is stateless (go:...), nil otherwise.
+func noticeData(rep bot.Reply) (data, labels []string) {
 	flat := rep.Flat()
 	if len(flat) == 0 {
-		return nil
+		return nil, nil
 	}
-	out := make([]string, len(flat))
+	data, labels = make([]string, len(flat)), make([]string, len(flat))
 	for i, c := range flat {
 		if !strings.HasPrefix(c.Data, goPrefix) {
-			return nil
+			return nil, nil
 		}
-		out[i] = c.Data
+		data[i], labels[i] = c.Data, c.Label
 	}
-	return out
+	return data, labels
 }

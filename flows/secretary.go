@@ -36,7 +36,7 @@ func (r *req) sayText(s string) { r.send(bot.Reply{Chat: r.m.Chat, Text: s}) }
 // askText queues a rendered text with choices the current flow expects.
 func (r *req) askText(s string, rows [][]bot.Choice) {
 	rep := bot.Reply{Chat: r.m.Chat, Text: s, Choices: rows}
-	r.offer(&rep)
+	r.offer(&rep, false)
 	r.send(rep)
 }
 

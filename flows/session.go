@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"lamtheo/bot"
@@ -22,6 +21,12 @@ type input struct {
 // active reports whether a conversation is in progress.
 func (r *req) active() bool { return r.sess.Flow != "" }
 
+// kept returns what of s outlives a conversation: the latest notice and
+// the question number.
+func (s Session) kept() Session {
+	return Session{Notice: s.Notice, NoticeLabels: s.NoticeLabels, NoticeAt: s.NoticeAt, Question: s.Question}
+}
+
 // expired forgets a conversation idle for longer than the session TTL and
 // tells the person so. It reports whether it did.
 func (r *req) expired() bool {
@@ -33,34 +38,40 @@ func (r *req) expired() bool {
 	return true
 }
 
-// typed turns typed text into an input: a number answering offered choices
-// becomes that choice's data.
+// typed turns typed text into an input: a number or the words of one of
+// the offered choices (see pickChoice) becomes that choice's data; a
+// number that is none of them is marked badNumber.
 func (r *req) typed(s string) input {
 	s = strings.TrimSpace(s)
-	if n, err := strconv.Atoi(strings.TrimSuffix(s, ".")); err == nil && len(r.sess.Choices) > 0 {
-		if n >= 1 && n <= len(r.sess.Choices) {
-			return input{Data: r.sess.Choices[n-1]}
-		}
+	i, number := pickChoice(s, r.sess.Labels, len(r.sess.Choices))
+	switch {
+	case i >= 0:
+		return input{Data: r.sess.Choices[i]}
+	case number && len(r.sess.Choices) > 0:
 		return input{Text: s, Data: badNumber}
 	}
 	return input{Text: s}
 }
 
-// noticeChoice returns the data of the notice choice a typed number
-// answers: the latest notice shown in this chat, not older than noticeTTL,
-// when no conversation is waiting for an answer (a question in progress
-// keeps its numbers, so a reminder arriving meanwhile cannot take an
-// answer meant for the question).
+// noticeChoice returns the data of the notice choice typed text answers,
+// by its number or its words (see pickChoice): the choices of the latest
+// notice shown in this chat, not older than noticeTTL and not followed by
+// a question with choices, when no conversation is waiting for an answer
+// (a question in progress keeps its numbers, so a reminder arriving
+// meanwhile cannot take an answer meant for the question).
 func (r *req) noticeChoice(s string) (string, bool) {
-	n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(s), "."))
 	notice := r.sess.Notice
-	if err != nil || n < 1 || n > len(notice) || r.now.Sub(r.sess.NoticeAt) > noticeTTL {
+	if len(notice) == 0 || r.now.Sub(r.sess.NoticeAt) > noticeTTL {
 		return "", false
 	}
 	if r.active() && r.now.Sub(r.sess.Updated) <= r.e.sessionTTL() {
 		return "", false
 	}
-	return notice[n-1], true
+	i, _ := pickChoice(s, r.sess.NoticeLabels, len(notice))
+	if i < 0 {
+		return "", false
+	}
+	return notice[i], true
 }
 
 // badNumber marks a typed number that matches no offered choice.
@@ -144,7 +155,9 @@ func (r *req) goAction(action string) error {
 // answer hands in to the flow in progress.
 func (r *req) answer(in input) error {
 	if in.Data == badNumber {
-		return refuse(text.ChooseNumber, countView{N: len(r.sess.Choices)})
+		v := r.choicesView()
+		v.Number = in.Text
+		return refuse(text.ChooseNumber, v)
 	}
 	f, ok := flowOf(r.sess.Flow)
 	if !ok {
@@ -179,8 +192,8 @@ type conversation[S any, St ~string] struct{ name flowName }
 
 // begin starts the flow at step with state s, replacing any conversation.
 func (c conversation[S, St]) begin(r *req, step St, s *S) {
-	r.sess = Session{Flow: string(c.name), Step: string(step), Notice: r.sess.Notice, NoticeAt: r.sess.NoticeAt,
-		Question: r.sess.Question}
+	r.sess = r.sess.kept()
+	r.sess.Flow, r.sess.Step = string(c.name), string(step)
 	r.state = s
 	r.dirty = true
 }
@@ -248,7 +261,7 @@ func withState[S any](step func(r *req, s *S, in input) error) func(*req, input)
 // longer answer.
 func moveTo[St ~string](r *req, step St) {
 	r.sess.Step = string(step)
-	r.sess.Choices = nil
+	r.sess.Choices, r.sess.Labels, r.sess.Open = nil, nil, false
 	r.dirty = true
 }
 

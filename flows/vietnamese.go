@@ -13,6 +13,8 @@ import (
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
 	"lamtheo/flows/text"
@@ -438,6 +440,20 @@ func emojiJoins(prev, next rune) bool {
 		return false
 	}
 	return (unicode.In(prev, unicode.So, unicode.Sk) || prev == '\ufe0f') && unicode.Is(unicode.So, next)
+}
+
+// foldName folds what people type for comparing it with what the bot
+// knows (names, commands, the labels of choices): lowercase, without
+// diacritics (đ becomes d), words joined with single spaces. "Trần  Văn
+// HÙNG" gives "tran van hung", "/báocáo"'s name "baocao".
+func foldName(name string) string {
+	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	plain, _, err := transform.String(t, strings.ToLower(name))
+	if err != nil {
+		plain = strings.ToLower(name)
+	}
+	plain = strings.ReplaceAll(plain, "đ", "d")
+	return strings.Join(strings.Fields(plain), " ")
 }
 
 // vnMatchWord reports whether the word typed is want, in any case, with some

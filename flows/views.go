@@ -20,8 +20,16 @@ type cmdView struct{ Cmd string }
 // codeView feeds texts that quote an invitation code.
 type codeView struct{ Code string }
 
-// countView feeds texts that give a number of choices.
-type countView struct{ N int }
+// countView feeds texts about the N choices of a question: the hint under
+// it and the refusal of a Number that is none of them. Open says the
+// question takes typed text too; Label is the first choice's label
+// without its leading symbols.
+type countView struct {
+	N      int
+	Open   bool
+	Label  string
+	Number string
+}
 
 // tooLongView feeds texts that refuse an input of N characters over Max.
 type tooLongView struct{ Max, N int }

@@ -56,6 +56,14 @@ func (e *enc) int(v int)        { e.varint(int64(v)) }
 func (e *enc) str(s string)     { e.uvarint(uint64(len(s))); e.b = append(e.b, s...) }
 func (e *enc) bytes(p []byte)   { e.uvarint(uint64(len(p))); e.b = append(e.b, p...) }
 
+// strs writes a list of strings: its length, then each one.
+func (e *enc) strs(ss []string) {
+	e.uvarint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
 func (e *enc) bool(v bool) {
 	if v {
 		e.b = append(e.b, 1)
@@ -156,6 +164,19 @@ func (d *dec) bytes() []byte {
 		return nil
 	}
 	return []byte(s)
+}
+
+// strs reads a list written by enc.strs; nil when it is empty.
+func (d *dec) strs() []string {
+	n := d.count(1)
+	if n == 0 {
+		return nil
+	}
+	ss := make([]string, n)
+	for i := range ss {
+		ss[i] = d.str()
+	}
+	return ss
 }
 
 func (d *dec) bool() bool {

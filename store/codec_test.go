@@ -43,7 +43,8 @@ func encodeSessionV3(s flows.Session, vals map[string]string) []byte {
 // question number (0 in version 2, before questions were numbered), but
 // a conversation in progress in it comes back without its step and with
 // Updated zero, so the engine expires it; one without a flow is as it
-// was. Version 4 keeps everything, the flow's state included.
+// was. Version 4 keeps everything, the flow's state included, and version
+// 5 the choices' labels and whether the question takes typed text too.
 func TestSessionVersions(t *testing.T) {
 	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
 	notice := []string{"go:baocao:202611"}
@@ -71,13 +72,21 @@ func TestSessionVersions(t *testing.T) {
 
 	s := old
 	s.State = []byte(`{"Cell":"C01","Member":7}`)
-	v4 := encodeSession(s)
-	if v4[0] != sessionV4 {
-		t.Fatalf("a session encodes with version %d, want %d", v4[0], sessionV4)
-	}
+	v4 := encodeSession(s)[:len(encodeSession(s))-3] // no labels, open flag or notice labels
+	v4[0] = sessionV4
 	got, err = decodeSession(v4)
 	if err != nil || !reflect.DeepEqual(got, s) {
 		t.Fatalf("version 4 session = %+v, %v; want %+v", got, err, s)
+	}
+
+	s.Labels, s.Open, s.NoticeLabels = []string{"Có", "Không"}, true, []string{"Báo cáo ngay"}
+	v5 := encodeSession(s)
+	if v5[0] != sessionV5 {
+		t.Fatalf("a session encodes with version %d, want %d", v5[0], sessionV5)
+	}
+	got, err = decodeSession(v5)
+	if err != nil || !reflect.DeepEqual(got, s) {
+		t.Fatalf("version 5 session = %+v, %v; want %+v", got, err, s)
 	}
 }
 

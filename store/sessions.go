@@ -16,13 +16,18 @@ const sessionV2 = 2
 // question. Versions 1 and 2 decode with question 0.
 const sessionV3 = 3
 
-// sessionV4 is the version byte of the session records this build writes:
-// version 3's layout with the flow's typed state (opaque bytes, encoded by
+// sessionV4 is version 3's layout with the flow's typed state (opaque bytes, encoded by
 // flows) in place of its map of strings. The map of an older record means
 // nothing to this build's flows: a conversation in progress in it decodes
 // with no step and Updated zero, so the engine expires it with its usual
 // message; its notice and question number are kept.
 const sessionV4 = 4
+
+// sessionV5 is the version byte of the session records this build writes:
+// version 4's fields, then the labels of the choices offered, whether the
+// question also takes typed text, and the labels of the latest notice's
+// choices. Older versions decode without labels (only numbers answer).
+const sessionV5 = 5
 
 // Session implements flows.Tx.
 func (t *tx) Session(chat bot.ChatID, user bot.UserID) (flows.Session, bool, error) {
@@ -73,26 +78,23 @@ func (t *tx) DeleteSession(chat bot.ChatID, user bot.UserID) error {
 
 func encodeSession(s flows.Session) []byte {
 	e := newEnc(128 + len(s.State))
-	e.b[0] = sessionV4
+	e.b[0] = sessionV5
 	e.str(s.Flow)
 	e.str(s.Step)
 	e.bytes(s.State)
-	e.uvarint(uint64(len(s.Choices)))
-	for _, c := range s.Choices {
-		e.str(c)
-	}
+	e.strs(s.Choices)
 	e.time(s.Updated)
-	e.uvarint(uint64(len(s.Notice)))
-	for _, c := range s.Notice {
-		e.str(c)
-	}
+	e.strs(s.Notice)
 	e.time(s.NoticeAt)
 	e.uvarint(s.Question)
+	e.strs(s.Labels)
+	e.bool(s.Open)
+	e.strs(s.NoticeLabels)
 	return e.b
 }
 
 func decodeSession(v []byte) (flows.Session, error) {
-	d := newDecUpTo(v, sessionV4)
+	d := newDecUpTo(v, sessionV5)
 	var s flows.Session
 	s.Flow = d.str()
 	s.Step = d.str()
@@ -103,24 +105,19 @@ func decodeSession(v []byte) (flows.Session, error) {
 			d.str()
 		}
 	}
-	if n := d.count(1); n > 0 {
-		s.Choices = make([]string, n)
-		for i := range s.Choices {
-			s.Choices[i] = d.str()
-		}
-	}
+	s.Choices = d.strs()
 	s.Updated = d.time()
 	if d.ver >= sessionV2 {
-		if n := d.count(1); n > 0 {
-			s.Notice = make([]string, n)
-			for i := range s.Notice {
-				s.Notice[i] = d.str()
-			}
-		}
+		s.Notice = d.strs()
 		s.NoticeAt = d.time()
 	}
 	if d.ver >= sessionV3 {
 		s.Question = d.uvarint()
+	}
+	if d.ver >= sessionV5 {
+		s.Labels = d.strs()
+		s.Open = d.bool()
+		s.NoticeLabels = d.strs()
 	}
 	if d.ver < sessionV4 && s.Flow != "" {
 		s.Step, s.Updated = "", time.Time{} // its state is lost: expire it

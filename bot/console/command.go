@@ -18,7 +18,7 @@ func (c *Conn) command(text string) (sticker bool) {
 	switch name {
 	case "as":
 		if UserID(args) == "" {
-			c.println("* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan")
+			c.println("* Thiếu tên. Ví dụ: :as Nguyễn Thị Lan")
 			return false
 		}
 		c.mu.Lock()
@@ -87,7 +87,7 @@ func (c *Conn) whereLong() string {
 func (c *Conn) help() string {
 	lines := []string{
 		"* Lệnh của chế độ dòng lệnh (không gửi tới bot):",
-		"*   :as TÊN      nói với tư cách người khác, ví dụ :as Nguyễn Văn Lan",
+		"*   :as TÊN      nói với tư cách người khác, ví dụ :as Nguyễn Thị Lan",
 		"*   :group MÃ    nói trong nhóm của chi bộ MÃ, ví dụ :group C01",
 		"*   :private     nói trong chat riêng với bot",
 		"*   :sticker     gửi bot một nhãn dán (tin không có chữ)",

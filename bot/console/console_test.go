@@ -106,8 +106,8 @@ func TestReceive(t *testing.T) {
 		{
 			name: "bad local commands",
 			in:   ":as\n:as ---\n:group\n:group C 01\n:frobnicate x\n:QUIT\n",
-			out: "> :as\n* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan\n" +
-				"> :as ---\n* Thiếu tên. Ví dụ: :as Nguyễn Văn Lan\n" +
+			out: "> :as\n* Thiếu tên. Ví dụ: :as Nguyễn Thị Lan\n" +
+				"> :as ---\n* Thiếu tên. Ví dụ: :as Nguyễn Thị Lan\n" +
 				"> :group\n* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01\n" +
 				"> :group C 01\n* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01\n" +
 				"> :frobnicate x\n* Không có lệnh :frobnicate. Gõ :help để xem các lệnh.\n" +

@@ -95,6 +95,8 @@ func TestReceiveTranslates(t *testing.T) {
 				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("502"), FromName: "Bình", Kind: bot.KindText, Text: "/summary 3 2026", Time: now}},
 			{"bare command with username", func() int64 { return f.PushText(basic, binh, "/help@LamTheo_Test_Bot") },
 				&bot.Message{Chat: tgChat("-4001"), Group: true, ChatTitle: "Chi bộ 2", From: tgUser("502"), FromName: "Bình", Kind: bot.KindText, Text: "/help", Time: now}},
+			{"command with diacritics to us", func() int64 { return f.PushText(cell, binh, "/tổnghợp@lamtheo_test_bot 11") },
+				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("502"), FromName: "Bình", Kind: bot.KindText, Text: "/tổnghợp 11", Time: now}},
 			{"command to another bot", func() int64 { return f.PushText(cell, binh, "/help@OtherBot") }, nil},
 			{"start payload", func() int64 { return f.PushText(private, an, "/start join_7") },
 				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindText, Text: "/start join_7", Time: now}},

@@ -18,6 +18,7 @@ const (
 	PauseMonth1           Key = "pause_month1"
 	PauseMonth3           Key = "pause_month3"
 	PauseBadDate          Key = "pause_bad_date"
+	PauseNoSuchDay        Key = "pause_no_such_day"
 	PausePast             Key = "pause_past"
 	PauseTooFar           Key = "pause_too_far"
 	PauseAskReason        Key = "pause_ask_reason"
@@ -60,4 +61,4 @@ const (
 )
 
 // jobsKeys lists the keys of jobs.txt, for the completeness test.
-var jobsKeys = []Key{CmdPause, CmdSchedule, RemindFirst, RemindSecond, RemindLast, RemindMissing, LeaderNoGroup, CampaignInvite, CampaignButton, CampaignRate, PauseAsk, PauseWeek1, PauseWeek2, PauseMonth1, PauseMonth3, PauseBadDate, PausePast, PauseTooFar, PauseAskReason, PauseReasonSick, PauseReasonAway, PauseReasonOther, PauseDone, PauseSecretary, PauseCurrent, PauseResume, PauseAgain, PauseKeep, PauseKept, PauseResumed, PauseResumedSecretary, PauseExempt, SchedView, JobRemindFirst, JobRemindSecond, JobRemindLast, JobLeaderboard, JobCampaign, JobBackup, Weekday0, Weekday1, Weekday2, Weekday3, Weekday4, Weekday5, Weekday6, SchedRunLeader, SchedRunRemind, SchedRunLeaderPick, SchedRunRemindPick, SchedDoneRemind, SchedDoneLeader, SchedLeaderEmpty, SchedNotOpen, SchedAgain}
+var jobsKeys = []Key{CmdPause, CmdSchedule, RemindFirst, RemindSecond, RemindLast, RemindMissing, LeaderNoGroup, CampaignInvite, CampaignButton, CampaignRate, PauseAsk, PauseWeek1, PauseWeek2, PauseMonth1, PauseMonth3, PauseBadDate, PauseNoSuchDay, PausePast, PauseTooFar, PauseAskReason, PauseReasonSick, PauseReasonAway, PauseReasonOther, PauseDone, PauseSecretary, PauseCurrent, PauseResume, PauseAgain, PauseKeep, PauseKept, PauseResumed, PauseResumedSecretary, PauseExempt, SchedView, JobRemindFirst, JobRemindSecond, JobRemindLast, JobLeaderboard, JobCampaign, JobBackup, Weekday0, Weekday1, Weekday2, Weekday3, Weekday4, Weekday5, Weekday6, SchedRunLeader, SchedRunRemind, SchedRunLeaderPick, SchedRunRemindPick, SchedDoneRemind, SchedDoneLeader, SchedLeaderEmpty, SchedNotOpen, SchedAgain}
