@@ -129,8 +129,10 @@ func ladderRung(s LadderStep) text.Key {
 }
 
 // meetingSummaryView feeds the secretaries' summary on the meeting's
-// morning: the cell, the month and the secretary's view of it (Body).
-type meetingSummaryView struct{ Cell, Month, Body string }
+// morning: the cell, the month, the secretary's view of it (Body) and the
+// month as the secretary tools take it after the command (Arg, "11": from
+// the next day on, they default to the current month).
+type meetingSummaryView struct{ Cell, Month, Body, Arg string }
 
 // meetingLadder serves the cells with a meeting day, daily: for each, the
 // step of its ladder due on the slot's day (LadderDue) is sent once (a job
@@ -198,7 +200,7 @@ func (j *jobRun) meetingSummary(c Cell, m Month) (cast, error) {
 	cs := cast{cell: c}
 	for _, sec := range secretariesOf(cm.members, c.Code) {
 		body := j.e.t(text.MeetingSummary, meetingSummaryView{Cell: c.Name, Month: FormatMonth(j.e.text(), m),
-			Body: renderCellSecretary(j.e.text(), s, j.now, j.e.loc(), sec.ID)})
+			Body: renderCellSecretary(j.e.text(), s, j.now, j.e.loc(), sec.ID), Arg: monthArgOf(m, MonthOf(j.now, j.e.loc()))})
 		reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)
 		if err != nil {
 			return cast{}, err

@@ -131,7 +131,7 @@ func TestMeetingLadder(t *testing.T) {
 	got = daily(37, 8) // 7/12, the meeting's morning
 	hai := joined(to(got, o.uHai.PrivateChat()))
 	wantIn(t, hai, "Hôm nay là ngày sinh hoạt của Chi bộ thôn Đông", "tháng 11/2026",
-		"Đồng chí chưa báo cáo tháng 11/2026", "Chưa báo cáo (1):\n1. Hoàng Văn Sáu")
+		"Đồng chí chưa báo cáo tháng 11/2026", "Chưa báo cáo (1):\n1. Hoàng Văn Sáu", "/dongthang 11 để chốt tháng")
 	if n := len(got) - len(to(got, o.uHai.PrivateChat())); n != 0 {
 		t.Errorf("7/12: %d messages to others than the secretary:\n%s", n, dump(got))
 	}

@@ -205,11 +205,16 @@ func (r *req) otherMonthHint(m Month) string {
 	if m != cur {
 		other = cur
 	}
-	arg := strconv.Itoa(other.Num())
-	if other.Year() != cur.Year() {
-		arg = other.String()
+	return "\n\n" + r.t(text.SummaryOtherMonth, otherMonthView{Month: FormatMonth(r.e.text(), other), Arg: monthArgOf(other, cur)})
+}
+
+// monthArgOf returns month m as typed after a command in month cur: "11",
+// or "12/2026" in another year (ParseMonth reads both).
+func monthArgOf(m, cur Month) string {
+	if m.Year() != cur.Year() {
+		return m.String()
 	}
-	return "\n\n" + r.t(text.SummaryOtherMonth, otherMonthView{Month: FormatMonth(r.e.text(), other), Arg: arg})
+	return strconv.Itoa(m.Num())
 }
 
 // otherMonthView feeds the line under a summary that names another month
