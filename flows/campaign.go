@@ -18,6 +18,18 @@ func CampaignOpen(slot, now time.Time, loc *time.Location) bool {
 	return sok && nok && sy == ny && now.Sub(slot) <= jobStale
 }
 
+// PledgeYear returns the year a pledge written at now is for: the current
+// year in loc, and the coming one in December, when the campaign for it
+// opens (pledges are written from December to March). /dangky and /duyet
+// work on that year's pledges.
+func PledgeYear(now time.Time, loc *time.Location) int {
+	t := now.In(loc)
+	if t.Month() == time.December {
+		return t.Year() + 1
+	}
+	return t.Year()
+}
+
 // campaignYear returns the year whose pledges a campaign at t (in loc)
 // invites: the coming year in December, t's year in January to March
 // (PledgeYear); false in the other months.

@@ -111,18 +111,6 @@ func pledgeStatusKey(s PledgeStatus) text.Key {
 // (PledgeYear): the coming year in December.
 func (r *req) year() int { return PledgeYear(r.now, r.e.loc()) }
 
-// PledgeYear returns the year a pledge written at now is for: the current
-// year in loc, and the coming one in December, when the campaign for it
-// opens (pledges are written from December to March). /dangky and /duyet
-// work on that year's pledges.
-func PledgeYear(now time.Time, loc *time.Location) int {
-	t := now.In(loc)
-	if t.Month() == time.December {
-		return t.Year() + 1
-	}
-	return t.Year()
-}
-
 // myPledge loads the sender's pledge for the year pledges are written for
 // (year); a new draft when there is none.
 func (r *req) myPledge() (Pledge, error) {
