@@ -8,12 +8,37 @@ import (
 	"lamtheo/flows/text"
 )
 
-// CampaignOpen reports whether the pledge campaign of slot's year is worth
-// running at now: slot and now both fall in January to March of the same
-// year (in loc), and now is at most seven days after slot.
+// CampaignOpen reports whether the pledge campaign of slot's season is
+// worth running at now: slot and now both fall in the campaign of the same
+// year (campaignYear: December to March), and now is at most seven days
+// after slot.
 func CampaignOpen(slot, now time.Time, loc *time.Location) bool {
-	s, n := MonthOf(slot, loc), MonthOf(now, loc)
-	return s.Num() <= 3 && n.Year() == s.Year() && n.Num() <= 3 && now.Sub(slot) <= jobStale
+	sy, sok := campaignYear(slot, loc)
+	ny, nok := campaignYear(now, loc)
+	return sok && nok && sy == ny && now.Sub(slot) <= jobStale
+}
+
+// PledgeYear returns the year a pledge written at now is for: the current
+// year in loc, and the coming one in December, when the campaign for it
+// opens (pledges are written from December to March). /dangky and /duyet
+// work on that year's pledges.
+func PledgeYear(now time.Time, loc *time.Location) int {
+	t := now.In(loc)
+	if t.Month() == time.December {
+		return t.Year() + 1
+	}
+	return t.Year()
+}
+
+// campaignYear returns the year whose pledges a campaign at t (in loc)
+// invites: the coming year in December, t's year in January to March
+// (PledgeYear); false in the other months.
+func campaignYear(t time.Time, loc *time.Location) (int, bool) {
+	m := MonthOf(t, loc)
+	if m.Num() != 12 && m.Num() > 3 {
+		return 0, false
+	}
+	return PledgeYear(t, loc), true
 }
 
 // CampaignTargets returns the members of cell to invite to write year's
@@ -88,7 +113,7 @@ func (j *jobRun) campaign() (bool, error) {
 	if !CampaignOpen(j.slot, j.now, loc) {
 		return false, nil
 	}
-	year := j.slot.In(loc).Year()
+	year, _ := campaignYear(j.slot, loc)
 	cur := MonthOf(j.now, loc) // who counts: the members connected by this month
 	j.month = Month(year*100 + 1)
 	cells, err := j.cells()

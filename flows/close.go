@@ -99,7 +99,11 @@ func (r *req) closeAnswer(cl *closing, in input) error {
 			r.say(text.CloseDone, v)
 			return nil
 		}
-		v.Late = !r.reportable(m)
+		open, err := r.reportable(cell, m)
+		if err != nil {
+			return err
+		}
+		v.Late = !open
 		r.say(text.ReopenDone, v)
 		return nil
 	}

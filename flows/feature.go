@@ -1,6 +1,10 @@
 package flows
 
-import "lamtheo/flows/text"
+import (
+	"slices"
+
+	"lamtheo/flows/text"
+)
 
 // featuring is the state of the feature flow.
 type featuring struct {
@@ -32,9 +36,14 @@ func (r *req) cmdFeature(args string) error {
 		return err
 	}
 	subs := cm.submitted()
-	if len(subs) == 0 {
+	others := slices.DeleteFunc(slices.Clone(subs), r.self)
+	if len(others) == 0 {
+		if len(subs) > 0 {
+			return refuse(text.FeatureSelf, featureSelfView{Month: FormatMonth(r.e.text(), m), Only: true})
+		}
 		return refuse(text.FeatureNone, r.monthData(m))
 	}
+	subs = others
 	flowFeature.begin(r, featurePick, &featuring{Cell: cell, Month: m})
 	r.ask(text.FeaturePick, r.monthData(m), memberRows(subs, r.reportLabel(cm))...)
 	return nil
@@ -67,6 +76,10 @@ func (r *req) featureAnswer(f *featuring, in input) error {
 	if err != nil {
 		r.finish()
 		return err
+	}
+	if r.self(mb) {
+		r.finish()
+		return refuse(text.FeatureSelf, featureSelfView{Month: FormatMonth(r.e.text(), m)})
 	}
 	data := featureView{Name: mb.Name, Month: FormatMonth(r.e.text(), m)}
 	if step == featurePick {
@@ -115,6 +128,17 @@ func (r *req) submittedReport(id, cell string, m Month) (Member, Report, error) 
 		return Member{}, Report{}, refuse(text.SumNoReport, memberMonthView{Name: mb.Name, Month: FormatMonth(r.e.text(), m)})
 	}
 	return mb, rep, nil
+}
+
+// self reports whether mb is the sender: a secretary never features her
+// own report (biểu dương is the cell's decision, at its meeting).
+func (r *req) self(mb Member) bool { return r.isMember && mb.ID == r.member.ID }
+
+// featureSelfView feeds the refusal to feature one's own report; Only:
+// it is the month's only report.
+type featureSelfView struct {
+	Month string
+	Only  bool
 }
 
 // featureView feeds the texts of featuring a member's report of a month

@@ -18,9 +18,13 @@ const (
 	JobRemindFirst  Job = "remind_first"  // first gentle private prompt to members who have not reported
 	JobRemindSecond Job = "remind_second" // second prompt
 	JobRemindLast   Job = "remind_last"   // last prompt; secretaries get the list of who is missing
-	JobLeaderboard  Job = "leaderboard"   // each cell's group gets last month's ranking; admins the whole table
-	JobCampaign     Job = "campaign"      // members without a pledge for the year are invited; secretaries get the rate
-	JobBackup       Job = "backup"        // a copy of the data file (done by cmd; the engine only records it)
+	// JobMeetingLadder runs daily and serves the cells with a meeting
+	// day, which the three rungs above skip: each gets its own ladder
+	// (rhythm.go).
+	JobMeetingLadder Job = "meeting_ladder"
+	JobLeaderboard   Job = "leaderboard" // each cell's group gets last month's ranking; admins the whole table
+	JobCampaign      Job = "campaign"    // members without a pledge for the year are invited; secretaries get the rate
+	JobBackup        Job = "backup"      // a copy of the data file (done by cmd; the engine only records it)
 
 	// JobNudge is no periodic job: it names /nhacnho in budget notes.
 	JobNudge Job = "nudge"
@@ -51,8 +55,9 @@ var jobSpecs = []JobSpec{
 	{Job: JobRemindFirst, Default: "0 8 20 * *", Name: text.JobRemindFirst, run: (*jobRun).remind},
 	{Job: JobRemindSecond, Default: "0 8 25 * *", Name: text.JobRemindSecond, run: (*jobRun).remind},
 	{Job: JobRemindLast, Default: "0 8 L * *", Name: text.JobRemindLast, run: (*jobRun).remind},
+	{Job: JobMeetingLadder, Default: "0 8 * * *", Name: text.JobMeetingLadder, run: (*jobRun).meetingLadder},
 	{Job: JobLeaderboard, Default: "0 8 1 * *", Name: text.JobLeaderboard, run: (*jobRun).leaderboard},
-	{Job: JobCampaign, Default: "0 8 * 1-3 1", Name: text.JobCampaign, run: (*jobRun).campaign},
+	{Job: JobCampaign, Default: "0 8 * 12,1-3 1", Name: text.JobCampaign, run: (*jobRun).campaign},
 	{Job: JobBackup, Default: "0 2 * * *", Name: text.JobBackup, Backup: true},
 }
 

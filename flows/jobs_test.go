@@ -218,10 +218,10 @@ func TestCampaignJob(t *testing.T) {
 	wantIn(t, joined(got), "2027")
 	wantNotIn(t, joined(got), flows.T(text.StaleChoice, nil))
 
-	// Outside January to March, or more than a week late: not meaningful.
+	// Outside December to March, or more than a week late: not meaningful.
 	for _, tc := range []struct{ slot, now time.Time }{
 		{o.date(2027, 4, 1, 8), o.date(2027, 4, 1, 9)},
-		{o.date(2026, 12, 20, 8), o.date(2026, 12, 20, 9)},
+		{o.date(2026, 11, 30, 8), o.date(2026, 12, 1, 9)},
 		{o.date(2027, 2, 1, 8), o.date(2027, 2, 9, 9)},
 		{o.date(2027, 3, 30, 8), o.date(2027, 4, 2, 9)},
 	} {

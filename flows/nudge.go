@@ -11,13 +11,16 @@ import (
 // active member of the cell who has not reported the month (the current one,
 // or the month typed after the command while it is open): /nhacnho [month].
 // Members whose reminders are paused, the secretary who asks and chats known
-// unreachable are skipped; the secretary is told who was reminded.
+// unreachable are skipped; the secretary is told who was reminded, and
+// that her own report is missing when it is.
 func (r *req) cmdNudge(args string) error {
 	cell, m, asked, err := r.cellMonth(args)
 	if err != nil || asked {
 		return err
 	}
-	if !r.reportable(m) {
+	if ok, err := r.reportable(cell, m); err != nil {
+		return err
+	} else if !ok {
 		return refuse(text.NudgeNotOpen, r.monthData(m))
 	}
 	if closed, err := r.closed(cell, m); err != nil {
@@ -36,10 +39,11 @@ func (r *req) cmdNudge(args string) error {
 	SortByName(ms)
 	button := r.e.nudgeButton(m)
 	var nudged, paused, unreachable []string
+	self := false // the secretary asking has not reported either
 	nudges := cast{cell: c}
 	names := map[bot.ChatID]string{}
 	for _, mb := range ms {
-		if mb.Cell != cell || !mb.CountsIn(m, r.e.loc()) || (r.isMember && mb.ID == r.member.ID) {
+		if mb.Cell != cell || !mb.CountsIn(m, r.e.loc()) {
 			continue
 		}
 		rep, ok, err := r.tx.Report(mb.ID, m)
@@ -47,6 +51,10 @@ func (r *req) cmdNudge(args string) error {
 			return err
 		}
 		if ok && !rep.Submitted.IsZero() {
+			continue
+		}
+		if r.self(mb) {
+			self = true
 			continue
 		}
 		if mb.Paused(r.now) {
@@ -85,7 +93,7 @@ func (r *req) cmdNudge(args string) error {
 	r.out = append(r.out, out...)
 	r.say(text.NudgeDone, nudgeDoneView{
 		Month: FormatMonth(r.e.text(), m), Nudged: nudged, Budget: strings.Join(cut, ", "),
-		Paused: strings.Join(paused, ", "), Unreachable: strings.Join(unreachable, ", "),
+		Paused: strings.Join(paused, ", "), Unreachable: strings.Join(unreachable, ", "), Self: self,
 	})
 	return nil
 }
@@ -99,4 +107,5 @@ type nudgeDoneView struct {
 	Budget      string   // not reminded: the platform's monthly budget ran out
 	Paused      string   // not reminded: paused
 	Unreachable string   // not reminded: the bot cannot write to them
+	Self        bool     // the secretary asking has not reported either (never messaged)
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"lamtheo/bot"
 	"lamtheo/flows/text"
@@ -107,11 +108,12 @@ func pledgeStatusKey(s PledgeStatus) text.Key {
 	return text.PledgeStatusDraft
 }
 
-// year returns the current year in the organisation's zone.
-func (r *req) year() int { return r.now.In(r.e.loc()).Year() }
+// year returns the year pledges are written and approved for now
+// (PledgeYear): the coming year in December.
+func (r *req) year() int { return PledgeYear(r.now, r.e.loc()) }
 
-// myPledge loads the sender's pledge for the current year; a new draft when
-// there is none.
+// myPledge loads the sender's pledge for the year pledges are written for
+// (year); a new draft when there is none.
 func (r *req) myPledge() (Pledge, error) {
 	y := r.year()
 	p, ok, err := r.tx.Pledge(r.member.ID, y)
@@ -137,6 +139,9 @@ func (r *req) cmdPledge(string) error {
 	}
 	d := &pledgeDraft{}
 	flowPledge.begin(r, pledgeMenuStep, d)
+	if r.now.In(r.e.loc()).Month() == time.December {
+		r.say(text.PledgeNextYear, pledgeIntroView{Year: p.Year})
+	}
 	if len(p.Items) == 0 {
 		r.say(text.PledgeIntro, pledgeIntroView{Year: p.Year, Theme: r.e.Cfg.Theme})
 		return r.pledgeAskText()

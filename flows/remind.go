@@ -47,7 +47,8 @@ func RemindTargets(cell string, members []Member, reports map[MemberID]Report, m
 	return out
 }
 
-// remindRung returns the text of a reminder rung for members.
+// remindRung returns the text of a reminder rung of the organisation's
+// ladder for members.
 func remindRung(job Job) text.Key {
 	switch job {
 	case JobRemindSecond:
@@ -97,7 +98,8 @@ type remindCellView struct {
 	Deadline             string // "05/12/2026"
 	Bot                  string // the bot to write to privately, in the group text
 	Reported, MustReport int
-	Missing              []missingLine // for the secretaries only
+	Missing              []missingLine // for the secretaries only: the others who have not reported
+	Self                 bool          // the secretary reading it has not reported either
 }
 
 // missingLine is one name of the last rung's list for the secretary.
@@ -109,20 +111,43 @@ type missingLine struct {
 
 // remind prompts, privately, each member who has not reported the slot's
 // month while it is open; on the last rung each secretary also gets the
-// names still missing. It is not meaningful when no served cell has the
-// month open any more (or a later rung supersedes it).
+// names still missing. A scheduled run serves the cells without a meeting
+// day only (the others have their own ladder, meetingLadder); a manual run
+// for one cell (/lichnhac) reminds of the month that cell is collecting.
+// It is not meaningful when no served cell has the month open any more (or
+// a later rung supersedes it).
 func (j *jobRun) remind() (bool, error) {
-	loc, grace := j.e.loc(), j.e.Cfg.GraceDays
+	loc := j.e.loc()
 	m := MonthOf(j.slot, loc)
+	if j.cell != "" {
+		grace, err := j.e.cellGrace(j.tx, j.cell)
+		if err != nil {
+			return false, err
+		}
+		m = CollectingMonth(j.now, loc, grace)
+	}
 	j.month = m
-	if !ReportOpen(m, false, j.now, loc, grace) || (j.cell == "" && j.superseded(m)) {
+	if j.cell == "" && j.superseded(m) {
 		return false, nil
 	}
 	cells, err := j.cells()
 	if err != nil {
 		return false, err
 	}
-	deadline := reportDeadline(m, loc, grace).Format("02/01/2006")
+	var served []Cell
+	for _, c := range cells {
+		if j.cell != "" || c.MeetingDay == 0 {
+			served = append(served, c)
+		}
+	}
+	return j.remindCells(served, m, remindRung(j.job), j.job == JobRemindLast)
+}
+
+// remindCells prompts, privately, each member of cells who has not
+// reported month m while the cell has it open, with the text of rung; with
+// missing, each secretary also gets the names still missing. It reports
+// whether any cell had the month open.
+func (j *jobRun) remindCells(cells []Cell, m Month, rung text.Key, missing bool) (bool, error) {
 	button := j.e.nudgeButton(m)
 	open := false
 	var casts []cast
@@ -131,7 +156,7 @@ func (j *jobRun) remind() (bool, error) {
 		var closed bool
 		err := guard(func() error {
 			var err error
-			cs, closed, err = j.remindCell(c, m, deadline, button)
+			cs, closed, err = j.remindCell(c, m, rung, missing, button)
 			return err
 		})
 		if err := j.dmg.skip("cell "+c.Code, err); err != nil {
@@ -144,12 +169,18 @@ func (j *jobRun) remind() (bool, error) {
 		casts = append(casts, cs)
 	}
 	mode := groupsOnly
-	if j.job == JobRemindLast {
+	if missing {
 		mode = groupsAnd
 	}
+	return open, j.spendReminders(casts, mode)
+}
+
+// spendReminders queues what casts send under the budget (spend, by
+// mode), counting the reminders to members.
+func (j *jobRun) spendReminders(casts []cast, mode castMode) error {
 	out, err := j.e.newBudget(j.tx, j.now).spend(casts, mode, j.job, j.now)
 	if err != nil {
-		return false, err
+		return err
 	}
 	for _, r := range out {
 		if !r.Chat.IsZero() && len(r.Choices) > 0 {
@@ -157,13 +188,18 @@ func (j *jobRun) remind() (bool, error) {
 		}
 	}
 	j.out = append(j.out, out...)
-	return open, nil
+	return nil
 }
 
 // remindCell builds the reminders of cell c for month m; closed reports
-// that the cell closed the month (nothing to send).
-func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Choice) (cs cast, closed bool, err error) {
-	loc := j.e.loc()
+// that the cell closed the month, or that its grace (its meeting day) is
+// over (nothing to send).
+func (j *jobRun) remindCell(c Cell, m Month, rung text.Key, missing bool, button [][]bot.Choice) (cs cast, closed bool, err error) {
+	loc, grace := j.e.loc(), j.e.graceDays(c)
+	if !ReportOpen(m, false, j.now, loc, grace) {
+		return cast{}, true, nil
+	}
+	deadline := reportDeadline(m, loc, grace).Format("02/01/2006")
 	cm, err := loadCellMonth(j.tx, c.Code, m, loc, &j.dmg)
 	if err != nil {
 		return cast{}, false, err
@@ -183,7 +219,7 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 		})
 	}}
 	for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, loc, un) {
-		body := j.e.t(j.e.textKey(firstPlatform(mb), remindRung(j.job)), remindView{
+		body := j.e.t(j.e.textKey(firstPlatform(mb), rung), remindView{
 			Name: mb.Name, Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
 		})
 		reps, err := privateReplies(j.tx, mb.PrivateChats(), body, button)
@@ -192,21 +228,22 @@ func (j *jobRun) remindCell(c Cell, m Month, deadline string, button [][]bot.Cho
 		}
 		cs.privates = append(cs.privates, reps...)
 	}
-	if j.job == JobRemindLast && s.MustReport > 0 {
-		lines := make([]missingLine, 0, len(s.Missing))
-		for _, mb := range s.Missing {
-			l := missingLine{Name: mb.Name, Unreachable: !mb.Reachable(un)}
-			if mb.Paused(j.now) {
-				l.Paused = pausedThrough(mb, loc).Format("02/01")
-			}
-			lines = append(lines, l)
-		}
-		body := j.e.t(text.RemindMissing, remindCellView{
-			Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
-			Missing: lines, Reported: s.Reported, MustReport: s.MustReport,
-		})
+	if missing && s.MustReport > 0 {
 		for _, sec := range secretariesOf(cm.members, c.Code) {
-			reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)
+			v := remindCellView{Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
+				Reported: s.Reported, MustReport: s.MustReport}
+			for _, mb := range s.Missing {
+				if mb.ID == sec.ID {
+					v.Self = true // stated as theirs, not in the list of others
+					continue
+				}
+				l := missingLine{Name: mb.Name, Unreachable: !mb.Reachable(un)}
+				if mb.Paused(j.now) {
+					l.Paused = pausedThrough(mb, loc).Format("02/01")
+				}
+				v.Missing = append(v.Missing, l)
+			}
+			reps, err := privateReplies(j.tx, sec.PrivateChats(), j.e.t(text.RemindMissing, v), nil)
 			if err != nil {
 				return cast{}, false, err
 			}

@@ -20,8 +20,15 @@ func (r *req) monthData(m Month) monthView {
 func (r *req) currentMonth() Month { return MonthOf(r.now, r.e.loc()) }
 
 // inGrace reports whether the previous month is still open for reports by
-// the grace period.
-func (r *req) inGrace() bool { return r.now.In(r.e.loc()).Day() <= r.e.Cfg.GraceDays }
+// the grace period of cell (until its meeting day, or the organisation's
+// grace days), and returns that grace.
+func (r *req) inGrace(cell string) (bool, int, error) {
+	grace, err := r.e.cellGrace(r.tx, cell)
+	if err != nil {
+		return false, 0, err
+	}
+	return r.now.In(r.e.loc()).Day() <= grace, grace, nil
+}
 
 // closed reports whether cell's month m is closed.
 func (r *req) closed(cell string, m Month) (bool, error) {
@@ -34,7 +41,9 @@ func (r *req) closed(cell string, m Month) (bool, error) {
 func (r *req) openMonths(cell string) ([]Month, error) {
 	cur := r.currentMonth()
 	var out []Month
-	if r.inGrace() && cur.Prev() >= r.member.JoinedMonth(r.e.loc()) {
+	if in, _, err := r.inGrace(cell); err != nil {
+		return nil, err
+	} else if in && cur.Prev() >= r.member.JoinedMonth(r.e.loc()) {
 		if c, err := r.closed(cell, cur.Prev()); err != nil {
 			return nil, err
 		} else if !c {
@@ -53,11 +62,15 @@ func (r *req) openMonths(cell string) ([]Month, error) {
 // report month m now: not a month before they connected either.
 func (r *req) checkOpen(cell string, m Month) error {
 	cur := r.currentMonth()
+	in, grace, err := r.inGrace(cell)
+	if err != nil {
+		return err
+	}
 	switch {
 	case m > cur:
 		return refuse(text.ReportFuture, r.monthData(m))
-	case m != cur && !(m == cur.Prev() && r.inGrace()):
-		return refuse(text.MonthNotOpen, monthGraceView{Month: FormatMonth(r.e.text(), m), Grace: r.e.Cfg.GraceDays})
+	case m != cur && !(m == cur.Prev() && in):
+		return refuse(text.MonthNotOpen, monthGraceView{Month: FormatMonth(r.e.text(), m), Grace: grace})
 	case m < r.member.JoinedMonth(r.e.loc()):
 		return refuse(text.ReportBeforeJoined, r.monthData(m))
 	}
@@ -122,7 +135,11 @@ func (r *req) cmdReport(args string) error {
 	for _, m := range months {
 		rows = append(rows, row(choice(r.t(text.MonthLabel, r.monthData(m)), monthChoice(m))))
 	}
-	r.ask(text.ReportWhichMonth, monthGraceView{Grace: r.e.Cfg.GraceDays}, rows...)
+	_, grace, err := r.inGrace(cell)
+	if err != nil {
+		return err
+	}
+	r.ask(text.ReportWhichMonth, monthGraceView{Grace: grace}, rows...)
 	return nil
 }
 

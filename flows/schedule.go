@@ -42,6 +42,65 @@ type scheduleView struct {
 	Jobs                        []scheduleLine
 	Cell, Budget, Month, Leader string
 	Pick                        bool
+	// Own is the secretary's cell: its ladder (Ladder, when it has a
+	// meeting day) or the note that it keeps the organisation's.
+	Own    string
+	Ladder *ladderView
+}
+
+// ladderView is a cell's own ladder as /lichnhac shows it: its meeting
+// day, the month the ladder is about, the deadline, and when each step
+// goes ("thứ Bảy 28/11/2026 08:00", or the date alone when the daily job
+// has no schedule).
+type ladderView struct {
+	Day                    int
+	Month, Deadline        string
+	First, Second, Meeting string
+}
+
+// listedFor reports whether /lichnhac lists job for the secretary of cell
+// c: the organisation's reminder rungs when c has no meeting day (they skip
+// the cells that have one); never the daily ladder job, whose steps for c
+// the view shows as c's own ladder; every other job.
+func listedFor(job Job, c Cell) bool {
+	switch job {
+	case JobRemindFirst, JobRemindSecond, JobRemindLast:
+		return c.MeetingDay == 0
+	case JobMeetingLadder:
+		return false
+	}
+	return true
+}
+
+// ladderView returns the next ladder of cell c (which has a meeting day)
+// at now: the first whose meeting's summary has not gone yet.
+func (e *Engine) ladderView(c Cell, now time.Time) *ladderView {
+	loc := e.loc()
+	m := CollectingMonth(now, loc, c.MeetingDay)
+	first, second, meeting := MeetingLadder(m, c.MeetingDay, loc)
+	if at, _ := e.ladderAt(meeting); !at.After(now) {
+		m = m.Next()
+		first, second, meeting = MeetingLadder(m, c.MeetingDay, loc)
+	}
+	show := func(day time.Time) string {
+		if at, ok := e.ladderAt(day); ok {
+			return FormatSlot(e.text(), at, loc)
+		}
+		return e.t(weekdays[day.Weekday()], nil) + " " + day.Format("02/01/2006")
+	}
+	return &ladderView{Day: c.MeetingDay, Month: FormatMonth(e.text(), m),
+		Deadline: reportDeadline(m, loc, c.MeetingDay).Format("02/01/2006"),
+		First:    show(first), Second: show(second), Meeting: show(meeting)}
+}
+
+// ladderAt returns when the daily ladder job runs on day (midnight in the
+// organisation's zone): its first run that day, or day itself and false
+// when it has no run that day (no schedule).
+func (e *Engine) ladderAt(day time.Time) (time.Time, bool) {
+	if next, ok := e.nextRun(JobMeetingLadder, day.Add(-time.Nanosecond)); ok && next.Before(day.AddDate(0, 0, 1)) {
+		return next, true
+	}
+	return day, false
 }
 
 // schedDoneView feeds the report of a job run from /lichnhac for a cell
@@ -70,8 +129,19 @@ func (r *req) cmdSchedule(args string) error {
 	if job, ok := strings.CutPrefix(args, scheduleRunPrefix); ok {
 		return r.scheduleRun(Job(job))
 	}
+	var own Cell
+	if r.isMember && r.member.SecretaryOf(r.member.Cell) {
+		c, _, err := r.tx.Cell(r.member.Cell)
+		if err != nil {
+			return err
+		}
+		own = c
+	}
 	lines := make([]scheduleLine, 0, len(jobSpecs))
 	for _, j := range jobSpecs {
+		if own.Code != "" && !r.admin() && !listedFor(j.Job, own) {
+			continue
+		}
 		l := scheduleLine{Name: r.t(j.Name, nil)}
 		if next, ok := r.e.nextRun(j.Job, r.now); ok {
 			l.Next = FormatSlot(r.e.text(), next, r.e.loc())
@@ -84,15 +154,17 @@ func (r *req) cmdSchedule(args string) error {
 		return err
 	}
 	v := scheduleView{Jobs: lines, Budget: budget,
-		Month: FormatMonth(r.e.text(), cur), Leader: FormatMonth(r.e.text(), cur.Prev())}
+		Month:  FormatMonth(r.e.text(), CollectingMonth(r.now, r.e.loc(), r.e.Cfg.GraceDays)),
+		Leader: FormatMonth(r.e.text(), cur.Prev())}
 	var leader, remind string
 	switch {
-	case r.isMember && r.member.SecretaryOf(r.member.Cell):
-		c, _, err := r.tx.Cell(r.member.Cell)
-		if err != nil {
-			return err
+	case own.Code != "":
+		c := own
+		v.Cell, v.Own = c.Name, c.Name
+		v.Month = FormatMonth(r.e.text(), CollectingMonth(r.now, r.e.loc(), r.e.graceDays(c)))
+		if c.MeetingDay > 0 {
+			v.Ladder = r.e.ladderView(c, r.now)
 		}
-		v.Cell = c.Name
 		leader = r.t(text.SchedRunLeader, cellView{Cell: c.Name})
 		remind = r.t(text.SchedRunRemind, cellView{Cell: c.Name})
 	case r.admin():

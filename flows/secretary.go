@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"strconv"
+
 	"lamtheo/bot"
 	"lamtheo/flows/text"
 )
@@ -53,11 +55,13 @@ func (r *req) monthArg(args string) (Month, error) {
 	return m, nil
 }
 
-// reportable reports whether the calendar lets members report month m now
-// (the current month, or the previous one during the grace days).
-func (r *req) reportable(m Month) bool {
+// reportable reports whether the calendar lets cell's members report month
+// m now (the current month, or the previous one until the cell's meeting
+// day or during the organisation's grace days).
+func (r *req) reportable(cell string, m Month) (bool, error) {
+	in, _, err := r.inGrace(cell)
 	cur := r.currentMonth()
-	return m == cur || (m == cur.Prev() && r.inGrace())
+	return m == cur || (m == cur.Prev() && in), err
 }
 
 // mayRunCell checks, at every step of a secretary flow, that the sender is
@@ -106,32 +110,63 @@ func (r *req) reportLabel(cm cellMonth) func(Member) string {
 // by participation and can open any cell as its secretary would; an admin
 // who is also a secretary gets the organisation's table and then their own
 // cell's secretary view; any other member sees their cell's counts.
+//
+// Without a month it shows the month the cell is still collecting (see
+// collectingMonth; for an admin's table, by the organisation's grace
+// days) and says how to see the other open month.
 func (r *req) cmdSummary(args string) error {
 	m, err := r.monthArg(args)
 	if err != nil {
 		return err
+	}
+	// month returns the month to show of cell ("" for the organisation),
+	// and the line that says how to see the other one.
+	month := func(cell string) (Month, string, error) {
+		if args != "" {
+			return m, "", nil
+		}
+		dm := CollectingMonth(r.now, r.e.loc(), r.e.Cfg.GraceDays)
+		if cell != "" {
+			var err error
+			if dm, err = r.collectingMonth(cell); err != nil {
+				return 0, "", err
+			}
+		}
+		return dm, r.otherMonthHint(dm), nil
 	}
 	if r.m.Group {
 		cell, asked, err := r.actingCell()
 		if err != nil || asked {
 			return err
 		}
+		m, hint, err := month(cell)
+		if err != nil {
+			return err
+		}
 		s, err := r.e.CellSummary(r.tx, cell, m)
 		if err != nil {
 			return err
 		}
-		r.sayText(RenderCellGroup(r.e.text(), s))
+		r.sayText(RenderCellGroup(r.e.text(), s) + hint)
 		return nil
 	}
 	secretary := r.isMember && r.member.SecretaryOf(r.member.Cell)
 	if r.admin() {
+		own := ""
+		if secretary {
+			own = r.member.Cell
+		}
+		m, hint, err := month(own)
+		if err != nil {
+			return err
+		}
 		o, err := r.e.OrgSummary(r.tx, m)
 		if err != nil {
 			return err
 		}
 		if secretary {
 			r.sayText(RenderOrg(r.e.text(), o))
-			return r.secretarySummary(r.member.Cell, m)
+			return r.secretarySummary(r.member.Cell, m, hint)
 		}
 		cells, err := r.tx.Cells()
 		if err != nil {
@@ -142,28 +177,64 @@ func (r *req) cmdSummary(args string) error {
 			return nil
 		}
 		flowSummary.begin(r, summaryCell, &summaryView{Month: m})
-		r.askText(RenderOrg(r.e.text(), o)+"\n\n"+r.t(text.SumPickCell, nil), cellChoices(cells))
+		r.askText(RenderOrg(r.e.text(), o)+hint+"\n\n"+r.t(text.SumPickCell, nil), cellChoices(cells))
 		return nil
 	}
+	m, hint, err := month(r.member.Cell)
+	if err != nil {
+		return err
+	}
 	if secretary {
-		return r.secretarySummary(r.member.Cell, m)
+		return r.secretarySummary(r.member.Cell, m, hint)
 	}
 	s, err := r.e.CellSummary(r.tx, r.member.Cell, m)
 	if err != nil {
 		return err
 	}
-	r.sayText(RenderCellGroup(r.e.text(), s))
+	r.sayText(RenderCellGroup(r.e.text(), s) + hint)
 	return nil
 }
 
-// secretarySummary shows cell's month as its secretary reads it and offers
-// the submitted reports to read.
-func (r *req) secretarySummary(cell string, m Month) error {
+// otherMonthHint returns, to put under a summary of month m shown by
+// default, the line that says how to ask for the other month open now
+// (the current one under the previous, the previous under the current),
+// after a blank line.
+func (r *req) otherMonthHint(m Month) string {
+	cur := r.currentMonth()
+	other := cur.Prev()
+	if m != cur {
+		other = cur
+	}
+	return "\n\n" + r.t(text.SummaryOtherMonth, otherMonthView{Month: FormatMonth(r.e.text(), other), Arg: monthArgOf(other, cur)})
+}
+
+// monthArgOf returns month m as typed after a command in month cur: "11",
+// or "12/2026" in another year (ParseMonth reads both).
+func monthArgOf(m, cur Month) string {
+	if m.Year() != cur.Year() {
+		return m.String()
+	}
+	return strconv.Itoa(m.Num())
+}
+
+// otherMonthView feeds the line under a summary that names another month
+// and the argument of /summary that shows it ("12", or "12/2026" in
+// another year).
+type otherMonthView struct{ Month, Arg string }
+
+// secretarySummary shows cell's month as its secretary reads it, followed
+// by hint, and offers the submitted reports to read.
+func (r *req) secretarySummary(cell string, m Month, hint string) error {
 	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), nil)
+
 	if err != nil {
 		return err
 	}
-	body := renderCellSecretary(r.e.text(), cm.summary(m), r.now, r.e.loc())
+	var self MemberID
+	if r.isMember {
+		self = r.member.ID
+	}
+	body := renderCellSecretary(r.e.text(), cm.summary(m), r.now, r.e.loc(), self) + hint
 	subs := cm.submitted()
 	if len(subs) == 0 {
 		if flowName(r.sess.Flow) == flowSummary.name {
@@ -193,7 +264,7 @@ func (r *req) summaryAnswer(sv *summaryView, in input) error {
 			r.finish()
 			return refuse(text.StaleChoice, nil)
 		}
-		return r.secretarySummary(code, m)
+		return r.secretarySummary(code, m, "")
 	}
 	id, ok := cutChoice(in.Data, memberPrefix)
 	if !ok {
@@ -246,12 +317,27 @@ func viewCellMonth(cat *text.Catalog, s CellSummary) cellMonthView {
 }
 
 // cellMonth returns the cell a cell-scoped command acts on and the month
-// typed after it (the current month when none); asked is as for
-// actingCell.
+// typed after it (when none, the month the cell is still collecting:
+// collectingMonth); asked is as for actingCell.
 func (r *req) cellMonth(args string) (cell string, m Month, asked bool, err error) {
 	if m, err = r.monthArg(args); err != nil {
 		return "", 0, false, err
 	}
 	cell, asked, err = r.actingCell()
-	return cell, m, asked, err
+	if err != nil || asked || args != "" {
+		return cell, m, asked, err
+	}
+	m, err = r.collectingMonth(cell)
+	return cell, m, false, err
+}
+
+// collectingMonth returns the month cell is still collecting now: the
+// previous month until the cell's meeting day (or the organisation's grace
+// days), then the current one (CollectingMonth).
+func (r *req) collectingMonth(cell string) (Month, error) {
+	grace, err := r.e.cellGrace(r.tx, cell)
+	if err != nil {
+		return 0, err
+	}
+	return CollectingMonth(r.now, r.e.loc(), grace), nil
 }

@@ -3,6 +3,7 @@ package flows_test
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -56,7 +57,13 @@ func TestSummarySecretaryHasNamesAndReadsReports(t *testing.T) {
 		t.Fatalf("want one reply, got:\n%s", dump(got))
 	}
 	s := got[0].Text
-	wantIn(t, s, "Đã báo cáo: 2/4", "Chưa báo cáo (2):\n1. Trần Văn Hai\n2. Hoàng Văn Sáu")
+	// Hai, the secretary, has not reported: that is said to him first,
+	// not mixed into the list of the others.
+	wantIn(t, s, "Đã báo cáo: 2/4", "Chưa báo cáo (1):\n1. Hoàng Văn Sáu")
+	if !strings.HasPrefix(s, "Đồng chí chưa báo cáo tháng 11/2026") {
+		t.Errorf("the secretary's own gap is not said first:\n%s", s)
+	}
+	wantNotIn(t, s, "Trần Văn Hai")
 	wantNotIn(t, s, "Phạm Thị Năm\n", "Đỗ Thị Bảy", "Vũ Văn Tám")
 	// The reports to read, in Vietnamese name order (by given name).
 	if l, want := labels(got), []string{"Nguyễn Thị Ba", "Lê Văn Bốn", "Phạm Thị Năm"}; !slices.Equal(l, want) {
@@ -69,7 +76,7 @@ func TestSummarySecretaryHasNamesAndReadsReports(t *testing.T) {
 	wantIn(t, rep, "của đồng chí Lê Văn Bốn", "Dọn vệ sinh nhà văn hóa")
 	// Another month: nobody reported October, so no choices.
 	got = o.send(o.uHai, "/summary 10")
-	wantIn(t, joined(got), "tháng 10/2026", "Chưa báo cáo (4)")
+	wantIn(t, joined(got), "tháng 10/2026", "Chưa báo cáo (3)")
 	if l := labels(got); len(l) != 0 {
 		t.Errorf("choices %v with no report", l)
 	}
@@ -95,7 +102,7 @@ func TestSummaryAdminWhoIsSecretary(t *testing.T) {
 		t.Fatalf("want the org table and the cell view, got:\n%s", dump(got))
 	}
 	wantIn(t, got[0].Text, "1. Chi bộ thôn Tây — 2/2 (100%)")
-	wantIn(t, got[1].Text, "Chưa báo cáo (2):", "Hoàng Văn Sáu")
+	wantIn(t, got[1].Text, "Đồng chí chưa báo cáo tháng 11/2026", "Chưa báo cáo (1):", "Hoàng Văn Sáu")
 	if l := labels(got); !slices.Contains(l, "Lê Văn Bốn") {
 		t.Errorf("cell view has no reports to read: %v", l)
 	}

@@ -169,7 +169,7 @@ func DemoConfig() Config {
 	c.Cells = []CellConfig{
 		{Code: "C01", Name: "Chi bộ thôn Đông"},
 		{Code: "C02", Name: "Chi bộ thôn Tây"},
-		{Code: "C03", Name: "Chi bộ Trường Tiểu học"},
+		{Code: "C03", Name: "Chi bộ Trường Tiểu học", MeetingDay: 5},
 	}
 	c.Admins.Console = []string{"Admin"}
 	return c

@@ -126,6 +126,7 @@ backup = "0 3 * * *"
 		Schedule: ScheduleConfig{
 			flows.JobRemindFirst: "0 9 18 * *", flows.JobRemindSecond: "", flows.JobRemindLast: "30 7 L * *",
 			flows.JobLeaderboard: "@monthly", flows.JobCampaign: "0 8 * 1-3 1", flows.JobBackup: "0 3 * * *",
+			flows.JobMeetingLadder: "0 8 * * *", // not in the file: its default
 		},
 	}
 	if !reflect.DeepEqual(c, want) {

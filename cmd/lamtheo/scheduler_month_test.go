@@ -77,7 +77,7 @@ func TestSchedulerMonth(t *testing.T) {
 				t.Errorf("campaign out of season: %s", c)
 			}
 		}
-		if n := len(want); n != 37+2+5+1+1+2 { // backups, leaderboards, Mondays, 20th, 25th, last days
+		if n := len(want); n != 37+37+2+5+1+1+2 { // backups, daily ladders, leaderboards, Mondays, 20th, 25th, last days
 			t.Errorf("oracle has %d slots", n)
 		}
 		nBackup := 0
@@ -121,7 +121,7 @@ func TestSchedulerOutageAcrossThe25th(t *testing.T) {
 				ran = append(ran, c.String())
 			}
 		}
-		want := []string{"remind_second@2026-11-25 08:00 +07", "backup@2026-11-26 02:00 +07"}
+		want := []string{"remind_second@2026-11-25 08:00 +07", "meeting_ladder@2026-11-26 08:00 +07", "backup@2026-11-26 02:00 +07"}
 		if !slices.Equal(ran, want) {
 			t.Errorf("after the restart ran %q, want %q", ran, want)
 		}

@@ -128,7 +128,7 @@ func TestTerminalScheduler(t *testing.T) {
 	_ = idle(ctx)
 	_ = idle(ctx)
 	calls := jobs.callsSince(0)
-	perCatchUp := 4 // the reminders and the leaderboard; no campaign slot in 35 days; never the backup
+	perCatchUp := 5 // the reminders, the daily ladder and the leaderboard; no campaign slot in 35 days; never the backup
 	if len(calls) != perCatchUp {
 		t.Errorf("%d calls after :time, want %d", len(calls), perCatchUp)
 	}

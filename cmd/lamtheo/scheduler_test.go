@@ -117,10 +117,11 @@ func defaultSlots(loc *time.Location, from, to time.Time) []jobCall {
 	for day := time.Date(y, m, d, 0, 0, 0, 0, loc); !day.After(to); day = day.AddDate(0, 0, 1) {
 		at := func(h int) time.Time { return time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, loc) }
 		add(flows.JobBackup, at(2))
+		add(flows.JobMeetingLadder, at(8))
 		if day.Day() == 1 {
 			add(flows.JobLeaderboard, at(8))
 		}
-		if day.Weekday() == time.Monday && day.Month() <= time.March {
+		if day.Weekday() == time.Monday && (day.Month() <= time.March || day.Month() == time.December) {
 			add(flows.JobCampaign, at(8))
 		}
 		if day.Day() == 20 {
@@ -181,11 +182,11 @@ func TestNewScheduler(t *testing.T) {
 	for _, j := range s.jobs {
 		got = append(got, j.job)
 	}
-	want := []flows.Job{flows.JobRemindFirst, flows.JobRemindSecond, flows.JobRemindLast, flows.JobLeaderboard, flows.JobBackup}
+	want := []flows.Job{flows.JobRemindFirst, flows.JobRemindSecond, flows.JobRemindLast, flows.JobMeetingLadder, flows.JobLeaderboard, flows.JobBackup}
 	if !slices.Equal(got, want) {
 		t.Errorf("jobs %v, want %v", got, want)
 	}
-	if m := s.schedules(); len(m) != 5 || m[flows.JobCampaign] != nil {
+	if m := s.schedules(); len(m) != 6 || m[flows.JobCampaign] != nil {
 		t.Errorf("schedules %v", m)
 	}
 	if s.backupDir != "/var/lib/lamtheo/backups" {

@@ -8,6 +8,7 @@ const (
 	RemindSecond          Key = "remind_second"
 	RemindLast            Key = "remind_last"
 	RemindMissing         Key = "remind_missing"
+	MeetingSummary        Key = "meeting_summary"
 	LeaderNoGroup         Key = "leader_no_group"
 	CampaignInvite        Key = "campaign_invite"
 	CampaignButton        Key = "campaign_button"
@@ -39,6 +40,7 @@ const (
 	JobRemindFirst        Key = "job_remind_first"
 	JobRemindSecond       Key = "job_remind_second"
 	JobRemindLast         Key = "job_remind_last"
+	JobMeetingLadder      Key = "job_meeting_ladder"
 	JobLeaderboard        Key = "job_leaderboard"
 	JobCampaign           Key = "job_campaign"
 	JobBackup             Key = "job_backup"
@@ -61,4 +63,4 @@ const (
 )
 
 // jobsKeys lists the keys of jobs.txt, for the completeness test.
-var jobsKeys = []Key{CmdPause, CmdSchedule, RemindFirst, RemindSecond, RemindLast, RemindMissing, LeaderNoGroup, CampaignInvite, CampaignButton, CampaignRate, PauseAsk, PauseWeek1, PauseWeek2, PauseMonth1, PauseMonth3, PauseBadDate, PauseNoSuchDay, PausePast, PauseTooFar, PauseAskReason, PauseReasonSick, PauseReasonAway, PauseReasonOther, PauseDone, PauseSecretary, PauseCurrent, PauseResume, PauseAgain, PauseKeep, PauseKept, PauseResumed, PauseResumedSecretary, PauseExempt, SchedView, JobRemindFirst, JobRemindSecond, JobRemindLast, JobLeaderboard, JobCampaign, JobBackup, Weekday0, Weekday1, Weekday2, Weekday3, Weekday4, Weekday5, Weekday6, SchedRunLeader, SchedRunRemind, SchedRunLeaderPick, SchedRunRemindPick, SchedDoneRemind, SchedDoneLeader, SchedLeaderEmpty, SchedNotOpen, SchedAgain}
+var jobsKeys = []Key{CmdPause, CmdSchedule, RemindFirst, RemindSecond, RemindLast, RemindMissing, MeetingSummary, LeaderNoGroup, CampaignInvite, CampaignButton, CampaignRate, PauseAsk, PauseWeek1, PauseWeek2, PauseMonth1, PauseMonth3, PauseBadDate, PauseNoSuchDay, PausePast, PauseTooFar, PauseAskReason, PauseReasonSick, PauseReasonAway, PauseReasonOther, PauseDone, PauseSecretary, PauseCurrent, PauseResume, PauseAgain, PauseKeep, PauseKept, PauseResumed, PauseResumedSecretary, PauseExempt, SchedView, JobRemindFirst, JobRemindSecond, JobRemindLast, JobMeetingLadder, JobLeaderboard, JobCampaign, JobBackup, Weekday0, Weekday1, Weekday2, Weekday3, Weekday4, Weekday5, Weekday6, SchedRunLeader, SchedRunRemind, SchedRunLeaderPick, SchedRunRemindPick, SchedDoneRemind, SchedDoneLeader, SchedLeaderEmpty, SchedNotOpen, SchedAgain}

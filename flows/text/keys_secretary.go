@@ -35,6 +35,7 @@ const (
 	NudgeNotOpen    Key = "nudge_not_open"
 	FeaturePick     Key = "feature_pick"
 	FeatureNone     Key = "feature_none"
+	FeatureSelf     Key = "feature_self"
 	FeatureAskOn    Key = "feature_ask_on"
 	FeatureAskOff   Key = "feature_ask_off"
 	FeatureYes      Key = "feature_yes"
@@ -45,4 +46,4 @@ const (
 )
 
 // secretaryKeys lists the keys of secretary.txt, for the completeness test.
-var secretaryKeys = []Key{MeView, MeMonthDone, MeMonthMissing, SumPickReport, SumPickCell, SumReportLabel, SumNoReport, SumPhotoCaption, CloseState, CloseButton, ReopenButton, CloseAsk, CloseYes, ReopenAsk, ReopenYes, CloseDone, ReopenDone, ExemptPick, ExemptMarked, ExemptAskOn, ExemptAskOff, ExemptYes, ExemptDoneOn, ExemptDoneOff, ExemptYouOn, ExemptYouOff, NudgeMember, NudgeButton, NudgeDone, NudgeClosed, NudgeNotOpen, FeaturePick, FeatureNone, FeatureAskOn, FeatureAskOff, FeatureYes, FeatureNoMore, FeatureDoneOn, FeatureDoneOff, FeatureYou}
+var secretaryKeys = []Key{MeView, MeMonthDone, MeMonthMissing, SumPickReport, SumPickCell, SumReportLabel, SumNoReport, SumPhotoCaption, CloseState, CloseButton, ReopenButton, CloseAsk, CloseYes, ReopenAsk, ReopenYes, CloseDone, ReopenDone, ExemptPick, ExemptMarked, ExemptAskOn, ExemptAskOff, ExemptYes, ExemptDoneOn, ExemptDoneOff, ExemptYouOn, ExemptYouOff, NudgeMember, NudgeButton, NudgeDone, NudgeClosed, NudgeNotOpen, FeaturePick, FeatureNone, FeatureSelf, FeatureAskOn, FeatureAskOff, FeatureYes, FeatureNoMore, FeatureDoneOn, FeatureDoneOff, FeatureYou}

@@ -5,6 +5,7 @@ const (
 	SummaryMonthName     Key = "summary_month_name"     // "tháng 11/2026"; data: Num, Year
 	SummaryCellGroup     Key = "summary_cell_group"     // a cell's month for its group: counts only
 	SummaryCellSecretary Key = "summary_cell_secretary" // a cell's month for its secretary: with names
+	SummaryOtherMonth    Key = "summary_other_month"    // under a summary of the default month: how to see the other open one
 	SummaryOrg           Key = "summary_org"            // every cell's month, one line each
 	SummaryMemberReport  Key = "summary_member_report"  // one member's report for the secretary
 	SummaryLeaderGroup   Key = "summary_leader_group"   // the leaderboard for a cell's group
@@ -14,6 +15,6 @@ const (
 // SummaryKeys lists every key above, for the test that each is in the
 // catalogue.
 var SummaryKeys = []Key{
-	SummaryMonthName, SummaryCellGroup, SummaryCellSecretary, SummaryOrg,
+	SummaryMonthName, SummaryCellGroup, SummaryCellSecretary, SummaryOtherMonth, SummaryOrg,
 	SummaryMemberReport, SummaryLeaderGroup, SummaryLeaderAdmin,
 }
