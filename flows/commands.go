@@ -115,6 +115,9 @@ func (r *req) role() (Role, error) {
 	if r.admin() {
 		return RoleAdmin, nil
 	}
+	if r.m.Anonymous && r.m.Group {
+		return anonymousRole, nil
+	}
 	if !r.isMember || r.member.Cell == "" {
 		return Stranger, nil
 	}

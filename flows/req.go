@@ -42,8 +42,8 @@ type req struct {
 	gate  *groupGate // what Membership said about the code m carries, if asked
 }
 
-// run handles r.m. Errors of type *Error become replies; others abort the
-// transaction.
+// run handles r.m. Errors of type *Error become replies (see refused);
+// others abort the transaction.
 func (r *req) run() error {
 	if err := r.load(); err != nil {
 		return err
@@ -51,8 +51,7 @@ func (r *req) run() error {
 	err := r.dispatch()
 	var fe *Error
 	if errors.As(err, &fe) {
-		r.say(fe.Key, fe.Data)
-		err = nil
+		err = r.refused(fe)
 	}
 	if err != nil {
 		return err

@@ -93,10 +93,16 @@ func (r *req) callback(data string) error {
 
 // stale answers a button that no longer answers anything: a press gets a
 // short note on the button and its message loses its buttons; a typed
-// number (answering an old notice) gets a message.
+// number (answering an old notice) gets a message. In a group the button
+// may be another person's question, still waiting for them: its message
+// keeps its buttons, and the note says so.
 func (r *req) stale() error {
 	if r.m.Kind != bot.KindCallback {
 		return refuse(text.StaleChoice, nil)
+	}
+	if r.m.Group {
+		r.toast = r.t(text.NotYourButton, nil)
+		return nil
 	}
 	r.toast = r.t(text.OldButton, nil)
 	r.strip()

@@ -241,6 +241,11 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 	}
 	setChat(&m, msg.Chat)
 	setFrom(&m, msg.From)
+	if msg.SenderChat != nil {
+		// Posted as a chat (an anonymous administrator as the group, or a
+		// linked channel): From is Telegram's service account, no person.
+		m.Anonymous, m.FromName = true, msg.SenderChat.Title
+	}
 	m.Time = time.Unix(int64(msg.Date), 0)
 	photo := largest(msg.Photo)
 	switch {

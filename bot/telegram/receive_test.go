@@ -117,6 +117,9 @@ func TestReceiveTranslates(t *testing.T) {
 			{"removed from a group", func() int64 { return f.PushMyChatMember(cell, binh, "administrator", "kicked") },
 				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("502"), FromName: "Bình", Kind: bot.KindRemoved, Time: now}},
 			{"blocked in private", func() int64 { return f.PushMyChatMember(private, an, "member", "kicked") }, nil},
+			{"anonymous administrator", func() int64 { return f.PushAsChat(cell, "/link") },
+				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("1087968824"), FromName: "Chi bộ 1",
+					Anonymous: true, Kind: bot.KindText, Text: "/link", Time: now}},
 			{"trailing skipped", func() int64 { return f.PushText(cell, binh, "/x@OtherBot") }, nil},
 		}
 		var want []bot.Message

@@ -1,0 +1,114 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+	"lamtheo/flows/text"
+)
+
+// TestRefusalInGroup: a refusal in a group is for the person who typed or
+// pressed, never for the group. It goes to their private chat when the bot
+// can write to them, as the button's note for a press, as one neutral line
+// when the bot cannot write to them, and to an anonymous administrator as
+// the request to post as themselves. Only an answer to the person's own
+// question in the group is refused there.
+func TestRefusalInGroup(t *testing.T) {
+	heading := func(k text.Key, data any) string {
+		return flows.T(text.GroupRefusal, map[string]any{"Cell": "Chi bộ Một", "Text": flows.T(k, data)})
+	}
+	writePrivately := flows.T(text.GroupWritePrivately, map[string]string{"Bot": "@lamtheo_test_bot"})
+	tests := []struct {
+		name    string
+		role    string // "anonymous": an anonymous administrator of the group
+		setup   func(env *accessEnv, t *testing.T)
+		m       bot.Message
+		group   string // what the group gets ("" nothing)
+		private string // what the person gets privately ("" nothing)
+		toast   string
+	}{
+		{name: "member types a secretary's private command", role: "member",
+			m:       bot.Message{Kind: bot.KindText, Text: "/dongthang"},
+			private: heading(text.PrivateOnlyHere, map[string]string{"Cmd": "dongthang"})},
+		{name: "secretary of another cell links the group", role: "secOther",
+			m:       bot.Message{Kind: bot.KindText, Text: "/lienket"},
+			private: heading(text.NeedAdmin, nil)},
+		{name: "a command's own refusal goes privately too", role: "member",
+			m:       bot.Message{Kind: bot.KindText, Text: "/summary 12/2026"},
+			private: heading(text.ReportFuture, map[string]string{"Month": "tháng 12/2026"})},
+		{name: "stranger", role: "stranger",
+			m:     bot.Message{Kind: bot.KindText, Text: "/duyet"},
+			group: writePrivately},
+		{name: "member who blocked the bot", role: "member",
+			setup: func(env *accessEnv, t *testing.T) { env.unreachable(env.users["member"].PrivateChat()) },
+			m:     bot.Message{Kind: bot.KindText, Text: "/mien"},
+			group: writePrivately},
+		{name: "a press gets the refusal as its note", role: "member",
+			m:     bot.Message{Kind: bot.KindCallback, Data: "go:dongthang", CallbackID: "cb", Ref: "9"},
+			toast: flows.T(text.PrivateOnly, map[string]string{"Cmd": "dongthang"})},
+		{name: "anonymous administrator links", role: "anonymous",
+			m:     bot.Message{Kind: bot.KindText, Text: "/link"},
+			group: flows.T(text.AnonymousSender, map[string]string{"Cmd": "link"})},
+		{name: "anonymous administrator reports", role: "anonymous",
+			m:     bot.Message{Kind: bot.KindText, Text: "/report"},
+			group: flows.T(text.AnonymousSender, map[string]string{"Cmd": "baocao"})},
+		{name: "anonymous administrator mistypes a month", role: "anonymous",
+			m:     bot.Message{Kind: bot.KindText, Text: "/summary 12/2026"},
+			group: flows.T(text.ReportFuture, map[string]string{"Month": "tháng 12/2026"})},
+		{name: "admin answers their own question wrongly", role: "admin",
+			setup: func(env *accessEnv, t *testing.T) {
+				env.send(t, "admin", true, bot.Message{Kind: bot.KindText, Text: "/link"})
+			},
+			m:     bot.Message{Kind: bot.KindText, Text: "9"},
+			group: flows.T(text.ChooseNumber, map[string]int{"N": 2})},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newAccessEnv(t)
+			if tc.setup != nil {
+				tc.setup(env, t)
+			}
+			m := tc.m
+			m.Chat, m.Group, m.ChatTitle = env.group, true, "Nhóm C01"
+			if tc.role == "anonymous" {
+				m.From, m.Anonymous = tg("1087968824"), true
+			} else {
+				m.From = env.users[tc.role]
+			}
+			replies, toast := env.serve(m)
+			var group, private []string
+			for _, r := range replies {
+				switch r.Chat {
+				case env.group:
+					group = append(group, r.Text)
+				case m.From.PrivateChat():
+					private = append(private, r.Text)
+				default:
+					t.Errorf("reply to %v: %s", r.Chat, r.Text)
+				}
+			}
+			if got := strings.Join(group, "\n---\n"); got != tc.group {
+				t.Errorf("the group got:\n%s\nwant:\n%s", got, tc.group)
+			}
+			if got := strings.Join(private, "\n---\n"); got != tc.private {
+				t.Errorf("the private chat got:\n%s\nwant:\n%s", got, tc.private)
+			}
+			if toast != tc.toast {
+				t.Errorf("toast %q, want %q", toast, tc.toast)
+			}
+		})
+	}
+}
+
+// TestAnonymousSummary: an anonymous administrator posting as the group
+// gets the group's counts of /summary, as any member there.
+func TestAnonymousSummary(t *testing.T) {
+	env := newAccessEnv(t)
+	m := bot.Message{Chat: env.group, Group: true, From: tg("1087968824"), Anonymous: true, Kind: bot.KindText, Text: "/summary"}
+	got := env.handle(m)
+	if len(got) != 1 || got[0].Chat != env.group || !strings.Contains(got[0].Text, "Chi bộ Một") || !strings.Contains(got[0].Text, "Đã báo cáo") {
+		t.Errorf("anonymous /summary in the group:\n%s", dump(got))
+	}
+}
