@@ -178,10 +178,7 @@ func (r *req) dispatch() error {
 	case bot.KindCallback:
 		return r.callback(r.m.Data)
 	case bot.KindPhoto:
-		if r.active() && r.wantsPhoto() {
-			return r.answer(input{Photo: r.m.PhotoID, Text: r.m.Text})
-		}
-		return r.notText()
+		return r.photoMessage()
 	case bot.KindOther:
 		return r.notText()
 	}

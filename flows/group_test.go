@@ -112,3 +112,32 @@ func TestAnonymousSummary(t *testing.T) {
 		t.Errorf("anonymous /summary in the group:\n%s", dump(got))
 	}
 }
+
+// TestRefusalInZaloGroup: Zalo has no buttons, hence no button notes: a
+// member's command refused in a Zalo group goes to their private chat,
+// the typed variant of the refusal; a stranger gets the neutral line
+// naming the bot to write to.
+func TestRefusalInZaloGroup(t *testing.T) {
+	h := zaloHarness(t, flows.Plan{})
+	g := zlGroup("g1")
+	h.update(func(tx flows.Tx) error {
+		c, _, err := tx.Cell("C01")
+		c.Groups = []bot.ChatID{g}
+		if err == nil {
+			err = tx.PutCell(c)
+		}
+		return err
+	})
+	mb := h.addMember(flows.Member{Name: "Lê Văn Bốn", Cell: "C01", Users: []bot.UserID{zl("m1")}})
+	got := h.sendIn(g, mb.Users[0], "/duyet")
+	want := flows.T(text.GroupRefusal, map[string]any{"Cell": "Chi bộ thôn Đông",
+		"Text": flows.T(text.PrivateOnlyHere, map[string]string{"Cmd": "duyet"})})
+	if len(got) != 1 || got[0].Chat != zl("m1").PrivateChat() || got[0].Text != want {
+		t.Errorf("member's /duyet in a Zalo group:\n%s", dump(got))
+	}
+	got = h.sendIn(g, zl("x9"), "/summary")
+	want = flows.T(text.GroupWritePrivately, map[string]string{"Bot": "Bot Xã Thử"})
+	if len(got) != 1 || got[0].Chat != g || got[0].Text != want {
+		t.Errorf("stranger's /summary in a Zalo group:\n%s", dump(got))
+	}
+}

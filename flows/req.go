@@ -37,6 +37,9 @@ type req struct {
 
 	cmd, args  string // the command being run, for flows that resume it
 	chosenCell string // the cell an admin chose for a cell-scoped command
+	// photo and caption came with the message, to be kept by the report
+	// it opens (see photoMessage and attach).
+	photo, caption string
 
 	toast string     // the note Conn.Ack shows for the button press, if any
 	gate  *groupGate // what Membership said about the code m carries, if asked

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,8 @@ import (
 )
 
 // input is one answer to the flow in progress: typed text, the data of a
-// chosen choice (pressed, or typed as its number), or a photo.
+// chosen choice (pressed, or typed as its number), or a photo (with its
+// caption as Text).
 type input struct {
 	Text  string
 	Data  string
@@ -160,10 +162,15 @@ func (r *req) answer(in input) error {
 	return f.answer(r, in)
 }
 
-// wantsPhoto reports whether the flow in progress takes a photo now.
-func (r *req) wantsPhoto() bool {
+// wantsPhoto reports whether the flow in progress takes a photo now; a
+// photo with a caption (captioned) is also taken where the flow expects a
+// text, the caption as the text.
+func (r *req) wantsPhoto(captioned bool) bool {
 	f, ok := flowOf(r.sess.Flow)
-	return ok && f.photo != "" && r.sess.Step == f.photo
+	if !ok {
+		return false
+	}
+	return f.photo != "" && r.sess.Step == f.photo || captioned && slices.Contains(f.captions, r.sess.Step)
 }
 
 // flowName names a conversation; Session.Flow holds it.
@@ -176,6 +183,16 @@ type flow struct {
 	// conversation.register, it decodes the flow's typed state first.
 	answer func(r *req, in input) error
 	photo  string // the step at which the flow takes a photo; "" for none
+	// captions are the steps expecting a text at which a photo with a
+	// caption answers as the caption typed, the photo kept (input.Photo).
+	captions []string
+}
+
+// withCaptions returns f taking a photo with a caption at steps, as their
+// text (see flow.captions).
+func (f flow) withCaptions(steps ...string) flow {
+	f.captions = steps
+	return f
 }
 
 // conversation is a flow whose state is the struct S and whose steps are
@@ -211,7 +228,7 @@ func flowTable() []flow {
 		flowPickCell.register((*req).pickCellAnswer),
 		flowPledge.register((*req).pledgeAnswer),
 		flowApprove.register((*req).approveAnswer),
-		flowReport.register((*req).reportAnswer, reportPhoto),
+		flowReport.register((*req).reportAnswer, reportPhoto).withCaptions(string(reportWhat), string(reportOther)),
 		flowSummary.register((*req).summaryAnswer),
 		flowClose.register((*req).closeAnswer),
 		flowExempt.register((*req).exemptAnswer),

@@ -97,6 +97,7 @@ func viewCases() []viewCase {
 			Text: "Dọn vệ sinh đường làng", Target: "mỗi tháng 1 lần", Current: "xong", CurrentText: "đã dọn"}},
 		{[]text.Key{text.ReportAskStatus, text.ReportAskWhat, text.ReportAskOther}, reportItemView{I: 1, Total: 1, No: 1,
 			Text: "Dọn vệ sinh đường làng"}},
+		{[]text.Key{text.ReportAskOther}, reportItemView{NoPledge: true, Current: "Nhặt rác"}},
 		{[]text.Key{text.QuickNotReadable, text.QuickNoStatus, text.QuickDuplicate, text.QuickTooLong, text.QuickEmptyOther,
 			text.QuickEmpty, text.QuickNoPledge, text.QuickNotInPledge}, quickView{Segment: "7 xong", Example: "1 xong",
 			Nos: "1, 2, 3", Year: 2026, No: 7, N: 300, Max: 200}},

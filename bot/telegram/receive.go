@@ -256,7 +256,13 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 		}
 		m.Kind, m.Text = bot.KindText, text
 	case photo != "":
-		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, photo, msg.Caption
+		// The caption is read as typed text: a command in it is
+		// addressed like one typed.
+		caption, ok := c.command(msg.Caption)
+		if !ok {
+			return m, false
+		}
+		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, photo, caption
 	case hasContent(msg):
 		m.Kind, m.Text = bot.KindOther, msg.Caption
 	default:

@@ -103,6 +103,9 @@ func TestReceiveTranslates(t *testing.T) {
 					Kind: bot.KindCallback, Data: "pledge:ok", CallbackID: "cb1", Ref: "77", Time: now}},
 			{"photo", func() int64 { return f.PushPhoto(private, an, "AgAD-big", "Ảnh trồng cây") },
 				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindPhoto, PhotoID: "AgAD-big", Text: "Ảnh trồng cây", Time: now}},
+			{"photo with a command to us as caption", func() int64 { return f.PushPhoto(private, an, "AgAD-2", "/baocao@lamtheo_test_bot 1 xong") },
+				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindPhoto, PhotoID: "AgAD-2", Text: "/baocao 1 xong", Time: now}},
+			{"photo with a command to another bot as caption", func() int64 { return f.PushPhoto(cell, an, "AgAD-3", "/baocao@OtherBot") }, nil},
 			{"sticker", func() int64 { return f.PushSticker(private, an) },
 				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindOther, Time: now}},
 			{"voice", func() int64 {
