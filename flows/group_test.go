@@ -3,6 +3,7 @@ package flows_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"lamtheo/bot"
 	"lamtheo/flows"
@@ -139,5 +140,21 @@ func TestRefusalInZaloGroup(t *testing.T) {
 	want = flows.T(text.GroupWritePrivately, map[string]string{"Bot": "Bot Xã Thử"})
 	if len(got) != 1 || got[0].Chat != g || got[0].Text != want {
 		t.Errorf("stranger's /summary in a Zalo group:\n%s", dump(got))
+	}
+}
+
+// TestAnonymousFloodPerGroup: anonymous administrators of different groups
+// all post as one service account; each group's is paced on its own.
+func TestAnonymousFloodPerGroup(t *testing.T) {
+	env := newAccessEnv(t)
+	env.eng.Flood = flows.FloodLimit{Burst: 2, Every: time.Hour}
+	anon := func(g bot.ChatID) []bot.Reply {
+		return env.handle(bot.Message{Chat: g, Group: true, From: tg("1087968824"), Anonymous: true, Kind: bot.KindText, Text: "/help"})
+	}
+	for range 5 {
+		anon(env.group)
+	}
+	if got := anon(tgGroup("-1002")); len(got) != 1 {
+		t.Errorf("another group's anonymous administrator got %d replies after a flood in the first group", len(got))
 	}
 }
