@@ -208,7 +208,7 @@ func (env *accessEnv) outcome(t *testing.T, role string, group bool, line string
 		t.Fatalf("%s got no reply", line)
 	}
 	first := replies[0]
-	if group && first.Text == flows.T(text.GroupWritePrivately, map[string]string{"Bot": "@lamtheo_test_bot"}) {
+	if group && first.Text == flows.T(text.GroupAskPrivate, map[string]string{"Bot": "@lamtheo_test_bot"}) {
 		return "write-privately"
 	}
 	body, where := first.Text, ""

@@ -51,7 +51,7 @@ func (r *req) refused(fe *Error) error {
 		return err
 	}
 	if !ok {
-		r.say(text.GroupWritePrivately, botView{Bot: r.e.caps(r.m.Chat.Platform).Name})
+		r.say(text.GroupAskPrivate, botView{Bot: r.e.caps(r.m.Chat.Platform).Name})
 		return nil
 	}
 	k, data := fe.Key, fe.Data

@@ -20,7 +20,7 @@ func TestRefusalInGroup(t *testing.T) {
 	heading := func(k text.Key, data any) string {
 		return flows.T(text.GroupRefusal, map[string]any{"Cell": "Chi bộ Một", "Text": flows.T(k, data)})
 	}
-	writePrivately := flows.T(text.GroupWritePrivately, map[string]string{"Bot": "@lamtheo_test_bot"})
+	writePrivately := flows.T(text.GroupAskPrivate, map[string]string{"Bot": "@lamtheo_test_bot"})
 	tests := []struct {
 		name    string
 		role    string // "anonymous": an anonymous administrator of the group
@@ -137,7 +137,7 @@ func TestRefusalInZaloGroup(t *testing.T) {
 		t.Errorf("member's /duyet in a Zalo group:\n%s", dump(got))
 	}
 	got = h.sendIn(g, zl("x9"), "/summary")
-	want = flows.T(text.GroupWritePrivately, map[string]string{"Bot": "Bot Xã Thử"})
+	want = flows.T(text.GroupAskPrivate, map[string]string{"Bot": "Bot Xã Thử"})
 	if len(got) != 1 || got[0].Chat != g || got[0].Text != want {
 		t.Errorf("stranger's /summary in a Zalo group:\n%s", dump(got))
 	}

@@ -36,7 +36,7 @@ func TestSummaryInGroupHasCountsOnly(t *testing.T) {
 	// A stranger, whom the bot cannot write to privately, is asked in one
 	// neutral line to write to the bot; the group is not told why.
 	reps := o.sendIn(o.g1, o.uStranger, "/summary")
-	if len(reps) != 1 || reps[0].Chat != o.g1 || reps[0].Text != flows.T(text.GroupWritePrivately, map[string]string{"Bot": "@lamtheo_test_bot"}) {
+	if len(reps) != 1 || reps[0].Chat != o.g1 || reps[0].Text != flows.T(text.GroupAskPrivate, map[string]string{"Bot": "@lamtheo_test_bot"}) {
 		t.Errorf("a stranger's /summary in the group got:\n%s", dump(reps))
 	}
 }
