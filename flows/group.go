@@ -11,9 +11,10 @@ import (
 // person reads:
 //
 //   - in a private chat, and in a group while the person answers their own
-//     conversation there (the admin's /link), it is said in the chat;
-//   - a button pressed in a group gets it as the button's note (Telegram's
-//     callback toast);
+//     question there (the admin's /link), it is said in the chat;
+//   - another button pressed in a group (a stateless one, go:...) gets it
+//     as the button's note (Telegram's callback toast; see stale for a
+//     button of someone else's question);
 //   - a command typed in a group gets it in the person's private chat when
 //     the bot can write to them there (see reachable), or else one neutral
 //     line in the group asking them to write to the bot privately, which
@@ -22,17 +23,15 @@ import (
 //     write to, is asked in the group to post as themselves when the
 //     refusal is about who they are (see anonymousRefusal).
 func (r *req) refused(fe *Error) error {
-	if !r.m.Group {
+	name, _, isCmd := parseCommand(r.m.Text)
+	if !r.m.Group || r.answering || !isCmd && r.m.Kind != bot.KindCallback {
+		// Private; or an answer to the person's own question in the
+		// group (typed text in a group reaches here only so).
 		r.say(fe.Key, fe.Data)
 		return nil
 	}
 	if r.m.Kind == bot.KindCallback && r.e.caps(r.m.Chat.Platform).Buttons {
 		r.toast = r.t(r.e.textKey(r.m.Chat.Platform, fe.Key), fe.Data)
-		return nil
-	}
-	name, _, isCmd := parseCommand(r.m.Text)
-	if !isCmd {
-		r.say(fe.Key, fe.Data) // an answer to the person's own question here
 		return nil
 	}
 	if c, ok := lookup(name); ok {

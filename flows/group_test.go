@@ -158,3 +158,22 @@ func TestAnonymousFloodPerGroup(t *testing.T) {
 		t.Errorf("another group's anonymous administrator got %d replies after a flood in the first group", len(got))
 	}
 }
+
+// TestOwnQuestionRefusedInGroup: a press answering the person's own
+// question in the group, refused (the admin's rights were taken away
+// meanwhile), is answered where the question was asked, not on the
+// button: the group saw the question.
+func TestOwnQuestionRefusedInGroup(t *testing.T) {
+	env := newAccessEnv(t)
+	ask := env.send(t, "admin", true, bot.Message{Kind: bot.KindText, Text: "/link"})
+	c, ok := findChoice(ask, "Chi bộ Một")
+	if !ok {
+		t.Fatalf("no cell choice in:\n%s", dump(ask))
+	}
+	unAdmin(env, t)
+	got, toast := env.serve(bot.Message{Chat: env.group, Group: true, From: env.users["admin"], Kind: bot.KindCallback,
+		Data: c.Data, CallbackID: "cb", Ref: "5"})
+	if toast != "" || strings.TrimSpace(joined(to(got, env.group))) != flows.T(text.NeedAdmin, nil) {
+		t.Errorf("toast %q, replies:\n%s", toast, dump(got))
+	}
+}

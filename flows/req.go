@@ -41,8 +41,11 @@ type req struct {
 	// it opens (see photoMessage and attach).
 	photo, caption string
 
-	toast string     // the note Conn.Ack shows for the button press, if any
-	gate  *groupGate // what Membership said about the code m carries, if asked
+	// answering: the message answers the conversation in progress (its
+	// refusal is for the one who is asked, where they are asked).
+	answering bool
+	toast     string     // the note Conn.Ack shows for the button press, if any
+	gate      *groupGate // what Membership said about the code m carries, if asked
 }
 
 // run handles r.m. Errors of type *Error become replies (see refused);

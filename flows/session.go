@@ -151,6 +151,7 @@ func (r *req) goAction(action string) error {
 
 // answer hands in to the flow in progress.
 func (r *req) answer(in input) error {
+	r.answering = true
 	if in.Data == badNumber {
 		return refuse(text.ChooseNumber, countView{N: len(r.sess.Choices)})
 	}
