@@ -82,6 +82,12 @@ type Message struct {
 	ChatTitle string // group title, if any
 	From      UserID
 	FromName  string // display name from the person's profile
+	// Anonymous: the message was posted on behalf of a chat, not by a
+	// person the bot can tell (Telegram: an anonymous group administrator,
+	// or a linked channel, posting as the chat; From is then a service
+	// account such as GroupAnonymousBot). The bot cannot write to the
+	// sender privately, nor know their role.
+	Anonymous bool
 
 	Kind    Kind
 	Text    string // text or caption

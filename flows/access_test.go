@@ -20,10 +20,12 @@ var accessRoles = []string{"admin", "secOwn", "secOther", "member", "stranger"}
 func refusals() map[string]string {
 	return map[string]string{
 		flows.T(text.PrivateOnly, map[string]string{"Cmd": "%"}): "private-only",
-		flows.T(text.GroupOnly, map[string]string{"Cmd": "%"}):   "group-only",
-		flows.T(text.NeedMember, nil):                            "need-member",
-		flows.T(text.NeedSecretary, nil):                         "need-secretary",
-		flows.T(text.NeedAdmin, nil):                             "need-admin",
+		// in a private chat, of a command typed in a group
+		flows.T(text.PrivateOnlyHere, map[string]string{"Cmd": "%"}): "private-only",
+		flows.T(text.GroupOnly, map[string]string{"Cmd": "%"}):       "group-only",
+		flows.T(text.NeedMember, nil):                                "need-member",
+		flows.T(text.NeedSecretary, nil):                             "need-secretary",
+		flows.T(text.NeedAdmin, nil):                                 "need-admin",
 	}
 }
 
@@ -59,25 +61,29 @@ func accessTable() []accessCase {
 	member := with(all(ok), "admin", "need-member", "stranger", "need-member")
 	anyMember := with(all(ok), "stranger", "need-member")
 	secretary := with(all(ok), "member", "need-secretary", "stranger", "need-secretary")
+	// In a group a refusal goes to the person's private chat; a stranger,
+	// whom the bot cannot write to, is asked in one neutral line to write
+	// to the bot privately.
+	privateOnly := with(all("private-only"), "stranger", "write-privately")
 	// In C01's group only its own secretary (and admins) act as secretary.
 	return []accessCase{
 		{"start", P, all(ok)}, {"start", G, all(ok)},
 		{"help", P, all(ok)}, {"help", G, all(ok)},
-		{"join", P, all(ok)}, {"join", G, all("private-only")},
+		{"join", P, all(ok)}, {"join", G, privateOnly},
 		{"huy", P, all(ok)}, {"huy", G, all(ok)},
-		{"link", P, secretary}, {"link", G, with(all("need-admin"), "admin", ok)},
-		{"bithu", P, with(all("need-admin"), "admin", ok)}, {"bithu", G, all("private-only")},
-		{"dangky", P, member}, {"dangky", G, all("private-only")},
-		{"baocao", P, member}, {"baocao", G, all("private-only")},
-		{"cuatoi", P, member}, {"cuatoi", G, all("private-only")},
-		{"summary", P, anyMember}, {"summary", G, anyMember},
-		{"duyet", P, secretary}, {"duyet", G, all("private-only")},
-		{"dongthang", P, secretary}, {"dongthang", G, all("private-only")},
-		{"mien", P, secretary}, {"mien", G, all("private-only")},
-		{"nhacnho", P, secretary}, {"nhacnho", G, all("private-only")},
-		{"neuguong", P, secretary}, {"neuguong", G, all("private-only")},
-		{"tamhoan", P, member}, {"tamhoan", G, all("private-only")},
-		{"lichnhac", P, secretary}, {"lichnhac", G, all("private-only")},
+		{"link", P, secretary}, {"link", G, with(all("need-admin"), "admin", ok, "stranger", "write-privately")},
+		{"bithu", P, with(all("need-admin"), "admin", ok)}, {"bithu", G, privateOnly},
+		{"dangky", P, member}, {"dangky", G, privateOnly},
+		{"baocao", P, member}, {"baocao", G, privateOnly},
+		{"cuatoi", P, member}, {"cuatoi", G, privateOnly},
+		{"summary", P, anyMember}, {"summary", G, with(anyMember, "stranger", "write-privately")},
+		{"duyet", P, secretary}, {"duyet", G, privateOnly},
+		{"dongthang", P, secretary}, {"dongthang", G, privateOnly},
+		{"mien", P, secretary}, {"mien", G, privateOnly},
+		{"nhacnho", P, secretary}, {"nhacnho", G, privateOnly},
+		{"neuguong", P, secretary}, {"neuguong", G, privateOnly},
+		{"tamhoan", P, member}, {"tamhoan", G, privateOnly},
+		{"lichnhac", P, secretary}, {"lichnhac", G, privateOnly},
 	}
 }
 
@@ -193,17 +199,31 @@ func (env *accessEnv) send(t *testing.T, role string, group bool, m bot.Message)
 }
 
 // outcome sends line as role and classifies the first reply: "ok" or the
-// name of the refusal.
+// name of the refusal. In a group a refusal must reach the person
+// privately (after the line saying it answers what they sent in the
+// group): one said in the group is "in-group:" and its name; the neutral
+// line asking to write to the bot privately is "write-privately".
 func (env *accessEnv) outcome(t *testing.T, role string, group bool, line string) string {
 	t.Helper()
 	replies := env.send(t, role, group, bot.Message{Kind: bot.KindText, Text: line})
 	if len(replies) == 0 {
 		t.Fatalf("%s got no reply", line)
 	}
+	first := replies[0]
+	if group && first.Text == flows.T(text.GroupAskPrivate, map[string]string{"Bot": "@lamtheo_test_bot"}) {
+		return "write-privately"
+	}
+	body, where := first.Text, ""
+	switch {
+	case group && first.Chat == env.users[role].PrivateChat():
+		_, body, _ = strings.Cut(body, "\n")
+	case group:
+		where = "in-group:"
+	}
 	cmd := strings.TrimPrefix(strings.Fields(line)[0], "/")
 	for txt, name := range refusals() {
-		if replies[0].Text == strings.ReplaceAll(txt, "%", cmd) {
-			return name
+		if body == strings.ReplaceAll(txt, "%", cmd) {
+			return where + name
 		}
 	}
 	return "ok"
@@ -374,7 +394,18 @@ func TestAccessMidConversation(t *testing.T) {
 					if !found {
 						t.Fatalf("no choice %q in:\n%s", l, dump(last))
 					}
-					return env.send(t, tc.role, tc.group, bot.Message{Kind: bot.KindCallback, Data: c.Data, CallbackID: "cb"})
+					m := bot.Message{Kind: bot.KindCallback, Data: c.Data, CallbackID: "cb"}
+					if !tc.group {
+						return env.send(t, tc.role, tc.group, m)
+					}
+					// In a group a refusal is the button's note: it
+					// reads here as a reply to no chat.
+					m.From, m.Chat, m.Group = env.users[tc.role], env.group, true
+					got, toast := env.serve(m)
+					if toast != "" {
+						got = append([]bot.Reply{{Text: toast}}, got...)
+					}
+					return got
 				}
 				return env.send(t, tc.role, tc.group, bot.Message{Kind: bot.KindText, Text: line})
 			}

@@ -7,6 +7,7 @@ import (
 
 	"lamtheo/bot"
 	"lamtheo/flows"
+	"lamtheo/flows/text"
 )
 
 // TestOldButtonExemptsNobody (finding 2): the secretary asked about Sáu
@@ -105,10 +106,14 @@ func TestOldButtonInGroup(t *testing.T) {
 	first := o.sendIn(g, o.admin, "/link")
 	c01, _ := findChoice(first, "Chi bộ thôn Đông")
 	second := o.sendIn(g, o.admin, "/link")
-	// Ba presses the admin's button.
-	_, toast := o.serve(bot.Message{Chat: g, Group: true, From: o.uBa, Kind: bot.KindCallback, Data: c01.Data, CallbackID: "x", Ref: "7"})
-	if !strings.Contains(toast, "Nút này đã cũ") {
+	// Ba presses the admin's button: a note on the button says it is for
+	// the one who asked, and the admin's question keeps its buttons.
+	got, toast := o.serve(bot.Message{Chat: g, Group: true, From: o.uBa, Kind: bot.KindCallback, Data: c01.Data, CallbackID: "x", Ref: "7"})
+	if toast != flows.T(text.NotYourButton, nil) {
 		t.Errorf("toast %q for someone else's button", toast)
+	}
+	if len(got) > 0 {
+		t.Errorf("someone else's press changed or sent messages:\n%s", dump(got))
 	}
 	// The admin presses the first question's button.
 	o.serve(bot.Message{Chat: g, Group: true, From: o.admin, Kind: bot.KindCallback, Data: c01.Data, CallbackID: "y", Ref: "7"})

@@ -141,6 +141,9 @@ func (r *req) role() (Role, error) {
 	if r.admin() {
 		return RoleAdmin, nil
 	}
+	if r.m.Anonymous && r.m.Group {
+		return anonymousRole, nil
+	}
 	if !r.isMember || r.member.Cell == "" {
 		return Stranger, nil
 	}
@@ -201,10 +204,7 @@ func (r *req) dispatch() error {
 	case bot.KindCallback:
 		return r.callback(r.m.Data)
 	case bot.KindPhoto:
-		if r.active() && r.wantsPhoto() {
-			return r.answer(input{Photo: r.m.PhotoID, Text: r.m.Text})
-		}
-		return r.notText()
+		return r.photoMessage()
 	case bot.KindOther:
 		return r.notText()
 	}

@@ -67,10 +67,16 @@ func (d *door) admit(lim FloodLimit, m bot.Message, now time.Time) (ok, tell boo
 	if now.Sub(d.swept) > doorSweep {
 		d.sweep(lim, now)
 	}
-	p := d.people[m.From]
+	who := m.From
+	if m.Anonymous {
+		// Every anonymous administrator posts as the same service
+		// account: each group's is its own pace.
+		who = bot.UserID{Platform: m.Chat.Platform, ID: m.Chat.ID}
+	}
+	p := d.people[who]
 	if p == nil {
 		p = &pace{at: now}
-		d.people[m.From] = p
+		d.people[who] = p
 	}
 	p.decay(lim, now)
 	if p.throttled && p.level <= float64(lim.Burst)/2 {

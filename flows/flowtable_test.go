@@ -25,20 +25,29 @@ func TestFlowTable(t *testing.T) {
 	if _, ok := flowOf("nosuch"); ok {
 		t.Error("flowOf found an unknown flow")
 	}
+	// A photo with a caption is also taken where the report expects a
+	// text (the caption is the text).
 	tests := []struct {
-		flow flowName
-		step string
-		want bool
+		flow      flowName
+		step      string
+		captioned bool
+		want      bool
 	}{
-		{flowReport.name, string(reportPhoto), true},
-		{flowReport.name, string(reportOther), false},
-		{flowPledge.name, string(reportPhoto), false},
-		{"", "", false},
+		{flowReport.name, string(reportPhoto), false, true},
+		{flowReport.name, string(reportPhoto), true, true},
+		{flowReport.name, string(reportOther), false, false},
+		{flowReport.name, string(reportOther), true, true},
+		{flowReport.name, string(reportWhat), true, true},
+		{flowReport.name, string(reportStatus), true, false},
+		{flowReport.name, string(reportReview), true, false},
+		{flowPledge.name, string(reportPhoto), false, false},
+		{flowPledge.name, string(pledgeText), true, false},
+		{"", "", true, false},
 	}
 	for _, tc := range tests {
 		r := &req{sess: Session{Flow: string(tc.flow), Step: tc.step}}
-		if got := r.wantsPhoto(); got != tc.want {
-			t.Errorf("wantsPhoto at %s/%s = %v, want %v", tc.flow, tc.step, got, tc.want)
+		if got := r.wantsPhoto(tc.captioned); got != tc.want {
+			t.Errorf("wantsPhoto(%v) at %s/%s = %v, want %v", tc.captioned, tc.flow, tc.step, got, tc.want)
 		}
 	}
 }

@@ -67,7 +67,7 @@ func newOrg(t *testing.T, extraAdmins ...bot.UserID) *org {
 // answering only the "other deed" question, and returns the last replies.
 func (o *org) reportOther(u bot.UserID, got []bot.Reply, deed string) []bot.Reply {
 	o.t.Helper()
-	wantIn(o.t, joined(got), "việc tốt nào khác")
+	wantIn(o.t, joined(got), "đã làm được việc tốt nào")
 	got = o.send(u, deed)
 	got = o.choose(u, got, "Không gửi ảnh")
 	wantIn(o.t, joined(got), "xem lại báo cáo", deed)

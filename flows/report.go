@@ -102,7 +102,7 @@ func (r *req) cmdReport(args string) error {
 	}
 	cell := r.member.Cell
 	open, quick := r.reportBegin, ""
-	if isQuickReport(args) {
+	if isQuickReport(args) || r.caption != "" {
 		q, err := r.parseQuick(args)
 		if err != nil {
 			return err
@@ -130,7 +130,9 @@ func (r *req) cmdReport(args string) error {
 	case 1:
 		return open(months[0])
 	}
-	flowReport.begin(r, reportMonth, &reportDraft{Quick: quick}) // the quick report is shown once the month is chosen
+	// The quick report is shown once the month is chosen; a photo and a
+	// caption wait with it.
+	flowReport.begin(r, reportMonth, &reportDraft{Quick: quick, Photo: r.photo, Other: r.caption})
 	rows := make([][]bot.Choice, 0, len(months))
 	for _, m := range months {
 		rows = append(rows, row(choice(r.t(text.MonthLabel, r.monthData(m)), monthChoice(m))))
@@ -164,8 +166,12 @@ func (r *req) reportBegin(m Month) error {
 	}
 	d := &reportDraft{Month: m, Cell: r.member.Cell}
 	flowReport.begin(r, reportStart, d)
-	if ok && !old.Submitted.IsZero() {
+	existing := ok && !old.Submitted.IsZero()
+	if existing {
 		d.load(old)
+	}
+	r.attach(d)
+	if existing {
 		moveTo(r, reportExisting)
 		r.say(text.ReportExisting, r.monthData(m))
 		r.ask(text.ReportView, memberMonthView{Body: RenderMemberReport(r.e.text(), r.member, p, old)},
@@ -175,7 +181,7 @@ func (r *req) reportBegin(m Month) error {
 	}
 	if !hasItems {
 		r.say(text.ReportNoPledge, r.monthData(m))
-		return r.askOther(d)
+		return r.askOther(d, p)
 	}
 	r.say(text.ReportIntro, reportIntroView{Month: FormatMonth(r.e.text(), m), N: len(p.Items)})
 	return r.askStatus(d, p, 0)
@@ -223,13 +229,15 @@ func (r *req) askWhat(d *reportDraft, it PledgeItem) error {
 	return nil
 }
 
-func (r *req) askOther(d *reportDraft) error {
+// askOther asks for the deeds beyond the items of pledge p (or, without
+// a pledge, for the month's deeds).
+func (r *req) askOther(d *reportDraft, p Pledge) error {
 	moveTo(r, reportOther)
 	rows := [][]bot.Choice{row(choice(r.t(text.ReportNoOther, nil), reportNoOther))}
 	if d.Other != "" {
 		rows = slices.Insert(rows, 0, keepRow(r, reportKeepOther))
 	}
-	r.askOpen(text.ReportAskOther, reportItemView{Current: d.Other}, rows...)
+	r.askOpen(text.ReportAskOther, reportItemView{Current: d.Other, NoPledge: len(p.Items) == 0}, rows...)
 	return nil
 }
 
@@ -270,7 +278,8 @@ func (r *req) reportAnswer(d *reportDraft, in input) error {
 			r.finish()
 			return err
 		}
-		if d.Quick != "" {
+		r.photo, r.caption = d.Photo, d.Other
+		if d.Quick != "" || r.caption != "" {
 			if err := r.quickBegin(Month(n), d.Quick); err != nil {
 				r.finish()
 				return err
@@ -319,7 +328,7 @@ func (r *req) askReport(d *reportDraft, p Pledge, step reportStep) error {
 	case reportWhat:
 		return r.askWhat(d, p.Items[d.Item])
 	case reportOther:
-		return r.askOther(d)
+		return r.askOther(d, p)
 	case reportPhoto:
 		return r.askPhoto(d)
 	}
@@ -367,9 +376,12 @@ type reportIntroView struct {
 }
 
 // reportItemView feeds the questions about item No (the I-th of Total) of
-// a report, or its other deeds: the item, and what was answered before.
+// a report, or its other deeds (NoPledge: the member has no pledge items,
+// so these are all the month's deeds): the item, and what was answered
+// before.
 type reportItemView struct {
 	I, Total, No         int
 	Text, Target         string
 	Current, CurrentText string
+	NoPledge             bool
 }

@@ -18,8 +18,10 @@ type reportDraft struct {
 	// a status has not been answered.
 	Status map[int]ItemStatus
 	Texts  map[int]string
-	Other  string // other deeds
-	Photo  string // the photo's file id
+	// Other is the other deeds; Photo the photo's file id. At the month
+	// step they hold a photo and its caption the report was opened with.
+	Other string
+	Photo string
 	// Quick is a report typed in one message, shown for checking once the
 	// month is chosen.
 	Quick string
@@ -101,6 +103,13 @@ func (d *reportDraft) setText(no int, what string) {
 		d.Texts = map[int]string{}
 	}
 	d.Texts[no] = what
+}
+
+// takePhoto keeps the photo in carries, if any, as the report's photo.
+func (d *reportDraft) takePhoto(in input) {
+	if in.Photo != "" {
+		d.Photo = in.Photo
+	}
 }
 
 // answered reports whether item no has a status.
@@ -233,12 +242,13 @@ func nextReport(d reportDraft, step reportStep, p Pledge, photos bool, in input)
 		case reportSkipWhat:
 			d.setText(no, "")
 		case reportKeepWhat:
-		case "": // typed instead of a choice
+		case "": // typed instead of a choice, or a photo's caption
 			t, err := cleanInput(in.Text, MaxItemText)
 			if err != nil {
 				return d, step, reportAsk, err
 			}
 			d.setText(no, t)
+			d.takePhoto(in)
 		default:
 			return refused(text.ChooseAbove)
 		}
@@ -248,23 +258,31 @@ func nextReport(d reportDraft, step reportStep, p Pledge, photos bool, in input)
 		case reportNoOther:
 			d.Other = ""
 		case reportKeepOther:
-		case "": // typed instead of a choice
+		case "": // typed instead of a choice, or a photo's caption
 			t, err := cleanInput(in.Text, MaxItemText)
 			if err != nil {
 				return d, step, reportAsk, err
 			}
 			d.Other = t
+			d.takePhoto(in)
 		default:
 			return refused(text.ChooseAbove)
 		}
-		if photos {
+		if photos && in.Photo == "" { // a photo given with the deed is not asked for again
 			return d, reportPhoto, reportAsk, nil
 		}
 		return d, reportReview, reportAsk, nil
 	case reportPhoto:
 		switch {
 		case in.Photo != "":
-			d.Photo = in.Photo
+			if in.Text != "" { // the caption: what the photo shows, a deed
+				t, err := cleanInput(in.Text, MaxItemText)
+				if err != nil {
+					return d, step, reportAsk, err
+				}
+				d.Other = addCaption(d.Other, t)
+			}
+			d.takePhoto(in)
 		case data == reportNoPhoto:
 			d.Photo = ""
 		case data == reportKeepPhoto:

@@ -9,8 +9,13 @@ import (
 )
 
 // parseQuick reads a report typed in one message (see ParseQuickReport),
-// turning a failure into the member's refusal.
+// turning a failure into the member's refusal. A photo's caption not
+// written as such a report (r.caption, see photoMessage) is read as the
+// month's other deed.
 func (r *req) parseQuick(args string) (QuickReport, error) {
+	if r.caption != "" {
+		return QuickReport{Other: r.caption, OtherGiven: true}, nil
+	}
 	q, err := ParseQuickReport(args)
 	var qe *QuickReportError
 	if errors.As(err, &qe) {
@@ -45,6 +50,7 @@ func (r *req) quickBegin(m Month, raw string) error {
 	if existing {
 		d.load(old)
 	}
+	r.attach(d)
 	unsaid := d.applyQuick(p, q)
 	flowReport.begin(r, reportQuick, d)
 	r.ask(text.QuickReview, quickReviewView{

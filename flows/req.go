@@ -38,13 +38,19 @@ type req struct {
 
 	cmd, args  string // the command being run, for flows that resume it
 	chosenCell string // the cell an admin chose for a cell-scoped command
+	// photo and caption came with the message, to be kept by the report
+	// it opens (see photoMessage and attach).
+	photo, caption string
 
-	toast string     // the note Conn.Ack shows for the button press, if any
-	gate  *groupGate // what Membership said about the code m carries, if asked
+	// answering: the message answers the conversation in progress (its
+	// refusal is for the one who is asked, where they are asked).
+	answering bool
+	toast     string     // the note Conn.Ack shows for the button press, if any
+	gate      *groupGate // what Membership said about the code m carries, if asked
 }
 
-// run handles r.m. Errors of type *Error become replies; others abort the
-// transaction.
+// run handles r.m. Errors of type *Error become replies (see refused);
+// others abort the transaction.
 func (r *req) run() error {
 	if err := r.load(); err != nil {
 		return err
@@ -52,8 +58,7 @@ func (r *req) run() error {
 	err := r.dispatch()
 	var fe *Error
 	if errors.As(err, &fe) {
-		r.say(fe.Key, fe.Data)
-		err = nil
+		err = r.refused(fe)
 	}
 	if err != nil {
 		return err

@@ -164,7 +164,7 @@ func TestMeetingDayIsTheDeadline(t *testing.T) {
 	o := newOrg(t)
 	o.setMeetingDay("C01", 7)
 	o.at(o.date(2026, 12, 6, 9))
-	wantIn(t, joined(o.send(o.uSau, "/baocao 11")), "việc tốt nào khác")
+	wantIn(t, joined(o.send(o.uSau, "/baocao 11")), "Tháng này đồng chí đã làm được việc tốt nào?")
 	o.send(o.uSau, "/huy")
 	wantIn(t, joined(o.send(o.uChin, "/baocao 11")), "tháng trước chỉ được báo cáo đến ngày 5 tháng sau")
 

@@ -150,7 +150,7 @@ func TestNudge(t *testing.T) {
 	}
 	// Pressing the button opens the report of that month.
 	got = o.press(o.uSau, "go:baocao:202611")
-	wantIn(t, joined(got), "tháng 11/2026", "việc tốt nào khác")
+	wantIn(t, joined(got), "tháng 11/2026", "đã làm được việc tốt nào")
 	got = o.reportOther(o.uSau, got, "Giúp hàng xóm sửa nhà")
 	wantIn(t, joined(got), "Đã nhận báo cáo tháng 11/2026")
 
@@ -171,7 +171,7 @@ func TestNudgeButtonInGraceDays(t *testing.T) {
 	}
 	// Pressed on 3 December: November is still open by the grace days.
 	o.at(o.date(2026, 12, 3, 9))
-	wantIn(t, joined(o.press(o.uSau, c.Data)), "tháng 11/2026", "việc tốt nào khác")
+	wantIn(t, joined(o.press(o.uSau, c.Data)), "tháng 11/2026", "đã làm được việc tốt nào")
 	// Pressed on 10 December: too late.
 	o.at(o.date(2026, 12, 10, 9))
 	wantIn(t, joined(o.press(o.uSau, c.Data)), flows.T(text.MonthNotOpen, map[string]any{"Month": "tháng 11/2026", "Grace": 5}))

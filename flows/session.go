@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"lamtheo/bot"
@@ -11,7 +12,8 @@ import (
 )
 
 // input is one answer to the flow in progress: typed text, the data of a
-// chosen choice (pressed, or typed as its number), or a photo.
+// chosen choice (pressed, or typed as its number), or a photo (with its
+// caption as Text).
 type input struct {
 	Text  string
 	Data  string
@@ -104,10 +106,16 @@ func (r *req) callback(data string) error {
 
 // stale answers a button that no longer answers anything: a press gets a
 // short note on the button and its message loses its buttons; a typed
-// number (answering an old notice) gets a message.
+// number (answering an old notice) gets a message. In a group the button
+// may be another person's question, still waiting for them: its message
+// keeps its buttons, and the note says so.
 func (r *req) stale() error {
 	if r.m.Kind != bot.KindCallback {
 		return refuse(text.StaleChoice, nil)
+	}
+	if r.m.Group {
+		r.toast = r.t(text.NotYourButton, nil)
+		return nil
 	}
 	r.toast = r.t(text.OldButton, nil)
 	r.strip()
@@ -154,6 +162,7 @@ func (r *req) goAction(action string) error {
 
 // answer hands in to the flow in progress.
 func (r *req) answer(in input) error {
+	r.answering = true
 	if in.Data == badNumber {
 		v := r.choicesView()
 		v.Number = in.Text
@@ -167,10 +176,15 @@ func (r *req) answer(in input) error {
 	return f.answer(r, in)
 }
 
-// wantsPhoto reports whether the flow in progress takes a photo now.
-func (r *req) wantsPhoto() bool {
+// wantsPhoto reports whether the flow in progress takes a photo now; a
+// photo with a caption (captioned) is also taken where the flow expects a
+// text, the caption as the text.
+func (r *req) wantsPhoto(captioned bool) bool {
 	f, ok := flowOf(r.sess.Flow)
-	return ok && f.photo != "" && r.sess.Step == f.photo
+	if !ok {
+		return false
+	}
+	return f.photo != "" && r.sess.Step == f.photo || captioned && slices.Contains(f.captions, r.sess.Step)
 }
 
 // flowName names a conversation; Session.Flow holds it.
@@ -183,6 +197,16 @@ type flow struct {
 	// conversation.register, it decodes the flow's typed state first.
 	answer func(r *req, in input) error
 	photo  string // the step at which the flow takes a photo; "" for none
+	// captions are the steps expecting a text at which a photo with a
+	// caption answers as the caption typed, the photo kept (input.Photo).
+	captions []string
+}
+
+// withCaptions returns f taking a photo with a caption at steps, as their
+// text (see flow.captions).
+func (f flow) withCaptions(steps ...string) flow {
+	f.captions = steps
+	return f
 }
 
 // conversation is a flow whose state is the struct S and whose steps are
@@ -218,7 +242,7 @@ func flowTable() []flow {
 		flowPickCell.register((*req).pickCellAnswer),
 		flowPledge.register((*req).pledgeAnswer),
 		flowApprove.register((*req).approveAnswer),
-		flowReport.register((*req).reportAnswer, reportPhoto),
+		flowReport.register((*req).reportAnswer, reportPhoto).withCaptions(string(reportWhat), string(reportOther)),
 		flowSummary.register((*req).summaryAnswer),
 		flowClose.register((*req).closeAnswer),
 		flowExempt.register((*req).exemptAnswer),

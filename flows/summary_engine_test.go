@@ -35,9 +35,12 @@ func TestSummaryInGroupHasCountsOnly(t *testing.T) {
 	// A group linked to no cell.
 	got = joined(o.sendIn(o.g3, o.admin, "/summary"))
 	wantIn(t, got, flows.T(text.GroupNotLinked, nil))
-	// A stranger is refused.
-	got = joined(o.sendIn(o.g1, o.uStranger, "/summary"))
-	wantIn(t, got, flows.T(text.NeedMember, nil))
+	// A stranger, whom the bot cannot write to privately, is asked in one
+	// neutral line to write to the bot; the group is not told why.
+	reps := o.sendIn(o.g1, o.uStranger, "/summary")
+	if len(reps) != 1 || reps[0].Chat != o.g1 || reps[0].Text != flows.T(text.GroupAskPrivate, map[string]string{"Bot": "@lamtheo_test_bot"}) {
+		t.Errorf("a stranger's /summary in the group got:\n%s", dump(reps))
+	}
 }
 
 func TestSummaryMemberInPrivateHasCountsOnly(t *testing.T) {

@@ -43,10 +43,17 @@ func TestUnknownCommandNear(t *testing.T) {
 		} else {
 			got = o.send(tc.who, tc.typed)
 		}
+		for _, r := range got {
+			if tc.group && tc.want == "" && r.Chat != tc.who.PrivateChat() {
+				t.Errorf("%s by %s in the group: a reply to %v, want only their private chat", tc.typed, tc.who, r.Chat)
+			}
+		}
 		name, _, _ := strings.Cut(strings.TrimPrefix(tc.typed, "/"), " ")
 		switch all := joined(got); {
-		case tc.want == "" && all != plain(name)+"\n":
+		case tc.want == "" && !tc.group && all != plain(name)+"\n":
 			t.Errorf("%s by %s: %q, want the plain refusal", tc.typed, tc.who, all)
+		case tc.want == "" && tc.group && all != flows.T(text.GroupRefusal, map[string]any{"Cell": "Chi bộ thôn Đông", "Text": plain(name)})+"\n":
+			t.Errorf("%s by %s in the group: %q, want the plain refusal privately", tc.typed, tc.who, all)
 		case tc.want != "":
 			wantIn(t, all, "Không có lệnh /"+name+". Có phải đồng chí muốn gõ /"+tc.want+"?", "\n/"+tc.want+" — ")
 		}

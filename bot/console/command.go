@@ -5,13 +5,16 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"lamtheo/bot"
 )
 
 var groupCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
 
 // command runs one local command line (starting with ':') and prints its
-// outcome. It reports whether the command sends the bot a sticker.
-func (c *Conn) command(text string) (sticker bool) {
+// outcome. When the command sends the bot a message (a sticker, a photo),
+// send is true and kind and body are the message's kind and text.
+func (c *Conn) command(text string) (kind bot.Kind, body string, send bool) {
 	name, args, _ := strings.Cut(text[1:], " ")
 	name = strings.ToLower(name)
 	args = strings.Join(strings.Fields(args), " ")
@@ -19,7 +22,7 @@ func (c *Conn) command(text string) (sticker bool) {
 	case "as":
 		if UserID(args) == "" {
 			c.println("* Thiếu tên. Ví dụ: :as Nguyễn Thị Lan")
-			return false
+			return 0, "", false
 		}
 		c.mu.Lock()
 		c.setUser(args)
@@ -29,7 +32,7 @@ func (c *Conn) command(text string) (sticker bool) {
 	case "group":
 		if !groupCode.MatchString(args) {
 			c.println("* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01")
-			return false
+			return 0, "", false
 		}
 		c.mu.Lock()
 		c.group = args
@@ -52,7 +55,9 @@ func (c *Conn) command(text string) (sticker bool) {
 		c.mu.Unlock()
 		c.println(msg)
 	case "sticker":
-		return true
+		return bot.KindOther, "", true
+	case "photo":
+		return bot.KindPhoto, args, true
 	case "help":
 		c.println(c.help())
 	case "quit":
@@ -62,7 +67,7 @@ func (c *Conn) command(text string) (sticker bool) {
 		f, ok := c.commands[name]
 		if !ok {
 			c.println(fmt.Sprintf("* Không có lệnh :%s. Gõ :help để xem các lệnh.", name))
-			return false
+			return 0, "", false
 		}
 		out, err := f(args)
 		switch {
@@ -72,7 +77,7 @@ func (c *Conn) command(text string) (sticker bool) {
 			c.println("* " + out)
 		}
 	}
-	return false
+	return 0, "", false
 }
 
 // whereLong describes the current chat in a sentence. c.mu must be held.
@@ -91,6 +96,7 @@ func (c *Conn) help() string {
 		"*   :group MÃ    nói trong nhóm của chi bộ MÃ, ví dụ :group C01",
 		"*   :private     nói trong chat riêng với bot",
 		"*   :sticker     gửi bot một nhãn dán (tin không có chữ)",
+		"*   :photo CHÚ THÍCH  gửi bot một ảnh, kèm chú thích nếu có, ví dụ :photo Dọn vệ sinh đường làng",
 		"*   :zalo        thử như trên Zalo: không có nút bấm, trong nhóm phải nhắc @" + c.opts.BotName + ", tin tối đa " + thousands(zaloMaxText) + " ký tự",
 		"*   :telegram    thử như trên Telegram (mặc định)",
 		"*   :help        xem danh sách này",
@@ -99,7 +105,7 @@ func (c *Conn) help() string {
 	extra := make([]string, 0, len(c.commands))
 	for name := range c.commands {
 		switch name {
-		case "as", "group", "private", "sticker", "zalo", "telegram", "help", "quit":
+		case "as", "group", "private", "sticker", "photo", "zalo", "telegram", "help", "quit":
 			continue
 		}
 		extra = append(extra, name)

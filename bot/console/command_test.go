@@ -16,7 +16,7 @@ func TestHelp(t *testing.T) {
 	if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
 		t.Fatal(err)
 	}
-	for _, want := range []string{":as TÊN", ":group MÃ", ":private", ":sticker", ":zalo", "@Bot Làm theo Bác", ":telegram", ":help", ":quit", ":time 2026-11-25 08:00  chuyển đồng hồ", "# là ghi chú", "gõ số để chọn"} {
+	for _, want := range []string{":as TÊN", ":group MÃ", ":private", ":sticker", ":photo CHÚ THÍCH", ":zalo", "@Bot Làm theo Bác", ":telegram", ":help", ":quit", ":time 2026-11-25 08:00  chuyển đồng hồ", "# là ghi chú", "gõ số để chọn"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help does not mention %q:\n%s", want, out.String())
 		}

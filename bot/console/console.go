@@ -238,10 +238,10 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 		}
 		kind := bot.KindText
 		if strings.HasPrefix(text, ":") {
-			if !c.command(text) {
+			var send bool
+			if kind, text, send = c.command(text); !send {
 				continue
 			}
-			kind, text = bot.KindOther, "" // :sticker
 		}
 		if m, ok := c.message(kind, text); ok {
 			return []bot.Message{m}, nil
@@ -250,7 +250,8 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 }
 
 // message builds the message of the current person in the current chat,
-// as the platform of the current mode would deliver it. In Zalo mode a
+// as the platform of the current mode would deliver it. A photo (:photo)
+// gets the file id "anh-N.jpg", N the message's number in this run. In Zalo mode a
 // group message reaches the bot only when it starts with a mention, which
 // is stripped; otherwise message prints a note (once per person and group)
 // and reports false.
@@ -259,7 +260,7 @@ func (c *Conn) message(kind bot.Kind, text string) (bot.Message, bool) {
 	defer c.mu.Unlock()
 	if c.zalo && c.group != "" {
 		rest, mentioned := bot.StripMention(text, c.opts.BotName)
-		if kind != bot.KindText || !mentioned {
+		if kind == bot.KindOther || !mentioned { // a photo's caption may mention the bot
 			if key := c.uid + " " + c.group; !c.told[key] {
 				c.told[key] = true
 				fmt.Fprintf(c.out, "* Trên Zalo, bot chỉ nhận tin nhắn trong nhóm có nhắc tên bot, nên tin này không tới bot. Muốn gửi lệnh, đồng chí gõ: @%s /summary\n", c.opts.BotName)
@@ -277,6 +278,9 @@ func (c *Conn) message(kind bot.Kind, text string) (bot.Message, bool) {
 		Kind:     kind,
 		Text:     text,
 		Time:     c.opts.Now(),
+	}
+	if kind == bot.KindPhoto {
+		m.PhotoID = "anh-" + strconv.Itoa(c.seq) + ".jpg"
 	}
 	if c.group != "" {
 		m.Group = true

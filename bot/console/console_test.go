@@ -40,6 +40,7 @@ func TestReceive(t *testing.T) {
 		chat, from, fromName, title, text string
 		group                             bool
 		kind                              bot.Kind
+		photo                             string
 	}
 	tests := []struct {
 		name string
@@ -213,6 +214,18 @@ func TestReceive(t *testing.T) {
 				"> :private\n* Lan đang nói trong chat riêng với bot.\n> :sticker\n",
 		},
 		{
+			name: "photos: with a caption, without, and in a Zalo group only with a mention",
+			in:   ":photo  Dọn vệ sinh   đường làng\n:photo\n:zalo\n:group C01\n:photo ảnh\n:photo @Bot Làm theo Bác /baocao\n",
+			opts: Options{User: "Lan"},
+			want: []msg{
+				{chat: "lan", from: "lan", fromName: "Lan", kind: bot.KindPhoto, text: "Dọn vệ sinh đường làng", photo: "anh-1.jpg"},
+				{chat: "lan", from: "lan", fromName: "Lan", kind: bot.KindPhoto, photo: "anh-2.jpg"},
+				{chat: "g-C01", from: "lan", fromName: "Lan", title: "Nhóm C01", group: true, kind: bot.KindPhoto, text: "/baocao", photo: "anh-3.jpg"},
+			},
+			out: "> :photo  Dọn vệ sinh   đường làng\n> :photo\n> :zalo\n" + zaloNote + "\n> :group C01\n* Lan đang nói trong nhóm chi bộ C01.\n" +
+				"> :photo ảnh\n" + mentionNote + "\n> :photo @Bot Làm theo Bác /baocao\n",
+		},
+		{
 			name: "an emoji-only name",
 			in:   ":as 🌻\nxin chào\n",
 			want: []msg{{chat: "u1f33b", from: "u1f33b", fromName: "🌻", text: "xin chào"}},
@@ -250,7 +263,7 @@ func TestReceive(t *testing.T) {
 				w := tt.want[i]
 				if m.Chat != (bot.ChatID{Platform: bot.Console, ID: w.chat}) || m.From != (bot.UserID{Platform: bot.Console, ID: w.from}) ||
 					m.FromName != w.fromName || m.ChatTitle != w.title || m.Text != w.text || m.Group != w.group ||
-					m.Kind != w.kind || !m.Time.Equal(t0) || m.Key != "run-"+string(rune('1'+i)) || m.Cursor != 0 {
+					m.Kind != w.kind || m.PhotoID != w.photo || !m.Time.Equal(t0) || m.Key != "run-"+string(rune('1'+i)) || m.Cursor != 0 {
 					t.Errorf("message %d = %+v, want %+v", i, m, w)
 				}
 			}

@@ -7,7 +7,8 @@
 // chat. Lines starting with ":" are local commands that never reach the bot:
 // ":as NAME" switches the person, ":group CODE" speaks in the simulated group
 // of cell CODE, ":private" speaks in the private chat with the bot,
-// ":sticker" sends the bot a sticker (a message without text), ":help" lists
+// ":sticker" sends the bot a sticker (a message without text), ":photo
+// CAPTION" a photo with its caption (the caption may be empty), ":help" lists
 // the commands, ":quit" ends the input; the caller may add more
 // (Options.Commands). Lines starting with "#" are comments.
 //

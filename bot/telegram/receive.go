@@ -241,6 +241,11 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 	}
 	setChat(&m, msg.Chat)
 	setFrom(&m, msg.From)
+	if msg.SenderChat != nil {
+		// Posted as a chat (an anonymous administrator as the group, or a
+		// linked channel): From is Telegram's service account, no person.
+		m.Anonymous, m.FromName = true, msg.SenderChat.Title
+	}
 	m.Time = time.Unix(int64(msg.Date), 0)
 	photo := largest(msg.Photo)
 	switch {
@@ -251,7 +256,13 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 		}
 		m.Kind, m.Text = bot.KindText, text
 	case photo != "":
-		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, photo, msg.Caption
+		// The caption is read as typed text: a command in it is
+		// addressed like one typed.
+		caption, ok := c.command(msg.Caption)
+		if !ok {
+			return m, false
+		}
+		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, photo, caption
 	case hasContent(msg):
 		m.Kind, m.Text = bot.KindOther, msg.Caption
 	default:

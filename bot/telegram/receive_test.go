@@ -105,6 +105,9 @@ func TestReceiveTranslates(t *testing.T) {
 					Kind: bot.KindCallback, Data: "pledge:ok", CallbackID: "cb1", Ref: "77", Time: now}},
 			{"photo", func() int64 { return f.PushPhoto(private, an, "AgAD-big", "Ảnh trồng cây") },
 				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindPhoto, PhotoID: "AgAD-big", Text: "Ảnh trồng cây", Time: now}},
+			{"photo with a command to us as caption", func() int64 { return f.PushPhoto(private, an, "AgAD-2", "/baocao@lamtheo_test_bot 1 xong") },
+				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindPhoto, PhotoID: "AgAD-2", Text: "/baocao 1 xong", Time: now}},
+			{"photo with a command to another bot as caption", func() int64 { return f.PushPhoto(cell, an, "AgAD-3", "/baocao@OtherBot") }, nil},
 			{"sticker", func() int64 { return f.PushSticker(private, an) },
 				&bot.Message{Chat: tgChat("501"), From: tgUser("501"), FromName: "An Nguyễn Văn", Kind: bot.KindOther, Time: now}},
 			{"voice", func() int64 {
@@ -119,6 +122,9 @@ func TestReceiveTranslates(t *testing.T) {
 			{"removed from a group", func() int64 { return f.PushMyChatMember(cell, binh, "administrator", "kicked") },
 				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("502"), FromName: "Bình", Kind: bot.KindRemoved, Time: now}},
 			{"blocked in private", func() int64 { return f.PushMyChatMember(private, an, "member", "kicked") }, nil},
+			{"anonymous administrator", func() int64 { return f.PushAsChat(cell, "/link") },
+				&bot.Message{Chat: tgChat("-1001234567890"), Group: true, ChatTitle: "Chi bộ 1", From: tgUser("1087968824"), FromName: "Chi bộ 1",
+					Anonymous: true, Kind: bot.KindText, Text: "/link", Time: now}},
 			{"trailing skipped", func() int64 { return f.PushText(cell, binh, "/x@OtherBot") }, nil},
 		}
 		var want []bot.Message

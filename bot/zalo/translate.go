@@ -51,7 +51,7 @@ var errNotJSON = errors.New("body is not JSON")
 //
 // Each message is translated so: message.text.received gives KindText;
 // message.image.received KindPhoto with PhotoID from photo_url (or photo)
-// and Text the caption; stickers, voice, unsupported content and unknown
+// and Text the caption (or text, when it has no caption); stickers, voice, unsupported content and unknown
 // events KindOther. Key is message_id, or a hash of the update when it has
 // none. Time is date in milliseconds (seconds when below 1e12), else now.
 // FromName is display_name, else name, else first_name. A chat whose
@@ -229,7 +229,11 @@ func (t translator) update(raw json.RawMessage, now time.Time) (in incoming, ok 
 		if photo == "" {
 			photo = msg.Photo.String()
 		}
-		m.Kind, m.Text = bot.KindPhoto, t.unmention(msg.Caption.String(), group)
+		caption := msg.Caption.String()
+		if caption == "" {
+			caption = msg.Text.String() // a caption sent as text: read it all the same
+		}
+		m.Kind, m.Text = bot.KindPhoto, t.unmention(caption, group)
 		if m.PhotoID = photo; photo == "" {
 			m.Kind, m.Text = bot.KindOther, ""
 		}

@@ -77,6 +77,10 @@ func TestTranslate(t *testing.T) {
 			with(lan, func(m *bot.Message) {
 				m.Kind, m.PhotoID, m.Text = bot.KindPhoto, "https://p.zdn.vn/a.jpg", "Trồng cây"
 			}), false},
+		{"image with its caption as text", body(eventImage, msg(map[string]any{"photo_url": "https://p.zdn.vn/c.jpg", "text": "/baocao khác: trồng cây"})),
+			with(lan, func(m *bot.Message) {
+				m.Kind, m.PhotoID, m.Text = bot.KindPhoto, "https://p.zdn.vn/c.jpg", "/baocao khác: trồng cây"
+			}), false},
 		{"image with photo (the docs' name)", body(eventImage, msg(map[string]any{"photo": "https://p.zdn.vn/b.jpg"})),
 			with(lan, func(m *bot.Message) { m.Kind, m.PhotoID = bot.KindPhoto, "https://p.zdn.vn/b.jpg" }), false},
 		{"photo_url wins over photo", body(eventImage, msg(map[string]any{"photo": "https://old", "photo_url": "https://new"})),

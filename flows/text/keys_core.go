@@ -15,6 +15,10 @@ const (
 	StrangerHello     Key = "stranger_hello"
 	PrivateOnly       Key = "private_only"
 	GroupOnly         Key = "group_only"
+	PrivateOnlyHere   Key = "private_only_here"
+	GroupRefusal      Key = "group_refusal"
+	GroupAskPrivate   Key = "group_ask_private"
+	AnonymousSender   Key = "anonymous_sender"
 	NeedMember        Key = "need_member"
 	NeedSecretary     Key = "need_secretary"
 	NeedAdmin         Key = "need_admin"
@@ -96,4 +100,4 @@ const (
 )
 
 // coreKeys lists the keys of core.txt, for the completeness test.
-var coreKeys = []Key{InternalError, ChoiceHint, ChooseNumber, ChooseAbove, EmptyInput, TooLong, NotText, NotUnderstood, UnknownCommand, UnknownNear, StrangerHello, PrivateOnly, GroupOnly, NeedMember, NeedSecretary, NeedAdmin, SessionExpired, StaleChoice, NothingToCancel, Cancelled, WelcomeStranger, WelcomeBack, WelcomeAdmin, HelpPrivate, HelpGroup, RoleAdminName, RoleSecretaryName, RoleMemberName, RoleStrangerName, CmdStart, CmdHelp, CmdJoin, CmdCancel, CmdPledge, CmdReport, CmdMe, CmdSummary, CmdApprove, CmdClose, CmdExempt, CmdNudge, CmdFeature, CmdLink, CmdSecretary, NoCells, LinkChooseCell, LinkDone, JoinButton, JoinAlt, JoinNeedCode, JoinUnknownCode, JoinExpired, JoinAlready, JoinMoveAsk, JoinMoveYes, JoinMoveNo, JoinKept, JoinConfirmName, JoinNameOK, JoinNameEdit, JoinAskName, JoinAskNameAgain, JoinAskFullName, JoinFullNameAgain, NameWhyHonorific, NameWhyOneWord, NameWhyWestern, NameWhyNoMarks, JoinNameWhich, BadName, JoinDone, SecChooseCell, CellEmpty, SecMarked, SecChooseMember, MemberGone, SecGrantAsk, SecGrantYes, SecRevokeAsk, SecRevokeYes, No, SecGranted, SecRevoked, SecYouAre, SecYouAreNot, GroupHello, GroupHelloLinked, ClockSet, ClockBadTime, TerminalBanner, TerminalHelpTime}
+var coreKeys = []Key{InternalError, ChoiceHint, ChooseNumber, ChooseAbove, EmptyInput, TooLong, NotText, NotUnderstood, UnknownCommand, UnknownNear, StrangerHello, PrivateOnly, GroupOnly, PrivateOnlyHere, GroupRefusal, GroupAskPrivate, AnonymousSender, NeedMember, NeedSecretary, NeedAdmin, SessionExpired, StaleChoice, NothingToCancel, Cancelled, WelcomeStranger, WelcomeBack, WelcomeAdmin, HelpPrivate, HelpGroup, RoleAdminName, RoleSecretaryName, RoleMemberName, RoleStrangerName, CmdStart, CmdHelp, CmdJoin, CmdCancel, CmdPledge, CmdReport, CmdMe, CmdSummary, CmdApprove, CmdClose, CmdExempt, CmdNudge, CmdFeature, CmdLink, CmdSecretary, NoCells, LinkChooseCell, LinkDone, JoinButton, JoinAlt, JoinNeedCode, JoinUnknownCode, JoinExpired, JoinAlready, JoinMoveAsk, JoinMoveYes, JoinMoveNo, JoinKept, JoinConfirmName, JoinNameOK, JoinNameEdit, JoinAskName, JoinAskNameAgain, JoinAskFullName, JoinFullNameAgain, NameWhyHonorific, NameWhyOneWord, NameWhyWestern, NameWhyNoMarks, JoinNameWhich, BadName, JoinDone, SecChooseCell, CellEmpty, SecMarked, SecChooseMember, MemberGone, SecGrantAsk, SecGrantYes, SecRevokeAsk, SecRevokeYes, No, SecGranted, SecRevoked, SecYouAre, SecYouAreNot, GroupHello, GroupHelloLinked, ClockSet, ClockBadTime, TerminalBanner, TerminalHelpTime}

@@ -4,6 +4,7 @@ package text
 const (
 	PledgeFull         Key = "pledge_full"
 	OldButton          Key = "old_button"
+	NotYourButton      Key = "not_your_button"
 	JoinCooldown       Key = "join_cooldown"
 	JoinRevoked        Key = "join_revoked"
 	JoinNotInGroup     Key = "join_not_in_group"
@@ -22,6 +23,6 @@ const (
 )
 
 // hardeningKeys lists the keys of hardening.txt, for the completeness test.
-var hardeningKeys = []Key{PledgeFull, OldButton, JoinCooldown, JoinRevoked, JoinNotInGroup, LinkRevokeAsk, LinkRevokeYes,
+var hardeningKeys = []Key{PledgeFull, OldButton, NotYourButton, JoinCooldown, JoinRevoked, JoinNotInGroup, LinkRevokeAsk, LinkRevokeYes,
 	LinkRevokeNo, LinkRevoked, LinkKept, InviteRenewed, InviteRenewedTyped, TooFast, TooFastToast,
 	JobDamaged, AsideSorry, AsideNote}

@@ -63,12 +63,31 @@ func (f *Server) PushMessage(chat Chat, from User, fields map[string]any) int64 
 // bot_command entity, as Telegram adds one, so "/summary@bot x" in a group
 // chat is a command addressed to a bot.
 func (f *Server) PushText(chat Chat, from User, text string) int64 {
+	return f.PushMessage(chat, from, textFields(text))
+}
+
+// textFields returns the fields of a text message: the text, and the
+// bot_command entity Telegram adds to a text starting with "/".
+func textFields(text string) map[string]any {
 	fields := map[string]any{"text": text}
 	if strings.HasPrefix(text, "/") {
 		cmd, _, _ := strings.Cut(text, " ")
 		fields["entities"] = []any{map[string]any{"type": "bot_command", "offset": 0, "length": textLen(cmd)}}
 	}
-	return f.PushMessage(chat, from, fields)
+	return fields
+}
+
+// GroupAnonymousBot is the service account Telegram puts in "from" of a
+// message an anonymous group administrator posts as the group.
+var GroupAnonymousBot = User{ID: 1087968824, FirstName: "Group", Username: "GroupAnonymousBot", IsBot: true}
+
+// PushAsChat queues a text posted in chat by an anonymous administrator:
+// from is GroupAnonymousBot and sender_chat is chat itself, as Telegram
+// sends it. A text starting with "/" carries a bot_command entity.
+func (f *Server) PushAsChat(chat Chat, text string) int64 {
+	fields := textFields(text)
+	fields["sender_chat"] = chatJSON(chat)
+	return f.PushMessage(chat, GroupAnonymousBot, fields)
 }
 
 // PushPhoto queues a photo with caption; fileID is the largest size's file
