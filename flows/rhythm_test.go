@@ -166,7 +166,7 @@ func TestMeetingDayIsTheDeadline(t *testing.T) {
 	o.at(o.date(2026, 12, 6, 9))
 	wantIn(t, joined(o.send(o.uSau, "/baocao 11")), "Tháng này đồng chí đã làm được việc tốt nào?")
 	o.send(o.uSau, "/huy")
-	wantIn(t, joined(o.send(o.uChin, "/baocao 11")), "tháng trước chỉ được báo cáo đến ngày 5 tháng sau")
+	wantIn(t, joined(o.send(o.uChin, "/baocao 11")), "báo cáo của mỗi tháng chỉ nhận đến hết ngày 5 của tháng sau")
 
 	got := joined(o.send(o.uHai, "/summary"))
 	wantIn(t, got, "báo cáo việc làm tháng 11/2026", "(Để xem tháng 12/2026, đồng chí gõ /summary 12.)")

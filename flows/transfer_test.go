@@ -49,7 +49,7 @@ func TestTransferConfirmed(t *testing.T) {
 	reps := th.request()
 	wantIn(t, joined(to(reps, th.tu.Users[0].PrivateChat())), "tới bí thư Chi bộ thôn Tây để xác nhận")
 	wantIn(t, joined(to(reps, th.tay.Users[0].PrivateChat())), "đề nghị chuyển sang Chi bộ thôn Tây")
-	wantIn(t, joined(to(reps, th.dong.Users[0].PrivateChat())), "Để đồng chí biết")
+	wantIn(t, joined(to(reps, th.dong.Users[0].PrivateChat())), "Xin báo để đồng chí biết")
 	if m := th.member(th.tu.ID); m.Cell != "C01" {
 		t.Fatalf("before the confirmation Tư is in %q", m.Cell)
 	}
