@@ -276,7 +276,7 @@ func TestDecemberOpensNextYearsPledge(t *testing.T) {
 	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "đăng ký làm theo năm 2027") // the secretary is asked too
 
 	got = o.send(o.uBa, "/dangky") // Ba has a pledge of 2026
-	wantIn(t, joined(got), "đây là bản đăng ký năm 2027", "Bản đăng ký làm theo Bác năm 2027")
+	wantIn(t, joined(got), "Từ tháng 12, bot mở đăng ký làm theo Bác cho năm tới.\nBản đăng ký làm theo Bác năm 2027")
 	o.send(o.uBa, "Trồng cây")
 	o.send(o.uBa, "1")
 	o.send(o.uBa, "1")
