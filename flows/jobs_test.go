@@ -107,7 +107,7 @@ func TestLeaderboardJob(t *testing.T) {
 	wantNotIn(t, g1, "tháng trước", "bậc", "3.")
 	wantNotIn(t, g1, o.sau.Name, o.hai.Name, o.chin.Name, o.nam.Name)
 	wantIn(t, joined(to(got, o.g2)), "Chi bộ thôn Tây (chi bộ ta) — 100%\n", "xếp thứ 1/2")
-	wantIn(t, joined(to(got, muoi.Users[0].PrivateChat())), "chưa liên kết nhóm", "— Chi bộ Trường học (chi bộ ta): chưa có báo cáo\n",
+	wantIn(t, joined(to(got, muoi.Users[0].PrivateChat())), "chưa gắn nhóm với bot", "— Chi bộ Trường học (chi bộ ta): chưa có báo cáo\n",
 		"Chi bộ Trường học chưa có báo cáo nào trong tháng 11/2026.")
 	wantIn(t, joined(to(got, o.admin.PrivateChat())), "1. C02 Chi bộ thôn Tây — 2/2 (100%)", "— C03 Chi bộ Trường học: 0/2, chưa có báo cáo")
 

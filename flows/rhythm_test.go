@@ -164,7 +164,7 @@ func TestMeetingDayIsTheDeadline(t *testing.T) {
 	o := newOrg(t)
 	o.setMeetingDay("C01", 7)
 	o.at(o.date(2026, 12, 6, 9))
-	wantIn(t, joined(o.send(o.uSau, "/baocao 11")), "Tháng này đồng chí đã làm được việc tốt nào?")
+	wantIn(t, joined(o.send(o.uSau, "/baocao 11")), "Trong tháng, đồng chí đã làm được việc tốt nào?")
 	o.send(o.uSau, "/huy")
 	wantIn(t, joined(o.send(o.uChin, "/baocao 11")), "báo cáo của mỗi tháng chỉ nhận đến hết ngày 5 của tháng sau")
 

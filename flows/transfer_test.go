@@ -155,7 +155,7 @@ func TestTransferMemberLeft(t *testing.T) {
 	tu := th.member(th.tu.ID)
 	tu.Cell = ""
 	th.update(func(tx flows.Tx) error { return tx.PutMember(&tu) })
-	wantIn(t, joined(th.send(th.tay.Users[0], "/duyet")), "Không có bản đăng ký hay đề nghị chuyển nào")
+	wantIn(t, joined(th.send(th.tay.Users[0], "/duyet")), "Không có bản đăng ký nào chờ duyệt, cũng không có đề nghị chuyển nào")
 	wantIn(t, joined(th.press(th.tay.Users[0], fmt.Sprintf("go:duyet:tf%d", th.tu.ID))), "không còn thuộc Chi bộ thôn Đông")
 	th.view(func(tx flows.Tx) error {
 		if _, ok, _ := tx.Transfer(th.tu.ID); ok {
