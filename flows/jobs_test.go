@@ -332,7 +332,7 @@ func TestScheduleManualLeaderboard(t *testing.T) {
 	// Again in the same minute: refused; a minute later: runs again.
 	got = o.send(o.uHai, "/lichnhac")
 	got = o.choose(o.uHai, got, "Gửi ngay bảng xếp hạng")
-	wantIn(t, joined(got), "vừa chạy xong")
+	wantIn(t, joined(got), "vừa làm xong")
 	o.at(o.now.Add(time.Minute))
 	got = o.send(o.uHai, "/lichnhac")
 	got = o.choose(o.uHai, got, "Gửi ngay bảng xếp hạng")

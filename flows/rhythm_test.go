@@ -219,7 +219,7 @@ func TestScheduleViewLadder(t *testing.T) {
 	got := joined(o.send(o.uHai, "/lichnhac"))
 	wantIn(t, got, "Chi bộ thôn Đông sinh hoạt ngày 5 hằng tháng", "Báo cáo tháng 11/2026 nhận đến hết ngày 05/12/2026",
 		"Nhắc báo cáo lần 1: thứ Bảy 28/11/2026 08:00", "Nhắc báo cáo lần 2: thứ Năm 03/12/2026 08:00",
-		"Gửi riêng bí thư tổng hợp tháng 11/2026 (ngày sinh hoạt): thứ Bảy 05/12/2026 08:00",
+		"Gửi riêng bí thư bản tổng hợp tháng 11/2026 (sáng ngày sinh hoạt): thứ Bảy 05/12/2026 08:00",
 		"lời nhắc tháng 11/2026")
 	wantNotIn(t, got, flows.T(text.JobRemindFirst, nil)+": lần tới", flows.T(text.JobMeetingLadder, nil))
 	// After the meeting's summary went, the next month's ladder.
