@@ -100,14 +100,14 @@ func TestMeetingLadder(t *testing.T) {
 	if n := len(to(got, o.uSau.PrivateChat())); n != 0 {
 		t.Errorf("the organisation's rung reminded a member of a cell with a meeting day: %s", joined(got))
 	}
-	wantIn(t, joined(to(got, o.uChin.PrivateChat())), "hạn gửi: hết ngày 05/12/2026")
+	wantIn(t, joined(to(got, o.uChin.PrivateChat())), "Hạn gửi: hết ngày 05/12/2026")
 
 	if got := daily(29, 9); len(got) != 0 {
 		t.Errorf("29/11, before the ladder: %s", dump(got))
 	}
 	got = daily(30, 9)
 	sau := joined(to(got, o.uSau.PrivateChat()))
-	wantIn(t, sau, "chưa nhận được báo cáo việc làm tháng 11/2026", "hạn gửi: hết ngày 07/12/2026")
+	wantIn(t, sau, "chưa nhận được báo cáo việc làm tháng 11/2026", "Hạn gửi: hết ngày 07/12/2026")
 	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Kính gửi đồng chí Trần Văn Hai") // the secretary too
 	if n := len(to(got, o.uChin.PrivateChat())) + len(to(got, o.g1)); n != 0 {
 		t.Errorf("30/11: %d messages to C03 or a group", n)
@@ -124,7 +124,7 @@ func TestMeetingLadder(t *testing.T) {
 		t.Errorf("1/12: %s", dump(got))
 	}
 	got = daily(35, 9) // 5/12, two days before
-	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "vẫn chưa nhận được", "(hạn gửi: hết ngày 07/12/2026)")
+	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "vẫn chưa nhận được", "Hạn gửi: hết ngày 07/12/2026.")
 	if got := daily(36, 9); len(got) != 0 {
 		t.Errorf("6/12: %s", dump(got))
 	}

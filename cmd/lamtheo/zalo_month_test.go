@@ -78,7 +78,7 @@ func TestZaloCellMonth(t *testing.T) {
 		w.until("2000-01-20 09:00")
 		tuan := zalotest.Private(zTuan)
 		last := f.Sent(zTuan.ID)
-		wantIn(t, "Tuấn's reminder", last[len(last)-1].Text, "(hạn gửi: hết ngày", "1. Báo cáo ngay")
+		wantIn(t, "Tuấn's reminder", last[len(last)-1].Text, ". Hạn gửi: hết ngày", "1. Báo cáo ngay")
 		ask = w.say(f, tuan, zTuan, "1")
 		wantIn(t, "the reminder answered by 1", ask, "báo cáo việc tốt đã làm trong tháng 1/2000", "đã làm được việc tốt nào?")
 		ask = w.say(f, tuan, zTuan, "Trồng cây xanh trước nhà văn hóa")
