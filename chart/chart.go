@@ -5,8 +5,10 @@ import (
 	"image/color"
 	"image/draw"
 	"strconv"
+	"strings"
 
 	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
 	"golang.org/x/text/unicode/norm"
 )
@@ -70,9 +72,10 @@ const (
 	subSize    = 32
 	textSize   = 32
 	noteSize   = 28
-	titleBase  = margin + 44    // baseline of the title
-	subBase    = titleBase + 52 // baseline of the subtitle
-	listTop    = subBase + 40   // top of the first row
+	titleBase  = margin + 44    // baseline of the title's first line
+	titlePitch = 54             // from one line of the title to the next
+	subBase    = titleBase + 52 // baseline of the subtitle under a one-line title
+	listTop    = subBase + 40   // top of the first row under a one-line title
 	pitch      = 60             // height of a row
 	barHeight  = 34             //
 	rankRight  = margin + 60    // rank numbers end here
@@ -154,40 +157,42 @@ func Render(c Chart) ([]byte, error) {
 	for _, l := range ls {
 		foot = foot || l.row != nil && l.row.Collecting && l.row.Rank > 0
 	}
-	height := listTop + len(ls)*pitch + footGap
+
+	var p painter
+	for _, f := range []struct {
+		face *font.Face
+		font *sfnt.Font
+		size float64
+	}{
+		{&p.title, fs.bold, titleSize}, {&p.sub, fs.regular, subSize}, {&p.regular, fs.regular, textSize},
+		{&p.bold, fs.bold, textSize}, {&p.small, fs.regular, noteSize},
+	} {
+		if *f.face, err = face(f.font, f.size); err != nil {
+			return nil, err
+		}
+	}
+	title := wrap(p.title, c.Title, Width-2*margin, 2)
+	shift := (len(title) - 1) * titlePitch // a long title pushes the rest down
+	top := listTop + shift
+	height := top + len(ls)*pitch + footGap
 	if foot && c.Collecting != "" {
 		height += footPitch
 	}
 	height += margin / 2
 
-	p := painter{img: image.NewRGBA(image.Rect(0, 0, Width, height))}
+	p.img = image.NewRGBA(image.Rect(0, 0, Width, height))
 	draw.Draw(p.img, p.img.Bounds(), image.NewUniform(background), image.Point{}, draw.Src)
-	if p.title, err = face(fs.bold, titleSize); err != nil {
-		return nil, err
+	for i, l := range title {
+		p.text(p.title, ink, margin, titleBase+i*titlePitch, l)
 	}
-	if p.regular, err = face(fs.regular, textSize); err != nil {
-		return nil, err
-	}
-	if p.bold, err = face(fs.bold, textSize); err != nil {
-		return nil, err
-	}
-	if p.small, err = face(fs.regular, noteSize); err != nil {
-		return nil, err
-	}
-	if p.sub, err = face(fs.regular, subSize); err != nil {
-		return nil, err
-	}
-
-	p.text(p.title, ink, margin, titleBase, fit(p.title, c.Title, Width-2*margin))
-	p.text(p.sub, grey, margin, subBase, fit(p.sub, c.Subtitle, Width-2*margin))
+	p.text(p.sub, grey, margin, subBase+shift, fit(p.sub, c.Subtitle, Width-2*margin))
 	for i, l := range ls {
-		p.line(c.Labels, l, listTop+i*pitch)
+		p.line(c.Labels, l, top+i*pitch)
 	}
 	if foot && c.Collecting != "" {
-		y := listTop + len(ls)*pitch + footGap + noteSize
+		y := top + len(ls)*pitch + footGap + noteSize
 		p.text(p.small, grey, margin, y, fit(p.small, "* "+c.Collecting, Width-2*margin))
 	}
-
 	return encode(p.img)
 }
 
@@ -283,6 +288,30 @@ func (p *painter) text(f font.Face, c color.RGBA, x, y int, s string) {
 // measure returns the width of s in whole pixels, rounded up.
 func measure(f font.Face, s string) int {
 	return font.MeasureString(f, s).Ceil()
+}
+
+// wrap breaks NFC(s) at spaces into at most n lines of at most w pixels;
+// what does not fit in n lines is cut off with "…" (see fit).
+func wrap(f font.Face, s string, w, n int) []string {
+	words := strings.Fields(norm.NFC.String(s))
+	var out []string
+	cur := ""
+	for i, word := range words {
+		next := word
+		if cur != "" {
+			next = cur + " " + word
+		}
+		if cur == "" || measure(f, next) <= w {
+			cur = next
+			continue
+		}
+		if len(out) == n-1 {
+			return append(out, fit(f, strings.Join(append([]string{cur}, words[i:]...), " "), w))
+		}
+		out = append(out, cur)
+		cur = word
+	}
+	return append(out, fit(f, cur, w))
 }
 
 // fit returns NFC(s), cut at a character and ended with "…" when it is

@@ -307,3 +307,37 @@ func TestRenderIsPaletted(t *testing.T) {
 		t.Errorf("%d bytes, want under 100 KB", len(b))
 	}
 }
+
+// TestLongTitleWraps: a title too wide for one line takes two, and the
+// picture grows by one title line; none is cut while two lines hold it.
+func TestLongTitleWraps(t *testing.T) {
+	c := sample(3, 0, 0)
+	short, err := Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Title = "Bảng xếp hạng báo cáo việc làm tháng 11/2026 của các chi bộ"
+	long, err := Render(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := decode(t, long).Bounds().Dy() - decode(t, short).Bounds().Dy(); d != titlePitch {
+		t.Errorf("a two-line title added %d pixels, want %d", d, titlePitch)
+	}
+	fs, err := faces()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := face(fs.bold, titleSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := wrap(f, c.Title, Width-2*margin, 2)
+	if len(lines) != 2 || strings.Join(lines, " ") != c.Title {
+		t.Errorf("wrapped %q", lines)
+	}
+	lines = wrap(f, strings.Repeat(c.Title+" ", 3), Width-2*margin, 2)
+	if len(lines) != 2 || !strings.HasSuffix(lines[1], "…") {
+		t.Errorf("a title of three lines wrapped %q, want two, the second cut", lines)
+	}
+}
