@@ -152,11 +152,9 @@ func (r *req) cmdSummary(args string) error {
 	}
 	secretary := r.isMember && r.member.SecretaryOf(r.member.Cell)
 	if r.admin() {
-		own := ""
-		if secretary {
-			own = r.member.Cell
-		}
-		m, hint, err := month(own)
+		// The organisation's table shows the month the organisation is
+		// collecting, whatever the admin's own cell is collecting.
+		m, hint, err := month("")
 		if err != nil {
 			return err
 		}
@@ -165,8 +163,15 @@ func (r *req) cmdSummary(args string) error {
 			return err
 		}
 		if secretary {
-			r.sayText(RenderOrg(r.e.text(), o))
-			return r.secretarySummary(r.member.Cell, m, hint)
+			cm, chint, err := month(r.member.Cell)
+			if err != nil {
+				return err
+			}
+			if cm == m {
+				hint = "" // said once, under the cell's summary
+			}
+			r.sayText(RenderOrg(r.e.text(), o) + hint)
+			return r.secretarySummary(r.member.Cell, cm, chint)
 		}
 		cells, err := r.tx.Cells()
 		if err != nil {
