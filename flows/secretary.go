@@ -74,9 +74,16 @@ func (r *req) mayRunCell(cell string) error {
 	return refuse(text.NeedSecretary, nil)
 }
 
-// yesNo is the confirmation row of the secretary's tools.
+// yesNo is the confirmation row of the secretary's tools: yes takes its
+// number or its own words only; «Thôi» a no word too (see yesChoice).
 func (r *req) yesNo(yes text.Key) []bot.Choice {
-	return row(choice(r.t(yes, nil), choiceYes), choice(r.t(text.No, nil), choiceNo))
+	return row(choice(r.t(yes, nil), choiceYes), noChoice(r.t(text.No, nil), choiceNo))
+}
+
+// easyYesNo is yesNo for a step that is harmless or undone later (grant
+// rights, reopen a month, praise a deed): a yes word takes yes too.
+func (r *req) easyYesNo(yes text.Key) []bot.Choice {
+	return row(yesChoice(r.t(yes, nil), choiceYes), noChoice(r.t(text.No, nil), choiceNo))
 }
 
 // memberRows returns one choice per member, data "m:<id>".
