@@ -190,6 +190,31 @@ func RenderLeaderboardGroup(cat *text.Catalog, rows []LeaderRow, own string, mon
 	return cat.Render(text.SummaryLeaderGroup, v)
 }
 
+// RenderLeaderboardLate renders, for the group of the cell with code own,
+// which was still collecting month when the leaderboard went out, its
+// figure and place now that its month is final (rows: the leaderboard
+// now); "" when rows have no such cell.
+func RenderLeaderboardLate(cat *text.Catalog, rows []LeaderRow, own string, month Month) string {
+	v := struct {
+		LeaderRow
+		MonthText string
+		Ranked    int
+	}{MonthText: FormatMonth(cat, month)}
+	found := false
+	for _, r := range rows {
+		if r.Rank > 0 {
+			v.Ranked++
+		}
+		if r.Cell == own {
+			v.LeaderRow, found = r, true
+		}
+	}
+	if !found {
+		return ""
+	}
+	return cat.Render(text.SummaryLeaderLate, v)
+}
+
 // RenderLeaderboardAdmin renders every row of the leaderboard, with cell
 // codes, counts and changes, for the organisation's staff.
 func RenderLeaderboardAdmin(cat *text.Catalog, rows []LeaderRow) string {

@@ -17,7 +17,10 @@ import (
 // 6th at 08:00). A daily run follows a changed grace_days by itself, where
 // a fixed day ("0 8 6 * *") would have to be changed with it; and a run
 // missed during an outage is caught up the next day, once (the month's
-// mark, leaderKey).
+// mark, leaderKey). A cell whose meeting is later than that deadline is
+// still collecting when the board goes out: it is listed with its figure
+// so far, unranked (Leaderboard), and the day after its meeting the daily
+// run tells its group its place, once (leaderboardLate).
 
 // LeaderboardDue returns the month whose leaderboard is due at t for an
 // organisation whose members report a month until day grace of the next
@@ -40,6 +43,13 @@ func leaderFrom(m Month, loc *time.Location, grace int) time.Time {
 // posted: whatever the slots, the catch-ups or the restarts, once.
 func leaderKey(m Month) string {
 	return fmt.Sprintf("%s:posted@%d", JobLeaderboard, m)
+}
+
+// leaderLateKey is the job mark recording that cell was still collecting
+// month m when m's leaderboard went out (what "open"), or that its place
+// was sent to it once final (what "late").
+func leaderLateKey(m Month, cell, what string) string {
+	return fmt.Sprintf("%s:%s@%d#%s", JobLeaderboard, what, m, cell)
 }
 
 // leaderMonth returns the month a run of the leaderboard at now is about:
@@ -124,8 +134,11 @@ func (j *jobRun) leaderboard() (bool, error) {
 		return false, nil
 	}
 	m, due, err := j.leaderMonth()
-	if err != nil || !due {
-		return true, err
+	if err != nil {
+		return false, err
+	}
+	if !due {
+		return true, j.leaderboardLate()
 	}
 	j.month = m
 	cur, err := j.e.orgSummary(j.tx, m, &j.dmg)
@@ -136,13 +149,19 @@ func (j *jobRun) leaderboard() (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	rows := Leaderboard(cur, prev, j.e.stillOpen(cur, j.now))
+	open := j.e.stillOpen(cur, j.now)
+	rows := Leaderboard(cur, prev, open)
 	if !anyRanked(rows) {
 		return false, nil
 	}
 	if j.cell == "" {
 		if err := j.tx.MarkJob(leaderKey(m), j.now); err != nil {
 			return false, fmt.Errorf("mark job: %w", err)
+		}
+		for code := range open {
+			if err := j.tx.MarkJob(leaderLateKey(m, code, "open"), j.now); err != nil {
+				return false, fmt.Errorf("mark job: %w", err)
+			}
 		}
 	}
 	deeds := cur.Deeds()
@@ -223,3 +242,79 @@ func (j *jobRun) leaderboard() (bool, error) {
 // leaderNoGroupView feeds the leaderboard sent to the secretaries of a
 // cell without a group.
 type leaderNoGroupView struct{ Cell, Body string }
+
+// leaderboardLate sends, once, to each cell that was still collecting the
+// month of the latest leaderboard when it went out and has stopped now
+// (its meeting is over, or it closed the month), its figure and its place
+// among the cells, every one final by then: a cell that reports at a
+// meeting later than the organisation's deadline is ranked too, only
+// when its month is final. It goes to the cell's groups, or privately to
+// its secretaries when none is reachable.
+func (j *jobRun) leaderboardLate() error {
+	loc := j.e.loc()
+	m := CollectingMonth(j.now, loc, j.e.Cfg.GraceDays).Prev()
+	cells, err := j.cells()
+	if err != nil {
+		return err
+	}
+	var late []Cell
+	for _, c := range cells {
+		open, err := j.tx.JobRan(leaderLateKey(m, c.Code, "open"))
+		if err != nil {
+			return fmt.Errorf("job mark: %w", err)
+		}
+		sent, err := j.tx.JobRan(leaderLateKey(m, c.Code, "late"))
+		if err != nil {
+			return fmt.Errorf("job mark: %w", err)
+		}
+		if open && !sent {
+			late = append(late, c)
+		}
+	}
+	if len(late) == 0 {
+		return nil
+	}
+	cur, err := j.e.orgSummary(j.tx, m, &j.dmg)
+	if err != nil {
+		return err
+	}
+	stillOpen := j.e.stillOpen(cur, j.now)
+	rows := Leaderboard(cur, OrgSummary{}, stillOpen)
+	for _, c := range late {
+		if _, ok := stillOpen[c.Code]; ok {
+			continue
+		}
+		if err := j.tx.MarkJob(leaderLateKey(m, c.Code, "late"), j.now); err != nil {
+			return fmt.Errorf("mark job: %w", err)
+		}
+		body := RenderLeaderboardLate(j.e.text(), rows, c.Code, m)
+		if body == "" {
+			continue
+		}
+		j.month = m
+		inGroup := false
+		for _, g := range c.Groups {
+			if un, err := j.tx.Unreachable(g); err != nil {
+				return fmt.Errorf("unreachable %s: %w", g, err)
+			} else if un {
+				continue
+			}
+			j.out = append(j.out, bot.Reply{Chat: g, Text: body, Bulk: true})
+			j.posted++
+			inGroup = true
+		}
+		if inGroup {
+			continue
+		}
+		ms, err := j.tx.Members(c.Code)
+		if err := j.dmg.listing(err); err != nil {
+			return fmt.Errorf("load members of %s: %w", c.Code, err)
+		}
+		for _, sec := range secretariesOf(ms, c.Code) {
+			if _, err := j.private(sec.PrivateChats(), body, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

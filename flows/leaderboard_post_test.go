@@ -38,11 +38,12 @@ func TestLeaderboardDue(t *testing.T) {
 // TestLeaderboardPosting: November's board goes out once, on the first run
 // after the organisation's deadline; C02 (100 %) meeting on the 10th is
 // still collecting then and is shown with its figure so far, unranked,
-// while C01 (50 %) is ranked alone; after C02's meeting it is ranked.
+// while C01 (50 %) is ranked alone; after C02's meeting its group is told
+// its place, once.
 func TestLeaderboardPosting(t *testing.T) {
 	type run struct {
 		now, slot [2]int // December day and hour
-		want      string // "": nothing posted; "open": C02 still collecting; "final": C02 ranked
+		want      string // "": nothing posted; "open": C02 still collecting; "final": C02 ranked; "late": C02 told its place once final
 	}
 	for _, c := range []struct {
 		name           string
@@ -55,7 +56,10 @@ func TestLeaderboardPosting(t *testing.T) {
 			{[2]int{6, 9}, [2]int{6, 8}, ""},   // the same slot twice
 			{[2]int{6, 21}, [2]int{6, 20}, ""}, // another slot the same day
 			{[2]int{7, 9}, [2]int{7, 8}, ""},
-			{[2]int{11, 9}, [2]int{11, 8}, ""}, // C02 final now: the month was posted
+			{[2]int{10, 9}, [2]int{10, 8}, ""},     // C02's meeting: still collecting
+			{[2]int{11, 9}, [2]int{11, 8}, "late"}, // C02 final now: its place, to it alone
+			{[2]int{11, 21}, [2]int{11, 20}, ""},
+			{[2]int{12, 9}, [2]int{12, 8}, ""},
 		}},
 		{"grace 3, meeting on the 10th", 3, 10, []run{
 			{[2]int{3, 9}, [2]int{3, 8}, ""},
@@ -73,6 +77,7 @@ func TestLeaderboardPosting(t *testing.T) {
 		{"catch-up after an outage, before C02's meeting", 5, 10, []run{
 			{[2]int{9, 10}, [2]int{9, 8}, "open"},
 			{[2]int{10, 9}, [2]int{10, 8}, ""},
+			{[2]int{15, 9}, [2]int{15, 8}, "late"}, // after another outage
 		}},
 		{"catch-up after an outage, after C02's meeting", 5, 10, []run{
 			{[2]int{11, 10}, [2]int{11, 8}, "final"},
@@ -99,11 +104,17 @@ func TestLeaderboardPosting(t *testing.T) {
 				case "open":
 					wantIn(t, g2, "Bảng xếp hạng báo cáo việc làm tháng 11/2026\n1. Chi bộ thôn Đông — 50%\n"+
 						"— Chi bộ thôn Tây (chi bộ ta): 100% đến nay (còn nhận báo cáo đến hết ngày 10/12/2026, chưa tính xếp hạng)\n",
-						"Chi bộ thôn Tây còn nhận báo cáo tháng 11/2026 đến hết ngày 10/12/2026 (đến nay 2/2 đồng chí đã báo cáo), nên bảng xếp hạng này chưa tính chi bộ.")
+						"Chi bộ thôn Tây còn nhận báo cáo tháng 11/2026 đến hết ngày 10/12/2026 (đến nay 2/2 đồng chí đã báo cáo), nên bảng xếp hạng này chưa tính chi bộ; khi hết hạn, bot sẽ báo thứ hạng của chi bộ.")
 					wantNotIn(t, g2, "xếp thứ", "bậc")
 					wantIn(t, joined(to(got, o.g1)), "1. Chi bộ thôn Đông (chi bộ ta) — 50%\n", "xếp thứ 1/1")
 					wantIn(t, joined(to(got, o.admin.PrivateChat())),
 						"— C02 Chi bộ thôn Tây: 2/2 (100%) đến nay, còn nhận báo cáo đến hết ngày 10/12/2026, chưa tính xếp hạng")
+				case "late":
+					if c := len(got); c != 1 || len(to(got, o.g2)) != 1 {
+						t.Errorf("%s: want one message, to C02's group:\n%s", step, dump(got))
+					}
+					wantIn(t, g2, "Chi bộ thôn Tây đã hết hạn nhận báo cáo tháng 11/2026: 2/2 đồng chí đã báo cáo (100%). "+
+						"Tính cùng các chi bộ khác trong bảng xếp hạng tháng 11/2026, chi bộ xếp thứ 1/2.")
 				case "final":
 					wantIn(t, g2, "1. Chi bộ thôn Tây (chi bộ ta) — 100%\n2. Chi bộ thôn Đông — 50%\n", "xếp thứ 1/2")
 					wantNotIn(t, g2, "đến nay")

@@ -293,7 +293,7 @@ func TestLeaderboardOpenCells(t *testing.T) {
 	body := RenderLeaderboardGroup(Text(), Leaderboard(cur, prev, open), "C5", 202611, nil)
 	for _, s := range []string{
 		"— Chi bộ E (chi bộ ta): 25% đến nay (còn nhận báo cáo đến hết ngày 10/12/2026, chưa tính xếp hạng)",
-		"Chi bộ E còn nhận báo cáo tháng 11/2026 đến hết ngày 10/12/2026 (đến nay 1/4 đồng chí đã báo cáo), nên bảng xếp hạng này chưa tính chi bộ.",
+		"Chi bộ E còn nhận báo cáo tháng 11/2026 đến hết ngày 10/12/2026 (đến nay 1/4 đồng chí đã báo cáo), nên bảng xếp hạng này chưa tính chi bộ; khi hết hạn, bot sẽ báo thứ hạng của chi bộ.",
 	} {
 		if !strings.Contains(body, s) {
 			t.Errorf("missing %q in:\n%s", s, body)

@@ -9,6 +9,7 @@ const (
 	SummaryOrg           Key = "summary_org"            // every cell's month, one line each
 	SummaryMemberReport  Key = "summary_member_report"  // one member's report for the secretary
 	SummaryLeaderGroup   Key = "summary_leader_group"   // the leaderboard for a cell's group
+	SummaryLeaderLate    Key = "summary_leader_late"    // a cell still collecting when the board went out: its place once final
 	SummaryLeaderAdmin   Key = "summary_leader_admin"   // the full leaderboard for the staff
 )
 
@@ -16,5 +17,5 @@ const (
 // catalogue.
 var SummaryKeys = []Key{
 	SummaryMonthName, SummaryCellGroup, SummaryCellSecretary, SummaryOtherMonth, SummaryOrg,
-	SummaryMemberReport, SummaryLeaderGroup, SummaryLeaderAdmin,
+	SummaryMemberReport, SummaryLeaderGroup, SummaryLeaderLate, SummaryLeaderAdmin,
 }
