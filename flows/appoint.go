@@ -94,11 +94,12 @@ func (r *req) appointAnswer(a *appointing, in input) error {
 		}
 		a.Member = m.ID
 		moveTo(r, appointConfirm)
-		k, yes := text.SecGrantAsk, text.SecGrantYes
+		confirm := r.easyYesNo(text.SecGrantYes)
+		k := text.SecGrantAsk
 		if m.Secretary {
-			k, yes = text.SecRevokeAsk, text.SecRevokeYes
+			k, confirm = text.SecRevokeAsk, r.yesNo(text.SecRevokeYes) // a revocation takes its own words
 		}
-		r.ask(k, nameView{Name: m.Name}, r.yesNo(yes))
+		r.ask(k, nameView{Name: m.Name}, confirm)
 		return nil
 	case appointConfirm:
 		if yes, err := r.confirmed(in); !yes {

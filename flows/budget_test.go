@@ -156,9 +156,9 @@ func TestBudgetShortLeaderboard(t *testing.T) {
 	h.putReport(flows.Report{Member: ms[0].ID, Month: 202611, Other: "Dọn đường làng"}) // a cell is ranked
 	h.addCell("C02", "Chi bộ thôn Tây")
 	h.addMember(flows.Member{Name: "Lê Thị Mai", Cell: "C02", Secretary: true, Users: []bot.UserID{zl("s2")}})
-	h.at(h.date(2026, 12, 1, 8))
+	h.at(h.date(2026, 12, 6, 8))
 	h.spent(bot.Zalo, 850) // nothing left above the reserve
-	reps := h.run(flows.JobLeaderboard, h.date(2026, 12, 1, 8))
+	reps := h.run(flows.JobLeaderboard, h.date(2026, 12, 6, 8))
 	if len(to(reps, zlGroup("g1"))) != 1 {
 		t.Errorf("no leaderboard in the group:\n%s", dump(reps))
 	}

@@ -16,7 +16,7 @@ func TestBroadcastsAreBulk(t *testing.T) {
 	}{
 		{flows.JobRemindFirst, [4]int{2026, 11, 20, 9}, [4]int{2026, 11, 20, 8}},
 		{flows.JobRemindLast, [4]int{2026, 12, 4, 9}, [4]int{2026, 12, 4, 8}},
-		{flows.JobLeaderboard, [4]int{2026, 12, 1, 9}, [4]int{2026, 12, 1, 8}},
+		{flows.JobLeaderboard, [4]int{2026, 12, 6, 9}, [4]int{2026, 12, 6, 8}},
 		{flows.JobCampaign, [4]int{2027, 1, 10, 9}, [4]int{2027, 1, 10, 8}},
 	}
 	for _, tc := range jobs {

@@ -44,7 +44,7 @@ func (r *req) cmdClose(args string) error {
 	if s.Closed {
 		act = choice(r.t(text.ReopenButton, nil), reopenMonth)
 	}
-	r.ask(text.CloseState, viewCellMonth(r.e.text(), s), row(act), row(choice(r.t(text.No, nil), choiceNo)))
+	r.ask(text.CloseState, viewCellMonth(r.e.text(), s), row(act), row(noChoice(r.t(text.No, nil), choiceNo)))
 	return nil
 }
 
@@ -75,7 +75,7 @@ func (r *req) closeAnswer(cl *closing, in input) error {
 		case reopenMonth:
 			cl.Close = false
 			moveTo(r, closeConfirm)
-			r.ask(text.ReopenAsk, data, r.yesNo(text.ReopenYes))
+			r.ask(text.ReopenAsk, data, r.easyYesNo(text.ReopenYes))
 			return nil
 		}
 		return refuse(text.ChooseAbove, nil)

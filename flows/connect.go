@@ -153,7 +153,7 @@ func (r *req) shareCode() error {
 	flowLink.begin(r, linkRevoke, &linking{Cell: cell.Code, Code: inv.Code})
 	r.ask(text.LinkRevokeAsk, revokeView{Cell: cell.Name, N: n, Code: inv.Code},
 		row(choice(r.t(text.LinkRevokeYes, nil), linkRevokeYes)),
-		row(choice(r.t(text.LinkRevokeNo, nil), linkRevokeNo)))
+		row(noChoice(r.t(text.LinkRevokeNo, nil), linkRevokeNo)))
 	return nil
 }
 

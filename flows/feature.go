@@ -90,11 +90,11 @@ func (r *req) featureAnswer(f *featuring, in input) error {
 		f.Member, f.Exemplary = mb.ID, !rep.Exemplary
 		moveTo(r, featureConfirm)
 		data.Body = RenderMemberReport(r.e.text(), mb, p, rep)
-		k, yes := text.FeatureAskOn, text.FeatureYes
+		k, confirm := text.FeatureAskOn, r.easyYesNo(text.FeatureYes)
 		if rep.Exemplary {
-			k, yes = text.FeatureAskOff, text.FeatureNoMore
+			k, confirm = text.FeatureAskOff, r.yesNo(text.FeatureNoMore)
 		}
-		r.ask(k, data, r.yesNo(yes))
+		r.ask(k, data, confirm)
 		return nil
 	}
 	rep.Exemplary = f.Exemplary

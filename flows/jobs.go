@@ -22,7 +22,7 @@ const (
 	// day, which the three rungs above skip: each gets its own ladder
 	// (rhythm.go).
 	JobMeetingLadder Job = "meeting_ladder"
-	JobLeaderboard   Job = "leaderboard" // each cell's group gets last month's ranking; admins the whole table
+	JobLeaderboard   Job = "leaderboard" // daily; once a month is final for the organisation, each cell's group gets its ranking, admins the whole table (leaderboard_post.go)
 	JobCampaign      Job = "campaign"    // members without a pledge for the year are invited; secretaries get the rate
 	JobBackup        Job = "backup"      // a copy of the data file (done by cmd; the engine only records it)
 
@@ -56,7 +56,7 @@ var jobSpecs = []JobSpec{
 	{Job: JobRemindSecond, Default: "0 8 25 * *", Name: text.JobRemindSecond, run: (*jobRun).remind},
 	{Job: JobRemindLast, Default: "0 8 L * *", Name: text.JobRemindLast, run: (*jobRun).remind},
 	{Job: JobMeetingLadder, Default: "0 8 * * *", Name: text.JobMeetingLadder, run: (*jobRun).meetingLadder},
-	{Job: JobLeaderboard, Default: "0 8 1 * *", Name: text.JobLeaderboard, run: (*jobRun).leaderboard},
+	{Job: JobLeaderboard, Default: "0 8 * * *", Name: text.JobLeaderboard, run: (*jobRun).leaderboard},
 	{Job: JobCampaign, Default: "0 8 * 12,1-3 1", Name: text.JobCampaign, run: (*jobRun).campaign},
 	{Job: JobBackup, Default: "0 2 * * *", Name: text.JobBackup, Backup: true},
 }

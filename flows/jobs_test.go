@@ -88,8 +88,8 @@ func TestJobBackupAndErrors(t *testing.T) {
 func TestLeaderboardJob(t *testing.T) {
 	o := newOrg(t)
 	muoi := o.addMember(flows.Member{Name: "Mai Văn Mười", Cell: "C03", Secretary: true, Users: []bot.UserID{tg("31")}})
-	o.at(o.date(2026, 12, 1, 9))
-	slot := o.date(2026, 12, 1, 8)
+	o.at(o.date(2026, 12, 6, 9))
+	slot := o.date(2026, 12, 6, 8)
 
 	ran, got := o.runJob(flows.JobLeaderboard, slot, "")
 	if !ran {
@@ -114,19 +114,21 @@ func TestLeaderboardJob(t *testing.T) {
 	if ran, got := o.runJob(flows.JobLeaderboard, slot, ""); ran || len(got) != 0 {
 		t.Fatalf("second run: ran=%v, %d replies", ran, len(got))
 	}
+	// The next day's run: November was posted.
+	o.at(o.date(2026, 12, 7, 9))
+	if _, got := o.runJob(flows.JobLeaderboard, o.date(2026, 12, 7, 8), ""); len(got) != 0 {
+		t.Fatalf("the next day posted again:\n%s", dump(got))
+	}
 	// No cell is ranked for October, in which nobody reported: no post at
 	// all, not even to the admins (as on a fresh start).
-	if ran, got := o.runJob(flows.JobLeaderboard, o.date(2026, 11, 28, 8), ""); ran || len(got) != 0 {
+	o.at(o.date(2026, 11, 6, 9))
+	if ran, got := o.runJob(flows.JobLeaderboard, o.date(2026, 11, 6, 8), ""); ran || len(got) != 0 {
 		t.Fatalf("leaderboard of October: ran=%v:\n%s", ran, dump(got))
 	}
-	// A week after its slot, a missed leaderboard is still posted; later not.
-	o.at(o.date(2026, 12, 8, 6))
-	if ran, _ := o.runJob(flows.JobLeaderboard, o.date(2026, 12, 1, 7), ""); !ran {
-		t.Error("leaderboard 7 days late was skipped")
-	}
-	o.at(o.date(2026, 12, 8, 9))
-	if ran, got := o.runJob(flows.JobLeaderboard, o.date(2026, 12, 1, 6), ""); ran || len(got) != 0 {
-		t.Error("leaderboard more than 7 days late was posted")
+	// A slot run more than jobStale late posts nothing.
+	o.at(o.date(2026, 11, 14, 9))
+	if ran, got := o.runJob(flows.JobLeaderboard, o.date(2026, 11, 7, 8), ""); ran || len(got) != 0 {
+		t.Error("a slot more than 7 days late ran")
 	}
 }
 
@@ -135,7 +137,7 @@ func TestLeaderboardJob(t *testing.T) {
 // has to report in come last without a rank, and each group gets the board
 // once.
 func TestLeaderboardGenerated(t *testing.T) {
-	h := newHarness(t, time.Date(2026, 12, 2, 9, 0, 0, 0, vnZone(t)))
+	h := newHarness(t, time.Date(2026, 12, 6, 9, 0, 0, 0, vnZone(t)))
 	type gen struct {
 		code            string
 		active, reports int
@@ -159,7 +161,7 @@ func TestLeaderboardGenerated(t *testing.T) {
 			}
 		}
 	}
-	ran, got := h.runJob(flows.JobLeaderboard, h.date(2026, 12, 1, 8), "")
+	ran, got := h.runJob(flows.JobLeaderboard, h.date(2026, 12, 6, 8), "")
 	if !ran {
 		t.Fatal("did not run")
 	}
@@ -270,11 +272,11 @@ func TestScheduleView(t *testing.T) {
 	o := newOrg(t)
 	o.eng.Schedules = map[flows.Job]flows.Schedule{
 		flows.JobRemindFirst: fixedSchedule{o.date(2026, 12, 20, 8)},
-		flows.JobLeaderboard: fixedSchedule{o.date(2026, 12, 1, 8)},
+		flows.JobLeaderboard: fixedSchedule{o.date(2026, 12, 1, 8), o.date(2026, 12, 6, 8)},
 	}
 	got := o.send(o.uHai, "/lichnhac")
 	wantIn(t, joined(got), "Nhắc báo cáo lần 1: lần tới Chủ nhật 20/12/2026 08:00",
-		"Bảng xếp hạng các chi bộ: lần tới thứ Ba 01/12/2026 08:00", "Sao lưu dữ liệu: chưa đặt lịch")
+		"Bảng xếp hạng các chi bộ: lần tới Chủ nhật 06/12/2026 08:00, xếp hạng tháng 11/2026\n", "Sao lưu dữ liệu: chưa đặt lịch")
 	wantIn(t, strings.Join(labels(got), "|"), "Gửi ngay bảng xếp hạng cho Chi bộ thôn Đông")
 	if got := flows.FormatSlot(flows.Text(), o.date(2026, 11, 23, 8), o.loc); got != "thứ Hai 23/11/2026 08:00" {
 		t.Errorf("FormatSlot = %q", got)

@@ -239,8 +239,8 @@ func (r *req) confirmName(j *joining, name string, cell Cell) error {
 	j.Name = name
 	moveTo(r, joinName)
 	r.ask(text.JoinConfirmName, welcomeView{Name: name, Cell: cell.Name, Org: r.e.Cfg.OrgName},
-		row(choice(r.t(text.JoinNameOK, nil), joinNameOK)),
-		row(choice(r.t(text.JoinNameEdit, nil), joinNameEdit)))
+		row(yesChoice(r.t(text.JoinNameOK, nil), joinNameOK)),
+		row(noChoice(r.t(text.JoinNameEdit, nil), joinNameEdit)))
 	return nil
 }
 

@@ -1,9 +1,10 @@
 package flows
 
 import (
-	"fmt"
+	"slices"
+	"strings"
+	"time"
 
-	"lamtheo/bot"
 	"lamtheo/flows/text"
 )
 
@@ -17,7 +18,19 @@ type LeaderRow struct {
 	MustReport int
 	Change     int  // places gained since the previous month (negative: lost); meaningful only when Moved
 	Moved      bool // the cell was ranked both this month and the previous one, so Change is shown
+	// Until is, for a cell still collecting the month when the board
+	// goes out (its meeting is later than the organisation's deadline),
+	// the last day it takes reports on: the cell is shown with its
+	// figure so far, unranked and without a change. Zero: the month is
+	// final for the cell.
+	Until time.Time
 }
+
+// Open reports whether the cell was still collecting the month (Until).
+func (r LeaderRow) Open() bool { return !r.Until.IsZero() }
+
+// UntilDay returns Until as people read a date: "10/12/2026".
+func (r LeaderRow) UntilDay() string { return r.Until.Format("02/01/2006") }
 
 // Place returns the rank as shown: "3", or "—" for a cell without a rank.
 func (r LeaderRow) Place() string { return summaryPlace(r.Rank) }
@@ -43,7 +56,18 @@ func leaderRanked(r OrgRow) bool { return r.Rank > 0 && r.Reported > 0 }
 // each ranked cell's change of place from prev. A cell absent or unranked in
 // prev, or unranked now, shows no change; so does every cell when prev has
 // no ranked cell.
-func Leaderboard(cur, prev OrgSummary) []LeaderRow {
+//
+// The cells in open (code → the last day they take reports on) are still
+// collecting cur: they are ranked only once final, so they are listed
+// last, in name order, with their figure so far and Until, without a rank
+// or a change, and the other cells are ranked among themselves, in cur and
+// in prev alike (so a change compares the same cells); they come after the
+// ranked cells. A partial month
+// would shame a cell that reports at its meeting, and its figure would
+// push the final cells' places around.
+func Leaderboard(cur, prev OrgSummary, open map[string]time.Time) []LeaderRow {
+	cur, late := finalRows(cur, open)
+	prev, _ = finalRows(prev, open)
 	before := make(map[string]int, len(prev.Rows))
 	for _, r := range prev.Rows {
 		if leaderRanked(r) {
@@ -66,7 +90,42 @@ func Leaderboard(cur, prev OrgSummary) []LeaderRow {
 		}
 		rows = append(rows, lr)
 	}
-	return rows
+	// The cells still collecting come after the ranked ones, before
+	// those at 0 % and those nobody had to report in.
+	at := 0
+	for at < len(rows) && rows[at].Rank > 0 {
+		at++
+	}
+	opened := make([]LeaderRow, 0, len(late))
+	for _, r := range late {
+		opened = append(opened, LeaderRow{Month: cur.Month, Cell: r.Cell.Code, Name: r.Cell.Name,
+			Reported: r.Reported, MustReport: r.MustReport, Until: open[r.Cell.Code]})
+	}
+	return slices.Insert(rows, at, opened...)
+}
+
+// finalRows returns o ranked again without the cells of open in which
+// somebody has to report, and those cells apart, in name order.
+func finalRows(o OrgSummary, open map[string]time.Time) (OrgSummary, []OrgRow) {
+	if len(open) == 0 {
+		return o, nil
+	}
+	var keep []CellSummary
+	var late []OrgRow
+	for _, r := range o.Rows {
+		if _, ok := open[r.Cell.Code]; ok && r.MustReport > 0 {
+			late = append(late, r)
+			continue
+		}
+		keep = append(keep, r.CellSummary)
+	}
+	if len(late) == 0 {
+		return o, nil
+	}
+	vnSortTitles(late, func(r OrgRow) string { return r.Cell.Name }, func(a, b OrgRow) int {
+		return strings.Compare(a.Cell.Code, b.Cell.Code)
+	})
+	return SummarizeOrg(o.Month, keep), late
 }
 
 // How much of a long leaderboard a group message shows.
@@ -131,6 +190,31 @@ func RenderLeaderboardGroup(cat *text.Catalog, rows []LeaderRow, own string, mon
 	return cat.Render(text.SummaryLeaderGroup, v)
 }
 
+// RenderLeaderboardLate renders, for the group of the cell with code own,
+// which was still collecting month when the leaderboard went out, its
+// figure and place now that its month is final (rows: the leaderboard
+// now); "" when rows have no such cell.
+func RenderLeaderboardLate(cat *text.Catalog, rows []LeaderRow, own string, month Month) string {
+	v := struct {
+		LeaderRow
+		MonthText string
+		Ranked    int
+	}{MonthText: FormatMonth(cat, month)}
+	found := false
+	for _, r := range rows {
+		if r.Rank > 0 {
+			v.Ranked++
+		}
+		if r.Cell == own {
+			v.LeaderRow, found = r, true
+		}
+	}
+	if !found {
+		return ""
+	}
+	return cat.Render(text.SummaryLeaderLate, v)
+}
+
 // RenderLeaderboardAdmin renders every row of the leaderboard, with cell
 // codes, counts and changes, for the organisation's staff.
 func RenderLeaderboardAdmin(cat *text.Catalog, rows []LeaderRow) string {
@@ -153,112 +237,3 @@ func anyRanked(rows []LeaderRow) bool {
 	}
 	return false
 }
-
-// leaderboard posts the ranking of the month before the slot's month, once
-// to every linked group of every served cell (with the picture, own cell
-// highlighted, where the platform uploads photos) (privately to the secretaries
-// of a cell without a group), and the full table to the admins. A run for
-// one cell posts to that cell's groups and its secretaries only. It is
-// meaningful up to jobStale after the slot, and only when a cell is ranked:
-// a table of cells nobody could report in, or nobody did, is not posted (as
-// in the month before the bot was used).
-func (j *jobRun) leaderboard() (bool, error) {
-	if j.now.Sub(j.slot) > jobStale {
-		return false, nil
-	}
-	m := MonthOf(j.slot, j.e.loc()).Prev()
-	j.month = m
-	cur, err := j.e.orgSummary(j.tx, m, &j.dmg)
-	if err != nil {
-		return false, err
-	}
-	prev, err := j.e.orgSummary(j.tx, m.Prev(), &j.dmg)
-	if err != nil {
-		return false, err
-	}
-	rows := Leaderboard(cur, prev)
-	if !anyRanked(rows) {
-		return false, nil
-	}
-	deeds := cur.Deeds()
-	collecting, err := j.e.cellsCollecting(j.tx, m, j.now, rows)
-	if err != nil {
-		return false, err
-	}
-	cells, err := j.cells()
-	if err != nil {
-		return false, err
-	}
-	posted := map[bot.ChatID]bool{}
-	toSec := map[bot.ChatID]bool{} // copies to secretaries of cells without a group
-	var casts []cast
-	for _, c := range cells {
-		body := RenderLeaderboardGroup(j.e.text(), rows, c.Code, m, deeds)
-		inGroup := false
-		for _, g := range c.Groups {
-			if posted[g] {
-				inGroup = true
-				continue
-			}
-			if un, err := j.tx.Unreachable(g); err != nil {
-				return false, fmt.Errorf("unreachable %s: %w", g, err)
-			} else if un {
-				continue
-			}
-			posted[g] = true
-			j.out = append(j.out, j.e.withLeaderPhoto(bot.Reply{Chat: g, Text: body, Bulk: true}, m, rows, c.Code, collecting))
-			j.posted++
-			inGroup = true
-		}
-		if inGroup && j.cell == "" {
-			continue
-		}
-		ms, err := j.tx.Members(c.Code)
-		if err := j.dmg.listing(err); err != nil {
-			return false, fmt.Errorf("load members of %s: %w", c.Code, err)
-		}
-		secBody := body
-		if !inGroup {
-			secBody = j.e.t(text.LeaderNoGroup, leaderNoGroupView{Cell: c.Name, Body: body})
-		}
-		cs := cast{cell: c, inGroup: inGroup}
-		for _, sec := range secretariesOf(ms, c.Code) {
-			reps, err := privateReplies(j.tx, sec.PrivateChats(), secBody, nil)
-			if err != nil {
-				return false, err
-			}
-			for _, r := range reps {
-				toSec[r.Chat] = !inGroup
-			}
-			cs.privates = append(cs.privates, reps...)
-		}
-		casts = append(casts, cs)
-	}
-	if j.cell == "" {
-		admin := RenderLeaderboardAdmin(j.e.text(), rows)
-		cs := cast{inGroup: true}
-		for _, chats := range adminChats(j.e.Cfg.Admins) {
-			reps, err := privateReplies(j.tx, chats, admin, nil)
-			if err != nil {
-				return false, err
-			}
-			cs.privates = append(cs.privates, reps...)
-		}
-		casts = append(casts, cs)
-	}
-	out, err := j.e.newBudget(j.tx, j.now).spend(casts, groupsOnly, j.job, j.now)
-	if err != nil {
-		return false, err
-	}
-	for _, r := range out {
-		if toSec[r.Chat] {
-			j.toSec++
-		}
-	}
-	j.out = append(j.out, out...)
-	return true, nil
-}
-
-// leaderNoGroupView feeds the leaderboard sent to the secretaries of a
-// cell without a group.
-type leaderNoGroupView struct{ Cell, Body string }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // leaderMove is a row's change of place for the tests: "+2", "-1", "0",
@@ -38,7 +39,7 @@ func TestLeaderboard(t *testing.T) {
 		testSummary("C9", "Chi bộ I", 1, 4),  // at 0 % before: no change
 		testSummary("CA", "Chi bộ K", 0, 3),  // 0 % now: no rank, after the ranked cells
 	})
-	rows := Leaderboard(cur, prev)
+	rows := Leaderboard(cur, prev, nil)
 	var got []string
 	for _, r := range rows {
 		got = append(got, fmt.Sprintf("%s %s %s %s", r.Place(), r.Cell, r.Percent(), leaderMove(r)))
@@ -59,7 +60,7 @@ func TestLeaderboard(t *testing.T) {
 	}
 
 	// Same standing as before: a change of 0, shown.
-	same := Leaderboard(prev, prev)
+	same := Leaderboard(prev, prev, nil)
 	if !same[0].Moved || same[0].Change != 0 {
 		t.Errorf("same standing: %+v", same)
 	}
@@ -68,7 +69,7 @@ func TestLeaderboard(t *testing.T) {
 		testSummary("C1", "Chi bộ A", 0, 5), testSummary("C4", "Chi bộ D", 0, 5),
 	})
 	for _, p := range []OrgSummary{{}, silent} {
-		for _, r := range Leaderboard(cur, p) {
+		for _, r := range Leaderboard(cur, p, nil) {
 			if r.Moved {
 				t.Errorf("no previous month, yet %+v", r)
 			}
@@ -77,7 +78,7 @@ func TestLeaderboard(t *testing.T) {
 	// A month in which nobody could report, or nobody did: no cell ranked.
 	for _, c := range []int{0, 3} {
 		m := SummarizeOrg(202611, []CellSummary{testSummary("C1", "Chi bộ A", 0, c), testSummary("C2", "Chi bộ B", 0, c)})
-		for _, r := range Leaderboard(m, prev) {
+		for _, r := range Leaderboard(m, prev, nil) {
 			if r.Rank != 0 || r.Moved {
 				t.Errorf("must report %d: ranked %+v", c, r)
 			}
@@ -97,7 +98,7 @@ func TestRenderLeaderboardGroup(t *testing.T) {
 		testSummary("C3", "Chi bộ Trường học", 3, 5),
 		testSummary("C4", "Chi bộ Quân sự", 0, 0),
 	})
-	rows := Leaderboard(cur, prev)
+	rows := Leaderboard(cur, prev, nil)
 	deeds := []ExemplaryDeed{{Member: 9, Name: "Nguyễn Văn An", Cell: "C1", CellName: "Chi bộ thôn Đông", Text: "Sửa  nhà cho bà Tư"}}
 
 	tests := []struct {
@@ -130,12 +131,12 @@ func TestRenderLeaderboardGroup(t *testing.T) {
 			}
 		}
 	}
-	same := Leaderboard(prev, prev)
+	same := Leaderboard(prev, prev, nil)
 	if out := RenderLeaderboardGroup(Text(), same, "C2", 202610, nil); !strings.Contains(out, "Tây (chi bộ ta) — 80%, giữ hạng\n") ||
 		!strings.Contains(out, "giữ nguyên") || strings.Contains(out, "biểu dương") {
 		t.Errorf("same standing:\n%s", out)
 	}
-	if out := RenderLeaderboardGroup(Text(), Leaderboard(cur, OrgSummary{}), "C1", 202611, nil); strings.Contains(out, "tháng trước") {
+	if out := RenderLeaderboardGroup(Text(), Leaderboard(cur, OrgSummary{}, nil), "C1", 202611, nil); strings.Contains(out, "tháng trước") {
 		t.Errorf("change shown without a previous month:\n%s", out)
 	}
 	checkUserText(t, RenderLeaderboardGroup(Text(), nil, "C1", 202611, nil))
@@ -146,7 +147,7 @@ func TestRenderLeaderboardGroupLong(t *testing.T) {
 	for i := range 40 {
 		cells = append(cells, testSummary(fmt.Sprintf("C%02d", i), fmt.Sprintf("Chi bộ số %02d", i), 40-i, 40))
 	}
-	rows := Leaderboard(SummarizeOrg(202611, cells), OrgSummary{})
+	rows := Leaderboard(SummarizeOrg(202611, cells), OrgSummary{}, nil)
 	var deeds []ExemplaryDeed
 	for i := range 8 {
 		deeds = append(deeds, ExemplaryDeed{Name: fmt.Sprintf("Lê Văn %c", 'A'+i), CellName: "Chi bộ số 01", Text: strings.Repeat("việc tốt ", 100)})
@@ -182,7 +183,7 @@ func TestRenderLeaderboardAdmin(t *testing.T) {
 		testSummary("C4", "Chi bộ Quân sự", 0, 0),
 	})
 	prev := SummarizeOrg(202610, []CellSummary{testSummary("C1", "Chi bộ thôn Đông", 1, 15)})
-	out := RenderLeaderboardAdmin(Text(), Leaderboard(cur, prev))
+	out := RenderLeaderboardAdmin(Text(), Leaderboard(cur, prev, nil))
 	checkUserText(t, out)
 	for _, w := range []string{"tháng 11/2026", "1. C1 Chi bộ thôn Đông — 12/15 (80%), giữ hạng\n", "— C4 Chi bộ Quân sự: không có"} {
 		if !strings.Contains(out, w) {
@@ -208,7 +209,7 @@ func TestRenderLeaderboardNoReport(t *testing.T) {
 		testSummary("C2", "Chi bộ thôn Tây", 2, 5),
 		testSummary("C3", "Chi bộ Trường học", 0, 0),
 	})
-	rows := Leaderboard(cur, prev)
+	rows := Leaderboard(cur, prev, nil)
 	out := RenderLeaderboardGroup(Text(), rows, "C1", 202611, nil)
 	checkUserText(t, out)
 	want := "Bảng xếp hạng báo cáo việc làm tháng 11/2026\n" +
@@ -231,7 +232,7 @@ func TestRenderLeaderboardNoReport(t *testing.T) {
 	}
 
 	// Nobody reported anywhere, and no month before: no rank, no change.
-	none := Leaderboard(SummarizeOrg(202611, []CellSummary{testSummary("C1", "Chi bộ thôn Đông", 0, 1)}), OrgSummary{})
+	none := Leaderboard(SummarizeOrg(202611, []CellSummary{testSummary("C1", "Chi bộ thôn Đông", 0, 1)}), OrgSummary{}, nil)
 	out = RenderLeaderboardGroup(Text(), none, "C1", 202611, nil)
 	checkUserText(t, out)
 	for _, w := range []string{"xếp thứ", "1.", "tháng trước", "bậc", "hạng,"} {
@@ -250,7 +251,7 @@ func TestRenderLeaderboardNoSymbols(t *testing.T) {
 	cur := SummarizeOrg(202611, []CellSummary{
 		testSummary("C1", "Chi bộ A", 5, 5), testSummary("C2", "Chi bộ B", 3, 5), testSummary("C3", "Chi bộ C", 3, 5),
 	})
-	rows := Leaderboard(cur, prev)
+	rows := Leaderboard(cur, prev, nil)
 	for _, out := range []string{RenderLeaderboardGroup(Text(), rows, "C2", 202611, nil), RenderLeaderboardAdmin(Text(), rows)} {
 		if i := strings.IndexAny(out, "=↑↓◀←→"); i >= 0 {
 			t.Errorf("symbol at %d:\n%s", i, out)
@@ -259,6 +260,43 @@ func TestRenderLeaderboardNoSymbols(t *testing.T) {
 			if !strings.Contains(out, w) {
 				t.Errorf("text lacks %q:\n%s", w, out)
 			}
+		}
+	}
+}
+
+// TestLeaderboardOpenCells: a cell still collecting the month is listed
+// after the ranked cells with its figure so far, without a rank or a
+// change, and the others are ranked among themselves now and before, so
+// its figure moves nobody.
+func TestLeaderboardOpenCells(t *testing.T) {
+	until := time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)
+	prev := SummarizeOrg(202610, []CellSummary{
+		testSummary("C1", "Chi bộ A", 3, 5), testSummary("C2", "Chi bộ B", 5, 5), testSummary("C3", "Chi bộ C", 2, 5),
+	})
+	cur := SummarizeOrg(202611, []CellSummary{
+		testSummary("C1", "Chi bộ A", 3, 5), testSummary("C2", "Chi bộ B", 5, 5), testSummary("C3", "Chi bộ C", 2, 4),
+		testSummary("C4", "Chi bộ D", 0, 3), testSummary("C5", "Chi bộ E", 1, 4), testSummary("C6", "Chi bộ F", 0, 0),
+	})
+	open := map[string]time.Time{"C2": until, "C5": until, "C6": until}
+	var got []string
+	for _, r := range Leaderboard(cur, prev, open) {
+		got = append(got, fmt.Sprintf("%s %s %s %s %v", r.Place(), r.Cell, r.Percent(), leaderMove(r), r.Open()))
+	}
+	want := []string{
+		"1 C1 60% +0 false", "2 C3 50% +0 false", // C2 out of both months: C1 keeps its place
+		"— C2 100%  true", "— C5 25%  true", // by name, not by rate
+		"— C4 0%  false", "— C6 —  false", // nobody has to report in C6: nothing to wait for
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("rows\n got %q\nwant %q", got, want)
+	}
+	body := RenderLeaderboardGroup(Text(), Leaderboard(cur, prev, open), "C5", 202611, nil)
+	for _, s := range []string{
+		"— Chi bộ E (chi bộ ta): 25% đến nay (còn nhận báo cáo đến hết ngày 10/12/2026, chưa tính xếp hạng)",
+		"Chi bộ E còn nhận báo cáo tháng 11/2026 đến hết ngày 10/12/2026 (đến nay 1/4 đồng chí đã báo cáo), nên bảng xếp hạng này chưa tính chi bộ; khi hết hạn, bot sẽ báo thứ hạng của chi bộ.",
+	} {
+		if !strings.Contains(body, s) {
+			t.Errorf("missing %q in:\n%s", s, body)
 		}
 	}
 }

@@ -2,7 +2,6 @@ package flows
 
 import (
 	"fmt"
-	"time"
 
 	"lamtheo/bot"
 	"lamtheo/chart"
@@ -12,17 +11,16 @@ import (
 // LeaderChart builds the leaderboard picture of month m for the readers of
 // cell own ("" highlights none): the rows in the order of the text
 // leaderboard, with its percentages, the organisation's name under the
-// title; collecting, when not nil, tells which cells are still collecting
-// the month (their bars are drawn lighter).
-func LeaderChart(cat *text.Catalog, org string, m Month, rows []LeaderRow, own string, collecting func(cell string) bool) chart.Chart {
+// title. A cell still collecting the month (LeaderRow.Open) is unranked, as
+// in the text: no bar, its figure so far and its deadline beside its name.
+func LeaderChart(cat *text.Catalog, org string, m Month, rows []LeaderRow, own string) chart.Chart {
 	month := struct{ MonthText string }{FormatMonth(cat, m)}
 	c := chart.Chart{
 		Labels: chart.Labels{
-			Title:      cat.Render(text.LeaderChartTitle, month),
-			Subtitle:   org,
-			NoReport:   cat.Render(text.LeaderChartNoReport, nil),
-			Collecting: cat.Render(text.LeaderChartOpen, nil),
-			More:       func(n int) string { return cat.Render(text.LeaderChartMore, struct{ N int }{n}) },
+			Title:    cat.Render(text.LeaderChartTitle, month),
+			Subtitle: org,
+			NoReport: cat.Render(text.LeaderChartNoReport, nil),
+			More:     func(n int) string { return cat.Render(text.LeaderChartMore, struct{ N int }{n}) },
 		},
 		Rows: make([]chart.Row, 0, len(rows)),
 	}
@@ -31,9 +29,11 @@ func LeaderChart(cat *text.Catalog, org string, m Month, rows []LeaderRow, own s
 		cr := chart.Row{
 			Name: r.Name, Rank: r.Rank, Reported: r.Reported, MustReport: r.MustReport,
 			Value: r.Percent(), Own: own != "" && r.Cell == own,
-			Collecting: collecting != nil && collecting(r.Cell),
 		}
-		if r.Rank == 0 && !r.NoReport() {
+		switch {
+		case r.Open():
+			cr.Note = cat.Render(text.LeaderChartOpen, struct{ Percent, Until string }{r.Percent(), r.UntilDay()})
+		case r.Rank == 0 && !r.NoReport():
 			cr.Note = noMembers
 		}
 		c.Rows = append(c.Rows, cr)
@@ -43,9 +43,9 @@ func LeaderChart(cat *text.Catalog, org string, m Month, rows []LeaderRow, own s
 
 // leaderPhoto renders the leaderboard picture for the readers of cell own
 // as a photo to upload with a reply (see LeaderChart).
-func (e *Engine) leaderPhoto(m Month, rows []LeaderRow, own string, collecting func(string) bool) (*bot.File, error) {
+func (e *Engine) leaderPhoto(m Month, rows []LeaderRow, own string) (*bot.File, error) {
 	cat := e.text()
-	png, err := chart.Render(LeaderChart(cat, e.Cfg.OrgName, m, rows, own, collecting))
+	png, err := chart.Render(LeaderChart(cat, e.Cfg.OrgName, m, rows, own))
 	if err != nil {
 		return nil, fmt.Errorf("leaderboard picture %s: %w", m, err)
 	}
@@ -64,11 +64,11 @@ func (e *Engine) leaderPhoto(m Month, rows []LeaderRow, own string, collecting f
 // Zalo cannot: it gets the text alone. (TODO(issue 12, point 4): send Zalo
 // the picture by an expiring link to lamtheo's file endpoint.) A picture
 // that cannot be drawn is logged and left out: the text still goes.
-func (e *Engine) withLeaderPhoto(rep bot.Reply, m Month, rows []LeaderRow, own string, collecting func(string) bool) bot.Reply {
+func (e *Engine) withLeaderPhoto(rep bot.Reply, m Month, rows []LeaderRow, own string) bot.Reply {
 	if !e.caps(rep.Chat.Platform).Upload {
 		return rep
 	}
-	f, err := e.leaderPhoto(m, rows, own, collecting)
+	f, err := e.leaderPhoto(m, rows, own)
 	if err != nil {
 		e.log().Error("leaderboard picture", "chat", rep.Chat.String(), "err", err)
 		return rep
@@ -77,41 +77,9 @@ func (e *Engine) withLeaderPhoto(rep bot.Reply, m Month, rows []LeaderRow, own s
 	return rep
 }
 
-// cellsCollecting returns which cells are still collecting month m at now
-// (their grace days after the month are not over), for LeaderChart.
-func (e *Engine) cellsCollecting(tx Tx, m Month, now time.Time, rows []LeaderRow) (func(string) bool, error) {
-	open := map[string]bool{}
-	for _, r := range rows {
-		grace, err := e.cellGrace(tx, r.Cell)
-		if err != nil {
-			return nil, err
-		}
-		if CollectingMonth(now, e.loc(), grace) == m {
-			open[r.Cell] = true
-		}
-	}
-	return func(cell string) bool { return open[cell] }, nil
-}
-
-// leaderMonth returns the last month whose leaderboard is final at now:
-// the latest month no cell is still collecting (each cell collects a month
-// until its own grace, its meeting day, is over).
-func (e *Engine) leaderMonth(tx Tx, now time.Time) (Month, error) {
-	cells, err := tx.Cells()
-	if err != nil {
-		return 0, fmt.Errorf("load cells: %w", err)
-	}
-	open := CollectingMonth(now, e.loc(), e.Cfg.GraceDays)
-	for i, c := range cells {
-		if m := CollectingMonth(now, e.loc(), e.graceDays(c)); i == 0 || m < open {
-			open = m
-		}
-	}
-	return open.Prev(), nil
-}
-
-// cmdLeader (/bangxephang) shows the last final month's leaderboard (see
-// leaderMonth) as the groups got it, for the group's cell in a group and
+// cmdLeader (/bangxephang) shows the leaderboard of the latest month the
+// organisation has stopped collecting, as the groups got it (a cell still
+// collecting it shown apart with its figure so far), for the group's cell in a group and
 // for the sender's own cell in private, with the picture where the
 // platform uploads photos.
 func (r *req) cmdLeader(string) error {
@@ -128,10 +96,7 @@ func (r *req) cmdLeader(string) error {
 	} else if r.isMember {
 		own = r.member.Cell
 	}
-	m, err := r.e.leaderMonth(r.tx, r.now)
-	if err != nil {
-		return err
-	}
+	m := CollectingMonth(r.now, r.e.loc(), r.e.Cfg.GraceDays).Prev()
 	cur, err := r.e.OrgSummary(r.tx, m)
 	if err != nil {
 		return err
@@ -140,12 +105,12 @@ func (r *req) cmdLeader(string) error {
 	if err != nil {
 		return err
 	}
-	rows := Leaderboard(cur, prev)
+	rows := Leaderboard(cur, prev, r.e.stillOpen(cur, r.now))
 	if !anyRanked(rows) {
 		r.say(text.LeaderNone, struct{ MonthText string }{FormatMonth(r.e.text(), m)})
 		return nil
 	}
 	body := RenderLeaderboardGroup(r.e.text(), rows, own, m, cur.Deeds())
-	r.send(r.e.withLeaderPhoto(bot.Reply{Chat: r.m.Chat, Text: body}, m, rows, own, nil))
+	r.send(r.e.withLeaderPhoto(bot.Reply{Chat: r.m.Chat, Text: body}, m, rows, own))
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"lamtheo/bot"
@@ -43,8 +44,8 @@ func TestLeaderboardPicture(t *testing.T) {
 	zg := zlGroup("z1")
 	o.addCell("C04", "Chi bộ thôn Bắc", zg)
 	o.addMember(flows.Member{Name: "Lý Văn Mười Một", Cell: "C04", Users: []bot.UserID{zl("u11")}})
-	o.at(o.date(2026, 12, 1, 9))
-	ran, got := o.runJob(flows.JobLeaderboard, o.date(2026, 12, 1, 8), "")
+	o.at(o.date(2026, 12, 6, 9)) // the day after the organisation's deadline
+	ran, got := o.runJob(flows.JobLeaderboard, o.date(2026, 12, 6, 8), "")
 	if !ran {
 		t.Fatal("leaderboard did not run")
 	}
@@ -71,16 +72,18 @@ func TestLeaderboardPicture(t *testing.T) {
 
 // TestLeaderChart: the picture's rows are the leaderboard's, in its order,
 // with its percentages, the reader's cell highlighted, a cell nobody had
-// to report in noted as such, and open months marked.
+// to report in noted as such, and a cell still collecting the month
+// unranked with its figure so far and its deadline.
 func TestLeaderChart(t *testing.T) {
 	rows := []flows.LeaderRow{
 		{Rank: 1, Cell: "C02", Name: "Chi bộ thôn Tây", Reported: 2, MustReport: 2},
 		{Rank: 2, Cell: "C01", Name: "Chi bộ thôn Đông", Reported: 2, MustReport: 4},
 		{Cell: "C03", Name: "Chi bộ Trường học", MustReport: 2},
 		{Cell: "C05", Name: "Chi bộ Cựu chiến binh"},
+		{Cell: "C06", Name: "Chi bộ Trạm y tế", Reported: 1, MustReport: 4, Until: time.Date(2026, 12, 10, 23, 59, 0, 0, time.UTC)},
 	}
 	cat := flows.Text()
-	c := flows.LeaderChart(cat, "Đảng bộ xã Hưng Đạo", nov, rows, "C01", func(cell string) bool { return cell == "C02" })
+	c := flows.LeaderChart(cat, "Đảng bộ xã Hưng Đạo", nov, rows, "C01")
 	if c.Title != "Bảng xếp hạng tháng 11/2026" || c.Subtitle != "Đảng bộ xã Hưng Đạo" || c.NoReport != "chưa có báo cáo" {
 		t.Errorf("labels %+v", c.Labels)
 	}
@@ -88,10 +91,11 @@ func TestLeaderChart(t *testing.T) {
 		t.Errorf("more = %q", got)
 	}
 	want := []chart.Row{
-		{Name: "Chi bộ thôn Tây", Rank: 1, Reported: 2, MustReport: 2, Value: "100%", Collecting: true},
+		{Name: "Chi bộ thôn Tây", Rank: 1, Reported: 2, MustReport: 2, Value: "100%"},
 		{Name: "Chi bộ thôn Đông", Rank: 2, Reported: 2, MustReport: 4, Value: "50%", Own: true},
 		{Name: "Chi bộ Trường học", MustReport: 2, Value: "0%"},
 		{Name: "Chi bộ Cựu chiến binh", Value: "—", Note: "không có đảng viên phải báo cáo"},
+		{Name: "Chi bộ Trạm y tế", Reported: 1, MustReport: 4, Value: "25%", Note: "25% đến nay, còn nhận báo cáo đến hết ngày 10/12/2026"},
 	}
 	if len(c.Rows) != len(want) {
 		t.Fatalf("rows %+v", c.Rows)

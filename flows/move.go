@@ -28,8 +28,8 @@ func (r *req) askMove(j *joining, name string, cell Cell) (bool, error) {
 		j.Name, j.Other = name, m.ID
 		moveTo(r, joinSame)
 		r.ask(text.MoveAsk, moveView{Cell: cell.Name, Name: m.Name, Where: r.e.where(m.Users[0].Platform)},
-			row(choice(r.t(text.MoveYes, nil), joinSameYes)),
-			row(choice(r.t(text.MoveNo, nil), joinSameNo)))
+			row(yesChoice(r.t(text.MoveYes, nil), joinSameYes)),
+			row(noChoice(r.t(text.MoveNo, nil), joinSameNo)))
 		return true, nil
 	}
 	return false, nil

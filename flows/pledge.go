@@ -247,7 +247,7 @@ func (r *req) pledgeAnswer(d *pledgeDraft, in input) error {
 		if d.Op == opDel {
 			moveTo(r, pledgeConfirmDel)
 			r.ask(text.PledgeConfirmRemove, itemView{No: it.No, Text: it.Text},
-				row(choice(r.t(text.PledgeRemoveYes, nil), choiceYes), choice(r.t(text.No, nil), choiceNo)))
+				row(choice(r.t(text.PledgeRemoveYes, nil), choiceYes), noChoice(r.t(text.No, nil), choiceNo)))
 			return nil
 		}
 		moveTo(r, pledgeText)
@@ -299,7 +299,7 @@ func (r *req) pledgeMenuChoice(d *pledgeDraft, p Pledge, in input) error {
 		}
 		moveTo(r, pledgeSubmitStep)
 		r.ask(text.PledgeConfirmSubmit, r.viewPledge(r.member, p),
-			row(choice(r.t(text.PledgeSubmitYes, nil), choiceYes), choice(r.t(text.Back, nil), pledgeBack)))
+			row(yesChoice(r.t(text.PledgeSubmitYes, nil), choiceYes), noChoice(r.t(text.Back, nil), pledgeBack)))
 		return nil
 	case pledgeDone:
 		r.finish()

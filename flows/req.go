@@ -184,7 +184,7 @@ func (r *req) offer(rep *bot.Reply, open bool) {
 	for i, cs := range rep.Choices {
 		rows[i] = make([]bot.Choice, len(cs))
 		for j, c := range cs {
-			rows[i][j] = bot.Choice{Label: c.Label, Data: stampChoice(r.sess.Question, c.Data)}
+			rows[i][j] = bot.Choice{Label: unmarked(c.Label), Data: stampChoice(r.sess.Question, c.Data)}
 		}
 	}
 	rep.Choices = rows

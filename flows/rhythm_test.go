@@ -207,6 +207,29 @@ func TestSummaryDefaultsToCollectingMonth(t *testing.T) {
 	}
 }
 
+// TestSummaryAdminSecretary: an admin who is also the secretary of a cell
+// meeting on the 7th gets, on the 6th, the organisation's table of the
+// month the organisation is collecting (December: its grace days are
+// over), then the cell's November, each saying how to see the other month.
+func TestSummaryAdminSecretary(t *testing.T) {
+	o := newOrg(t, tg("10")) // Hai, secretary of C01
+	o.setMeetingDay("C01", 7)
+	o.at(o.date(2026, 12, 6, 9))
+	got := o.send(o.uHai, "/summary")
+	if len(got) < 2 {
+		t.Fatalf("want the table and the cell:\n%s", dump(got))
+	}
+	wantIn(t, got[0].Text, "Báo cáo việc làm tháng 12/2026 của các chi bộ", "(Để xem tháng 11/2026, đồng chí gõ /summary 11.)")
+	wantIn(t, joined(got[1:]), "Chi bộ thôn Đông — báo cáo việc làm tháng 11/2026", "(Để xem tháng 12/2026, đồng chí gõ /summary 12.)")
+	// When both are the same month, it is said once.
+	o.setMeetingDay("C01", 0)
+	o.at(o.date(2026, 12, 2, 9))
+	got = o.send(o.uHai, "/summary")
+	wantIn(t, got[0].Text, "Báo cáo việc làm tháng 11/2026 của các chi bộ")
+	wantNotIn(t, got[0].Text, "Để xem")
+	wantIn(t, joined(got[1:]), "(Để xem tháng 12/2026, đồng chí gõ /summary 12.)")
+}
+
 // TestScheduleViewLadder: /lichnhac shows a secretary of a cell with a
 // meeting day its own ladder, with dates and the daily job's hour, instead
 // of the organisation's rungs; a cell without one keeps them and is told

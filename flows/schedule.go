@@ -31,8 +31,9 @@ func FormatSlot(cat *text.Catalog, t time.Time, loc *time.Location) string {
 
 // scheduleLine is one job as /lichnhac lists it.
 type scheduleLine struct {
-	Name string
-	Next string // "" when the job has no schedule
+	Name  string
+	Next  string // "" when the job has no schedule
+	About string // the leaderboard's: the month its next run posts ("" when unknown)
 }
 
 // scheduleView feeds /lichnhac: the jobs, this month and the leaderboard's
@@ -143,7 +144,17 @@ func (r *req) cmdSchedule(args string) error {
 			continue
 		}
 		l := scheduleLine{Name: r.t(j.Name, nil)}
-		if next, ok := r.e.nextRun(j.Job, r.now); ok {
+		next, ok := r.e.nextRun(j.Job, r.now)
+		if j.Job == JobLeaderboard {
+			var m Month
+			var err error
+			if next, m, ok, err = r.e.leaderboardNext(r.tx, r.now); err != nil {
+				return err
+			} else if m.Valid() {
+				l.About = FormatMonth(r.e.text(), m)
+			}
+		}
+		if ok {
 			l.Next = FormatSlot(r.e.text(), next, r.e.loc())
 		}
 		lines = append(lines, l)
@@ -155,7 +166,7 @@ func (r *req) cmdSchedule(args string) error {
 	}
 	v := scheduleView{Jobs: lines, Budget: budget,
 		Month:  FormatMonth(r.e.text(), CollectingMonth(r.now, r.e.loc(), r.e.Cfg.GraceDays)),
-		Leader: FormatMonth(r.e.text(), cur.Prev())}
+		Leader: FormatMonth(r.e.text(), CollectingMonth(r.now, r.e.loc(), r.e.Cfg.GraceDays).Prev())}
 	var leader, remind string
 	switch {
 	case own.Code != "":

@@ -74,9 +74,16 @@ func (r *req) mayRunCell(cell string) error {
 	return refuse(text.NeedSecretary, nil)
 }
 
-// yesNo is the confirmation row of the secretary's tools.
+// yesNo is the confirmation row of the secretary's tools: yes takes its
+// number or its own words only; «Thôi» a no word too (see yesChoice).
 func (r *req) yesNo(yes text.Key) []bot.Choice {
-	return row(choice(r.t(yes, nil), choiceYes), choice(r.t(text.No, nil), choiceNo))
+	return row(choice(r.t(yes, nil), choiceYes), noChoice(r.t(text.No, nil), choiceNo))
+}
+
+// easyYesNo is yesNo for a step that is harmless or undone later (grant
+// rights, reopen a month, praise a deed): a yes word takes yes too.
+func (r *req) easyYesNo(yes text.Key) []bot.Choice {
+	return row(yesChoice(r.t(yes, nil), choiceYes), noChoice(r.t(text.No, nil), choiceNo))
 }
 
 // memberRows returns one choice per member, data "m:<id>".
@@ -152,11 +159,9 @@ func (r *req) cmdSummary(args string) error {
 	}
 	secretary := r.isMember && r.member.SecretaryOf(r.member.Cell)
 	if r.admin() {
-		own := ""
-		if secretary {
-			own = r.member.Cell
-		}
-		m, hint, err := month(own)
+		// The organisation's table shows the month the organisation is
+		// collecting, whatever the admin's own cell is collecting.
+		m, hint, err := month("")
 		if err != nil {
 			return err
 		}
@@ -165,8 +170,15 @@ func (r *req) cmdSummary(args string) error {
 			return err
 		}
 		if secretary {
-			r.sayText(RenderOrg(r.e.text(), o))
-			return r.secretarySummary(r.member.Cell, m, hint)
+			cm, chint, err := month(r.member.Cell)
+			if err != nil {
+				return err
+			}
+			if cm == m {
+				hint = "" // said once, under the cell's summary
+			}
+			r.sayText(RenderOrg(r.e.text(), o) + hint)
+			return r.secretarySummary(r.member.Cell, cm, chint)
 		}
 		cells, err := r.tx.Cells()
 		if err != nil {

@@ -247,7 +247,7 @@ func TestFeature(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		lb = flows.RenderLeaderboardGroup(flows.Text(), flows.Leaderboard(cur, prev), "C01", nov, cur.Deeds())
+		lb = flows.RenderLeaderboardGroup(flows.Text(), flows.Leaderboard(cur, prev, nil), "C01", nov, cur.Deeds())
 		return nil
 	})
 	wantIn(t, lb, "Đồng chí Nguyễn Thị Ba (Chi bộ thôn Đông): Tặng gạo cho 2 hộ")

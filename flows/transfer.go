@@ -75,7 +75,7 @@ func (r *req) askTransfer(j *joining, cell Cell) error {
 	flowJoin.begin(r, joinMove, j)
 	r.ask(text.JoinMoveAsk, joinMoveView{Name: r.member.Name, From: cur.Name, To: cell.Name},
 		row(choice(r.t(text.JoinMoveYes, joinMoveView{To: cell.Name}), joinMoveYes)),
-		row(choice(r.t(text.JoinMoveNo, joinMoveView{From: cur.Name}), joinMoveNo)))
+		row(noChoice(r.t(text.JoinMoveNo, joinMoveView{From: cur.Name}), joinMoveNo)))
 	return nil
 }
 

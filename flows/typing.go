@@ -31,8 +31,10 @@ const minPrefixLetters = 3
 // unknown) typed in any case, with or without diacritics and symbols
 // (see foldWords); or the start of exactly one label, of at least
 // minPrefixLetters letters ("đã" does not pick «Đã làm», "giu" picks «Giữ
-// như cũ» when no other label starts so). number reports that s is a
-// number, whether or not it is one of the choices.
+// như cũ» when no other label starts so); or, when no label matches, a
+// yes word («vâng», «dạ», «có», «ok»…) the one choice marked yes, a no
+// word («không», «thôi») the one marked no (see yesChoice). number
+// reports that s is a number, whether or not it is one of the choices.
 func pickChoice(s string, labels []string, n int) (i int, number bool) {
 	s = strings.TrimSpace(s)
 	if v, err := strconv.Atoi(strings.TrimSuffix(s, ".")); err == nil {
@@ -48,7 +50,7 @@ func pickChoice(s string, labels []string, n int) (i int, number bool) {
 	exact, prefix := -1, -1
 	exacts, prefixes := 0, 0
 	for j, l := range labels {
-		switch f := foldWords(l); {
+		switch f := foldWords(unmarked(l)); {
 		case f == typed:
 			exact, exacts = j, exacts+1
 		case strings.HasPrefix(f, typed) && (len(f) == len(typed) || f[len(typed)] == ' ' || !endsInDigit(typed)):
@@ -60,8 +62,87 @@ func pickChoice(s string, labels []string, n int) (i int, number bool) {
 		return exact, false
 	case exacts == 0 && prefixes == 1 && letters(typed) >= minPrefixLetters:
 		return prefix, false
+	case exacts == 0 && prefixes == 0:
+		return markedChoice(typed, labels), false
 	}
 	return -1, false
+}
+
+// Yes and no words. A two-choice confirmation may mark its choices so
+// that the words people answer a yes/no question with pick them: the
+// choice that goes on with something undone later or harmless (confirm
+// one's name, grant a secretary's rights, reopen a month, praise a deed,
+// send one's pledge) is marked yes; the one that stops or goes back is
+// marked no. A choice that closes a month, deletes, revokes, records a
+// formal decision or decides on someone's transfer or pledge is never
+// marked yes: a «có» typed for something else must not do that, so it
+// takes its number or its own words.
+const (
+	yesMark = "\x01" // leads the label of a choice a yes word picks (see yesChoice)
+	noMark  = "\x02" // leads the label of a choice a no word picks (see noChoice)
+)
+
+// yesChoice is choice, picked also by a yes word typed (see pickChoice).
+func yesChoice[D ~string](label string, data D) bot.Choice { return choice(yesMark+label, data) }
+
+// noChoice is choice, picked also by a no word typed (see pickChoice).
+func noChoice[D ~string](label string, data D) bot.Choice { return choice(noMark+label, data) }
+
+// unmarked returns label without its yes or no mark, as people see it.
+func unmarked(label string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(label, yesMark), noMark)
+}
+
+// The words, folded (foldWords), that answer yes or no, and the
+// particles said with them («vâng ạ», «đúng rồi», «thôi nhé»).
+var (
+	yesWords  = map[string]bool{"vang": true, "da": true, "u": true, "uh": true, "co": true, "dung": true, "ok": true, "oke": true, "okay": true, "dong y": true}
+	noWords   = map[string]bool{"khong": true, "ko": true, "k": true, "kg": true, "thoi": true}
+	particles = map[string]bool{"a": true, "roi": true, "nhe": true, "nha": true}
+)
+
+// answerWord returns whether folded typed text is a yes answer, a no
+// answer, or neither: yes or no words, with particles, and not both.
+func answerWord(typed string) (yes, no bool) {
+	words := strings.Fields(strings.ReplaceAll(typed, "dong y", "dong_y"))
+	for _, w := range words {
+		w = strings.ReplaceAll(w, "_", " ")
+		switch {
+		case yesWords[w]:
+			yes = true
+		case noWords[w]:
+			no = true
+		case !particles[w]:
+			return false, false
+		}
+	}
+	if yes && no {
+		return false, false
+	}
+	return yes, no
+}
+
+// markedChoice returns the index of the one label marked yes (or no) when
+// folded typed text is a yes (or no) answer, or -1.
+func markedChoice(typed string, labels []string) int {
+	yes, no := answerWord(typed)
+	mark := yesMark
+	switch {
+	case no:
+		mark = noMark
+	case !yes:
+		return -1
+	}
+	at := -1
+	for j, l := range labels {
+		if strings.HasPrefix(l, mark) {
+			if at >= 0 {
+				return -1
+			}
+			at = j
+		}
+	}
+	return at
 }
 
 // endsInDigit reports whether s ends in a digit: "tháng 1" is not the

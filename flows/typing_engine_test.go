@@ -227,3 +227,48 @@ func TestNoticeAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestYesNoWords: at a confirmation whose yes is harmless or undone later
+// (granting a secretary's rights) «vâng» confirms; at closing a month a
+// yes word is refused and the month stays open, the choice's own words or
+// number close it, and «không» cancels. The marks never show.
+func TestYesNoWords(t *testing.T) {
+	o := newOrg(t)
+	o.send(o.admin, "/bithu")
+	o.send(o.admin, "Chi bộ thôn Đông")
+	got := o.send(o.admin, "Lê Văn Bốn")
+	for _, l := range labelsOf(got) {
+		if strings.ContainsAny(l, "\x01\x02") {
+			t.Errorf("a mark shows in the label %q", l)
+		}
+	}
+	if hint := hintOf(got); strings.ContainsAny(hint, "\x01\x02") {
+		t.Errorf("a mark shows in the hint %q", hint)
+	}
+	wantIn(t, joined(o.send(o.admin, "Vâng ạ")), "Đã cấp quyền bí thư")
+
+	o.at(o.date(2026, 12, 6, 9))
+	o.send(o.uHai, "/dongthang 11")
+	wantIn(t, joined(o.send(o.uHai, "chốt tháng")), "Chốt tháng 11/2026 của Chi bộ thôn Đông?")
+	for _, yes := range []string{"có", "vâng", "ok"} {
+		wantIn(t, joined(o.send(o.uHai, yes)), flows.T(text.ChooseAbove, nil))
+	}
+	wantIn(t, joined(o.send(o.uHai, "không")), flows.T(text.Cancelled, nil))
+	o.view(func(tx flows.Tx) error {
+		st, err := tx.MonthState("C01", nov)
+		if st.Closed {
+			t.Error("a yes word closed the month")
+		}
+		return err
+	})
+	o.send(o.uHai, "/dongthang 11")
+	o.send(o.uHai, "chốt tháng")
+	wantNotIn(t, joined(o.send(o.uHai, "đồng ý chốt")), flows.T(text.ChooseAbove, nil))
+	o.view(func(tx flows.Tx) error {
+		st, err := tx.MonthState("C01", nov)
+		if !st.Closed {
+			t.Error("the choice's own words did not close the month")
+		}
+		return err
+	})
+}

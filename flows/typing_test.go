@@ -67,6 +67,71 @@ func TestPickChoice(t *testing.T) {
 	}
 }
 
+// TestPickChoiceYesNoWords: a yes word picks the one choice marked yes,
+// a no word the one marked no, with or without diacritics and particles;
+// never an unmarked choice, never when a label matches the words itself,
+// never when two choices carry the same mark.
+func TestPickChoiceYesNoWords(t *testing.T) {
+	name := []string{yesMark + "Đúng tên này", noMark + "Sửa tên"}
+	grant := []string{yesMark + "Cấp quyền", noMark + "Thôi"}
+	closing := []string{"Đồng ý chốt", noMark + "Thôi"}    // closing takes its own words
+	deny := []string{"Xác nhận", "Không xác nhận"}         // a decision on someone's request: no marks
+	remove := []string{"Bỏ việc này", noMark + "Thôi"}     // deleting takes its own words
+	two := []string{yesMark + "Gửi", yesMark + "Gửi ngay"} // two marked yes: ambiguous
+	tests := []struct {
+		in     string
+		labels []string
+		want   int
+	}{
+		{"vâng", name, 0},
+		{"Vâng ạ", name, 0},
+		{"dạ", name, 0},
+		{"da vang", name, 0},
+		{"ừ", name, 0},
+		{"có", name, 0},
+		{"co a", name, 0},
+		{"đúng", name, 0}, // also the start of the label
+		{"đúng rồi", name, 0},
+		{"OK", name, 0},
+		{"ok nhé", name, 0},
+		{"đồng ý", name, 0},
+		{"không", name, 1},
+		{"ko", name, 1},
+		{"thôi", name, 1},
+		{"không ạ", name, 1},
+		{"vâng", grant, 0},
+		{"có", grant, 0},
+		{"không", grant, 1},
+		{"thôi", grant, 1}, // the label itself
+		{"có", closing, -1},
+		{"vâng", closing, -1},
+		{"ok", closing, -1},
+		{"không", closing, 1},
+		{"đồng ý chốt", closing, 0},
+		{"có", deny, -1},
+		{"vâng", deny, -1},
+		{"có", remove, -1},
+		{"không", remove, 1},
+		{"ok", two, -1},
+		{"vâng không", name, -1}, // both: neither
+		{"có việc", name, -1},    // not an answer word alone
+		{"a", name, -1},          // a particle alone
+		{"1", name, 0},
+		{"2", closing, 1},
+	}
+	for _, tc := range tests {
+		got, _ := pickChoice(tc.in, tc.labels, len(tc.labels))
+		if got != tc.want {
+			t.Errorf("pickChoice(%q, %q) = %d; want %d", tc.in, tc.labels, got, tc.want)
+		}
+	}
+	for _, l := range append(name, grant...) {
+		if c := yesChoice(unmarked(l), "d"); unmarked(c.Label) != unmarked(l) {
+			t.Errorf("unmarked(%q) = %q", c.Label, unmarked(c.Label))
+		}
+	}
+}
+
 func TestEditDistance(t *testing.T) {
 	tests := []struct {
 		a, b string

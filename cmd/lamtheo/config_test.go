@@ -95,7 +95,7 @@ name = "Loại B"
 remind_first = "0 9 18 * *"
 remind_second = ""
 remind_last = "30 7 L * *"
-leaderboard = "@monthly"
+leaderboard = "0 9 4 * *"
 campaign = "0 8 * 1-3 1"
 backup = "0 3 * * *"
 `
@@ -125,7 +125,7 @@ backup = "0 3 * * *"
 		},
 		Schedule: ScheduleConfig{
 			flows.JobRemindFirst: "0 9 18 * *", flows.JobRemindSecond: "", flows.JobRemindLast: "30 7 L * *",
-			flows.JobLeaderboard: "@monthly", flows.JobCampaign: "0 8 * 1-3 1", flows.JobBackup: "0 3 * * *",
+			flows.JobLeaderboard: "0 9 4 * *", flows.JobCampaign: "0 8 * 1-3 1", flows.JobBackup: "0 3 * * *",
 			flows.JobMeetingLadder: "0 8 * * *", // not in the file: its default
 		},
 	}

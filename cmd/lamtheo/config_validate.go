@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"lamtheo/flows"
 )
 
 // ConfigError is one problem in a configuration: Error() reads
@@ -195,6 +197,21 @@ func (c Config) Validate() error {
 	// [schedule]
 	for _, e := range c.Schedule.validate(s) {
 		add(e)
+	}
+	if spec := c.Schedule[flows.JobLeaderboard]; strings.TrimSpace(spec) != "" && c.Year.GraceDays >= 0 && c.Year.GraceDays <= 28 {
+		sched, err := parseSchedule(spec)
+		loc, lerr := c.Location()
+		if err == nil && lerr == nil {
+			if m, miss := leaderboardMiss(sched, loc, c.Year.GraceDays); miss {
+				deadline := fmt.Sprintf("day %d of the next month", c.Year.GraceDays)
+				if c.Year.GraceDays == 0 {
+					deadline = "the month's last day"
+				}
+				add(s.errf("schedule.leaderboard", "schedule.leaderboard %q: no run falls in the week after the report deadline "+
+					"(%s, year.grace_days), so the leaderboard of %s would never be posted; "+
+					"run it daily (\"0 8 * * *\": it posts once, after the deadline) or on day %d", spec, deadline, m, c.Year.GraceDays+1))
+			}
+		}
 	}
 
 	if len(errs) == 0 {

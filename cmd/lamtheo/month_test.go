@@ -21,7 +21,8 @@ import (
 // with the default schedule and nobody touching the bot: the member who has
 // not reported gets the three reminders on the 20th, the 25th and the last
 // day at 08:00 (Asia/Ho_Chi_Minh), the member who reported gets none, the
-// cell's group gets each month's leaderboard once on the 1st, the admin the
+// cell's group gets each month's leaderboard once on the 6th (the day after
+// the report deadline), the admin the
 // whole table once, and a backup is written every night. (The synctest
 // clock starts on 1 January 2000.)
 func TestTelegramUnattendedMonth(t *testing.T) {
@@ -83,7 +84,7 @@ func TestTelegramUnattendedMonth(t *testing.T) {
 		}
 
 		w.start()
-		time.Sleep(36 * 24 * time.Hour) // 1 January 07:00 → 6 February 07:00
+		time.Sleep(36*24*time.Hour + 2*time.Hour) // 1 January 07:00 → 6 February 09:00
 		synctest.Wait()
 		if err := w.stop(); err != nil {
 			t.Fatal(err)
@@ -107,7 +108,7 @@ func TestTelegramUnattendedMonth(t *testing.T) {
 			t.Errorf("Lan, who reported, got %d messages: %q", len(got), got[0].Plain)
 		}
 		group := f.Sent(tgGroup1.ID)
-		if got, want := when(group), []string{"01/01 08:00", "01/02 08:00"}; !equal(got, want) {
+		if got, want := when(group), []string{"06/01 08:00", "06/02 08:00"}; !equal(got, want) {
 			t.Errorf("the group got messages at %v, want the leaderboards at %v", got, want)
 		} else if !strings.Contains(group[0].Plain, "tháng 12/1999") || !strings.Contains(group[1].Plain, "tháng 1/2000") {
 			t.Errorf("the group's messages are not December's and January's leaderboards:\n%s\n%s", group[0].Plain, group[1].Plain)
@@ -120,7 +121,7 @@ func TestTelegramUnattendedMonth(t *testing.T) {
 			}
 		}
 		admin := f.Sent(tgAdmin.ID)
-		if got, want := when(admin), []string{"01/01 08:00", "01/02 08:00"}; !equal(got, want) {
+		if got, want := when(admin), []string{"06/01 08:00", "06/02 08:00"}; !equal(got, want) {
 			t.Errorf("the admin got messages at %v, want the tables at %v", got, want)
 		}
 		backups, err := os.ReadDir(w.cfg.Data.BackupDir)

@@ -80,6 +80,29 @@ func (s ScheduleConfig) validate(src *source) []*ConfigError {
 	return errs
 }
 
+// leaderboardMiss returns a month of 2027 whose leaderboard sched would
+// never post for an organisation with grace days grace in loc: none of its
+// runs falls in the week after the month's report deadline, when the
+// month is due (flows.LeaderboardDue). A schedule that runs only before
+// the deadline (the old "0 8 1 * *" with grace_days = 5) would rank
+// cells while their members may still report, so the board never goes.
+func leaderboardMiss(sched flows.Schedule, loc *time.Location, grace int) (flows.Month, bool) {
+	for mo := time.January; mo <= time.December; mo++ {
+		m := flows.MonthOf(time.Date(2027, mo, 1, 12, 0, 0, 0, loc), loc)
+		start := m.Next().Start(loc)
+		end := start.AddDate(0, 1, 0)
+		posted := false
+		for t := sched.Next(start.Add(-time.Second)); !t.IsZero() && t.Before(end) && !posted; t = sched.Next(t) {
+			due, ok := flows.LeaderboardDue(t, loc, grace)
+			posted = ok && due == m
+		}
+		if !posted {
+			return m, true
+		}
+	}
+	return 0, false
+}
+
 // parseSchedule parses a standard 5-field cron expression (minute, hour,
 // day of month, month, day of week; descriptors such as "@daily" too), as
 // robfig/cron's ParseStandard does, and also accepts "L" as the day of

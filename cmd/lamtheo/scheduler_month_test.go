@@ -64,9 +64,9 @@ func TestSchedulerMonth(t *testing.T) {
 		}
 		// Spot checks of the oracle itself, by hand.
 		for _, must := range []string{
-			"remind_last@2027-02-28 08:00 +07", "leaderboard@2027-03-01 08:00 +07", "campaign@2027-03-01 08:00 +07",
+			"remind_last@2027-02-28 08:00 +07", "leaderboard@2027-03-06 08:00 +07", "campaign@2027-03-01 08:00 +07",
 			"remind_first@2027-03-20 08:00 +07", "remind_second@2027-03-25 08:00 +07", "campaign@2027-03-29 08:00 +07",
-			"remind_last@2027-03-31 08:00 +07", "leaderboard@2027-04-01 08:00 +07", "backup@2027-04-05 02:00 +07",
+			"remind_last@2027-03-31 08:00 +07", "leaderboard@2027-03-07 08:00 +07", "backup@2027-04-05 02:00 +07",
 		} {
 			if !slices.Contains(names(gotTimer), must) {
 				t.Errorf("no %s", must)
@@ -77,7 +77,7 @@ func TestSchedulerMonth(t *testing.T) {
 				t.Errorf("campaign out of season: %s", c)
 			}
 		}
-		if n := len(want); n != 37+37+2+5+1+1+2 { // backups, daily ladders, leaderboards, Mondays, 20th, 25th, last days
+		if n := len(want); n != 37+37+37+5+1+1+2 { // backups, daily ladders, daily leaderboards, Mondays, 20th, 25th, last days
 			t.Errorf("oracle has %d slots", n)
 		}
 		nBackup := 0
@@ -121,7 +121,7 @@ func TestSchedulerOutageAcrossThe25th(t *testing.T) {
 				ran = append(ran, c.String())
 			}
 		}
-		want := []string{"remind_second@2026-11-25 08:00 +07", "meeting_ladder@2026-11-26 08:00 +07", "backup@2026-11-26 02:00 +07"}
+		want := []string{"remind_second@2026-11-25 08:00 +07", "meeting_ladder@2026-11-26 08:00 +07", "leaderboard@2026-11-26 08:00 +07", "backup@2026-11-26 02:00 +07"}
 		if !slices.Equal(ran, want) {
 			t.Errorf("after the restart ran %q, want %q", ran, want)
 		}
@@ -188,7 +188,7 @@ func TestSchedulerRestartAfterLeaderboard(t *testing.T) {
 
 // TestSchedulerRestartRealEngine is TestSchedulerRestartAfterLeaderboard
 // with the real engine and store: over two processes on one data file, the
-// admins' leaderboard of 1 December is queued exactly once.
+// admins' leaderboard of 6 December is queued exactly once.
 func TestSchedulerRestartRealEngine(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		loc := hcmc(t)
@@ -215,9 +215,9 @@ func TestSchedulerRestartRealEngine(t *testing.T) {
 			}
 			return queued
 		}
-		sleepUntil(time.Date(2026, 11, 30, 12, 0, 0, 0, loc))
-		first := process(20*time.Hour+10*time.Second, true) // until 08:00:10 on the 1st
-		sleepUntil(time.Date(2026, 12, 1, 8, 0, 30, 0, loc))
+		sleepUntil(time.Date(2026, 12, 5, 12, 0, 0, 0, loc))
+		first := process(20*time.Hour+10*time.Second, true) // until 08:00:10 on the 6th, the day after the deadline
+		sleepUntil(time.Date(2026, 12, 6, 8, 0, 30, 0, loc))
 		second := process(time.Minute, false)
 		if len(first) != 1 || !strings.Contains(first[0], "11/2026") {
 			t.Fatalf("first process queued %q, want the November leaderboard once\nlog:\n%s", first, logs.String())

@@ -32,8 +32,8 @@ func reportedNovember(t *testing.T, a *app) {
 }
 
 // TestTerminalCatchUp drives the terminal mode with the real engine and
-// store: moving the clock to 08:00 on 1 December prints the admins'
-// leaderboard right after the clock's confirmation, once; moving it within
+// store: moving the clock to 08:00 on 6 December (the day after the
+// report deadline) prints the admins' leaderboard right after the clock's confirmation, once; moving it within
 // the day, back, and to the same time again prints nothing more. A piped
 // script gets no catch-up at start (nor does a person: the clock starts at
 // the demo's fixed day), and the terminal writes no backups.
@@ -48,20 +48,20 @@ func TestTerminalCatchUp(t *testing.T) {
 	}
 	defer a.Close()
 	reportedNovember(t, a)
-	input := ":time 2026-12-01 08:00\n:time 2026-12-01 09:00\n:time 2026-11-30 07:00\n:time 2026-12-01 08:00\n"
+	input := ":time 2026-12-06 08:00\n:time 2026-12-06 09:00\n:time 2026-12-05 07:00\n:time 2026-12-06 08:00\n"
 	var out strings.Builder
 	if err := a.serveConsole(ctx, strings.NewReader(input), &out, consoleOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
-	first := strings.Index(got, "> :time 2026-12-01 08:00\n* Đồng hồ của bot: 01/12/2026 08:00\n[riêng → admin]\n")
+	first := strings.Index(got, "> :time 2026-12-06 08:00\n* Đồng hồ của bot: 06/12/2026 08:00\n[riêng → admin]\n")
 	if first != 0 {
 		t.Errorf("the leaderboard does not follow the first move of the clock:\n%s", got)
 	}
 	if n := strings.Count(got, "[riêng → admin]"); n != 1 {
 		t.Errorf("the November leaderboard printed %d times:\n%s", n, got)
 	}
-	if i := strings.Index(got, "> :time 2026-12-01 09:00"); i < strings.Index(got, "[riêng → admin]") {
+	if i := strings.Index(got, "> :time 2026-12-06 09:00"); i < strings.Index(got, "[riêng → admin]") {
 		t.Errorf("the leaderboard printed after the next line:\n%s", got)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "backups")); err == nil {
@@ -82,10 +82,10 @@ func TestTerminalCatchUpEmpty(t *testing.T) {
 	}
 	defer a.Close()
 	var out strings.Builder
-	if err := a.serveConsole(ctx, strings.NewReader(":time 2026-12-01 08:00\n"), &out, consoleOptions{}); err != nil {
+	if err := a.serveConsole(ctx, strings.NewReader(":time 2026-12-06 08:00\n"), &out, consoleOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if got := out.String(); got != "> :time 2026-12-01 08:00\n* Đồng hồ của bot: 01/12/2026 08:00\n" {
+	if got := out.String(); got != "> :time 2026-12-06 08:00\n* Đồng hồ của bot: 06/12/2026 08:00\n" {
 		t.Errorf("an empty leaderboard went out:\n%s", got)
 	}
 }

@@ -118,9 +118,8 @@ func defaultSlots(loc *time.Location, from, to time.Time) []jobCall {
 		at := func(h int) time.Time { return time.Date(day.Year(), day.Month(), day.Day(), h, 0, 0, 0, loc) }
 		add(flows.JobBackup, at(2))
 		add(flows.JobMeetingLadder, at(8))
-		if day.Day() == 1 {
-			add(flows.JobLeaderboard, at(8))
-		}
+		add(flows.JobLeaderboard, at(8)) // daily: it posts once a month is final
+
 		if day.Weekday() == time.Monday && (day.Month() <= time.March || day.Month() == time.December) {
 			add(flows.JobCampaign, at(8))
 		}
@@ -216,7 +215,7 @@ func TestSchedulesInZone(t *testing.T) {
 	for job, want := range map[flows.Job]time.Time{
 		flows.JobRemindFirst: time.Date(2026, 5, 20, 8, 0, 0, 0, loc),
 		flows.JobRemindLast:  time.Date(2026, 4, 30, 8, 0, 0, 0, loc),
-		flows.JobLeaderboard: time.Date(2026, 5, 1, 8, 0, 0, 0, loc),
+		flows.JobLeaderboard: time.Date(2026, 4, 21, 8, 0, 0, 0, loc),
 	} {
 		if got := s.schedules()[job].Next(now.In(loc)); !got.Equal(want) {
 			t.Errorf("%s: next after %v is %v, want %v", job, now, got.In(loc), want)

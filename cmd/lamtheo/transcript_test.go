@@ -43,12 +43,13 @@ func TestTranscripts(t *testing.T) {
 		t.Fatal("no transcripts under testdata/")
 	}
 	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txt"), func(t *testing.T) {
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) {
 			want, err := os.ReadFile(file)
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := replay(t, inputOf(string(want)), consoleOptions{})
+			got := replayConfig(t, inputOf(string(want)), consoleOptions{}, transcriptConfig[name])
 			if *update {
 				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -94,14 +95,38 @@ func inputOf(transcript string) string {
 // output.
 func replay(t *testing.T, input string, o consoleOptions) string {
 	t.Helper()
-	return playConsole(t, filepath.Join(t.TempDir(), "lamtheo.db"), input, o)
+	return replayConfig(t, input, o, nil)
+}
+
+// transcriptConfig changes the demo organisation for the transcripts
+// named, each saying so in its first comment.
+var transcriptConfig = map[string]func(*Config){
+	// Chi bộ thôn Tây meets on the 10th, after the organisation's deadline.
+	"leaderboard_deadline": func(c *Config) { c.Cells[1].MeetingDay = 10 },
+}
+
+// replayConfig is replay with the demo organisation changed by change
+// (when not nil).
+func replayConfig(t *testing.T, input string, o consoleOptions, change func(*Config)) string {
+	t.Helper()
+	cfg := DemoConfig()
+	if change != nil {
+		change(&cfg)
+	}
+	return playConfig(t, cfg, filepath.Join(t.TempDir(), "lamtheo.db"), input, o)
 }
 
 // playConsole runs input through the terminal mode of the demo
 // organisation on the data file at path, and returns the output.
 func playConsole(t *testing.T, path, input string, o consoleOptions) string {
 	t.Helper()
-	cfg := DemoConfig()
+	return playConfig(t, DemoConfig(), path, input, o)
+}
+
+// playConfig runs input through the terminal mode of the organisation
+// cfg on the data file at path, and returns the output.
+func playConfig(t *testing.T, cfg Config, path, input string, o consoleOptions) string {
+	t.Helper()
 	cfg.Data.Path = path
 	ctx := context.Background()
 	a, err := openApp(ctx, cfg, testText(), slog.New(slog.DiscardHandler))

@@ -106,7 +106,7 @@ func TestZaloBudgetMonth(t *testing.T) {
 		sum := w.say(f, zGroup, sec, "/summary")
 		wantIn(t, "the summary", sum, "Đã báo cáo: 50/50 đồng chí (100%)", "Việc đã đăng ký, trong tháng đã làm: 50/50 việc")
 
-		w.until("2000-02-01 09:00")
+		w.until("2000-02-06 09:00")
 		if err := w.stop(); err != nil {
 			t.Fatal(err)
 		}

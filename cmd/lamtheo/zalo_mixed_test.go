@@ -176,7 +176,7 @@ func TestMixedCellMonth(t *testing.T) {
 			t.Errorf("the groups got %d (Telegram) and %d (Zalo) summaries, want one each", n, m)
 		}
 
-		w.until("2000-02-01 09:00")
+		w.until("2000-02-06 09:00")
 		if err := w.stop(); err != nil {
 			t.Fatal(err)
 		}

@@ -17,7 +17,7 @@ import (
 // answering a reminder with 1; the group's /summary shows counts only; the
 // reminders reach only who has not reported, one per rung at 08:00 on the
 // 20th, the 25th and the 31st; the leaderboard is posted in the group once
-// on 1 February. (The synctest clock starts on 1 January 2000, 07:00 in
+// on 6 February, the day after the report deadline. (The synctest clock starts on 1 January 2000, 07:00 in
 // Vietnam.)
 func TestZaloCellMonth(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
@@ -96,7 +96,7 @@ func TestZaloCellMonth(t *testing.T) {
 			}
 		}
 
-		w.until("2000-02-02 09:00")
+		w.until("2000-02-06 09:00")
 		if err := w.stop(); err != nil {
 			t.Fatal(err)
 		}

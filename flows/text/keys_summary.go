@@ -9,6 +9,7 @@ const (
 	SummaryOrg           Key = "summary_org"            // every cell's month, one line each
 	SummaryMemberReport  Key = "summary_member_report"  // one member's report for the secretary
 	SummaryLeaderGroup   Key = "summary_leader_group"   // the leaderboard for a cell's group
+	SummaryLeaderLate    Key = "summary_leader_late"    // a cell still collecting when the board went out: its place once final
 	SummaryLeaderAdmin   Key = "summary_leader_admin"   // the full leaderboard for the staff
 
 	// The leaderboard picture and /bangxephang.
@@ -16,7 +17,7 @@ const (
 	LeaderChartAlt       Key = "leader_chart_alt"        // what the picture shows, where it is not shown; data: MonthText
 	LeaderChartNoReport  Key = "leader_chart_no_report"  // next to a cell at 0 %
 	LeaderChartNoMembers Key = "leader_chart_no_members" // next to a cell nobody had to report in
-	LeaderChartOpen      Key = "leader_chart_open"       // the footnote for cells still collecting the month
+	LeaderChartOpen      Key = "leader_chart_open"       // beside a cell still collecting the month; data: Percent, Until
 	LeaderChartMore      Key = "leader_chart_more"       // the line for cells left out; data: N
 	LeaderNone           Key = "leader_none"             // /bangxephang with no cell ranked; data: MonthText
 )
@@ -25,6 +26,6 @@ const (
 // catalogue.
 var SummaryKeys = []Key{
 	SummaryMonthName, SummaryCellGroup, SummaryCellSecretary, SummaryOtherMonth, SummaryOrg,
-	SummaryMemberReport, SummaryLeaderGroup, SummaryLeaderAdmin,
+	SummaryMemberReport, SummaryLeaderGroup, SummaryLeaderLate, SummaryLeaderAdmin,
 	LeaderChartTitle, LeaderChartAlt, LeaderChartNoReport, LeaderChartNoMembers, LeaderChartOpen, LeaderChartMore, LeaderNone,
 }
