@@ -58,19 +58,19 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 		entries := current[c.Code]
 		cp := CellPlan{Cell: c, Stamp: Stamp(entries)}
 		used := make([]bool, len(entries))
-		match := func(folded string, onRoster bool) int {
+		// The entries of each folded name, those on the roster first.
+		byName := make(map[string][]int, len(entries))
+		for _, onRoster := range []bool{true, false} {
 			for i, e := range entries {
-				if !used[i] && e.OnRoster() == onRoster && e.Folded == folded {
-					return i
+				if e.OnRoster() == onRoster {
+					byName[e.Folded] = append(byName[e.Folded], i)
 				}
 			}
-			return -1
 		}
 		for _, r := range rows {
-			folded := flows.FoldName(r.Name)
-			i := match(folded, true)
-			if i < 0 {
-				i = match(folded, false)
+			i := -1
+			if list := byName[r.Folded]; len(list) > 0 {
+				i, byName[r.Folded] = list[0], list[1:]
 			}
 			if i < 0 {
 				cp.New = append(cp.New, r)

@@ -18,7 +18,7 @@ import (
 
 var now = time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 
-func openStore(t *testing.T) *store.DB {
+func openStore(t testing.TB) *store.DB {
 	t.Helper()
 	db, err := store.Open(filepath.Join(t.TempDir(), "lamtheo.db"), store.Options{})
 	if err != nil {
@@ -44,12 +44,17 @@ func seed(t *testing.T, db *store.DB, es ...flows.RosterEntry) {
 	}
 }
 
-// plan parses file and plans it against the store's rosters, in tx.
-func plan(t testing.TB, tx flows.Tx, file []byte) (*rosterfile.Plan, error) {
+// planFile parses file and plans it against the store's rosters, in tx.
+func planFile(t testing.TB, tx flows.Tx, file []byte) (*rosterfile.Plan, error) {
 	f, err := rosterfile.Parse(bytes.NewReader(file), cells, rosterfile.Limits{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return plan(t, tx, f)
+}
+
+// plan plans f against the store's rosters, in tx.
+func plan(t testing.TB, tx flows.Tx, f *rosterfile.File) (*rosterfile.Plan, error) {
 	current := map[string][]flows.RosterEntry{}
 	for _, c := range cells {
 		es, err := tx.Roster(c.Code)
@@ -109,7 +114,7 @@ func TestPlanAndApply(t *testing.T) {
 	var p *rosterfile.Plan
 	err := db.Update(context.Background(), func(tx flows.Tx) error {
 		var err error
-		if p, err = plan(t, tx, file); err != nil {
+		if p, err = planFile(t, tx, file); err != nil {
 			return err
 		}
 		return p.Apply(tx, now)
@@ -165,7 +170,7 @@ func TestApplyRefused(t *testing.T) {
 	before := names(t, db, "C01")
 	blocked := csvFile(t, [][]string{{"Họ và tên", "Chi bộ"}, {"Trần Văn Hùng", "C01"}, {"Lê Văn Tám", "C09"}}, ',', false)
 	err := db.Update(context.Background(), func(tx flows.Tx) error {
-		p, err := plan(t, tx, blocked)
+		p, err := planFile(t, tx, blocked)
 		if err != nil {
 			return err
 		}
@@ -176,7 +181,7 @@ func TestApplyRefused(t *testing.T) {
 	}
 	// A plan whose second new row cannot be stored: the first is not kept.
 	err = db.Update(context.Background(), func(tx flows.Tx) error {
-		p, err := plan(t, tx, csvFile(t, [][]string{{"Họ và tên", "Chi bộ"}, {"Trần Văn Hùng", "C01"}, {"Lê Văn Tám", "C01"}}, ',', false))
+		p, err := planFile(t, tx, csvFile(t, [][]string{{"Họ và tên", "Chi bộ"}, {"Trần Văn Hùng", "C01"}, {"Lê Văn Tám", "C01"}}, ',', false))
 		if err != nil {
 			return err
 		}
@@ -218,7 +223,7 @@ func TestTwoImporters(t *testing.T) {
 		var plans [2]*rosterfile.Plan
 		_ = db.View(context.Background(), func(tx flows.Tx) error {
 			for i := range plans {
-				plans[i], _ = plan(t, tx, files[i])
+				plans[i], _ = planFile(t, tx, files[i])
 			}
 			return nil
 		})
@@ -254,7 +259,7 @@ func TestTwoImporters(t *testing.T) {
 		for i := range files {
 			wg.Go(func() {
 				err := db.Update(context.Background(), func(tx flows.Tx) error {
-					p, err := plan(t, tx, files[i])
+					p, err := planFile(t, tx, files[i])
 					if err != nil {
 						return err
 					}

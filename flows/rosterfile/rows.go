@@ -20,6 +20,7 @@ type File struct {
 type Row struct {
 	Line   int    // the row's number in the file, as a spreadsheet shows it
 	Name   string // NFC, single spaces; title case when written in capitals
+	Folded string // flows.FoldName(Name)
 	Cell   string // the cell's code
 	Status flows.RosterStatus
 	Role   string
@@ -220,7 +221,7 @@ func (p *checker) row(line int, name, cell, status, role string) {
 	} else {
 		byName[folded] = line
 	}
-	p.file.Rows = append(p.file.Rows, Row{Line: line, Name: name, Cell: code, Status: st, Role: role})
+	p.file.Rows = append(p.file.Rows, Row{Line: line, Name: name, Folded: folded, Cell: code, Status: st, Role: role})
 }
 
 // allCaps reports whether name has at least two letters and no lowercase

@@ -29,8 +29,9 @@ const (
 	RosterTemplateHelp      Key = "roster_template_help"
 )
 
-// rosterKeys lists the keys of roster.txt, for the completeness test.
-var rosterKeys = []Key{RosterStatusFull, RosterStatusProbation, RosterStatusExempt, RosterPreview,
+// RosterKeys lists the keys of roster.txt, for the completeness test; they
+// are rendered by flows/rosterfile, whose tests feed each its view.
+var RosterKeys = []Key{RosterStatusFull, RosterStatusProbation, RosterStatusExempt, RosterPreview,
 	RosterProblemEmptyName, RosterProblemCell, RosterProblemStatus, RosterProblemDuplicate,
 	RosterProblemAllCaps, RosterProblemNoMarks, RosterErrNotSpreadsheet, RosterErrOldExcel,
 	RosterErrNotUTF8, RosterErrEmpty, RosterErrNoHeader, RosterErrNoCellColumn, RosterErrTooMany,
