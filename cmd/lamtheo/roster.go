@@ -30,18 +30,21 @@ var confirmWords = []string{"yes", "có", "co"}
 // (xlsx or CSV), prints the preview and the problems, and writes the
 // rosters of the cells the file names in one transaction, with -yes or
 // once the operator types yes at a terminal. Nothing is written when the
-// file has rows to correct, or on any error.
+// file has rows to correct, or on any error. A file of more than -max-rows
+// member rows (50,000) is refused.
 func runImportRoster(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	const usage = "[-config FILE] [-data FILE] [-yes] FILE"
+	const usage = "[-config FILE] [-data FILE] [-yes] [-max-rows N] FILE"
 	var yes bool
+	var lim rosterfile.Limits
 	cfg, cat, path, err := rosterCommand("import-roster", usage, args, getenv, stderr, func(f *flag.FlagSet) {
 		f.BoolVar(&yes, "yes", false, "write the roster without asking")
+		f.IntVar(&lim.MaxRows, "max-rows", rosterfile.DefaultMaxRows, "refuse a file of more member rows")
 	})
 	if err != nil {
 		return okHelp(err)
 	}
 	cells := cfg.flowsCells()
-	f, err := parseRosterFile(path, cells)
+	f, err := parseRosterFile(path, cells, lim)
 	if err != nil {
 		if msg, ok := rosterfile.ErrorText(cat, err); ok {
 			fmt.Fprintln(stdout, msg)
@@ -112,13 +115,13 @@ func rosterCommand(name, usage string, args []string, getenv func(string) string
 }
 
 // parseRosterFile reads the roster file at path.
-func parseRosterFile(path string, cells []flows.Cell) (*rosterfile.File, error) {
+func parseRosterFile(path string, cells []flows.Cell, lim rosterfile.Limits) (*rosterfile.File, error) {
 	in, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
 	defer in.Close()
-	return rosterfile.Parse(in, cells, rosterfile.Limits{})
+	return rosterfile.Parse(in, cells, lim)
 }
 
 // planRoster plans f against the current rosters of cells, read in tx.

@@ -144,13 +144,15 @@ func TestImportRosterCommand(t *testing.T) {
 
 	for _, tc := range []struct {
 		name, content, out, err string
+		flags                   []string
 	}{
-		{"rows to correct", "Họ và tên,Chi bộ\nPhạm Thị Hoa,C01\nVũ Văn Năm,C07\n", "Dòng 3: không có chi bộ «C07»", "nothing written"},
-		{"not a spreadsheet", "\x89PNG\r\n\x1a\n\x00\x00", "không phải bảng tính", "not a spreadsheet"},
+		{"rows to correct", "Họ và tên,Chi bộ\nPhạm Thị Hoa,C01\nVũ Văn Năm,C07\n", "Dòng 3: không có chi bộ «C07»", "nothing written", nil},
+		{"not a spreadsheet", "\x89PNG\r\n\x1a\n\x00\x00", "không phải bảng tính", "not a spreadsheet", nil},
+		{"more rows than -max-rows", "Họ và tên,Chi bộ\nPhạm Thị Hoa,C01\nVũ Văn Năm,C01\n", "Tệp có hơn 1 dòng", "more than 1 rows", []string{"-max-rows", "1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f := writeFile(t, filepath.Join(dir, "bad.csv"), tc.content)
-			out, err := runIn(t, "", "import-roster", "-config", conf, "-yes", f)
+			out, err := runIn(t, "", append(append([]string{"import-roster", "-config", conf, "-yes"}, tc.flags...), f)...)
 			if err == nil || !strings.Contains(err.Error(), tc.err) || !strings.Contains(out, tc.out) {
 				t.Errorf("import-roster: %q, %v", out, err)
 			}
