@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"lamtheo/bot"
@@ -82,9 +83,13 @@ func FoldName(name string) string { return foldName(name) }
 // RosterEntryOf returns the roster entry of a member known before rosters
 // existed: their name and cell, added when they connected, claimed by them
 // on each platform of their identities (on "" when they have none), miễn
-// when they are exempt.
+// when they are exempt. A member without a name (a record of an early
+// build) is entered as "#" and their ID, for the secretary to rename.
 func RosterEntryOf(m Member) *RosterEntry {
 	e := &RosterEntry{Cell: m.Cell, Name: NormalizeText(m.Name), Added: m.Joined}
+	if e.Name == "" {
+		e.Name = fmt.Sprintf("#%d", m.ID)
+	}
 	if m.Status == Exempt {
 		e.Status = RosterExempt
 	}

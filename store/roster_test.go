@@ -153,8 +153,9 @@ func TestRosterDamaged(t *testing.T) {
 
 // TestOpenSchema4Roster opens a schema 4 file, written before rosters
 // existed: every member in a cell becomes an entry of that cell's roster,
-// claimed by the member on each of their platforms, an exempt member miễn;
-// a member who left their cell gets none. Opening again adds nothing.
+// claimed by the member on each of their platforms, an exempt member miễn,
+// a member without a name as "#" and their ID; a member who left their
+// cell gets none. Opening again adds nothing.
 func TestOpenSchema4Roster(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lamtheo.db")
 	db, err := store.Open(path, store.Options{})
@@ -168,6 +169,7 @@ func TestOpenSchema4Roster(t *testing.T) {
 		{Name: "Trần Văn Hùng", Cell: "C01", Status: flows.Exempt, Joined: joined, Users: []bot.UserID{{Platform: bot.Telegram, ID: "2"}}},
 		{Name: "Lê Văn Tám", Cell: "C02", Joined: joined},
 		{Name: "Phạm Thị Hoa", Cell: "", Joined: joined, Users: []bot.UserID{{Platform: bot.Telegram, ID: "4"}}},
+		{Name: " \u200b", Cell: "C02", Joined: joined, Users: []bot.UserID{{Platform: bot.Zalo, ID: "z5"}}},
 	}
 	update(t, db, func(tx flows.Tx) error {
 		for i := range members {
@@ -201,7 +203,8 @@ func TestOpenSchema4Roster(t *testing.T) {
 				t.Errorf("Roster(C01) after the upgrade =\n%+v\nwant\n%+v", c1, want)
 			}
 			c2, _ := tx.Roster("C02")
-			if len(c2) != 1 || c2[0].Name != "Lê Văn Tám" || len(c2[0].Claims) != 1 || c2[0].Claims[0].Member != members[2].ID {
+			if len(c2) != 2 || c2[0].Name != "Lê Văn Tám" || len(c2[0].Claims) != 1 || c2[0].Claims[0].Member != members[2].ID ||
+				c2[1].Name != "#5" || c2[1].Claims[0].Platform != bot.Zalo {
 				t.Errorf("Roster(C02) = %+v", c2)
 			}
 			if _, ok, _ := tx.RosterOf(members[3].ID); ok {
