@@ -126,10 +126,17 @@ type Link struct {
 	Alt     string
 }
 
-// File is a document to send with a Reply.
+// File is a document, or with Photo a picture, to send with a Reply as
+// bytes (Caps.Upload).
 type File struct {
-	Name string
+	Name string // an ASCII file name: "bang-xep-hang-11-2026.png"
 	Data []byte
+	// Photo: Data is a PNG or JPEG picture to show in the chat (Telegram's
+	// sendPhoto), not a document to download.
+	Photo bool
+	// Alt says in words what the picture shows ("bảng xếp hạng tháng
+	// 11/2026"), where it cannot be shown (the terminal).
+	Alt string
 }
 
 // Reply is one outgoing message. Text is plain text: adapters escape it for

@@ -77,6 +77,7 @@ func accessTable() []accessCase {
 		{"baocao", P, member}, {"baocao", G, privateOnly},
 		{"cuatoi", P, member}, {"cuatoi", G, privateOnly},
 		{"summary", P, anyMember}, {"summary", G, with(anyMember, "stranger", "write-privately")},
+		{"bangxephang", P, anyMember}, {"bangxephang", G, with(anyMember, "stranger", "write-privately")},
 		{"duyet", P, secretary}, {"duyet", G, privateOnly},
 		{"dongthang", P, secretary}, {"dongthang", G, privateOnly},
 		{"mien", P, secretary}, {"mien", G, privateOnly},

@@ -62,6 +62,7 @@ func commands() []command {
 		{name: "cuatoi", own: true, aliases: []string{"me"}, where: inPrivate, who: RoleMember, desc: text.CmdMe, run: (*req).cmdMe},
 		{name: "tamhoan", own: true, aliases: []string{"pause"}, where: inPrivate, who: RoleMember, desc: text.CmdPause, run: (*req).cmdPause},
 		{name: "summary", aliases: []string{"tonghop"}, where: anywhere, who: RoleMember, desc: text.CmdSummary, run: (*req).cmdSummary},
+		{name: "bangxephang", aliases: []string{"xephang"}, where: anywhere, who: RoleMember, desc: text.CmdLeader, run: (*req).cmdLeader},
 		{name: "duyet", aliases: []string{"approve"}, where: inPrivate, who: RoleSecretary, desc: text.CmdApprove, run: (*req).cmdApprove},
 		{name: "dongthang", aliases: []string{"close"}, where: inPrivate, who: RoleSecretary, desc: text.CmdClose, run: (*req).cmdClose},
 		{name: "mien", aliases: []string{"exempt"}, where: inPrivate, who: RoleSecretary, desc: text.CmdExempt, run: (*req).cmdExempt},

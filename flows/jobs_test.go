@@ -107,7 +107,7 @@ func TestLeaderboardJob(t *testing.T) {
 	wantNotIn(t, g1, "tháng trước", "bậc", "3.")
 	wantNotIn(t, g1, o.sau.Name, o.hai.Name, o.chin.Name, o.nam.Name)
 	wantIn(t, joined(to(got, o.g2)), "Chi bộ thôn Tây (chi bộ ta) — 100%\n", "xếp thứ 1/2")
-	wantIn(t, joined(to(got, muoi.Users[0].PrivateChat())), "chưa liên kết nhóm", "— Chi bộ Trường học (chi bộ ta): chưa có báo cáo\n",
+	wantIn(t, joined(to(got, muoi.Users[0].PrivateChat())), "chưa gắn nhóm với bot", "— Chi bộ Trường học (chi bộ ta): chưa có báo cáo\n",
 		"Chi bộ Trường học chưa có báo cáo nào trong tháng 11/2026.")
 	wantIn(t, joined(to(got, o.admin.PrivateChat())), "1. C02 Chi bộ thôn Tây — 2/2 (100%)", "— C03 Chi bộ Trường học: 0/2, chưa có báo cáo")
 
@@ -275,7 +275,7 @@ func TestScheduleView(t *testing.T) {
 	got := o.send(o.uHai, "/lichnhac")
 	wantIn(t, joined(got), "Nhắc báo cáo lần 1: lần tới Chủ nhật 20/12/2026 08:00",
 		"Bảng xếp hạng các chi bộ: lần tới thứ Ba 01/12/2026 08:00", "Sao lưu dữ liệu: chưa đặt lịch")
-	wantIn(t, strings.Join(labels(got), "|"), "Chạy ngay cho Chi bộ thôn Đông: gửi bảng xếp hạng")
+	wantIn(t, strings.Join(labels(got), "|"), "Gửi ngay bảng xếp hạng cho Chi bộ thôn Đông")
 	if got := flows.FormatSlot(flows.Text(), o.date(2026, 11, 23, 8), o.loc); got != "thứ Hai 23/11/2026 08:00" {
 		t.Errorf("FormatSlot = %q", got)
 	}
@@ -313,7 +313,7 @@ func TestScheduleManualLeaderboard(t *testing.T) {
 	o := newOrg(t)
 	// In October nobody reported: no cell is ranked, nothing is posted.
 	got := o.send(o.uHai, "/lichnhac")
-	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
+	got = o.choose(o.uHai, got, "Gửi ngay bảng xếp hạng")
 	if c := chats(got); !sameCount(c, map[bot.ChatID]int{o.uHai.PrivateChat(): 1}) {
 		t.Fatalf("empty board: posts to %v, want the secretary's answer only:\n%s", c, dump(got))
 	}
@@ -322,7 +322,7 @@ func TestScheduleManualLeaderboard(t *testing.T) {
 	o.putReport(flows.Report{Member: o.tam.ID, Month: nov.Prev(), Other: "Sửa đường làng"})
 	o.at(o.now.Add(time.Minute))
 	got = o.send(o.uHai, "/lichnhac")
-	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
+	got = o.choose(o.uHai, got, "Gửi ngay bảng xếp hạng")
 	want := map[bot.ChatID]int{o.g1: 1, o.uHai.PrivateChat(): 2}
 	if c := chats(got); !sameCount(c, want) {
 		t.Fatalf("posts to %v, want %v:\n%s", c, want, dump(got))
@@ -331,11 +331,11 @@ func TestScheduleManualLeaderboard(t *testing.T) {
 	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Đã gửi bảng xếp hạng tháng 10/2026 vào 1 nhóm của Chi bộ thôn Đông")
 	// Again in the same minute: refused; a minute later: runs again.
 	got = o.send(o.uHai, "/lichnhac")
-	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
-	wantIn(t, joined(got), "vừa chạy xong")
+	got = o.choose(o.uHai, got, "Gửi ngay bảng xếp hạng")
+	wantIn(t, joined(got), "vừa làm xong")
 	o.at(o.now.Add(time.Minute))
 	got = o.send(o.uHai, "/lichnhac")
-	got = o.choose(o.uHai, got, "gửi bảng xếp hạng")
+	got = o.choose(o.uHai, got, "Gửi ngay bảng xếp hạng")
 	if n := len(to(got, o.g1)); n != 1 {
 		t.Errorf("re-run a minute later posted %d times", n)
 	}
@@ -344,7 +344,7 @@ func TestScheduleManualLeaderboard(t *testing.T) {
 func TestScheduleManualRemindByAdmin(t *testing.T) {
 	o := newOrg(t)
 	got := o.send(o.admin, "/lichnhac")
-	got = o.choose(o.admin, got, "nhắc báo cáo")
+	got = o.choose(o.admin, got, "Nhắc ngay")
 	wantIn(t, joined(got), flows.T(text.PickCell, nil))
 	got = o.choose(o.admin, got, "Chi bộ Trường học")
 	want := map[bot.ChatID]int{o.uChin.PrivateChat(): 1, o.admin.PrivateChat(): 1}
@@ -358,7 +358,7 @@ func TestScheduleManualRemindByAdmin(t *testing.T) {
 		return tx.PutMonthState(flows.MonthState{Cell: "C01", Month: nov, Closed: true})
 	})
 	got = o.send(o.uHai, "/lichnhac")
-	got = o.choose(o.uHai, got, "nhắc báo cáo")
+	got = o.choose(o.uHai, got, "Nhắc ngay")
 	wantIn(t, joined(got), "không còn nhận báo cáo tháng 11/2026")
 	if n := len(to(got, o.uSau.PrivateChat())); n != 0 {
 		t.Error("a member of a closed month was reminded")

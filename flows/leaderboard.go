@@ -155,7 +155,8 @@ func anyRanked(rows []LeaderRow) bool {
 }
 
 // leaderboard posts the ranking of the month before the slot's month, once
-// to every linked group of every served cell (privately to the secretaries
+// to every linked group of every served cell (with the picture, own cell
+// highlighted, where the platform uploads photos) (privately to the secretaries
 // of a cell without a group), and the full table to the admins. A run for
 // one cell posts to that cell's groups and its secretaries only. It is
 // meaningful up to jobStale after the slot, and only when a cell is ranked:
@@ -180,6 +181,10 @@ func (j *jobRun) leaderboard() (bool, error) {
 		return false, nil
 	}
 	deeds := cur.Deeds()
+	collecting, err := j.e.cellsCollecting(j.tx, m, j.now, rows)
+	if err != nil {
+		return false, err
+	}
 	cells, err := j.cells()
 	if err != nil {
 		return false, err
@@ -201,7 +206,7 @@ func (j *jobRun) leaderboard() (bool, error) {
 				continue
 			}
 			posted[g] = true
-			j.out = append(j.out, bot.Reply{Chat: g, Text: body, Bulk: true})
+			j.out = append(j.out, j.e.withLeaderPhoto(bot.Reply{Chat: g, Text: body, Bulk: true}, m, rows, c.Code, collecting))
 			j.posted++
 			inGroup = true
 		}

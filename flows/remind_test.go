@@ -144,7 +144,7 @@ func TestRemindLastRung(t *testing.T) {
 	// gets his own reminder, and his list says his gap is his, apart
 	// from the others.
 	wantIn(t, sec, "lần nhắc cuối", "đã nhận 2/6", "Đồng chí chưa báo cáo tháng 11/2026",
-		"Còn 3 đồng chí", "1. Lý Thị Mười Một (bot không nhắn được)\n", "2. Đặng Văn Mười (tạm hoãn đến 10/12)\n", "3. Hoàng Văn Sáu\n")
+		"Ngoài đồng chí, còn 3 đồng chí", "1. Lý Thị Mười Một (bot không nhắn được)\n", "2. Đặng Văn Mười (tạm hoãn đến 10/12)\n", "3. Hoàng Văn Sáu\n")
 	wantNotIn(t, sec, "Trần Văn Hai\n")
 	wantIn(t, joined(to(got, o.uBay.PrivateChat())), "Tất cả đảng viên của chi bộ đã báo cáo")
 	for _, g := range []bot.ChatID{o.g1, o.g2, o.g3} {

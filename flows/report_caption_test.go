@@ -16,7 +16,7 @@ import (
 func TestReportAskOtherWithoutPledge(t *testing.T) {
 	env := newAccessEnv(t)
 	got := strings.Join(env.say(t, "member", "/baocao"), "\n")
-	wantIn(t, got, "Tháng này đồng chí đã làm được việc tốt nào? Đồng chí gõ ngắn gọn.")
+	wantIn(t, got, "Trong tháng, đồng chí đã làm được việc tốt nào? Đồng chí gõ ngắn gọn.")
 	wantNotIn(t, got, "Ngoài các việc đã đăng ký")
 
 	m := env.memberOf(t, "member")

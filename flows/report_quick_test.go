@@ -210,7 +210,7 @@ func TestQuickReportRefusals(t *testing.T) {
 		{"too long", "/baocao 2 xong: " + strings.Repeat("x", 301),
 			"Phần «2 xong: " + strings.Repeat("x", 52) + "…» dài quá (301 ký tự). Xin đồng chí viết gọn lại, mỗi việc không quá 300 ký tự."},
 		{"bad leading month", "/baocao tháng mười: 1 xong",
-			"Bot không hiểu «tháng mười» là tháng nào. Đồng chí gõ tháng như: 11 hoặc 11/2026."},
+			"Bot không hiểu «tháng mười» là tháng nào. Đồng chí gõ tháng, ví dụ: 11 hoặc 11/2026."},
 		{"future leading month", "/baocao tháng 1/2027: 1 xong", "Chưa đến tháng 1/2027, chưa báo cáo được."},
 	}
 	for _, tc := range tests {

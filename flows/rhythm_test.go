@@ -100,14 +100,14 @@ func TestMeetingLadder(t *testing.T) {
 	if n := len(to(got, o.uSau.PrivateChat())); n != 0 {
 		t.Errorf("the organisation's rung reminded a member of a cell with a meeting day: %s", joined(got))
 	}
-	wantIn(t, joined(to(got, o.uChin.PrivateChat())), "hạn: hết ngày 05/12/2026")
+	wantIn(t, joined(to(got, o.uChin.PrivateChat())), "Hạn gửi: hết ngày 05/12/2026")
 
 	if got := daily(29, 9); len(got) != 0 {
 		t.Errorf("29/11, before the ladder: %s", dump(got))
 	}
 	got = daily(30, 9)
 	sau := joined(to(got, o.uSau.PrivateChat()))
-	wantIn(t, sau, "chưa nhận được báo cáo việc làm tháng 11/2026", "hạn: hết ngày 07/12/2026")
+	wantIn(t, sau, "chưa nhận được báo cáo việc làm tháng 11/2026", "Hạn gửi: hết ngày 07/12/2026")
 	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Kính gửi đồng chí Trần Văn Hai") // the secretary too
 	if n := len(to(got, o.uChin.PrivateChat())) + len(to(got, o.g1)); n != 0 {
 		t.Errorf("30/11: %d messages to C03 or a group", n)
@@ -124,7 +124,7 @@ func TestMeetingLadder(t *testing.T) {
 		t.Errorf("1/12: %s", dump(got))
 	}
 	got = daily(35, 9) // 5/12, two days before
-	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "vẫn chưa nhận được", "trước hết ngày 07/12/2026")
+	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "vẫn chưa nhận được", "Hạn gửi: hết ngày 07/12/2026.")
 	if got := daily(36, 9); len(got) != 0 {
 		t.Errorf("6/12: %s", dump(got))
 	}
@@ -164,9 +164,9 @@ func TestMeetingDayIsTheDeadline(t *testing.T) {
 	o := newOrg(t)
 	o.setMeetingDay("C01", 7)
 	o.at(o.date(2026, 12, 6, 9))
-	wantIn(t, joined(o.send(o.uSau, "/baocao 11")), "Tháng này đồng chí đã làm được việc tốt nào?")
+	wantIn(t, joined(o.send(o.uSau, "/baocao 11")), "Trong tháng, đồng chí đã làm được việc tốt nào?")
 	o.send(o.uSau, "/huy")
-	wantIn(t, joined(o.send(o.uChin, "/baocao 11")), "tháng trước chỉ được báo cáo đến ngày 5 tháng sau")
+	wantIn(t, joined(o.send(o.uChin, "/baocao 11")), "báo cáo của mỗi tháng chỉ nhận đến hết ngày 5 của tháng sau")
 
 	got := joined(o.send(o.uHai, "/summary"))
 	wantIn(t, got, "báo cáo việc làm tháng 11/2026", "(Để xem tháng 12/2026, đồng chí gõ /summary 12.)")
@@ -219,7 +219,7 @@ func TestScheduleViewLadder(t *testing.T) {
 	got := joined(o.send(o.uHai, "/lichnhac"))
 	wantIn(t, got, "Chi bộ thôn Đông sinh hoạt ngày 5 hằng tháng", "Báo cáo tháng 11/2026 nhận đến hết ngày 05/12/2026",
 		"Nhắc báo cáo lần 1: thứ Bảy 28/11/2026 08:00", "Nhắc báo cáo lần 2: thứ Năm 03/12/2026 08:00",
-		"Gửi riêng bí thư tổng hợp tháng 11/2026 (ngày sinh hoạt): thứ Bảy 05/12/2026 08:00",
+		"Gửi riêng bí thư bản tổng hợp tháng 11/2026 (sáng ngày sinh hoạt): thứ Bảy 05/12/2026 08:00",
 		"lời nhắc tháng 11/2026")
 	wantNotIn(t, got, flows.T(text.JobRemindFirst, nil)+": lần tới", flows.T(text.JobMeetingLadder, nil))
 	// After the meeting's summary went, the next month's ladder.
@@ -276,7 +276,7 @@ func TestDecemberOpensNextYearsPledge(t *testing.T) {
 	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "đăng ký làm theo năm 2027") // the secretary is asked too
 
 	got = o.send(o.uBa, "/dangky") // Ba has a pledge of 2026
-	wantIn(t, joined(got), "đây là bản đăng ký năm 2027", "Bản đăng ký làm theo Bác năm 2027")
+	wantIn(t, joined(got), "Từ tháng 12, bot mở đăng ký làm theo Bác cho năm tới.\nBản đăng ký làm theo Bác năm 2027")
 	o.send(o.uBa, "Trồng cây")
 	o.send(o.uBa, "1")
 	o.send(o.uBa, "1")

@@ -36,7 +36,7 @@ func TestExemptToggle(t *testing.T) {
 	// And back.
 	got = o.send(o.uHai, "/mien")
 	got = o.choose(o.uHai, got, "Hoàng Văn Sáu (được miễn)")
-	wantIn(t, joined(got), "Đồng chí Hoàng Văn Sáu sinh hoạt đảng trở lại?")
+	wantIn(t, joined(got), "Ghi nhận đồng chí Hoàng Văn Sáu sinh hoạt đảng trở lại?")
 	got = o.send(o.uHai, "1")
 	wantIn(t, joined(to(got, o.uSau.PrivateChat())), "sinh hoạt đảng trở lại")
 	if m := o.member(o.sau.ID); m.Status != flows.Active {

@@ -411,7 +411,7 @@ func TestRenderMemberReport(t *testing.T) {
 		"1. Giúp hộ nghèo: đã làm — Sửa nhà cho bà Tư",
 		"2. Trồng cây: đang làm\n",
 		"4. Học nghị quyết: chưa làm",
-		"Nội dung số 3", "- Hiến máu", "- Dọn đường làng", "Có ảnh minh chứng", "biểu dương",
+		"Việc số 3", "- Hiến máu", "- Dọn đường làng", "Có ảnh minh chứng", "biểu dương",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report text lacks %q:\n%s", want, out)

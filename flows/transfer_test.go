@@ -49,7 +49,7 @@ func TestTransferConfirmed(t *testing.T) {
 	reps := th.request()
 	wantIn(t, joined(to(reps, th.tu.Users[0].PrivateChat())), "tới bí thư Chi bộ thôn Tây để xác nhận")
 	wantIn(t, joined(to(reps, th.tay.Users[0].PrivateChat())), "đề nghị chuyển sang Chi bộ thôn Tây")
-	wantIn(t, joined(to(reps, th.dong.Users[0].PrivateChat())), "Để đồng chí biết")
+	wantIn(t, joined(to(reps, th.dong.Users[0].PrivateChat())), "Xin báo để đồng chí biết")
 	if m := th.member(th.tu.ID); m.Cell != "C01" {
 		t.Fatalf("before the confirmation Tư is in %q", m.Cell)
 	}
@@ -155,7 +155,7 @@ func TestTransferMemberLeft(t *testing.T) {
 	tu := th.member(th.tu.ID)
 	tu.Cell = ""
 	th.update(func(tx flows.Tx) error { return tx.PutMember(&tu) })
-	wantIn(t, joined(th.send(th.tay.Users[0], "/duyet")), "Không có bản đăng ký hay đề nghị chuyển nào")
+	wantIn(t, joined(th.send(th.tay.Users[0], "/duyet")), "Không có bản đăng ký nào chờ duyệt, cũng không có đề nghị chuyển nào")
 	wantIn(t, joined(th.press(th.tay.Users[0], fmt.Sprintf("go:duyet:tf%d", th.tu.ID))), "không còn thuộc Chi bộ thôn Đông")
 	th.view(func(tx flows.Tx) error {
 		if _, ok, _ := tx.Transfer(th.tu.ID); ok {

@@ -13,7 +13,7 @@ import (
 // record must give an error, never a panic or a huge allocation. The seeds
 // are records of every type in every version the decoders read: members
 // (v1, and v2 with pending identities), sessions (v1, and v2 with the
-// latest notice), envelopes (v1, v2 with Bulk, v3 with Strip), invites
+// latest notice), envelopes (v1, v2 with Bulk, v3 with Strip, v4 with a photo's Photo and Alt), invites
 // (v1, and v2 with the group and the revocation), reports, pledges, cells,
 // join attempts, set-aside updates, roster entries and budget notes;
 // testdata/fuzz/FuzzDecode holds them too.
@@ -51,16 +51,17 @@ func decodeSeeds() [][]byte {
 	sessionV1 := encodeSessionV3(flows.Session{Flow: "join", Updated: now}, map[string]string{"a": "b"})
 	sessionV1 = withVersion(sessionV1[:len(sessionV1)-3], recordV1) // without the notice and the question
 	reply := bot.Reply{Chat: bot.ChatID{Platform: bot.Zalo, ID: "z"}, Title: "t", Text: "Cảm ơn đồng chí.", Choices: [][]bot.Choice{{{Label: "l", Data: "d"}}},
-		Hint: "h", Link: &bot.Link{Label: "k", Payload: "p", Alt: "a"}, Photo: "ph", File: &bot.File{Name: "f", Data: []byte{1}}, Edit: "e", Bulk: true, Strip: "s"}
+		Hint: "h", Link: &bot.Link{Label: "k", Payload: "p", Alt: "a"}, Photo: "ph", File: &bot.File{Name: "f", Data: []byte{1}, Photo: true}, Edit: "e", Bulk: true, Strip: "s"}
 	env := encodeEnvelope(reply, now)
-	envV2 := withVersion(env[:len(env)-2], envelopeV2) // without Strip
-	envV1 := withVersion(env[:len(env)-3], recordV1)   // without Bulk
+	envV3 := withVersion(env[:len(env)-2], envelopeV3) // without Photo and Alt
+	envV2 := withVersion(env[:len(env)-4], envelopeV2) // without Strip
+	envV1 := withVersion(env[:len(env)-5], recordV1)   // without Bulk
 	inviteV1 := encodeInvite(flows.Invite{Cell: "C02", Created: now, Expires: now.Add(time.Hour)})
 	inviteV1 = withVersion(inviteV1[:len(inviteV1)-4], recordV1) // without the group and the revocation
 	return [][]byte{
 		encodeMember(member), memberV1,
 		encodeSession(session), sessionV1,
-		env, envV2, envV1,
+		env, envV3, envV2, envV1,
 		encodeReport(flows.Report{Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "x"}}, Other: "o", Submitted: now, Exemplary: true}),
 		encodePledge(flows.Pledge{Items: []flows.PledgeItem{{No: 1, Text: "y"}}}),
 		encodeCell(flows.Cell{Name: "Chi bộ Một", MeetingDay: 5, Groups: []bot.ChatID{{Platform: bot.Telegram, ID: "-1"}}}),
@@ -85,13 +86,14 @@ func TestDecodeSeeds(t *testing.T) {
 	if ss, err := decodeSession(s[3]); err != nil || ss.Flow != "join" || ss.Notice != nil {
 		t.Errorf("session v1: %+v %v", ss, err)
 	}
-	for i, v := range []byte{envelopeV3, envelopeV2, recordV1} {
+	for i, v := range []byte{envelopeV4, envelopeV3, envelopeV2, recordV1} {
 		env, err := decodeEnvelope(1, s[4+i])
-		if err != nil || env.Reply.Text != "Cảm ơn đồng chí." || env.Reply.Bulk != (v >= envelopeV2) || (env.Reply.Strip != "") != (v >= envelopeV3) {
+		if err != nil || env.Reply.Text != "Cảm ơn đồng chí." || env.Reply.Bulk != (v >= envelopeV2) || (env.Reply.Strip != "") != (v >= envelopeV3) ||
+			env.Reply.File == nil || env.Reply.File.Photo != (v >= envelopeV4) {
 			t.Errorf("envelope v%d: %+v %v", v, env, err)
 		}
 	}
-	if inv, err := decodeInvite("x", s[11]); err != nil || inv.Cell != "C02" || !inv.Group.IsZero() || !inv.Revoked.IsZero() {
+	if inv, err := decodeInvite("x", s[12]); err != nil || inv.Cell != "C02" || !inv.Group.IsZero() || !inv.Revoked.IsZero() {
 		t.Errorf("invite v1: %+v %v", inv, err)
 	}
 	if n, err := decodeBudgetNote(s[len(s)-1]); err != nil || n.Planned != 50 || !n.Group {

@@ -353,9 +353,12 @@ func (db *DB) Partitions(ctx context.Context) ([]bot.Platform, error) {
 // 1 files) still decode, as not bulk.
 const envelopeV2 = 2
 
-// envelopeV3 is the version byte of the outbox envelopes this build writes:
-// version 2's fields, then Strip.
+// envelopeV3 is version 2's fields, then Strip.
 const envelopeV3 = 3
+
+// envelopeV4 is the version byte of the outbox envelopes this build writes:
+// version 3's fields, then the File's Photo and Alt.
+const envelopeV4 = 4
 
 // Enqueue implements flows.Tx: r gets the next outbox Seq, which rolls back
 // with the transaction, and Wake is signalled after the commit.
@@ -386,10 +389,10 @@ func (t *tx) Enqueue(r bot.Reply) error {
 func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 	size := 64 + len(r.Title) + len(r.Text) + len(r.Hint) + len(r.Photo) + len(r.Edit)
 	if r.File != nil {
-		size += len(r.File.Data) + len(r.File.Name)
+		size += len(r.File.Data) + len(r.File.Name) + len(r.File.Alt)
 	}
 	e := newEnc(size)
-	e.b[0] = envelopeV3
+	e.b[0] = envelopeV4
 	e.user(r.Chat.Platform, r.Chat.ID)
 	e.str(r.Title)
 	e.str(r.Text)
@@ -418,11 +421,17 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 	e.time(queued)
 	e.bool(r.Bulk)
 	e.str(r.Strip)
+	e.bool(r.File != nil && r.File.Photo)
+	if r.File != nil {
+		e.str(r.File.Alt)
+	} else {
+		e.str("")
+	}
 	return e.b
 }
 
 func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
-	d := newDecUpTo(v, envelopeV3)
+	d := newDecUpTo(v, envelopeV4)
 	env := bot.Envelope{Seq: seq}
 	r := &env.Reply
 	r.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
@@ -454,6 +463,12 @@ func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
 	}
 	if d.ver >= envelopeV3 {
 		r.Strip = d.str()
+	}
+	if d.ver >= envelopeV4 {
+		photo, alt := d.bool(), d.str()
+		if r.File != nil {
+			r.File.Photo, r.File.Alt = photo, alt
+		}
 	}
 	return env, d.err
 }

@@ -31,7 +31,7 @@ func TestOutboxRoundTripOrderAndFinish(t *testing.T) {
 		Hint:  "Đồng chí gõ số để chọn.",
 		Link:  &bot.Link{Label: "Mở trò chuyện riêng", Payload: "join_Xy7", Alt: "Gõ /join Xy7"},
 		Photo: "AgACAgUAAxkBAAI",
-		File:  &bot.File{Name: "chi-bo-C01.csv", Data: []byte("stt,họ tên\n1,An\n")},
+		File:  &bot.File{Name: "bang-xep-hang-11-2026.png", Data: []byte("\x89PNG\r\n"), Photo: true, Alt: "bảng xếp hạng tháng 11/2026"},
 		Edit:  "4711",
 		Strip: "4710",
 	}

@@ -54,6 +54,15 @@ func (c *Conn) command(text string) (kind bot.Kind, body string, send bool) {
 		}
 		c.mu.Unlock()
 		c.println(msg)
+	case "luu":
+		c.mu.Lock()
+		c.dir = args
+		c.mu.Unlock()
+		if args == "" {
+			c.println("* Thôi lưu ảnh và tệp bot gửi.")
+		} else {
+			c.println(fmt.Sprintf("* Ảnh và tệp bot gửi sẽ được lưu vào thư mục %s.", args))
+		}
 	case "sticker":
 		return bot.KindOther, "", true
 	case "photo":
@@ -99,13 +108,14 @@ func (c *Conn) help() string {
 		"*   :photo CHÚ THÍCH  gửi bot một ảnh, kèm chú thích nếu có, ví dụ :photo Dọn vệ sinh đường làng",
 		"*   :zalo        thử như trên Zalo: không có nút bấm, trong nhóm phải nhắc @" + c.opts.BotName + ", tin tối đa " + thousands(zaloMaxText) + " ký tự",
 		"*   :telegram    thử như trên Telegram (mặc định)",
+		"*   :luu THƯ_MỤC lưu ảnh và tệp bot gửi vào thư mục đó (:luu không kèm thư mục: thôi lưu)",
 		"*   :help        xem danh sách này",
 		"*   :quit        thoát",
 	}
 	extra := make([]string, 0, len(c.commands))
 	for name := range c.commands {
 		switch name {
-		case "as", "group", "private", "sticker", "photo", "zalo", "telegram", "help", "quit":
+		case "as", "group", "private", "sticker", "photo", "zalo", "telegram", "luu", "help", "quit":
 			continue
 		}
 		extra = append(extra, name)

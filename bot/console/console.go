@@ -80,6 +80,7 @@ type Conn struct {
 	names map[string]string // user id -> display name, for reply headers
 	refs  int               // ids of sent messages
 	zalo  bool              // Zalo mode (:zalo); Telegram mode (:telegram) when false
+	dir   string            // where files and photos are written (:luu); none when empty
 	told  map[string]bool   // uid + " " + group: told the bot needs a mention there
 	// shown is the chat of the last reply printed since the last input
 	// line, zero before the first: a reply to the current chat after
@@ -297,7 +298,10 @@ func (c *Conn) Ack(ctx context.Context, m bot.Message) error { return nil }
 // other chat's reply was printed since the last input line. In Zalo
 // mode an edit is shown as a new message, a file as a note that Zalo cannot
 // deliver it, and a message longer than Zalo allows (as printed, choices
-// included) is followed by a note saying so.
+// included) is followed by a note saying so. In Telegram mode an uploaded
+// photo is shown as "[ảnh: what it shows, width×height]" and a file by its
+// name and size; after ":luu DIR" both are also written to DIR and the
+// path printed.
 func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	if err := ctx.Err(); err != nil {
 		return "", err
@@ -347,11 +351,21 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 			fmt.Fprintf(&b, "* Tin này dài %s ký tự, quá giới hạn %s ký tự của một tin Zalo.\n", thousands(n), thousands(zaloMaxText))
 		}
 	}
-	if r.File != nil {
-		if c.zalo {
-			fmt.Fprintf(&b, "* Trên Zalo bot không gửi được tệp: «%s» (%d byte) không tới người nhận.\n", r.File.Name, len(r.File.Data))
-		} else {
-			fmt.Fprintf(&b, "(tệp: %s, %d byte)\n", r.File.Name, len(r.File.Data))
+	if f := r.File; f != nil {
+		switch {
+		case c.zalo:
+			fmt.Fprintf(&b, "* Trên Zalo bot không gửi được tệp: «%s» (%d byte) không tới người nhận.\n", f.Name, len(f.Data))
+		case f.Photo:
+			fmt.Fprintf(&b, "[ảnh: %s]\n", describePhoto(f))
+		default:
+			fmt.Fprintf(&b, "(tệp: %s, %d byte)\n", f.Name, len(f.Data))
+		}
+		if c.dir != "" && !c.zalo {
+			if path, err := save(c.dir, f); err != nil {
+				fmt.Fprintf(&b, "* Không lưu được tệp: %v\n", err)
+			} else {
+				fmt.Fprintf(&b, "(đã lưu: %s)\n", path)
+			}
 		}
 	}
 	b.WriteByte('\n')

@@ -54,8 +54,9 @@ func cut(s string, n int) string {
 // bold and everything escaped; r.Choices become inline keyboard rows and
 // r.Link a deep-link button; r.Edit edits that message instead; r.Strip
 // removes the buttons of that message and sends nothing (see strip);
-// r.Photo (file id or URL) and r.File are sent with the text as caption when
-// it fits in 1024 characters, else followed by a text message. Errors are
+// r.Photo (file id or URL) and r.File (uploaded: with File.Photo as a
+// photo, sendPhoto, else as a document) are sent with the text as caption
+// when it fits in 1024 characters, else followed by a text message. Errors are
 // *bot.SendError (wrapped) where Telegram said why; others are transient.
 func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	if r.Chat.Platform != bot.Telegram {
@@ -123,8 +124,14 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 		}
 		media = append(media, p)
 	}
-	if r.File != nil {
-		d := tgbotapi.NewDocument(chatID, tgbotapi.FileBytes{Name: r.File.Name, Bytes: r.File.Data})
+	if f := r.File; f != nil && f.Photo {
+		p := tgbotapi.NewPhoto(chatID, tgbotapi.FileBytes{Name: f.Name, Bytes: f.Data})
+		if captionFits {
+			p.Caption, p.ParseMode, p.ReplyMarkup = body, tgbotapi.ModeHTML, markup
+		}
+		media = append(media, p)
+	} else if f != nil {
+		d := tgbotapi.NewDocument(chatID, tgbotapi.FileBytes{Name: f.Name, Bytes: f.Data})
 		if captionFits {
 			d.Caption, d.ParseMode, d.ReplyMarkup = body, tgbotapi.ModeHTML, markup
 		}

@@ -27,6 +27,8 @@ func TestSendErrors(t *testing.T) {
 		{"429", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 429, RetryAfter: 3}, wantSendError(429, 3*time.Second, false, false)},
 		{"429 on a multipart upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.csv", Data: []byte("a")}},
 			telegramtest.Fault{Code: 429, RetryAfter: 5}, wantSendError(429, 5*time.Second, false, false)},
+		{"429 on a photo upload (Code 0)", "sendPhoto", bot.Reply{File: &bot.File{Name: "a.png", Data: []byte("png"), Photo: true}},
+			telegramtest.Fault{Code: 429, RetryAfter: 4}, wantSendError(429, 4*time.Second, false, false)},
 		{"429 on a photo by id", "sendPhoto", bot.Reply{Photo: "p", Text: "x"}, telegramtest.Fault{Code: 429, RetryAfter: 2}, wantSendError(429, 2*time.Second, false, false)},
 		{"blocked", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
 		{"kicked", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot was kicked from the group chat"}, wantSendError(403, 0, true, false)},
@@ -139,6 +141,38 @@ func TestTokenRedactedInReceiveLogs(t *testing.T) {
 		}
 		if !strings.Contains(out, "<token>") || strings.Contains(out, f.Token) || strings.Contains(out, "secret") {
 			t.Errorf("token not redacted in logs:\n%s", out)
+		}
+	})
+}
+
+// TestSendPhotoUploadLostAnswer: Telegram took the uploaded photo but its
+// answer was lost. Send reports a transient error (the Sender will send it
+// again: the group may see the picture twice, which is better than never),
+// and the upload was whole: the fake holds every byte.
+func TestSendPhotoUploadLostAnswer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		f := telegramtest.NewServer(t, telegramtest.InProcess())
+		c := dialInProcess(t, f, telegram.Options{RequestTimeout: 5 * time.Second})
+		f.FailNext("sendPhoto", 1, telegramtest.Fault{Code: 500, After: true})
+		png := []byte("\x89PNG\r\n\x1a\n-the-chart")
+		r := bot.Reply{Chat: tgChat("-4001"), Text: "Bảng xếp hạng", File: &bot.File{Name: "bxh.png", Data: png, Photo: true}}
+		_, err := c.Send(t.Context(), r)
+		var se *bot.SendError
+		if err == nil || errors.As(err, &se) && (se.Permanent || se.Unreachable) {
+			t.Fatalf("err = %v, want a transient error", err)
+		}
+		got := f.Sent(-4001)
+		if len(got) != 1 || got[0].Method != "sendPhoto" || string(got[0].FileData) != string(png) || got[0].Plain != "Bảng xếp hạng" {
+			t.Fatalf("sent %+v, want the photo taken whole", got)
+		}
+		if errs := f.Errors(); len(errs) != 1 || !errs[0].After || errs[0].Method != "sendPhoto" {
+			t.Errorf("errors %+v, want one sendPhoto fault after effect", errs)
+		}
+		if _, err := c.Send(t.Context(), r); err != nil {
+			t.Fatalf("again: %v", err)
+		}
+		if got := f.Sent(-4001); len(got) != 2 {
+			t.Errorf("after the retry %d photos, want 2", len(got))
 		}
 	})
 }

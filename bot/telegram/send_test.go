@@ -55,6 +55,21 @@ func TestSendRenders(t *testing.T) {
 			},
 		},
 		{
+			name: "uploaded photo with caption",
+			reply: bot.Reply{Text: "Bảng xếp hạng tháng 11/2026", File: &bot.File{Name: "bang-xep-hang-11-2026.png", Data: []byte("\x89PNG-bytes"),
+				Photo: true, Alt: "bảng xếp hạng"}},
+			want: []telegramtest.Sent{{Method: "sendPhoto", Photo: "bang-xep-hang-11-2026.png", FileName: "bang-xep-hang-11-2026.png",
+				FileData: []byte("\x89PNG-bytes"), Text: "Bảng xếp hạng tháng 11/2026", Plain: "Bảng xếp hạng tháng 11/2026"}},
+		},
+		{
+			name:  "uploaded photo with a long text",
+			reply: bot.Reply{Text: long, File: &bot.File{Name: "a.png", Data: []byte("png"), Photo: true}},
+			want: []telegramtest.Sent{
+				{Method: "sendPhoto", Photo: "a.png", FileName: "a.png", FileData: []byte("png")},
+				{Method: "sendMessage", Text: long, Plain: long},
+			},
+		},
+		{
 			name:  "document",
 			reply: bot.Reply{Title: "Báo cáo", File: &bot.File{Name: "chi-bo-1.csv", Data: []byte("họ tên,đã báo cáo\n")}},
 			want: []telegramtest.Sent{{Method: "sendDocument", FileName: "chi-bo-1.csv", FileData: []byte("họ tên,đã báo cáo\n"),

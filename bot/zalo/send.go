@@ -59,6 +59,11 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	case r.Edit != "":
 		return "", permanent("zalo cannot edit a sent message")
 	case r.File != nil:
+		// TODO(issue 12, point 4): Zalo cannot upload. A File.Photo (the
+		// leaderboard picture) is to go to sendPhoto as an expiring link to
+		// lamtheo's own file endpoint, other files as a link in the text.
+		// Until that endpoint exists Caps.Upload is false and the flows
+		// send the text alone.
 		return "", permanent("zalo cannot send documents")
 	case r.Photo != "" && !isWebURL(r.Photo):
 		return "", permanent("zalo sends photos by http(s) URL only")

@@ -112,6 +112,13 @@ func TestTelegramUnattendedMonth(t *testing.T) {
 		} else if !strings.Contains(group[0].Plain, "tháng 12/1999") || !strings.Contains(group[1].Plain, "tháng 1/2000") {
 			t.Errorf("the group's messages are not December's and January's leaderboards:\n%s\n%s", group[0].Plain, group[1].Plain)
 		}
+		// Each leaderboard is the uploaded picture with the text as its
+		// caption.
+		for _, g := range group {
+			if g.Method != "sendPhoto" || g.Width != 1080 || g.Height == 0 || !strings.HasPrefix(g.FileName, "bang-xep-hang-") {
+				t.Errorf("the group's leaderboard came as %s %q %d×%d, want an uploaded 1080-pixel PNG", g.Method, g.FileName, g.Width, g.Height)
+			}
+		}
 		admin := f.Sent(tgAdmin.ID)
 		if got, want := when(admin), []string{"01/01 08:00", "01/02 08:00"}; !equal(got, want) {
 			t.Errorf("the admin got messages at %v, want the tables at %v", got, want)

@@ -67,7 +67,7 @@ func TestZaloBudgetMonth(t *testing.T) {
 				done := w.say(f, me, sec, numberOf(t, show, "Duyệt"))
 				wantIn(t, "the approval", done, "Đã duyệt bản đăng ký")
 			}
-			wantIn(t, "/duyet", w.say(f, me, sec, "/duyet"), "Không có bản đăng ký hay đề nghị chuyển nào đang chờ duyệt")
+			wantIn(t, "/duyet", w.say(f, me, sec, "/duyet"), "Không có bản đăng ký nào chờ duyệt, cũng không có đề nghị chuyển nào chờ xác nhận")
 		}
 
 		// The reports, from the 5th (the first wave) to the 31st (the
@@ -104,7 +104,7 @@ func TestZaloBudgetMonth(t *testing.T) {
 			}
 		}
 		sum := w.say(f, zGroup, sec, "/summary")
-		wantIn(t, "the summary", sum, "Đã báo cáo: 50/50 đồng chí (100%)", "Việc đã đăng ký, tháng này đã làm: 50/50 việc")
+		wantIn(t, "the summary", sum, "Đã báo cáo: 50/50 đồng chí (100%)", "Việc đã đăng ký, trong tháng đã làm: 50/50 việc")
 
 		w.until("2000-02-01 09:00")
 		if err := w.stop(); err != nil {

@@ -341,7 +341,7 @@ func (w *zaloWorld) reminders(sent []zalotest.Sent) []string {
 
 // isReminder reports whether text is one of the three reminder rungs.
 func isReminder(text string) bool {
-	return strings.Contains(text, "(hạn: hết ngày") ||
+	return strings.Contains(text, ". Hạn gửi: hết ngày") ||
 		strings.Contains(text, "vẫn chưa nhận được báo cáo việc làm") ||
 		strings.Contains(text, "đây là lần nhắc cuối")
 }

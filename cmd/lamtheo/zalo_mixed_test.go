@@ -207,7 +207,7 @@ func TestMixedCellMonth(t *testing.T) {
 		}
 		// Lan, the secretary, has not reported either: her list says so
 		// apart from the two others.
-		if n := tgCount(tg.Sent(tgLanMixed.ID), "Đồng chí chưa báo cáo tháng 1/2000 (gõ /baocao để gửi).\nBot đã nhắc lần cuối. Còn 2 đồng chí chưa báo cáo"); n != 1 {
+		if n := tgCount(tg.Sent(tgLanMixed.ID), "Đồng chí chưa báo cáo tháng 1/2000 (gõ /baocao để gửi).\nBot đã nhắc lần cuối. Ngoài đồng chí, còn 2 đồng chí chưa báo cáo"); n != 1 {
 			t.Errorf("Lan got the last rung's list %d times on Telegram, want once", n)
 		}
 		if n := count(f.Sent(zLan.ID), "Bot đã nhắc lần cuối"); n != 0 {

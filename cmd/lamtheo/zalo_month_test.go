@@ -58,7 +58,7 @@ func TestZaloCellMonth(t *testing.T) {
 		// 10 January: Lan reports with the guided questions.
 		w.until("2000-01-10 10:00")
 		ask = w.say(f, lan, zLan, "/baocao")
-		wantIn(t, "Lan's report", ask, "Tháng này đồng chí đã làm được việc tốt nào?")
+		wantIn(t, "Lan's report", ask, "Trong tháng, đồng chí đã làm được việc tốt nào?")
 		ask = w.say(f, lan, zLan, "Vận động bà con đóng góp làm đường")
 		wantIn(t, "the photo question", ask, "Đồng chí có muốn gửi một ảnh làm minh chứng không?")
 		ask = w.say(f, lan, zLan, numberOf(t, ask, "Không gửi ảnh"))
@@ -78,7 +78,7 @@ func TestZaloCellMonth(t *testing.T) {
 		w.until("2000-01-20 09:00")
 		tuan := zalotest.Private(zTuan)
 		last := f.Sent(zTuan.ID)
-		wantIn(t, "Tuấn's reminder", last[len(last)-1].Text, "(hạn: hết ngày", "1. Báo cáo ngay")
+		wantIn(t, "Tuấn's reminder", last[len(last)-1].Text, ". Hạn gửi: hết ngày", "1. Báo cáo ngay")
 		ask = w.say(f, tuan, zTuan, "1")
 		wantIn(t, "the reminder answered by 1", ask, "báo cáo việc tốt đã làm trong tháng 1/2000", "đã làm được việc tốt nào?")
 		ask = w.say(f, tuan, zTuan, "Trồng cây xanh trước nhà văn hóa")

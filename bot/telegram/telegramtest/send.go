@@ -1,8 +1,12 @@
 package telegramtest
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"image"
+	_ "image/jpeg" // uploaded photos
+	_ "image/png"  //
 	"io"
 	"math"
 	"mime/multipart"
@@ -36,7 +40,10 @@ type Sent struct {
 	Photo       string // sendPhoto: the file id or URL, or the uploaded file's name
 	FileName    string // an uploaded document's or photo's file name
 	FileData    []byte // the uploaded bytes
-	Time        time.Time
+	// Width and Height of an uploaded photo that decodes as PNG or JPEG
+	// (0 otherwise).
+	Width, Height int
+	Time          time.Time
 }
 
 // MarkupEdit is one editMessageReplyMarkup call the fake accepted:
@@ -181,6 +188,13 @@ func (f *Server) send(w http.ResponseWriter, method string, chatID int64, form u
 			s.FileName, s.FileData = fh[0].Filename, data
 			if field == "photo" {
 				s.Photo = fh[0].Filename
+				if cfg, _, err := image.DecodeConfig(bytes.NewReader(data)); err == nil {
+					s.Width, s.Height = cfg.Width, cfg.Height
+					if w, h := cfg.Width, cfg.Height; w+h > 10000 || max(w, h) > 20*min(w, h) {
+						fail("PHOTO_INVALID_DIMENSIONS")
+						return
+					}
+				}
 			}
 		} else if v := form.Get(field); v != "" {
 			if field == "photo" {
@@ -373,7 +387,11 @@ func (f *Server) resultLocked(s Sent) map[string]any {
 		if s.FileData != nil {
 			id = "photo-" + strconv.FormatInt(s.MessageID, 10)
 		}
-		m["photo"] = []any{map[string]any{"file_id": id, "file_unique_id": id, "width": 800, "height": 600}}
+		w, h := 800, 600
+		if s.Width > 0 {
+			w, h = s.Width, s.Height
+		}
+		m["photo"] = []any{map[string]any{"file_id": id, "file_unique_id": id, "width": w, "height": h}}
 	case "sendDocument":
 		id := s.FileName
 		if s.FileData != nil {

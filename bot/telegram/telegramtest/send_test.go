@@ -1,7 +1,10 @@
 package telegramtest
 
 import (
+	"bytes"
 	"errors"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -159,5 +162,42 @@ func TestSendValidation(t *testing.T) {
 	}
 	if n := len(f.Sent(501)); n != 0 {
 		t.Errorf("%d invalid messages recorded as sent", n)
+	}
+}
+
+// TestSendPhotoUpload: an uploaded photo is recorded with its bytes and,
+// when it decodes, its size, which the answer reports; a picture Telegram
+// would refuse (width + height over 10,000, or a side over 20 times the
+// other) is refused.
+func TestSendPhotoUpload(t *testing.T) {
+	f := NewServer(t)
+	b := tcpBot(t, f)
+	encode := func(w, h int) []byte {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	data := encode(1080, 720)
+	p := tgbotapi.NewPhoto(501, tgbotapi.FileBytes{Name: "bxh.png", Bytes: data})
+	p.Caption = "Bảng xếp hạng"
+	msg, err := b.Send(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msg.Photo) != 1 || msg.Photo[0].Width != 1080 || msg.Photo[0].Height != 720 {
+		t.Errorf("answer photo %+v, want 1080×720", msg.Photo)
+	}
+	got := f.Sent(501)
+	if len(got) != 1 || got[0].Method != "sendPhoto" || !bytes.Equal(got[0].FileData, data) || got[0].FileName != "bxh.png" ||
+		got[0].Width != 1080 || got[0].Height != 720 || got[0].Plain != "Bảng xếp hạng" {
+		t.Errorf("sent %+v", got)
+	}
+	for _, size := range [][2]int{{1080, 21 * 1080}, {5001, 5000}} {
+		_, err := b.Send(tgbotapi.NewPhoto(501, tgbotapi.FileBytes{Name: "x.png", Bytes: encode(size[0], size[1])}))
+		if err == nil || !strings.Contains(err.Error(), "PHOTO_INVALID_DIMENSIONS") {
+			t.Errorf("%v: err = %v, want PHOTO_INVALID_DIMENSIONS", size, err)
+		}
 	}
 }
