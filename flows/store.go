@@ -91,6 +91,19 @@ type Tx interface {
 	// Members returns the members of cell (all members when cell is ""), by ID.
 	Members(cell string) ([]Member, error)
 
+	// RosterEntry returns the roster entry with id, removed or not.
+	RosterEntry(id RosterID) (e RosterEntry, ok bool, err error)
+	// PutRosterEntry creates e (assigning e.ID when it is 0) or replaces
+	// it, and keeps the cell and claim indexes in step. It fails with
+	// ErrRosterEntry for an entry without cell or name or with an unknown
+	// status, and with ErrRosterClaim for two claims of one platform or a
+	// member who already claims another entry.
+	PutRosterEntry(e *RosterEntry) error
+	// Roster returns the entries of cell, removed ones included, by ID.
+	Roster(cell string) ([]RosterEntry, error)
+	// RosterOf returns the entry that member claimed.
+	RosterOf(member MemberID) (e RosterEntry, ok bool, err error)
+
 	// Invite returns the invite with code.
 	Invite(code string) (inv Invite, ok bool, err error)
 	// PutInvite stores inv under inv.Code.

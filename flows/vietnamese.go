@@ -13,8 +13,6 @@ import (
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/language"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 
 	"lamtheo/flows/text"
@@ -447,13 +445,33 @@ func emojiJoins(prev, next rune) bool {
 // diacritics (đ becomes d), words joined with single spaces. "Trần  Văn
 // HÙNG" gives "tran van hung", "/báocáo"'s name "baocao".
 func foldName(name string) string {
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	plain, _, err := transform.String(t, strings.ToLower(name))
-	if err != nil {
-		plain = strings.ToLower(name)
+	// One pass over the decomposed lowercase text, without transform's
+	// buffers: folding runs for every row of a roster file.
+	d := norm.NFD.String(strings.ToLower(name))
+	var b strings.Builder
+	b.Grow(len(d))
+	space, ascii := false, true
+	for _, r := range d {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case unicode.IsSpace(r):
+			space = b.Len() > 0
+			continue
+		case r == 'đ':
+			r = 'd'
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+		ascii = ascii && r < utf8.RuneSelf
 	}
-	plain = strings.ReplaceAll(plain, "đ", "d")
-	return strings.Join(strings.Fields(plain), " ")
+	if ascii {
+		return b.String()
+	}
+	return norm.NFC.String(b.String())
 }
 
 // vnMatchWord reports whether the word typed is want, in any case, with some

@@ -15,7 +15,7 @@ import (
 // (v1, and v2 with pending identities), sessions (v1, and v2 with the
 // latest notice), envelopes (v1, v2 with Bulk, v3 with Strip, v4 with a photo's Photo and Alt), invites
 // (v1, and v2 with the group and the revocation), reports, pledges, cells,
-// join attempts, set-aside updates and budget notes;
+// join attempts, set-aside updates, roster entries and budget notes;
 // testdata/fuzz/FuzzDecode holds them too.
 func FuzzDecode(f *testing.F) {
 	for _, seed := range decodeSeeds() {
@@ -33,6 +33,7 @@ func FuzzDecode(f *testing.F) {
 		_, _ = decodeAttempts(v)
 		_, _ = decodeAside(v)
 		_, _ = decodeBudgetNote(v)
+		_, _ = decodeRosterEntry(1, v)
 		_, _, _, _ = parseID(v)
 	})
 }
@@ -69,6 +70,8 @@ func decodeSeeds() [][]byte {
 		encodeAttempts(flows.JoinAttempts{Wrong: 3, Since: now, Until: now.Add(time.Hour)}),
 		encodeAside(flows.Aside{At: now, Key: "k", Chat: bot.ChatID{Platform: bot.Telegram, ID: "1"}, From: bot.UserID{Platform: bot.Telegram, ID: "1"},
 			FromName: "Lan", Kind: 1, Text: "x", Err: "e"}),
+		encodeRosterEntry(&flows.RosterEntry{Cell: "C01", Name: "Nguyễn Thị Lan", Folded: "nguyen thi lan", Status: flows.RosterExempt, Role: "Bí thư",
+			Added: now, Removed: now, Claims: []flows.RosterClaim{{Platform: bot.Telegram, Member: 7, At: now}, {Member: 8}}}),
 		encodeBudgetNote(flows.BudgetNote{At: now, Job: flows.JobBackup, Cell: "C01", Kind: 1, Planned: 50, Done: 40, Group: true}),
 	}
 }
@@ -114,5 +117,15 @@ func TestDecodeRejectsTruncated(t *testing.T) {
 	bad := append([]byte{99}, rec[1:]...)
 	if _, err := decodeMember(1, bad); err == nil {
 		t.Error("unknown record version decoded without error")
+	}
+	roster := encodeRosterEntry(&flows.RosterEntry{Cell: "C01", Name: "Lê Văn Tám", Status: flows.RosterProbation,
+		Claims: []flows.RosterClaim{{Platform: bot.Zalo, Member: 3}}})
+	for n := range len(roster) {
+		if _, err := decodeRosterEntry(1, roster[:n]); err == nil {
+			t.Errorf("prefix of %d/%d bytes of a roster entry decoded without error", n, len(roster))
+		}
+	}
+	if e, err := decodeRosterEntry(1, encodeRosterEntry(&flows.RosterEntry{Cell: "C01", Name: "A", Status: 9})); err == nil {
+		t.Errorf("a roster entry of unknown status decoded: %+v", e)
 	}
 }

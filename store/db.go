@@ -43,7 +43,9 @@ var ErrClosed = errors.New("store: database closed")
 // and then Seq, one partition per platform. Schema 4 indexes each envelope
 // under its chat and kind (bucket outbox_chat) and records the progress of
 // long replies (outbox_sent); a schema 3 build would leave the index stale.
-const schemaVersion = 4
+// Schema 5 keeps each cell's roster (buckets roster, roster_cell,
+// roster_claim); its upgrade puts every member in a cell on the roster.
+const schemaVersion = 5
 
 // migrations[v] upgrades a file of schema v to v+1 inside Open's write
 // transaction. When the layout changes, bump schemaVersion and add the step
@@ -57,6 +59,8 @@ var migrations = map[uint32]func(tx *bolt.Tx) error{
 	2: migrateOutbox3,
 	// Schema 3 to 4: each chat's queues are indexed.
 	3: migrateOutbox4,
+	// Schema 4 to 5: every member in a cell becomes a roster entry.
+	4: migrateRoster5,
 }
 
 // Options configures Open. The zero value is usable.

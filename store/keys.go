@@ -38,6 +38,9 @@ var (
 	bucketAttempts    = []byte("join_attempts") // user -> join attempts record
 	bucketTransfers   = []byte("transfers")     // 8B member id -> transfer record (waiting requests only)
 	bucketAsides      = []byte("asides")        // 8B seq -> aside record (the latest flows.MaxAsides)
+	bucketRoster      = []byte("roster")        // 8B entry id -> roster entry record
+	bucketRosterCell  = []byte("roster_cell")   // str(cell)|8B entry id -> nil
+	bucketRosterClaim = []byte("roster_claim")  // 8B member id -> 8B entry id
 )
 
 // allBuckets lists the buckets Open creates.
@@ -47,6 +50,7 @@ var allBuckets = [][]byte{
 	bucketInvites, bucketPledges, bucketReports, bucketMonthStates, bucketJobs,
 	bucketUnreachable, bucketOutbox, bucketOutboxChat, bucketOutboxSent,
 	bucketSent, bucketBudgetNotes, bucketAttempts, bucketTransfers, bucketAsides,
+	bucketRoster, bucketRosterCell, bucketRosterClaim,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts

@@ -79,7 +79,7 @@ func TestOutboxBulk(t *testing.T) {
 
 // TestOpenSchema1Outbox opens a schema 1 file whose outbox holds a version
 // 1 envelope (written before Reply.Bulk) under its Seq alone: Open upgrades
-// the file to schema 4 and the envelope reads back unchanged, not bulk, in
+// the file to schema 5 and the envelope reads back unchanged, not bulk, in
 // its platform's partition and in its chat's queue.
 func TestOpenSchema1Outbox(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "lamtheo.db")
@@ -140,8 +140,8 @@ func TestOpenSchema1Outbox(t *testing.T) {
 	}
 	defer bdb.Close()
 	_ = bdb.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 4 {
-			t.Errorf("schema after Open = %d, want 4", binary.BigEndian.Uint32(v))
+		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 5 {
+			t.Errorf("schema after Open = %d, want 5", binary.BigEndian.Uint32(v))
 		}
 		return nil
 	})

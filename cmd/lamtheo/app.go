@@ -63,15 +63,20 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 		return nil, err
 	}
 	a.eng.Schedules = a.sched.schedules()
-	cells := make([]flows.Cell, 0, len(cfg.Cells))
-	for _, c := range cfg.Cells {
-		cells = append(cells, flows.Cell{Code: c.Code, Name: c.Name, MeetingDay: c.MeetingDay})
-	}
-	if err := a.eng.SyncCells(ctx, cells); err != nil {
+	if err := a.eng.SyncCells(ctx, cfg.flowsCells()); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("store cells: %w", err)
 	}
 	return a, nil
+}
+
+// flowsCells returns the configured cells.
+func (cfg Config) flowsCells() []flows.Cell {
+	cells := make([]flows.Cell, 0, len(cfg.Cells))
+	for _, c := range cfg.Cells {
+		cells = append(cells, flows.Cell{Code: c.Code, Name: c.Name, MeetingDay: c.MeetingDay})
+	}
+	return cells
 }
 
 // Close closes the store.

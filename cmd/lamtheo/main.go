@@ -32,7 +32,8 @@ func main() {
 // is configured. It
 // returns when ctx is done or, in the terminal, at the end of the input.
 // "lamtheo check" and "lamtheo restore BACKUP" are the operator's commands
-// for the data file (operator.go).
+// for the data file (operator.go); "lamtheo import-roster FILE" and
+// "lamtheo roster-template FILE" those for the cells' rosters (roster.go).
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	cat, err := text.Default()
 	if err != nil {
@@ -44,6 +45,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return runCheck(args[1:], getenv, stdout, stderr)
 		case "restore":
 			return runRestore(args[1:], getenv, stdout, stderr)
+		case "import-roster":
+			return runImportRoster(args[1:], getenv, stdin, stdout, stderr)
+		case "roster-template":
+			return runRosterTemplate(args[1:], getenv, stdout, stderr)
 		}
 	}
 	flags := flag.NewFlagSet("lamtheo", flag.ContinueOnError)
@@ -58,7 +63,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return err
 	}
 	if flags.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (the commands check and restore come first: lamtheo check -config FILE)", flags.Arg(0))
+		return fmt.Errorf("unexpected argument %q (the commands check, restore, import-roster and roster-template come first: lamtheo check -config FILE)", flags.Arg(0))
 	}
 	cfg, demo, err := loadConfig(*configPath, getenv)
 	if err != nil {

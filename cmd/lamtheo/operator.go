@@ -12,21 +12,26 @@ import (
 	"lamtheo/store"
 )
 
-// operatorFlags are the flags of the operator commands (check, restore):
-// the configuration (for [data]) and the data file.
+// operatorFlags are the flags of the operator commands (check, restore,
+// import-roster, roster-template): the configuration (for [data] and the
+// cells) and the data file.
 type operatorFlags struct {
 	config string
 	data   string
 }
 
 // parseOperator parses the flags of an operator command named name, before
-// and after its arguments, and returns the arguments.
-func parseOperator(name, usage string, args []string, stderr io.Writer) (operatorFlags, []string, error) {
+// and after its arguments, and returns the arguments. more adds the
+// command's own flags.
+func parseOperator(name, usage string, args []string, stderr io.Writer, more ...func(*flag.FlagSet)) (operatorFlags, []string, error) {
 	var o operatorFlags
 	flags := flag.NewFlagSet("lamtheo "+name, flag.ContinueOnError)
 	flags.SetOutput(stderr)
 	flags.StringVar(&o.config, "config", "", "configuration file (default ./config.toml when it exists)")
 	flags.StringVar(&o.data, "data", "", "data file (overrides [data] path)")
+	for _, add := range more {
+		add(flags)
+	}
 	flags.Usage = func() {
 		fmt.Fprintf(stderr, "usage: lamtheo %s %s\n", name, usage)
 		flags.PrintDefaults()
@@ -47,14 +52,21 @@ func parseOperator(name, usage string, args []string, stderr io.Writer) (operato
 
 // dataConfig returns the [data] table the operator's flags select.
 func (o operatorFlags) dataConfig(getenv func(string) string) (DataConfig, error) {
+	cfg, err := o.load(getenv)
+	return cfg.Data, err
+}
+
+// load returns the configuration the operator's flags select, its data
+// file overridden by -data.
+func (o operatorFlags) load(getenv func(string) string) (Config, error) {
 	cfg, _, err := loadConfig(o.config, getenv)
 	if err != nil {
-		return DataConfig{}, err
+		return Config{}, err
 	}
 	if o.data != "" {
 		cfg.Data.Path = o.data
 	}
-	return cfg.Data, nil
+	return cfg, nil
 }
 
 // restoreCommand returns the command line that restores backup with the

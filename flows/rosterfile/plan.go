@@ -1,0 +1,179 @@
+package rosterfile
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"slices"
+	"time"
+
+	"lamtheo/flows"
+)
+
+// Plan is what applying a file would do to the rosters of the cells it
+// names: the other cells are left alone.
+type Plan struct {
+	File  *File
+	Cells []CellPlan // in the order of the configured cells
+}
+
+// CellPlan is what a file does to one cell's roster.
+type CellPlan struct {
+	Cell      flows.Cell
+	New       []Row
+	Changed   []Change
+	Unchanged []Change
+	Removed   []flows.RosterEntry // on the roster, not in the file
+	// Stamp is the fingerprint of the cell's roster the plan was made
+	// from; Apply refuses when the roster no longer has it.
+	Stamp uint64
+}
+
+// Change pairs an entry of the roster with the row of the file that
+// matches it, and the entry as the row would leave it.
+type Change struct {
+	Row    Row
+	Before flows.RosterEntry
+	After  flows.RosterEntry
+}
+
+// NewPlan compares f with current, the rosters (removed entries included)
+// of the cells f names, by cell code. A row matches the entry of its cell
+// with the same folded name, one on the roster first, then a removed one
+// (which the import restores); rows of the same name match entries in
+// order. A name written without diacritics does not replace the same name
+// written with them.
+func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry) *Plan {
+	byCell := map[string][]Row{}
+	for _, r := range f.Rows {
+		byCell[r.Cell] = append(byCell[r.Cell], r)
+	}
+	p := &Plan{File: f}
+	for _, c := range cells {
+		rows, ok := byCell[c.Code]
+		if !ok {
+			continue
+		}
+		entries := current[c.Code]
+		cp := CellPlan{Cell: c, Stamp: Stamp(entries)}
+		used := make([]bool, len(entries))
+		// The entries of each folded name, those on the roster first.
+		byName := make(map[string][]int, len(entries))
+		for _, onRoster := range []bool{true, false} {
+			for i, e := range entries {
+				if e.OnRoster() == onRoster {
+					byName[e.Folded] = append(byName[e.Folded], i)
+				}
+			}
+		}
+		for _, r := range rows {
+			i := -1
+			if list := byName[r.Folded]; len(list) > 0 {
+				i, byName[r.Folded] = list[0], list[1:]
+			}
+			if i < 0 {
+				cp.New = append(cp.New, r)
+				continue
+			}
+			used[i] = true
+			after := entries[i]
+			if !noMarks(r.Name) || noMarks(after.Name) {
+				after.Name = r.Name
+			}
+			after.Status, after.Role, after.Removed = r.Status, r.Role, time.Time{}
+			ch := Change{Row: r, Before: entries[i], After: after}
+			if same(ch.Before, ch.After) {
+				cp.Unchanged = append(cp.Unchanged, ch)
+			} else {
+				cp.Changed = append(cp.Changed, ch)
+			}
+		}
+		for i, e := range entries {
+			if !used[i] && e.OnRoster() {
+				cp.Removed = append(cp.Removed, e)
+			}
+		}
+		p.Cells = append(p.Cells, cp)
+	}
+	return p
+}
+
+func same(a, b flows.RosterEntry) bool {
+	return a.Name == b.Name && a.Status == b.Status && a.Role == b.Role && a.Removed.Equal(b.Removed)
+}
+
+// Stamp returns the fingerprint of a cell's roster: it changes when an
+// entry is added, removed, renamed, or changes status, role or claims.
+func Stamp(entries []flows.RosterEntry) uint64 {
+	h := fnv.New64a()
+	var b []byte
+	for _, e := range entries {
+		b = binary.AppendUvarint(b[:0], uint64(e.ID))
+		b = binary.AppendVarint(b, int64(e.Status))
+		b = binary.AppendVarint(b, e.Removed.UnixNano())
+		for _, s := range []string{e.Name, e.Role} {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+		for _, c := range e.Claims {
+			b = append(b, c.Platform...)
+			b = binary.AppendUvarint(append(b, 0), uint64(c.Member))
+		}
+		h.Write(b)
+	}
+	return h.Sum64()
+}
+
+// Errors of Apply.
+var (
+	// ErrBlocked: the file has rows that must be corrected first.
+	ErrBlocked = errors.New("rosterfile: the file has rows to correct")
+	// ErrStale: a cell's roster changed since the plan was made (another
+	// import, a secretary's edit): make the plan again.
+	ErrStale = errors.New("rosterfile: the roster changed since the preview")
+)
+
+// Apply writes the plan through tx, which the caller commits as one
+// transaction: new rows become entries added at now, changed entries are
+// rewritten, entries not in the file are marked removed at now (never
+// deleted). It refuses, writing nothing it has not already written in tx
+// (the caller's transaction then fails whole), when the file is blocked
+// or when a cell's roster is no longer the one the plan was made from.
+func (p *Plan) Apply(tx flows.Tx, now time.Time) error {
+	if p.File.Blocked() {
+		return ErrBlocked
+	}
+	for _, cp := range p.Cells {
+		entries, err := tx.Roster(cp.Cell.Code)
+		if err != nil {
+			return fmt.Errorf("roster of %s: %w", cp.Cell.Code, err)
+		}
+		if Stamp(entries) != cp.Stamp {
+			return fmt.Errorf("cell %s: %w", cp.Cell.Code, ErrStale)
+		}
+	}
+	for _, cp := range p.Cells {
+		for _, r := range cp.New {
+			e := flows.RosterEntry{Cell: r.Cell, Name: r.Name, Status: r.Status, Role: r.Role, Added: now}
+			if err := tx.PutRosterEntry(&e); err != nil {
+				return fmt.Errorf("row %d: %w", r.Line, err)
+			}
+		}
+		for _, ch := range cp.Changed {
+			e := ch.After
+			e.Claims = slices.Clone(e.Claims)
+			if err := tx.PutRosterEntry(&e); err != nil {
+				return fmt.Errorf("row %d: %w", ch.Row.Line, err)
+			}
+		}
+		for _, e := range cp.Removed {
+			e.Removed = now
+			e.Claims = slices.Clone(e.Claims)
+			if err := tx.PutRosterEntry(&e); err != nil {
+				return fmt.Errorf("removing %q: %w", e.Name, err)
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,216 @@
+package store
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+
+	bolt "go.etcd.io/bbolt"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+)
+
+// RosterEntry implements flows.Tx.
+func (t *tx) RosterEntry(id flows.RosterID) (flows.RosterEntry, bool, error) {
+	v := t.b(bucketRoster).Get(u64(uint64(id)))
+	if v == nil {
+		return flows.RosterEntry{}, false, nil
+	}
+	e, err := decodeRosterEntry(id, v)
+	if err != nil {
+		return flows.RosterEntry{}, false, fmt.Errorf("roster entry %d: %w", id, err)
+	}
+	return e, true, nil
+}
+
+// PutRosterEntry implements flows.Tx; it sets e.Folded from e.Name. A new entry gets the next ID of the
+// roster bucket (e.ID is set even if the transaction later fails; saving
+// the same e again keeps that ID and never reuses it).
+func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	if e.Cell == "" || e.Name == "" || !e.Status.Valid() {
+		return fmt.Errorf("put roster entry %q of cell %q, status %d: %w", e.Name, e.Cell, e.Status, flows.ErrRosterEntry)
+	}
+	e.Folded = flows.FoldName(e.Name)
+	seen := map[bot.Platform]bool{}
+	for _, c := range e.Claims {
+		if seen[c.Platform] || c.Member == 0 {
+			return fmt.Errorf("put roster entry %q: two claims on %q or no member: %w", e.Name, c.Platform, flows.ErrRosterClaim)
+		}
+		seen[c.Platform] = true
+	}
+	roster := t.b(bucketRoster)
+	if e.ID == 0 {
+		seq, err := roster.NextSequence()
+		if err != nil {
+			return fmt.Errorf("put roster entry: %w", err)
+		}
+		e.ID = flows.RosterID(seq)
+	} else if uint64(e.ID) > roster.Sequence() {
+		// An ID assigned in a transaction that was rolled back.
+		if err := roster.SetSequence(uint64(e.ID)); err != nil {
+			return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+		}
+	}
+	idKey := u64(uint64(e.ID))
+	claims := t.b(bucketRosterClaim)
+	for _, c := range e.Claims {
+		if v := claims.Get(memberKey(c.Member)); v != nil && !bytes.Equal(v, idKey) {
+			return fmt.Errorf("put roster entry %d: member %d claims entry %d: %w", e.ID, c.Member, binary.BigEndian.Uint64(v), flows.ErrRosterClaim)
+		}
+	}
+	old, had, err := t.RosterEntry(e.ID)
+	if err != nil {
+		return err
+	}
+	cells := t.b(bucketRosterCell)
+	if had {
+		if old.Cell != e.Cell {
+			k, err := rosterCellKey(old.Cell, e.ID)
+			if err != nil {
+				return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+			}
+			if err := cells.Delete(k); err != nil {
+				return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+			}
+		}
+		for _, c := range old.Claims {
+			if bytes.Equal(claims.Get(memberKey(c.Member)), idKey) {
+				if err := claims.Delete(memberKey(c.Member)); err != nil {
+					return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+				}
+			}
+		}
+	}
+	k, err := rosterCellKey(e.Cell, e.ID)
+	if err != nil {
+		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+	}
+	if err := cells.Put(k, nil); err != nil {
+		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+	}
+	for _, c := range e.Claims {
+		if err := claims.Put(memberKey(c.Member), idKey); err != nil {
+			return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+		}
+	}
+	if err := roster.Put(idKey, encodeRosterEntry(e)); err != nil {
+		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+	}
+	return nil
+}
+
+// Roster implements flows.Tx: it reads only cell's index range and its
+// entries' records.
+func (t *tx) Roster(cell string) ([]flows.RosterEntry, error) {
+	prefix, err := appendStr(nil, cell)
+	if err != nil {
+		return nil, fmt.Errorf("roster of %q: %w", cell, err)
+	}
+	var out []flows.RosterEntry
+	var dmg damage
+	c := t.b(bucketRosterCell).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if len(k) != len(prefix)+8 {
+			continue
+		}
+		id := flows.RosterID(binary.BigEndian.Uint64(k[len(prefix):]))
+		e, ok, err := t.RosterEntry(id)
+		if err != nil {
+			if err := dmg.add(fmt.Sprint("roster entry ", id), err); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if ok {
+			out = append(out, e)
+		}
+	}
+	return out, dmg.err()
+}
+
+// RosterOf implements flows.Tx.
+func (t *tx) RosterOf(member flows.MemberID) (flows.RosterEntry, bool, error) {
+	v := t.b(bucketRosterClaim).Get(memberKey(member))
+	if len(v) != 8 {
+		return flows.RosterEntry{}, false, nil
+	}
+	return t.RosterEntry(flows.RosterID(binary.BigEndian.Uint64(v)))
+}
+
+// rosterCellKey returns the cell index key of roster entry id in cell.
+func rosterCellKey(cell string, id flows.RosterID) ([]byte, error) {
+	return memberCellKey(cell, flows.MemberID(id))
+}
+
+func encodeRosterEntry(e *flows.RosterEntry) []byte {
+	r := newEnc(64 + 2*len(e.Name) + len(e.Cell) + len(e.Role) + 32*len(e.Claims))
+	r.str(e.Cell)
+	r.str(e.Name)
+	r.str(e.Folded)
+	r.int(int(e.Status))
+	r.str(e.Role)
+	r.time(e.Added)
+	r.time(e.Removed)
+	r.uvarint(uint64(len(e.Claims)))
+	for _, c := range e.Claims {
+		r.str(string(c.Platform))
+		r.uvarint(uint64(c.Member))
+		r.time(c.At)
+	}
+	return r.b
+}
+
+func decodeRosterEntry(id flows.RosterID, v []byte) (flows.RosterEntry, error) {
+	d := newDec(v)
+	e := flows.RosterEntry{ID: id}
+	e.Cell = d.str()
+	e.Name = d.str()
+	e.Folded = d.str()
+	e.Status = flows.RosterStatus(d.int())
+	e.Role = d.str()
+	e.Added = d.time()
+	e.Removed = d.time()
+	if n := d.count(3); n > 0 {
+		e.Claims = make([]flows.RosterClaim, n)
+		for i := range e.Claims {
+			e.Claims[i] = flows.RosterClaim{Platform: bot.Platform(d.str()), Member: flows.MemberID(d.uvarint()), At: d.time()}
+		}
+	}
+	if d.err == nil && !e.Status.Valid() {
+		d.fail("status")
+	}
+	return e, d.err
+}
+
+// migrateRoster5 puts every member of a schema 4 file who is in a cell on
+// that cell's roster, claimed by the member on each platform of their
+// identities (on "" when they have none), with the miễn status for an
+// exempt member (schema 5). A member record it cannot read stops the
+// upgrade: the file is refused, as a damaged file is, rather than opened
+// with a person missing from their cell's roster.
+func migrateRoster5(btx *bolt.Tx) error {
+	t := &tx{btx: btx}
+	members, err := t.Members("")
+	if err != nil {
+		return fmt.Errorf("the members could not all be read, so they cannot be put on their cells' rosters: %w", err)
+	}
+	for _, m := range members {
+		if m.Cell == "" {
+			continue
+		}
+		if _, ok, err := t.RosterOf(m.ID); err != nil || ok {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		if err := t.PutRosterEntry(flows.RosterEntryOf(m)); err != nil {
+			return fmt.Errorf("member %d: %w", m.ID, err)
+		}
+	}
+	return nil
+}
