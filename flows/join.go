@@ -344,6 +344,9 @@ func (r *req) joinCell(j *joining, name string, cell Cell) error {
 	if err := r.tx.PutMember(&m); err != nil {
 		return fmt.Errorf("join %s: %w", cell.Code, err)
 	}
+	if err := r.onRoster(m); err != nil {
+		return err
+	}
 	r.member, r.isMember = m, true
 	r.finish()
 	r.say(text.JoinDone, welcomeView{Name: m.Name, Cell: cell.Name, Org: r.e.Cfg.OrgName})
