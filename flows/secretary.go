@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 
 	"lamtheo/bot"
@@ -231,10 +232,18 @@ func (r *req) secretarySummary(cell string, m Month, hint string) error {
 		return err
 	}
 	var self MemberID
+	open := false
 	if r.isMember {
 		self = r.member.ID
+		if r.member.Cell == cell {
+			months, err := r.openMonths(cell)
+			if err != nil {
+				return err
+			}
+			open = slices.Contains(months, m)
+		}
 	}
-	body := renderCellSecretary(r.e.text(), cm.summary(m), r.now, r.e.loc(), self) + hint
+	body := renderCellSecretary(r.e.text(), cm.summary(m), r.now, r.e.loc(), self, open) + hint
 	subs := cm.submitted()
 	if len(subs) == 0 {
 		if flowName(r.sess.Flow) == flowSummary.name {
