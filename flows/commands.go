@@ -185,6 +185,16 @@ func (r *req) permit(c command) error {
 	return r.permitRole(c, r.m.Group)
 }
 
+// mentionHere returns the bot's name that a command typed in the current
+// chat must start with (a group of a platform whose bots receive only the
+// messages that mention them), or "".
+func (r *req) mentionHere() string {
+	if c := r.e.caps(r.m.Chat.Platform); r.m.Group && c.GroupMention {
+		return c.Name
+	}
+	return ""
+}
+
 // permitRole checks that the sender has the role c needs in a group
 // (group) or in private, returning a refusal if not.
 func (r *req) permitRole(c command, group bool) error {
@@ -341,8 +351,8 @@ func (r *req) cmdHelp(string) error {
 		lines = append(lines, helpLine{Cmd: "/" + c.name, Desc: r.t(c.desc, nil)})
 	}
 	key, mention := text.HelpPrivate, ""
-	if c := r.e.caps(r.m.Chat.Platform); r.m.Group && c.GroupMention && c.Name != "" {
-		mention = r.t(text.GroupMentionHint, botView{Bot: c.Name})
+	if name := r.mentionHere(); name != "" {
+		mention = r.t(text.GroupMentionHint, botView{Bot: name})
 	}
 	if r.m.Group {
 		key = text.HelpGroup

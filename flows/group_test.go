@@ -127,14 +127,7 @@ func TestAnonymousSummary(t *testing.T) {
 func TestRefusalInZaloGroup(t *testing.T) {
 	h := zaloHarness(t, flows.Plan{})
 	g := zlGroup("g1")
-	h.update(func(tx flows.Tx) error {
-		c, _, err := tx.Cell("C01")
-		c.Groups = []bot.ChatID{g}
-		if err == nil {
-			err = tx.PutCell(c)
-		}
-		return err
-	})
+	h.setGroups("C01", g)
 	mb := h.addMember(flows.Member{Name: "Lê Văn Bốn", Cell: "C01", Users: []bot.UserID{zl("m1")}})
 	got := h.sendIn(g, mb.Users[0], "/baocao")
 	want := flows.T(text.GroupRefusal, map[string]any{"Cell": "Chi bộ thôn Đông",

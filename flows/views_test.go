@@ -30,6 +30,7 @@ func viewCases() []viewCase {
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026", Only: true}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026"}},
 		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12"}},
+		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12", Bot: "Bot Xã Demo"}},
 		{[]text.Key{text.MeetingSummary}, meetingSummaryView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Body: "Đã báo cáo: 4/5", Arg: "11"}},
 		{[]text.Key{text.NudgeDone}, nudgeDoneView{Month: "tháng 11/2026", Nudged: []string{"Lê Chi"}, Budget: "Trần Bình",
 			Paused: "Hoàng Ánh", Unreachable: "Lê Ân", Self: true}},
