@@ -5,6 +5,9 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"lamtheo/flows/text"
 )
 
 // TestHelp checks that :help explains every command, the caller's too.
@@ -20,5 +23,23 @@ func TestHelp(t *testing.T) {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("help does not mention %q:\n%s", want, out.String())
 		}
+	}
+}
+
+// TestLinesFromCatalogue: the terminal's own lines come from the catalogue
+// it is given, each line starting with "* ".
+func TestLinesFromCatalogue(t *testing.T) {
+	cat, err := text.Parse(fstest.MapFS{"c.txt": {Data: []byte(
+		"[console_as_missing]\nTÊN THIẾU\n\n[console_help]\nDÒNG 1\nDÒNG 2 {{num .Max}}\n")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	c := New(strings.NewReader(":as\n:help\n"), &out, Options{Text: cat})
+	if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
+		t.Fatal(err)
+	}
+	if want := "> :as\n* TÊN THIẾU\n> :help\n* DÒNG 1\n* DÒNG 2 2.000\n"; !strings.Contains(out.String(), want) {
+		t.Errorf("got:\n%s\nwant it to hold:\n%s", out.String(), want)
 	}
 }
