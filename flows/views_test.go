@@ -194,8 +194,9 @@ func TestViewsRender(t *testing.T) {
 }
 
 // renderedElsewhere are the texts that take data but are rendered outside
-// flows' views: the summaries (their own tests) and cmd/lamtheo's texts.
-var renderedElsewhere = append([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys...)
+// flows' views: the summaries (their own tests), cmd/lamtheo's texts and
+// the terminal's (bot/console's tests).
+var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.ConsoleKeys)
 
 // TestViewsCoverCatalogue checks that every text that takes data is in
 // viewCases, so a text added with a field is checked against its view.

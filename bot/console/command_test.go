@@ -43,3 +43,37 @@ func TestLinesFromCatalogue(t *testing.T) {
 		t.Errorf("got:\n%s\nwant it to hold:\n%s", out.String(), want)
 	}
 }
+
+// TestViewsRender renders every text of console.txt with the view the
+// terminal gives it: a field the text names but the view lacks shows as
+// "[key: …]".
+func TestViewsRender(t *testing.T) {
+	cat, err := text.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	views := map[text.Key]any{
+		text.ConsoleNowYou:        speakerView{User: "Nguyễn Thị Lan", ID: "nguyen-thi-lan", Where: "chat riêng với bot"},
+		text.ConsoleSpeaking:      speakerView{User: "Nguyễn Thị Lan", Where: "nhóm chi bộ C01"},
+		text.ConsoleWhereGroup:    groupView{Group: "C01"},
+		text.ConsoleHeaderGroup:   groupView{Group: "C01"},
+		text.ConsolePromptGroup:   groupView{Group: "C01"},
+		text.ConsoleGroupTitle:    groupView{Group: "C01"},
+		text.ConsoleModeZalo:      noteView{Bot: "Bot Làm theo Bác", Max: 2000},
+		text.ConsoleUnknown:       map[string]string{"Name": "abc"},
+		text.ConsoleError:         map[string]string{"Err": "hỏng"},
+		text.ConsoleHelp:          helpView{Bot: "Bot Làm theo Bác", Max: 2000, Extra: []string{"time 2026-11-25 08:00  …"}},
+		text.ConsoleHeaderPrivate: noteView{Name: "Nguyễn Thị Lan"},
+		text.ConsoleEdit:          noteView{Name: "3"},
+		text.ConsolePhoto:         noteView{Name: "anh-1.jpg"},
+		text.ConsoleFile:          noteView{Name: "bao-cao.xlsx", N: 12345},
+		text.ConsoleZaloNoMention: noteView{Bot: "Bot Làm theo Bác"},
+		text.ConsoleZaloTooLong:   noteView{N: 2500, Max: 2000},
+		text.ConsoleZaloNoFile:    noteView{Name: "bao-cao.xlsx", N: 12345},
+	}
+	for _, k := range text.ConsoleKeys {
+		if got := cat.Render(k, views[k]); strings.HasPrefix(got, "[") && strings.Contains(got, string(k)) {
+			t.Errorf("%s: %s", k, got)
+		}
+	}
+}

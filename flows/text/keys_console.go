@@ -26,8 +26,9 @@ const (
 	ConsoleZaloNoFile    Key = "console_zalo_no_file"
 )
 
-// consoleKeys lists the keys of console.txt, for the completeness test.
-var consoleKeys = []Key{ConsoleAsMissing, ConsoleNowYou, ConsoleGroupMissing, ConsoleSpeaking, ConsoleWhereGroup,
+// ConsoleKeys lists the keys of console.txt, for the completeness test and
+// bot/console's test of its views.
+var ConsoleKeys = []Key{ConsoleAsMissing, ConsoleNowYou, ConsoleGroupMissing, ConsoleSpeaking, ConsoleWhereGroup,
 	ConsoleWherePrivate, ConsoleModeTelegram, ConsoleModeZalo, ConsoleUnknown, ConsoleError, ConsoleHelp,
 	ConsoleHeaderPrivate, ConsoleHeaderGroup, ConsolePromptPrivate, ConsolePromptGroup, ConsoleGroupTitle, ConsoleEdit,
 	ConsolePhoto, ConsoleFile, ConsoleZaloNoMention, ConsoleZaloTooLong, ConsoleZaloNoFile}
