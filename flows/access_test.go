@@ -64,27 +64,40 @@ func accessTable() []accessCase {
 	// In a group a refusal goes to the person's private chat; a stranger,
 	// whom the bot cannot write to, is asked in one neutral line to write
 	// to the bot privately.
-	privateOnly := with(all("private-only"), "stranger", "write-privately")
+	// A command that works only in private, typed in the group, is told
+	// to be typed again privately to those it would let in there; the
+	// others are told why not (privately).
+	privateOnly := func(private map[string]string) map[string]string {
+		m := map[string]string{}
+		for role, v := range private {
+			m[role] = v
+			if v == ok {
+				m[role] = "private-only"
+			}
+		}
+		m["stranger"] = "write-privately"
+		return m
+	}
 	// In C01's group only its own secretary (and admins) act as secretary.
 	return []accessCase{
 		{"start", P, all(ok)}, {"start", G, all(ok)},
 		{"help", P, all(ok)}, {"help", G, all(ok)},
-		{"join", P, all(ok)}, {"join", G, privateOnly},
+		{"join", P, all(ok)}, {"join", G, privateOnly(all(ok))},
 		{"huy", P, all(ok)}, {"huy", G, all(ok)},
 		{"link", P, secretary}, {"link", G, with(all("need-admin"), "admin", ok, "stranger", "write-privately")},
-		{"bithu", P, with(all("need-admin"), "admin", ok)}, {"bithu", G, privateOnly},
-		{"dangky", P, member}, {"dangky", G, privateOnly},
-		{"baocao", P, member}, {"baocao", G, privateOnly},
-		{"cuatoi", P, member}, {"cuatoi", G, privateOnly},
+		{"bithu", P, with(all("need-admin"), "admin", ok)}, {"bithu", G, privateOnly(with(all("need-admin"), "admin", ok))},
+		{"dangky", P, member}, {"dangky", G, privateOnly(member)},
+		{"baocao", P, member}, {"baocao", G, privateOnly(member)},
+		{"cuatoi", P, member}, {"cuatoi", G, privateOnly(member)},
 		{"summary", P, anyMember}, {"summary", G, with(anyMember, "stranger", "write-privately")},
 		{"bangxephang", P, anyMember}, {"bangxephang", G, with(anyMember, "stranger", "write-privately")},
-		{"duyet", P, secretary}, {"duyet", G, privateOnly},
-		{"dongthang", P, secretary}, {"dongthang", G, privateOnly},
-		{"mien", P, secretary}, {"mien", G, privateOnly},
-		{"nhacnho", P, secretary}, {"nhacnho", G, privateOnly},
-		{"neuguong", P, secretary}, {"neuguong", G, privateOnly},
-		{"tamhoan", P, member}, {"tamhoan", G, privateOnly},
-		{"lichnhac", P, secretary}, {"lichnhac", G, privateOnly},
+		{"duyet", P, secretary}, {"duyet", G, privateOnly(secretary)},
+		{"dongthang", P, secretary}, {"dongthang", G, privateOnly(secretary)},
+		{"mien", P, secretary}, {"mien", G, privateOnly(secretary)},
+		{"nhacnho", P, secretary}, {"nhacnho", G, privateOnly(secretary)},
+		{"neuguong", P, secretary}, {"neuguong", G, privateOnly(secretary)},
+		{"tamhoan", P, member}, {"tamhoan", G, privateOnly(member)},
+		{"lichnhac", P, secretary}, {"lichnhac", G, privateOnly(secretary)},
 	}
 }
 

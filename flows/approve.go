@@ -1,7 +1,6 @@
 package flows
 
 import (
-	"fmt"
 	"strings"
 
 	"lamtheo/bot"
@@ -70,7 +69,7 @@ func (r *req) cmdApprove(args string) error {
 			return err
 		}
 		if ok && p.Status == PledgeSubmitted {
-			rows = append(rows, row(choice(fmt.Sprintf("%s (%d)", m.Name, len(p.Items)), memberPrefix+choiceData(idString(m.ID)))))
+			rows = append(rows, row(choice(r.t(text.ApprovePickLabel, approveLabelView{Name: m.Name, N: len(p.Items)}), memberPrefix+choiceData(idString(m.ID)))))
 		}
 	}
 	pledges := len(rows)
@@ -185,6 +184,13 @@ func (r *req) pendingPledge(a *approval) (Member, Pledge, error) {
 		return Member{}, Pledge{}, refuse(text.ApproveNotPending, nameView{Name: m.Name})
 	}
 	return m, p, nil
+}
+
+// approveLabelView feeds the label of a pledge waiting for approval: the
+// member's name and the number of items.
+type approveLabelView struct {
+	Name string
+	N    int
 }
 
 // pledgeNoteView feeds the notes to a member whose pledge of Year was

@@ -143,7 +143,7 @@ func TestBudgetShortLadder(t *testing.T) {
 		return nil
 	})
 	view := joined(h.send(sec.Users[0], "/lichnhac"))
-	wantIn(t, view, "Bot «Bot Xã Thử»: đã gửi 850/1000 tin trong tháng 11/2026 (85%)",
+	wantIn(t, view, "Bot «Bot Xã Thử»: đã gửi 850/1.000 tin trong tháng 11/2026 (85%)",
 		"20/11 08:00: Nhắc báo cáo lần 1 cho Chi bộ thôn Đông: không đủ hạn mức, chỉ gửi vào nhóm chi bộ (20 tin riêng không gửi).",
 		"30/11 08:00: Nhắc báo cáo lần cuối (bí thư nhận danh sách) cho Chi bộ thôn Đông: không đủ hạn mức cho 20 tin riêng, chỉ gửi 7 tin và một tin vào nhóm.")
 }
@@ -212,7 +212,7 @@ func TestQuotaWarnings(t *testing.T) {
 	if len(w) != 2 || len(to(w, admin.PrivateChat())) != 1 || len(to(w, tg("900").PrivateChat())) != 1 {
 		t.Fatalf("at 81 %%: %s; want one warning to each admin", dump(w))
 	}
-	wantIn(t, w[0].Text, "đã gửi 810/1000 tin trong tháng 11/2026 (81%)")
+	wantIn(t, w[0].Text, "đã gửi 810/1.000 tin trong tháng 11/2026 (81%)")
 	if w := warnings(h.send(ms[0].Users[0], "/help")); len(w) != 0 {
 		t.Errorf("warned twice at 81 %%: %s", dump(w))
 	}

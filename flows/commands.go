@@ -138,7 +138,11 @@ func parseCommand(s string) (name, args string, ok bool) {
 
 // role returns the sender's role in the current chat. In a group the
 // secretary role counts only for the group's own cell.
-func (r *req) role() (Role, error) {
+func (r *req) role() (Role, error) { return r.roleIn(r.m.Group) }
+
+// roleIn returns the sender's role in a group of the current chat's (group)
+// or in their private chat (!group).
+func (r *req) roleIn(group bool) (Role, error) {
 	if r.admin() {
 		return RoleAdmin, nil
 	}
@@ -149,7 +153,7 @@ func (r *req) role() (Role, error) {
 		return Stranger, nil
 	}
 	cell := r.member.Cell // in private, the member's own cell
-	if r.m.Group && r.member.Secretary {
+	if group && r.member.Secretary {
 		c, ok, err := r.tx.CellOfGroup(r.m.Chat)
 		if err != nil {
 			return 0, err
@@ -166,21 +170,43 @@ func (r *req) role() (Role, error) {
 }
 
 // permit checks that the sender may run c here, returning a refusal if not.
+// A command that works only in private, typed in a group, is checked
+// first against the role the sender has in private: one who lacks it is
+// told so, rather than to type it again privately and be refused there.
 func (r *req) permit(c command) error {
 	if r.m.Group && c.where&inGroup == 0 {
+		if err := r.permitRole(c, false); err != nil {
+			return err
+		}
 		return refuse(text.PrivateOnly, cmdView{Cmd: c.name})
 	}
 	if !r.m.Group && c.where&inPrivate == 0 {
 		return refuse(text.GroupOnly, cmdView{Cmd: c.name})
 	}
+	return r.permitRole(c, r.m.Group)
+}
+
+// mentionHere returns the bot's name that a command typed in the current
+// chat must start with (a group of a platform whose bots receive only the
+// messages that mention them), or "".
+func (r *req) mentionHere() string {
+	if c := r.e.caps(r.m.Chat.Platform); r.m.Group && c.GroupMention {
+		return c.Name
+	}
+	return ""
+}
+
+// permitRole checks that the sender has the role c needs in a group
+// (group) or in private, returning a refusal if not.
+func (r *req) permitRole(c command, group bool) error {
 	if c.own && !(r.isMember && r.member.Cell != "") {
 		return refuse(text.NeedMember, nil)
 	}
-	role, err := r.role()
+	role, err := r.roleIn(group)
 	if err != nil {
 		return err
 	}
-	need := c.needs(r.m.Group)
+	need := c.needs(group)
 	if role >= need {
 		return nil
 	}
@@ -326,8 +352,8 @@ func (r *req) cmdHelp(string) error {
 		lines = append(lines, helpLine{Cmd: "/" + c.name, Desc: r.t(c.desc, nil)})
 	}
 	key, mention := text.HelpPrivate, ""
-	if c := r.e.caps(r.m.Chat.Platform); r.m.Group && c.GroupMention && c.Name != "" {
-		mention = r.t(text.GroupMentionHint, botView{Bot: c.Name})
+	if name := r.mentionHere(); name != "" {
+		mention = r.t(text.GroupMentionHint, botView{Bot: name})
 	}
 	if r.m.Group {
 		key = text.HelpGroup

@@ -30,9 +30,12 @@ func TestRefusalInGroup(t *testing.T) {
 		private string // what the person gets privately ("" nothing)
 		toast   string
 	}{
-		{name: "member types a secretary's private command", role: "member",
+		{name: "secretary types her private command", role: "secOwn",
 			m:       bot.Message{Kind: bot.KindText, Text: "/dongthang"},
 			private: heading(text.PrivateOnlyHere, map[string]string{"Cmd": "dongthang"})},
+		{name: "member types a secretary's private command: why not, not to retype it", role: "member",
+			m:       bot.Message{Kind: bot.KindText, Text: "/dongthang"},
+			private: heading(text.NeedSecretary, nil)},
 		{name: "secretary of another cell links the group", role: "secOther",
 			m:       bot.Message{Kind: bot.KindText, Text: "/lienket"},
 			private: heading(text.NeedAdmin, nil)},
@@ -46,9 +49,12 @@ func TestRefusalInGroup(t *testing.T) {
 			setup: func(env *accessEnv, t *testing.T) { env.unreachable(env.users["member"].PrivateChat()) },
 			m:     bot.Message{Kind: bot.KindText, Text: "/mien"},
 			group: writePrivately},
-		{name: "a press gets the refusal as its note", role: "member",
+		{name: "a press gets the refusal as its note", role: "secOwn",
 			m:     bot.Message{Kind: bot.KindCallback, Data: "go:dongthang", CallbackID: "cb", Ref: "9"},
 			toast: flows.T(text.PrivateOnly, map[string]string{"Cmd": "dongthang"})},
+		{name: "a member's press of a secretary's button", role: "member",
+			m:     bot.Message{Kind: bot.KindCallback, Data: "go:dongthang", CallbackID: "cb", Ref: "9"},
+			toast: flows.T(text.NeedSecretary, nil)},
 		{name: "anonymous administrator links", role: "anonymous",
 			m:     bot.Message{Kind: bot.KindText, Text: "/link"},
 			group: flows.T(text.AnonymousSender, map[string]string{"Cmd": "link"})},
@@ -121,20 +127,13 @@ func TestAnonymousSummary(t *testing.T) {
 func TestRefusalInZaloGroup(t *testing.T) {
 	h := zaloHarness(t, flows.Plan{})
 	g := zlGroup("g1")
-	h.update(func(tx flows.Tx) error {
-		c, _, err := tx.Cell("C01")
-		c.Groups = []bot.ChatID{g}
-		if err == nil {
-			err = tx.PutCell(c)
-		}
-		return err
-	})
+	h.setGroups("C01", g)
 	mb := h.addMember(flows.Member{Name: "Lê Văn Bốn", Cell: "C01", Users: []bot.UserID{zl("m1")}})
-	got := h.sendIn(g, mb.Users[0], "/duyet")
+	got := h.sendIn(g, mb.Users[0], "/baocao")
 	want := flows.T(text.GroupRefusal, map[string]any{"Cell": "Chi bộ thôn Đông",
-		"Text": flows.T(text.PrivateOnlyHere, map[string]string{"Cmd": "duyet"})})
+		"Text": flows.T(text.PrivateOnlyHere, map[string]string{"Cmd": "baocao"})})
 	if len(got) != 1 || got[0].Chat != zl("m1").PrivateChat() || got[0].Text != want {
-		t.Errorf("member's /duyet in a Zalo group:\n%s", dump(got))
+		t.Errorf("member's /baocao in a Zalo group:\n%s", dump(got))
 	}
 	got = h.sendIn(g, zl("x9"), "/summary")
 	want = flows.T(text.GroupAskPrivate, map[string]string{"Bot": "Bot Xã Thử"})

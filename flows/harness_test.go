@@ -161,6 +161,19 @@ func (h *harness) addCell(code, name string, groups ...bot.ChatID) {
 	h.update(func(tx flows.Tx) error { return tx.PutCell(flows.Cell{Code: code, Name: name, Groups: groups}) })
 }
 
+// setGroups makes groups the group chats of the stored cell with code.
+func (h *harness) setGroups(code string, groups ...bot.ChatID) {
+	h.t.Helper()
+	h.update(func(tx flows.Tx) error {
+		c, _, err := tx.Cell(code)
+		c.Groups = groups
+		if err == nil {
+			err = tx.PutCell(c)
+		}
+		return err
+	})
+}
+
 // addMember stores m (with its Users) and returns it with its ID.
 func (h *harness) addMember(m flows.Member) flows.Member {
 	h.t.Helper()

@@ -46,6 +46,30 @@ func TestImportBoundaries(t *testing.T) {
 	}
 }
 
+// TestConsoleImports: the terminal adapter knows nothing of flows but the
+// catalogue its own lines come from (flows/text), which imports no lamtheo
+// package.
+func TestConsoleImports(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go tool on PATH")
+	}
+	allowed := map[string][]string{
+		"lamtheo/bot/console": {"lamtheo/bot", "lamtheo/flows/text"},
+		"lamtheo/flows/text":  nil,
+	}
+	for pkg, ok := range allowed {
+		out, err := exec.Command("go", "list", "-deps", pkg).CombinedOutput()
+		if err != nil {
+			t.Fatalf("go list -deps %s: %v\n%s", pkg, err, out)
+		}
+		for _, dep := range strings.Fields(string(out)) {
+			if dep != pkg && strings.HasPrefix(dep, "lamtheo/") && !slices.Contains(ok, dep) {
+				t.Errorf("%s depends on %s", pkg, dep)
+			}
+		}
+	}
+}
+
 // TestFakesOnlyInTests keeps the test fakes out of the program, as
 // net/http/httptest is: no package but a fake imports bot/bottest,
 // telegramtest or zalotest, and a fake platform API serves only the tests

@@ -209,7 +209,7 @@ func (r *req) join(code string) error {
 func (r *req) profileName(j *joining, name string, cell Cell) error {
 	if clean, err := validName(name); err == nil {
 		if _, needs := needsFullName(clean); !needs {
-			return r.confirmName(j, clean, cell)
+			return r.confirmName(j, clean, cell, text.JoinConfirmName)
 		}
 	}
 	moveTo(r, joinTypeName)
@@ -231,14 +231,16 @@ func (r *req) typedName(j *joining, s string, cell Cell) error {
 		r.say(text.JoinFullNameAgain, nameAgainView{Name: name, Why: r.nameWhy(reason, name)})
 		return nil
 	}
-	return r.confirmName(j, name, cell)
+	return r.confirmName(j, name, cell, text.JoinConfirmTyped)
 }
 
-// confirmName asks the person to confirm name.
-func (r *req) confirmName(j *joining, name string, cell Cell) error {
+// confirmName asks the person to confirm name with the text k: the
+// greeting with a profile's name, the bare question after a typed one
+// (the greeting was said when the name was asked for).
+func (r *req) confirmName(j *joining, name string, cell Cell, k text.Key) error {
 	j.Name = name
 	moveTo(r, joinName)
-	r.ask(text.JoinConfirmName, welcomeView{Name: name, Cell: cell.Name, Org: r.e.Cfg.OrgName},
+	r.ask(k, welcomeView{Name: name, Cell: cell.Name, Org: r.e.Cfg.OrgName},
 		row(yesChoice(r.t(text.JoinNameOK, nil), joinNameOK)),
 		row(noChoice(r.t(text.JoinNameEdit, nil), joinNameEdit)))
 	return nil

@@ -30,6 +30,8 @@ type meView struct {
 	Year       int
 	HasPledge  bool
 	Status     string
+	NextYear   int    // in December, the year /dangky opens (PledgeYear); 0 otherwise
+	NextStatus string // the status of the member's pledge for NextYear; "" if none
 	Items      []meItem
 	Months     string // "T11 ✓ T12 –": this year's months since the member connected
 	Streak     int
@@ -106,6 +108,16 @@ func (r *req) cmdMe(string) error {
 				}
 			}
 			v.Items = append(v.Items, mi)
+		}
+	}
+	if py := r.year(); py != cur.Year() {
+		v.NextYear = py
+		np, ok, err := r.tx.Pledge(m.ID, py)
+		if err != nil {
+			return err
+		}
+		if ok && len(np.Items) > 0 {
+			v.NextStatus = r.t(pledgeStatusKey(np.Status), nil)
 		}
 	}
 	r.say(text.MeView, v)

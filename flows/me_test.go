@@ -14,6 +14,7 @@ func TestMe(t *testing.T) {
 		dropNov bool                          // remove Ba's November report
 		joined  [5]int                        // y, m, d, h, min in Hà Nội when Ba connected; zero: in 2020
 		now     [3]int                        // y, m, d
+		next    bool                          // Ba has sent her 2027 pledge
 		want    []string
 		notWant []string
 	}{
@@ -98,6 +99,19 @@ func TestMe(t *testing.T) {
 			now:     [3]int{2027, 2, 3},
 			want:    []string{"(✓ đã gửi, – chưa):\nT1 ✓ T2 –\n", "báo cáo liền 3 tháng, đến tháng 1/2027"},
 		},
+		{
+			name:    "December: this year's pledge, and the coming year's that /dangky opens",
+			now:     [3]int{2026, 12, 20},
+			want:    []string{"Bản đăng ký năm 2026 (", "Đồng chí chưa có bản đăng ký năm 2027. Gõ /dangky để đăng ký."},
+			notWant: []string{"chưa có bản đăng ký năm 2026"},
+		},
+		{
+			name:    "December, the coming year's pledge sent",
+			now:     [3]int{2026, 12, 20},
+			next:    true,
+			want:    []string{"Bản đăng ký năm 2026 (", "Bản đăng ký năm 2027: đã gửi, chờ bí thư duyệt."},
+			notWant: []string{"Gõ /dangky"},
+		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -110,6 +124,12 @@ func TestMe(t *testing.T) {
 			o.at(o.date(tc.now[0], tc.now[1], tc.now[2], 9))
 			for m, es := range tc.reports {
 				o.putReport(flows.Report{Member: o.ba.ID, Month: m, Entries: es})
+			}
+			if tc.next {
+				o.update(func(tx flows.Tx) error {
+					return tx.PutPledge(flows.Pledge{Member: o.ba.ID, Year: 2027, Status: flows.PledgeSubmitted,
+						Items: []flows.PledgeItem{{No: 1, Text: "Trồng cây"}}})
+				})
 			}
 			if tc.dropNov {
 				// A stored report without Submitted does not count.

@@ -100,6 +100,7 @@ type remindCellView struct {
 	Reported, MustReport int
 	Missing              []missingLine // for the secretaries only: the others who have not reported
 	Self                 bool          // the secretary reading it has not reported either
+	Reminded             bool          // Self, and reminded in the same run: her own reminder says it
 }
 
 // missingLine is one name of the last rung's list for the secretary.
@@ -218,7 +219,9 @@ func (j *jobRun) remindCell(c Cell, m Month, rung text.Key, missing bool, button
 			Reported: s.Reported, MustReport: s.MustReport,
 		})
 	}}
+	reminded := map[MemberID]bool{}
 	for _, mb := range RemindTargets(c.Code, cm.members, cm.reports, m, j.now, loc, un) {
+		reminded[mb.ID] = true
 		body := j.e.t(j.e.textKey(firstPlatform(mb), rung), remindView{
 			Name: mb.Name, Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
 		})
@@ -231,7 +234,7 @@ func (j *jobRun) remindCell(c Cell, m Month, rung text.Key, missing bool, button
 	if missing && s.MustReport > 0 {
 		for _, sec := range secretariesOf(cm.members, c.Code) {
 			v := remindCellView{Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
-				Reported: s.Reported, MustReport: s.MustReport}
+				Reported: s.Reported, MustReport: s.MustReport, Reminded: reminded[sec.ID]}
 			for _, mb := range s.Missing {
 				if mb.ID == sec.ID {
 					v.Self = true // stated as theirs, not in the list of others

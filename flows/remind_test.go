@@ -141,11 +141,11 @@ func TestRemindLastRung(t *testing.T) {
 	}
 	sec := joined(to(got, o.uHai.PrivateChat()))
 	// Hai is both a member who has not reported and the secretary: he
-	// gets his own reminder, and his list says his gap is his, apart
-	// from the others.
-	wantIn(t, sec, "lần nhắc cuối", "đã nhận 2/6", "Đồng chí chưa báo cáo tháng 11/2026",
+	// gets his own reminder, which tells him his gap (the list does not
+	// say it again), and the list is of the others.
+	wantIn(t, sec, "lần nhắc cuối", "đã nhận 2/6",
 		"Ngoài đồng chí, còn 3 đồng chí", "1. Lý Thị Mười Một (bot không nhắn được)\n", "2. Đặng Văn Mười (tạm hoãn đến 10/12)\n", "3. Hoàng Văn Sáu\n")
-	wantNotIn(t, sec, "Trần Văn Hai\n")
+	wantNotIn(t, sec, "Trần Văn Hai\n", "Đồng chí chưa báo cáo tháng 11/2026 (gõ /baocao")
 	wantIn(t, joined(to(got, o.uBay.PrivateChat())), "Tất cả đảng viên của chi bộ đã báo cáo")
 	for _, g := range []bot.ChatID{o.g1, o.g2, o.g3} {
 		if n := len(to(got, g)); n != 0 {
@@ -160,6 +160,20 @@ func TestRemindLastRung(t *testing.T) {
 	if n := len(to(got, o.uChin.PrivateChat())); n != 1 {
 		t.Errorf("Chín got %d messages, want the prompt", n)
 	}
+}
+
+// TestRemindLastRungSelfNotReminded: a secretary whose reminders are
+// paused gets no reminder of her own, so her list states her gap.
+func TestRemindLastRungSelfNotReminded(t *testing.T) {
+	o := newOrg(t)
+	hai := o.hai
+	hai.PausedUntil, hai.PauseReason = o.date(2026, 12, 11, 0), "ốm"
+	o.update(func(tx flows.Tx) error { return tx.PutMember(&hai) })
+	o.at(o.date(2026, 11, 30, 19))
+	_, got := o.runJob(flows.JobRemindLast, o.date(2026, 11, 30, 18), "")
+	sec := joined(to(got, o.uHai.PrivateChat()))
+	wantIn(t, sec, "Đồng chí chưa báo cáo tháng 11/2026 (gõ /baocao để gửi).", "Ngoài đồng chí, còn")
+	wantNotIn(t, sec, "lần nhắc cuối")
 }
 
 func TestRemindNotMeaningful(t *testing.T) {

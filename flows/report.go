@@ -310,7 +310,14 @@ func (r *req) reportAnswer(d *reportDraft, in input) error {
 		return r.reportSubmit(d, p)
 	case reportDropped:
 		r.finish()
-		r.say(text.ReportNotSent, r.monthData(d.Month))
+		// A dropped correction leaves the report sent before as it was.
+		k := text.ReportNotSent
+		if rep, ok, err := r.tx.Report(r.member.ID, d.Month); err != nil {
+			return err
+		} else if ok && !rep.Submitted.IsZero() {
+			k = text.ReportEditDropped
+		}
+		r.say(k, r.monthData(d.Month))
 		return nil
 	case reportKept:
 		r.finish()

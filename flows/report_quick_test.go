@@ -315,6 +315,25 @@ func TestQuickReportCancel(t *testing.T) {
 	}
 }
 
+// TestQuickReportCancelCorrection: «Thôi» on a correction of a report
+// sent before says that report stands, and keeps it.
+func TestQuickReportCancelCorrection(t *testing.T) {
+	env := newQuickEnv(t, time.Date(2026, 11, 20, 9, 0, 0, 0, vnZone(t)))
+	env.choose(env.mem, env.send(env.mem, "/baocao 1 xong"), "Gửi báo cáo")
+	sent, ok := env.report(202611)
+	if !ok {
+		t.Fatal("no report stored")
+	}
+	got := one(t, env.send(env.mem, "/baocao 2 xong"))
+	bye := one(t, env.choose(env.mem, []bot.Reply{got}, "Thôi"))
+	if want := flows.T(text.ReportEditDropped, map[string]any{"Month": "tháng 11/2026"}); bye.Text != want {
+		t.Errorf("got %q, want %q", bye.Text, want)
+	}
+	if rep, _ := env.report(202611); !reflect.DeepEqual(rep, sent) {
+		t.Errorf("the report sent before changed:\n %+v\nwas\n %+v", rep, sent)
+	}
+}
+
 // TestQuickReportMemberLeaves: a member moved to another cell before
 // confirming is told so, and nothing is stored.
 func TestQuickReportMemberLeaves(t *testing.T) {

@@ -198,9 +198,10 @@ func (j *jobRun) meetingSummary(c Cell, m Month) (cast, error) {
 	}
 	s := cm.summary(m)
 	cs := cast{cell: c}
+	open := ReportOpen(m, s.Closed, j.now, j.e.loc(), j.e.graceDays(c))
 	for _, sec := range secretariesOf(cm.members, c.Code) {
 		body := j.e.t(text.MeetingSummary, meetingSummaryView{Cell: c.Name, Month: FormatMonth(j.e.text(), m),
-			Body: renderCellSecretary(j.e.text(), s, j.now, j.e.loc(), sec.ID), Arg: monthArgOf(m, MonthOf(j.now, j.e.loc()))})
+			Body: renderCellSecretary(j.e.text(), s, j.now, j.e.loc(), sec.ID, open), Arg: monthArgOf(m, MonthOf(j.now, j.e.loc()))})
 		reps, err := privateReplies(j.tx, sec.PrivateChats(), body, nil)
 		if err != nil {
 			return cast{}, err

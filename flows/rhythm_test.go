@@ -366,3 +366,42 @@ func TestNudgeTellsSecretaryHerOwnGap(t *testing.T) {
 	o.putReport(flows.Report{Member: o.hai.ID, Month: nov, Other: "Vận động quyên góp", Submitted: o.now})
 	wantNotIn(t, joined(o.send(o.uHai, "/nhacnho")), "Đồng chí cũng chưa báo cáo")
 }
+
+// TestSummaryOtherMonthHint: /summary offers the other open month only
+// when someone of the cell counts in it, and in a Zalo group writes the
+// command with the bot's name that the group needs.
+func TestSummaryOtherMonthHint(t *testing.T) {
+	tests := []struct {
+		name   string
+		joined time.Time // when the cell's members connected
+		group  bool
+		want   string // "" when no hint
+	}{
+		{"counted in November, private", time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC), false,
+			"(Để xem tháng 11/2026, đồng chí gõ /summary 11.)"},
+		{"counted in November, Zalo group", time.Date(2026, 10, 1, 9, 0, 0, 0, time.UTC), true,
+			"(Để xem tháng 11/2026, đồng chí gõ @Bot Xã Thử /summary 11.)"},
+		{"nobody counted in November", time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC), false, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := zaloHarness(t, flows.Plan{})
+			g := zlGroup("g1")
+			h.setGroups("C01", g)
+			mb := h.addMember(flows.Member{Name: "Lê Văn Bốn", Cell: "C01", Users: []bot.UserID{zl("m1")}, Joined: tc.joined})
+			h.at(time.Date(2026, 12, 10, 9, 0, 0, 0, vnZone(t)))
+			var got string
+			if tc.group {
+				got = joined(h.sendIn(g, mb.Users[0], "/summary"))
+			} else {
+				got = joined(h.send(mb.Users[0], "/summary"))
+			}
+			wantIn(t, got, "báo cáo việc làm tháng 12/2026")
+			if tc.want == "" {
+				wantNotIn(t, got, "Để xem")
+			} else {
+				wantIn(t, got, tc.want)
+			}
+		})
+	}
+}

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strconv"
 
 	"lamtheo/bot"
@@ -139,7 +140,8 @@ func (r *req) cmdSummary(args string) error {
 				return 0, "", err
 			}
 		}
-		return dm, r.otherMonthHint(dm), nil
+		hint, err := r.otherMonthHint(cell, dm)
+		return dm, hint, err
 	}
 	if r.m.Group {
 		cell, asked, err := r.actingCell()
@@ -207,17 +209,26 @@ func (r *req) cmdSummary(args string) error {
 	return nil
 }
 
-// otherMonthHint returns, to put under a summary of month m shown by
-// default, the line that says how to ask for the other month open now
-// (the current one under the previous, the previous under the current),
-// after a blank line.
-func (r *req) otherMonthHint(m Month) string {
+// otherMonthHint returns, to put under a summary of cell's month m ("":
+// the organisation's) shown by default, the line that says how to ask for
+// the other month open now (the current one under the previous, the
+// previous under the current), after a blank line; "" when nobody of cell
+// counts in that month (CountsIn): it would show nothing.
+func (r *req) otherMonthHint(cell string, m Month) (string, error) {
 	cur := r.currentMonth()
 	other := cur.Prev()
 	if m != cur {
 		other = cur
 	}
-	return "\n\n" + r.t(text.SummaryOtherMonth, otherMonthView{Month: FormatMonth(r.e.text(), other), Arg: monthArgOf(other, cur)})
+	ms, err := r.tx.Members(cell)
+	if err != nil {
+		return "", err
+	}
+	if !slices.ContainsFunc(ms, func(mb Member) bool { return mb.CountsIn(other, r.e.loc()) }) {
+		return "", nil
+	}
+	return "\n\n" + r.t(text.SummaryOtherMonth, otherMonthView{Month: FormatMonth(r.e.text(), other),
+		Arg: monthArgOf(other, cur), Bot: r.mentionHere()}), nil
 }
 
 // monthArgOf returns month m as typed after a command in month cur: "11",
@@ -231,8 +242,9 @@ func monthArgOf(m, cur Month) string {
 
 // otherMonthView feeds the line under a summary that names another month
 // and the argument of /summary that shows it ("12", or "12/2026" in
-// another year).
-type otherMonthView struct{ Month, Arg string }
+// another year), with the bot's name to mention first in a group that
+// needs it.
+type otherMonthView struct{ Month, Arg, Bot string }
 
 // secretarySummary shows cell's month as its secretary reads it, followed
 // by hint, and offers the submitted reports to read.
@@ -243,10 +255,18 @@ func (r *req) secretarySummary(cell string, m Month, hint string) error {
 		return err
 	}
 	var self MemberID
+	open := false
 	if r.isMember {
 		self = r.member.ID
+		if r.member.Cell == cell {
+			months, err := r.openMonths(cell)
+			if err != nil {
+				return err
+			}
+			open = slices.Contains(months, m)
+		}
 	}
-	body := renderCellSecretary(r.e.text(), cm.summary(m), r.now, r.e.loc(), self) + hint
+	body := renderCellSecretary(r.e.text(), cm.summary(m), r.now, r.e.loc(), self, open) + hint
 	subs := cm.submitted()
 	if len(subs) == 0 {
 		if flowName(r.sess.Flow) == flowSummary.name {

@@ -319,3 +319,24 @@ func TestAdminToolsPickCell(t *testing.T) {
 		return err
 	})
 }
+
+// TestSummarySelfGap: the secretary's own gap heads her summary, with how
+// to report only while the month is still open for her.
+func TestSummarySelfGap(t *testing.T) {
+	tests := []struct {
+		name string
+		day  int // of December 2026
+		want string
+	}{
+		{"November still open (grace days)", 3, "Đồng chí chưa báo cáo tháng 11/2026 (gõ /baocao để gửi)."},
+		{"November past its deadline", 10, "Đồng chí chưa báo cáo tháng 11/2026.\n"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			o := newOrg(t)
+			o.at(o.date(2026, 12, tc.day, 9))
+			got := joined(o.send(o.uHai, "/summary 11"))
+			wantIn(t, got, tc.want)
+		})
+	}
+}

@@ -312,6 +312,7 @@ type summaryCellView struct {
 	Counts    string              // the counts, in the secretary's without the number missing (the list says it)
 	Private   bool                // rendered for the secretary, not the group
 	Self      bool                // the secretary reading it has not reported (not in Missing)
+	SelfOpen  bool                // Self, and the month is still open for her report
 	Paused    map[MemberID]string // missing members whose reminders are paused: last paused day "20/12"
 }
 
@@ -327,20 +328,21 @@ func RenderCellGroup(cat *text.Catalog, s CellSummary) string {
 // the list then gives), the names of who has not reported and the
 // exemplary deeds.
 func RenderCellSecretary(cat *text.Catalog, s CellSummary) string {
-	return renderCellSecretary(cat, s, time.Time{}, nil, 0)
+	return renderCellSecretary(cat, s, time.Time{}, nil, 0, false)
 }
 
 // renderCellSecretary is RenderCellSecretary marking, with their last
 // paused day, the missing members whose reminders are paused at now, and
 // rendered for the secretary self: when self has not reported, that is
-// said to them first, and their name is not in the list of the others.
-func renderCellSecretary(cat *text.Catalog, s CellSummary, now time.Time, loc *time.Location, self MemberID) string {
+// said to them first (with how to report when open, the month being still
+// open for them), and their name is not in the list of the others.
+func renderCellSecretary(cat *text.Catalog, s CellSummary, now time.Time, loc *time.Location, self MemberID, open bool) string {
 	counts := cat.Render(text.SummaryCellGroup, summaryCellView{CellSummary: s, MonthText: FormatMonth(cat, s.Month), Private: true})
 	v := summaryCellView{CellSummary: s, MonthText: FormatMonth(cat, s.Month), Counts: counts, Private: true}
 	v.Missing = nil
 	for _, m := range s.Missing {
 		if self != 0 && m.ID == self {
-			v.Self = true
+			v.Self, v.SelfOpen = true, open
 			continue
 		}
 		v.Missing = append(v.Missing, m)

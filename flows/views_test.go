@@ -26,9 +26,11 @@ func viewCases() []viewCase {
 		{[]text.Key{text.BudgetRemindGroup, text.RemindMissing}, cell},
 		{[]text.Key{text.RemindMissing}, remindCellView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Reported: 5, MustReport: 5}},
 		{[]text.Key{text.RemindMissing}, remindCellView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Reported: 4, MustReport: 5, Self: true}},
+		{[]text.Key{text.RemindMissing}, remindCellView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Reported: 4, MustReport: 5, Self: true, Reminded: true}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026", Only: true}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026"}},
 		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12"}},
+		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12", Bot: "Bot Xã Demo"}},
 		{[]text.Key{text.MeetingSummary}, meetingSummaryView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Body: "Đã báo cáo: 4/5", Arg: "11"}},
 		{[]text.Key{text.NudgeDone}, nudgeDoneView{Month: "tháng 11/2026", Nudged: []string{"Lê Chi"}, Budget: "Trần Bình",
 			Paused: "Hoàng Ánh", Unreachable: "Lê Ân", Self: true}},
@@ -49,6 +51,7 @@ func viewCases() []viewCase {
 		{[]text.Key{text.GroupRefusal}, groupRefusalView{Cell: "Chi bộ thôn Đông", Text: "Lệnh này chỉ dành cho bí thư chi bộ."}},
 		{[]text.Key{text.GroupRefusal}, groupRefusalView{Group: "Nhóm họp", Text: "Lệnh này chỉ dành cho bí thư chi bộ."}},
 		{[]text.Key{text.GroupRefusal}, groupRefusalView{Text: "Lệnh này chỉ dành cho bí thư chi bộ."}},
+		{[]text.Key{text.ApprovePickLabel}, approveLabelView{Name: "Trần Văn Hùng", N: 2}},
 		{[]text.Key{text.GroupAskPrivate}, botView{Bot: "@lamtheo_bot"}},
 		{[]text.Key{text.GroupAskPrivate}, botView{}},
 		{[]text.Key{text.JoinUnknownCode}, codeView{Code: "DONG-4821"}},
@@ -68,7 +71,7 @@ func viewCases() []viewCase {
 			text.PauseResumedSecretary}, pauseView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Until: "20/12/2026",
 			Reason: "Ốm đau", Told: true}},
 		{[]text.Key{text.PauseCurrent, text.PauseDone}, pauseView{Until: "20/12/2026"}},
-		{[]text.Key{text.WelcomeBack, text.WelcomeAdmin, text.WelcomeStranger, text.JoinAskName, text.JoinConfirmName,
+		{[]text.Key{text.WelcomeBack, text.WelcomeAdmin, text.WelcomeStranger, text.JoinAskName, text.JoinConfirmName, text.JoinConfirmTyped,
 			text.JoinDone, text.JoinAskFullName, text.JoinNameWhich, text.GroupHelloLinked, text.GroupHello},
 			welcomeView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Org: "Đảng bộ xã"}},
 		{[]text.Key{text.JoinFullNameAgain}, nameAgainView{Name: "Hung Tran", Why: "«Tran» thường là họ."}},
@@ -108,7 +111,7 @@ func viewCases() []viewCase {
 		{[]text.Key{text.PlatformWhere}, platformView{Service: "Zalo", Bot: "lamtheo"}},
 		{[]text.Key{text.PlatformWhere}, platformView{Service: "Telegram"}},
 		{[]text.Key{text.FeatureNone, text.FeaturePick, text.NudgeNotOpen, text.NudgeClosed, text.ReportFuture, text.ReportBeforeJoined,
-			text.MonthClosed, text.MonthLabel, text.ReportExisting, text.ReportNoPledge, text.ReportNotSent, text.ReportKept,
+			text.MonthClosed, text.MonthLabel, text.ReportExisting, text.ReportNoPledge, text.ReportNotSent, text.ReportEditDropped, text.ReportKept,
 			text.ReportSaved, text.ReportUpdated, text.SumPickReport}, monthView{Month: "tháng 11/2026"}},
 		{[]text.Key{text.MonthNotOpen, text.ReportWhichMonth}, monthGraceView{Month: "tháng 12/2026", Grace: 5}},
 		{[]text.Key{text.BadMonth}, inputView{Input: "13/2026"}},
@@ -169,6 +172,9 @@ func viewCases() []viewCase {
 			Month: "tháng 11/2026"}},
 		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Exempt: true, Year: 2026, Streak: 1, Last: "tháng 10/2026"}},
 		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Year: 2026}},
+		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Year: 2026, NextYear: 2027}},
+		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Year: 2026, NextYear: 2027,
+			NextStatus: "đã gửi, chờ bí thư duyệt", HasPledge: true, Status: "đã duyệt", Items: []meItem{{No: 1, Text: "Dọn vệ sinh"}}}},
 		{[]text.Key{text.CloseState, text.CloseDone, text.ReopenDone}, cellMonthView{Cell: "Chi bộ thôn Đông",
 			Month: "tháng 11/2026", Closed: true, Late: true, Reported: 3, MustReport: 5, NotReported: 2, Percent: "60%"}},
 		{[]text.Key{text.CloseState, text.CloseDone, text.ReopenDone}, cellMonthView{Cell: "Chi bộ thôn Đông",
@@ -189,8 +195,9 @@ func TestViewsRender(t *testing.T) {
 
 // renderedElsewhere are the texts that take data but are rendered outside
 // flows' views: the summaries (their own tests), cmd/lamtheo's texts and
-// the roster file's (flows/rosterfile's tests).
-var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys)
+// the roster file's (flows/rosterfile's tests) and the terminal's
+// (bot/console's tests).
+var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys)
 
 // TestViewsCoverCatalogue checks that every text that takes data is in
 // viewCases, so a text added with a field is checked against its view.

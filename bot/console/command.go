@@ -1,12 +1,12 @@
 package console
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
 
 	"lamtheo/bot"
+	"lamtheo/flows/text"
 )
 
 var groupCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
@@ -14,43 +14,43 @@ var groupCode = regexp.MustCompile(`^[A-Za-z0-9_-]{1,16}$`)
 // command runs one local command line (starting with ':') and prints its
 // outcome. When the command sends the bot a message (a sticker, a photo),
 // send is true and kind and body are the message's kind and text.
-func (c *Conn) command(text string) (kind bot.Kind, body string, send bool) {
-	name, args, _ := strings.Cut(text[1:], " ")
+func (c *Conn) command(line string) (kind bot.Kind, body string, send bool) {
+	name, args, _ := strings.Cut(line[1:], " ")
 	name = strings.ToLower(name)
 	args = strings.Join(strings.Fields(args), " ")
 	switch name {
 	case "as":
 		if UserID(args) == "" {
-			c.println("* Thiếu tên. Ví dụ: :as Nguyễn Thị Lan")
+			c.println(c.note(text.ConsoleAsMissing, nil))
 			return 0, "", false
 		}
 		c.mu.Lock()
 		c.setUser(args)
-		msg := fmt.Sprintf("* Bây giờ đồng chí là %s (%s), %s.", c.user, c.uid, c.whereLong())
+		msg := c.note(text.ConsoleNowYou, speakerView{User: c.user, ID: c.uid, Where: c.whereLong()})
 		c.mu.Unlock()
 		c.println(msg)
 	case "group":
 		if !groupCode.MatchString(args) {
-			c.println("* Cần mã chi bộ (chữ, số, _ hoặc -). Ví dụ: :group C01")
+			c.println(c.note(text.ConsoleGroupMissing, nil))
 			return 0, "", false
 		}
 		c.mu.Lock()
 		c.group = args
-		msg := fmt.Sprintf("* %s đang nói trong %s.", c.user, c.whereLong())
+		msg := c.note(text.ConsoleSpeaking, speakerView{User: c.user, Where: c.whereLong()})
 		c.mu.Unlock()
 		c.println(msg)
 	case "private":
 		c.mu.Lock()
 		c.group = ""
-		msg := fmt.Sprintf("* %s đang nói trong %s.", c.user, c.whereLong())
+		msg := c.note(text.ConsoleSpeaking, speakerView{User: c.user, Where: c.whereLong()})
 		c.mu.Unlock()
 		c.println(msg)
 	case "zalo", "telegram":
 		c.mu.Lock()
 		c.zalo = name == "zalo"
-		msg := "* Chế độ Telegram: lựa chọn là nút bấm (ở đây hiện bằng số, gõ số để chọn); trong nhóm gõ lệnh không cần nhắc tên bot; bot gửi được tệp và sửa tin đã gửi."
+		msg := c.note(text.ConsoleModeTelegram, nil)
 		if c.zalo {
-			msg = fmt.Sprintf("* Chế độ Zalo: không có nút bấm, trả lời bằng số; trong nhóm phải nhắc @%s trước lệnh; mỗi tin tối đa %s ký tự; bot không gửi được tệp.", c.opts.BotName, thousands(zaloMaxText))
+			msg = c.note(text.ConsoleModeZalo, noteView{Bot: c.opts.BotName, Max: zaloMaxText})
 		}
 		c.mu.Unlock()
 		c.println(msg)
@@ -59,9 +59,9 @@ func (c *Conn) command(text string) (kind bot.Kind, body string, send bool) {
 		c.dir = args
 		c.mu.Unlock()
 		if args == "" {
-			c.println("* Thôi lưu ảnh và tệp bot gửi.")
+			c.println(c.note(text.ConsoleSaveOff, nil))
 		} else {
-			c.println(fmt.Sprintf("* Ảnh và tệp bot gửi sẽ được lưu vào thư mục %s.", args))
+			c.println(c.note(text.ConsoleSaveOn, noteView{Name: args}))
 		}
 	case "sticker":
 		return bot.KindOther, "", true
@@ -75,13 +75,13 @@ func (c *Conn) command(text string) (kind bot.Kind, body string, send bool) {
 	default:
 		f, ok := c.commands[name]
 		if !ok {
-			c.println(fmt.Sprintf("* Không có lệnh :%s. Gõ :help để xem các lệnh.", name))
+			c.println(c.note(text.ConsoleUnknown, map[string]string{"Name": name}))
 			return 0, "", false
 		}
 		out, err := f(args)
 		switch {
 		case err != nil:
-			c.println("* Lỗi: " + err.Error())
+			c.println(c.note(text.ConsoleError, map[string]string{"Err": err.Error()}))
 		case out != "":
 			c.println("* " + out)
 		}
@@ -92,26 +92,30 @@ func (c *Conn) command(text string) (kind bot.Kind, body string, send bool) {
 // whereLong describes the current chat in a sentence. c.mu must be held.
 func (c *Conn) whereLong() string {
 	if c.group != "" {
-		return "nhóm chi bộ " + c.group
+		return c.opts.Text.Render(text.ConsoleWhereGroup, groupView{Group: c.group})
 	}
-	return "chat riêng với bot"
+	return c.opts.Text.Render(text.ConsoleWherePrivate, nil)
+}
+
+// speakerView feeds the lines that say who speaks where.
+type speakerView struct{ User, ID, Where string }
+
+// noteView feeds the lines about Zalo's limits (the bot's name to mention
+// in a group, the longest message, a message's length N or a file's Name
+// and size N) and the marks of a reply (a header's person Name, an edited
+// message's or a photo's Name).
+type noteView struct {
+	Bot, Name string
+	Max, N    int
+}
+
+// note renders the terminal's own text k, each line starting with "* ".
+func (c *Conn) note(k text.Key, data any) string {
+	return "* " + strings.ReplaceAll(c.opts.Text.Render(k, data), "\n", "\n* ")
 }
 
 // help lists the local commands, in Vietnamese.
 func (c *Conn) help() string {
-	lines := []string{
-		"* Lệnh của chế độ dòng lệnh (không gửi tới bot):",
-		"*   :as TÊN      nói với tư cách người khác, ví dụ :as Nguyễn Thị Lan",
-		"*   :group MÃ    nói trong nhóm của chi bộ MÃ, ví dụ :group C01",
-		"*   :private     nói trong chat riêng với bot",
-		"*   :sticker     gửi bot một nhãn dán (tin không có chữ)",
-		"*   :photo CHÚ THÍCH  gửi bot một ảnh, kèm chú thích nếu có, ví dụ :photo Dọn vệ sinh đường làng",
-		"*   :zalo        thử như trên Zalo: không có nút bấm, trong nhóm phải nhắc @" + c.opts.BotName + ", tin tối đa " + thousands(zaloMaxText) + " ký tự",
-		"*   :telegram    thử như trên Telegram (mặc định)",
-		"*   :luu THƯ_MỤC lưu ảnh và tệp bot gửi vào thư mục đó (:luu không kèm thư mục: thôi lưu)",
-		"*   :help        xem danh sách này",
-		"*   :quit        thoát",
-	}
 	extra := make([]string, 0, len(c.commands))
 	for name := range c.commands {
 		switch name {
@@ -121,15 +125,19 @@ func (c *Conn) help() string {
 		extra = append(extra, name)
 	}
 	sort.Strings(extra)
-	for _, name := range extra {
-		l := "*   :" + name
+	for i, name := range extra {
 		if h := c.opts.Help[name]; h != "" {
-			l += " " + h
+			extra[i] += " " + h
 		}
-		lines = append(lines, l)
 	}
-	lines = append(lines,
-		"* Dòng bắt đầu bằng # là ghi chú, không gửi tới bot.",
-		"* Các dòng khác được gửi tới bot. Khi bot đưa danh sách, gõ số để chọn.")
-	return strings.Join(lines, "\n")
+	return c.note(text.ConsoleHelp, helpView{Bot: c.opts.BotName, Max: zaloMaxText, Extra: extra})
+}
+
+// helpView feeds :help: the bot's name and Zalo's longest message for the
+// :zalo line, and the extra commands with their help ("time 2026-11-25
+// 08:00  …").
+type helpView struct {
+	Bot   string
+	Max   int
+	Extra []string
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"lamtheo/bot"
+	"lamtheo/flows/text"
 )
 
 // Options configures a Conn. The zero value is usable.
@@ -46,6 +47,9 @@ type Options struct {
 	// "@" to address the bot in a group in Zalo mode; default
 	// DefaultBotName.
 	BotName string
+	// Text is the catalogue the terminal's own lines come from; default
+	// the embedded Vietnamese one (text.Default).
+	Text *text.Catalog
 }
 
 // DefaultBotName is the bot's name in Zalo mode when Options.BotName is
@@ -103,6 +107,9 @@ func New(in io.Reader, out io.Writer, opts Options) *Conn {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Text == nil {
+		opts.Text, _ = text.Default() // a catalogue that does not parse renders "[key]"
 	}
 	if opts.BotName = strings.TrimPrefix(strings.TrimSpace(opts.BotName), "@"); opts.BotName == "" {
 		opts.BotName = DefaultBotName
@@ -256,19 +263,19 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 // group message reaches the bot only when it starts with a mention, which
 // is stripped; otherwise message prints a note (once per person and group)
 // and reports false.
-func (c *Conn) message(kind bot.Kind, text string) (bot.Message, bool) {
+func (c *Conn) message(kind bot.Kind, msg string) (bot.Message, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.zalo && c.group != "" {
-		rest, mentioned := bot.StripMention(text, c.opts.BotName)
+		rest, mentioned := bot.StripMention(msg, c.opts.BotName)
 		if kind == bot.KindOther || !mentioned { // a photo's caption may mention the bot
 			if key := c.uid + " " + c.group; !c.told[key] {
 				c.told[key] = true
-				fmt.Fprintf(c.out, "* Trên Zalo, bot chỉ nhận tin nhắn trong nhóm có nhắc tên bot, nên tin này không tới bot. Muốn gửi lệnh, đồng chí gõ: @%s /summary\n", c.opts.BotName)
+				fmt.Fprintln(c.out, c.note(text.ConsoleZaloNoMention, noteView{Bot: c.opts.BotName}))
 			}
 			return bot.Message{}, false
 		}
-		text = rest
+		msg = rest
 	}
 	c.seq++
 	m := bot.Message{
@@ -277,7 +284,7 @@ func (c *Conn) message(kind bot.Kind, text string) (bot.Message, bool) {
 		From:     bot.UserID{Platform: bot.Console, ID: c.uid},
 		FromName: c.user,
 		Kind:     kind,
-		Text:     text,
+		Text:     msg,
 		Time:     c.opts.Now(),
 	}
 	if kind == bot.KindPhoto {
@@ -285,7 +292,7 @@ func (c *Conn) message(kind bot.Kind, text string) (bot.Message, bool) {
 	}
 	if c.group != "" {
 		m.Group = true
-		m.ChatTitle = "Nhóm " + c.group
+		m.ChatTitle = c.opts.Text.Render(text.ConsoleGroupTitle, groupView{Group: c.group})
 	}
 	return m, true
 }
@@ -318,7 +325,7 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	}
 	c.shown = r.Chat
 	if r.Edit != "" && !c.zalo {
-		fmt.Fprintf(&b, "(sửa tin %s)\n", r.Edit)
+		fmt.Fprintln(&b, c.opts.Text.Render(text.ConsoleEdit, noteView{Name: r.Edit}))
 	}
 	body := b.Len()
 	if r.Title != "" {
@@ -344,27 +351,27 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 		b.WriteByte('\n')
 	}
 	if r.Photo != "" {
-		fmt.Fprintf(&b, "(ảnh: %s)\n", r.Photo)
+		fmt.Fprintln(&b, c.opts.Text.Render(text.ConsolePhoto, noteView{Name: r.Photo}))
 	}
 	if c.zalo {
 		if n := bot.UTF16.Len(strings.TrimSuffix(b.String()[body:], "\n")); n > zaloMaxText {
-			fmt.Fprintf(&b, "* Tin này dài %s ký tự, quá giới hạn %s ký tự của một tin Zalo.\n", thousands(n), thousands(zaloMaxText))
+			fmt.Fprintln(&b, c.note(text.ConsoleZaloTooLong, noteView{N: n, Max: zaloMaxText}))
 		}
 	}
 	if f := r.File; f != nil {
 		switch {
 		case c.zalo:
-			fmt.Fprintf(&b, "* Trên Zalo bot không gửi được tệp: «%s» (%d byte) không tới người nhận.\n", f.Name, len(f.Data))
+			fmt.Fprintln(&b, c.note(text.ConsoleZaloNoFile, noteView{Name: f.Name, N: len(f.Data)}))
 		case f.Photo:
-			fmt.Fprintf(&b, "[ảnh: %s]\n", describePhoto(f))
+			fmt.Fprintln(&b, c.opts.Text.Render(text.ConsolePicture, noteView{Name: describePhoto(f)}))
 		default:
-			fmt.Fprintf(&b, "(tệp: %s, %d byte)\n", f.Name, len(f.Data))
+			fmt.Fprintln(&b, c.opts.Text.Render(text.ConsoleFile, noteView{Name: f.Name, N: len(f.Data)}))
 		}
 		if c.dir != "" && !c.zalo {
 			if path, err := save(c.dir, f); err != nil {
-				fmt.Fprintf(&b, "* Không lưu được tệp: %v\n", err)
+				fmt.Fprintln(&b, c.note(text.ConsoleSaveFailed, noteView{Name: err.Error()}))
 			} else {
-				fmt.Fprintf(&b, "(đã lưu: %s)\n", path)
+				fmt.Fprintln(&b, c.opts.Text.Render(text.ConsoleSaved, noteView{Name: path}))
 			}
 		}
 	}
@@ -376,28 +383,21 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	return strconv.Itoa(c.refs), nil
 }
 
-// thousands formats n ≥ 0 the Vietnamese way, with a dot between
-// thousands: 2000 -> "2.000".
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return s
-}
-
 // header names the chat of a reply: "[riêng → Lan]" or "[nhóm C01]".
 // c.mu must be held.
 func (c *Conn) header(chat bot.ChatID) string {
 	if code, ok := strings.CutPrefix(chat.ID, "g-"); ok {
-		return "[nhóm " + code + "]"
+		return c.opts.Text.Render(text.ConsoleHeaderGroup, groupView{Group: code})
 	}
 	name := c.names[chat.ID]
 	if name == "" {
 		name = chat.ID
 	}
-	return "[riêng → " + name + "]"
+	return c.opts.Text.Render(text.ConsoleHeaderPrivate, noteView{Name: name})
 }
+
+// groupView feeds the texts that name a cell's group by its code.
+type groupView struct{ Group string }
 
 // chat returns the current chat. c.mu must be held.
 func (c *Conn) chat() bot.ChatID {
@@ -410,9 +410,9 @@ func (c *Conn) chat() bot.ChatID {
 // where names the current chat for the prompt, and the mode unless it is
 // the default: "riêng", "nhóm C01, Zalo". c.mu must be held.
 func (c *Conn) where() string {
-	w := "riêng"
+	w := c.opts.Text.Render(text.ConsolePromptPrivate, nil)
 	if c.group != "" {
-		w = "nhóm " + c.group
+		w = c.opts.Text.Render(text.ConsolePromptGroup, groupView{Group: c.group})
 	}
 	if c.zalo {
 		w += ", Zalo"

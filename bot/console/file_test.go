@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"lamtheo/bot"
+	"lamtheo/flows/text"
 )
 
 func pngOf(t *testing.T, w, h int) []byte {
@@ -48,7 +49,7 @@ func TestSendPhotoFile(t *testing.T) {
 			filepath.Join(dir, "bang-xep-hang-11-2026.png") + ")\n\n", true},
 		{"saving stopped", ":luu " + dir + "\n:luu\n", photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n\n", false},
 		{"zalo", ":zalo\n", photo, "Bảng xếp hạng\n* Trên Zalo bot không gửi được tệp: «../bang-xep-hang-11-2026.png» (" +
-			itoa(len(data)) + " byte) không tới người nhận.\n\n", false},
+			text.Num(len(data)) + " byte) không tới người nhận.\n\n", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

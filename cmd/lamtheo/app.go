@@ -167,6 +167,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 		Idle:        term.idle(l.sender.WaitIdle),
 		Now:         a.clock.Now,
 		KeyPrefix:   o.keyPrefix,
+		Text:        a.eng.Text,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 		Help:        map[string]string{"time": a.eng.Text.Render(text.TerminalHelpTime, nil)},
 	})

@@ -65,7 +65,7 @@ func TestTelegramGroupRefusals(t *testing.T) {
 		if n := len(f.Sent(tgGroup1.ID)); n != before {
 			t.Errorf("a member's refused command put %d messages in the group", n-before)
 		}
-		if got := w.last(me.ID).Plain; !strings.Contains(got, "trong nhóm của Chi bộ thôn Đông") || !strings.Contains(got, "/dongthang") {
+		if got := w.last(me.ID).Plain; !strings.Contains(got, "trong nhóm của Chi bộ thôn Đông") || !strings.Contains(got, "chỉ dành cho bí thư") {
 			t.Errorf("Lan's private chat got %q", got)
 		}
 

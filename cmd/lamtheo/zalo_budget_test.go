@@ -240,7 +240,7 @@ func TestZaloBudgetShort(t *testing.T) {
 			}
 		}
 		view := w.say(f, zalotest.Private(zLan), zLan, "/lichnhac")
-		wantIn(t, "/lichnhac", view, "Bot «Bot Xã Demo»: đã gửi ", "/3000 tin trong tháng 4/2000 (85%)",
+		wantIn(t, "/lichnhac", view, "Bot «Bot Xã Demo»: đã gửi ", "/3.000 tin trong tháng 4/2000 (85%)",
 			"Nhắc báo cáo lần 1 cho Chi bộ thôn Đông: không đủ hạn mức, chỉ gửi vào nhóm chi bộ (3 tin riêng không gửi).",
 			"Nhắc báo cáo lần 1: lần tới thứ Bảy 20/05/2000 08:00")
 
@@ -259,7 +259,7 @@ func TestZaloBudgetShort(t *testing.T) {
 		if n := count(admin, "Khi hết hạn mức, Zalo không cho bot gửi thêm tin"); n != 1 {
 			t.Errorf("the admin got the 95 %% warning %d times, want once:\n%s", n, joined(admin))
 		}
-		wantIn(t, "the warnings", joined(admin), "Bot «Bot Xã Demo» đã gửi 2548/3000 tin trong tháng 4/2000", "Bot «Bot Xã Demo» đã gửi 2860/3000")
+		wantIn(t, "the warnings", joined(admin), "Bot «Bot Xã Demo» đã gửi 2.548/3.000 tin trong tháng 4/2000", "Bot «Bot Xã Demo» đã gửi 2.860/3.000")
 		for _, u := range ms {
 			if got := w.reminders(f.Sent(u.ID)); len(got) != 0 {
 				t.Errorf("%s was reminded privately at %v, want no private reminder", u.Name, got)

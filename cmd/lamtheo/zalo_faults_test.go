@@ -187,7 +187,7 @@ func zaloTooLong(t *testing.T) {
 	if n := len(f.Sent(zMai.ID)); n != 1 {
 		t.Errorf("%d replies to the long text, want 1", n)
 	}
-	wantIn(t, "the long text's answer", got, "Tin nhắn dài quá (5000 ký tự)")
+	wantIn(t, "the long text's answer", got, "Tin nhắn dài quá (5.000 ký tự)")
 	checkZaloTexts(t, f)
 }
 

@@ -42,6 +42,7 @@ const (
 	PledgeOpenApproval    Key = "pledge_open_approval"
 	ApproveNone           Key = "approve_none"
 	ApprovePick           Key = "approve_pick"
+	ApprovePickLabel      Key = "approve_pick_label"
 	ApprovePickAll        Key = "approve_pick_all"
 	ApproveNotPending     Key = "approve_not_pending"
 	ApproveShow           Key = "approve_show"
@@ -83,6 +84,7 @@ const (
 	ReportSend            Key = "report_send"
 	ReportRedo            Key = "report_redo"
 	ReportNotSent         Key = "report_not_sent"
+	ReportEditDropped     Key = "report_edit_dropped"
 	ReportEmpty           Key = "report_empty"
 	ReportSaved           Key = "report_saved"
 	ReportUpdated         Key = "report_updated"
@@ -102,4 +104,4 @@ const (
 )
 
 // yearKeys lists the keys of year.txt, for the completeness test.
-var yearKeys = []Key{CategoryTrachNhiem, PledgeStatusDraft, PledgeStatusSubmitted, PledgeStatusApproved, PledgeStatusReturned, PledgeNextYear, PledgeIntro, PledgeView, PledgeApprovedView, PledgeFrozen, PledgeAdd, PledgeEdit, PledgeRemove, PledgeSubmit, PledgeDone, Back, KeepAsIs, PledgeAskText, PledgeAskTextAgain, PledgeAskNewText, PledgeAskCategory, PledgeAskTarget, PledgeNoTarget, PledgeItemSaved, PledgePickItem, ItemGone, PledgeConfirmRemove, PledgeRemoveYes, PledgeRemoved, PledgeEmpty, PledgeConfirmSubmit, PledgeSubmitYes, PledgeSaved, PledgeSavedNotSent, PledgeSent, PledgeSentNoSecretary, PledgeToApprove, PledgeOpenApproval, ApproveNone, ApprovePick, ApprovePickAll, ApproveNotPending, ApproveShow, ApproveYes, ApproveReturn, ApproveDone, ApproveAskComment, ApproveReturned, PledgeApprovedNote, PledgeReturnedNote, GroupNotLinked, PickCell, MonthLabel, BadMonth, ReportFuture, MonthNotOpen, ReportBeforeJoined, MonthClosed, ReportWhichMonth, ReportIntro, ReportNoPledge, ReportExisting, ReportView, ReportEdit, ReportKeep, ReportKept, StatusDone, StatusDoing, StatusNotYet, ReportAskStatus, ReportAskWhat, ReportSkipWhat, ReportAskOther, ReportNoOther, ReportAskPhoto, ReportAskPhotoAgain, ReportNoPhoto, ReportReview, ReportSend, ReportRedo, ReportNotSent, ReportEmpty, ReportSaved, ReportUpdated, MemberLeftCell, QuickExample, QuickNotReadable, QuickNoStatus, QuickDuplicate, QuickTooLong, QuickEmptyOther, QuickEmpty, QuickHelp, QuickNoPledge, QuickNotInPledge, QuickReview, QuickEdit}
+var yearKeys = []Key{CategoryTrachNhiem, PledgeStatusDraft, PledgeStatusSubmitted, PledgeStatusApproved, PledgeStatusReturned, PledgeNextYear, PledgeIntro, PledgeView, PledgeApprovedView, PledgeFrozen, PledgeAdd, PledgeEdit, PledgeRemove, PledgeSubmit, PledgeDone, Back, KeepAsIs, PledgeAskText, PledgeAskTextAgain, PledgeAskNewText, PledgeAskCategory, PledgeAskTarget, PledgeNoTarget, PledgeItemSaved, PledgePickItem, ItemGone, PledgeConfirmRemove, PledgeRemoveYes, PledgeRemoved, PledgeEmpty, PledgeConfirmSubmit, PledgeSubmitYes, PledgeSaved, PledgeSavedNotSent, PledgeSent, PledgeSentNoSecretary, PledgeToApprove, PledgeOpenApproval, ApproveNone, ApprovePick, ApprovePickLabel, ApprovePickAll, ApproveNotPending, ApproveShow, ApproveYes, ApproveReturn, ApproveDone, ApproveAskComment, ApproveReturned, PledgeApprovedNote, PledgeReturnedNote, GroupNotLinked, PickCell, MonthLabel, BadMonth, ReportFuture, MonthNotOpen, ReportBeforeJoined, MonthClosed, ReportWhichMonth, ReportIntro, ReportNoPledge, ReportExisting, ReportView, ReportEdit, ReportKeep, ReportKept, StatusDone, StatusDoing, StatusNotYet, ReportAskStatus, ReportAskWhat, ReportSkipWhat, ReportAskOther, ReportNoOther, ReportAskPhoto, ReportAskPhotoAgain, ReportNoPhoto, ReportReview, ReportSend, ReportRedo, ReportNotSent, ReportEditDropped, ReportEmpty, ReportSaved, ReportUpdated, MemberLeftCell, QuickExample, QuickNotReadable, QuickNoStatus, QuickDuplicate, QuickTooLong, QuickEmptyOther, QuickEmpty, QuickHelp, QuickNoPledge, QuickNotInPledge, QuickReview, QuickEdit}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"text/template"
@@ -113,6 +114,35 @@ func (c *Catalog) parseFile(name string, data []byte) error {
 
 var funcs = template.FuncMap{
 	"inc": func(i int) int { return i + 1 },
+	"num": Num,
+}
+
+// Num formats a count the Vietnamese way, a dot between thousands:
+// 2000 -> "2.000". Texts print every count through it ({{num .N}}); years
+// and month or day numbers are printed as they are. A value that is not an
+// integer is printed as it is.
+func Num(v any) string {
+	var n int64
+	switch x := v.(type) {
+	case int:
+		n = int64(x)
+	case int64:
+		n = x
+	case int32:
+		n = int64(x)
+	default:
+		return fmt.Sprint(v)
+	}
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "." + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
 }
 
 // Has reports whether k is in the catalogue. A nil catalogue has no key.

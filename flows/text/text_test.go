@@ -14,7 +14,7 @@ func TestCatalogueComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	declared := map[Key]bool{}
-	for _, list := range [][]Key{coreKeys, yearKeys, SummaryKeys, secretaryKeys, jobsKeys, platformsKeys, hardeningKeys, transferKeys, RosterKeys} {
+	for _, list := range [][]Key{coreKeys, yearKeys, SummaryKeys, secretaryKeys, jobsKeys, platformsKeys, hardeningKeys, transferKeys, RosterKeys, ConsoleKeys} {
 		for _, k := range list {
 			if declared[k] {
 				t.Errorf("key %s declared twice", k)
@@ -49,6 +49,33 @@ func snakeCase(s string) bool {
 		}
 	}
 	return true
+}
+
+func TestNum(t *testing.T) {
+	tests := []struct {
+		in   any
+		want string
+	}{
+		{0, "0"}, {999, "999"}, {1000, "1.000"}, {2000, "2.000"}, {12345, "12.345"},
+		{1234567, "1.234.567"}, {-1500, "-1.500"}, {int64(5000), "5.000"}, {"12/12", "12/12"},
+	}
+	for _, tc := range tests {
+		if got := Num(tc.in); got != tc.want {
+			t.Errorf("Num(%v) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestTooLongCounts: counts in texts are written the Vietnamese way.
+func TestTooLongCounts(t *testing.T) {
+	c, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := c.Render(TooLong, map[string]int{"N": 5000, "Max": 1000})
+	if !strings.Contains(got, "(5.000 ký tự)") || !strings.Contains(got, "không quá 1.000 ký tự") {
+		t.Errorf("too_long: %q", got)
+	}
 }
 
 func TestParseErrors(t *testing.T) {
