@@ -180,7 +180,9 @@ func (r *req) reportBegin(m Month) error {
 		return nil
 	}
 	if !hasItems {
-		r.say(text.ReportNoPledge, r.monthData(m))
+		// In December /dangky opens the coming year's pledge: not one that
+		// would serve this report.
+		r.say(text.ReportNoPledge, noPledgeView{Month: FormatMonth(r.e.text(), m), Year: m.Year(), CanPledge: r.year() == m.Year()})
 		return r.askOther(d, p)
 	}
 	r.say(text.ReportIntro, reportIntroView{Month: FormatMonth(r.e.text(), m), N: len(p.Items)})

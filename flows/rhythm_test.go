@@ -405,3 +405,29 @@ func TestSummaryOtherMonthHint(t *testing.T) {
 		})
 	}
 }
+
+// TestReportNoPledgeDecember: a member without a pledge who reports is told
+// to register with /dangky, except in December, when /dangky opens the
+// coming year's pledge, which would not serve the month reported.
+func TestReportNoPledgeDecember(t *testing.T) {
+	for _, tt := range []struct {
+		day     [3]int
+		month   string
+		dangky  bool
+		comment string
+	}{
+		{[3]int{2026, 11, 20}, "11", true, "November: the 2026 pledge can still be written"},
+		{[3]int{2026, 12, 3}, "11", false, "December, reporting November"},
+		{[3]int{2026, 12, 20}, "12", false, "December, reporting December"},
+		{[3]int{2027, 1, 3}, "12", false, "January, reporting December of the year before"},
+		{[3]int{2027, 1, 10}, "1", true, "January, reporting January"},
+	} {
+		o := newOrg(t)
+		o.at(o.date(tt.day[0], tt.day[1], tt.day[2], 9))
+		got := joined(o.send(o.uSau, "/baocao "+tt.month))
+		wantIn(t, got, "chưa có bản đăng ký năm")
+		if has := strings.Contains(got, "gõ /dangky"); has != tt.dangky {
+			t.Errorf("%s: mentions /dangky %v, want %v:\n%s", tt.comment, has, tt.dangky, got)
+		}
+	}
+}

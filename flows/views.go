@@ -37,6 +37,14 @@ type tooLongView struct{ Max, N int }
 // monthView feeds texts that name a reporting month.
 type monthView struct{ Month string }
 
+// noPledgeView feeds the note that a member reporting month Month has no
+// pledge for its Year; CanPledge when /dangky would open that year's.
+type noPledgeView struct {
+	Month     string
+	Year      int
+	CanPledge bool
+}
+
 // memberMonthView feeds texts about one member's report of a month; Body
 // is the rendered report, when the text shows it.
 type memberMonthView struct{ Name, Month, Body string }
