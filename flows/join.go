@@ -318,7 +318,8 @@ func (r *req) joinAnswer(j *joining, in input) error {
 }
 
 // joinCell makes the sender, a newcomer or a member who left their cell, a
-// member of cell under name. A newcomer whose
+// member of cell under name, matched to the cell's roster (see onRoster:
+// they may take the roster's written name). A newcomer whose
 // name is that of a member of cell connected on another platform is asked
 // first whether they are that member, moving (see askMove).
 func (r *req) joinCell(j *joining, name string, cell Cell) error {
@@ -346,7 +347,7 @@ func (r *req) joinCell(j *joining, name string, cell Cell) error {
 	if err := r.tx.PutMember(&m); err != nil {
 		return fmt.Errorf("join %s: %w", cell.Code, err)
 	}
-	if err := r.onRoster(m); err != nil {
+	if err := r.onRoster(&m, cell); err != nil {
 		return err
 	}
 	r.member, r.isMember = m, true

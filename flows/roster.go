@@ -104,17 +104,3 @@ func RosterEntryOf(m Member) *RosterEntry {
 	}
 	return e
 }
-
-// onRoster puts member m, who has just connected to their cell, on the
-// cell's roster, claimed by them, unless they claim an entry already.
-// Until connecting claims an existing entry by name (issue 11), a cell's
-// roster is its connected members, as the upgrade to rosters made it.
-func (r *req) onRoster(m Member) error {
-	if _, ok, err := r.tx.RosterOf(m.ID); err != nil || ok {
-		return err
-	}
-	if err := r.tx.PutRosterEntry(RosterEntryOf(m)); err != nil {
-		return fmt.Errorf("roster of %s: %w", m.Cell, err)
-	}
-	return nil
-}

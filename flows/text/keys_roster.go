@@ -5,6 +5,8 @@ const (
 	RosterStatusFull        Key = "roster_status_full"
 	RosterStatusProbation   Key = "roster_status_probation"
 	RosterStatusExempt      Key = "roster_status_exempt"
+	RosterConnectAmbiguous  Key = "roster_connect_ambiguous"
+	RosterConnectStranger   Key = "roster_connect_stranger"
 	RosterPreview           Key = "roster_preview"
 	RosterProblemEmptyName  Key = "roster_problem_empty_name"
 	RosterProblemCell       Key = "roster_problem_unknown_cell"
@@ -30,8 +32,10 @@ const (
 )
 
 // RosterKeys lists the keys of roster.txt, for the completeness test; they
-// are rendered by flows/rosterfile, whose tests feed each its view.
-var RosterKeys = []Key{RosterStatusFull, RosterStatusProbation, RosterStatusExempt, RosterPreview,
+// are rendered by flows/rosterfile, whose tests feed each its view, but for
+// the roster_connect notes, which flows' view cases render.
+var RosterKeys = []Key{RosterStatusFull, RosterStatusProbation, RosterStatusExempt,
+	RosterConnectAmbiguous, RosterConnectStranger, RosterPreview,
 	RosterProblemEmptyName, RosterProblemCell, RosterProblemStatus, RosterProblemDuplicate,
 	RosterProblemAllCaps, RosterProblemNoMarks, RosterErrNotSpreadsheet, RosterErrOldExcel,
 	RosterErrNotUTF8, RosterErrEmpty, RosterErrNoHeader, RosterErrNoCellColumn, RosterErrTooMany,
