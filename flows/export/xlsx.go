@@ -221,14 +221,19 @@ func (w writer) cells(sw *excelize.StreamWriter) error {
 	if err := w.head(sw, []float64{30, 9, 8, 10, 10, 10, 10, 10, 10, 11}, "", cols); err != nil {
 		return err
 	}
-	rows := append(w.b.Cells[:len(w.b.Cells):len(w.b.Cells)], w.b.Total)
-	rows[len(rows)-1].Name = w.r(text.ExportTotal, nil)
+	rows := w.b.Cells
+	total := -1 // one cell's export has no total row: it would repeat the cell
+	if w.b.Scope == "" {
+		rows = append(rows[:len(rows):len(rows)], w.b.Total)
+		total = len(rows) - 1
+		rows[total].Name = w.r(text.ExportTotal, nil)
+	}
 	for i, c := range rows {
 		row := []any{c.Name, c.Members, c.Exempt, c.MustReport,
 			c.Pledged, w.percent(c.Pledged, c.MustReport),
 			c.Reported, w.percent(c.Reported, c.MustReport),
 			w.percent(c.ReportedSum, c.DueSum), c.Praised}
-		if i == len(rows)-1 {
+		if i == total {
 			row[0] = excelize.Cell{StyleID: w.st.title, Value: c.Name}
 		}
 		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
