@@ -224,3 +224,28 @@ func TestParsePeriod(t *testing.T) {
 		t.Errorf("6t in May ends %v", got.Last)
 	}
 }
+
+// BenchmarkExportCell120 is a secretary's /xuat of one month of a
+// 120-member cell, through the engine: gathering in the update's
+// transaction, writing the workbook, queueing the reply.
+func BenchmarkExportCell120(b *testing.B) {
+	h := newHarness(b, time.Date(2026, 11, 28, 9, 0, 0, 0, vnZone(b)))
+	h.eng.Spreadsheet = func(bk flows.ExportBook) ([]byte, error) { return export.Write(flows.Text(), bk) }
+	h.addCell("C01", "Chi bộ thôn Đông")
+	h.addMember(flows.Member{Name: "Nguyễn Thị Hà", Cell: "C01", Secretary: true, Users: []bot.UserID{tg("ha")}})
+	family := []string{"Nguyễn", "Trần", "Lê", "Đỗ", "Đặng", "Bùi", "Ngô"}
+	given := []string{"An", "Ánh", "Dũng", "Đức", "Hà", "Ơn", "Uyên", "Ưng", "Yến"}
+	for i := range 119 {
+		m := h.addMember(flows.Member{Name: family[i%len(family)] + " Văn " + given[i%len(given)], Cell: "C01"})
+		h.putPledge(flows.Pledge{Member: m.ID, Year: 2026, Status: flows.PledgeApproved, NextNo: 2, Items: []flows.PledgeItem{{No: 1, Text: "Trồng cây"}}})
+		if i%3 != 0 {
+			h.putReport(flows.Report{Member: m.ID, Month: 202611, Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "Trồng 5 cây"}}})
+		}
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if reps := h.send(tg("ha"), "/xuat 11"); len(reps) != 1 || reps[0].File == nil {
+			b.Fatalf("%+v", reps)
+		}
+	}
+}
