@@ -88,6 +88,10 @@ type Engine struct {
 	// (DefaultFloodLimit on the chat platforms). Zero: no limit (the
 	// terminal).
 	Flood FloodLimit
+	// Spreadsheet writes /xuat's workbook (cmd/lamtheo passes
+	// flows/export's Write with the catalogue). Nil: /xuat says the
+	// deployment exports nothing.
+	Spreadsheet func(ExportBook) ([]byte, error)
 
 	door door // the flood limit's record of who wrote when
 }

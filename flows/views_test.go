@@ -28,6 +28,9 @@ func viewCases() []viewCase {
 		{[]text.Key{text.RemindMissing}, remindCellView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Reported: 4, MustReport: 5, Self: true}},
 		{[]text.Key{text.RemindMissing}, remindCellView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Reported: 4, MustReport: 5, Self: true, Reminded: true}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026", Only: true}},
+		{[]text.Key{text.ExportDone}, exportDoneView{Scope: "Chi bộ thôn Đông", Period: "năm 2026 (đến tháng 11)", Members: 12, Deeds: 30}},
+		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3", Admin: true, Code: "C01"}},
+		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3"}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026"}},
 		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12"}},
 		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12", Bot: "Bot Xã Demo"}},
@@ -202,7 +205,7 @@ func TestViewsRender(t *testing.T) {
 // flows' views: the summaries (their own tests), cmd/lamtheo's texts and
 // the roster file's (flows/rosterfile's tests) and the terminal's
 // (bot/console's tests).
-var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys)
+var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys, text.ExportKeys)
 
 // TestViewsCoverCatalogue checks that every text that takes data is in
 // viewCases, so a text added with a field is checked against its view.

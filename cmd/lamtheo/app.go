@@ -21,6 +21,7 @@ import (
 	"lamtheo/bot/telegram"
 	"lamtheo/bot/zalo"
 	"lamtheo/flows"
+	"lamtheo/flows/export"
 	"lamtheo/flows/text"
 	"lamtheo/store"
 )
@@ -57,7 +58,8 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	a := &app{cfg: cfg, log: log, db: db, clock: clk}
 	// The rest of the engine's fields are set by serveConsole, serveChats
 	// and serve, before it handles a message or runs a job.
-	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Text: cat, Log: log, Now: clk.Now}
+	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Text: cat, Log: log, Now: clk.Now,
+		Spreadsheet: func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) }}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
 		return nil, err

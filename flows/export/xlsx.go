@@ -1,0 +1,269 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"lamtheo/flows"
+	"lamtheo/flows/text"
+)
+
+// headerRow is the row of column titles on every sheet, under the title,
+// the period and the legend; the rows above it stay frozen.
+const headerRow = 4
+
+// styles are the workbook's cell styles.
+type styles struct{ title, header, percent, date, text int }
+
+// Write returns b as an .xlsx workbook, its words from cat. It is safe for
+// concurrent use.
+func Write(cat *text.Catalog, b flows.ExportBook) ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	w := writer{f: f, cat: cat, b: b, st: st}
+	sheets := []struct {
+		name  text.Key
+		write func(*excelize.StreamWriter) error
+	}{
+		{text.ExportMemberSheet, w.members},
+		{text.ExportCellSheet, w.cells},
+		{text.ExportDeedSheet, w.deeds},
+	}
+	for i, s := range sheets {
+		name := cat.Render(s.name, nil)
+		if i == 0 {
+			err = f.SetSheetName("Sheet1", name)
+		} else {
+			_, err = f.NewSheet(name)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", name, err)
+		}
+		sw, err := f.NewStreamWriter(name)
+		if err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", name, err)
+		}
+		if err := s.write(sw); err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", name, err)
+		}
+		if err := sw.Flush(); err != nil {
+			return nil, fmt.Errorf("sheet %s: %w", name, err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, fmt.Errorf("write workbook: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+func newStyles(f *excelize.File) (styles, error) {
+	var st styles
+	dateFmt := "dd/mm/yyyy"
+	for _, s := range []struct {
+		id    *int
+		style excelize.Style
+	}{
+		{&st.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 13}}},
+		{&st.header, excelize.Style{
+			Font:      &excelize.Font{Bold: true},
+			Alignment: &excelize.Alignment{WrapText: true, Vertical: "center", Horizontal: "center"},
+			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		}},
+		{&st.percent, excelize.Style{NumFmt: 9}}, // 0%
+		{&st.date, excelize.Style{CustomNumFmt: &dateFmt}},
+		{&st.text, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+	} {
+		id, err := f.NewStyle(&s.style)
+		if err != nil {
+			return st, err
+		}
+		*s.id = id
+	}
+	return st, nil
+}
+
+// writer writes one workbook's sheets.
+type writer struct {
+	f   *excelize.File
+	cat *text.Catalog
+	b   flows.ExportBook
+	st  styles
+}
+
+func (w writer) r(k text.Key, data any) string { return w.cat.Render(k, data) }
+
+// lines renders k and splits it into its lines (a list of column titles).
+func (w writer) lines(k text.Key, data any) []string {
+	return strings.Split(strings.TrimSpace(w.r(k, data)), "\n")
+}
+
+// head starts a sheet: column widths, the frozen rows, the title, the
+// period, the legend (or nothing) and the column titles.
+func (w writer) head(sw *excelize.StreamWriter, widths []float64, legend string, cols []string) error {
+	for i, wd := range widths {
+		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
+			return err
+		}
+	}
+	top, _ := excelize.CoordinatesToCellName(1, headerRow+1)
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: headerRow, TopLeftCell: top, ActivePane: "bottomLeft"}); err != nil {
+		return err
+	}
+	title := w.r(text.ExportTitle, struct{ Org, Scope string }{w.b.Org, w.b.Scope})
+	sub := w.r(text.ExportSubtitle, struct{ Period string }{flows.PeriodText(w.cat, w.b.Period)})
+	rows := [][]any{{excelize.Cell{StyleID: w.st.title, Value: title}}, {sub}, {legend}}
+	for i, row := range rows {
+		if err := sw.SetRow(cell(1, i+1), row); err != nil {
+			return err
+		}
+	}
+	hdr := make([]any, len(cols))
+	for i, c := range cols {
+		hdr[i] = excelize.Cell{StyleID: w.st.header, Value: c}
+	}
+	return sw.SetRow(cell(1, headerRow), hdr, excelize.RowOpts{Height: 32})
+}
+
+func cell(col, row int) string {
+	s, _ := excelize.CoordinatesToCellName(col, row)
+	return s
+}
+
+// percent is num/den as a percent cell, or an empty cell when den is 0.
+func (w writer) percent(num, den int) any {
+	v, ok := flows.PercentValue(num, den)
+	if !ok {
+		return nil
+	}
+	return excelize.Cell{StyleID: w.st.percent, Value: v}
+}
+
+// date is t's day as a date cell, or an empty cell when t is zero.
+func (w writer) date(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	y, m, d := t.Date()
+	return excelize.Cell{StyleID: w.st.date, Value: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+func (w writer) members(sw *excelize.StreamWriter) error {
+	months := w.b.Period.Months()
+	cols := w.lines(text.ExportMemberColumns, nil)
+	widths := []float64{6, 28, 22, 10, 12, 12}
+	for _, m := range months {
+		cols = append(cols, w.r(text.ExportMonthColumn, struct{ Num int }{m.Num()}))
+		widths = append(widths, 5)
+	}
+	cols = append(cols, w.lines(text.ExportMemberEnd, nil)...)
+	widths = append(widths, 12, 10, 32)
+	legend := w.r(text.ExportLegend, struct{ Last int }{w.b.Period.Last.Num()})
+	if err := w.head(sw, widths, legend, cols); err != nil {
+		return err
+	}
+	marks := map[flows.ExportMark]any{
+		flows.MarkReported: w.r(text.ExportMarkReported, nil),
+		flows.MarkMissing:  w.r(text.ExportMarkMissing, nil),
+		flows.MarkExempt:   w.r(text.ExportMarkExempt, nil),
+	}
+	row := make([]any, len(cols))
+	for i, m := range w.b.Members {
+		row = row[:0]
+		var items any
+		if m.Items > 0 {
+			items = m.Items
+		}
+		row = append(row, i+1, m.Name, m.Cell, items, w.date(m.Pledged), w.date(m.Approved))
+		for _, mk := range m.Marks {
+			row = append(row, marks[mk])
+		}
+		var praised any
+		if m.Praised > 0 {
+			praised = m.Praised
+		}
+		row = append(row, w.percent(m.Reported, m.Due), praised, w.note(m))
+		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// note is the member's Ghi chú: exempt, paused, connected in the period.
+func (w writer) note(m flows.ExportMember) any {
+	var notes []string
+	if m.Exempt {
+		notes = append(notes, w.r(text.ExportNoteExempt, nil))
+	}
+	if !m.PausedTo.IsZero() {
+		notes = append(notes, w.r(text.ExportNotePaused, struct{ Until string }{m.PausedTo.Format("02/01/2006")}))
+	}
+	if m.Joined != 0 {
+		notes = append(notes, w.r(text.ExportNoteJoined, struct{ Num int }{m.Joined.Num()}))
+	}
+	if len(notes) == 0 {
+		return nil
+	}
+	return strings.Join(notes, "; ")
+}
+
+func (w writer) cells(sw *excelize.StreamWriter) error {
+	cols := w.lines(text.ExportCellColumns, struct{ Last int }{w.b.Period.Last.Num()})
+	if err := w.head(sw, []float64{30, 9, 8, 10, 10, 10, 10, 10, 10, 11}, "", cols); err != nil {
+		return err
+	}
+	rows := w.b.Cells
+	total := -1 // one cell's export has no total row: it would repeat the cell
+	if w.b.Scope == "" {
+		rows = append(rows[:len(rows):len(rows)], w.b.Total)
+		total = len(rows) - 1
+		rows[total].Name = w.r(text.ExportTotal, nil)
+	}
+	for i, c := range rows {
+		row := []any{c.Name, c.Members, c.Exempt, c.MustReport,
+			c.Pledged, w.percent(c.Pledged, c.MustReport),
+			c.Reported, w.percent(c.Reported, c.MustReport),
+			w.percent(c.ReportedSum, c.DueSum), c.Praised}
+		if i == total {
+			row[0] = excelize.Cell{StyleID: w.st.title, Value: c.Name}
+		}
+		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w writer) deeds(sw *excelize.StreamWriter) error {
+	cols := w.lines(text.ExportDeedColumns, nil)
+	if err := w.head(sw, []float64{28, 22, 8, 36, 12, 48}, "", cols); err != nil {
+		return err
+	}
+	status := map[flows.ItemStatus]string{
+		flows.Done:   w.r(text.StatusDone, nil),
+		flows.Doing:  w.r(text.StatusDoing, nil),
+		flows.NotYet: w.r(text.StatusNotYet, nil),
+	}
+	other := w.r(text.ExportOtherDeed, nil)
+	for i, d := range w.b.Deeds {
+		item := d.Item
+		if d.Other {
+			item = other
+		}
+		row := []any{d.Name, d.Cell, d.Month.Num(), excelize.Cell{StyleID: w.st.text, Value: item},
+			status[d.Status], excelize.Cell{StyleID: w.st.text, Value: d.Text}}
+		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
+			return err
+		}
+	}
+	return nil
+}

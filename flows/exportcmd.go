@@ -1,0 +1,140 @@
+package flows
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+
+	"lamtheo/bot"
+	"lamtheo/flows/text"
+)
+
+// exportBadView is the data of text.ExportBadPeriod.
+type exportBadView struct {
+	Input string
+	Admin bool   // the sender may name a cell
+	Code  string // a cell's code, for the example
+}
+
+// exportDoneView is the data of text.ExportDone.
+type exportDoneView struct {
+	Scope, Period  string
+	Members, Deeds int
+}
+
+// cmdExport (/xuat [mã chi bộ] [kỳ]) sends the spreadsheet of a period
+// (ParsePeriod; the year so far by default): a secretary's of their cell,
+// an admin's of the whole organisation or of the cell named first. Only
+// where the platform uploads files.
+func (r *req) cmdExport(args string) error {
+	if !r.e.caps(r.m.Chat.Platform).Upload {
+		r.say(text.ExportNoUpload, nil)
+		return nil
+	}
+	if r.e.Spreadsheet == nil {
+		r.say(text.ExportUnavailable, nil)
+		return nil
+	}
+	all, err := r.tx.Cells()
+	if err != nil {
+		return err
+	}
+	admin := r.admin()
+	cells, scope, rest := r.exportScope(all, args, admin)
+	if len(cells) == 0 {
+		return refuse(text.NeedSecretary, nil)
+	}
+	loc := r.e.loc()
+	p, ok := ParsePeriod(rest, CollectingMonth(r.now, loc, r.e.Cfg.GraceDays), r.now, loc)
+	if !ok {
+		code := cells[0].Code
+		return refuse(text.ExportBadPeriod, exportBadView{Input: rest, Admin: admin, Code: code})
+	}
+	b, err := r.e.exportBook(r.tx, cells, scope, p, r.now)
+	if err != nil {
+		return err
+	}
+	data, err := r.e.Spreadsheet(b)
+	if err != nil {
+		return fmt.Errorf("export %s: %w", p.Last, err)
+	}
+	cat := r.e.text()
+	shownScope := scope
+	if shownScope == "" {
+		shownScope = cat.Render(text.ExportOrgScope, nil)
+	}
+	slug := r.e.Cfg.OrgName
+	if len(cells) == 1 && scope != "" {
+		slug = cells[0].Code
+	}
+	r.send(bot.Reply{
+		Chat: r.m.Chat,
+		Text: r.t(text.ExportDone, exportDoneView{Scope: shownScope, Period: PeriodText(cat, p), Members: len(b.Members), Deeds: len(b.Deeds)}),
+		File: &bot.File{Name: exportFileName(slug, p), Data: data},
+	})
+	return nil
+}
+
+// exportScope returns the cells an export of args covers, the name of the
+// scope ("" for the organisation) and the rest of args (the period). An
+// admin may name a cell by its code first; a secretary exports their own
+// cell (naming it changes nothing).
+func (r *req) exportScope(all []Cell, args string, admin bool) ([]Cell, string, string) {
+	word, rest := args, ""
+	if i := strings.IndexFunc(args, unicode.IsSpace); i >= 0 {
+		word, rest = args[:i], strings.TrimSpace(args[i:])
+	}
+	own := ""
+	if r.isMember && r.member.SecretaryOf(r.member.Cell) {
+		own = r.member.Cell
+	}
+	for _, c := range all {
+		if strings.EqualFold(c.Code, word) && (admin || c.Code == own) {
+			return []Cell{c}, c.Name, rest
+		}
+	}
+	if admin {
+		return all, "", args
+	}
+	for _, c := range all {
+		if c.Code == own {
+			return []Cell{c}, c.Name, args
+		}
+	}
+	return nil, "", args
+}
+
+// PeriodText says p in words, as /xuat's reply and the workbook's title
+// say it: "tháng 11/2026", "6 tháng đầu năm 2026", "năm 2026 (đến tháng 11)".
+func PeriodText(cat *text.Catalog, p Period) string {
+	data := struct{ Num, Year, Last int }{p.First.Num(), p.Year(), p.Last.Num()}
+	switch p.Kind {
+	case PeriodHalf:
+		return cat.Render(text.ExportPeriodHalf, data)
+	case PeriodYear:
+		return cat.Render(text.ExportPeriodYear, data)
+	}
+	return cat.Render(text.ExportPeriodMonth, data)
+}
+
+// exportFileName names the workbook: "lamtheo-xa-demo-2026.xlsx",
+// "lamtheo-c01-2026-6t.xlsx", "lamtheo-xa-demo-2026-11.xlsx".
+func exportFileName(scope string, p Period) string {
+	var b strings.Builder
+	for _, r := range foldName(scope) {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
+			b.WriteByte('-')
+		}
+	}
+	name := "lamtheo-" + strings.Trim(b.String(), "-") + fmt.Sprintf("-%d", p.Year())
+	switch p.Kind {
+	case PeriodHalf:
+		name += "-6t"
+	case PeriodMonth:
+		name += fmt.Sprintf("-%02d", p.First.Num())
+	}
+	return name + ".xlsx"
+}

@@ -1,0 +1,47 @@
+package text
+
+// Keys of /xuat and its spreadsheet (export.txt).
+const (
+	CmdExport         Key = "cmd_export"         // /help's line
+	ExportDone        Key = "export_done"        // the line sent with the file; data: Scope, Period, Members, Deeds
+	ExportBadPeriod   Key = "export_bad_period"  // a period /xuat does not read; data: Input, Admin, Code
+	ExportNoUpload    Key = "export_no_upload"   // on a platform that cannot upload files (Zalo)
+	ExportUnavailable Key = "export_unavailable" // the deployment has no spreadsheet writer
+
+	// The workbook (flows/export).
+	ExportOrgScope      Key = "export_org_scope"      // the scope of an export of every cell
+	ExportPeriodMonth   Key = "export_period_month"   // data: Num, Year
+	ExportPeriodHalf    Key = "export_period_half"    // data: Year, Last
+	ExportPeriodYear    Key = "export_period_year"    // data: Year, Last
+	ExportTitle         Key = "export_title"          // each sheet's first row; data: Org, Scope
+	ExportSubtitle      Key = "export_subtitle"       // each sheet's second row; data: Period
+	ExportMemberSheet   Key = "export_member_sheet"   // sheet names
+	ExportCellSheet     Key = "export_cell_sheet"     //
+	ExportDeedSheet     Key = "export_deed_sheet"     //
+	ExportMemberColumns Key = "export_member_columns" // the member sheet's columns before the months, one a line
+	ExportMemberEnd     Key = "export_member_columns_end"
+	ExportMonthColumn   Key = "export_month_column" // data: Num
+	ExportCellColumns   Key = "export_cell_columns" // data: Last
+	ExportDeedColumns   Key = "export_deed_columns"
+	ExportTotal         Key = "export_total"  // the organisation's row of the cell sheet
+	ExportLegend        Key = "export_legend" // under the member sheet's title; data: Last
+	ExportMarkReported  Key = "export_mark_reported"
+	ExportMarkMissing   Key = "export_mark_missing"
+	ExportMarkExempt    Key = "export_mark_exempt"
+	ExportNoteExempt    Key = "export_note_exempt"
+	ExportNotePaused    Key = "export_note_paused" // data: Until
+	ExportNoteJoined    Key = "export_note_joined" // data: Num
+	ExportOtherDeed     Key = "export_other_deed"
+)
+
+// exportKeys are /xuat's own replies, rendered with flows' views.
+var exportKeys = []Key{CmdExport, ExportDone, ExportBadPeriod, ExportNoUpload, ExportUnavailable}
+
+// ExportKeys are the workbook's texts, rendered by flows/export (its tests
+// check them).
+var ExportKeys = []Key{
+	ExportOrgScope, ExportPeriodMonth, ExportPeriodHalf, ExportPeriodYear, ExportTitle, ExportSubtitle,
+	ExportMemberSheet, ExportCellSheet, ExportDeedSheet, ExportMemberColumns, ExportMemberEnd, ExportMonthColumn,
+	ExportCellColumns, ExportDeedColumns, ExportTotal, ExportLegend, ExportMarkReported, ExportMarkMissing,
+	ExportMarkExempt, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportOtherDeed,
+}
