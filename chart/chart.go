@@ -29,18 +29,13 @@ type Row struct {
 	Note string
 	// Own marks the reader's cell: its row is highlighted.
 	Own bool
-	// Collecting marks a cell whose month is still open: its bar is drawn
-	// lighter and its value marked with an asterisk, explained by
-	// Labels.Collecting under the chart.
-	Collecting bool
 }
 
 // Labels are the words the chart draws; the caller owns their language.
 type Labels struct {
-	Title      string // the heading, with the month: "Bảng xếp hạng tháng 11/2026"
-	Subtitle   string // under the heading: the organisation's name
-	NoReport   string // next to an unranked row: "chưa có báo cáo"
-	Collecting string // the footnote for rows marked Collecting
+	Title    string // the heading, with the month: "Bảng xếp hạng tháng 11/2026"
+	Subtitle string // under the heading: the organisation's name
+	NoReport string // next to an unranked row: "chưa có báo cáo"
 	// More is the line standing for n rows left out (see Chart.MaxRows);
 	// nil shows "+n".
 	More func(n int) string
@@ -85,7 +80,6 @@ const (
 	barRight   = 900 // a 100 % bar ends here
 	valueRight = Width - margin
 	footGap    = 16
-	footPitch  = 40
 )
 
 // Colours. The highlighted bar is the party's red, the others a calm blue.
@@ -95,9 +89,7 @@ var (
 	grey        = color.RGBA{0x6B, 0x6B, 0x6B, 0xFF}
 	track       = color.RGBA{0xEC, 0xEF, 0xF4, 0xFF} // the empty part of a bar
 	bar         = color.RGBA{0x4A, 0x6F, 0xA5, 0xFF}
-	barOpen     = color.RGBA{0xA4, 0xB7, 0xD2, 0xFF}
 	OwnBar      = color.RGBA{0xC8, 0x10, 0x2E, 0xFF} // the Own row's bar
-	ownBarOpen  = color.RGBA{0xE3, 0x87, 0x96, 0xFF}
 	ownBand     = color.RGBA{0xFF, 0xF3, 0xC4, 0xFF} // behind the Own row
 	gapDotColor = color.RGBA{0xB0, 0xB0, 0xB0, 0xFF}
 )
@@ -153,10 +145,6 @@ func Render(c Chart) ([]byte, error) {
 		limit = DefaultMaxRows
 	}
 	ls := lines(c.Rows, max(limit, 3))
-	foot := false
-	for _, l := range ls {
-		foot = foot || l.row != nil && l.row.Collecting && l.row.Rank > 0
-	}
 
 	var p painter
 	for _, f := range []struct {
@@ -174,11 +162,7 @@ func Render(c Chart) ([]byte, error) {
 	title := wrap(p.title, c.Title, Width-2*margin, 2)
 	shift := (len(title) - 1) * titlePitch // a long title pushes the rest down
 	top := listTop + shift
-	height := top + len(ls)*pitch + footGap
-	if foot && c.Collecting != "" {
-		height += footPitch
-	}
-	height += margin / 2
+	height := top + len(ls)*pitch + footGap + margin/2
 
 	p.img = image.NewRGBA(image.Rect(0, 0, Width, height))
 	draw.Draw(p.img, p.img.Bounds(), image.NewUniform(background), image.Point{}, draw.Src)
@@ -188,10 +172,6 @@ func Render(c Chart) ([]byte, error) {
 	p.text(p.sub, grey, margin, subBase+shift, fit(p.sub, c.Subtitle, Width-2*margin))
 	for i, l := range ls {
 		p.line(c.Labels, l, top+i*pitch)
-	}
-	if foot && c.Collecting != "" {
-		y := top + len(ls)*pitch + footGap + noteSize
-		p.text(p.small, grey, margin, y, fit(p.small, "* "+c.Collecting, Width-2*margin))
 	}
 	return encode(p.img)
 }
@@ -246,22 +226,13 @@ func (p *painter) line(lb Labels, l line, y int) {
 	top := y + (pitch-barHeight)/2 + 1
 	p.rect(barLeft, top, barRight, top+barHeight, track)
 	fill := bar
-	switch {
-	case r.Own && r.Collecting:
-		fill = ownBarOpen
-	case r.Own:
+	if r.Own {
 		fill = OwnBar
-	case r.Collecting:
-		fill = barOpen
 	}
 	if w := barWidth(r.Reported, r.MustReport); w > 0 {
 		p.rect(barLeft, top, barLeft+w, top+barHeight, fill)
 	}
-	value := r.Value
-	if r.Collecting {
-		value += "*"
-	}
-	value = norm.NFC.String(value)
+	value := norm.NFC.String(r.Value)
 	p.text(name, colour, valueRight-measure(name, value), base, value)
 }
 

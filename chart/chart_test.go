@@ -19,18 +19,16 @@ import (
 // the last unranked cells without reports.
 func sample(n, own, unranked int) Chart {
 	c := Chart{Labels: Labels{
-		Title:      "Bảng xếp hạng tháng 11/2026",
-		Subtitle:   "Đảng bộ xã Hưng Đạo",
-		NoReport:   "chưa có báo cáo",
-		Collecting: "đang tổng hợp: chi bộ chưa họp tháng này",
-		More:       func(n int) string { return fmt.Sprintf("… và %d chi bộ khác", n) },
+		Title:    "Bảng xếp hạng tháng 11/2026",
+		Subtitle: "Đảng bộ xã Hưng Đạo",
+		NoReport: "chưa có báo cáo",
+		More:     func(n int) string { return fmt.Sprintf("… và %d chi bộ khác", n) },
 	}}
 	for i := range n {
 		r := Row{Name: fmt.Sprintf("Chi bộ Thôn Phượng Lâu %d", i+1), MustReport: 20, Own: i == own}
 		if i < n-unranked {
 			r.Rank, r.Reported = i+1, 20-i%20
 			r.Value = fmt.Sprintf("%d%%", r.Reported*5)
-			r.Collecting = i%5 == 4
 		}
 		c.Rows = append(c.Rows, r)
 	}
@@ -70,9 +68,9 @@ func TestRenderDecodesWithSizeAndHighlight(t *testing.T) {
 		own    bool
 	}{
 		{"two cells, own first", sample(2, 0, 0), listTop + 2*pitch + footGap + margin/2, true},
-		{"sixteen, own unranked", sample(16, 15, 3), listTop + 16*pitch + footGap + footPitch + margin/2, false},
-		{"sixteen, no own", sample(16, -1, 0), listTop + 16*pitch + footGap + footPitch + margin/2, false},
-		{"two hundred, own deep", sample(200, 150, 20), listTop + DefaultMaxRows*pitch + footGap + footPitch + margin/2, true},
+		{"sixteen, own unranked", sample(16, 15, 3), listTop + 16*pitch + footGap + margin/2, false},
+		{"sixteen, no own", sample(16, -1, 0), listTop + 16*pitch + footGap + margin/2, false},
+		{"two hundred, own deep", sample(200, 150, 20), listTop + DefaultMaxRows*pitch + footGap + margin/2, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			b, err := Render(tc.chart)
@@ -93,18 +91,22 @@ func TestRenderDecodesWithSizeAndHighlight(t *testing.T) {
 	}
 }
 
-func TestRenderOwnCollectingIsLighter(t *testing.T) {
-	c := sample(5, 4, 0) // row 5 is collecting (i%5 == 4)
+// TestRenderOwnUnrankedHasNoBar: the reader's cell when it is not ranked
+// (still collecting the month, or nobody reported) keeps its highlighted
+// band but gets no bar, in the highlight colour or any other.
+func TestRenderOwnUnrankedHasNoBar(t *testing.T) {
+	c := sample(5, 4, 1) // row 5 is the reader's and unranked
+	c.Rows[4].Note = "25% đến nay, còn nhận báo cáo đến hết ngày 10/12/2026"
 	b, err := Render(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	img := decode(t, b)
 	if hasColour(img, ownRGB) {
-		t.Error("a collecting own cell is drawn in the full highlight colour")
+		t.Error("an unranked own cell is drawn with the highlighted bar")
 	}
-	if !hasColour(img, [3]uint8{ownBarOpen.R, ownBarOpen.G, ownBarOpen.B}) {
-		t.Error("the collecting own cell's lighter highlight is missing")
+	if !hasColour(img, [3]uint8{ownBand.R, ownBand.G, ownBand.B}) {
+		t.Error("the unranked own cell's band is missing")
 	}
 }
 
@@ -151,7 +153,7 @@ func vietnamese() string {
 func TestFontCoversVietnamese(t *testing.T) {
 	text := vietnamese()
 	labels := sample(3, 0, 1)
-	for _, s := range []string{labels.Title, labels.Subtitle, labels.NoReport, labels.Collecting, labels.More(7), labels.Rows[0].Name} {
+	for _, s := range []string{labels.Title, labels.Subtitle, labels.NoReport, labels.More(7), labels.Rows[0].Name} {
 		text += " " + s
 	}
 	missing, err := Missing(text)

@@ -107,8 +107,8 @@ func TestLeaderChart(t *testing.T) {
 	}
 }
 
-// TestCmdLeader: /bangxephang shows the last month every cell has
-// finished, with the picture for the group's cell (in a group) or the
+// TestCmdLeader: /bangxephang shows the latest month the organisation
+// has stopped collecting, with the picture for the group's cell (in a group) or the
 // sender's (in private); before any month is ranked it says so.
 func TestCmdLeader(t *testing.T) {
 	o := newOrg(t)

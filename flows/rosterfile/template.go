@@ -11,10 +11,6 @@ import (
 	"lamtheo/flows/text"
 )
 
-// TemplateHeader is the header row of the template, in the words Parse
-// looks for.
-var TemplateHeader = []string{"Họ và tên", "Chi bộ", "Trạng thái", "Chức vụ"}
-
 // StatusText returns the status's name as the template and the roster say it.
 func StatusText(cat *text.Catalog, s flows.RosterStatus) string {
 	switch s {
@@ -45,8 +41,9 @@ func Template(cat *text.Catalog, cell flows.Cell) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	header := strings.Split(cat.Render(text.RosterTemplateHeader, nil), "\n") // the words Parse looks for
 	steps := []func() error{
-		func() error { return f.SetSheetRow(sheet, "A1", &TemplateHeader) },
+		func() error { return f.SetSheetRow(sheet, "A1", &header) },
 		func() error {
 			ex := []string{cat.Render(text.RosterTemplateExample, nil), cell.Code, StatusText(cat, flows.RosterFull), ""}
 			return f.SetSheetRow(sheet, "A2", &ex)

@@ -27,6 +27,7 @@ const (
 	RosterApplied           Key = "roster_applied"
 	RosterTemplateSheet     Key = "roster_template_sheet"
 	RosterTemplateHelpSheet Key = "roster_template_help_sheet"
+	RosterTemplateHeader    Key = "roster_template_header" // one column title per line
 	RosterTemplateExample   Key = "roster_template_example"
 	RosterTemplateHelp      Key = "roster_template_help"
 )
@@ -40,4 +41,4 @@ var RosterKeys = []Key{RosterStatusFull, RosterStatusProbation, RosterStatusExem
 	RosterProblemAllCaps, RosterProblemNoMarks, RosterErrNotSpreadsheet, RosterErrOldExcel,
 	RosterErrNotUTF8, RosterErrEmpty, RosterErrNoHeader, RosterErrNoCellColumn, RosterErrTooMany,
 	RosterErrTooBig, RosterErrUnreadable, RosterErrStale, RosterApplied, RosterTemplateSheet,
-	RosterTemplateHelpSheet, RosterTemplateExample, RosterTemplateHelp}
+	RosterTemplateHelpSheet, RosterTemplateHeader, RosterTemplateExample, RosterTemplateHelp}
