@@ -13,19 +13,20 @@ var ErrUnknownCell = errors.New("flows: unknown cell")
 // cellMonth is what a cell's month is computed from.
 type cellMonth struct {
 	cell    Cell
-	members []Member
-	reports map[MemberID]Report // submitted or not, of every member (exempt too)
-	pledges map[MemberID]Pledge // of the members counted in the month
+	members []Member            // the members whose Cell is the cell (and records found under its index)
+	people  []RosterPerson      // the cell's roster (see cellRoster) and its members
+	reports map[MemberID]Report // submitted or not, of the cell's members and its roster's (exempt too)
+	pledges map[MemberID]Pledge // of the people counted in the month
 	state   MonthState
 	loc     *time.Location // the organisation's zone, which months are in
 }
 
-// loadCellMonth reads cell code's members, their reports of m and the
-// pledges of m's year of the members who count in m (CountsIn, months in
-// loc): a few lookups per member, whatever
-// the history stored. With a non-nil dmg, a member whose record, report or
-// pledge cannot be read is left out (and collected in dmg) rather than
-// failing the whole cell.
+// loadCellMonth reads cell code's members, its roster, their reports of m
+// and the pledges of m's year of the people who count in m
+// (RosterPerson.CountsIn, months in loc): a few lookups per person,
+// whatever the history stored. With a non-nil dmg, a member whose record,
+// report or pledge cannot be read is left out (and collected in dmg)
+// rather than failing the whole cell.
 func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, dmg *damage) (cellMonth, error) {
 	cell, ok, err := tx.Cell(code)
 	if err != nil {
@@ -38,37 +39,78 @@ func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, dmg *damage)
 	if err := dmg.listing(err); err != nil {
 		return cellMonth{}, fmt.Errorf("load members of %s: %w", code, err)
 	}
-	cm := cellMonth{cell: cell, members: ms[:0:0], loc: loc,
+	roster, err := cellRoster(tx, code, m, loc)
+	if err := dmg.listing(err); err != nil {
+		return cellMonth{}, fmt.Errorf("load roster of %s: %w", code, err)
+	}
+	cm := cellMonth{cell: cell, members: ms, loc: loc,
 		reports: make(map[MemberID]Report, len(ms)), pledges: make(map[MemberID]Pledge, len(ms))}
+	byID := make(map[MemberID]Member, len(ms))
 	for _, mb := range ms {
-		if mb.Cell != code {
-			cm.members = append(cm.members, mb)
-			continue
+		byID[mb.ID] = mb
+	}
+	bad := map[MemberID]bool{} // members whose records could not be read
+	member := func(id MemberID) (Member, bool) {
+		if mb, ok := byID[id]; ok {
+			return mb, true
 		}
+		mb, ok, err := tx.Member(id) // a member who moved on: the cell's past months
+		if err != nil {
+			bad[id] = true
+			return Member{}, false
+		}
+		return mb, ok
+	}
+	cm.people = rosterPeople(roster, member)
+	for id := range bad {
+		if err := dmg.skip(fmt.Sprintf("member %d", id), ErrDamaged); err != nil {
+			return cellMonth{}, fmt.Errorf("load member %d: %w", id, err)
+		}
+	}
+	loaded := make(map[MemberID]bool, len(ms))
+	load := func(mb Member, counts bool) error {
+		if loaded[mb.ID] {
+			return nil
+		}
+		loaded[mb.ID] = true
 		rep, ok, err := tx.Report(mb.ID, m)
 		if err != nil {
 			if dmg.skip(fmt.Sprintf("report %d %s", mb.ID, m), err) == nil {
-				continue
+				return nil
 			}
-			return cellMonth{}, fmt.Errorf("load report %d %s: %w", mb.ID, m, err)
+			return fmt.Errorf("load report %d %s: %w", mb.ID, m, err)
 		}
 		if ok {
 			cm.reports[mb.ID] = rep
 		}
-		if mb.CountsIn(m, loc) {
+		if counts {
 			p, ok, err := tx.Pledge(mb.ID, m.Year())
 			if err != nil {
 				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {
 					delete(cm.reports, mb.ID)
-					continue
+					return nil
 				}
-				return cellMonth{}, fmt.Errorf("load pledge %d %d: %w", mb.ID, m.Year(), err)
+				return fmt.Errorf("load pledge %d %d: %w", mb.ID, m.Year(), err)
 			}
 			if ok {
 				cm.pledges[mb.ID] = p
 			}
 		}
-		cm.members = append(cm.members, mb)
+		return nil
+	}
+	for _, p := range cm.people {
+		if p.HasMember() && p.Entry.OnRosterIn(code, m, loc) {
+			if err := load(p.Member, p.CountsIn(code, m, loc)); err != nil {
+				return cellMonth{}, err
+			}
+		}
+	}
+	for _, mb := range ms {
+		if mb.Cell == code {
+			if err := load(mb, false); err != nil {
+				return cellMonth{}, err
+			}
+		}
 	}
 	cm.state, err = tx.MonthState(code, m)
 	if err != nil {
@@ -77,8 +119,15 @@ func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, dmg *damage)
 	return cm, nil
 }
 
+// cellRoster returns the roster entries that may be on cell's roster in
+// month: those of its roster now, and those that moved out of it after
+// month (RosterEntry.CellIn). Months are in loc.
+func cellRoster(tx Tx, cell string, month Month, loc *time.Location) ([]RosterEntry, error) {
+	return tx.Roster(cell)
+}
+
 func (cm cellMonth) summary(m Month) CellSummary {
-	return SummarizeCell(cm.cell, cm.members, cm.reports, cm.pledges, m, cm.loc, cm.state)
+	return SummarizeRoster(cm.cell, cm.people, cm.reports, cm.pledges, m, cm.loc, cm.state)
 }
 
 // submitted returns the members with a submitted report, in Vietnamese name
@@ -120,88 +169,35 @@ func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
 
 // orgSummary is OrgSummary; with a non-nil dmg, the records it cannot read
 // are left out (a damaged cell is not ranked, a damaged member, report or
-// pledge not counted) and collected in dmg.
+// pledge not counted) and collected in dmg. It computes the cells one by
+// one from their rosters (loadCellMonth), so that it holds one cell's
+// people at a time.
 func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 	cells, err := tx.Cells()
 	if err := dmg.listing(err); err != nil {
 		return OrgSummary{}, fmt.Errorf("org summary: load cells: %w", err)
 	}
-	tallies := make([]cellTally, len(cells))
-	cellAt := make(map[string]int, len(cells))
-	for i, c := range cells {
-		st, err := tx.MonthState(c.Code, m)
-		if err != nil {
-			return OrgSummary{}, fmt.Errorf("org summary: month state %s: %w", c.Code, err)
-		}
-		tallies[i] = newCellTally(c, m, e.loc(), st, false)
-		cellAt[c.Code] = i
-	}
-	ms, err := tx.Members("")
-	if err := dmg.listing(err); err != nil {
-		return OrgSummary{}, fmt.Errorf("org summary: load members: %w", err)
-	}
-	// Members and the month's reports both come by member ID: merge them.
-	next := 0                  // the next member of ms to count
-	lastCell, lastAt := "", -1 // the cell of the member counted last, and its tally
-	count := func(r *Report) error {
-		mb := &ms[next]
-		next++
-		if mb.Cell == "" {
-			return nil
-		}
-		if mb.Cell != lastCell {
-			i, ok := cellAt[mb.Cell]
-			if !ok {
-				i = -1 // a cell that is not stored: not summarised
-			}
-			lastCell, lastAt = mb.Cell, i
-		}
-		if lastAt < 0 {
-			return nil
-		}
-		var pp *Pledge
-		if mb.CountsIn(m, e.loc()) {
-			p, ok, err := tx.Pledge(mb.ID, m.Year())
+	sums := make([]CellSummary, 0, len(cells))
+	for _, c := range cells {
+		var s CellSummary
+		err := guard(func() error {
+			cm, err := loadCellMonth(tx, c.Code, m, e.loc(), dmg)
 			if err != nil {
-				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {
-					return nil // not counted
-				}
-				return fmt.Errorf("load pledge %d: %w", mb.ID, err)
-			}
-			if ok {
-				pp = &p
-			}
-		}
-		tallies[lastAt].add(mb, r, pp)
-		return nil
-	}
-	var prev MemberID
-	seen := false
-	err = tx.Reports(m, func(rep Report) error {
-		if seen && rep.Member <= prev {
-			return fmt.Errorf("report %d after %d: not in member order", rep.Member, prev)
-		}
-		prev, seen = rep.Member, true
-		for next < len(ms) && ms[next].ID < rep.Member {
-			if err := count(nil); err != nil {
 				return err
 			}
+			t := newCellTally(cm.cell, m, e.loc(), cm.state, false)
+			for i := range cm.people {
+				t.addRosterPerson(&cm.people[i], cm.reports, cm.pledges)
+			}
+			s = t.summary()
+			return nil
+		})
+		if err := dmg.skip("cell "+c.Code, err); err != nil {
+			return OrgSummary{}, fmt.Errorf("org summary of %s: %w", m, err)
 		}
-		if next < len(ms) && ms[next].ID == rep.Member {
-			return count(&rep)
+		if err == nil {
+			sums = append(sums, s)
 		}
-		return nil // the report of a member no longer stored
-	})
-	err = dmg.listing(err) // damaged reports are skipped: their members count as not reported
-	for err == nil && next < len(ms) {
-		err = count(nil)
-	}
-	if err != nil {
-		return OrgSummary{}, fmt.Errorf("org summary of %s: %w", m, err)
-	}
-	sums := make([]CellSummary, len(tallies))
-	for i := range tallies {
-		sums[i] = tallies[i].summary()
 	}
 	return SummarizeOrg(m, sums), nil
 }

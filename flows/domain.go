@@ -210,7 +210,20 @@ type Pledge struct {
 	Comment   string // the secretary's comment when returned
 	Submitted time.Time
 	Decided   time.Time // approved or returned
+	// Recorded says who wrote the pledge when the cell recorded it for
+	// the member (/dangkythay); zero when the member wrote it.
+	Recorded Recorded
 }
+
+// Recorded marks a pledge or report the cell recorded for a member who
+// does not use the bot (chi bộ ghi hộ): who recorded it, and when.
+type Recorded struct {
+	By MemberID // the secretary, or the member they delegated; 0: the member wrote it
+	At time.Time
+}
+
+// Zero reports whether the record is the member's own.
+func (r Recorded) Zero() bool { return r.By == 0 }
 
 // ItemStatus is what a member says about one pledge item in a month.
 type ItemStatus int
@@ -238,6 +251,9 @@ type Report struct {
 	Photo     string // platform file id of an optional evidence photo
 	Submitted time.Time
 	Exemplary bool // featured by the secretary (nêu gương)
+	// Recorded says who wrote the report when the cell recorded it for
+	// the member (/baocaothay); zero when the member wrote it.
+	Recorded Recorded
 }
 
 // MonthState is a cell's month as the secretary set it.

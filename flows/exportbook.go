@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"cmp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -183,28 +185,29 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 		}
 	}
 	for _, c := range cells {
-		ms, err := tx.Members(c.Code)
+		people, err := exportPeople(tx, c.Code, p, loc)
 		if err != nil {
 			return b, err
 		}
-		SortByName(ms)
 		t := newCellTally(c, p.Last, loc, MonthState{}, false)
 		row := ExportCell{Name: c.Name}
-		for i := range ms {
-			m := &ms[i]
-			if m.Cell != c.Code {
-				continue
-			}
-			pl, hasPledge, err := tx.Pledge(m.ID, p.Year())
-			if err != nil {
-				return b, err
+		for i := range people {
+			person := &people[i]
+			m := &person.Member
+			var pl Pledge
+			hasPledge := false
+			if person.HasMember() {
+				pl, hasPledge, err = tx.Pledge(m.ID, p.Year())
+				if err != nil {
+					return b, err
+				}
 			}
 			hasPledge = hasPledge && pl.Status != PledgeDraft
-			xm := ExportMember{Name: m.Name, Cell: c.Name, Exempt: m.Status == Exempt, Marks: make([]ExportMark, len(months))}
+			xm := ExportMember{Name: m.Name, Cell: c.Name, Exempt: person.Entry.ExemptIn(person.member()), Marks: make([]ExportMark, len(months))}
 			if m.Paused(now) {
 				xm.PausedTo = m.PausedUntil.In(loc)
 			}
-			if j := m.JoinedMonth(loc); j > p.First && j <= p.Last {
+			if j := person.joinedMonth(c.Code, loc); j > p.First && j <= p.Last {
 				xm.Joined = j
 			}
 			if hasPledge {
@@ -214,15 +217,15 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 				}
 			}
 			for k, month := range months {
-				if !m.CountsIn(month, loc) {
-					if xm.Exempt {
+				if !person.CountsIn(c.Code, month, loc) {
+					if xm.Exempt && person.Entry.OnRosterIn(c.Code, month, loc) {
 						xm.Marks[k] = MarkExempt
 					}
 					continue
 				}
 				xm.Due++
 				r, ok := reports[k][m.ID]
-				if !ok {
+				if !ok || !person.HasMember() {
 					xm.Marks[k] = MarkMissing
 					continue
 				}
@@ -236,17 +239,15 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 			row.ReportedSum += xm.Reported
 			row.DueSum += xm.Due
 			row.Praised += xm.Praised
-			var rp *Report
-			var pp *Pledge
-			if m.CountsIn(p.Last, loc) {
-				if r, ok := reports[len(months)-1][m.ID]; ok {
-					rp = &r
-				}
-				if hasPledge {
-					pp = &pl
-				}
+			last := map[MemberID]Report{}
+			if r, ok := reports[len(months)-1][m.ID]; ok && person.HasMember() {
+				last[m.ID] = r
 			}
-			t.add(m, rp, pp)
+			pledges := map[MemberID]Pledge{}
+			if hasPledge {
+				pledges[m.ID] = pl
+			}
+			t.addRosterPerson(person, last, pledges)
 			b.Members = append(b.Members, xm)
 		}
 		row.SummaryCounts = t.summary().SummaryCounts
@@ -254,6 +255,36 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 		b.Total.add(row)
 	}
 	return b, nil
+}
+
+// exportPeople returns the people of cell's roster who are on it in a
+// month of p (RosterEntry.OnRosterIn), in Vietnamese name order.
+func exportPeople(tx Tx, cell string, p Period, loc *time.Location) ([]RosterPerson, error) {
+	roster, err := cellRoster(tx, cell, p.First, loc)
+	if err != nil {
+		return nil, err
+	}
+	var out []RosterEntry
+	for _, e := range roster {
+		if slices.ContainsFunc(p.Months(), func(m Month) bool { return e.OnRosterIn(cell, m, loc) }) {
+			out = append(out, e)
+		}
+	}
+	var lookupErr error
+	people := rosterPeople(out, func(id MemberID) (Member, bool) {
+		m, ok, err := tx.Member(id)
+		if err != nil && lookupErr == nil {
+			lookupErr = err
+		}
+		return m, ok
+	})
+	if lookupErr != nil {
+		return nil, lookupErr
+	}
+	vnSortKeyed(people, func(p RosterPerson) string { return p.Member.Name }, func(a, b RosterPerson) int {
+		return cmp.Compare(a.Entry.ID, b.Entry.ID)
+	})
+	return people, nil
 }
 
 // exportDeeds returns the deeds of r, a submitted report of the member

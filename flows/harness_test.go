@@ -174,13 +174,20 @@ func (h *harness) setGroups(code string, groups ...bot.ChatID) {
 	})
 }
 
-// addMember stores m (with its Users) and returns it with its ID.
+// addMember stores m (with its Users) and returns it with its ID; a
+// member of a cell is put on its roster, claiming their entry, as
+// connecting does.
 func (h *harness) addMember(m flows.Member) flows.Member {
 	h.t.Helper()
 	if m.Joined.IsZero() {
 		m.Joined = h.date(2020, 1, 1, 9)
 	}
-	h.update(func(tx flows.Tx) error { return tx.PutMember(&m) })
+	h.update(func(tx flows.Tx) error {
+		if err := tx.PutMember(&m); err != nil || m.Cell == "" {
+			return err
+		}
+		return tx.PutRosterEntry(flows.RosterEntryOf(m))
+	})
 	return m
 }
 

@@ -99,6 +99,7 @@ type remindCellView struct {
 	Bot                  string // the bot to write to privately, in the group text
 	Reported, MustReport int
 	Missing              []missingLine // for the secretaries only: the others who have not reported
+	Offline              []string      // for the secretaries only: who has not reported and does not use the bot
 	Self                 bool          // the secretary reading it has not reported either
 	Reminded             bool          // Self, and reminded in the same run: her own reminder says it
 }
@@ -245,6 +246,9 @@ func (j *jobRun) remindCell(c Cell, m Month, rung text.Key, missing bool, button
 					l.Paused = pausedThrough(mb, loc).Format("02/01")
 				}
 				v.Missing = append(v.Missing, l)
+			}
+			for _, mb := range s.Offline {
+				v.Offline = append(v.Offline, mb.Name)
 			}
 			reps, err := privateReplies(j.tx, sec.PrivateChats(), j.e.t(text.RemindMissing, v), nil)
 			if err != nil {

@@ -41,6 +41,10 @@ type RosterEntry struct {
 	// Claims are the member accounts that claimed the entry, at most one
 	// per platform.
 	Claims []RosterClaim
+	// Moves are the entry's moves between cells, oldest first (Cell is
+	// where the last one led): the past months of a cell the person left
+	// still count them there (CellIn).
+	Moves []RosterMove
 }
 
 // RosterClaim links a roster entry to the member account of one platform.

@@ -16,16 +16,21 @@ import (
 // members who connected after the month count in Members only. "Counted"
 // below is Member.CountsIn the month.
 type SummaryCounts struct {
-	Members      int // every member of the cell, exempt or not, connected after the month or not
+	Members      int // every member of the cell (on its roster in the month), exempt or not
 	Exempt       int // miễn công tác và sinh hoạt đảng
 	MustReport   int // counted members: the denominator
+	Connected    int // counted members who use the bot (RosterPerson.Connected)
 	Reported     int // counted members with a submitted report for the month
+	OnBehalf     int // of those, reports the cell recorded for the member (Report.Recorded)
 	NotReported  int // MustReport − Reported
 	Pledged      int // counted members with a pledge (not a draft) for the month's year
 	ItemsPledged int // pledge items of the counted members' pledges
 	ItemsDone    int // of those, items reported done in the month
 	Exemplary    int // submitted reports of counted members featured as exemplary
 }
+
+// NotConnected returns how many counted members do not use the bot.
+func (c SummaryCounts) NotConnected() int { return c.MustReport - c.Connected }
 
 // Percent formats Reported/MustReport with FormatPercent ("—" when nobody
 // has to report).
@@ -35,7 +40,9 @@ func (c *SummaryCounts) add(o SummaryCounts) {
 	c.Members += o.Members
 	c.Exempt += o.Exempt
 	c.MustReport += o.MustReport
+	c.Connected += o.Connected
 	c.Reported += o.Reported
+	c.OnBehalf += o.OnBehalf
 	c.NotReported += o.NotReported
 	c.Pledged += o.Pledged
 	c.ItemsPledged += o.ItemsPledged
@@ -67,9 +74,15 @@ type CellSummary struct {
 	SummaryCounts
 	Cell    Cell
 	Month   Month
-	Closed  bool            // the secretary closed the month
-	Missing []Member        // counted members without a submitted report, in Vietnamese name order
-	Deeds   []ExemplaryDeed // the exemplary reports, in Vietnamese name order
+	Closed  bool     // the secretary closed the month
+	Missing []Member // counted members who use the bot without a submitted report, in Vietnamese name order
+	// Offline are the counted members who do not use the bot (not
+	// connected) without a submitted report, in Vietnamese name order:
+	// the secretary reports for them (/baocaothay). One without a member
+	// record has ID 0.
+	Offline    []Member
+	OnBehalfOf []Member        // members whose report the cell recorded, in Vietnamese name order
+	Deeds      []ExemplaryDeed // the exemplary reports, in Vietnamese name order
 }
 
 // summaryDeedRunes bounds the text of one exemplary deed, so that a group
@@ -77,14 +90,10 @@ type CellSummary struct {
 const summaryDeedRunes = 200
 
 // SummarizeCell computes cell's summary of month from the cell's members,
-// their reports and their pledges (keyed by member). Only members whose Cell
-// is cell.Code count. A report counts only when it is the member's report
-// of month and Submitted is set; members who do not count in month
-// (CountsIn, months in loc: exempt, or connected after month) are left out
-// of every number but Members (and Exempt for the exempt), even when they
-// reported. A pledge counts
-// when it is of month's year and not a draft. state.Closed is taken when
-// state is of month (or the zero value).
+// their reports and their pledges (keyed by member), each member being
+// their own roster entry (RosterEntryOf) who uses the bot: the figures of a
+// cell before rosters, kept for callers that have no roster. See
+// SummarizeRoster for the rules.
 func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, loc *time.Location, state MonthState) CellSummary {
 	t := newCellTally(cell, month, loc, state, true)
 	for i := range members {
@@ -92,19 +101,68 @@ func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, ple
 		if m.Cell != cell.Code {
 			continue
 		}
-		var rp *Report
-		var pp *Pledge
-		if m.CountsIn(month, loc) { // the others count without them
-			if r, ok := reports[m.ID]; ok {
-				rp = &r
-			}
-			if p, ok := pledges[m.ID]; ok {
-				pp = &p
-			}
-		}
-		t.add(m, rp, pp)
+		t.addPerson(m, tallied{onRoster: true, exempt: m.Status == Exempt, counts: m.CountsIn(month, loc), connected: true}, reports, pledges)
 	}
 	return t.summary()
+}
+
+// SummarizeRoster computes cell's summary of month from the people of its
+// roster (entries of other cells, removed or added later, are on no line),
+// their reports and their pledges (keyed by member). Members counts the
+// entries on the roster in the month (RosterEntry.OnRosterIn), Exempt the
+// exempt among them; every other number counts only the people who count
+// in month (RosterPerson.CountsIn, months in loc), whether or not they use
+// the bot. A report counts only when it is the member's report of month
+// and Submitted is set; a pledge when it is of month's year and not a
+// draft. state.Closed is taken when state is of month (or the zero value).
+func SummarizeRoster(cell Cell, people []RosterPerson, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, loc *time.Location, state MonthState) CellSummary {
+	t := newCellTally(cell, month, loc, state, true)
+	for i := range people {
+		t.addRosterPerson(&people[i], reports, pledges)
+	}
+	return t.summary()
+}
+
+// tallied is how one person counts in a cell's month.
+type tallied struct {
+	onRoster  bool // on the cell's roster in the month: a line of Members
+	exempt    bool // miễn công tác và sinh hoạt đảng
+	counts    bool // in the denominators
+	connected bool // uses the bot
+}
+
+// addRosterPerson counts p, with its report and pledge from reports and
+// pledges, in the tally's cell month.
+func (t *cellTally) addRosterPerson(p *RosterPerson, reports map[MemberID]Report, pledges map[MemberID]Pledge) {
+	code, month := t.s.Cell.Code, t.s.Month
+	how := tallied{onRoster: p.Entry.OnRosterIn(code, month, t.loc), exempt: p.Entry.ExemptIn(p.member()),
+		counts: p.CountsIn(code, month, t.loc), connected: p.Connected()}
+	if !how.onRoster {
+		return
+	}
+	m := p.Member
+	m.Name = cmp.Or(m.Name, p.Entry.Name)
+	if !p.HasMember() {
+		t.add(&m, how, nil, nil)
+		return
+	}
+	t.addPerson(&m, how, reports, pledges)
+}
+
+// addPerson counts m as how says, with its report and pledge from reports
+// and pledges when it counts (the others count without them).
+func (t *cellTally) addPerson(m *Member, how tallied, reports map[MemberID]Report, pledges map[MemberID]Pledge) {
+	var rp *Report
+	var pp *Pledge
+	if how.counts {
+		if r, ok := reports[m.ID]; ok {
+			rp = &r
+		}
+		if p, ok := pledges[m.ID]; ok {
+			pp = &p
+		}
+	}
+	t.add(m, how, rp, pp)
 }
 
 // cellTally computes one cell's summary member by member: the core of
@@ -125,32 +183,46 @@ func newCellTally(cell Cell, month Month, loc *time.Location, state MonthState, 
 	return t
 }
 
-// add counts m, a member of the tally's cell, with r its report of the month
-// and p its pledge (each nil when there is none; p is used for an active
-// member only). The checks of SummarizeCell apply: a report or pledge of
-// another member, month or year does not count.
-func (t *cellTally) add(m *Member, r *Report, p *Pledge) {
+// add counts m, a person of the tally's cell, as how says, with r its
+// report of the month and p its pledge (each nil when there is none; p is
+// used for a counted member only). The checks of SummarizeRoster apply: a
+// report or pledge of another member, month or year does not count.
+func (t *cellTally) add(m *Member, how tallied, r *Report, p *Pledge) {
 	s := &t.s
+	if !how.onRoster {
+		return
+	}
 	s.Members++
-	if m.Status == Exempt {
+	if how.exempt {
 		s.Exempt++
 	}
-	if !m.CountsIn(s.Month, t.loc) {
+	if !how.counts {
 		return
 	}
 	s.MustReport++
-	hasPledge := p != nil && p.Member == m.ID && p.Year == s.Month.Year() && p.Status != PledgeDraft
+	if how.connected {
+		s.Connected++
+	}
+	hasPledge := p != nil && m.ID != 0 && p.Member == m.ID && p.Year == s.Month.Year() && p.Status != PledgeDraft
 	if hasPledge {
 		s.Pledged++
 		s.ItemsPledged += len(p.Items)
 	}
-	if r == nil || r.Member != m.ID || r.Month != s.Month || r.Submitted.IsZero() {
-		if t.names {
+	if r == nil || m.ID == 0 || r.Member != m.ID || r.Month != s.Month || r.Submitted.IsZero() {
+		if t.names && how.connected {
 			s.Missing = append(s.Missing, *m)
+		} else if t.names {
+			s.Offline = append(s.Offline, *m)
 		}
 		return
 	}
 	s.Reported++
+	if !r.Recorded.Zero() {
+		s.OnBehalf++
+		if t.names {
+			s.OnBehalfOf = append(s.OnBehalfOf, *m)
+		}
+	}
 	if hasPledge {
 		s.ItemsDone += summaryItemsDone(p, r)
 	}
@@ -169,6 +241,8 @@ func (t *cellTally) summary() CellSummary {
 	s := t.s
 	s.NotReported = s.MustReport - s.Reported
 	SortByName(s.Missing)
+	SortByName(s.Offline)
+	SortByName(s.OnBehalfOf)
 	vnSortKeyed(s.Deeds, func(d ExemplaryDeed) string { return d.Name }, func(a, b ExemplaryDeed) int {
 		return summaryCmp(a.Member, b.Member)
 	})

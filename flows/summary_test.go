@@ -153,6 +153,7 @@ func TestSummarizeCellGenerated(t *testing.T) {
 				continue // connected after month: not counted
 			}
 			want.MustReport++
+			want.Connected++ // SummarizeCell: every member uses the bot
 			p, ok := pledges[m.ID]
 			pledged := ok && p.Year == month.Year() && p.Status != PledgeDraft
 			if pledged {
@@ -251,7 +252,7 @@ func TestSummarizeCellCases(t *testing.T) {
 		5: {Member: 5, Month: month, Exemplary: true},                                                            // not submitted
 	}
 	s := SummarizeCell(cell, ms, reports, pledges, month, time.UTC, MonthState{})
-	want := SummaryCounts{Members: 5, Exempt: 1, MustReport: 4, Reported: 2, NotReported: 2, Pledged: 1, ItemsPledged: 2, ItemsDone: 1, Exemplary: 1}
+	want := SummaryCounts{Members: 5, Exempt: 1, MustReport: 4, Connected: 4, Reported: 2, NotReported: 2, Pledged: 1, ItemsPledged: 2, ItemsDone: 1, Exemplary: 1}
 	if s.SummaryCounts != want {
 		t.Fatalf("counts\n got %+v\nwant %+v", s.SummaryCounts, want)
 	}

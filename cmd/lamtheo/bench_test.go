@@ -126,6 +126,9 @@ func broadcastWave(t *testing.T, n int) (st waveStats) {
 			if err := tx.PutMember(&m); err != nil {
 				return err
 			}
+			if err := tx.PutRosterEntry(flows.RosterEntryOf(m)); err != nil { // on the cell's roster, as connecting puts them
+				return err
+			}
 		}
 		return nil
 	})

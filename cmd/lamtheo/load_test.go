@@ -72,6 +72,9 @@ func TestLoad(t *testing.T) {
 				if err := tx.PutMember(&m); err != nil {
 					return err
 				}
+				if err := tx.PutRosterEntry(flows.RosterEntryOf(m)); err != nil { // on the cell's roster, as connecting puts them
+					return err
+				}
 			}
 			return nil
 		})

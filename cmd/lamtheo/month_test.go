@@ -60,6 +60,9 @@ func TestTelegramUnattendedMonth(t *testing.T) {
 				if err := tx.PutMember(&m); err != nil {
 					return err
 				}
+				if err := tx.PutRosterEntry(flows.RosterEntryOf(m)); err != nil { // on the cell's roster, as connecting puts them
+					return err
+				}
 				p := flows.Pledge{Member: m.ID, Year: 2000, Status: flows.PledgeApproved, NextNo: 2,
 					Items: []flows.PledgeItem{{No: 1, Text: "Dọn vệ sinh đường làng"}}}
 				if err := tx.PutPledge(p); err != nil {

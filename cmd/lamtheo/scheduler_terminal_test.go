@@ -23,6 +23,9 @@ func reportedNovember(t *testing.T, a *app) {
 		if err := tx.PutMember(&m); err != nil {
 			return err
 		}
+		if err := tx.PutRosterEntry(flows.RosterEntryOf(m)); err != nil { // on the cell's roster, as connecting puts them
+			return err
+		}
 		return tx.PutReport(flows.Report{Member: m.ID, Month: 202611, Other: "Dọn đường làng",
 			Submitted: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)})
 	})

@@ -193,6 +193,9 @@ func TestTelegramDamagedRecord(t *testing.T) {
 				if err := tx.PutMember(&m); err != nil {
 					return err
 				}
+				if err := tx.PutRosterEntry(flows.RosterEntryOf(m)); err != nil { // on the cell's roster, as connecting puts them
+					return err
+				}
 				hung = m.ID
 			}
 			return nil

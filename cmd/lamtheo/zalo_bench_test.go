@@ -87,6 +87,9 @@ func zaloBroadcastWave(t *testing.T, bots, members int) zaloWave {
 				if err := tx.PutMember(&m); err != nil {
 					return err
 				}
+				if err := tx.PutRosterEntry(flows.RosterEntryOf(m)); err != nil { // on the cell's roster, as connecting puts them
+					return err
+				}
 			}
 		}
 		return nil

@@ -1,0 +1,146 @@
+package flows
+
+import "time"
+
+// The roster is the denominator: a cell's figures of a month count the
+// people on its roster that month, whether or not they use the bot. These
+// are the rules of who that is, written once; SummarizeRoster, the
+// organisation's summary, the leaderboard and /xuat ask them.
+
+// RosterMove is one move of a roster entry between cells (chuyển sinh hoạt
+// đảng): the entry was on From's roster until At.
+type RosterMove struct {
+	From string
+	At   time.Time
+}
+
+// CellIn returns the code of the cell whose roster e was on at the end of
+// month (months in loc): the cell of the first move made after month, or
+// e.Cell when there is none. The month of a move counts in the cell the
+// entry moved to.
+func (e RosterEntry) CellIn(month Month, loc *time.Location) string {
+	for _, mv := range e.Moves {
+		if MonthOf(mv.At, loc) > month {
+			return mv.From
+		}
+	}
+	return e.Cell
+}
+
+// OnRosterIn reports whether e is on cell's roster in month, exempt or not:
+// it was added by the month's end (Added in month or before; a zero Added,
+// an entry of the first rosters, is on every month), it was in cell then
+// (CellIn), and it was not removed in or before month (removal takes the
+// person out of the month it is made in and every later one; the months
+// before keep them). Months are in loc.
+func (e RosterEntry) OnRosterIn(cell string, month Month, loc *time.Location) bool {
+	if cell == "" || e.CellIn(month, loc) != cell {
+		return false
+	}
+	if !e.Added.IsZero() && MonthOf(e.Added, loc) > month {
+		return false
+	}
+	return e.Removed.IsZero() || MonthOf(e.Removed, loc) > month
+}
+
+// ExemptIn reports whether e, with m its member (nil for none: see
+// RosterPerson), is exempt (miễn công tác và sinh hoạt đảng): by its roster
+// status or by the member's.
+func (e RosterEntry) ExemptIn(m *Member) bool {
+	return e.Status == RosterExempt || m != nil && m.Status == Exempt
+}
+
+// CountsIn reports whether e counts in cell's figures of month (every
+// denominator: must report, must pledge; the leaderboard; /xuat), whether
+// or not the person uses the bot: e is on cell's roster in month
+// (OnRosterIn) and not exempt (ExemptIn). m is e's member (nil when the
+// entry has none, a person who never connected and for whom nothing was
+// recorded): while e is in the cell its member's rules also hold (the
+// member is in a cell and had connected by the month, Member.CountsIn); in
+// a cell e has since moved out of, the member's record (its cell, and its
+// Joined, which is the move) speaks of the new cell and is not asked. A
+// member whose reminders are paused (tạm hoãn) still counts: a pause is
+// the member's own reminder setting, with no start recorded, not a
+// decision of the cell.
+func (e RosterEntry) CountsIn(cell string, month Month, loc *time.Location, m *Member) bool {
+	if !e.OnRosterIn(cell, month, loc) || e.ExemptIn(m) {
+		return false
+	}
+	return m == nil || cell != e.Cell || m.CountsIn(month, loc)
+}
+
+// Connected reports whether m, a roster entry's member, uses the bot: they
+// have an identity on a platform. A member recorded by the secretary for
+// a person without a phone has none.
+func (m Member) Connected() bool { return len(m.Users) > 0 }
+
+// RosterPerson is one roster entry as a month's figures see it: the entry
+// and its member, the member of its first claim (Member.ID 0 when it has
+// none or that member is not stored: the person is then known by the
+// entry's name only). Only the first claim's member counts, so that one
+// person is one line however many accounts claim the entry.
+type RosterPerson struct {
+	Entry  RosterEntry
+	Member Member
+}
+
+// HasMember reports whether p's entry has a stored member.
+func (p RosterPerson) HasMember() bool { return p.Member.ID != 0 }
+
+// member returns p's member, nil for none (the argument of CountsIn).
+func (p *RosterPerson) member() *Member {
+	if !p.HasMember() {
+		return nil
+	}
+	return &p.Member
+}
+
+// CountsIn reports whether p counts in cell's month (RosterEntry.CountsIn).
+func (p RosterPerson) CountsIn(cell string, month Month, loc *time.Location) bool {
+	return p.Entry.CountsIn(cell, month, loc, p.member())
+}
+
+// Connected reports whether p uses the bot (Member.Connected).
+func (p RosterPerson) Connected() bool { return p.HasMember() && p.Member.Connected() }
+
+// rosterPeople pairs each entry of roster with its member, looked up with
+// member (which reports false for a member it does not know).
+func rosterPeople(roster []RosterEntry, member func(MemberID) (Member, bool)) []RosterPerson {
+	out := make([]RosterPerson, len(roster))
+	for i, e := range roster {
+		out[i].Entry = e
+		if len(e.Claims) > 0 {
+			if m, ok := member(e.Claims[0].Member); ok {
+				out[i].Member = m
+			}
+		}
+		if !out[i].HasMember() {
+			out[i].Member = Member{Name: e.Name, Cell: e.Cell}
+		}
+	}
+	return out
+}
+
+// joinedMonth returns the month p came to cell: the month the entry was
+// added, or moved into cell; while the entry is in cell, the member's
+// JoinedMonth when later (they connected later). 0 when not known: a
+// person of the first rosters, on every month.
+func (p RosterPerson) joinedMonth(cell string, loc *time.Location) Month {
+	var j Month
+	if !p.Entry.Added.IsZero() {
+		j = MonthOf(p.Entry.Added, loc)
+	}
+	for i, mv := range p.Entry.Moves {
+		to := p.Entry.Cell
+		if i+1 < len(p.Entry.Moves) {
+			to = p.Entry.Moves[i+1].From
+		}
+		if to == cell {
+			j = MonthOf(mv.At, loc)
+		}
+	}
+	if p.HasMember() && cell == p.Entry.Cell {
+		j = max(j, p.Member.JoinedMonth(loc))
+	}
+	return j
+}
