@@ -14,7 +14,9 @@ import (
 )
 
 // accessRoles are the people of the access table.
-var accessRoles = []string{"admin", "secOwn", "secOther", "member", "stranger"}
+// "delegate" is a member of C01 its secretary delegated to record for
+// the members without a phone (/uyquyen).
+var accessRoles = []string{"admin", "secOwn", "secOther", "member", "delegate", "stranger"}
 
 // refusals maps the texts of access refusals to a short name.
 func refusals() map[string]string {
@@ -60,7 +62,11 @@ func accessTable() []accessCase {
 	}
 	member := with(all(ok), "admin", "need-member", "stranger", "need-member")
 	anyMember := with(all(ok), "stranger", "need-member")
-	secretary := with(all(ok), "member", "need-secretary", "stranger", "need-secretary")
+	secretary := with(all(ok), "member", "need-secretary", "delegate", "need-secretary", "stranger", "need-secretary")
+	// Recording for a member without a phone: the secretary of one's own
+	// cell, or the member delegated; an admin who is no member records
+	// for nobody.
+	recorder := with(secretary, "delegate", ok, "admin", "need-member", "stranger", "need-member")
 	// In a group a refusal goes to the person's private chat; a stranger,
 	// whom the bot cannot write to, is asked in one neutral line to write
 	// to the bot privately.
@@ -99,6 +105,9 @@ func accessTable() []accessCase {
 		{"tamhoan", P, member}, {"tamhoan", G, privateOnly(member)},
 		{"lichnhac", P, secretary}, {"lichnhac", G, privateOnly(secretary)},
 		{"xuat", P, secretary}, {"xuat", G, privateOnly(secretary)},
+		{"baocaothay", P, recorder}, {"baocaothay", G, privateOnly(recorder)},
+		{"dangkythay", P, recorder}, {"dangkythay", G, privateOnly(recorder)},
+		{"uyquyen", P, secretary}, {"uyquyen", G, privateOnly(secretary)},
 	}
 }
 
@@ -155,7 +164,7 @@ var helpLine = regexp.MustCompile(`(?m)^/([a-z]+) — `)
 // run there (but /start, which help never lists, and /join for those
 // already connected with a cell).
 func TestHelpListsPermitted(t *testing.T) {
-	connected := map[string]bool{"secOwn": true, "secOther": true, "member": true}
+	connected := map[string]bool{"secOwn": true, "secOther": true, "member": true, "delegate": true}
 	for _, chat := range []string{"private", "group"} {
 		for _, role := range accessRoles {
 			var want []string
@@ -189,7 +198,7 @@ type accessEnv struct {
 func newAccessEnv(t *testing.T) *accessEnv {
 	t.Helper()
 	users := map[string]bot.UserID{
-		"admin": tg("1"), "secOwn": tg("2"), "secOther": tg("3"), "member": tg("4"), "stranger": tg("5"),
+		"admin": tg("1"), "secOwn": tg("2"), "secOther": tg("3"), "member": tg("4"), "stranger": tg("5"), "delegate": tg("6"),
 	}
 	h := newHarness(t, time.Date(2026, 11, 20, 9, 0, 0, 0, vnZone(t)), users["admin"])
 	env := &accessEnv{harness: h, users: users, group: tgGroup("-1001")}
@@ -198,6 +207,7 @@ func newAccessEnv(t *testing.T) *accessEnv {
 	h.addMember(flows.Member{Name: "Trần Văn Hai", Cell: "C01", Secretary: true, Users: []bot.UserID{users["secOwn"]}})
 	h.addMember(flows.Member{Name: "Lê Thị Ba", Cell: "C02", Secretary: true, Users: []bot.UserID{users["secOther"]}})
 	h.addMember(flows.Member{Name: "Phạm Văn Bốn", Cell: "C01", Users: []bot.UserID{users["member"]}})
+	h.addMember(flows.Member{Name: "Đỗ Thị Năm", Cell: "C01", Recorder: true, Users: []bot.UserID{users["delegate"]}})
 	return env
 }
 

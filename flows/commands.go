@@ -44,6 +44,10 @@ type command struct {
 	// own marks commands about the sender's own membership (pledge,
 	// report): they need a cell even for an admin.
 	own bool
+	// recorder marks commands a member the secretary delegated
+	// (Member.Recorder) may run in private as well: recording for the
+	// members without a phone.
+	recorder bool
 	// untilConnected marks commands only for people not yet connected
 	// with a cell (/join): help leaves them out for the others.
 	untilConnected bool
@@ -69,6 +73,9 @@ func commands() []command {
 		{name: "nhacnho", aliases: []string{"nudge"}, where: inPrivate, who: RoleSecretary, desc: text.CmdNudge, run: (*req).cmdNudge},
 		{name: "neuguong", aliases: []string{"feature"}, where: inPrivate, who: RoleSecretary, desc: text.CmdFeature, run: (*req).cmdFeature},
 		{name: "lichnhac", aliases: []string{"schedule"}, where: inPrivate, who: RoleSecretary, desc: text.CmdSchedule, run: (*req).cmdSchedule},
+		{name: "baocaothay", own: true, where: inPrivate, who: RoleSecretary, recorder: true, desc: text.CmdReportBehalf, run: (*req).cmdReportBehalf},
+		{name: "dangkythay", own: true, where: inPrivate, who: RoleSecretary, recorder: true, desc: text.CmdPledgeBehalf, run: (*req).cmdPledgeBehalf},
+		{name: "uyquyen", where: inPrivate, who: RoleSecretary, desc: text.CmdDelegate, run: (*req).cmdDelegate},
 		{name: "xuat", aliases: []string{"export"}, where: inPrivate, who: RoleSecretary, desc: text.CmdExport, run: (*req).cmdExport},
 		{name: "bithu", aliases: []string{"secretary"}, where: inPrivate, who: RoleAdmin, desc: text.CmdSecretary, run: (*req).cmdSecretary},
 	}
@@ -208,7 +215,7 @@ func (r *req) permitRole(c command, group bool) error {
 		return err
 	}
 	need := c.needs(group)
-	if role >= need {
+	if role >= need || r.recorderMay(c, group) {
 		return nil
 	}
 	switch need {
@@ -326,12 +333,18 @@ type helpLine struct {
 	Desc string
 }
 
+// recorderMay reports whether the sender may run c, in a group (group) or
+// in private, as a member the secretary delegated (command.recorder).
+func (r *req) recorderMay(c command, group bool) bool {
+	return c.recorder && !group && r.isMember && mayRecordFor(r.member, r.member.Cell)
+}
+
 // usable reports whether the sender, of role, may run c in this chat, as
 // help lists it.
 func (r *req) usable(c command, role Role) bool {
 	connected := r.isMember && r.member.Cell != ""
 	switch {
-	case c.needs(r.m.Group) > role, c.own && !connected, c.untilConnected && connected:
+	case c.needs(r.m.Group) > role && !r.recorderMay(c, r.m.Group), c.own && !connected, c.untilConnected && connected:
 		return false
 	case r.m.Group:
 		return c.where&inGroup != 0

@@ -81,7 +81,10 @@ type Member struct {
 	Name      string // full name as the member confirmed it
 	Cell      string // cell code; "" when the member left their cell
 	Secretary bool   // secretary of Cell
-	Status    Status
+	// Recorder says the secretary delegated the member to record pledges
+	// and reports for the members of Cell who do not use the bot (/uyquyen).
+	Recorder bool
+	Status   Status
 	// Users are the member's identities on chat platforms, the one the
 	// bot writes to first: the most recently connected.
 	Users []bot.UserID

@@ -26,11 +26,7 @@ func (r *req) cmdExempt(string) error {
 	if err != nil || asked {
 		return err
 	}
-	c, _, err := r.tx.Cell(cell)
-	if err != nil {
-		return err
-	}
-	ms, err := r.tx.Members(cell)
+	c, ms, err := r.cellMembers(cell)
 	if err != nil {
 		return err
 	}

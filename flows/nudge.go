@@ -28,11 +28,7 @@ func (r *req) cmdNudge(args string) error {
 	} else if closed {
 		return refuse(text.NudgeClosed, r.monthData(m))
 	}
-	c, _, err := r.tx.Cell(cell)
-	if err != nil {
-		return err
-	}
-	ms, err := r.tx.Members(cell)
+	c, ms, err := r.cellMembers(cell)
 	if err != nil {
 		return err
 	}

@@ -20,10 +20,11 @@ var (
 // pledgeDraft is the state of the pledge flow: the item being written or
 // changed.
 type pledgeDraft struct {
-	Op   pledgeOp
-	No   int    // the number of the item changed or removed
-	Text string // the item's text; "" keeps the text of the item changed
-	Cat  string // the item's category key; "" keeps the category of the item changed
+	onBehalf // the member it is recorded for, if any
+	Op       pledgeOp
+	No       int    // the number of the item changed or removed
+	Text     string // the item's text; "" keeps the text of the item changed
+	Cat      string // the item's category key; "" keeps the category of the item changed
 }
 
 // pledgeOp is what the pledge flow does to the pledge.
@@ -409,6 +410,9 @@ func (r *req) putPledge(p Pledge) error {
 	if p.Status == PledgeReturned {
 		p.Status = PledgeDraft
 	}
+	if rec := r.recording(); !rec.Zero() {
+		p.Recorded = rec
+	}
 	return r.tx.PutPledge(p)
 }
 
@@ -430,6 +434,17 @@ func (r *req) pledgeSubmit(p Pledge, in input) error {
 	p.Status, p.Submitted, p.Comment = PledgeSubmitted, r.now, ""
 	r.finish()
 	data := pledgeSentView{Name: r.member.Name, N: len(p.Items), Year: p.Year, Cell: cell.Name}
+	if rec := r.recording(); !rec.Zero() {
+		p.Recorded = rec
+		if r.actor.SecretaryOf(r.member.Cell) {
+			// Recorded by the secretary: approved as recorded, no step of
+			// approval by the same person (see Recorded).
+			p.Status, p.Decided = PledgeApproved, r.now
+			r.say(text.BehalfPledgeApproved, data)
+			return r.tx.PutPledge(p)
+		}
+		secs = slices.DeleteFunc(secs, func(s Member) bool { return s.ID == r.actor.ID })
+	}
 	if len(secs) == 0 {
 		r.say(text.PledgeSentNoSecretary, data)
 	} else {

@@ -362,12 +362,17 @@ func (r *req) reportSubmit(d *reportDraft, p Pledge) error {
 	}
 	rep.Exemplary = ok && old.Exemplary
 	rep.Submitted = r.now
+	rep.Recorded = r.recording()
 	r.finish()
 	k := text.ReportSaved
 	if ok && !old.Submitted.IsZero() {
 		k = text.ReportUpdated
 	}
-	r.say(k, r.monthData(m))
+	if rep.Recorded.Zero() {
+		r.say(k, r.monthData(m))
+	} else {
+		r.say(text.BehalfReportSaved, behalfSavedView{Name: r.member.Name, Month: r.monthData(m).Month})
+	}
 	return r.tx.PutReport(rep)
 }
 

@@ -11,9 +11,10 @@ import (
 // reportDraft is the state of the monthly report flow: what the member
 // answered so far, kept in the session until the report is sent.
 type reportDraft struct {
-	Month Month
-	Cell  string // the member's cell when the report began
-	Item  int    // index in the pledge of the item being asked
+	onBehalf // the member it is recorded for, if any
+	Month    Month
+	Cell     string // the member's cell when the report began
+	Item     int    // index in the pledge of the item being asked
 	// Status and Texts hold the answers by item number; an item without
 	// a status has not been answered.
 	Status map[int]ItemStatus

@@ -29,6 +29,10 @@ type req struct {
 
 	member   Member
 	isMember bool
+	// actor is the sender when they record for member, a person of their
+	// cell without a phone (/baocaothay, /dangkythay: see takeBehalf);
+	// nil when the sender acts for themselves.
+	actor *Member
 	// pending is the member whose Pending identities hold the sender's:
 	// until a secretary confirms the move the sender acts as a stranger.
 	pending    Member

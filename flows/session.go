@@ -248,6 +248,7 @@ func flowTable() []flow {
 		flowExempt.register((*req).exemptAnswer),
 		flowFeature.register((*req).featureAnswer),
 		flowPause.register((*req).pauseAnswer),
+		flowBehalf.register((*req).behalfAnswer),
 		flowSchedule.register((*req).scheduleAnswer),
 	}
 }
@@ -277,6 +278,9 @@ func withState[S any](step func(r *req, s *S, in input) error) func(*req, input)
 			}
 		}
 		r.state = s
+		if err := r.takeBehalf(s); err != nil {
+			return err
+		}
 		return step(r, s, in)
 	}
 }
@@ -295,6 +299,7 @@ func (r *req) encodeState() error {
 	if r.state == nil || r.sess.Flow == "" {
 		return nil
 	}
+	r.keepBehalf()
 	b, err := json.Marshal(r.state)
 	if err != nil {
 		return fmt.Errorf("encode %s state: %w", r.sess.Flow, err)

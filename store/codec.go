@@ -33,6 +33,17 @@ import (
 // layout; a record type with a newer layout has its own constant.
 const recordV1 = 1
 
+// recordedV2 is the version byte of a report or pledge the cell recorded
+// for its member (flows.Recorded): version 1's fields, then who recorded
+// it and when. The member's own are still written as version 1.
+const recordedV2 = 2
+
+func (e *enc) recorded(r flows.Recorded) { e.uvarint(uint64(r.By)); e.time(r.At) }
+
+func (d *dec) recorded() flows.Recorded {
+	return flows.Recorded{By: flows.MemberID(d.uvarint()), At: d.time()}
+}
+
 // errCorrupt is wrapped by every decode failure: it is flows.ErrDamaged,
 // so that the engine can tell a record it will never read from a passing
 // failure.

@@ -104,3 +104,49 @@ func TestInviteVersion1(t *testing.T) {
 		t.Fatalf("version 1 invite = %+v, %v; want %+v", got, err, want)
 	}
 }
+
+// TestRecordedVersions (issue 11): a report or pledge the cell recorded for
+// its member keeps who recorded it and when (version 2), a member keeps
+// their delegation (version 3) and a roster entry its moves (version 2);
+// records without them keep the older layouts, byte for byte, so files
+// written before still read and nothing else changes.
+func TestRecordedVersions(t *testing.T) {
+	at := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
+	rec := flows.Recorded{By: 7, At: at}
+	rep := flows.Report{Member: 3, Month: 202611, Other: "Dọn đường", Submitted: at}
+	if b := encodeReport(rep); b[0] != recordV1 {
+		t.Errorf("own report written as version %d", b[0])
+	}
+	rep.Recorded = rec
+	b := encodeReport(rep)
+	if got, err := decodeReport(rep.Month, rep.Member, b); err != nil || b[0] != recordedV2 || !reflect.DeepEqual(got, rep) {
+		t.Errorf("recorded report = %+v, %v (version %d)", got, err, b[0])
+	}
+	pl := flows.Pledge{Member: 3, Year: 2026, NextNo: 2, Items: []flows.PledgeItem{{No: 1, Text: "Trồng cây"}}, Status: flows.PledgeApproved, Submitted: at, Decided: at}
+	if b := encodePledge(pl); b[0] != recordV1 {
+		t.Errorf("own pledge written as version %d", b[0])
+	}
+	pl.Recorded = rec
+	b = encodePledge(pl)
+	if got, err := decodePledge(pl.Member, pl.Year, b); err != nil || b[0] != recordedV2 || !reflect.DeepEqual(got, pl) {
+		t.Errorf("recorded pledge = %+v, %v (version %d)", got, err, b[0])
+	}
+	m := flows.Member{ID: 4, Name: "Lê Thị Năm", Cell: "C01", Joined: at}
+	if b := encodeMember(&m); b[0] != memberV2 {
+		t.Errorf("member written as version %d", b[0])
+	}
+	m.Recorder = true
+	b = encodeMember(&m)
+	if got, err := decodeMember(m.ID, b); err != nil || b[0] != memberV3 || !reflect.DeepEqual(got, m) {
+		t.Errorf("delegated member = %+v, %v (version %d)", got, err, b[0])
+	}
+	e := flows.RosterEntry{ID: 5, Cell: "C01", Name: "Lê Thị Năm", Folded: "le thi nam", Added: at}
+	if b := encodeRosterEntry(&e); b[0] != recordV1 {
+		t.Errorf("roster entry written as version %d", b[0])
+	}
+	e.Moves = []flows.RosterMove{{From: "C02", At: at}}
+	b = encodeRosterEntry(&e)
+	if got, err := decodeRosterEntry(e.ID, b); err != nil || b[0] != rosterV2 || !reflect.DeepEqual(got, e) {
+		t.Errorf("moved roster entry = %+v, %v (version %d)", got, err, b[0])
+	}
+}

@@ -14,6 +14,11 @@ import (
 // version 1's fields, then the pending identities.
 const memberV2 = 2
 
+// memberV3 is the version byte of a member record with a delegation
+// (flows.Member.Recorder): version 2's fields, then the flag. Records
+// without one are still written as version 2.
+const memberV3 = 3
+
 // Member implements flows.Tx.
 func (t *tx) Member(id flows.MemberID) (flows.Member, bool, error) {
 	v := t.b(bucketMembers).Get(memberKey(id))
@@ -183,11 +188,15 @@ func encodeMember(m *flows.Member) []byte {
 	for _, u := range m.Pending {
 		e.user(u.Platform, u.ID)
 	}
+	if m.Recorder {
+		e.b[0] = memberV3
+		e.bool(m.Recorder)
+	}
 	return e.b
 }
 
 func decodeMember(id flows.MemberID, v []byte) (flows.Member, error) {
-	d := newDecUpTo(v, memberV2)
+	d := newDecUpTo(v, memberV3)
 	m := flows.Member{ID: id}
 	m.Name = d.str()
 	m.Cell = d.str()
@@ -209,6 +218,9 @@ func decodeMember(id flows.MemberID, v []byte) (flows.Member, error) {
 				m.Pending[i] = bot.UserID{Platform: bot.Platform(d.str()), ID: d.str()}
 			}
 		}
+	}
+	if d.ver >= memberV3 {
+		m.Recorder = d.bool()
 	}
 	return m, d.err
 }

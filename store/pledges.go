@@ -128,11 +128,15 @@ func encodePledge(p flows.Pledge) []byte {
 	e.str(p.Comment)
 	e.time(p.Submitted)
 	e.time(p.Decided)
+	if !p.Recorded.Zero() {
+		e.b[0] = recordedV2
+		e.recorded(p.Recorded)
+	}
 	return e.b
 }
 
 func decodePledge(member flows.MemberID, year int, v []byte) (flows.Pledge, error) {
-	d := newDec(v)
+	d := newDecUpTo(v, recordedV2)
 	p := flows.Pledge{Member: member, Year: year}
 	if n := d.count(4); n > 0 {
 		p.Items = make([]flows.PledgeItem, n)
@@ -149,5 +153,8 @@ func decodePledge(member flows.MemberID, year int, v []byte) (flows.Pledge, erro
 	p.Comment = d.str()
 	p.Submitted = d.time()
 	p.Decided = d.time()
+	if d.ver >= recordedV2 {
+		p.Recorded = d.recorded()
+	}
 	return p, d.err
 }

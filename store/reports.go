@@ -111,11 +111,15 @@ func encodeReport(r flows.Report) []byte {
 	e.str(r.Photo)
 	e.time(r.Submitted)
 	e.bool(r.Exemplary)
+	if !r.Recorded.Zero() {
+		e.b[0] = recordedV2
+		e.recorded(r.Recorded)
+	}
 	return e.b
 }
 
 func decodeReport(month flows.Month, member flows.MemberID, v []byte) (flows.Report, error) {
-	d := newDec(v)
+	d := newDecUpTo(v, recordedV2)
 	r := flows.Report{Member: member, Month: month}
 	if n := d.count(3); n > 0 {
 		r.Entries = make([]flows.Entry, n)
@@ -130,5 +134,8 @@ func decodeReport(month flows.Month, member flows.MemberID, v []byte) (flows.Rep
 	r.Photo = d.str()
 	r.Submitted = d.time()
 	r.Exemplary = d.bool()
+	if d.ver >= recordedV2 {
+		r.Recorded = d.recorded()
+	}
 	return r, d.err
 }

@@ -161,11 +161,24 @@ func encodeRosterEntry(e *flows.RosterEntry) []byte {
 		r.uvarint(uint64(c.Member))
 		r.time(c.At)
 	}
+	if len(e.Moves) > 0 {
+		r.b[0] = rosterV2
+		r.uvarint(uint64(len(e.Moves)))
+		for _, mv := range e.Moves {
+			r.str(mv.From)
+			r.time(mv.At)
+		}
+	}
 	return r.b
 }
 
+// rosterV2 is the version byte of a roster entry with moves between cells:
+// version 1's fields, then the moves. Entries without are still written as
+// version 1.
+const rosterV2 = 2
+
 func decodeRosterEntry(id flows.RosterID, v []byte) (flows.RosterEntry, error) {
-	d := newDec(v)
+	d := newDecUpTo(v, rosterV2)
 	e := flows.RosterEntry{ID: id}
 	e.Cell = d.str()
 	e.Name = d.str()
@@ -178,6 +191,14 @@ func decodeRosterEntry(id flows.RosterID, v []byte) (flows.RosterEntry, error) {
 		e.Claims = make([]flows.RosterClaim, n)
 		for i := range e.Claims {
 			e.Claims[i] = flows.RosterClaim{Platform: bot.Platform(d.str()), Member: flows.MemberID(d.uvarint()), At: d.time()}
+		}
+	}
+	if d.ver >= rosterV2 {
+		if n := d.count(2); n > 0 {
+			e.Moves = make([]flows.RosterMove, n)
+			for i := range e.Moves {
+				e.Moves[i] = flows.RosterMove{From: d.str(), At: d.time()}
+			}
 		}
 	}
 	if d.err == nil && !e.Status.Valid() {

@@ -1,0 +1,128 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+)
+
+// behalfPledge has u record, for the person named name of C01's roster,
+// a pledge of one item, sent (/dangkythay NAME), and returns the replies
+// to the sending.
+func behalfPledge(t *testing.T, env *accessEnv, u bot.UserID, name string) []bot.Reply {
+	t.Helper()
+	h := env.harness
+	if got := joined(h.send(u, "/dangkythay "+name)); !strings.Contains(got, "đang ghi hộ bản đăng ký") {
+		t.Fatalf("/dangkythay %s: %s", name, got)
+	}
+	h.send(u, "Kể chuyện Bác cho thiếu nhi")
+	h.send(u, "1") // the category
+	h.send(u, "1") // no target
+	h.send(u, "4") // send
+	return h.send(u, "1")
+}
+
+// pledgeOf returns the pledge of the member claiming C01's roster entry
+// called name, for 2026.
+func pledgeOf(t *testing.T, h *harness, name string) (flows.Member, flows.Pledge) {
+	t.Helper()
+	var m flows.Member
+	var p flows.Pledge
+	h.view(func(tx flows.Tx) error {
+		roster, err := tx.Roster("C01")
+		if err != nil {
+			return err
+		}
+		for _, e := range roster {
+			if e.Name == name && len(e.Claims) > 0 {
+				m = h.member(e.Claims[0].Member)
+				p, _, err = tx.Pledge(m.ID, 2026)
+				return err
+			}
+		}
+		t.Fatalf("no member claims %q: %+v", name, roster)
+		return nil
+	})
+	return m, p
+}
+
+// TestPledgeBehalfApproval (issue 11): a pledge the secretary records for
+// a member without a phone is approved as recorded (she would approve it
+// herself); one a delegated member records goes to the secretary for
+// approval, as the member's own would. Both are marked as recorded by
+// whom, and the member is stored without any account (not connected).
+func TestPledgeBehalfApproval(t *testing.T) {
+	env := newAccessEnv(t)
+	h := env.harness
+	h.seedRoster("C01", "Hoàng Văn Bảy", "Đỗ Thị Sáu")
+	sec, del := env.users["secOwn"], env.users["delegate"]
+
+	reps := behalfPledge(t, env, sec, "hoang van bay")
+	if got := joined(reps); !strings.Contains(got, "được duyệt luôn") {
+		t.Errorf("secretary's recording: %s", got)
+	}
+	bay, p := pledgeOf(t, h, "Hoàng Văn Bảy")
+	secM, _ := h.memberOf(sec)
+	if p.Status != flows.PledgeApproved || p.Recorded.By != secM.ID || p.Recorded.At.IsZero() || len(p.Items) != 1 {
+		t.Errorf("pledge recorded by the secretary: %+v", p)
+	}
+	if bay.Connected() || bay.Cell != "C01" {
+		t.Errorf("member recorded for: %+v", bay)
+	}
+
+	reps = behalfPledge(t, env, del, "Đỗ Thị Sáu")
+	delM, _ := h.memberOf(del)
+	_, p = pledgeOf(t, h, "Đỗ Thị Sáu")
+	if p.Status != flows.PledgeSubmitted || p.Recorded.By != delM.ID {
+		t.Errorf("pledge recorded by the delegate: %+v", p)
+	}
+	if got := repliesTo(reps, sec); !strings.Contains(got, "Đỗ Thị Sáu") || !strings.Contains(got, "chờ đồng chí duyệt") {
+		t.Errorf("the secretary is not asked to approve: %q", got)
+	}
+}
+
+// TestDelegate (issue 11): /uyquyen NAME delegates a connected member of
+// the secretary's cell (named without diacritics), who is told; a
+// delegation taken back (/uyquyen bỏ) mid-recording stops the next
+// answer.
+func TestDelegate(t *testing.T) {
+	env := newAccessEnv(t)
+	h := env.harness
+	h.seedRoster("C01", "Hoàng Văn Bảy")
+	sec, mem := env.users["secOwn"], env.users["member"]
+	reps := h.send(sec, "/uyquyen pham van bon")
+	if got := repliesTo(reps, mem); !strings.Contains(got, "ủy quyền cho đồng chí Phạm Văn Bốn") {
+		t.Fatalf("the member is not told: %s", dump(reps))
+	}
+	if m, _ := h.memberOf(mem); !m.Recorder {
+		t.Fatalf("not delegated: %+v", m)
+	}
+	if got := strings.Join(labels(h.send(mem, "/baocaothay")), "|"); !strings.HasPrefix(got, "Hoàng Văn Bảy|") {
+		t.Fatalf("the delegate's /baocaothay offers %s", got)
+	}
+	h.send(sec, "/uyquyen bỏ")
+	if m, _ := h.memberOf(mem); m.Recorder {
+		t.Fatalf("still delegated: %+v", m)
+	}
+	if got := joined(h.send(mem, "1")); !strings.Contains(got, "Chỉ bí thư chi bộ, hoặc đồng chí được bí thư ủy quyền") {
+		t.Errorf("an answer after the delegation ended: %s", got)
+	}
+	if got := joined(h.send(sec, "/uyquyen Không Có Ai")); !strings.Contains(got, "Không thấy đảng viên nào") {
+		t.Errorf("an unknown name: %s", got)
+	}
+}
+
+// memberOf reloads the member of the platform identity u.
+func (h *harness) memberOf(u bot.UserID) (flows.Member, bool) {
+	h.t.Helper()
+	var m flows.Member
+	var ok bool
+	h.view(func(tx flows.Tx) error {
+		var err error
+		m, ok, err = tx.MemberOf(u)
+		return err
+	})
+	return m, ok
+}
