@@ -95,10 +95,14 @@ const (
 
 // ExportMember is one member's row of the export.
 type ExportMember struct {
-	Name, Cell string    // full name; the cell's name
-	Items      int       // items of the year's pledge (not a draft); 0: none
-	Pledged    time.Time // when the pledge was submitted; zero: none
-	Approved   time.Time // when the cell approved it; zero: not approved
+	Name, Cell string       // full name; the cell's name
+	Status     RosterStatus // on the roster: chính thức, dự bị, miễn
+	Connected  bool         // uses the bot
+	Recorded   bool         // the cell recorded the pledge or a report of the period for the member (chi bộ ghi hộ)
+	Items      int          // items of the year's pledge (not a draft); 0: none
+	ItemsDone  int          // of those, items reported done in a month of the period
+	Pledged    time.Time    // when the pledge was submitted; zero: none
+	Approved   time.Time    // when the cell approved it; zero: not approved
 	Marks      []ExportMark
 	Reported   int // months with a submitted report, of the counted ones
 	Due        int // months the member counts in (CountsIn)
@@ -133,6 +137,7 @@ type ExportDeed struct {
 	Other      bool   // a deed outside the pledge (Report.Other)
 	Status     ItemStatus
 	Text       string // what was done
+	Recorded   bool   // the cell recorded the report (chi bộ ghi hộ)
 }
 
 // ExportBook is what /xuat writes into a workbook: the rows of its three
@@ -203,7 +208,12 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 				}
 			}
 			hasPledge = hasPledge && pl.Status != PledgeDraft
-			xm := ExportMember{Name: m.Name, Cell: c.Name, Exempt: person.Entry.ExemptIn(person.member()), Marks: make([]ExportMark, len(months))}
+			xm := ExportMember{Name: m.Name, Cell: c.Name, Status: person.Entry.Status, Connected: person.Connected(),
+				Exempt: person.Entry.ExemptIn(person.member()), Marks: make([]ExportMark, len(months))}
+			if xm.Exempt {
+				xm.Status = RosterExempt
+			}
+			done := map[int]bool{} // pledge items reported done in the period
 			if m.Paused(now) {
 				xm.PausedTo = m.PausedUntil.In(loc)
 			}
@@ -211,7 +221,7 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 				xm.Joined = j
 			}
 			if hasPledge {
-				xm.Items, xm.Pledged = len(pl.Items), pl.Submitted.In(loc)
+				xm.Items, xm.Pledged, xm.Recorded = len(pl.Items), pl.Submitted.In(loc), !pl.Recorded.Zero()
 				if pl.Status == PledgeApproved {
 					xm.Approved = pl.Decided.In(loc)
 				}
@@ -234,8 +244,17 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 				if r.Exemplary {
 					xm.Praised++
 				}
+				xm.Recorded = xm.Recorded || !r.Recorded.Zero()
+				if hasPledge {
+					for _, it := range pl.Items {
+						if slices.ContainsFunc(r.Entries, func(en Entry) bool { return en.Item == it.No && en.Status == Done }) {
+							done[it.No] = true
+						}
+					}
+				}
 				b.Deeds = append(b.Deeds, exportDeeds(m.Name, c.Name, r, pl, hasPledge)...)
 			}
+			xm.ItemsDone = len(done)
 			row.ReportedSum += xm.Reported
 			row.DueSum += xm.Due
 			row.Praised += xm.Praised
@@ -296,7 +315,7 @@ func exportDeeds(name, cell string, r Report, pl Pledge, hasPledge bool) []Expor
 		if en.Status == NotYet && en.Text == "" {
 			continue
 		}
-		d := ExportDeed{Name: name, Cell: cell, Month: r.Month, Status: en.Status, Text: en.Text}
+		d := ExportDeed{Name: name, Cell: cell, Month: r.Month, Status: en.Status, Text: en.Text, Recorded: !r.Recorded.Zero()}
 		if hasPledge {
 			for _, it := range pl.Items {
 				if it.No == en.Item {
@@ -307,7 +326,7 @@ func exportDeeds(name, cell string, r Report, pl Pledge, hasPledge bool) []Expor
 		out = append(out, d)
 	}
 	if r.Other != "" {
-		out = append(out, ExportDeed{Name: name, Cell: cell, Month: r.Month, Other: true, Status: Done, Text: r.Other})
+		out = append(out, ExportDeed{Name: name, Cell: cell, Month: r.Month, Other: true, Status: Done, Text: r.Other, Recorded: !r.Recorded.Zero()})
 	}
 	return out
 }

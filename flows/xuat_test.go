@@ -17,8 +17,9 @@ import (
 
 // xuatHarness is two cells on 28 November 2026: C01 with its secretary
 // (Nguyễn Thị Hà) and members whose names test the Vietnamese order, one
-// exempt; C02 with one member. Some reported November, one exemplary; An's
-// pledge is approved.
+// exempt, and Hoàng Văn Bảy, on its roster since November without using
+// the bot; C02 with one member. Some reported November, one exemplary
+// (Đào's recorded by the secretary); An's pledge is approved.
 func xuatHarness(t *testing.T) *harness {
 	h := newHarness(t, time.Date(2026, 11, 28, 9, 0, 0, 0, vnZone(t)), tg("admin"))
 	h.eng.Spreadsheet = func(b flows.ExportBook) ([]byte, error) { return export.Write(flows.Text(), b) }
@@ -31,7 +32,8 @@ func xuatHarness(t *testing.T) *harness {
 		}
 		return h.addMember(m)
 	}
-	add("Nguyễn Thị Hà", "C01", "ha", func(m *flows.Member) { m.Secretary = true })
+	ha := add("Nguyễn Thị Hà", "C01", "ha", func(m *flows.Member) { m.Secretary = true })
+	h.seedRoster("C01", "Hoàng Văn Bảy")
 	an := add("Bùi Văn An", "C01", "an", nil)
 	add("Ngô Thị Ưng", "C01", "ung", nil)
 	dao := add("Lê Thị Đào", "C01", "dao", nil)
@@ -45,7 +47,8 @@ func xuatHarness(t *testing.T) *harness {
 	h.putReport(flows.Report{Member: an.ID, Month: 202611, Exemplary: true,
 		Entries: []flows.Entry{{Item: 1, Status: flows.Done, Text: "Trồng 10 cây keo"}, {Item: 2, Status: flows.NotYet}}})
 	h.putReport(flows.Report{Member: an.ID, Month: 202610, Other: "Dọn đường làng"})
-	h.putReport(flows.Report{Member: dao.ID, Month: 202611, Other: "Thăm hỏi gia đình chính sách"})
+	h.putReport(flows.Report{Member: dao.ID, Month: 202611, Other: "Thăm hỏi gia đình chính sách",
+		Recorded: flows.Recorded{By: ha.ID, At: h.now}})
 	h.putReport(flows.Report{Member: dung.ID, Month: 202611})
 	h.putReport(flows.Report{Member: tay.ID, Month: 202611})
 	return h
@@ -91,19 +94,22 @@ func TestExportSecretary(t *testing.T) {
 	if want := flows.T(text.ExportDone, struct {
 		Scope, Period  string
 		Members, Deeds int
-	}{"Chi bộ thôn Đông", "năm 2026 (đến tháng 11)", 7, 3}); msg != want {
+	}{"Chi bộ thôn Đông", "năm 2026 (đến tháng 11)", 8, 3}); msg != want {
 		t.Errorf("reply %q, want %q", msg, want)
 	}
 	ms := flows.T(text.ExportMemberSheet, nil)
 	names := column(t, f, ms, 2)
-	want := []string{"Bùi Văn An", "Trần Văn Dũng", "Lê Thị Đào", "Nguyễn Thị Hà", "Vũ Văn Long", "Phạm Văn Uyên", "Ngô Thị Ưng"}
+	want := []string{"Bùi Văn An", "Hoàng Văn Bảy", "Trần Văn Dũng", "Lê Thị Đào", "Nguyễn Thị Hà", "Vũ Văn Long", "Phạm Văn Uyên", "Ngô Thị Ưng"}
 	if strings.Join(names, "|") != strings.Join(want, "|") {
 		t.Errorf("names %q, want %q", names, want)
 	}
-	// An: pledge of 2 items approved; T10 and T11 reported; 2 of 11 months.
+	// An: pledge of 2 items approved, item 1 done; T10 and T11 reported; 2
+	// of 11 months. Bảy: on the roster from November, no phone, missing.
+	// Đào: November recorded by the secretary.
 	get := func(sheet, axis string) string { v, _ := f.GetCellValue(sheet, axis); return v }
-	for axis, v := range map[string]string{"D5": "2", "E5": "10/01/2026", "F5": "12/01/2026", "O5": "–", "P5": "✓", "Q5": "✓", "R5": "18%", "S5": "1",
-		"Q9": "M", "T9": "Miễn công tác và sinh hoạt đảng", "Q7": "✓", "R7": "9%"} {
+	for axis, v := range map[string]string{"D5": "Chính thức", "E5": "2", "F5": "10/01/2026", "G5": "12/01/2026", "P5": "–", "Q5": "✓", "R5": "✓",
+		"S5": "18%", "T5": "1/2", "U5": "1", "R10": "M", "V10": "Miễn công tác và sinh hoạt đảng", "R8": "✓", "S8": "9%",
+		"V8": "Chi bộ ghi hộ", "Q6": "", "R6": "–", "S6": "0%", "V6": "Tính từ tháng 11; Không dùng bot"} {
 		if got := get(ms, axis); got != v {
 			t.Errorf("%s = %q, want %q", axis, got, v)
 		}
@@ -133,6 +139,9 @@ func TestExportSecretary(t *testing.T) {
 	if got := strings.Join(column(t, f, ds, 6), "|"); got != "Dọn đường làng|Trồng 10 cây keo|Thăm hỏi gia đình chính sách" {
 		t.Errorf("deeds %q", got)
 	}
+	if got := get(ds, "G7"); got != "Chi bộ ghi hộ" {
+		t.Errorf("Đào's deed recorded by the secretary: %q", got)
+	}
 }
 
 // The admin's export: every cell, or the cell named first; periods.
@@ -143,7 +152,7 @@ func TestExportAdmin(t *testing.T) {
 		t.Errorf("file name %q", name)
 	}
 	names := column(t, f, flows.T(text.ExportMemberSheet, nil), 2)
-	if len(names) != 8 || names[len(names)-1] != "Đỗ Văn Tây" {
+	if len(names) != 8 || names[len(names)-1] != "Đỗ Văn Tây" { // Bảy is on no roster of the first half-year
 		t.Errorf("organisation's names %q", names)
 	}
 	cs := flows.T(text.ExportCellSheet, nil)
@@ -152,7 +161,7 @@ func TestExportAdmin(t *testing.T) {
 			t.Errorf("organisation's summary %s = %q, want %q", axis, got, v)
 		}
 	}
-	if v, _ := f.GetCellValue(flows.T(text.ExportMemberSheet, nil), "L4"); v != "T6" {
+	if v, _ := f.GetCellValue(flows.T(text.ExportMemberSheet, nil), "M4"); v != "T6" {
 		t.Errorf("half-year's last month column %q", v)
 	}
 	_, name, f = xuatFile(t, h, tg("admin"), "c02 11/2026")

@@ -159,13 +159,13 @@ func (w writer) date(t time.Time) any {
 func (w writer) members(sw *excelize.StreamWriter) error {
 	months := w.b.Period.Months()
 	cols := w.lines(text.ExportMemberColumns, nil)
-	widths := []float64{6, 28, 22, 10, 12, 12}
+	widths := []float64{6, 28, 22, 12, 10, 12, 12}
 	for _, m := range months {
 		cols = append(cols, w.r(text.ExportMonthColumn, struct{ Num int }{m.Num()}))
 		widths = append(widths, 5)
 	}
 	cols = append(cols, w.lines(text.ExportMemberEnd, nil)...)
-	widths = append(widths, 12, 10, 32)
+	widths = append(widths, 12, 12, 10, 32)
 	legend := w.r(text.ExportLegend, struct{ Last int }{w.b.Period.Last.Num()})
 	if err := w.head(sw, widths, legend, cols); err != nil {
 		return err
@@ -175,6 +175,11 @@ func (w writer) members(sw *excelize.StreamWriter) error {
 		flows.MarkMissing:  w.r(text.ExportMarkMissing, nil),
 		flows.MarkExempt:   w.r(text.ExportMarkExempt, nil),
 	}
+	status := map[flows.RosterStatus]any{
+		flows.RosterFull:      w.r(text.RosterStatusFull, nil),
+		flows.RosterProbation: w.r(text.RosterStatusProbation, nil),
+		flows.RosterExempt:    w.r(text.RosterStatusExempt, nil),
+	}
 	row := make([]any, len(cols))
 	for i, m := range w.b.Members {
 		row = row[:0]
@@ -182,7 +187,7 @@ func (w writer) members(sw *excelize.StreamWriter) error {
 		if m.Items > 0 {
 			items = m.Items
 		}
-		row = append(row, i+1, m.Name, m.Cell, items, w.date(m.Pledged), w.date(m.Approved))
+		row = append(row, i+1, m.Name, m.Cell, status[m.Status], items, w.date(m.Pledged), w.date(m.Approved))
 		for _, mk := range m.Marks {
 			row = append(row, marks[mk])
 		}
@@ -190,7 +195,11 @@ func (w writer) members(sw *excelize.StreamWriter) error {
 		if m.Praised > 0 {
 			praised = m.Praised
 		}
-		row = append(row, w.percent(m.Reported, m.Due), praised, w.note(m))
+		var done any
+		if m.Items > 0 {
+			done = fmt.Sprintf("%d/%d", m.ItemsDone, m.Items)
+		}
+		row = append(row, w.percent(m.Reported, m.Due), done, praised, w.note(m))
 		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
 			return err
 		}
@@ -209,6 +218,12 @@ func (w writer) note(m flows.ExportMember) any {
 	}
 	if m.Joined != 0 {
 		notes = append(notes, w.r(text.ExportNoteJoined, struct{ Num int }{m.Joined.Num()}))
+	}
+	if !m.Connected {
+		notes = append(notes, w.r(text.ExportNoteOffline, nil))
+	}
+	if m.Recorded {
+		notes = append(notes, w.r(text.ExportNoteRecorded, nil))
 	}
 	if len(notes) == 0 {
 		return nil
@@ -245,7 +260,7 @@ func (w writer) cells(sw *excelize.StreamWriter) error {
 
 func (w writer) deeds(sw *excelize.StreamWriter) error {
 	cols := w.lines(text.ExportDeedColumns, nil)
-	if err := w.head(sw, []float64{28, 22, 8, 36, 12, 48}, "", cols); err != nil {
+	if err := w.head(sw, []float64{28, 22, 8, 36, 12, 48, 14}, "", cols); err != nil {
 		return err
 	}
 	status := map[flows.ItemStatus]string{
@@ -254,13 +269,17 @@ func (w writer) deeds(sw *excelize.StreamWriter) error {
 		flows.NotYet: w.r(text.StatusNotYet, nil),
 	}
 	other := w.r(text.ExportOtherDeed, nil)
+	recorded := w.r(text.ExportNoteRecorded, nil)
 	for i, d := range w.b.Deeds {
 		item := d.Item
 		if d.Other {
 			item = other
 		}
 		row := []any{d.Name, d.Cell, d.Month.Num(), excelize.Cell{StyleID: w.st.text, Value: item},
-			status[d.Status], excelize.Cell{StyleID: w.st.text, Value: d.Text}}
+			status[d.Status], excelize.Cell{StyleID: w.st.text, Value: d.Text}, nil}
+		if d.Recorded {
+			row[6] = recorded
+		}
 		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
 			return err
 		}

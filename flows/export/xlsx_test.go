@@ -14,7 +14,8 @@ import (
 )
 
 // book is a small organisation's year to November: two cells, one exempt
-// member, one connected in March, one deed outside the pledge.
+// member, one on the roster from March who does not use the bot (dự bị,
+// his report recorded by the cell), one deed outside the pledge.
 func book() flows.ExportBook {
 	loc := time.FixedZone("ICT", 7*3600)
 	R, M, E, N := flows.MarkReported, flows.MarkMissing, flows.MarkExempt, flows.MarkNone
@@ -22,10 +23,10 @@ func book() flows.ExportBook {
 	return flows.ExportBook{
 		Org: "Đảng bộ xã Demo", Period: flows.Period{First: 202601, Last: 202611, Kind: flows.PeriodYear},
 		Members: []flows.ExportMember{
-			{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Items: 3, Pledged: time.Date(2026, 1, 10, 20, 0, 0, 0, loc),
+			{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Connected: true, Items: 3, ItemsDone: 2, Pledged: time.Date(2026, 1, 10, 20, 0, 0, 0, loc),
 				Approved: time.Date(2026, 1, 12, 9, 0, 0, 0, loc), Marks: grid(R, R, R, M, R, R, R, R, R, R, R), Reported: 10, Due: 11, Praised: 2},
-			{Name: "Đỗ Thị Bình", Cell: "Chi bộ thôn Đông", Marks: grid(E, E, E, E, E, E, E, E, E, E, E), Exempt: true},
-			{Name: "Lê Văn Cường", Cell: "Chi bộ thôn Tây", Items: 2, Pledged: time.Date(2026, 3, 2, 8, 0, 0, 0, loc),
+			{Name: "Đỗ Thị Bình", Cell: "Chi bộ thôn Đông", Status: flows.RosterExempt, Connected: true, Marks: grid(E, E, E, E, E, E, E, E, E, E, E), Exempt: true},
+			{Name: "Lê Văn Cường", Cell: "Chi bộ thôn Tây", Status: flows.RosterProbation, Recorded: true, Items: 2, ItemsDone: 1, Pledged: time.Date(2026, 3, 2, 8, 0, 0, 0, loc),
 				Marks: grid(N, N, R, R, M, M, R, R, R, R, R), Reported: 7, Due: 9, Joined: 202603},
 		},
 		Cells: []flows.ExportCell{
@@ -35,7 +36,7 @@ func book() flows.ExportBook {
 		Total: flows.ExportCell{SummaryCounts: flows.SummaryCounts{Members: 3, Exempt: 1, MustReport: 2, Reported: 2, Pledged: 2, Exemplary: 1}, ReportedSum: 17, DueSum: 20, Praised: 2},
 		Deeds: []flows.ExportDeed{
 			{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Month: 202611, Item: "Trồng cây", Status: flows.Done, Text: "Trồng 10 cây keo"},
-			{Name: "Lê Văn Cường", Cell: "Chi bộ thôn Tây", Month: 202610, Other: true, Status: flows.Done, Text: "Dọn đường làng"},
+			{Name: "Lê Văn Cường", Cell: "Chi bộ thôn Tây", Month: 202610, Other: true, Status: flows.Done, Text: "Dọn đường làng", Recorded: true},
 		},
 	}
 }
@@ -105,15 +106,18 @@ func TestWriteMemberSheet(t *testing.T) {
 	want(t, f, sh, map[string]string{
 		"A1": "Đảng bộ xã Demo",
 		"A2": "Kết quả đăng ký và báo cáo việc làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh, năm 2026 (đến tháng 11)",
-		"A4": "STT", "B4": "Họ và tên", "G4": "T1", "Q4": "T11", "R4": "Tỉ lệ tháng có báo cáo", "T4": "Ghi chú",
-		"A5": "1", "B5": "Nguyễn Văn An", "D5": "3", "E5": "10/01/2026", "F5": "12/01/2026",
-		"G5": "✓", "J5": "–", "R5": "91%", "S5": "2", "T5": "",
-		"B6": "Đỗ Thị Bình", "D6": "", "G6": "M", "R6": "", "T6": "Miễn công tác và sinh hoạt đảng",
-		"G7": "", "I7": "✓", "K7": "–", "R7": "78%", "T7": "Kết nối từ tháng 3", "F7": "",
-	}, "A5", "D5", "E5", "R5", "S5", "R7")
-	raw, _ := f.GetCellValue(sh, "R5", excelize.Options{RawCellValue: true})
+		"A4": "STT", "B4": "Họ và tên", "D4": "Trạng thái", "H4": "T1", "R4": "T11", "S4": "Tỉ lệ tháng có báo cáo",
+		"T4": "Việc hoàn thành/đăng ký", "V4": "Ghi chú",
+		"A5": "1", "B5": "Nguyễn Văn An", "D5": "Chính thức", "E5": "3", "F5": "10/01/2026", "G5": "12/01/2026",
+		"H5": "✓", "K5": "–", "S5": "91%", "T5": "2/3", "U5": "2", "V5": "",
+		"B6": "Đỗ Thị Bình", "D6": "Miễn công tác và sinh hoạt đảng", "E6": "", "H6": "M", "S6": "", "T6": "",
+		"V6": "Miễn công tác và sinh hoạt đảng",
+		"D7": "Dự bị", "H7": "", "J7": "✓", "L7": "–", "S7": "78%", "T7": "1/2", "G7": "",
+		"V7": "Tính từ tháng 3; Không dùng bot; Chi bộ ghi hộ",
+	}, "A5", "E5", "F5", "S5", "U5", "S7")
+	raw, _ := f.GetCellValue(sh, "S5", excelize.Options{RawCellValue: true})
 	if raw != "0.91" {
-		t.Errorf("R5 holds %q, want the fraction 0.91", raw)
+		t.Errorf("S5 holds %q, want the fraction 0.91", raw)
 	}
 	panes, err := f.GetPanes(sh)
 	if err != nil {
@@ -140,9 +144,9 @@ func TestWriteCellAndDeedSheets(t *testing.T) {
 	}
 	sh = sheet(text.ExportDeedSheet)
 	want(t, f, sh, map[string]string{
-		"A4": "Họ và tên", "F4": "Đã làm gì",
-		"A5": "Nguyễn Văn An", "C5": "11", "D5": "Trồng cây", "E5": "Đã làm", "F5": "Trồng 10 cây keo",
-		"D6": "Việc khác (ngoài đăng ký)", "F6": "Dọn đường làng",
+		"A4": "Họ và tên", "F4": "Đã làm gì", "G4": "Ghi chú",
+		"A5": "Nguyễn Văn An", "C5": "11", "D5": "Trồng cây", "E5": "Đã làm", "F5": "Trồng 10 cây keo", "G5": "",
+		"D6": "Việc khác (ngoài đăng ký)", "F6": "Dọn đường làng", "G6": "Chi bộ ghi hộ",
 	}, "C5")
 }
 
@@ -154,7 +158,7 @@ func TestWriteMonthColumns(t *testing.T) {
 		b.Members[i].Marks = b.Members[i].Marks[10:]
 	}
 	f := write(t, b)
-	want(t, f, sheet(text.ExportMemberSheet), map[string]string{"G4": "T11", "H4": "Tỉ lệ tháng có báo cáo", "G5": "✓"})
+	want(t, f, sheet(text.ExportMemberSheet), map[string]string{"H4": "T11", "I4": "Tỉ lệ tháng có báo cáo", "H5": "✓"})
 	if a2, _ := f.GetCellValue(sheet(text.ExportMemberSheet), "A2"); !bytes.HasSuffix([]byte(a2), []byte("tháng 11/2026")) {
 		t.Errorf("A2 %q", a2)
 	}
@@ -185,7 +189,7 @@ func TestWrite250(t *testing.T) {
 	if len(rows) != 4+250 {
 		t.Fatalf("%d rows, want 254", len(rows))
 	}
-	want(t, f, sheet(text.ExportMemberSheet), map[string]string{"A254": "250", "B254": "Nguyễn Văn Số 250", "R254": "55%"}, "A254", "R254")
+	want(t, f, sheet(text.ExportMemberSheet), map[string]string{"A254": "250", "B254": "Nguyễn Văn Số 250", "S254": "55%"}, "A254", "S254")
 	want(t, f, sheet(text.ExportDeedSheet), map[string]string{"A254": "Nguyễn Văn Số 250", "E254": "Đang làm"})
 }
 

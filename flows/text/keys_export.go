@@ -31,6 +31,8 @@ const (
 	ExportNoteExempt    Key = "export_note_exempt"
 	ExportNotePaused    Key = "export_note_paused" // data: Until
 	ExportNoteJoined    Key = "export_note_joined" // data: Num
+	ExportNoteRecorded  Key = "export_note_recorded"
+	ExportNoteOffline   Key = "export_note_offline"
 	ExportOtherDeed     Key = "export_other_deed"
 )
 
@@ -43,5 +45,5 @@ var ExportKeys = []Key{
 	ExportOrgScope, ExportPeriodMonth, ExportPeriodHalf, ExportPeriodYear, ExportTitle, ExportSubtitle,
 	ExportMemberSheet, ExportCellSheet, ExportDeedSheet, ExportMemberColumns, ExportMemberEnd, ExportMonthColumn,
 	ExportCellColumns, ExportDeedColumns, ExportTotal, ExportLegend, ExportMarkReported, ExportMarkMissing,
-	ExportMarkExempt, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportOtherDeed,
+	ExportMarkExempt, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportNoteRecorded, ExportNoteOffline, ExportOtherDeed,
 }
