@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -119,11 +120,22 @@ func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, dmg *damage)
 	return cm, nil
 }
 
-// cellRoster returns the roster entries that may be on cell's roster in
-// month: those of its roster now, and those that moved out of it after
-// month (RosterEntry.CellIn). Months are in loc.
+// cellRoster returns the roster entries that may be on cell's roster in a
+// month from month on: those of its roster now, and those that moved out
+// of it after month began (RosterEntry.CellIn tells which month is whose).
+// Months are in loc.
 func cellRoster(tx Tx, cell string, month Month, loc *time.Location) ([]RosterEntry, error) {
-	return tx.Roster(cell)
+	roster, err := tx.Roster(cell)
+	if err != nil {
+		return roster, err
+	}
+	past, err := tx.RosterPast(cell)
+	for _, e := range past {
+		if e.Cell != cell && slices.ContainsFunc(e.Moves, func(mv RosterMove) bool { return mv.From == cell && MonthOf(mv.At, loc) > month }) {
+			roster = append(roster, e)
+		}
+	}
+	return roster, err
 }
 
 func (cm cellMonth) summary(m Month) CellSummary {

@@ -101,6 +101,10 @@ type Tx interface {
 	PutRosterEntry(e *RosterEntry) error
 	// Roster returns the entries of cell, removed ones included, by ID.
 	Roster(cell string) ([]RosterEntry, error)
+	// RosterPast returns the entries that moved out of cell (their Moves
+	// name it), wherever they are now, by ID: the people cell's past
+	// months count.
+	RosterPast(cell string) ([]RosterEntry, error)
 	// RosterOf returns the entry that member claimed.
 	RosterOf(member MemberID) (e RosterEntry, ok bool, err error)
 

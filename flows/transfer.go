@@ -285,11 +285,33 @@ func (r *req) transferDecide(a *approval, in input) error {
 		r.tell(m, text.TransferRefusedNote, data)
 		return r.tellLeaders(t.From, r.t(text.TransferRefusedFrom, data), append(skip, m.PrivateChats()...))
 	}
-	m.Cell, m.Secretary, m.Joined = t.To, false, r.now
+	m.Cell, m.Secretary, m.Recorder, m.Joined = t.To, false, false, r.now
 	if err := r.tx.PutMember(&m); err != nil {
+		return err
+	}
+	if err := r.moveRosterEntry(m, t.From, t.To); err != nil {
 		return err
 	}
 	r.say(text.TransferApproved, data)
 	r.tell(m, text.TransferDoneNote, data)
 	return r.tellLeaders(t.From, r.t(text.TransferDoneFrom, data), append(skip, m.PrivateChats()...))
+}
+
+// moveRosterEntry moves the roster entry of m, whose transfer from cell
+// from to cell to was just confirmed, to to's roster, recording the move
+// (RosterEntry.Moves) so that from's past months still count m there. A
+// member on no roster (connected under an ambiguous name) is put on to's.
+func (r *req) moveRosterEntry(m Member, from, to string) error {
+	e, ok, err := r.tx.RosterOf(m.ID)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return r.tx.PutRosterEntry(RosterEntryOf(m))
+	}
+	if e.Cell != to {
+		e.Moves = append(e.Moves, RosterMove{From: e.Cell, At: r.now})
+		e.Cell = to
+	}
+	return r.tx.PutRosterEntry(&e)
 }

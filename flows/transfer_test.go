@@ -164,3 +164,51 @@ func TestTransferMemberLeft(t *testing.T) {
 		return nil
 	})
 }
+
+// TestTransferMovesRosterEntry (issue 11): a confirmed transfer moves the
+// member's roster entry to the new cell with the move recorded: C01's
+// October (before the move) still counts Tư there, with her report; from
+// November, the month of the move, she counts in C02 only.
+func TestTransferMovesRosterEntry(t *testing.T) {
+	th := newTransferHarness(t)
+	th.putReport(flows.Report{Member: th.tu.ID, Month: 202610, Other: "Dọn đường làng", Submitted: th.date(2026, 10, 28, 9)})
+	reps := th.request()
+	btn, _ := findChoice(to(reps, th.tay.Users[0].PrivateChat()), "Xem và xác nhận")
+	at := th.date(2026, 11, 25, 10)
+	th.at(at)
+	th.choose(th.tay.Users[0], th.press(th.tay.Users[0], btn.Data), "Xác nhận")
+	th.view(func(tx flows.Tx) error {
+		e, ok, err := tx.RosterOf(th.tu.ID)
+		if err != nil || !ok {
+			t.Fatalf("Tư's roster entry: %v %v", ok, err)
+		}
+		if e.Cell != "C02" || len(e.Moves) != 1 || e.Moves[0].From != "C01" || !e.Moves[0].At.Equal(at) {
+			t.Errorf("entry after the transfer: %+v", e)
+		}
+		for _, tc := range []struct {
+			cell            string
+			month           flows.Month
+			must, reported  int
+			missingTuInCell bool
+		}{
+			{"C01", 202610, 2, 1, false}, // Lan and Tư; Tư reported
+			{"C02", 202610, 1, 0, false}, // Ba only
+			{"C01", 202611, 1, 0, false}, // Lan only
+			{"C02", 202611, 2, 0, true},  // Ba and Tư
+		} {
+			s, err := th.eng.CellSummary(tx, tc.cell, tc.month)
+			if err != nil {
+				return err
+			}
+			tuMissing := false
+			for _, m := range s.Missing {
+				tuMissing = tuMissing || m.ID == th.tu.ID
+			}
+			if s.MustReport != tc.must || s.Reported != tc.reported || tuMissing != tc.missingTuInCell {
+				t.Errorf("%s %s: %d/%d, Tư missing %v; want %d/%d, %v", tc.cell, tc.month, s.Reported, s.MustReport, tuMissing,
+					tc.reported, tc.must, tc.missingTuInCell)
+			}
+		}
+		return nil
+	})
+}

@@ -41,6 +41,7 @@ var (
 	bucketRoster      = []byte("roster")        // 8B entry id -> roster entry record
 	bucketRosterCell  = []byte("roster_cell")   // str(cell)|8B entry id -> nil
 	bucketRosterClaim = []byte("roster_claim")  // 8B member id -> 8B entry id
+	bucketRosterPast  = []byte("roster_past")   // str(cell)|8B entry id -> nil: entries that moved out of cell
 )
 
 // allBuckets lists the buckets Open creates.
@@ -50,7 +51,7 @@ var allBuckets = [][]byte{
 	bucketInvites, bucketPledges, bucketReports, bucketMonthStates, bucketJobs,
 	bucketUnreachable, bucketOutbox, bucketOutboxChat, bucketOutboxSent,
 	bucketSent, bucketBudgetNotes, bucketAttempts, bucketTransfers, bucketAsides,
-	bucketRoster, bucketRosterCell, bucketRosterClaim,
+	bucketRoster, bucketRosterCell, bucketRosterClaim, bucketRosterPast,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts

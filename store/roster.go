@@ -92,6 +92,15 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 	if err := cells.Put(k, nil); err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
 	}
+	for _, mv := range e.Moves {
+		k, err := rosterCellKey(mv.From, e.ID)
+		if err != nil {
+			return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+		}
+		if err := t.b(bucketRosterPast).Put(k, nil); err != nil {
+			return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+		}
+	}
 	for _, c := range e.Claims {
 		if err := claims.Put(memberKey(c.Member), idKey); err != nil {
 			return fmt.Errorf("put roster entry %d: %w", e.ID, err)
@@ -106,13 +115,24 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 // Roster implements flows.Tx: it reads only cell's index range and its
 // entries' records.
 func (t *tx) Roster(cell string) ([]flows.RosterEntry, error) {
+	return t.rosterIndex(bucketRosterCell, cell)
+}
+
+// RosterPast implements flows.Tx, like Roster over the index of the cells
+// entries moved out of.
+func (t *tx) RosterPast(cell string) ([]flows.RosterEntry, error) {
+	return t.rosterIndex(bucketRosterPast, cell)
+}
+
+// rosterIndex returns the entries index lists under cell, by ID.
+func (t *tx) rosterIndex(index []byte, cell string) ([]flows.RosterEntry, error) {
 	prefix, err := appendStr(nil, cell)
 	if err != nil {
 		return nil, fmt.Errorf("roster of %q: %w", cell, err)
 	}
 	var out []flows.RosterEntry
 	var dmg damage
-	c := t.b(bucketRosterCell).Cursor()
+	c := t.b(index).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
 		if len(k) != len(prefix)+8 {
 			continue

@@ -267,3 +267,32 @@ func schemaOf(t *testing.T, path string) uint32 {
 	})
 	return v
 }
+
+// TestRosterPast (issue 11): an entry that moved from C01 to C02 is on
+// C02's roster only, and listed among the entries that moved out of C01,
+// whose past months still count it.
+func TestRosterPast(t *testing.T) {
+	db := openDB(t, nil)
+	at := time.Date(2026, 11, 3, 8, 0, 0, 0, time.UTC)
+	e := flows.RosterEntry{Cell: "C01", Name: "Nguyễn Thị Tư", Added: at}
+	update(t, db, func(tx flows.Tx) error { return tx.PutRosterEntry(&e) })
+	e.Moves = []flows.RosterMove{{From: "C01", At: at.AddDate(0, 0, 20)}}
+	e.Cell = "C02"
+	update(t, db, func(tx flows.Tx) error { return tx.PutRosterEntry(&e) })
+	update(t, db, func(tx flows.Tx) error {
+		for _, tc := range []struct {
+			list func(string) ([]flows.RosterEntry, error)
+			cell string
+			n    int
+		}{{tx.Roster, "C01", 0}, {tx.Roster, "C02", 1}, {tx.RosterPast, "C01", 1}, {tx.RosterPast, "C02", 0}} {
+			got, err := tc.list(tc.cell)
+			if err != nil {
+				return err
+			}
+			if len(got) != tc.n || tc.n == 1 && !reflect.DeepEqual(got[0].Moves, e.Moves) {
+				t.Errorf("%s: %+v, want %d entries", tc.cell, got, tc.n)
+			}
+		}
+		return nil
+	})
+}
