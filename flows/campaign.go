@@ -63,15 +63,29 @@ func CampaignTargets(cell string, members []Member, pledges map[MemberID]Pledge,
 // PledgeRate counts, among the members of cell who count in month
 // (CountsIn, months in loc; the campaign asks about the month it runs in),
 // those whose pledge of year is submitted or approved (registered), those
-// waiting for the secretary (submitted), and all of them (must).
+// waiting for the secretary (submitted), and all of them (must): each
+// member being their own roster entry, as pledgeRate counts a roster.
 func PledgeRate(cell string, members []Member, pledges map[MemberID]Pledge, year int, month Month, loc *time.Location) (registered, waiting, must int) {
+	var people []RosterPerson
 	for _, m := range members {
-		if m.Cell != cell || !m.CountsIn(month, loc) {
+		if m.Cell == cell {
+			people = append(people, RosterPerson{Entry: *RosterEntryOf(m), Member: m})
+		}
+	}
+	return pledgeRate(cell, people, pledges, year, month, loc)
+}
+
+// pledgeRate is PledgeRate over the people of cell's roster, who count
+// whether or not they use the bot (RosterPerson.CountsIn).
+func pledgeRate(cell string, people []RosterPerson, pledges map[MemberID]Pledge, year int, month Month, loc *time.Location) (registered, waiting, must int) {
+	for _, person := range people {
+		if !person.CountsIn(cell, month, loc) {
 			continue
 		}
 		must++
+		m := person.Member
 		p, ok := pledges[m.ID]
-		if !ok || p.Member != m.ID || p.Year != year {
+		if !person.HasMember() || !ok || p.Member != m.ID || p.Year != year {
 			continue
 		}
 		switch p.Status {
@@ -173,7 +187,16 @@ func (j *jobRun) campaign() (bool, error) {
 				}
 				cs.privates = append(cs.privates, reps...)
 			}
-			rt.reg, rt.waiting, rt.must = PledgeRate(c.Code, ms, pledges, year, cur, loc)
+			roster, err := cellRoster(j.tx, c.Code, cur, loc)
+			if err := j.dmg.listing(err); err != nil {
+				return fmt.Errorf("load roster of %s: %w", c.Code, err)
+			}
+			byID := make(map[MemberID]Member, len(ms))
+			for _, mb := range ms {
+				byID[mb.ID] = mb
+			}
+			people := rosterPeople(roster, func(id MemberID) (Member, bool) { mb, ok := byID[id]; return mb, ok })
+			rt.reg, rt.waiting, rt.must = pledgeRate(c.Code, people, pledges, year, cur, loc)
 			return nil
 		})
 		if err != nil {
