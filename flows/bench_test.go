@@ -33,6 +33,9 @@ func fillOrg(b *testing.B, h *harness, members, perCell int) {
 					if err := tx.PutMember(&m); err != nil {
 						return err
 					}
+					if err := tx.PutRosterEntry(flows.RosterEntryOf(m)); err != nil { // on the roster, as connecting puts them
+						return err
+					}
 					if err := tx.PutPledge(flows.Pledge{Member: m.ID, Year: 2026, Status: flows.PledgeApproved, NextNo: 3,
 						Items: []flows.PledgeItem{{No: 1, Text: "Dọn vệ sinh đường làng"}, {No: 2, Text: "Giúp hộ nghèo"}}}); err != nil {
 						return err
@@ -110,6 +113,9 @@ func benchOrg(b *testing.B, cells, perCell, years int) (*harness, flows.Month) {
 			for i := range perCell {
 				m := flows.Member{Name: fmt.Sprintf("Nguyễn Văn %d", i), Cell: code, Users: []bot.UserID{tg(fmt.Sprint(c*1000 + i + 1))}}
 				if err := tx.PutMember(&m); err != nil {
+					return err
+				}
+				if err := tx.PutRosterEntry(flows.RosterEntryOf(m)); err != nil { // on the roster, as connecting puts them
 					return err
 				}
 				if err := tx.PutPledge(flows.Pledge{Member: m.ID, Year: 2026, Status: flows.PledgeApproved, Items: []flows.PledgeItem{{No: 1, Text: "Việc"}}}); err != nil {

@@ -181,35 +181,127 @@ func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
 
 // orgSummary is OrgSummary; with a non-nil dmg, the records it cannot read
 // are left out (a damaged cell is not ranked, a damaged member, report or
-// pledge not counted) and collected in dmg. It computes the cells one by
-// one from their rosters (loadCellMonth), so that it holds one cell's
-// people at a time.
+// pledge not counted) and collected in dmg. It reads each cell's roster,
+// keeping of each claimed entry only what the month's rule needs
+// (orgEntry), then merges every member with the month's reports, both by
+// member ID: its memory grows with the claimed entries by a few words
+// each, never with the history.
 func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
+	loc := e.loc()
 	cells, err := tx.Cells()
 	if err := dmg.listing(err); err != nil {
 		return OrgSummary{}, fmt.Errorf("org summary: load cells: %w", err)
 	}
-	sums := make([]CellSummary, 0, len(cells))
-	for _, c := range cells {
-		var s CellSummary
-		err := guard(func() error {
-			cm, err := loadCellMonth(tx, c.Code, m, e.loc(), dmg)
-			if err != nil {
-				return err
-			}
-			t := newCellTally(cm.cell, m, e.loc(), cm.state, false)
-			for i := range cm.people {
-				t.addRosterPerson(&cm.people[i], cm.reports, cm.pledges)
-			}
-			s = t.summary()
-			return nil
-		})
-		if err := dmg.skip("cell "+c.Code, err); err != nil {
-			return OrgSummary{}, fmt.Errorf("org summary of %s: %w", m, err)
+	tallies := make([]cellTally, len(cells))
+	claimed := map[MemberID]orgEntry{}
+	for i, c := range cells {
+		st, err := tx.MonthState(c.Code, m)
+		if err != nil {
+			return OrgSummary{}, fmt.Errorf("org summary: month state %s: %w", c.Code, err)
 		}
-		if err == nil {
-			sums = append(sums, s)
+		tallies[i] = newCellTally(c, m, loc, st, false)
+		roster, err := cellRoster(tx, c.Code, m, loc)
+		if err := dmg.listing(err); err != nil {
+			return OrgSummary{}, fmt.Errorf("org summary: roster of %s: %w", c.Code, err)
+		}
+		for _, en := range roster {
+			if !en.OnRosterIn(c.Code, m, loc) {
+				continue
+			}
+			oe := orgEntry{at: int32(i), rosterExempt: en.Status == RosterExempt, own: c.Code == en.Cell}
+			if len(en.Claims) == 0 {
+				oe.tally(&tallies[i], nil, m, loc, nil, nil)
+				continue
+			}
+			claimed[en.Claims[0].Member] = oe
 		}
 	}
+	ms, err := tx.Members("")
+	if err := dmg.listing(err); err != nil {
+		return OrgSummary{}, fmt.Errorf("org summary: load members: %w", err)
+	}
+	// Members and the month's reports both come by member ID: merge them.
+	next := 0 // the next member of ms to count
+	count := func(r *Report) error {
+		mb := &ms[next]
+		next++
+		oe, ok := claimed[mb.ID]
+		if !ok {
+			return nil // on no roster: not counted
+		}
+		delete(claimed, mb.ID)
+		var pp *Pledge
+		if oe.counts(m, loc, mb) {
+			p, ok, err := tx.Pledge(mb.ID, m.Year())
+			if err != nil {
+				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {
+					return nil // not counted
+				}
+				return fmt.Errorf("load pledge %d: %w", mb.ID, err)
+			}
+			if ok {
+				pp = &p
+			}
+		}
+		oe.tally(&tallies[oe.at], mb, m, loc, r, pp)
+		return nil
+	}
+	var prev MemberID
+	seen := false
+	err = tx.Reports(m, func(rep Report) error {
+		if seen && rep.Member <= prev {
+			return fmt.Errorf("report %d after %d: not in member order", rep.Member, prev)
+		}
+		prev, seen = rep.Member, true
+		for next < len(ms) && ms[next].ID < rep.Member {
+			if err := count(nil); err != nil {
+				return err
+			}
+		}
+		if next < len(ms) && ms[next].ID == rep.Member {
+			return count(&rep)
+		}
+		return nil // the report of a member no longer stored
+	})
+	err = dmg.listing(err) // damaged reports are skipped: their members count as not reported
+	for err == nil && next < len(ms) {
+		err = count(nil)
+	}
+	if err != nil {
+		return OrgSummary{}, fmt.Errorf("org summary of %s: %w", m, err)
+	}
+	for _, oe := range claimed { // entries whose member is not stored (or unreadable): by their entry only
+		oe.tally(&tallies[oe.at], nil, m, loc, nil, nil)
+	}
+	sums := make([]CellSummary, len(tallies))
+	for i := range tallies {
+		sums[i] = tallies[i].summary()
+	}
 	return SummarizeOrg(m, sums), nil
+}
+
+// orgEntry is what the organisation's summary keeps of a roster entry on
+// a cell's roster in the month: the cell's tally, and the entry's part of
+// the rule (RosterEntry.CountsIn).
+type orgEntry struct {
+	at           int32 // the tally of the cell the entry is on in the month
+	rosterExempt bool  // miễn by the roster's status
+	own          bool  // that cell is the entry's cell now: its member's rules hold
+}
+
+// counts reports whether the entry, with mb its member (nil for none),
+// counts in month (see RosterEntry.CountsIn).
+func (oe orgEntry) counts(month Month, loc *time.Location, mb *Member) bool {
+	return rosterCounts(oe.rosterExempt, oe.own, month, loc, mb)
+}
+
+// tally counts the entry in t, with mb its member (nil for none), r and p
+// its report and pledge.
+func (oe orgEntry) tally(t *cellTally, mb *Member, month Month, loc *time.Location, r *Report, p *Pledge) {
+	how := tallied{onRoster: true, exempt: oe.rosterExempt || mb != nil && mb.Status == Exempt,
+		counts: oe.counts(month, loc, mb), connected: mb != nil && mb.Connected()}
+	if mb == nil {
+		mb = &Member{}
+	}
+	t.add(mb, how, r, p)
 }

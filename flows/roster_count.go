@@ -63,10 +63,19 @@ func (e RosterEntry) ExemptIn(m *Member) bool {
 // the member's own reminder setting, with no start recorded, not a
 // decision of the cell.
 func (e RosterEntry) CountsIn(cell string, month Month, loc *time.Location, m *Member) bool {
-	if !e.OnRosterIn(cell, month, loc) || e.ExemptIn(m) {
+	return e.OnRosterIn(cell, month, loc) && rosterCounts(e.Status == RosterExempt, cell == e.Cell, month, loc, m)
+}
+
+// rosterCounts is the rest of RosterEntry.CountsIn for an entry on the
+// cell's roster in month: rosterExempt is the roster's status, own whether
+// the cell is the entry's cell now, m the entry's member (nil for none).
+// The organisation's summary, which keeps only these of an entry, asks it
+// too.
+func rosterCounts(rosterExempt, own bool, month Month, loc *time.Location, m *Member) bool {
+	if rosterExempt || m != nil && m.Status == Exempt {
 		return false
 	}
-	return m == nil || cell != e.Cell || m.CountsIn(month, loc)
+	return m == nil || !own || m.CountsIn(month, loc)
 }
 
 // Connected reports whether m, a roster entry's member, uses the bot: they

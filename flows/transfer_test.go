@@ -168,9 +168,12 @@ func TestTransferMemberLeft(t *testing.T) {
 // TestTransferMovesRosterEntry (issue 11): a confirmed transfer moves the
 // member's roster entry to the new cell with the move recorded: C01's
 // October (before the move) still counts Tư there, with her report; from
-// November, the month of the move, she counts in C02 only.
+// November, the month of the move, she counts in C02 only. The
+// organisation's table counts each cell as its summary does, Bảy (on
+// C01's roster, never connected) included.
 func TestTransferMovesRosterEntry(t *testing.T) {
 	th := newTransferHarness(t)
+	th.seedRoster("C01", "Hoàng Văn Bảy") // on the roster from November, without a phone
 	th.putReport(flows.Report{Member: th.tu.ID, Month: 202610, Other: "Dọn đường làng", Submitted: th.date(2026, 10, 28, 9)})
 	reps := th.request()
 	btn, _ := findChoice(to(reps, th.tay.Users[0].PrivateChat()), "Xem và xác nhận")
@@ -193,7 +196,7 @@ func TestTransferMovesRosterEntry(t *testing.T) {
 		}{
 			{"C01", 202610, 2, 1, false}, // Lan and Tư; Tư reported
 			{"C02", 202610, 1, 0, false}, // Ba only
-			{"C01", 202611, 1, 0, false}, // Lan only
+			{"C01", 202611, 2, 0, false}, // Lan and Bảy
 			{"C02", 202611, 2, 0, true},  // Ba and Tư
 		} {
 			s, err := th.eng.CellSummary(tx, tc.cell, tc.month)
@@ -207,6 +210,16 @@ func TestTransferMovesRosterEntry(t *testing.T) {
 			if s.MustReport != tc.must || s.Reported != tc.reported || tuMissing != tc.missingTuInCell {
 				t.Errorf("%s %s: %d/%d, Tư missing %v; want %d/%d, %v", tc.cell, tc.month, s.Reported, s.MustReport, tuMissing,
 					tc.reported, tc.must, tc.missingTuInCell)
+			}
+			// The organisation's table counts each cell as its summary does.
+			o, err := th.eng.OrgSummary(tx, tc.month)
+			if err != nil {
+				return err
+			}
+			for _, row := range o.Rows {
+				if row.Cell.Code == tc.cell && row.SummaryCounts != s.SummaryCounts {
+					t.Errorf("%s %s: organisation's row %+v, cell's %+v", tc.cell, tc.month, row.SummaryCounts, s.SummaryCounts)
+				}
 			}
 		}
 		return nil
