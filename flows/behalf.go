@@ -1,6 +1,8 @@
 package flows
 
 import (
+	"cmp"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -127,7 +129,12 @@ func (r *req) behalfBegin(kind behalfKind, args string) error {
 		return err
 	}
 	if args = strings.TrimSpace(args); args != "" {
-		return r.behalfTyped(kind, cell, args, offer, all)
+		err := r.behalfTyped(kind, cell, args, offer, all)
+		var fe *Error
+		if !errors.As(err, &fe) {
+			return err
+		}
+		r.say(fe.Key, fe.Data) // not found: then the list to pick from
 	}
 	return r.behalfAsk(kind, cell, offer)
 }
@@ -177,8 +184,8 @@ func (r *req) behalfPeople(kind behalfKind, cell string) (offer, all []RosterPer
 	}
 	var offline, online []RosterPerson
 	for _, p := range cm.people {
-		if !p.CountsIn(cell, month, r.e.loc()) {
-			continue
+		if !p.CountsIn(cell, month, r.e.loc()) || p.HasMember() && p.Member.ID == r.member.ID {
+			continue // the recorder reports for themselves
 		}
 		all = append(all, p)
 		done := false
@@ -205,7 +212,7 @@ func (r *req) behalfPeople(kind behalfKind, cell string) (offer, all []RosterPer
 	}
 	byName := func(ps []RosterPerson) {
 		vnSortKeyed(ps, func(p RosterPerson) string { return p.Member.Name }, func(a, b RosterPerson) int {
-			return int(a.Entry.ID) - int(b.Entry.ID)
+			return cmp.Compare(a.Entry.ID, b.Entry.ID)
 		})
 	}
 	byName(offline)
