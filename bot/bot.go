@@ -257,12 +257,23 @@ func (c Caps) IsGroup(chat ChatID) bool {
 
 // Limits describes a platform's sending limits. The zero value means none.
 type Limits struct {
-	PerSecond     float64       // across all chats
-	PerChat       time.Duration // least gap between two messages to one chat
-	PerGroup      int           // messages per GroupWindow to one group
-	GroupWindow   time.Duration //
-	MaxConcurrent int           // sends in flight at once
+	PerSecond   float64       // across all chats
+	PerChat     time.Duration // least gap between two messages to one chat
+	PerGroup    int           // messages per GroupWindow to one group
+	GroupWindow time.Duration //
+	// MaxConcurrent bounds the sends in flight at once (0: no bound). The
+	// Sender keeps as many in flight as PerSecond times the round trip
+	// needs (a send's answer and its record), so the bound only matters
+	// when it is below that: then it, not PerSecond, sets the rate.
+	MaxConcurrent int
 }
+
+// DefaultMaxConcurrent is the shipped bound on sends in flight for a
+// platform paced at about 30 messages a second: it covers round trips up
+// to two seconds (30/s × 2 s = 60), so a VPS 300 ms from the platform
+// still sends at the full rate, while a stalled network ties up at most
+// this many chats.
+const DefaultMaxConcurrent = 64
 
 // SendError is a failed send, as the platform explained it.
 type SendError struct {

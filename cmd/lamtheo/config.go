@@ -78,7 +78,7 @@ type OutboxConfig struct {
 	PerChat     time.Duration // least gap between two messages to one chat
 	PerGroup    int           // messages per GroupWindow to one group chat
 	GroupWindow time.Duration //
-	Concurrency int           // sends in flight at once
+	Concurrency int           // most sends in flight at once
 }
 
 // Limits returns the limits as the bot package's sender takes them. MaxText
@@ -130,7 +130,7 @@ func DefaultConfig() Config {
 			PerChat:     time.Second,
 			PerGroup:    20,
 			GroupWindow: time.Minute,
-			Concurrency: 8,
+			Concurrency: bot.DefaultMaxConcurrent,
 		},
 		Year: YearConfig{
 			Theme:      "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về xây dựng đội ngũ cán bộ, đảng viên tiên phong, gương mẫu",

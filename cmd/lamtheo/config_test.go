@@ -309,7 +309,7 @@ zalo = ["6ede9afa66b88fe6d6a9"]
 
 func TestOutboxLimits(t *testing.T) {
 	l := DefaultConfig().Outbox.Limits()
-	if l.PerSecond != 30 || l.PerChat != time.Second || l.PerGroup != 20 || l.GroupWindow != time.Minute || l.MaxConcurrent != 8 {
+	if l.PerSecond != 30 || l.PerChat != time.Second || l.PerGroup != 20 || l.GroupWindow != time.Minute || l.MaxConcurrent != bot.DefaultMaxConcurrent {
 		t.Errorf("Limits() = %+v", l)
 	}
 }

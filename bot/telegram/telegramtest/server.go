@@ -74,6 +74,7 @@ type Server struct {
 	answers   []CallbackAnswer
 	commands  map[string][]Command
 	limits    Limits
+	latency   time.Duration // the round trip of every call (SetLatency)
 	global    []time.Time
 	lastSend  map[int64]time.Time
 	groupSend map[int64][]time.Time
@@ -285,8 +286,20 @@ func (f *Server) Calls(method string) int {
 	return f.calls[strings.ToLower(method)]
 }
 
-// ServeHTTP answers one Bot API call: /bot<token>/<method>.
+// ServeHTTP answers one Bot API call: /bot<token>/<method>, after half of
+// the latency (SetLatency) and before the other half.
 func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	rtt := f.latency
+	f.mu.Unlock()
+	if !f.delay(r, rtt/2) {
+		return // abandoned on its way: it never arrived
+	}
+	defer f.delay(r, rtt-rtt/2)
+	f.serveHTTP(w, r)
+}
+
+func (f *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	if !ok {
 		writeError(w, Fault{Code: 404, Description: "Not Found"})
