@@ -183,6 +183,16 @@ type Handler interface {
 	Handle(ctx context.Context, m Message) error
 }
 
+// GroupHandler is implemented by a Handler that can make several messages
+// of one chat durable at once (one commit). HandleGroup applies msgs, all of
+// one chat, in order, each as Handle would, and returns the Toast of each
+// (toasts[i] for msgs[i]). It is all or nothing: on an error none of msgs
+// may have taken effect, and Serve handles them one by one with Handle.
+type GroupHandler interface {
+	Handler
+	HandleGroup(ctx context.Context, msgs []Message) (toasts []string, err error)
+}
+
 // HandlerFunc adapts an ordinary function to a Handler.
 type HandlerFunc func(ctx context.Context, m Message) error
 
