@@ -263,8 +263,9 @@ var _ bot.GroupHandler = (*Engine)(nil)
 // what the ones before it wrote. If any of them fails (or a flow panics),
 // nothing of the group is committed and the error is returned; the server
 // then handles them one by one with Handle, which deals with the failing
-// one alone. It returns the note for each button press (toasts[i] for
-// msgs[i], "" for none).
+// one alone (the flood limit then counts them again, as it counts a
+// retried update). It returns the note for each button press (toasts[i]
+// for msgs[i], "" for none).
 func (e *Engine) HandleGroup(ctx context.Context, msgs []bot.Message) (toasts []string, err error) {
 	ps := make([]prepared, len(msgs))
 	for i, m := range msgs {
