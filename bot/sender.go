@@ -102,6 +102,10 @@ type Sender struct {
 	// Wake is signalled when new envelopes were committed. When nil, the
 	// Sender reads the outbox every second.
 	Wake <-chan struct{}
+	// Files loads the bytes of a reply's stored file (File.ID without
+	// Data) just before the reply is sent, so they sit in memory only
+	// while it goes out. Nil: such a reply is sent without its file.
+	Files FileSource
 
 	once     sync.Once
 	kick     chan struct{} // WaitIdle asks Run to read the outbox now
@@ -321,7 +325,11 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	r := result{c: c, j: j}
 	defer func() { d.results <- r }()
 	ctx, cancel := context.WithTimeout(d.ctx, sendTimeout)
-	ref, err := d.s.Conn.Send(ctx, part)
+	part, err := d.withFile(ctx, part)
+	var ref string
+	if err == nil {
+		ref, err = d.s.Conn.Send(ctx, part)
+	}
 	cancel()
 	if err != nil && d.ctx.Err() != nil {
 		r.stop = true // the run ends: the envelope is sent again next run
@@ -361,6 +369,34 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	}
 	d.s.progressed()
 	r.done = true
+}
+
+// withFile returns part with the bytes of its stored file (File.ID) read
+// from Files. A file that is no longer stored, or a Sender without Files,
+// leaves the part without its file (logged); another failure is returned
+// and the part is retried like a failed send.
+func (d *dispatch) withFile(ctx context.Context, part Reply) (Reply, error) {
+	f := part.File
+	if f == nil || len(f.Data) > 0 || f.ID == "" {
+		return part, nil
+	}
+	var data []byte
+	err := ErrNoFile
+	if d.s.Files != nil {
+		data, err = d.s.Files.FileData(ctx, f.ID)
+	}
+	switch {
+	case err == nil:
+		nf := *f
+		nf.Data = data
+		part.File = &nf
+	case errors.Is(err, ErrNoFile):
+		d.log.Warn("stored file gone: reply sent without it", LogKeyChat, part.Chat.String(), "file", f.ID)
+		part.File = nil
+	default:
+		return part, fmt.Errorf("load file %s: %w", f.ID, err)
+	}
+	return part, nil
 }
 
 func dropReason(se *SendError) string {

@@ -32,6 +32,7 @@ type app struct {
 	log   *slog.Logger
 	db    *store.DB
 	eng   *flows.Engine
+	files *flows.FileWorker // builds the files flows ask for, apart from updates and senders
 	clock *clock
 	sched *scheduler // the periodic jobs (scheduler.go)
 }
@@ -59,10 +60,15 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	// The rest of the engine's fields are set by serveConsole, serveChats
 	// and serve, before it handles a message or runs a job.
 	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Text: cat, Log: log, Now: clk.Now,
-		Spreadsheet: func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) }}
+		Spreadsheet: func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) },
+		FileURL:     cfg.Files.PublicURL, LinkTTL: cfg.Files.LinkTTL}
+	a.files = &flows.FileWorker{Engine: a.eng, Wake: db.FileWake()}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
 		return nil, err
+	}
+	a.sched.cleanFiles = func(ctx context.Context, now time.Time) (int, error) {
+		return db.CleanFiles(ctx, now.Add(-cfg.Files.Keep), now)
 	}
 	a.eng.Schedules = a.sched.schedules()
 	if err := a.eng.SyncCells(ctx, cfg.flowsCells()); err != nil {
@@ -166,7 +172,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	term := a.sched.terminal(a.clock.Now) // jobs catch up after ":time"
 	l.conn = console.New(in, out, console.Options{
 		Interactive: interactive,
-		Idle:        term.idle(l.sender.WaitIdle),
+		Idle:        term.idle(a.waitIdle(l.sender)),
 		Now:         a.clock.Now,
 		KeyPrefix:   o.keyPrefix,
 		Text:        a.eng.Text,
@@ -340,6 +346,7 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 	for _, l := range links {
 		out := a.db.Outbox(l.conn.Caps().Platform)
 		l.sender.Outbox, l.sender.Conn, l.sender.Log, l.sender.Wake = out, l.conn, a.log, out.Wake()
+		l.sender.Files = a.db
 		reg = append(reg, l.conn)
 	}
 	a.eng.Platforms = reg
@@ -354,13 +361,14 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 			}
 			defer cancel()
 			for _, l := range links {
-				if err := l.sender.WaitIdle(gctx); err != nil {
+				if err := a.waitIdle(l.sender)(gctx); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
 	}
+	g.Go(func() error { return a.files.Run(gctx) })
 	if o.scheduler {
 		g.Go(func() error { return a.sched.Run(gctx) })
 	}
@@ -380,6 +388,17 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 		return err
 	}
 	return nil
+}
+
+// waitIdle returns a wait until no file is being made (the file worker
+// enqueues its reply) and s has sent every reply.
+func (a *app) waitIdle(s *bot.Sender) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := a.files.WaitIdle(ctx); err != nil {
+			return err
+		}
+		return s.WaitIdle(ctx)
+	}
 }
 
 var _ flows.Membership = (*telegram.Conn)(nil)
