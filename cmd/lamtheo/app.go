@@ -18,6 +18,7 @@ import (
 
 	"lamtheo/bot"
 	"lamtheo/bot/console"
+	"lamtheo/bot/filelink"
 	"lamtheo/bot/telegram"
 	"lamtheo/bot/zalo"
 	"lamtheo/flows"
@@ -190,6 +191,7 @@ type chatOptions struct {
 	telegram telegram.HTTPClient // default: a real HTTP client
 	zalo     zalo.HTTPClient     // default: a real HTTP client
 	webhooks net.Listener        // default: listen on [zalo] webhook_listen
+	files    net.Listener        // default: listen on [files] listen
 }
 
 // serveChats connects to every configured chat platform (Telegram, each
@@ -222,6 +224,9 @@ func (a *app) serveChats(ctx context.Context, o chatOptions) error {
 	so := serveOptions{scheduler: true}
 	if a.cfg.Zalo.WebhookListen != "" {
 		so.also = append(so.also, func(ctx context.Context) error { return a.serveWebhooks(ctx, hooks, o.webhooks) })
+	}
+	if a.cfg.Files.Listen != "" {
+		so.also = append(so.also, func(ctx context.Context) error { return a.serveFiles(ctx, o.files) })
 	}
 	return a.serve(ctx, so, links...)
 }
@@ -268,25 +273,44 @@ func (a *app) dialZalo(ctx context.Context, b zaloBot, o chatOptions) (*link, st
 // serveWebhooks serves the Zalo bots' webhooks on ln, or on [zalo]
 // webhook_listen when ln is nil, until ctx is done.
 func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler, ln net.Listener) error {
+	return a.serveHTTP(ctx, "zalo webhooks", a.cfg.Zalo.WebhookListen, hooks, ln)
+}
+
+// serveFiles serves the file endpoint ([files]) on ln, or on [files]
+// listen when ln is nil, until ctx is done: the generated files under
+// their links, at the path of [files] public_url.
+func (a *app) serveFiles(ctx context.Context, ln net.Listener) error {
+	prefix := "/"
+	if u, err := url.Parse(a.cfg.Files.PublicURL); err == nil {
+		prefix = strings.TrimRight(u.Path, "/")
+	}
+	h := &filelink.Handler{Files: a.db, Expired: a.eng.Text.Render(text.FileLinkExpired, nil), Log: a.log}
+	mux := http.NewServeMux()
+	mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
+	return a.serveHTTP(ctx, "files", a.cfg.Files.Listen, mux, ln)
+}
+
+// serveHTTP serves h on ln, or on addr when ln is nil, until ctx is done.
+func (a *app) serveHTTP(ctx context.Context, what, addr string, h http.Handler, ln net.Listener) error {
 	srv := &http.Server{
-		Addr:              a.cfg.Zalo.WebhookListen,
-		Handler:           hooks,
+		Addr:              addr,
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
+		WriteTimeout:      2 * time.Minute, // a large workbook over a slow line
 	}
 	if ln == nil {
 		var err error
 		if ln, err = net.Listen("tcp", srv.Addr); err != nil {
-			return fmt.Errorf("zalo webhooks: %w", err)
+			return fmt.Errorf("%s: %w", what, err)
 		}
 	}
-	a.log.Info("serving Zalo webhooks", "listen", ln.Addr().String())
+	a.log.Info("serving "+what, "listen", ln.Addr().String())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
-		return fmt.Errorf("zalo webhooks: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
