@@ -142,6 +142,18 @@ type consoleOptions struct {
 	// wrap, if set, wraps the terminal's Conn (the crash test marks every
 	// message the Sender sends).
 	wrap func(bot.Conn) bot.Conn
+	// files is where the terminal writes the files the bot sends; default
+	// the current folder when the terminal is interactive, none for a
+	// script (":luu DIR" then).
+	files string
+}
+
+// dir returns where the terminal writes files at first.
+func (o consoleOptions) dir(interactive bool) string {
+	if o.files == "" && interactive {
+		return "."
+	}
+	return o.files
 }
 
 // serveConsole runs the terminal chat over in and out until the input ends
@@ -179,6 +191,7 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 		Text:        a.eng.Text,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 		Help:        map[string]string{"time": a.eng.Text.Render(text.TerminalHelpTime, nil)},
+		Dir:         o.dir(interactive),
 	})
 	if o.wrap != nil {
 		l.conn = o.wrap(l.conn)
@@ -280,14 +293,20 @@ func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler, ln net.List
 // listen when ln is nil, until ctx is done: the generated files under
 // their links, at the path of [files] public_url.
 func (a *app) serveFiles(ctx context.Context, ln net.Listener) error {
-	prefix := "/"
+	return a.serveHTTP(ctx, "files", a.cfg.Files.Listen, a.fileHandler(), ln)
+}
+
+// fileHandler returns the file endpoint: the links' files under the path
+// of [files] public_url (the proxy in front passes the path on).
+func (a *app) fileHandler() http.Handler {
+	prefix := ""
 	if u, err := url.Parse(a.cfg.Files.PublicURL); err == nil {
 		prefix = strings.TrimRight(u.Path, "/")
 	}
 	h := &filelink.Handler{Files: a.db, Expired: a.eng.Text.Render(text.FileLinkExpired, nil), Log: a.log}
 	mux := http.NewServeMux()
 	mux.Handle(prefix+"/", http.StripPrefix(prefix, h))
-	return a.serveHTTP(ctx, "files", a.cfg.Files.Listen, mux, ln)
+	return mux
 }
 
 // serveHTTP serves h on ln, or on addr when ln is nil, until ctx is done.
