@@ -34,8 +34,8 @@ type FileRequest struct {
 	// Reply is the message that carries the file: its chat, its text (the
 	// maker may rewrite it), Bulk.
 	Reply bot.Reply
-	// Private: the file is about one person; it is never linked in a
-	// group chat.
+	// Private: the file is about one person; it never goes to a group
+	// chat (uploaded or linked): the reply says so instead.
 	Private bool
 	// Optional: where the file cannot go (a platform without uploads and
 	// no public link), Reply goes alone. Otherwise Reply says how to get
@@ -86,14 +86,14 @@ func (e *Engine) newToken() string {
 }
 
 // fileReaches reports whether a file can reach chat on its platform: as
-// bytes (Caps.Upload) or by a link to the file endpoint (FileURL), which
-// a private file never takes into a group chat.
+// bytes (Caps.Upload) or by a link to the file endpoint (FileURL). A
+// private file (one person's) never goes to a group chat.
 func (e *Engine) fileReaches(chat bot.ChatID, private bool) bool {
 	caps := e.caps(chat.Platform)
-	if caps.Upload {
-		return true
+	if private && caps.IsGroup(chat) {
+		return false
 	}
-	return e.FileURL != "" && !(private && caps.IsGroup(chat))
+	return caps.Upload || e.FileURL != ""
 }
 
 // requestFile asks for a file of kind with args to go with rep (see
@@ -142,8 +142,9 @@ func (e *Engine) makeFile(ctx context.Context, q FileRequest) (bot.Reply, *bot.F
 // take it: a reference to the stored bytes to upload (Caps.Upload); a link
 // to the file endpoint, as the photo (Caps.PhotoURL) or under the text;
 // or, where neither can go, rep alone (Optional) or a note saying how to
-// get the file. A nil f (it could not be made) gives rep alone or
-// text.FileFailed.
+// get the file. A private file asked for in a group chat is not sent
+// there (text.FilePrivateOnly). A nil f (it could not be made) gives rep
+// alone or text.FileFailed.
 func (e *Engine) deliverFile(tx Tx, q FileRequest, rep bot.Reply, f *bot.File, now time.Time) (bot.Reply, error) {
 	caps := e.caps(rep.Chat.Platform)
 	switch {
@@ -152,6 +153,9 @@ func (e *Engine) deliverFile(tx Tx, q FileRequest, rep bot.Reply, f *bot.File, n
 	case f == nil:
 		rep.Text = e.t(text.FileFailed, nil)
 		return rep, nil
+	case q.Private && caps.IsGroup(rep.Chat):
+		rep.Text = e.t(text.FilePrivateOnly, nil)
+		return rep, nil
 	case caps.Upload:
 		id, err := tx.PutFile(*f, now)
 		if err != nil {
@@ -159,7 +163,7 @@ func (e *Engine) deliverFile(tx Tx, q FileRequest, rep bot.Reply, f *bot.File, n
 		}
 		rep.File = &bot.File{ID: id, Name: f.Name, Photo: f.Photo, Alt: f.Alt}
 		return rep, nil
-	case e.fileReaches(rep.Chat, q.Private):
+	case e.FileURL != "":
 		id, err := tx.PutFile(*f, now)
 		if err != nil {
 			return rep, err
@@ -177,9 +181,6 @@ func (e *Engine) deliverFile(tx Tx, q FileRequest, rep bot.Reply, f *bot.File, n
 		rep.Text = strings.TrimSpace(rep.Text + "\n\n" + link)
 		return rep, nil
 	case q.Optional:
-		return rep, nil
-	case q.Private && caps.IsGroup(rep.Chat):
-		rep.Text = e.t(text.FilePrivateOnly, nil)
 		return rep, nil
 	}
 	rep.Text = e.t(text.FileNoLink, fileNoLinkView{Service: caps.Service})

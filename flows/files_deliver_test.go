@@ -51,11 +51,12 @@ func (d deliverPlatforms) All() []bot.Caps {
 
 // TestDeliverFile: each platform gets a file the way it can take one: an
 // upload of the stored file, a link as the photo or under the text; a
-// person's file is never linked into a group; without a public URL the
+// person's file never goes to a group; without a public URL the
 // text goes alone (an optional picture) or says how to get the file; a
 // file that could not be made says so (or, optional, is left out).
 func TestDeliverFile(t *testing.T) {
 	tgPriv := bot.ChatID{Platform: bot.Telegram, ID: "1"}
+	tgGroup := bot.ChatID{Platform: bot.Telegram, ID: "-100"}
 	zPriv := bot.ChatID{Platform: bot.Zalo, ID: "z1"}
 	zGroup := bot.ChatID{Platform: bot.Zalo, ID: "g:z2"}
 	book := &bot.File{Name: "lamtheo-c01-2026.xlsx", Data: []byte("PK")}
@@ -80,6 +81,8 @@ func TestDeliverFile(t *testing.T) {
 			"Văn bản\n\n" + T(text.FileLink, fileLinkView{URL: link, Hours: 24}), "", false, 1},
 		{"zalo picture by link", url, zGroup, pic, false, true, "", link, false, 1},
 		{"zalo private file not linked in a group", url, zGroup, book, true, false, T(text.FilePrivateOnly, nil), "", false, 0},
+		{"telegram private file not uploaded to a group", url, tgGroup, book, true, false, T(text.FilePrivateOnly, nil), "", false, 0},
+		{"telegram group picture", url, tgGroup, pic, false, true, "", "", true, 0},
 		{"zalo picture without a public URL", "", zGroup, pic, false, true, "", "", false, 0},
 		{"zalo document without a public URL", "", zPriv, book, true, false, T(text.FileNoLink, fileNoLinkView{Service: "Zalo"}), "", false, 0},
 		{"not made", url, tgPriv, nil, true, false, T(text.FileFailed, nil), "", false, 0},

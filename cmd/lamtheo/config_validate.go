@@ -246,8 +246,8 @@ func (f FilesConfig) validate(s *source, add func(*ConfigError)) {
 			add(s.errf("files.public_url", "files.public_url is set but files.listen is not: lamtheo must serve the files the URL leads to"))
 		}
 	}
-	if f.LinkTTL < time.Minute {
-		add(s.errf("files.link_ttl", "files.link_ttl: want at least 1m (default 24h)"))
+	if f.LinkTTL < time.Hour {
+		add(s.errf("files.link_ttl", "files.link_ttl: want at least 1h, in hours (default 24h)"))
 	}
 	if f.Keep < f.LinkTTL || f.Keep < time.Hour {
 		add(s.errf("files.keep", "files.keep: want at least 1h and at least files.link_ttl (default 168h)"))

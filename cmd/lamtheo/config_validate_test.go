@@ -58,7 +58,7 @@ func TestConfigErrors(t *testing.T) {
 		{"per second", minimal + "[outbox]\nper_second = 0\n", "config.toml:8: outbox.per_second 0: want more than 0"},
 		{"files public url scheme", minimal + "[files]\nlisten = \"127.0.0.1:8090\"\npublic_url = \"ftp://x/files\"\n", "config.toml:9: files.public_url: want the endpoint's public https:// URL, e.g. https://bot.example.vn/files"},
 		{"files public url without listen", minimal + "[files]\npublic_url = \"https://x/files\"\n", "config.toml:8: files.public_url is set but files.listen is not: lamtheo must serve the files the URL leads to"},
-		{"files link ttl", minimal + "[files]\nlink_ttl = \"0s\"\n", "config.toml:8: files.link_ttl: want at least 1m (default 24h)"},
+		{"files link ttl", minimal + "[files]\nlink_ttl = \"0s\"\n", "config.toml:8: files.link_ttl: want at least 1h, in hours (default 24h)"},
 		{"files keep", minimal + "[files]\nkeep = \"12h\"\n", "config.toml:8: files.keep: want at least 1h and at least files.link_ttl (default 168h)"},
 		{"per chat", minimal + "[outbox]\nper_chat = \"-1s\"\n", "config.toml:8: outbox.per_chat -1s: must not be negative"},
 		{"per group", minimal + "[outbox]\nper_group = -1\n", "config.toml:8: outbox.per_group -1: must not be negative"},
