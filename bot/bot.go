@@ -127,10 +127,15 @@ type Link struct {
 }
 
 // File is a document, or with Photo a picture, to send with a Reply as
-// bytes (Caps.Upload).
+// bytes (Caps.Upload). In the outbox a File refers to a stored file by ID
+// and carries no Data: the Sender loads the bytes (Sender.Files) just
+// before it sends.
 type File struct {
 	Name string // an ASCII file name: "bang-xep-hang-11-2026.png"
 	Data []byte
+	// ID names a stored file whose bytes are loaded into Data when Data
+	// is empty (see FileSource).
+	ID string
 	// Photo: Data is a PNG or JPEG picture to show in the chat (Telegram's
 	// sendPhoto), not a document to download.
 	Photo bool

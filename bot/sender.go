@@ -109,6 +109,10 @@ type Sender struct {
 	// Wake is signalled when new envelopes were committed. When nil, the
 	// Sender reads the outbox every second.
 	Wake <-chan struct{}
+	// Files loads the bytes of a reply's stored file (File.ID without
+	// Data) just before the reply is sent, so they sit in memory only
+	// while it goes out. Nil: such a reply is sent without its file.
+	Files FileSource
 
 	once     sync.Once
 	kick     chan struct{} // WaitIdle asks Run to read the outbox now
@@ -323,7 +327,11 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	r := result{c: c, j: j}
 	defer func() { d.results <- r }()
 	ctx, cancel := context.WithTimeout(d.ctx, sendTimeout)
-	ref, err := d.s.Conn.Send(ctx, part)
+	part, err := d.withFile(ctx, part)
+	var ref string
+	if err == nil {
+		ref, err = d.s.Conn.Send(ctx, part)
+	}
 	cancel()
 	if err != nil && d.ctx.Err() != nil {
 		r.stop = true // the run ends: the envelope is sent again next run

@@ -92,6 +92,16 @@ type Engine struct {
 	// flows/export's Write with the catalogue). Nil: /xuat says the
 	// deployment exports nothing.
 	Spreadsheet func(ExportBook) ([]byte, error)
+	// FileURL is the public address of lamtheo's file endpoint
+	// ("https://bot.example.vn/files"), where a platform that cannot
+	// upload (Zalo) fetches generated files by expiring links. Empty: such
+	// a platform gets no files (see deliverFile).
+	FileURL string
+	// LinkTTL is how long a file link stays valid. Zero: 24 hours.
+	LinkTTL time.Duration
+	// NewToken returns a fresh link token. Nil: 130 random bits
+	// (crypto/rand). Tests set it to get stable links.
+	NewToken func() string
 
 	door door // the flood limit's record of who wrote when
 }

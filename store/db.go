@@ -45,7 +45,10 @@ var ErrClosed = errors.New("store: database closed")
 // long replies (outbox_sent); a schema 3 build would leave the index stale.
 // Schema 5 keeps each cell's roster (buckets roster, roster_cell,
 // roster_claim); its upgrade puts every member in a cell on the roster.
-const schemaVersion = 5
+// Schema 6 keeps generated files apart (file_requests, files, file_data,
+// file_links) and writes envelopes of version 5, whose file is a stored
+// file's id (an older build would send such a reply without its file).
+const schemaVersion = 6
 
 // migrations[v] upgrades a file of schema v to v+1 inside Open's write
 // transaction. When the layout changes, bump schemaVersion and add the step
@@ -61,6 +64,10 @@ var migrations = map[uint32]func(tx *bolt.Tx) error{
 	3: migrateOutbox4,
 	// Schema 4 to 5: every member in a cell becomes a roster entry.
 	4: migrateRoster5,
+	// Schema 5 to 6: nothing to rewrite; Open creates the file buckets,
+	// and version 4 envelopes (their file's bytes inline) still decode
+	// and send.
+	5: func(*bolt.Tx) error { return nil },
 }
 
 // Options configures Open. The zero value is usable.
@@ -338,15 +345,7 @@ func (db *DB) signal(p bot.Platform) {
 // View implements flows.Store: fn runs in a read-only transaction whose
 // writes fail with flows.ErrReadOnly.
 func (db *DB) View(ctx context.Context, fn func(flows.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	db.closeMu.RLock()
-	defer db.closeMu.RUnlock()
-	if db.closed {
-		return ErrClosed
-	}
-	return db.boltView(func(btx *bolt.Tx) error {
+	return db.view(ctx, func(btx *bolt.Tx) error {
 		return fn(&tx{db: db, btx: btx, ro: true})
 	})
 }

@@ -25,6 +25,7 @@ type Config struct {
 	Telegram TelegramConfig
 	Zalo     ZaloConfig
 	Outbox   OutboxConfig
+	Files    FilesConfig
 	Year     YearConfig
 	Schedule ScheduleConfig
 
@@ -58,6 +59,16 @@ type DataConfig struct {
 	Path       string // bbolt file; LAMTHEO_DATA overrides it
 	BackupDir  string // directory of the daily backups
 	BackupKeep int    // how many backups to keep (at least 1)
+}
+
+// FilesConfig is the [files] table: the generated files (xlsx, PNG, PDF)
+// and the HTTP endpoint that serves them to platforms that cannot upload
+// (Zalo), by expiring unguessable links.
+type FilesConfig struct {
+	Listen    string        // address of the file endpoint ("127.0.0.1:8090"); empty: none
+	PublicURL string        // the endpoint's public address behind the TLS proxy ("https://bot.example.vn/files")
+	LinkTTL   time.Duration // how long a link stays valid
+	Keep      time.Duration // how long a generated file is stored (cleaned by the daily backup job)
 }
 
 // TelegramConfig is the [telegram] table.
@@ -132,6 +143,7 @@ func DefaultConfig() Config {
 			GroupWindow: time.Minute,
 			Concurrency: bot.DefaultMaxConcurrent,
 		},
+		Files: FilesConfig{LinkTTL: 24 * time.Hour, Keep: 7 * 24 * time.Hour},
 		Year: YearConfig{
 			Theme:      "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về xây dựng đội ngũ cán bộ, đảng viên tiên phong, gương mẫu",
 			GraceDays:  5,

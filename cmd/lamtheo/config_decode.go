@@ -194,7 +194,7 @@ func arrayOf[T any](d *decoder, m map[string]any, path, k, want string, dst *[]T
 }
 
 func (d *decoder) decode(tree map[string]any, c *Config) {
-	d.known("", tree, "org", "cells", "admins", "data", "telegram", "zalo", "outbox", "year", "schedule")
+	d.known("", tree, "org", "cells", "admins", "data", "telegram", "zalo", "outbox", "files", "year", "schedule")
 
 	if t, ok := d.table(tree, "", "org"); ok {
 		d.known("org", t, "name", "zone")
@@ -245,6 +245,13 @@ func (d *decoder) decode(tree map[string]any, c *Config) {
 		d.decodeZalo(t, &c.Zalo)
 	}
 
+	if t, ok := d.table(tree, "", "files"); ok {
+		d.known("files", t, "listen", "public_url", "link_ttl", "keep")
+		d.str(t, "files", "listen", &c.Files.Listen)
+		d.str(t, "files", "public_url", &c.Files.PublicURL)
+		d.duration(t, "files", "link_ttl", &c.Files.LinkTTL)
+		d.duration(t, "files", "keep", &c.Files.Keep)
+	}
 	if t, ok := d.table(tree, "", "outbox"); ok {
 		d.known("outbox", t, "per_second", "per_chat", "per_group", "group_window", "concurrency")
 		d.number(t, "outbox", "per_second", &c.Outbox.PerSecond)
