@@ -17,7 +17,7 @@ import (
 
 // markUnclean leaves the data file at path as a crash would: marked as
 // still open.
-func markUnclean(t *testing.T, path string) {
+func markUnclean(t testing.TB, path string) {
 	t.Helper()
 	bdb, err := bolt.Open(path, 0o600, nil)
 	if err != nil {
