@@ -242,6 +242,9 @@ func (d *decoder) slice(m map[string]any, path, k, want string, v reflect.Value)
 	}
 	et := v.Type().Elem()
 	v.Set(reflect.Zero(v.Type()))
+	if len(a) > 0 {
+		v.Set(reflect.MakeSlice(v.Type(), 0, len(a)))
+	}
 	for i, e := range a {
 		p := fmt.Sprintf("%s[%d]", joinKey(path, k), i)
 		if et.Kind() == reflect.Struct {
