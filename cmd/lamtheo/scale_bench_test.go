@@ -210,4 +210,3 @@ func readCPU(b *testing.B, pid int) time.Duration {
 	st, _ := strconv.ParseInt(f[12], 10, 64)
 	return time.Duration(ut+st) * 10 * time.Millisecond
 }
-
