@@ -78,6 +78,11 @@ type Options struct {
 	// update markers must keep to Now.)
 	Loc        *time.Location
 	MonthClock func() time.Time
+	// UpgradeBackupDir is where Open copies a file of an older schema
+	// before it upgrades it, as lamtheo-schemaN-YYYYMMDD-HHMMSS.db (N the
+	// old version; backup retention never removes it). Default: the data
+	// file's folder.
+	UpgradeBackupDir string
 }
 
 // DB is lamtheo's durable state in one bbolt file: the flows records, the
@@ -165,6 +170,12 @@ func Open(path string, opts Options) (*DB, error) {
 		bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
 		if err != nil {
 			return err
+		}
+		if rep.Schema != 0 && rep.Schema < schemaVersion {
+			if err := backupBeforeUpgrade(bdb, path, rep.Schema, opts); err != nil {
+				_ = bdb.Close()
+				return err
+			}
 		}
 		err = bdb.Update(func(btx *bolt.Tx) error {
 			var err error
