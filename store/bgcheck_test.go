@@ -63,11 +63,11 @@ func TestOpenChecksBigUncleanFileLater(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !strings.Contains(log.String(), "full=false") {
-			t.Errorf("Open read the whole file before returning:\n%s", log)
-		}
 		if err := db.Close(); err != nil { // waits for the check
 			t.Fatal(err)
+		}
+		if !strings.Contains(log.String(), "full=false") {
+			t.Errorf("Open read the whole file before returning:\n%s", log)
 		}
 		if db.Err() != nil || !strings.Contains(log.String(), "data file checked in the background") {
 			t.Errorf("Err() = %v; log:\n%s", db.Err(), log)
