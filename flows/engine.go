@@ -92,6 +92,10 @@ type Engine struct {
 	// flows/export's Write with the catalogue). Nil: /xuat says the
 	// deployment exports nothing.
 	Spreadsheet func(ExportBook) ([]byte, error)
+	// DossierPDF writes /hoso's year-end dossier (cmd/lamtheo passes
+	// flows/dossier's Write with the catalogue). Nil: /hoso says the
+	// deployment makes no dossiers.
+	DossierPDF func(Dossier) ([]byte, error)
 
 	door door // the flood limit's record of who wrote when
 }

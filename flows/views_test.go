@@ -205,7 +205,7 @@ func TestViewsRender(t *testing.T) {
 // flows' views: the summaries (their own tests), cmd/lamtheo's texts and
 // the roster file's (flows/rosterfile's tests) and the terminal's
 // (bot/console's tests).
-var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys, text.ExportKeys)
+var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys, text.ExportKeys, text.DossierKeys)
 
 // TestViewsCoverCatalogue checks that every text that takes data is in
 // viewCases, so a text added with a field is checked against its view.
