@@ -74,7 +74,7 @@ type Dossier struct {
 
 	Months   []DossierMonth // January to December
 	Reported int            // months with a submitted report
-	Due      int            // months the member counted in (CountsIn), up to the current one
+	Due      int            // months the member counted in (CountsIn) and had to report by now: past their deadline, or reported
 	Praised  []DossierDeed  // the deeds of the praised reports, by month
 
 	Exempt      bool      // miễn công tác và sinh hoạt đảng today
@@ -152,10 +152,6 @@ func (e *Engine) dossierOf(tx Tx, m Member, year int, now time.Time) (Dossier, e
 			return d, err
 		}
 		reported = reported && !r.Submitted.IsZero()
-		counts := m.CountsIn(month, loc) && month <= now1
-		if counts {
-			d.Due++
-		}
 		switch {
 		case joined > month:
 			dm.State = DossierNotMember
@@ -173,6 +169,9 @@ func (e *Engine) dossierOf(tx Tx, m Member, year int, now time.Time) (Dossier, e
 			dm.State = DossierMissing
 		}
 		d.Months = append(d.Months, dm)
+		if m.CountsIn(month, loc) && (reported || month < open) {
+			d.Due++
+		}
 		if !reported || joined > month {
 			continue
 		}

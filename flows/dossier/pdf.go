@@ -32,6 +32,7 @@ func Write(cat *text.Catalog, d flows.Dossier) ([]byte, error) {
 	p.SetCreationDate(d.Made)
 	p.SetModificationDate(d.Made)
 	p.SetCompression(true)
+	p.SetCatalogSort(true) // fonts in a fixed order: equal dossiers, equal bytes
 	p.AddUTF8FontFromBytes(font, "", liberationserifregular.TTF)
 	p.AddUTF8FontFromBytes(font, "B", liberationserifbold.TTF)
 	p.SetMargins(margin, margin, margin)
