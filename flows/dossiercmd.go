@@ -66,8 +66,8 @@ func (r *req) cmdDossier(args string) error {
 	loc := r.e.loc()
 	year, rest := CollectingMonth(r.now, loc, r.e.Cfg.GraceDays).Year(), strings.TrimSpace(args)
 	if words := strings.Fields(rest); len(words) > 0 {
-		if y, err := strconv.Atoi(words[len(words)-1]); err == nil && y >= 1000 && y <= 9999 {
-			if y > MonthOf(r.now, loc).Year() || y < 2000 {
+		if y, err := strconv.Atoi(words[len(words)-1]); err == nil && y >= 2000 && y <= 9999 {
+			if y > MonthOf(r.now, loc).Year() {
 				return refuse(text.DossierBadYear, dossierInputView{Input: words[len(words)-1], Year: year})
 			}
 			year, rest = y, strings.Join(words[:len(words)-1], " ")
@@ -253,7 +253,7 @@ func (r *req) sendCellDossiers(cell Cell, ms []Member, year int) error {
 		if names[name]++; names[name] > 1 {
 			name = strings.TrimSuffix(name, ".pdf") + fmt.Sprintf("-%d.pdf", names[name])
 		}
-		f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: r.now.In(r.e.loc())})
+		f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: dayStart(r.now, r.e.loc())})
 		if err != nil {
 			return fmt.Errorf("dossier zip: %w", err)
 		}

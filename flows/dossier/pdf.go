@@ -29,8 +29,12 @@ const (
 // use.
 func Write(cat *text.Catalog, d flows.Dossier) ([]byte, error) {
 	p := fpdf.New("P", "mm", "A4", "")
-	p.SetCreationDate(d.Made)
-	p.SetModificationDate(d.Made)
+	// The file says the day it was made, as its header does: the same data
+	// on the same day give the same bytes.
+	y, m, day := d.Made.Date()
+	made := time.Date(y, m, day, 0, 0, 0, 0, d.Made.Location())
+	p.SetCreationDate(made)
+	p.SetModificationDate(made)
 	p.SetCompression(true)
 	p.SetCatalogSort(true) // fonts in a fixed order: equal dossiers, equal bytes
 	p.AddUTF8FontFromBytes(font, "", liberationserifregular.TTF)
@@ -64,9 +68,26 @@ func Write(cat *text.Catalog, d flows.Dossier) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// nfc normalises s: fpdf draws code points one by one, so a decomposed
-// mark would land beside its letter.
-func nfc(s string) string { return norm.NFC.String(s) }
+// nfc normalises s for the page: composed (NFC), since fpdf draws code
+// points one by one and a decomposed mark would land beside its letter;
+// without the code points outside the Basic Multilingual Plane (emoji,
+// which fpdf refuses and the font lacks) and the joiners and variation
+// selectors that go with them.
+func nfc(s string) string {
+	s = norm.NFC.String(s)
+	if !strings.ContainsFunc(s, dropped) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if dropped(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// dropped reports whether r is left out of the page (see nfc).
+func dropped(r rune) bool { return r > 0xFFFF || r == 0x200D || (r >= 0xFE00 && r <= 0xFE0F) }
 
 // writer lays out one dossier.
 type writer struct {

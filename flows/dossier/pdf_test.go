@@ -151,9 +151,11 @@ func TestWriteText(t *testing.T) {
 	if strings.Contains(got, norm.NFD.String("Trần")) {
 		t.Error("a decomposed name reached the PDF")
 	}
-	// Equal dossiers give equal bytes (the fonts' order came from a map
-	// before SetCatalogSort): transcripts print the file's size.
-	for range 10 {
+	// Equal dossiers made on the same day give equal bytes (the fonts'
+	// order came from a map before SetCatalogSort, the time of day was
+	// written): transcripts print the file's size.
+	for i := range 10 {
+		d.Made = d.Made.Add(time.Duration(i) * 7 * time.Minute) // the same day: the file says the day only
 		again, err := dossier.Write(cat, d)
 		if err != nil || !bytes.Equal(pdf, again) {
 			t.Fatal("the same dossier gave other bytes")
@@ -177,6 +179,21 @@ func TestWriteEmpty(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("the PDF's text lacks %q:\n%s", want, got)
 		}
+	}
+}
+
+// TestWriteEmoji: what members type may hold letters no embedded font
+// has (an emoji); the PDF is still written.
+func TestWriteEmoji(t *testing.T) {
+	cat, _ := text.Default()
+	d := sample()
+	d.Others[0].Text = "Dọn đường làng 👍🇻🇳 cùng bà con"
+	pdf, err := dossier.Write(cat, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pdfText(t, pdf); !strings.Contains(got, "cùng bà con") {
+		t.Errorf("the deed is missing:\n%s", got)
 	}
 }
 
