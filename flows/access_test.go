@@ -97,6 +97,7 @@ func accessTable() []accessCase {
 		{"nhacnho", P, secretary}, {"nhacnho", G, privateOnly(secretary)},
 		{"neuguong", P, secretary}, {"neuguong", G, privateOnly(secretary)},
 		{"tamhoan", P, member}, {"tamhoan", G, privateOnly(member)},
+		{"hoso", P, anyMember}, {"hoso", G, privateOnly(anyMember)},
 		{"lichnhac", P, secretary}, {"lichnhac", G, privateOnly(secretary)},
 		{"xuat", P, secretary}, {"xuat", G, privateOnly(secretary)},
 	}

@@ -60,6 +60,7 @@ func commands() []command {
 		{name: "dangky", own: true, aliases: []string{"pledge"}, where: inPrivate, who: RoleMember, desc: text.CmdPledge, run: (*req).cmdPledge},
 		{name: "baocao", own: true, aliases: []string{"report"}, where: inPrivate, who: RoleMember, desc: text.CmdReport, run: (*req).cmdReport},
 		{name: "cuatoi", own: true, aliases: []string{"me"}, where: inPrivate, who: RoleMember, desc: text.CmdMe, run: (*req).cmdMe},
+		{name: "hoso", aliases: []string{"dossier"}, where: inPrivate, who: RoleMember, desc: text.CmdDossier, run: (*req).cmdDossier},
 		{name: "tamhoan", own: true, aliases: []string{"pause"}, where: inPrivate, who: RoleMember, desc: text.CmdPause, run: (*req).cmdPause},
 		{name: "summary", aliases: []string{"tonghop"}, where: anywhere, who: RoleMember, desc: text.CmdSummary, run: (*req).cmdSummary},
 		{name: "bangxephang", aliases: []string{"xephang"}, where: anywhere, who: RoleMember, desc: text.CmdLeader, run: (*req).cmdLeader},

@@ -210,6 +210,7 @@ type Pledge struct {
 	Comment   string // the secretary's comment when returned
 	Submitted time.Time
 	Decided   time.Time // approved or returned
+	DecidedBy string    // the name of who approved or returned it; "" when not recorded
 }
 
 // ItemStatus is what a member says about one pledge item in a month.

@@ -102,6 +102,10 @@ type Engine struct {
 	// NewToken returns a fresh link token. Nil: 130 random bits
 	// (crypto/rand). Tests set it to get stable links.
 	NewToken func() string
+	// DossierPDF writes /hoso's year-end dossier (cmd/lamtheo passes
+	// flows/dossier's Write with the catalogue). Nil: /hoso says the
+	// deployment makes no dossiers.
+	DossierPDF func(Dossier) ([]byte, error)
 
 	door door // the flood limit's record of who wrote when
 }

@@ -186,16 +186,7 @@ func PeriodText(cat *text.Catalog, p Period) string {
 // exportFileName names the workbook: "lamtheo-xa-demo-2026.xlsx",
 // "lamtheo-c01-2026-6t.xlsx", "lamtheo-xa-demo-2026-11.xlsx".
 func exportFileName(scope string, p Period) string {
-	var b strings.Builder
-	for _, r := range foldName(scope) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
-			b.WriteByte('-')
-		}
-	}
-	name := "lamtheo-" + strings.Trim(b.String(), "-") + fmt.Sprintf("-%d", p.Year())
+	name := "lamtheo-" + asciiSlug(scope) + fmt.Sprintf("-%d", p.Year())
 	switch p.Kind {
 	case PeriodHalf:
 		name += "-6t"

@@ -33,6 +33,14 @@ func viewCases() []viewCase {
 		{[]text.Key{text.FileNoLink}, fileNoLinkView{Service: "Zalo"}},
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3", Admin: true, Code: "C01"}},
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3"}},
+		{[]text.Key{text.DossierDone}, dossierDoneView{Name: "Nguyễn Văn An", Year: 2026, Reported: 9, Due: 12, Items: 3}},
+		{[]text.Key{text.DossierDone}, dossierDoneView{Name: "Nguyễn Văn An", Year: 2026, Reported: 1, Exempt: true}},
+		{[]text.Key{text.DossierCellDone}, dossierCellView{Cell: "Chi bộ thôn Đông", Year: 2026, N: 12}},
+		{[]text.Key{text.DossierBadYear, text.DossierNotFound, text.DossierCellEmpty}, dossierInputView{Input: "Hùng", Cell: "Chi bộ thôn Đông", Year: 2026}},
+		{[]text.Key{text.DossierSeveral}, dossierInputView{Input: "Hùng", Cell: "Chi bộ thôn Đông", Year: 2026,
+			Found: []dossierFoundView{{No: 3, Name: "Trần Văn Hùng"}, {No: 5, Name: "Lê Văn Hùng"}}}},
+		{[]text.Key{text.DossierAdminHelp}, codeView{Code: "C01"}},
+		{[]text.Key{text.DossierJobNote}, nameYearView{Name: "Nguyễn Văn An", Year: 2026}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026"}},
 		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12"}},
 		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12", Bot: "Bot Xã Demo"}},
@@ -207,7 +215,7 @@ func TestViewsRender(t *testing.T) {
 // flows' views: the summaries (their own tests), cmd/lamtheo's texts and
 // the roster file's (flows/rosterfile's tests) and the terminal's
 // (bot/console's tests).
-var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys, text.ExportKeys)
+var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys, text.ExportKeys, text.DossierKeys)
 
 // TestViewsCoverCatalogue checks that every text that takes data is in
 // viewCases, so a text added with a field is checked against its view.

@@ -104,3 +104,26 @@ func TestInviteVersion1(t *testing.T) {
 		t.Fatalf("version 1 invite = %+v, %v; want %+v", got, err, want)
 	}
 }
+
+// TestPledgeVersions: a pledge of an older data file (version 1) decodes
+// without the name of who decided it; version 2 keeps the name.
+func TestPledgeVersions(t *testing.T) {
+	at := time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
+	p := flows.Pledge{Member: 7, Year: 2026, Items: []flows.PledgeItem{{No: 1, Text: "Trồng cây", Category: "1"}},
+		NextNo: 2, Status: flows.PledgeApproved, Submitted: at.Add(-time.Hour), Decided: at, DecidedBy: "Nguyễn Thị Lan"}
+	v2 := encodePledge(p)
+	if v2[0] != pledgeV2 {
+		t.Fatalf("a pledge encodes with version %d, want %d", v2[0], pledgeV2)
+	}
+	got, err := decodePledge(7, 2026, v2)
+	if err != nil || !reflect.DeepEqual(got, p) {
+		t.Fatalf("version 2 pledge = %+v, %v; want %+v", got, err, p)
+	}
+	v1 := append([]byte{recordV1}, v2[1:len(v2)-1-len(p.DecidedBy)]...) // no name at the end
+	want := p
+	want.DecidedBy = ""
+	got, err = decodePledge(7, 2026, v1)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("version 1 pledge = %+v, %v; want %+v", got, err, want)
+	}
+}

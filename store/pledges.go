@@ -110,12 +110,18 @@ func (pc *pledgeCursor) moved(ck []byte, k [pledgeKeyLen]byte) int {
 	return bytes.Compare(ck, k[:])
 }
 
+// pledgeV2 is the version byte of the pledge records this build writes:
+// version 1's fields, then the name of who approved or returned it.
+// Version 1 records decode with no name.
+const pledgeV2 = 2
+
 func encodePledge(p flows.Pledge) []byte {
-	size := 32 + len(p.Comment)
+	size := 32 + len(p.Comment) + len(p.DecidedBy)
 	for _, it := range p.Items {
 		size += 8 + len(it.Text) + len(it.Category) + len(it.Target)
 	}
 	e := newEnc(size)
+	e.b[0] = pledgeV2
 	e.uvarint(uint64(len(p.Items)))
 	for _, it := range p.Items {
 		e.int(it.No)
@@ -128,11 +134,12 @@ func encodePledge(p flows.Pledge) []byte {
 	e.str(p.Comment)
 	e.time(p.Submitted)
 	e.time(p.Decided)
+	e.str(p.DecidedBy)
 	return e.b
 }
 
 func decodePledge(member flows.MemberID, year int, v []byte) (flows.Pledge, error) {
-	d := newDec(v)
+	d := newDecUpTo(v, pledgeV2)
 	p := flows.Pledge{Member: member, Year: year}
 	if n := d.count(4); n > 0 {
 		p.Items = make([]flows.PledgeItem, n)
@@ -149,5 +156,8 @@ func decodePledge(member flows.MemberID, year int, v []byte) (flows.Pledge, erro
 	p.Comment = d.str()
 	p.Submitted = d.time()
 	p.Decided = d.time()
+	if d.ver >= pledgeV2 {
+		p.DecidedBy = d.str()
+	}
 	return p, d.err
 }

@@ -103,6 +103,7 @@ remind_second = ""
 remind_last = "30 7 L * *"
 leaderboard = "0 9 4 * *"
 campaign = "0 8 * 1-3 1"
+dossier = "0 10 19 12 *"
 backup = "0 3 * * *"
 `
 	c, err := ParseConfig(strings.NewReader(doc), "config.toml")
@@ -132,7 +133,7 @@ backup = "0 3 * * *"
 		},
 		Schedule: ScheduleConfig{
 			flows.JobRemindFirst: "0 9 18 * *", flows.JobRemindSecond: "", flows.JobRemindLast: "30 7 L * *",
-			flows.JobLeaderboard: "0 9 4 * *", flows.JobCampaign: "0 8 * 1-3 1", flows.JobBackup: "0 3 * * *",
+			flows.JobLeaderboard: "0 9 4 * *", flows.JobCampaign: "0 8 * 1-3 1", flows.JobDossier: "0 10 19 12 *", flows.JobBackup: "0 3 * * *",
 			flows.JobMeetingLadder: "0 8 * * *", // not in the file: its default
 		},
 	}
