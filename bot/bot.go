@@ -246,6 +246,8 @@ type Caps struct {
 	PhotoURL bool
 	// ReceivePhotos: people can send the bot photos (KindPhoto).
 	ReceivePhotos bool
+	// ReceiveFiles: people can send the bot documents (KindDocument).
+	ReceiveFiles bool
 	// Limits are the platform's sending limits.
 	Limits Limits
 }

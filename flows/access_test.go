@@ -98,6 +98,7 @@ func accessTable() []accessCase {
 		{"neuguong", P, secretary}, {"neuguong", G, privateOnly(secretary)},
 		{"tamhoan", P, member}, {"tamhoan", G, privateOnly(member)},
 		{"lichnhac", P, secretary}, {"lichnhac", G, privateOnly(secretary)},
+		{"danhsach", P, secretary}, {"danhsach", G, privateOnly(secretary)},
 		{"xuat", P, secretary}, {"xuat", G, privateOnly(secretary)},
 	}
 }

@@ -69,6 +69,7 @@ func commands() []command {
 		{name: "nhacnho", aliases: []string{"nudge"}, where: inPrivate, who: RoleSecretary, desc: text.CmdNudge, run: (*req).cmdNudge},
 		{name: "neuguong", aliases: []string{"feature"}, where: inPrivate, who: RoleSecretary, desc: text.CmdFeature, run: (*req).cmdFeature},
 		{name: "lichnhac", aliases: []string{"schedule"}, where: inPrivate, who: RoleSecretary, desc: text.CmdSchedule, run: (*req).cmdSchedule},
+		{name: "danhsach", aliases: []string{"roster"}, where: inPrivate, who: RoleSecretary, desc: text.CmdRoster, run: (*req).cmdRoster},
 		{name: "xuat", aliases: []string{"export"}, where: inPrivate, who: RoleSecretary, desc: text.CmdExport, run: (*req).cmdExport},
 		{name: "bithu", aliases: []string{"secretary"}, where: inPrivate, who: RoleAdmin, desc: text.CmdSecretary, run: (*req).cmdSecretary},
 	}

@@ -92,6 +92,10 @@ type Engine struct {
 	// flows/export's Write with the catalogue). Nil: /xuat says the
 	// deployment exports nothing.
 	Spreadsheet func(ExportBook) ([]byte, error)
+	// RosterTemplate writes the xlsx template of a cell's roster that
+	// /danhsach sends (cmd/lamtheo passes flows/rosterfile's Template
+	// with the catalogue). Nil: /danhsach says how else to get it.
+	RosterTemplate func(Cell) ([]byte, error)
 
 	door door // the flood limit's record of who wrote when
 }

@@ -246,6 +246,8 @@ func flowTable() []flow {
 		flowSummary.register((*req).summaryAnswer),
 		flowClose.register((*req).closeAnswer),
 		flowExempt.register((*req).exemptAnswer),
+		flowClaim.register((*req).claimAnswer),
+		flowRoster.register((*req).rosterAnswer),
 		flowFeature.register((*req).featureAnswer),
 		flowPause.register((*req).pauseAnswer),
 		flowSchedule.register((*req).scheduleAnswer),

@@ -22,6 +22,7 @@ import (
 	"lamtheo/bot/zalo"
 	"lamtheo/flows"
 	"lamtheo/flows/export"
+	"lamtheo/flows/rosterfile"
 	"lamtheo/flows/text"
 	"lamtheo/store"
 )
@@ -59,7 +60,8 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	// The rest of the engine's fields are set by serveConsole, serveChats
 	// and serve, before it handles a message or runs a job.
 	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Text: cat, Log: log, Now: clk.Now,
-		Spreadsheet: func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) }}
+		Spreadsheet:    func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) },
+		RosterTemplate: func(c flows.Cell) ([]byte, error) { return rosterfile.Template(cat, c) }}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
 		return nil, err
