@@ -62,7 +62,7 @@ func TestRosterEdit(t *testing.T) {
 					t.Errorf("roster %+v", roster)
 				}
 			}},
-		{"add a name already there", []step{{"1", "gõ họ và tên"}, {"Le Thi Nam", "Trạng thái"}, {"1", "danh sách đã có 1 đồng chí cùng tên"},
+		{"add a name already there", []step{{"1", "gõ họ và tên"}, {"Le Thi Nam", "Trạng thái"}, {"1", "danh sách đã có 1 đồng chí cùng tên; bot vẫn ghi thành người khác. Lưu ý: tên chưa có dấu"},
 			{"1", "Đã thêm"}}, func(t *testing.T, h *harness, roster []flows.RosterEntry) {
 			if len(roster) != 4 {
 				t.Errorf("roster %+v", roster)
@@ -178,4 +178,20 @@ func TestRosterTemplateAndImport(t *testing.T) {
 	wantIn(t, joined(zh.send(zsec.Users[0], "5")), "Bot này không gửi tệp được", "lamtheo roster-template")
 	zh.send(zsec.Users[0], "/danhsach")
 	wantIn(t, joined(zh.send(zsec.Users[0], "6")), "Bot này không nhận được tệp", "bot Telegram", "lamtheo import-roster", ":nhap")
+}
+
+// TestRosterNoChange (issue 11): a status or a name set to what it is
+// already is not asked for confirmation: nothing changes.
+func TestRosterNoChange(t *testing.T) {
+	for _, steps := range [][]string{{"3", "1", "1"}, {"2", "1", "Lê Thị Năm"}} {
+		env := newAccessEnv(t)
+		h := env.harness
+		h.seedRoster("C01", "Lê Thị Năm")
+		h.send(env.users["secOwn"], "/danhsach")
+		var got string
+		for _, s := range steps {
+			got = joined(h.send(env.users["secOwn"], s))
+		}
+		wantIn(t, got, "không có gì thay đổi")
+	}
 }

@@ -110,8 +110,12 @@ func (r *req) askWho(m Member, cell Cell, k text.Key, found []RosterEntry, entry
 	for _, e := range found {
 		data.Found = append(data.Found, rosterNameView{Name: e.Name, Connected: len(e.Claims) > 0})
 	}
+	choices, err := r.decideChoices(m.ID, found)
+	if err != nil {
+		return err
+	}
 	note := "roster:" + r.m.From.String() + "#" + cell.Code + "#" + string(k)
-	return r.tellLeadersOnce(note, cell.Code, r.t(k, data), r.decideChoices(m.ID, found)...)
+	return r.tellLeadersOnce(note, cell.Code, r.t(k, data), choices...)
 }
 
 // rosterConnectView feeds the notes to a secretary about a person who
@@ -125,9 +129,11 @@ type rosterConnectView struct {
 	Entry string
 }
 
-// rosterNameView is one roster entry in a note: its name, and whether an
-// account claims it already.
+// rosterNameView is one roster entry in a note: its name, its number on
+// the roster (STT, as /danhsach shows it), and whether an account claims
+// it already.
 type rosterNameView struct {
 	Name      string
+	N         int
 	Connected bool
 }

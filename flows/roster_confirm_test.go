@@ -183,7 +183,7 @@ func TestSecondAccountNeverTakesClaim(t *testing.T) {
 		t.Errorf("the second account was asked to claim: %s", got)
 	}
 	note := to(reps, env.users["secOwn"].PrivateChat())
-	if _, ok := findChoice(note, "Là đồng chí Trần Văn Hùng (tên này đã có tài khoản ghép)"); !ok {
+	if _, ok := findChoice(note, "Là đồng chí Trần Văn Hùng (số 1 trong danh sách, đã có tài khoản ghép)"); !ok {
 		t.Errorf("note:\n%s", dump(note))
 	}
 	m1, roster := h.rosterState(first, "C01")

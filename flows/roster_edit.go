@@ -21,6 +21,7 @@ type rosterConfirmView struct {
 	Same                    int
 	Connected, Replaces     bool
 	Exempt                  bool
+	NoMarks                 bool // the name typed has no diacritics
 }
 
 // rosterEntry returns the entry id of roster, on it.
@@ -71,7 +72,8 @@ func (r *req) askRosterConfirm(s *rostering, cell Cell) error {
 	if !ok {
 		return err
 	}
-	v := rosterConfirmView{Cell: cell.Name, Name: s.Name, Status: r.rosterStatusName(s.Status), Account: m.Name, Where: r.accountWhere(m)}
+	v := rosterConfirmView{Cell: cell.Name, Name: s.Name, Status: r.rosterStatusName(s.Status), Account: m.Name, Where: r.accountWhere(m),
+		NoMarks: s.Name != "" && !hasMarks(s.Name)}
 	var k text.Key
 	switch s.Action {
 	case rosterAdd:
@@ -83,8 +85,18 @@ func (r *req) askRosterConfirm(s *rostering, cell Cell) error {
 			}
 		}
 	case rosterRename:
+		if s.Name == e.Name {
+			r.finish()
+			r.say(text.RosterNoChange, rosterConfirmView{Name: e.Name})
+			return nil
+		}
 		k, v.Old = text.RosterConfirmRename, e.Name
 	case rosterStatus:
+		if s.Status == e.Status {
+			r.finish()
+			r.say(text.RosterNoChange, rosterConfirmView{Name: e.Name, Status: v.Status})
+			return nil
+		}
 		k, v.Name, v.Old, v.Exempt = text.RosterConfirmStatus, e.Name, r.rosterStatusName(e.Status), s.Status == RosterExempt
 	case rosterRemove:
 		if r.isMember && slices.ContainsFunc(e.Claims, func(c RosterClaim) bool { return c.Member == r.member.ID }) {
@@ -186,7 +198,11 @@ func (r *req) applyRoster(s *rostering, cell Cell) error {
 		}
 		_, found := matchRoster(fresh, m.Name)
 		found = slices.DeleteFunc(found, func(f RosterEntry) bool { return f.ID == e.ID })
-		r.send(bot.Reply{Chat: r.m.Chat, Text: r.t(text.RosterWho, v), Choices: r.decideChoices(m.ID, found)})
+		choices, err := r.decideChoices(m.ID, found)
+		if err != nil {
+			return err
+		}
+		r.send(bot.Reply{Chat: r.m.Chat, Text: r.t(text.RosterWho, v), Choices: choices})
 	}
 	return nil
 }
@@ -239,17 +255,25 @@ func (r *req) dropAccount(m *Member, cell Cell) error {
 }
 
 // decideChoices returns the choices of a note asking who member m, who
-// connected and is on no entry, is: one of the entries found, a new person,
-// or nobody of the cell.
-func (r *req) decideChoices(m MemberID, found []RosterEntry) [][]bot.Choice {
+// connected and is on no entry, is: one of the entries found (on the
+// roster of their cell), a new person, or nobody of the cell.
+func (r *req) decideChoices(m MemberID, found []RosterEntry) ([][]bot.Choice, error) {
 	var rows [][]bot.Choice
-	for _, e := range found {
-		rows = append(rows, row(choice(r.t(text.RosterDecideLink, rosterNameView{Name: e.Name, Connected: len(e.Claims) > 0}),
-			rosterGo(rosterLink, m, e.ID))))
+	if len(found) > 0 {
+		roster, err := r.tx.Roster(found[0].Cell)
+		if err != nil {
+			return nil, err
+		}
+		list := onRosterOnly(roster)
+		for _, e := range found {
+			n := slices.IndexFunc(list, func(o RosterEntry) bool { return o.ID == e.ID }) + 1
+			v := rosterNameView{Name: e.Name, N: n, Connected: len(e.Claims) > 0}
+			rows = append(rows, row(choice(r.t(text.RosterDecideLink, v), rosterGo(rosterLink, m, e.ID))))
+		}
 	}
 	return append(rows,
 		row(choice(r.t(text.RosterDecideNew, nil), rosterGo(rosterNew, m, 0))),
-		row(choice(r.t(text.RosterDecideDrop, nil), rosterGo(rosterDrop, m, 0))))
+		row(choice(r.t(text.RosterDecideDrop, nil), rosterGo(rosterDrop, m, 0)))), nil
 }
 
 // rosterDecision starts action a of a note's button on "member:entry"

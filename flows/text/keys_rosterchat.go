@@ -39,6 +39,7 @@ const (
 	RosterAskNew            Key = "roster_ask_new"
 	RosterAskDrop           Key = "roster_ask_drop"
 	RosterAskUnclaim        Key = "roster_ask_unclaim"
+	RosterNoChange          Key = "roster_no_change"
 	RosterYes               Key = "roster_yes"
 	RosterDoneAdd           Key = "roster_done_add"
 	RosterDoneRename        Key = "roster_done_rename"
@@ -59,4 +60,4 @@ const (
 )
 
 // rosterChatKeys lists the keys of rosterchat.txt, for the completeness test.
-var rosterChatKeys = []Key{CmdRoster, RosterClaimAsk, RosterClaimYes, RosterClaimNo, RosterClaimDone, RosterClaimDenied, RosterClaimTaken, RosterClaimNote, RosterClaimUndo, RosterClaimDeniedNote, RosterDecideLink, RosterDecideNew, RosterDecideDrop, RosterWho, RosterDecided, RosterList, RosterMenu, RosterMenuAdd, RosterMenuRename, RosterMenuStatus, RosterMenuRemove, RosterMenuTemplate, RosterMenuImport, RosterAskName, RosterAskPick, RosterPickNone, RosterPickWhich, RosterAskRename, RosterAskStatus, RosterConfirmAdd, RosterConfirmRename, RosterConfirmStatus, RosterConfirmRemove, RosterAskLink, RosterAskNew, RosterAskDrop, RosterAskUnclaim, RosterYes, RosterDoneAdd, RosterDoneRename, RosterDoneStatus, RosterDoneRemove, RosterDoneLink, RosterDoneDrop, RosterDoneUnclaim, RosterYouLinked, RosterYouDropped, RosterYouRemoved, RosterRemoveSelf, RosterChatStale, RosterTemplateSent, RosterTemplateElsewhere, RosterImportHow, RosterImportElsewhere}
+var rosterChatKeys = []Key{CmdRoster, RosterClaimAsk, RosterClaimYes, RosterClaimNo, RosterClaimDone, RosterClaimDenied, RosterClaimTaken, RosterClaimNote, RosterClaimUndo, RosterClaimDeniedNote, RosterDecideLink, RosterDecideNew, RosterDecideDrop, RosterWho, RosterDecided, RosterList, RosterMenu, RosterMenuAdd, RosterMenuRename, RosterMenuStatus, RosterMenuRemove, RosterMenuTemplate, RosterMenuImport, RosterAskName, RosterAskPick, RosterPickNone, RosterPickWhich, RosterAskRename, RosterAskStatus, RosterConfirmAdd, RosterConfirmRename, RosterConfirmStatus, RosterConfirmRemove, RosterAskLink, RosterAskNew, RosterAskDrop, RosterAskUnclaim, RosterNoChange, RosterYes, RosterDoneAdd, RosterDoneRename, RosterDoneStatus, RosterDoneRemove, RosterDoneLink, RosterDoneDrop, RosterDoneUnclaim, RosterYouLinked, RosterYouDropped, RosterYouRemoved, RosterRemoveSelf, RosterChatStale, RosterTemplateSent, RosterTemplateElsewhere, RosterImportHow, RosterImportElsewhere}
