@@ -236,6 +236,8 @@ func (r *req) dispatch() error {
 		return r.photoMessage()
 	case bot.KindOther:
 		return r.notText()
+	case bot.KindDocument:
+		return r.documentMessage()
 	}
 	if len(r.m.Text) > 4*MaxInput || utf8.RuneCountInString(r.m.Text) > MaxInput {
 		if r.m.Group && !r.active() {

@@ -96,6 +96,10 @@ type Engine struct {
 	// /danhsach sends (cmd/lamtheo passes flows/rosterfile's Template
 	// with the catalogue). Nil: /danhsach says how else to get it.
 	RosterTemplate func(Cell) ([]byte, error)
+	// Rosters reads the roster files secretaries and admins send in a
+	// private chat (cmd/lamtheo passes flows/rosterfile's Chat). Nil: a
+	// file sent is not read.
+	Rosters RosterFiles
 
 	door door // the flood limit's record of who wrote when
 }

@@ -248,6 +248,7 @@ func flowTable() []flow {
 		flowExempt.register((*req).exemptAnswer),
 		flowClaim.register((*req).claimAnswer),
 		flowRoster.register((*req).rosterAnswer),
+		flowRosterImport.register((*req).rosterImportAnswer),
 		flowFeature.register((*req).featureAnswer),
 		flowPause.register((*req).pauseAnswer),
 		flowSchedule.register((*req).scheduleAnswer),

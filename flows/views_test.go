@@ -203,6 +203,7 @@ func viewCases() []viewCase {
 		{[]text.Key{text.RosterConfirmAdd, text.RosterConfirmStatus, text.RosterConfirmRemove, text.RosterAskLink, text.RosterDoneRemove},
 			rosterConfirmView{Cell: "Chi bộ thôn Đông", Name: "Nguyễn Văn An", Old: "Dự bị", Status: "Chính thức"}},
 		{[]text.Key{text.RosterYouDropped, text.RosterYouRemoved}, cellView{Cell: "Chi bộ thôn Đông"}},
+		{[]text.Key{text.RosterFileTooBig}, sizeView{Max: 5}},
 		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Year: 2026, NextYear: 2027}},
 		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Year: 2026, NextYear: 2027,
 			NextStatus: "đã gửi, chờ bí thư duyệt", HasPledge: true, Status: "đã duyệt", Items: []meItem{{No: 1, Text: "Dọn vệ sinh"}}}},

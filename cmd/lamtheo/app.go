@@ -61,7 +61,8 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	// and serve, before it handles a message or runs a job.
 	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Text: cat, Log: log, Now: clk.Now,
 		Spreadsheet:    func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) },
-		RosterTemplate: func(c flows.Cell) ([]byte, error) { return rosterfile.Template(cat, c) }}
+		RosterTemplate: func(c flows.Cell) ([]byte, error) { return rosterfile.Template(cat, c) },
+		Rosters:        rosterfile.Chat{Text: cat}}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
 		return nil, err

@@ -56,8 +56,12 @@ const (
 	RosterTemplateSent      Key = "roster_template_sent"
 	RosterTemplateElsewhere Key = "roster_template_elsewhere"
 	RosterImportHow         Key = "roster_import_how"
+	RosterImportAsk         Key = "roster_import_ask"
+	RosterImportYes         Key = "roster_import_yes"
+	RosterFileTooBig        Key = "roster_file_too_big"
+	RosterFileFailed        Key = "roster_file_failed"
 	RosterImportElsewhere   Key = "roster_import_elsewhere"
 )
 
 // rosterChatKeys lists the keys of rosterchat.txt, for the completeness test.
-var rosterChatKeys = []Key{CmdRoster, RosterClaimAsk, RosterClaimYes, RosterClaimNo, RosterClaimDone, RosterClaimDenied, RosterClaimTaken, RosterClaimNote, RosterClaimUndo, RosterClaimDeniedNote, RosterDecideLink, RosterDecideNew, RosterDecideDrop, RosterWho, RosterDecided, RosterList, RosterMenu, RosterMenuAdd, RosterMenuRename, RosterMenuStatus, RosterMenuRemove, RosterMenuTemplate, RosterMenuImport, RosterAskName, RosterAskPick, RosterPickNone, RosterPickWhich, RosterAskRename, RosterAskStatus, RosterConfirmAdd, RosterConfirmRename, RosterConfirmStatus, RosterConfirmRemove, RosterAskLink, RosterAskNew, RosterAskDrop, RosterAskUnclaim, RosterNoChange, RosterYes, RosterDoneAdd, RosterDoneRename, RosterDoneStatus, RosterDoneRemove, RosterDoneLink, RosterDoneDrop, RosterDoneUnclaim, RosterYouLinked, RosterYouDropped, RosterYouRemoved, RosterRemoveSelf, RosterChatStale, RosterTemplateSent, RosterTemplateElsewhere, RosterImportHow, RosterImportElsewhere}
+var rosterChatKeys = []Key{CmdRoster, RosterClaimAsk, RosterClaimYes, RosterClaimNo, RosterClaimDone, RosterClaimDenied, RosterClaimTaken, RosterClaimNote, RosterClaimUndo, RosterClaimDeniedNote, RosterDecideLink, RosterDecideNew, RosterDecideDrop, RosterWho, RosterDecided, RosterList, RosterMenu, RosterMenuAdd, RosterMenuRename, RosterMenuStatus, RosterMenuRemove, RosterMenuTemplate, RosterMenuImport, RosterAskName, RosterAskPick, RosterPickNone, RosterPickWhich, RosterAskRename, RosterAskStatus, RosterConfirmAdd, RosterConfirmRename, RosterConfirmStatus, RosterConfirmRemove, RosterAskLink, RosterAskNew, RosterAskDrop, RosterAskUnclaim, RosterNoChange, RosterYes, RosterDoneAdd, RosterDoneRename, RosterDoneStatus, RosterDoneRemove, RosterDoneLink, RosterDoneDrop, RosterDoneUnclaim, RosterYouLinked, RosterYouDropped, RosterYouRemoved, RosterRemoveSelf, RosterChatStale, RosterTemplateSent, RosterTemplateElsewhere, RosterImportHow, RosterImportAsk, RosterImportYes, RosterFileTooBig, RosterFileFailed, RosterImportElsewhere}
