@@ -74,6 +74,7 @@ const (
 // fetches it before handing the message on, so that the handler never
 // waits on the network; a file larger than MaxDocument is not fetched.
 type Document struct {
+	ID   string // the platform's id of the file, for the adapter
 	Name string // the file's name as the person's app sent it
 	Size int64  // its size in bytes, as the platform said (0: unknown)
 	Data []byte // its content; nil when TooBig or Failed
