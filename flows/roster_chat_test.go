@@ -195,3 +195,47 @@ func TestRosterNoChange(t *testing.T) {
 		wantIn(t, got, "không có gì thay đổi")
 	}
 }
+
+// TestExemptOnRoster (issue 11): /mien and /danhsach's status agree: the
+// roster entry of a member exempted with /mien becomes miễn, and chính
+// thức again when the exemption is taken back; /danhsach's miễn exempts
+// the member who claims the entry.
+func TestExemptOnRoster(t *testing.T) {
+	env := newAccessEnv(t)
+	h := env.harness
+	sec := env.users["secOwn"]
+	var bon flows.Member
+	h.update(func(tx flows.Tx) error {
+		m, _, err := tx.MemberOf(env.users["member"])
+		bon = m
+		if err != nil {
+			return err
+		}
+		return tx.PutRosterEntry(flows.RosterEntryOf(m))
+	})
+	status := func() flows.RosterStatus {
+		var e flows.RosterEntry
+		h.view(func(tx flows.Tx) (err error) { e, _, err = tx.RosterOf(bon.ID); return err })
+		return e.Status
+	}
+	reps := h.send(sec, "/mien")
+	reps = h.choose(sec, reps, "Phạm Văn Bốn")
+	h.choose(sec, reps, "Đồng ý")
+	if got := status(); got != flows.RosterExempt {
+		t.Fatalf("entry status %v after /mien, want miễn", got)
+	}
+	reps = h.send(sec, "/mien")
+	reps = h.choose(sec, reps, "Phạm Văn Bốn")
+	h.send(sec, "1")
+	if got := status(); got != flows.RosterFull {
+		t.Fatalf("entry status %v after the exemption was taken back, want chính thức", got)
+	}
+	h.send(sec, "/danhsach")
+	h.send(sec, "3")
+	h.send(sec, "Phạm Văn Bốn")
+	h.send(sec, "3")
+	wantIn(t, joined(h.send(sec, "1")), "Đã đổi trạng thái")
+	if m := h.member(bon.ID); m.Status != flows.Exempt {
+		t.Errorf("member status %v after /danhsach's miễn, want exempt", m.Status)
+	}
+}

@@ -228,6 +228,25 @@ func (r *req) putEntry(e RosterEntry, change func(m *Member)) error {
 	return nil
 }
 
+// exemptOnRoster keeps the roster entry member m claims in step with
+// /mien: miễn when m is exempt, chính thức again when the exemption is
+// taken back (the other way, /danhsach's status change sets m's).
+func (r *req) exemptOnRoster(m Member) error {
+	e, ok, err := r.tx.RosterOf(m.ID)
+	if err != nil || !ok || !e.OnRoster() {
+		return err
+	}
+	switch {
+	case m.Status == Exempt && e.Status != RosterExempt:
+		e.Status = RosterExempt
+	case m.Status != Exempt && e.Status == RosterExempt:
+		e.Status = RosterFull
+	default:
+		return nil
+	}
+	return r.tx.PutRosterEntry(&e)
+}
+
 // leaveCell takes member m out of cell (no longer counted, reminded or
 // able to report for it; their records are kept) and tells them with k.
 func (r *req) leaveCell(m *Member, k text.Key, cell Cell) {
