@@ -43,9 +43,18 @@ type Change struct {
 // order. A name written without diacritics does not replace the same name
 // written with them.
 func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry) *Plan {
-	byCell := map[string][]Row{}
+	// The rows of each cell, in order, as indexes into f.Rows: a file of
+	// 250,000 people is not copied.
+	counts := map[string]int{}
 	for _, r := range f.Rows {
-		byCell[r.Cell] = append(byCell[r.Cell], r)
+		counts[r.Cell]++
+	}
+	byCell := make(map[string][]int32, len(counts))
+	for i, r := range f.Rows {
+		if byCell[r.Cell] == nil {
+			byCell[r.Cell] = make([]int32, 0, counts[r.Cell])
+		}
+		byCell[r.Cell] = append(byCell[r.Cell], int32(i))
 	}
 	p := &Plan{File: f}
 	for _, c := range cells {
@@ -65,12 +74,16 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 				}
 			}
 		}
-		for _, r := range rows {
+		for _, ri := range rows {
+			r := f.Rows[ri]
 			i := -1
 			if list := byName[r.Folded]; len(list) > 0 {
 				i, byName[r.Folded] = list[0], list[1:]
 			}
 			if i < 0 {
+				if cp.New == nil {
+					cp.New = make([]Row, 0, max(len(rows)-len(entries), 1))
+				}
 				cp.New = append(cp.New, r)
 				continue
 			}

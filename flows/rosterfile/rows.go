@@ -191,7 +191,9 @@ func (p *checker) problem(line int, k ProblemKind, value string, other int) {
 // row checks one data row and keeps it when it may be imported.
 func (p *checker) row(line int, name, cell, status, role string) {
 	name = flows.NormalizeText(strings.ReplaceAll(name, "\n", " "))
-	role = flows.NormalizeText(role)
+	if role != "" {
+		role = flows.NormalizeText(role)
+	}
 	if name == "" {
 		p.problem(line, EmptyName, "", 0)
 		return
@@ -211,9 +213,8 @@ func (p *checker) row(line int, name, cell, status, role string) {
 		p.statusOf[status] = sm
 	}
 	code, ok, st, stOK := cm.code, cm.ok, sm.status, sm.ok
-	cell = flows.NormalizeText(cell)
 	if !ok {
-		p.problem(line, UnknownCell, cell, 0)
+		p.problem(line, UnknownCell, flows.NormalizeText(cell), 0)
 	}
 	if !stOK {
 		p.problem(line, UnknownStatus, flows.NormalizeText(status), 0)
