@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"strings"
 	"testing"
 
 	"lamtheo/bot"
@@ -46,6 +47,8 @@ func TestRosterImportChat(t *testing.T) {
 		{"not a spreadsheet", "secOwn", &bot.Document{Name: "anh.png", Data: []byte("\x89PNG\r\n\x1a\n\x00\x00")},
 			[]string{"Tệp này không phải bảng tính"}, false, map[string]int{}},
 		{"empty", "secOwn", &bot.Document{Name: "trong.csv", Data: []byte{}}, []string{"Tệp không có dòng đảng viên nào."}, false, map[string]int{}},
+		{"more rows than a chat import takes", "admin", csvFile(strings.Repeat("Trần Văn Hai,C01,\n", rosterfile.DefaultChatMaxRows+1)),
+			[]string{"Tệp có hơn 5.000 dòng"}, false, map[string]int{}},
 		{"too big", "secOwn", &bot.Document{Name: "lon.xlsx", Size: 9 << 20, TooBig: true}, []string{"Tệp lớn quá (trên 5 MB)"}, false, map[string]int{}},
 		{"not fetched", "secOwn", &bot.Document{Name: "a.xlsx", Failed: true}, []string{"Bot chưa nhận được tệp này"}, false, map[string]int{}},
 		{"a member", "member", csvFile("Trần Văn Hai,C01,\n"), []string{"Bot chỉ đọc được chữ"}, false, map[string]int{}},
