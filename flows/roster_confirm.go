@@ -66,7 +66,11 @@ func (r *req) claimAnswer(c *claiming, in input) error {
 	m := r.member
 	if !yes {
 		r.say(text.RosterClaimDenied, nil)
-		return r.askWho(m, cell, text.RosterClaimDeniedNote, []RosterEntry{e}, e.Name)
+		var found []RosterEntry
+		if ok && e.OnRoster() && e.Cell == c.Cell {
+			found = []RosterEntry{e}
+		}
+		return r.askWho(m, cell, text.RosterClaimDeniedNote, found, e.Name)
 	}
 	if !ok || !e.OnRoster() || e.Cell != c.Cell || slices.ContainsFunc(e.Claims, func(c RosterClaim) bool { return c.Member != m.ID }) {
 		r.say(text.RosterClaimTaken, claimView{Name: e.Name, Cell: cell.Name})

@@ -34,6 +34,11 @@ func TestClaimConfirm(t *testing.T) {
 				e.Claims = []flows.RosterClaim{{Platform: bot.Telegram, Member: other.ID, At: h.now}}
 				h.update(func(tx flows.Tx) error { return tx.PutRosterEntry(&e) })
 			}, choices: []string{"Là đồng chí Trần Văn Hùng", "Người mới"}},
+		{name: "no, the entry removed meanwhile", answer: "2", toUser: "Bot đã báo bí thư chi bộ", note: "trả lời không phải",
+			before: func(h *harness, e flows.RosterEntry) {
+				e.Removed = h.now
+				h.update(func(tx flows.Tx) error { return tx.PutRosterEntry(&e) })
+			}, choices: []string{"Người mới"}},
 		{name: "removed meanwhile", answer: "1", toUser: "vừa được ghép với một tài khoản khác", note: "chưa ghép",
 			before: func(h *harness, e flows.RosterEntry) {
 				e.Removed = h.now
