@@ -150,10 +150,15 @@ type Link struct {
 }
 
 // File is a document, or with Photo a picture, to send with a Reply as
-// bytes (Caps.Upload).
+// bytes (Caps.Upload). In the outbox a File refers to a stored file by ID
+// and carries no Data: the Sender loads the bytes (Sender.Files) just
+// before it sends.
 type File struct {
 	Name string // an ASCII file name: "bang-xep-hang-11-2026.png"
 	Data []byte
+	// ID names a stored file whose bytes are loaded into Data when Data
+	// is empty (see FileSource).
+	ID string
 	// Photo: Data is a PNG or JPEG picture to show in the chat (Telegram's
 	// sendPhoto), not a document to download.
 	Photo bool
@@ -204,6 +209,16 @@ func (r Reply) Flat() []Choice {
 // Handle may be called concurrently for messages of different chats.
 type Handler interface {
 	Handle(ctx context.Context, m Message) error
+}
+
+// GroupHandler is implemented by a Handler that can make several messages
+// of one chat durable at once (one commit). HandleGroup applies msgs, all of
+// one chat, in order, each as Handle would, and returns the Toast of each
+// (toasts[i] for msgs[i]). It is all or nothing: on an error none of msgs
+// may have taken effect, and Serve handles them one by one with Handle.
+type GroupHandler interface {
+	Handler
+	HandleGroup(ctx context.Context, msgs []Message) (toasts []string, err error)
 }
 
 // HandlerFunc adapts an ordinary function to a Handler.
@@ -282,12 +297,23 @@ func (c Caps) IsGroup(chat ChatID) bool {
 
 // Limits describes a platform's sending limits. The zero value means none.
 type Limits struct {
-	PerSecond     float64       // across all chats
-	PerChat       time.Duration // least gap between two messages to one chat
-	PerGroup      int           // messages per GroupWindow to one group
-	GroupWindow   time.Duration //
-	MaxConcurrent int           // sends in flight at once
+	PerSecond   float64       // across all chats
+	PerChat     time.Duration // least gap between two messages to one chat
+	PerGroup    int           // messages per GroupWindow to one group
+	GroupWindow time.Duration //
+	// MaxConcurrent bounds the sends in flight at once (0: no bound). The
+	// Sender keeps as many in flight as PerSecond times the round trip
+	// needs (a send's answer and its record), so the bound only matters
+	// when it is below that: then it, not PerSecond, sets the rate.
+	MaxConcurrent int
 }
+
+// DefaultMaxConcurrent is the shipped bound on sends in flight for a
+// platform paced at about 30 messages a second: it covers round trips up
+// to two seconds (30/s × 2 s = 60), so a VPS 300 ms from the platform
+// still sends at the full rate, while a stalled network ties up at most
+// this many chats.
+const DefaultMaxConcurrent = 64
 
 // SendError is a failed send, as the platform explained it.
 type SendError struct {

@@ -22,13 +22,14 @@ import (
 // seeds records directly, sends texts and presses choices as a given person
 // in a given chat, and collects what the engine queued in the outbox.
 type harness struct {
-	t   testing.TB
-	db  *store.DB
-	eng *flows.Engine
-	loc *time.Location
-	now time.Time // the engine's clock; change it with at
-	n   int       // update keys sent so far
-	seq uint64    // last outbox envelope read
+	t     testing.TB
+	db    *store.DB
+	eng   *flows.Engine
+	files *flows.FileWorker // built synchronously by replies
+	loc   *time.Location
+	now   time.Time // the engine's clock; change it with at
+	n     int       // update keys sent so far
+	seq   uint64    // last outbox envelope read
 }
 
 // newHarness opens a store and an engine whose clock reads now (in
@@ -68,6 +69,7 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 		NewCode:   newCode,
 		Platforms: testPlatforms{},
 	}
+	h.files = &flows.FileWorker{Engine: h.eng}
 	return h
 }
 
@@ -279,6 +281,7 @@ var catalogueMiss = regexp.MustCompile(`\[[a-z0-9_.]+(\]|: )`)
 // on a text the catalogue could not render.
 func (h *harness) replies() []bot.Reply {
 	h.t.Helper()
+	h.buildFiles()
 	envs := h.pending(h.seq)
 	out := make([]bot.Reply, 0, len(envs))
 	for _, e := range envs {
@@ -286,9 +289,32 @@ func (h *harness) replies() []bot.Reply {
 		if catalogueMiss.MatchString(e.Reply.Text) {
 			h.t.Errorf("catalogue miss in reply: %s", e.Reply.Text)
 		}
+		if f := e.Reply.File; f != nil && f.ID != "" && len(f.Data) == 0 {
+			data, err := h.db.FileData(context.Background(), f.ID)
+			if err != nil {
+				h.t.Fatalf("file of reply %d: %v", e.Seq, err)
+			}
+			nf := *f
+			nf.Data = data
+			e.Reply.File = &nf
+		}
 		out = append(out, e.Reply)
 	}
 	return out
+}
+
+// buildFiles builds every file requested so far, as the file worker does.
+func (h *harness) buildFiles() {
+	h.t.Helper()
+	for {
+		n, err := h.files.Build(context.Background())
+		if err != nil {
+			h.t.Fatalf("build files: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+	}
 }
 
 // findChoice returns the choice whose label contains label, searching the

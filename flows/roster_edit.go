@@ -1,6 +1,9 @@
 package flows
 
 import (
+	"context"
+	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -342,18 +345,38 @@ func (r *req) rosterDecision(a rosterAction, rest string) error {
 	return r.askRosterConfirm(s, cell)
 }
 
-// sendTemplate sends the roster template of cell as a file where the
-// platform uploads files, and says how to get it elsewhere.
+// sendTemplate sends the roster template of cell as a file where one can
+// reach the chat (uploaded, or linked to the file endpoint), built by the
+// FileWorker (makeRosterTemplate), and says how to get it elsewhere.
 func (r *req) sendTemplate(cell Cell) error {
-	if !r.e.caps(r.m.Chat.Platform).Upload || r.e.RosterTemplate == nil {
+	if !r.e.fileReaches(r.m.Chat, true) || r.e.RosterTemplate == nil {
 		r.say(text.RosterTemplateElsewhere, nil)
 		return nil
 	}
-	b, err := r.e.RosterTemplate(cell)
-	if err != nil {
-		return err
-	}
-	r.send(bot.Reply{Chat: r.m.Chat, Text: r.t(text.RosterTemplateSent, nil),
-		File: &bot.File{Name: "danh-sach-mau-" + strings.ReplaceAll(foldName(cell.Code), " ", "-") + ".xlsx", Data: b}})
+	r.requestFile(FileRoster, []string{cell.Code}, bot.Reply{Chat: r.m.Chat, Text: r.t(text.RosterTemplateSent, nil)}, true, false)
 	return nil
+}
+
+// makeRosterTemplate builds the roster template of the cell q names.
+func (e *Engine) makeRosterTemplate(ctx context.Context, q FileRequest, _ *bot.Reply) (*bot.File, error) {
+	if e.RosterTemplate == nil || len(q.Args) != 1 {
+		return nil, errors.New("no roster template writer, or no cell")
+	}
+	var cell Cell
+	err := e.Store.View(ctx, func(tx Tx) error {
+		c, ok, err := tx.Cell(q.Args[0])
+		if err == nil && !ok {
+			err = fmt.Errorf("no cell %q", q.Args[0])
+		}
+		cell = c
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	b, err := e.RosterTemplate(cell)
+	if err != nil {
+		return nil, err
+	}
+	return &bot.File{Name: "danh-sach-mau-" + strings.ReplaceAll(foldName(cell.Code), " ", "-") + ".xlsx", Data: b}, nil
 }

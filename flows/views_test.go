@@ -29,6 +29,8 @@ func viewCases() []viewCase {
 		{[]text.Key{text.RemindMissing}, remindCellView{Cell: "Chi bộ thôn Đông", Month: "tháng 11/2026", Reported: 4, MustReport: 5, Self: true, Reminded: true}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026", Only: true}},
 		{[]text.Key{text.ExportDone}, exportDoneView{Scope: "Chi bộ thôn Đông", Period: "năm 2026 (đến tháng 11)", Members: 12, Deeds: 30}},
+		{[]text.Key{text.FileLink}, fileLinkView{URL: "https://bot.example.vn/files/ABC", Hours: 24}},
+		{[]text.Key{text.FileNoLink}, fileNoLinkView{Service: "Zalo"}},
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3", Admin: true, Code: "C01"}},
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3"}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026"}},

@@ -50,6 +50,11 @@ type Options struct {
 	// Text is the catalogue the terminal's own lines come from; default
 	// the embedded Vietnamese one (text.Default).
 	Text *text.Catalog
+	// Dir is where the files and pictures the bot sends are written (and
+	// their paths printed) until ":luu DIR" changes it or ":luu" stops it;
+	// empty: only described. cmd/lamtheo sets "." for an interactive
+	// terminal, so /xuat's workbook lands in the current folder.
+	Dir string
 }
 
 // DefaultBotName is the bot's name in Zalo mode when Options.BotName is
@@ -133,6 +138,7 @@ func New(in io.Reader, out io.Writer, opts Options) *Conn {
 		out:      out,
 		names:    make(map[string]string),
 		told:     make(map[string]bool),
+		dir:      opts.Dir,
 	}
 	c.setUser(opts.User)
 	return c

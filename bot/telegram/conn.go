@@ -154,7 +154,7 @@ func (c *Conn) Caps() bot.Caps {
 			PerChat:       time.Second,
 			PerGroup:      20,
 			GroupWindow:   time.Minute,
-			MaxConcurrent: 8,
+			MaxConcurrent: bot.DefaultMaxConcurrent,
 		},
 	}
 }

@@ -75,6 +75,7 @@ type Server struct {
 	answers   []CallbackAnswer
 	commands  map[string][]Command
 	limits    Limits
+	latency   time.Duration // the round trip of every call (SetLatency)
 	global    []time.Time
 	lastSend  map[int64]time.Time
 	groupSend map[int64][]time.Time
@@ -288,8 +289,20 @@ func (f *Server) Calls(method string) int {
 	return f.calls[strings.ToLower(method)]
 }
 
-// ServeHTTP answers one Bot API call: /bot<token>/<method>.
+// ServeHTTP answers one Bot API call: /bot<token>/<method>, after half of
+// the latency (SetLatency) and before the other half.
 func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	rtt := f.latency
+	f.mu.Unlock()
+	if !f.delay(r, rtt/2) {
+		return // abandoned on its way: it never arrived
+	}
+	defer f.delay(r, rtt-rtt/2)
+	f.serveHTTP(w, r)
+}
+
+func (f *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
 		f.serveFile(w, rest)
 		return
