@@ -64,7 +64,28 @@ const (
 	// handled, so the handler stores Cursor as the platform's confirmed
 	// position. Only Chat.Platform and Cursor are set.
 	KindCursor
+	// KindDocument: Document holds a file the person sent (a spreadsheet),
+	// Text its caption. Adapters deliver documents only from private
+	// chats, fetched before the message is handled (Caps.ReceiveFiles).
+	KindDocument
 )
+
+// Document is a file a person sent the bot (KindDocument). The adapter
+// fetches it before handing the message on, so that the handler never
+// waits on the network; a file larger than MaxDocument is not fetched.
+type Document struct {
+	ID   string // the platform's id of the file, for the adapter
+	Name string // the file's name as the person's app sent it
+	Size int64  // its size in bytes, as the platform said (0: unknown)
+	Data []byte // its content; nil when TooBig or Failed
+	// TooBig: the file is larger than MaxDocument and was not fetched.
+	TooBig bool
+	// Failed: the platform did not hand the file over.
+	Failed bool
+}
+
+// MaxDocument is the largest document adapters fetch.
+const MaxDocument = 5 << 20
 
 // Message is one incoming update, already translated from the platform.
 type Message struct {
@@ -93,6 +114,8 @@ type Message struct {
 	Text    string // text or caption
 	Data    string // KindCallback: the choice's data
 	PhotoID string // KindPhoto: the platform's file id or URL
+	// Document is the file of a KindDocument message.
+	Document *Document
 
 	// CallbackID is the platform's id of a button press, answered by Conn.Ack.
 	CallbackID string
@@ -261,6 +284,8 @@ type Caps struct {
 	PhotoURL bool
 	// ReceivePhotos: people can send the bot photos (KindPhoto).
 	ReceivePhotos bool
+	// ReceiveFiles: people can send the bot documents (KindDocument).
+	ReceiveFiles bool
 	// Limits are the platform's sending limits.
 	Limits Limits
 }

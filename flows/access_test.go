@@ -99,6 +99,7 @@ func accessTable() []accessCase {
 		{"tamhoan", P, member}, {"tamhoan", G, privateOnly(member)},
 		{"hoso", P, anyMember}, {"hoso", G, privateOnly(anyMember)},
 		{"lichnhac", P, secretary}, {"lichnhac", G, privateOnly(secretary)},
+		{"danhsach", P, secretary}, {"danhsach", G, privateOnly(secretary)},
 		{"xuat", P, secretary}, {"xuat", G, privateOnly(secretary)},
 	}
 }

@@ -70,6 +70,7 @@ func commands() []command {
 		{name: "nhacnho", aliases: []string{"nudge"}, where: inPrivate, who: RoleSecretary, desc: text.CmdNudge, run: (*req).cmdNudge},
 		{name: "neuguong", aliases: []string{"feature"}, where: inPrivate, who: RoleSecretary, desc: text.CmdFeature, run: (*req).cmdFeature},
 		{name: "lichnhac", aliases: []string{"schedule"}, where: inPrivate, who: RoleSecretary, desc: text.CmdSchedule, run: (*req).cmdSchedule},
+		{name: "danhsach", aliases: []string{"roster"}, where: inPrivate, who: RoleSecretary, desc: text.CmdRoster, run: (*req).cmdRoster},
 		{name: "xuat", aliases: []string{"export"}, where: inPrivate, who: RoleSecretary, desc: text.CmdExport, run: (*req).cmdExport},
 		{name: "bithu", aliases: []string{"secretary"}, where: inPrivate, who: RoleAdmin, desc: text.CmdSecretary, run: (*req).cmdSecretary},
 	}
@@ -236,6 +237,8 @@ func (r *req) dispatch() error {
 		return r.photoMessage()
 	case bot.KindOther:
 		return r.notText()
+	case bot.KindDocument:
+		return r.documentMessage()
 	}
 	if len(r.m.Text) > 4*MaxInput || utf8.RuneCountInString(r.m.Text) > MaxInput {
 		if r.m.Group && !r.active() {

@@ -92,6 +92,14 @@ type Engine struct {
 	// flows/export's Write with the catalogue). Nil: /xuat says the
 	// deployment exports nothing.
 	Spreadsheet func(ExportBook) ([]byte, error)
+	// RosterTemplate writes the xlsx template of a cell's roster that
+	// /danhsach sends (cmd/lamtheo passes flows/rosterfile's Template
+	// with the catalogue). Nil: /danhsach says how else to get it.
+	RosterTemplate func(Cell) ([]byte, error)
+	// Rosters reads the roster files secretaries and admins send in a
+	// private chat (cmd/lamtheo passes flows/rosterfile's Chat). Nil: a
+	// file sent is not read.
+	Rosters RosterFiles
 	// FileURL is the public address of lamtheo's file endpoint
 	// ("https://bot.example.vn/files"), where a platform that cannot
 	// upload (Zalo) fetches generated files by expiring links. Empty: such

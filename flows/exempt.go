@@ -98,7 +98,10 @@ func (r *req) exemptAnswer(ex *exempting, in input) error {
 		}
 		r.say(toSec, data)
 		r.tell(mb, toMember, data)
-		return r.tx.PutMember(&mb)
+		if err := r.tx.PutMember(&mb); err != nil {
+			return err
+		}
+		return r.exemptOnRoster(mb)
 	}
 	r.finish()
 	return refuse(text.NotUnderstood, nil)

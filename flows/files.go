@@ -18,6 +18,7 @@ type FileKind string
 const (
 	FileExport FileKind = "export"      // /xuat's workbook (exportcmd.go)
 	FileLeader FileKind = "leaderboard" // the leaderboard picture (leaderchart.go)
+	FileRoster FileKind = "roster"      // a cell's roster template (roster_edit.go)
 )
 
 // FileRequest is a file a flow asked for in an update's (or a job's)
@@ -63,6 +64,7 @@ type fileMaker func(e *Engine, ctx context.Context, q FileRequest, rep *bot.Repl
 var fileMakers = map[FileKind]fileMaker{
 	FileExport: (*Engine).makeExport,
 	FileLeader: (*Engine).makeLeaderPhoto,
+	FileRoster: (*Engine).makeRosterTemplate,
 }
 
 // Defaults of the engine's file links.

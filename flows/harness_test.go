@@ -108,7 +108,7 @@ func (testPlatforms) Caps(p bot.Platform) (bot.Caps, bool) {
 	switch p {
 	case bot.Telegram:
 		return bot.Caps{Platform: p, Service: "Telegram", Name: "@lamtheo_test_bot", Buttons: true, Edit: true, MaxText: 4096,
-			Measure: bot.UTF16, GroupPrefix: "-", Upload: true, PhotoURL: true, ReceivePhotos: true}, true
+			Measure: bot.UTF16, GroupPrefix: "-", Upload: true, PhotoURL: true, ReceivePhotos: true, ReceiveFiles: true}, true
 	case bot.Zalo:
 		return bot.Caps{Platform: p, Service: "Zalo", Name: "Bot Xã Thử", MaxText: 2000, Measure: bot.UTF16,
 			GroupPrefix: "g:", GroupMention: true, PhotoURL: true, ReceivePhotos: true}, true

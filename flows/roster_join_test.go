@@ -114,8 +114,10 @@ func (h *harness) rosterState(u bot.UserID, cell string) (flows.Member, []flows.
 
 // TestJoinClaimsRosterEntry (issue 11): a person who connects under the
 // name of one unclaimed entry of their cell's roster, typed without
-// diacritics, claims that entry on their platform and takes the roster's
-// written name; no entry is added and the secretary is not bothered.
+// diacritics, is asked whether they are that person; once they say yes
+// they claim that entry on their platform and take the roster's written
+// name; no entry is added, and the secretary is told, with a button to
+// undo the claim.
 func TestJoinClaimsRosterEntry(t *testing.T) {
 	env := newAccessEnv(t)
 	h := env.harness
@@ -123,11 +125,22 @@ func TestJoinClaimsRosterEntry(t *testing.T) {
 	code := h.code(env.users["secOwn"])
 	u := tg("66")
 	reps := h.connectTyped(u, "Tran Van Hung", code)
-	if got := repliesTo(reps, u); !strings.Contains(got, "Trần Văn Hùng") || !strings.Contains(got, "đã kết nối") {
+	if got := repliesTo(reps, u); !strings.Contains(got, "đã kết nối") || !strings.Contains(got, "có phải là đồng chí Trần Văn Hùng, Chi bộ Một") {
 		t.Fatalf("join: %s", got)
 	}
-	if got := repliesTo(reps, env.users["secOwn"]); got != "" {
+	if _, roster := h.rosterState(u, "C01"); len(roster[0].Claims) != 0 {
+		t.Fatalf("claimed before the person said yes: %+v", roster[0])
+	}
+	reps = h.choose(u, reps, "Đúng, là tôi")
+	if got := repliesTo(reps, u); !strings.Contains(got, "Trần Văn Hùng trong danh sách") {
+		t.Fatalf("claim: %s", got)
+	}
+	note := to(reps, env.users["secOwn"].PrivateChat())
+	if got := joined(note); !strings.Contains(got, "xác nhận là đồng chí Trần Văn Hùng") {
 		t.Errorf("the secretary was told: %s", got)
+	}
+	if _, ok := findChoice(note, "Không phải đồng chí ấy"); !ok {
+		t.Errorf("no undo button in %s", dump(note))
 	}
 	m, roster := h.rosterState(u, "C01")
 	if m.Name != "Trần Văn Hùng" || len(roster) != 2 {

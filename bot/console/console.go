@@ -89,6 +89,7 @@ type Conn struct {
 	names map[string]string // user id -> display name, for reply headers
 	refs  int               // ids of sent messages
 	zalo  bool              // Zalo mode (:zalo); Telegram mode (:telegram) when false
+	doc   *bot.Document     // the file :nhap read, for the message it sends
 	dir   string            // where files and photos are written (:luu); none when empty
 	told  map[string]bool   // uid + " " + group: told the bot needs a mention there
 	// shown is the chat of the last reply printed since the last input
@@ -156,7 +157,7 @@ func (c *Conn) Caps() bot.Caps {
 	c.mu.Unlock()
 	caps := bot.Caps{Platform: bot.Console, GroupPrefix: "g-", PhotoURL: true}
 	if !zalo {
-		caps.Upload = true
+		caps.Upload, caps.ReceiveFiles = true, true
 		return caps
 	}
 	caps.Service = "Zalo"
@@ -295,6 +296,9 @@ func (c *Conn) message(kind bot.Kind, msg string) (bot.Message, bool) {
 	}
 	if kind == bot.KindPhoto {
 		m.PhotoID = "anh-" + strconv.Itoa(c.seq) + ".jpg"
+	}
+	if kind == bot.KindDocument {
+		m.Document, c.doc = c.doc, nil
 	}
 	if c.group != "" {
 		m.Group = true

@@ -23,6 +23,7 @@ import (
 	"lamtheo/flows"
 	"lamtheo/flows/dossier"
 	"lamtheo/flows/export"
+	"lamtheo/flows/rosterfile"
 	"lamtheo/flows/text"
 	"lamtheo/store"
 )
@@ -63,9 +64,11 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	// The rest of the engine's fields are set by serveConsole, serveChats
 	// and serve, before it handles a message or runs a job.
 	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Text: cat, Log: log, Now: clk.Now,
-		Spreadsheet: func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) },
-		DossierPDF:  func(d flows.Dossier) ([]byte, error) { return dossier.Write(cat, d) },
-		FileURL:     cfg.Files.PublicURL, LinkTTL: cfg.Files.LinkTTL}
+		Spreadsheet:    func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) },
+		DossierPDF:     func(d flows.Dossier) ([]byte, error) { return dossier.Write(cat, d) },
+		RosterTemplate: func(c flows.Cell) ([]byte, error) { return rosterfile.Template(cat, c) },
+		Rosters:        rosterfile.Chat{Text: cat},
+		FileURL:        cfg.Files.PublicURL, LinkTTL: cfg.Files.LinkTTL}
 	a.files = &flows.FileWorker{Engine: a.eng, Wake: db.FileWake()}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
