@@ -64,7 +64,28 @@ const (
 	// handled, so the handler stores Cursor as the platform's confirmed
 	// position. Only Chat.Platform and Cursor are set.
 	KindCursor
+	// KindDocument: Document holds a file the person sent (a spreadsheet),
+	// Text its caption. Adapters deliver documents only from private
+	// chats, fetched before the message is handled (Caps.ReceiveFiles).
+	KindDocument
 )
+
+// Document is a file a person sent the bot (KindDocument). The adapter
+// fetches it before handing the message on, so that the handler never
+// waits on the network; a file larger than MaxDocument is not fetched.
+type Document struct {
+	ID   string // the platform's id of the file, for the adapter
+	Name string // the file's name as the person's app sent it
+	Size int64  // its size in bytes, as the platform said (0: unknown)
+	Data []byte // its content; nil when TooBig or Failed
+	// TooBig: the file is larger than MaxDocument and was not fetched.
+	TooBig bool
+	// Failed: the platform did not hand the file over.
+	Failed bool
+}
+
+// MaxDocument is the largest document adapters fetch.
+const MaxDocument = 5 << 20
 
 // Message is one incoming update, already translated from the platform.
 type Message struct {
@@ -93,6 +114,8 @@ type Message struct {
 	Text    string // text or caption
 	Data    string // KindCallback: the choice's data
 	PhotoID string // KindPhoto: the platform's file id or URL
+	// Document is the file of a KindDocument message.
+	Document *Document
 
 	// CallbackID is the platform's id of a button press, answered by Conn.Ack.
 	CallbackID string
@@ -127,10 +150,15 @@ type Link struct {
 }
 
 // File is a document, or with Photo a picture, to send with a Reply as
-// bytes (Caps.Upload).
+// bytes (Caps.Upload). In the outbox a File refers to a stored file by ID
+// and carries no Data: the Sender loads the bytes (Sender.Files) just
+// before it sends.
 type File struct {
 	Name string // an ASCII file name: "bang-xep-hang-11-2026.png"
 	Data []byte
+	// ID names a stored file whose bytes are loaded into Data when Data
+	// is empty (see FileSource).
+	ID string
 	// Photo: Data is a PNG or JPEG picture to show in the chat (Telegram's
 	// sendPhoto), not a document to download.
 	Photo bool
@@ -181,6 +209,16 @@ func (r Reply) Flat() []Choice {
 // Handle may be called concurrently for messages of different chats.
 type Handler interface {
 	Handle(ctx context.Context, m Message) error
+}
+
+// GroupHandler is implemented by a Handler that can make several messages
+// of one chat durable at once (one commit). HandleGroup applies msgs, all of
+// one chat, in order, each as Handle would, and returns the Toast of each
+// (toasts[i] for msgs[i]). It is all or nothing: on an error none of msgs
+// may have taken effect, and Serve handles them one by one with Handle.
+type GroupHandler interface {
+	Handler
+	HandleGroup(ctx context.Context, msgs []Message) (toasts []string, err error)
 }
 
 // HandlerFunc adapts an ordinary function to a Handler.
@@ -246,6 +284,8 @@ type Caps struct {
 	PhotoURL bool
 	// ReceivePhotos: people can send the bot photos (KindPhoto).
 	ReceivePhotos bool
+	// ReceiveFiles: people can send the bot documents (KindDocument).
+	ReceiveFiles bool
 	// Limits are the platform's sending limits.
 	Limits Limits
 }
@@ -257,12 +297,23 @@ func (c Caps) IsGroup(chat ChatID) bool {
 
 // Limits describes a platform's sending limits. The zero value means none.
 type Limits struct {
-	PerSecond     float64       // across all chats
-	PerChat       time.Duration // least gap between two messages to one chat
-	PerGroup      int           // messages per GroupWindow to one group
-	GroupWindow   time.Duration //
-	MaxConcurrent int           // sends in flight at once
+	PerSecond   float64       // across all chats
+	PerChat     time.Duration // least gap between two messages to one chat
+	PerGroup    int           // messages per GroupWindow to one group
+	GroupWindow time.Duration //
+	// MaxConcurrent bounds the sends in flight at once (0: no bound). The
+	// Sender keeps as many in flight as PerSecond times the round trip
+	// needs (a send's answer and its record), so the bound only matters
+	// when it is below that: then it, not PerSecond, sets the rate.
+	MaxConcurrent int
 }
+
+// DefaultMaxConcurrent is the shipped bound on sends in flight for a
+// platform paced at about 30 messages a second: it covers round trips up
+// to two seconds (30/s × 2 s = 60), so a VPS 300 ms from the platform
+// still sends at the full rate, while a stalled network ties up at most
+// this many chats.
+const DefaultMaxConcurrent = 64
 
 // SendError is a failed send, as the platform explained it.
 type SendError struct {

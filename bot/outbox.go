@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -46,3 +47,15 @@ type Outbox interface {
 	// unreachable chat is remembered so flows stop writing to it).
 	Finish(ctx context.Context, seq uint64, res Result) error
 }
+
+// FileSource gives the bytes of the stored files the outbox refers to
+// (File.ID). It is safe for concurrent use.
+type FileSource interface {
+	// FileData returns the bytes of stored file id, or an error wrapping
+	// ErrNoFile when there is none (it was cleaned away).
+	FileData(ctx context.Context, id string) ([]byte, error)
+}
+
+// ErrNoFile is wrapped by FileSource.FileData's error for a file that is
+// not stored (any more): the reply is sent without it.
+var ErrNoFile = errors.New("no such file")

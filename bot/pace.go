@@ -85,6 +85,28 @@ func (d *dispatch) groupLimited(c *chat) bool {
 	return l.PerGroup > 0 && l.GroupWindow > 0 && c.group
 }
 
+// noteCap logs, once per run, that a paced Sender had chats ready and the
+// rate had allowed a send before now, when a send returns with
+// Limits.MaxConcurrent in flight: the bound, not the rate, held the sends
+// back (the round trip is long, or sends hang).
+func (d *dispatch) noteCap(now time.Time) {
+	l := d.s.Limits
+	if d.capped || l.PerSecond <= 0 || l.MaxConcurrent <= 0 || d.inflight < l.MaxConcurrent ||
+		d.ready.Len() == 0 || !d.pace.next.Before(now) {
+		return
+	}
+	d.capped = true
+	d.log.Warn("sends in flight reached their bound while the rate allowed more: the send rate is below the limit",
+		"in_flight", d.inflight, "per_second", l.PerSecond)
+}
+
+func (d *dispatch) canLaunch(now time.Time) bool {
+	if m := d.s.Limits.MaxConcurrent; m > 0 && d.inflight >= m {
+		return false
+	}
+	return d.pace.ready(now)
+}
+
 func later(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b

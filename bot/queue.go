@@ -91,6 +91,14 @@ func (d *dispatch) schedule(c *chat, now time.Time) {
 	}
 }
 
+// reorder restores the order of the heap holding c, if any, after its
+// queues changed.
+func (c *chat) reorder() {
+	if c.heap != nil {
+		heap.Fix(c.heap, c.index)
+	}
+}
+
 // promote moves the chats whose wait is over to the ready heap.
 func (d *dispatch) promote(now time.Time) {
 	for d.waiting.Len() > 0 && !d.waiting.items[0].readyAt.After(now) {
@@ -100,13 +108,18 @@ func (d *dispatch) promote(now time.Time) {
 }
 
 // chatHeap orders chats by readyAt (byReady), then by their next
-// envelope: non-bulk before bulk, then by turn, then by Seq. So a
-// broadcast goes after the replies to people, the chat that has waited
-// longest goes first (round-robin among chats with a backlog), and among
-// equals the oldest envelope.
+// envelope: non-bulk before bulk; among bulk ones, the chat whose loaded
+// wave takes longest alone (bulkNeed) first; then by turn, then by Seq.
+// So a broadcast goes after the replies to people, the chat that has
+// waited longest goes first (round-robin among chats with a backlog), and
+// among equals the oldest envelope. In a wave, the chats that get several
+// messages (a long reminder's parts, a group's notes) go whenever their
+// limits let them rather than once per round of the whole wave, so they
+// are done when the wave is, not in a tail paced by their own limits.
 type chatHeap struct {
 	items   []*chat
 	byReady bool
+	limits  Limits // for bulkNeed
 }
 
 func (h *chatHeap) Len() int { return len(h.items) }
@@ -120,10 +133,36 @@ func (h *chatHeap) Less(i, j int) bool {
 	if ja.env.Reply.Bulk != jb.env.Reply.Bulk {
 		return !ja.env.Reply.Bulk
 	}
+	if ja.env.Reply.Bulk {
+		if na, nb := bulkNeed(a, h.limits), bulkNeed(b, h.limits); na != nb {
+			return na > nb
+		}
+	}
 	if ta, tb := a.turn(), b.turn(); !ta.Equal(tb) {
 		return ta.Before(tb)
 	}
 	return ja.env.Seq < jb.env.Seq
+}
+
+// bulkNeed is how long c's own limits make it take to send the bulk
+// messages it has after the next one: its loaded bulk parts, and perChat
+// more when its queue left some in the outbox. Zero when one is left.
+func bulkNeed(c *chat, l Limits) time.Duration {
+	n := 0
+	for _, j := range c.bulk.jobs {
+		n += len(j.parts) - j.next
+	}
+	if c.bulk.behind {
+		n += perChat
+	}
+	if n <= 1 {
+		return 0
+	}
+	need := time.Duration(n-1) * l.PerChat
+	if c.group && l.PerGroup > 0 && l.GroupWindow > 0 {
+		need = max(need, time.Duration(n-1)*l.GroupWindow/time.Duration(l.PerGroup))
+	}
+	return need
 }
 
 func (h *chatHeap) Swap(i, j int) {

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"container/heap"
 	"time"
 )
 
@@ -150,6 +149,7 @@ func (d *dispatch) offer(e Envelope, now time.Time) {
 		return // loaded already, by a refill
 	case q.behind || len(q.jobs) >= perChat:
 		q.behind = true
+		c.reorder() // its bulkNeed grew
 		d.wantRefill(c)
 		return
 	}
@@ -181,9 +181,7 @@ func (d *dispatch) load(c *chat, q *queue, e Envelope, now time.Time) {
 	} else {
 		d.loaded++
 	}
-	if c.heap != nil {
-		heap.Fix(c.heap, c.index) // its head may have changed
-	}
+	c.reorder() // its head may have changed
 	d.schedule(c, now)
 }
 
@@ -237,6 +235,7 @@ func (d *dispatch) refill(now time.Time) {
 			}
 			if len(envs) < n {
 				q.behind = false // all of the queue is loaded
+				c.reorder()
 			}
 		}
 		if c.replies.wants() || c.bulk.wants() {

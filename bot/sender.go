@@ -58,8 +58,13 @@ const (
 // recorded parts; so a crash repeats at most the one message per chat that
 // was in flight, and a send whose answer was lost (a timeout after the
 // platform took it) is repeated once. Different chats are sent
-// concurrently, up to Limits.MaxConcurrent, and their records are written
-// concurrently, which lets a store that groups writes commit them together.
+// concurrently and their records are written concurrently, which lets a
+// store that groups writes commit them together. How many are in flight
+// follows from the pacing: sends start at the allowed rate and each stays
+// in flight for its round trip and its record, so about PerSecond times
+// that time are in flight (Little's law: 10 at 30/s and 300 ms), whatever
+// the latency, up to Limits.MaxConcurrent. When that bound is what holds
+// sends back, the Sender says so once per run.
 //
 // Replies that are not Reply.Bulk go first: they are read from the outbox
 // ahead of the bulk ones (the Sender steps over a bulk wave to find them)
@@ -79,7 +84,9 @@ const (
 // waited longest goes first (since its head envelope was read or its own
 // limits let it send again, whichever is later; then the oldest envelope),
 // so the chats with a backlog take turns and a reply to anyone else waits
-// at most one turn of them, not for their backlogs.
+// at most one turn of them, not for their backlogs. Bulk chats with
+// several messages loaded go before those with one (see chatHeap), so a
+// wave's groups and split reminders keep pace with the wave.
 // Sends are paced by Limits (PerChat between two sends to a chat, PerGroup
 // per GroupWindow to a group chat, and across all chats at most PerSecond
 // sends, evenly spaced, in any sliding second widened by a margin for the
@@ -102,6 +109,10 @@ type Sender struct {
 	// Wake is signalled when new envelopes were committed. When nil, the
 	// Sender reads the outbox every second.
 	Wake <-chan struct{}
+	// Files loads the bytes of a reply's stored file (File.ID without
+	// Data) just before the reply is sent, so they sit in memory only
+	// while it goes out. Nil: such a reply is sent without its file.
+	Files FileSource
 
 	once     sync.Once
 	kick     chan struct{} // WaitIdle asks Run to read the outbox now
@@ -174,6 +185,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		chats:   make(map[ChatID]*chat),
 		results: make(chan result),
 		waiting: chatHeap{byReady: true},
+		ready:   chatHeap{limits: s.Limits},
 		pace:    newPacer(s.Limits.PerSecond),
 	}
 	if d.log == nil {
@@ -249,6 +261,7 @@ type dispatch struct {
 	lastPause  ChatID    // the chat of the latest 429...
 	pauseUntil time.Time // ...and when its pause ends
 	nextSweep  time.Time
+	capped     bool // told that MaxConcurrent held sends back
 }
 
 // result is what a send goroutine reports.
@@ -278,13 +291,6 @@ func (d *dispatch) launch(now time.Time) {
 		j := c.head()
 		go d.send(c, j, j.parts[j.next], j.next == len(j.parts)-1)
 	}
-}
-
-func (d *dispatch) canLaunch(now time.Time) bool {
-	if m := d.s.Limits.MaxConcurrent; m > 0 && d.inflight >= m {
-		return false
-	}
-	return d.pace.ready(now)
 }
 
 // nextEvent returns when Run must look again without being woken.
@@ -321,7 +327,11 @@ func (d *dispatch) send(c *chat, j *job, part Reply, last bool) {
 	r := result{c: c, j: j}
 	defer func() { d.results <- r }()
 	ctx, cancel := context.WithTimeout(d.ctx, sendTimeout)
-	ref, err := d.s.Conn.Send(ctx, part)
+	part, err := d.withFile(ctx, part)
+	var ref string
+	if err == nil {
+		ref, err = d.s.Conn.Send(ctx, part)
+	}
 	cancel()
 	if err != nil && d.ctx.Err() != nil {
 		r.stop = true // the run ends: the envelope is sent again next run
@@ -404,13 +414,14 @@ func (d *dispatch) record(seq uint64, what string, write func(context.Context) e
 
 // handle applies what a send goroutine reported.
 func (d *dispatch) handle(r result) {
+	now := time.Now()
+	d.noteCap(now)
 	d.inflight--
 	c, j := r.c, r.j
 	c.busy = false
 	if r.stop {
 		return
 	}
-	now := time.Now()
 	var se *SendError
 	switch {
 	case r.done:

@@ -13,8 +13,10 @@ import (
 	"lamtheo/bot/bottest"
 )
 
-// telegramLimits are Telegram's sending limits as the adapter declares them.
-var telegramLimits = bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: 8}
+// telegramLimits are Telegram's sending limits as the adapter declares them,
+// with the shipped bound on sends in flight.
+var telegramLimits = bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute,
+	MaxConcurrent: bot.DefaultMaxConcurrent}
 
 // telegramConn returns a Conn that answers 429 past 30 msg/s or 1 s per
 // chat, with a Bot API's latency.

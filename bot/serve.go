@@ -23,6 +23,9 @@ type Server struct {
 	// update is set aside (when Handler is a SetAsider) or Serve gives up
 	// (the update stays unconfirmed). Default 3.
 	Retries int
+	// Group bounds how many messages of one chat in a batch a
+	// GroupHandler applies at once. Default 32.
+	Group int
 }
 
 // SetAsider is implemented by a Handler that can set aside a message it
@@ -39,7 +42,11 @@ type SetAsider interface {
 // until ctx is done (it returns nil) or the Conn ends (it returns nil for
 // io.EOF). A batch is confirmed (by the next Receive) only after every
 // message of it was handled. Messages of different chats are handled
-// concurrently, which lets the store commit them together.
+// concurrently, which lets the store commit them together; when the
+// Handler is a GroupHandler, a chat's several messages of a batch are
+// applied in groups of up to Group, one commit each, so that a busy chat
+// is not held to one commit per message. A group that fails is handled
+// again message by message, so a failing message holds up only itself.
 func (s *Server) Serve(ctx context.Context) error {
 	log := s.Log
 	if log == nil {
@@ -117,7 +124,49 @@ func (s *Server) handleBatch(ctx context.Context, batch []Message, log *slog.Log
 	return nil
 }
 
+// handleChat handles the messages of one chat in order: in groups when the
+// Handler is a GroupHandler, one by one otherwise or when a group fails.
 func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logger) error {
+	gh, ok := s.Handler.(GroupHandler)
+	size := s.Group
+	if size <= 0 {
+		size = 32
+	}
+	for len(msgs) > 0 {
+		n := min(len(msgs), size)
+		group := msgs[:n]
+		msgs = msgs[n:]
+		if ok && n > 1 {
+			toasts, err := gh.HandleGroup(ctx, group)
+			if err == nil {
+				for i, m := range group {
+					m.Toast = toasts[i]
+					s.ack(ctx, m, log)
+				}
+				continue
+			}
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			log.Info("handle group failed: one by one", LogKeyChat, group[0].Chat.String(), "updates", n, LogKeyErr, err)
+		}
+		if err := s.handleEach(ctx, group, log); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ack confirms m, handled and committed, to the Conn.
+func (s *Server) ack(ctx context.Context, m Message, log *slog.Logger) {
+	if err := s.Conn.Ack(ctx, m); err != nil && ctx.Err() == nil {
+		log.Warn("ack failed", LogKeyUpdate, m.Key, LogKeyErr, err)
+	}
+}
+
+// handleEach handles msgs one by one with Handle, trying a failing one
+// again and setting it aside when it keeps failing.
+func (s *Server) handleEach(ctx context.Context, msgs []Message, log *slog.Logger) error {
 	retries := s.Retries
 	if retries <= 0 {
 		retries = 3
@@ -147,9 +196,7 @@ func (s *Server) handleChat(ctx context.Context, msgs []Message, log *slog.Logge
 			return fmt.Errorf("handle update %s: %w", m.Key, err)
 		}
 		m.Toast = *toast
-		if err := s.Conn.Ack(ctx, m); err != nil && ctx.Err() == nil {
-			log.Warn("ack failed", LogKeyUpdate, m.Key, LogKeyErr, err)
-		}
+		s.ack(ctx, m, log)
 	}
 	return nil
 }

@@ -134,7 +134,7 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		}
 		switch approveChoice(in.Data) {
 		case approveYes:
-			p.Status, p.Decided, p.Comment = PledgeApproved, r.now, ""
+			p.Status, p.Decided, p.DecidedBy, p.Comment = PledgeApproved, r.now, r.deciderName(), ""
 			r.finish()
 			r.say(text.ApproveDone, nameView{Name: m.Name})
 			r.tell(m, text.PledgeApprovedNote, pledgeNoteView{Name: m.Name, Year: p.Year})
@@ -158,7 +158,7 @@ func (r *req) approveAnswer(a *approval, in input) error {
 		if err != nil {
 			return err
 		}
-		p.Status, p.Decided, p.Comment = PledgeReturned, r.now, comment
+		p.Status, p.Decided, p.DecidedBy, p.Comment = PledgeReturned, r.now, r.deciderName(), comment
 		r.finish()
 		r.say(text.ApproveReturned, nameView{Name: m.Name})
 		r.tell(m, text.PledgeReturnedNote, pledgeNoteView{Name: m.Name, Year: p.Year, Comment: comment})
@@ -166,6 +166,15 @@ func (r *req) approveAnswer(a *approval, in input) error {
 	}
 	r.finish()
 	return refuse(text.NotUnderstood, nil)
+}
+
+// deciderName is the name a pledge's decision records: the sender's name
+// as a member, or their profile name (an admin who is no member).
+func (r *req) deciderName() string {
+	if r.isMember {
+		return r.member.Name
+	}
+	return NormalizeText(r.m.FromName)
 }
 
 // pendingPledge reloads the pledge under decision, checking it is still

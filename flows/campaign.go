@@ -195,7 +195,7 @@ func (j *jobRun) campaign() (bool, error) {
 			for _, mb := range ms {
 				byID[mb.ID] = mb
 			}
-			people := rosterPeople(roster, func(id MemberID) (Member, bool) { mb, ok := byID[id]; return mb, ok })
+			people := withUnlisted(rosterPeople(roster, func(id MemberID) (Member, bool) { mb, ok := byID[id]; return mb, ok }), roster, ms, c.Code)
 			rt.reg, rt.waiting, rt.must = pledgeRate(c.Code, people, pledges, year, cur, loc)
 			return nil
 		})

@@ -62,7 +62,7 @@ func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, dmg *damage)
 		}
 		return mb, ok
 	}
-	cm.people = rosterPeople(roster, member)
+	cm.people = withUnlisted(rosterPeople(roster, member), roster, ms, code)
 	for id := range bad {
 		if err := dmg.skip(fmt.Sprintf("member %d", id), ErrDamaged); err != nil {
 			return cellMonth{}, fmt.Errorf("load member %d: %w", id, err)
@@ -194,7 +194,10 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 	}
 	tallies := make([]cellTally, len(cells))
 	claimed := map[MemberID]orgEntry{}
+	listed := map[MemberID]bool{} // the members of the entries' other claims: counted with the first
+	cellAt := make(map[string]int32, len(cells))
 	for i, c := range cells {
+		cellAt[c.Code] = int32(i)
 		st, err := tx.MonthState(c.Code, m)
 		if err != nil {
 			return OrgSummary{}, fmt.Errorf("org summary: month state %s: %w", c.Code, err)
@@ -214,6 +217,9 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 				continue
 			}
 			claimed[en.Claims[0].Member] = oe
+			for _, cl := range en.Claims[1:] {
+				listed[cl.Member] = true
+			}
 		}
 	}
 	ms, err := tx.Members("")
@@ -227,7 +233,12 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 		next++
 		oe, ok := claimed[mb.ID]
 		if !ok {
-			return nil // on no roster: not counted
+			// A member on no entry (see withUnlisted): their own entry.
+			at, inCell := cellAt[mb.Cell]
+			if listed[mb.ID] || !inCell || !RosterEntryOf(*mb).OnRosterIn(mb.Cell, m, loc) {
+				return nil
+			}
+			oe = orgEntry{at: at, own: true}
 		}
 		delete(claimed, mb.ID)
 		var pp *Pledge

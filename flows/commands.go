@@ -64,6 +64,7 @@ func commands() []command {
 		{name: "dangky", own: true, aliases: []string{"pledge"}, where: inPrivate, who: RoleMember, desc: text.CmdPledge, run: (*req).cmdPledge},
 		{name: "baocao", own: true, aliases: []string{"report"}, where: inPrivate, who: RoleMember, desc: text.CmdReport, run: (*req).cmdReport},
 		{name: "cuatoi", own: true, aliases: []string{"me"}, where: inPrivate, who: RoleMember, desc: text.CmdMe, run: (*req).cmdMe},
+		{name: "hoso", aliases: []string{"dossier"}, where: inPrivate, who: RoleMember, desc: text.CmdDossier, run: (*req).cmdDossier},
 		{name: "tamhoan", own: true, aliases: []string{"pause"}, where: inPrivate, who: RoleMember, desc: text.CmdPause, run: (*req).cmdPause},
 		{name: "summary", aliases: []string{"tonghop"}, where: anywhere, who: RoleMember, desc: text.CmdSummary, run: (*req).cmdSummary},
 		{name: "bangxephang", aliases: []string{"xephang"}, where: anywhere, who: RoleMember, desc: text.CmdLeader, run: (*req).cmdLeader},
@@ -73,6 +74,7 @@ func commands() []command {
 		{name: "nhacnho", aliases: []string{"nudge"}, where: inPrivate, who: RoleSecretary, desc: text.CmdNudge, run: (*req).cmdNudge},
 		{name: "neuguong", aliases: []string{"feature"}, where: inPrivate, who: RoleSecretary, desc: text.CmdFeature, run: (*req).cmdFeature},
 		{name: "lichnhac", aliases: []string{"schedule"}, where: inPrivate, who: RoleSecretary, desc: text.CmdSchedule, run: (*req).cmdSchedule},
+		{name: "danhsach", aliases: []string{"roster"}, where: inPrivate, who: RoleSecretary, desc: text.CmdRoster, run: (*req).cmdRoster},
 		{name: "baocaothay", own: true, where: inPrivate, who: RoleSecretary, recorder: true, desc: text.CmdReportBehalf, run: (*req).cmdReportBehalf},
 		{name: "dangkythay", own: true, where: inPrivate, who: RoleSecretary, recorder: true, desc: text.CmdPledgeBehalf, run: (*req).cmdPledgeBehalf},
 		{name: "uyquyen", where: inPrivate, who: RoleSecretary, desc: text.CmdDelegate, run: (*req).cmdDelegate},
@@ -242,6 +244,8 @@ func (r *req) dispatch() error {
 		return r.photoMessage()
 	case bot.KindOther:
 		return r.notText()
+	case bot.KindDocument:
+		return r.documentMessage()
 	}
 	if len(r.m.Text) > 4*MaxInput || utf8.RuneCountInString(r.m.Text) > MaxInput {
 		if r.m.Group && !r.active() {

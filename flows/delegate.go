@@ -17,7 +17,7 @@ func (r *req) cmdDelegate(args string) error {
 	if err != nil || asked {
 		return err
 	}
-	c, ms, err := r.cellMembers(cell)
+	c, ms, err := r.cellWithMembers(cell)
 	if err != nil {
 		return err
 	}
@@ -73,8 +73,8 @@ func (r *req) cmdDelegate(args string) error {
 	return nil
 }
 
-// cellMembers loads cell code and the members stored under it.
-func (r *req) cellMembers(code string) (Cell, []Member, error) {
+// cellWithMembers loads cell code and the members stored under it.
+func (r *req) cellWithMembers(code string) (Cell, []Member, error) {
 	c, _, err := r.tx.Cell(code)
 	if err != nil {
 		return Cell{}, nil, err

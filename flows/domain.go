@@ -213,6 +213,7 @@ type Pledge struct {
 	Comment   string // the secretary's comment when returned
 	Submitted time.Time
 	Decided   time.Time // approved or returned
+	DecidedBy string    // the name of who approved or returned it; "" when not recorded
 	// Recorded says who wrote the pledge when the cell recorded it for
 	// the member (/dangkythay); zero when the member wrote it.
 	Recorded Recorded

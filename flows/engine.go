@@ -92,6 +92,28 @@ type Engine struct {
 	// flows/export's Write with the catalogue). Nil: /xuat says the
 	// deployment exports nothing.
 	Spreadsheet func(ExportBook) ([]byte, error)
+	// RosterTemplate writes the xlsx template of a cell's roster that
+	// /danhsach sends (cmd/lamtheo passes flows/rosterfile's Template
+	// with the catalogue). Nil: /danhsach says how else to get it.
+	RosterTemplate func(Cell) ([]byte, error)
+	// Rosters reads the roster files secretaries and admins send in a
+	// private chat (cmd/lamtheo passes flows/rosterfile's Chat). Nil: a
+	// file sent is not read.
+	Rosters RosterFiles
+	// FileURL is the public address of lamtheo's file endpoint
+	// ("https://bot.example.vn/files"), where a platform that cannot
+	// upload (Zalo) fetches generated files by expiring links. Empty: such
+	// a platform gets no files (see deliverFile).
+	FileURL string
+	// LinkTTL is how long a file link stays valid. Zero: 24 hours.
+	LinkTTL time.Duration
+	// NewToken returns a fresh link token. Nil: 130 random bits
+	// (crypto/rand). Tests set it to get stable links.
+	NewToken func() string
+	// DossierPDF writes /hoso's year-end dossier (cmd/lamtheo passes
+	// flows/dossier's Write with the catalogue). Nil: /hoso says the
+	// deployment makes no dossiers.
+	DossierPDF func(Dossier) ([]byte, error)
 
 	door door // the flood limit's record of who wrote when
 }
@@ -220,37 +242,19 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 			return err
 		})
 	}
-	m = cleanMessage(m)
-	now := e.now()
-	if ok, tell := e.door.admit(e.Flood, m, now); !ok {
-		err := e.Store.Update(ctx, func(tx Tx) error { return e.turnAway(tx, m, tell) })
-		if err == nil && m.Kind == bot.KindCallback {
-			bot.SetToast(ctx, e.t(text.TooFastToast, nil))
-		}
-		return err
-	}
-	gate := e.checkGroup(ctx, m) // network I/O: before the transaction
+	p := e.prepare(ctx, m)
 	var panicked any
 	var toast string // the note for the button press, once committed
 	err := e.Store.Update(ctx, func(tx Tx) (err error) {
-		toast = "" // fn may run more than once
 		defer func() {
-			if p := recover(); p != nil {
-				panicked = p
-				e.log().Error("flow panicked", bot.LogKeyUpdate, m.Key, bot.LogKeyChat, m.Chat.String(), bot.LogKeyPanic, fmt.Sprint(p), "stack", string(debug.Stack()))
+			if v := recover(); v != nil {
+				panicked = v
+				e.log().Error("flow panicked", bot.LogKeyUpdate, m.Key, bot.LogKeyChat, m.Chat.String(), bot.LogKeyPanic, fmt.Sprint(v), "stack", string(debug.Stack()))
 				err = errPanic
 			}
 		}()
-		seen, err := tx.MarkSeen(m.Chat.Platform, m.Key, m.Cursor)
-		if err != nil || seen {
-			return err
-		}
-		r := &req{e: e, tx: tx, m: m, now: now, gate: gate}
-		if err := r.run(); err != nil {
-			return err
-		}
-		toast = r.toast
-		return nil
+		toast, err = e.apply(tx, p) // fn may run more than once: toast is set each time
+		return err
 	})
 	if panicked == nil {
 		if err == nil && toast != "" {
@@ -265,11 +269,91 @@ func (e *Engine) Handle(ctx context.Context, m bot.Message) error {
 		if _, err := tx.MarkSeen(m.Chat.Platform, m.Key, m.Cursor); err != nil {
 			return err
 		}
-		if err := forgetSession(tx, m.Chat, m.From, now); err != nil {
+		if err := forgetSession(tx, m.Chat, m.From, p.now); err != nil {
 			return err
 		}
 		return tx.Enqueue(bot.Reply{Chat: m.Chat, Text: e.t(text.InternalError, nil)})
 	})
+}
+
+var _ bot.GroupHandler = (*Engine)(nil)
+
+// HandleGroup implements bot.GroupHandler: it applies msgs, messages of one
+// chat in the order they came, in one transaction, each as Handle would
+// (its update marker, session, records and replies), so that a busy chat
+// costs one commit per group rather than per message. Each message sees
+// what the ones before it wrote. If any of them fails (or a flow panics),
+// nothing of the group is committed and the error is returned; the server
+// then handles them one by one with Handle, which deals with the failing
+// one alone (the flood limit then counts them again, as it counts a
+// retried update). It returns the note for each button press (toasts[i]
+// for msgs[i], "" for none).
+func (e *Engine) HandleGroup(ctx context.Context, msgs []bot.Message) (toasts []string, err error) {
+	ps := make([]prepared, len(msgs))
+	for i, m := range msgs {
+		if m.Kind == bot.KindCursor {
+			return nil, errors.New("flows: a platform cursor in a group of messages")
+		}
+		ps[i] = e.prepare(ctx, m)
+	}
+	toasts = make([]string, len(msgs))
+	err = e.Store.Update(ctx, func(tx Tx) (err error) {
+		defer func() {
+			if v := recover(); v != nil {
+				err = errPanic // Handle meets it again alone, and logs it
+			}
+		}()
+		for i, p := range ps {
+			if toasts[i], err = e.apply(tx, p); err != nil {
+				return fmt.Errorf("update %s: %w", p.m.Key, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toasts, nil
+}
+
+// prepared is a message made ready for its transaction: cleaned, counted
+// by the flood limit, its group code checked with the platform.
+type prepared struct {
+	m     bot.Message
+	now   time.Time
+	admit bool // answered; else turned away (tell: and told so)
+	tell  bool
+	gate  *groupGate
+}
+
+// prepare does what comes before m's transaction, none of it in it.
+func (e *Engine) prepare(ctx context.Context, m bot.Message) prepared {
+	m = cleanMessage(m)
+	p := prepared{m: m, now: e.now()}
+	if p.admit, p.tell = e.door.admit(e.Flood, m, p.now); p.admit {
+		p.gate = e.checkGroup(ctx, m) // network I/O: before the transaction
+	}
+	return p
+}
+
+// apply applies p in tx and returns the note for its button press, if any.
+func (e *Engine) apply(tx Tx, p prepared) (toast string, err error) {
+	m := p.m
+	if !p.admit {
+		if err := e.turnAway(tx, m, p.tell); err != nil || m.Kind != bot.KindCallback {
+			return "", err
+		}
+		return e.t(text.TooFastToast, nil), nil
+	}
+	seen, err := tx.MarkSeen(m.Chat.Platform, m.Key, m.Cursor)
+	if err != nil || seen {
+		return "", err
+	}
+	r := &req{e: e, tx: tx, m: m, now: p.now, gate: p.gate}
+	if err := r.run(); err != nil {
+		return "", err
+	}
+	return r.toast, nil
 }
 
 // forgetSession ends the conversation of user in chat, keeping only the

@@ -26,7 +26,7 @@ func (r *req) cmdExempt(string) error {
 	if err != nil || asked {
 		return err
 	}
-	c, ms, err := r.cellMembers(cell)
+	c, ms, err := r.cellWithMembers(cell)
 	if err != nil {
 		return err
 	}
@@ -94,7 +94,10 @@ func (r *req) exemptAnswer(ex *exempting, in input) error {
 		}
 		r.say(toSec, data)
 		r.tell(mb, toMember, data)
-		return r.tx.PutMember(&mb)
+		if err := r.tx.PutMember(&mb); err != nil {
+			return err
+		}
+		return r.exemptOnRoster(mb)
 	}
 	r.finish()
 	return refuse(text.NotUnderstood, nil)

@@ -289,6 +289,10 @@ func exportPeople(tx Tx, cell string, p Period, loc *time.Location) ([]RosterPer
 			out = append(out, e)
 		}
 	}
+	ms, err := tx.Members(cell)
+	if err != nil {
+		return nil, err
+	}
 	var lookupErr error
 	people := rosterPeople(out, func(id MemberID) (Member, bool) {
 		m, ok, err := tx.Member(id)
@@ -299,6 +303,11 @@ func exportPeople(tx Tx, cell string, p Period, loc *time.Location) ([]RosterPer
 	})
 	if lookupErr != nil {
 		return nil, lookupErr
+	}
+	for _, person := range withUnlisted(nil, roster, ms, cell) {
+		if slices.ContainsFunc(p.Months(), func(m Month) bool { return person.Entry.OnRosterIn(cell, m, loc) }) {
+			people = append(people, person)
+		}
 	}
 	vnSortKeyed(people, func(p RosterPerson) string { return p.Member.Name }, func(a, b RosterPerson) int {
 		return cmp.Compare(a.Entry.ID, b.Entry.ID)

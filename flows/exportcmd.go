@@ -1,7 +1,10 @@
 package flows
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -25,9 +28,11 @@ type exportDoneView struct {
 // cmdExport (/xuat [mã chi bộ] [kỳ]) sends the spreadsheet of a period
 // (ParsePeriod; the year so far by default): a secretary's of their cell,
 // an admin's of the whole organisation or of the cell named first. Only
-// where the platform uploads files.
+// where a file can reach the chat (uploaded, or linked to the file
+// endpoint). The workbook is built by the FileWorker (makeExport), not in
+// this update's transaction.
 func (r *req) cmdExport(args string) error {
-	if !r.e.caps(r.m.Chat.Platform).Upload {
+	if !r.e.fileReaches(r.m.Chat, true) {
 		r.say(text.ExportNoUpload, nil)
 		return nil
 	}
@@ -50,29 +55,90 @@ func (r *req) cmdExport(args string) error {
 		code := cells[0].Code
 		return refuse(text.ExportBadPeriod, exportBadView{Input: rest, Admin: admin, Code: code})
 	}
-	b, err := r.e.exportBook(r.tx, cells, scope, p, r.now)
+	q := exportArgs{Period: p, Scope: scope}
+	if scope != "" {
+		q.Cell = cells[0].Code
+	}
+	r.requestFile(FileExport, q.encode(), bot.Reply{Chat: r.m.Chat}, true, false)
+	return nil
+}
+
+// exportArgs are the parameters of an export's FileRequest: the period and
+// the cell (none: the whole organisation) with its name.
+type exportArgs struct {
+	Period      Period
+	Cell, Scope string
+}
+
+func (a exportArgs) encode() []string {
+	p := a.Period
+	return []string{strconv.Itoa(int(p.Kind)), strconv.Itoa(int(p.First)), strconv.Itoa(int(p.Last)), a.Cell, a.Scope}
+}
+
+func decodeExportArgs(args []string) (exportArgs, error) {
+	if len(args) != 5 {
+		return exportArgs{}, fmt.Errorf("export request: %d args", len(args))
+	}
+	var n [3]int
+	for i := range n {
+		v, err := strconv.Atoi(args[i])
+		if err != nil {
+			return exportArgs{}, fmt.Errorf("export request: %w", err)
+		}
+		n[i] = v
+	}
+	p := Period{Kind: PeriodKind(n[0]), First: Month(n[1]), Last: Month(n[2])}
+	return exportArgs{Period: p, Cell: args[3], Scope: args[4]}, nil
+}
+
+// makeExport builds the workbook of an export request (fileMaker): the
+// book's rows are read in one read-only transaction, then written outside
+// it; the reply says what the workbook holds.
+func (e *Engine) makeExport(ctx context.Context, q FileRequest, rep *bot.Reply) (*bot.File, error) {
+	if e.Spreadsheet == nil {
+		return nil, errors.New("no spreadsheet writer")
+	}
+	a, err := decodeExportArgs(q.Args)
 	if err != nil {
+		return nil, err
+	}
+	p := a.Period
+	var b ExportBook
+	err = e.Store.View(ctx, func(tx Tx) error {
+		all, err := tx.Cells()
+		if err != nil {
+			return err
+		}
+		cells := all
+		if a.Cell != "" {
+			cells = nil
+			for _, c := range all {
+				if c.Code == a.Cell {
+					cells = append(cells, c)
+				}
+			}
+		}
+		b, err = e.exportBook(tx, cells, a.Scope, p, q.At)
 		return err
-	}
-	data, err := r.e.Spreadsheet(b)
+	})
 	if err != nil {
-		return fmt.Errorf("export %s: %w", p.Last, err)
+		return nil, fmt.Errorf("export %s: %w", p.Last, err)
 	}
-	cat := r.e.text()
-	shownScope := scope
+	data, err := e.Spreadsheet(b)
+	if err != nil {
+		return nil, fmt.Errorf("export %s: %w", p.Last, err)
+	}
+	cat := e.text()
+	shownScope := a.Scope
 	if shownScope == "" {
 		shownScope = cat.Render(text.ExportOrgScope, nil)
 	}
-	slug := r.e.Cfg.OrgName
-	if len(cells) == 1 && scope != "" {
-		slug = cells[0].Code
+	slug := e.Cfg.OrgName
+	if a.Cell != "" {
+		slug = a.Cell
 	}
-	r.send(bot.Reply{
-		Chat: r.m.Chat,
-		Text: r.t(text.ExportDone, exportDoneView{Scope: shownScope, Period: PeriodText(cat, p), Members: len(b.Members), Deeds: len(b.Deeds)}),
-		File: &bot.File{Name: exportFileName(slug, p), Data: data},
-	})
-	return nil
+	rep.Text = e.t(text.ExportDone, exportDoneView{Scope: shownScope, Period: PeriodText(cat, p), Members: len(b.Members), Deeds: len(b.Deeds)})
+	return &bot.File{Name: exportFileName(slug, p), Data: data}, nil
 }
 
 // exportScope returns the cells an export of args covers, the name of the
@@ -120,16 +186,7 @@ func PeriodText(cat *text.Catalog, p Period) string {
 // exportFileName names the workbook: "lamtheo-xa-demo-2026.xlsx",
 // "lamtheo-c01-2026-6t.xlsx", "lamtheo-xa-demo-2026-11.xlsx".
 func exportFileName(scope string, p Period) string {
-	var b strings.Builder
-	for _, r := range foldName(scope) {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case b.Len() > 0 && !strings.HasSuffix(b.String(), "-"):
-			b.WriteByte('-')
-		}
-	}
-	name := "lamtheo-" + strings.Trim(b.String(), "-") + fmt.Sprintf("-%d", p.Year())
+	name := "lamtheo-" + asciiSlug(scope) + fmt.Sprintf("-%d", p.Year())
 	switch p.Kind {
 	case PeriodHalf:
 		name += "-6t"

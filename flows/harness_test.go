@@ -22,13 +22,14 @@ import (
 // seeds records directly, sends texts and presses choices as a given person
 // in a given chat, and collects what the engine queued in the outbox.
 type harness struct {
-	t   testing.TB
-	db  *store.DB
-	eng *flows.Engine
-	loc *time.Location
-	now time.Time // the engine's clock; change it with at
-	n   int       // update keys sent so far
-	seq uint64    // last outbox envelope read
+	t     testing.TB
+	db    *store.DB
+	eng   *flows.Engine
+	files *flows.FileWorker // built synchronously by replies
+	loc   *time.Location
+	now   time.Time // the engine's clock; change it with at
+	n     int       // update keys sent so far
+	seq   uint64    // last outbox envelope read
 }
 
 // newHarness opens a store and an engine whose clock reads now (in
@@ -68,6 +69,7 @@ func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 		NewCode:   newCode,
 		Platforms: testPlatforms{},
 	}
+	h.files = &flows.FileWorker{Engine: h.eng}
 	return h
 }
 
@@ -106,7 +108,7 @@ func (testPlatforms) Caps(p bot.Platform) (bot.Caps, bool) {
 	switch p {
 	case bot.Telegram:
 		return bot.Caps{Platform: p, Service: "Telegram", Name: "@lamtheo_test_bot", Buttons: true, Edit: true, MaxText: 4096,
-			Measure: bot.UTF16, GroupPrefix: "-", Upload: true, PhotoURL: true, ReceivePhotos: true}, true
+			Measure: bot.UTF16, GroupPrefix: "-", Upload: true, PhotoURL: true, ReceivePhotos: true, ReceiveFiles: true}, true
 	case bot.Zalo:
 		return bot.Caps{Platform: p, Service: "Zalo", Name: "Bot Xã Thử", MaxText: 2000, Measure: bot.UTF16,
 			GroupPrefix: "g:", GroupMention: true, PhotoURL: true, ReceivePhotos: true}, true
@@ -174,20 +176,15 @@ func (h *harness) setGroups(code string, groups ...bot.ChatID) {
 	})
 }
 
-// addMember stores m (with its Users) and returns it with its ID; a
-// member of a cell is put on its roster, claiming their entry, as
-// connecting does.
+// addMember stores m (with its Users) and returns it with its ID. It puts
+// m on no roster: a member on none counts as their own entry (see
+// withUnlisted).
 func (h *harness) addMember(m flows.Member) flows.Member {
 	h.t.Helper()
 	if m.Joined.IsZero() {
 		m.Joined = h.date(2020, 1, 1, 9)
 	}
-	h.update(func(tx flows.Tx) error {
-		if err := tx.PutMember(&m); err != nil || m.Cell == "" {
-			return err
-		}
-		return tx.PutRosterEntry(flows.RosterEntryOf(m))
-	})
+	h.update(func(tx flows.Tx) error { return tx.PutMember(&m) })
 	return m
 }
 
@@ -286,6 +283,7 @@ var catalogueMiss = regexp.MustCompile(`\[[a-z0-9_.]+(\]|: )`)
 // on a text the catalogue could not render.
 func (h *harness) replies() []bot.Reply {
 	h.t.Helper()
+	h.buildFiles()
 	envs := h.pending(h.seq)
 	out := make([]bot.Reply, 0, len(envs))
 	for _, e := range envs {
@@ -293,9 +291,32 @@ func (h *harness) replies() []bot.Reply {
 		if catalogueMiss.MatchString(e.Reply.Text) {
 			h.t.Errorf("catalogue miss in reply: %s", e.Reply.Text)
 		}
+		if f := e.Reply.File; f != nil && f.ID != "" && len(f.Data) == 0 {
+			data, err := h.db.FileData(context.Background(), f.ID)
+			if err != nil {
+				h.t.Fatalf("file of reply %d: %v", e.Seq, err)
+			}
+			nf := *f
+			nf.Data = data
+			e.Reply.File = &nf
+		}
 		out = append(out, e.Reply)
 	}
 	return out
+}
+
+// buildFiles builds every file requested so far, as the file worker does.
+func (h *harness) buildFiles() {
+	h.t.Helper()
+	for {
+		n, err := h.files.Build(context.Background())
+		if err != nil {
+			h.t.Fatalf("build files: %v", err)
+		}
+		if n == 0 {
+			return
+		}
+	}
 }
 
 // findChoice returns the choice whose label contains label, searching the

@@ -9,10 +9,11 @@ import (
 
 // TestImportBoundaries keeps the design's arrows: bot imports no other
 // lamtheo package and no chat SDK; flows knows no chat SDK, no bbolt, no
-// cron runner and no spreadsheet library, which only the roster file
-// parser (flows/rosterfile) and the /xuat writer (flows/export) use, and
-// they know no store; bot/bottest fakes bot's interfaces and knows no
-// platform; the fake platform APIs (telegramtest, zalotest) import no lamtheo package.
+// cron runner, no spreadsheet and no PDF library, which only the roster
+// file parser (flows/rosterfile), the /xuat writer (flows/export) and the
+// /hoso writer (flows/dossier) use, and they know no store; bot/bottest
+// fakes bot's interfaces and knows no platform; the fake platform APIs
+// (telegramtest, zalotest) import no lamtheo package.
 func TestImportBoundaries(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go tool on PATH")
@@ -22,8 +23,9 @@ func TestImportBoundaries(t *testing.T) {
 		forbidden []string
 	}{
 		{"lamtheo/bot", []string{"lamtheo/flows", "lamtheo/store", "lamtheo/cmd", "telegram-bot-api", "bbolt", "robfig/cron"}},
-		{"lamtheo/flows", []string{"lamtheo/store", "lamtheo/bot/telegram", "lamtheo/bot/console", "telegram-bot-api", "bbolt", "robfig/cron", "zalo", "excelize"}},
+		{"lamtheo/flows", []string{"lamtheo/store", "lamtheo/bot/telegram", "lamtheo/bot/console", "telegram-bot-api", "bbolt", "robfig/cron", "zalo", "excelize", "fpdf"}},
 		{"lamtheo/flows/export", []string{"lamtheo/store", "lamtheo/bot/telegram", "lamtheo/bot/console", "telegram-bot-api", "bbolt", "robfig/cron", "zalo"}},
+		{"lamtheo/flows/dossier", []string{"lamtheo/store", "lamtheo/bot/telegram", "lamtheo/bot/console", "telegram-bot-api", "bbolt", "robfig/cron", "zalo", "excelize"}},
 		{"lamtheo/flows/rosterfile", []string{"lamtheo/store", "lamtheo/bot/telegram", "lamtheo/bot/console", "telegram-bot-api", "bbolt", "robfig/cron", "zalo"}},
 		{"lamtheo/store", []string{"lamtheo/bot/telegram", "lamtheo/bot/console", "telegram-bot-api", "robfig/cron"}},
 		{"lamtheo/bot/bottest", []string{"lamtheo/flows", "lamtheo/store", "lamtheo/cmd", "lamtheo/bot/telegram", "lamtheo/bot/zalo", "lamtheo/bot/console", "telegram-bot-api", "bbolt"}},

@@ -24,6 +24,7 @@ const (
 	JobMeetingLadder Job = "meeting_ladder"
 	JobLeaderboard   Job = "leaderboard" // daily; once a month is final for the organisation, each cell's group gets its ranking, admins the whole table (leaderboard_post.go)
 	JobCampaign      Job = "campaign"    // members without a pledge for the year are invited; secretaries get the rate
+	JobDossier       Job = "dossier"     // year end: each connected member gets their dossier of the year privately (dossierjob.go)
 	JobBackup        Job = "backup"      // a copy of the data file (done by cmd; the engine only records it)
 
 	// JobNudge is no periodic job: it names /nhacnho in budget notes.
@@ -58,6 +59,7 @@ var jobSpecs = []JobSpec{
 	{Job: JobMeetingLadder, Default: "0 8 * * *", Name: text.JobMeetingLadder, run: (*jobRun).meetingLadder},
 	{Job: JobLeaderboard, Default: "0 8 * * *", Name: text.JobLeaderboard, run: (*jobRun).leaderboard},
 	{Job: JobCampaign, Default: "0 8 * 12,1-3 1", Name: text.JobCampaign, run: (*jobRun).campaign},
+	{Job: JobDossier, Default: "0 9 20 12 *", Name: text.JobDossier, run: (*jobRun).dossiers},
 	{Job: JobBackup, Default: "0 2 * * *", Name: text.JobBackup, Backup: true},
 }
 

@@ -56,7 +56,8 @@ type jobRun struct {
 	posted   int   // group messages queued
 	toSec    int   // private copies to secretaries of cells without a reachable group
 	out      []bot.Reply
-	dmg      damage // the records skipped because they cannot be read
+	files    []FileRequest // files asked for with replies (the leaderboard's picture)
+	dmg      damage        // the records skipped because they cannot be read
 }
 
 // runJob runs job for slot (for cell only when cell is not "") in one
@@ -129,7 +130,7 @@ func (e *Engine) runJobTx(tx Tx, job Job, slot time.Time, cell string, now time.
 		return nil, err
 	}
 	if !meaningful {
-		j.status, j.out = jobNoSense, nil
+		j.status, j.out, j.files = jobNoSense, nil, nil
 		return j, e.queue(tx, notes, now, nil)
 	}
 	warnings, err := e.warnQuota(tx, now)
@@ -137,6 +138,9 @@ func (e *Engine) runJobTx(tx Tx, job Job, slot time.Time, cell string, now time.
 		return nil, err
 	}
 	if err := e.queue(tx, slices.Concat(j.out, warnings, notes), now, nil); err != nil {
+		return nil, err
+	}
+	if err := recordFiles(tx, j.files); err != nil {
 		return nil, err
 	}
 	j.status = jobRan

@@ -319,7 +319,7 @@ func (r *req) joinAnswer(j *joining, in input) error {
 
 // joinCell makes the sender, a newcomer or a member who left their cell, a
 // member of cell under name, matched to the cell's roster (see onRoster:
-// they may take the roster's written name). A newcomer whose
+// the one entry of their name is theirs once they confirm it, askClaim). A newcomer whose
 // name is that of a member of cell connected on another platform is asked
 // first whether they are that member, moving (see askMove).
 func (r *req) joinCell(j *joining, name string, cell Cell) error {
@@ -347,12 +347,16 @@ func (r *req) joinCell(j *joining, name string, cell Cell) error {
 	if err := r.tx.PutMember(&m); err != nil {
 		return fmt.Errorf("join %s: %w", cell.Code, err)
 	}
-	if err := r.onRoster(&m, cell); err != nil {
+	ask, err := r.onRoster(&m, cell)
+	if err != nil {
 		return err
 	}
 	r.member, r.isMember = m, true
 	r.finish()
 	r.say(text.JoinDone, welcomeView{Name: m.Name, Cell: cell.Name, Org: r.e.Cfg.OrgName})
+	if ask != nil {
+		r.askClaim(*ask, cell)
+	}
 	return nil
 }
 

@@ -187,7 +187,9 @@ func (j *jobRun) leaderboard() (bool, error) {
 				continue
 			}
 			posted[g] = true
-			j.out = append(j.out, j.e.withLeaderPhoto(bot.Reply{Chat: g, Text: body, Bulk: true}, m, rows, c.Code))
+			j.e.sendLeader(bot.Reply{Chat: g, Text: body, Bulk: true}, m, c.Code,
+				func(rep bot.Reply) { j.out = append(j.out, rep) },
+				func(q FileRequest) { q.At = j.now; j.files = append(j.files, q) })
 			j.posted++
 			inGroup = true
 		}

@@ -1,7 +1,9 @@
 package flows
 
 import (
+	"context"
 	"fmt"
+	"strconv"
 
 	"lamtheo/bot"
 	"lamtheo/chart"
@@ -59,22 +61,47 @@ func (e *Engine) leaderPhoto(m Month, rows []LeaderRow, own string) (*bot.File, 
 	}, nil
 }
 
-// withLeaderPhoto returns rep with the leaderboard picture for the
-// readers of cell own attached, when rep's platform can upload photos.
-// Zalo cannot: it gets the text alone. (TODO(issue 12, point 4): send Zalo
-// the picture by an expiring link to lamtheo's file endpoint.) A picture
-// that cannot be drawn is logged and left out: the text still goes.
-func (e *Engine) withLeaderPhoto(rep bot.Reply, m Month, rows []LeaderRow, own string) bot.Reply {
-	if !e.caps(rep.Chat.Platform).Upload {
-		return rep
+// sendLeader sends rep, the leaderboard of month m for the readers of cell
+// own, with its picture where the picture can reach rep's chat (uploaded
+// or linked): the FileWorker draws it (makeLeaderPhoto) and sends them
+// together; rep goes alone where it cannot, or when it cannot be drawn.
+func (e *Engine) sendLeader(rep bot.Reply, m Month, own string, send func(bot.Reply), request func(FileRequest)) {
+	if !e.fileReaches(rep.Chat, false) {
+		send(rep)
+		return
 	}
-	f, err := e.leaderPhoto(m, rows, own)
+	request(FileRequest{Kind: FileLeader, Args: []string{strconv.Itoa(int(m)), own}, Reply: rep, Optional: true})
+}
+
+// makeLeaderPhoto draws the leaderboard picture of a request (fileMaker):
+// the month's and the month before's summaries read in one read-only
+// transaction, the rows ranked as at the request.
+func (e *Engine) makeLeaderPhoto(ctx context.Context, q FileRequest, _ *bot.Reply) (*bot.File, error) {
+	if len(q.Args) != 2 {
+		return nil, fmt.Errorf("leaderboard request: %d args", len(q.Args))
+	}
+	n, err := strconv.Atoi(q.Args[0])
 	if err != nil {
-		e.log().Error("leaderboard picture", "chat", rep.Chat.String(), "err", err)
-		return rep
+		return nil, fmt.Errorf("leaderboard request: %w", err)
 	}
-	rep.File = f
-	return rep
+	m := Month(n)
+	var rows []LeaderRow
+	err = e.Store.View(ctx, func(tx Tx) error {
+		cur, err := e.OrgSummary(tx, m)
+		if err != nil {
+			return err
+		}
+		prev, err := e.OrgSummary(tx, m.Prev())
+		if err != nil {
+			return err
+		}
+		rows = Leaderboard(cur, prev, e.stillOpen(cur, q.At))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("leaderboard picture %s: %w", m, err)
+	}
+	return e.leaderPhoto(m, rows, q.Args[1])
 }
 
 // cmdLeader (/bangxephang) shows the leaderboard of the latest month the
@@ -111,6 +138,6 @@ func (r *req) cmdLeader(string) error {
 		return nil
 	}
 	body := RenderLeaderboardGroup(r.e.text(), rows, own, m, cur.Deeds())
-	r.send(r.e.withLeaderPhoto(bot.Reply{Chat: r.m.Chat, Text: body}, m, rows, own))
+	r.e.sendLeader(bot.Reply{Chat: r.m.Chat, Text: body}, m, own, r.send, r.addFile)
 	return nil
 }

@@ -37,7 +37,8 @@ func photoOf(t *testing.T, replies []bot.Reply) *bot.File {
 
 // TestLeaderboardPicture: the monthly leaderboard post to each Telegram
 // group carries the picture with that group's cell highlighted; a Zalo
-// group, which cannot upload, gets the text alone; private copies
+// group, which cannot upload (and here has no file link), gets the text
+// alone; private copies
 // (secretaries without a group, admins) stay text.
 func TestLeaderboardPicture(t *testing.T) {
 	o := newOrg(t)

@@ -28,7 +28,7 @@ func (r *req) cmdNudge(args string) error {
 	} else if closed {
 		return refuse(text.NudgeClosed, r.monthData(m))
 	}
-	c, ms, err := r.cellMembers(cell)
+	c, ms, err := r.cellWithMembers(cell)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,8 @@ type req struct {
 	pending    Member
 	hasPending bool
 
-	out []bot.Reply // replies, queued at the end of run
+	out   []bot.Reply   // replies, queued at the end of run
+	files []FileRequest // files asked for, recorded at the end of run
 
 	cmd, args  string // the command being run, for flows that resume it
 	chosenCell string // the cell an admin chose for a cell-scoped command
@@ -72,6 +73,9 @@ func (r *req) run() error {
 		return err
 	}
 	if err := r.e.queue(r.tx, append(r.out, warnings...), r.now, r); err != nil {
+		return err
+	}
+	if err := recordFiles(r.tx, r.files); err != nil {
 		return err
 	}
 	return r.saveSession()

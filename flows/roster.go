@@ -1,8 +1,10 @@
 package flows
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"lamtheo/bot"
@@ -78,6 +80,30 @@ var (
 	// an unknown status.
 	ErrRosterEntry = errors.New("roster: invalid entry")
 )
+
+// RosterStamp returns the fingerprint of a cell's roster: it changes when an
+// entry is added, removed, renamed, or changes status, role or claims.
+// An import and the secretary's edits in chat (/danhsach) remember it
+// when they show the roster, and refuse to write when it changed since.
+func RosterStamp(entries []RosterEntry) uint64 {
+	h := fnv.New64a()
+	var b []byte
+	for _, e := range entries {
+		b = binary.AppendUvarint(b[:0], uint64(e.ID))
+		b = binary.AppendVarint(b, int64(e.Status))
+		b = binary.AppendVarint(b, e.Removed.UnixNano())
+		for _, s := range []string{e.Name, e.Role} {
+			b = binary.AppendUvarint(b, uint64(len(s)))
+			b = append(b, s...)
+		}
+		for _, c := range e.Claims {
+			b = append(b, c.Platform...)
+			b = binary.AppendUvarint(append(b, 0), uint64(c.Member))
+		}
+		h.Write(b)
+	}
+	return h.Sum64()
+}
 
 // FoldName folds a name for matching: lowercase, without diacritics (đ
 // becomes d), words joined with single spaces. "Trần  Văn HÙNG" gives

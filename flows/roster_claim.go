@@ -59,53 +59,63 @@ func sortedWords(folded string) string {
 }
 
 // onRoster puts member m, who has just connected to cell, on its roster,
-// unless they claim an entry already. The entry of their name that nobody
-// claims becomes theirs on their platform, and m takes the roster's
-// written name (the name they typed when only it has diacritics); m is
-// saved again when renamed. Several entries of the name, or one claimed
-// already, leave m on no entry and tell the cell's secretaries once; no
-// entry makes a new one, claimed by m, and tells the secretaries when the
-// cell's roster has people who have not connected (an imported roster), so
-// that a stranger with a forwarded code does not pass unseen.
-func (r *req) onRoster(m *Member, cell Cell) error {
-	if _, ok, err := r.tx.RosterOf(m.ID); err != nil || ok {
-		return err
+// unless they claim an entry of it already. The one entry of their name
+// that nobody claims is returned (ask) for the person to confirm that it
+// is them (see askClaim); nothing is claimed yet. Several entries of the
+// name, or one claimed already, leave m on no entry and ask the cell's
+// secretaries, once, who m is (see decideChoices); no entry makes a new
+// one, claimed by m, and tells the secretaries when the cell's roster has
+// people who have not connected (an imported roster), so that a stranger
+// with a forwarded code does not pass unseen. A claim of m on an entry
+// taken off the roster (m was removed, then connected again) is dropped
+// first.
+func (r *req) onRoster(m *Member, cell Cell) (ask *RosterEntry, err error) {
+	if e, ok, err := r.tx.RosterOf(m.ID); err != nil || ok && e.OnRoster() {
+		return nil, err
+	} else if ok {
+		if err := r.unclaim(e, m.ID); err != nil {
+			return nil, err
+		}
 	}
 	roster, err := r.tx.Roster(cell.Code)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	data := rosterConnectView{Name: m.Name, Cell: cell.Name, Where: r.e.where(r.m.From.Platform)}
-	note := "roster:" + r.m.From.String() + "#" + cell.Code
 	how, found := matchRoster(roster, m.Name)
 	switch how {
 	case rosterMatched:
-		e := found[0]
-		if hasMarks(m.Name) && !hasMarks(e.Name) {
-			e.Name = NormalizeText(m.Name)
-		}
-		e.Claims = append(e.Claims, RosterClaim{Platform: r.m.From.Platform, Member: m.ID, At: r.now})
-		if err := r.tx.PutRosterEntry(&e); err != nil {
-			return fmt.Errorf("roster of %s: %w", cell.Code, err)
-		}
-		if e.Name == m.Name {
-			return nil
-		}
-		m.Name = e.Name
-		return r.tx.PutMember(m)
+		return &found[0], nil
 	case rosterAmbiguous:
-		for _, e := range found {
-			data.Found = append(data.Found, rosterNameView{Name: e.Name, Connected: len(e.Claims) > 0})
-		}
-		return r.tellLeadersOnce(note, cell.Code, r.t(text.RosterConnectAmbiguous, data))
+		return nil, r.askWho(*m, cell, text.RosterConnectAmbiguous, found, "")
 	}
-	if err := r.tx.PutRosterEntry(RosterEntryOf(*m)); err != nil {
-		return fmt.Errorf("roster of %s: %w", cell.Code, err)
+	e := RosterEntryOf(*m)
+	e.Added = r.now
+	if err := r.tx.PutRosterEntry(e); err != nil {
+		return nil, fmt.Errorf("roster of %s: %w", cell.Code, err)
 	}
 	if !slices.ContainsFunc(roster, func(e RosterEntry) bool { return e.OnRoster() && len(e.Claims) == 0 }) {
-		return nil
+		return nil, nil
 	}
-	return r.tellLeadersOnce(note, cell.Code, r.t(text.RosterConnectStranger, data))
+	data := rosterConnectView{Name: m.Name, Cell: cell.Name, Where: r.e.where(r.m.From.Platform)}
+	return nil, r.tellLeadersOnce("roster:"+r.m.From.String()+"#"+cell.Code, cell.Code, r.t(text.RosterConnectStranger, data),
+		row(choice(r.t(text.RosterDecideDrop, nil), rosterGo(rosterDrop, m.ID, 0))))
+}
+
+// askWho asks the secretaries of cell, once for m and key, who m, just
+// connected and on no roster entry, is: one of the entries found, a new
+// person to add, or nobody of the cell (see decideChoices). entry names
+// the entry m said they are not, for the text k.
+func (r *req) askWho(m Member, cell Cell, k text.Key, found []RosterEntry, entry string) error {
+	data := rosterConnectView{Name: m.Name, Cell: cell.Name, Where: r.e.where(r.m.From.Platform), Entry: entry}
+	for _, e := range found {
+		data.Found = append(data.Found, rosterNameView{Name: e.Name, Connected: len(e.Claims) > 0})
+	}
+	choices, err := r.decideChoices(m.ID, found)
+	if err != nil {
+		return err
+	}
+	note := "roster:" + r.m.From.String() + "#" + cell.Code + "#" + string(k)
+	return r.tellLeadersOnce(note, cell.Code, r.t(k, data), choices...)
 }
 
 // rosterConnectView feeds the notes to a secretary about a person who
@@ -114,11 +124,16 @@ func (r *req) onRoster(m *Member, cell Cell) error {
 type rosterConnectView struct {
 	Name, Cell, Where string
 	Found             []rosterNameView
+	// Entry is the roster's name the person confirmed, or said is not
+	// theirs.
+	Entry string
 }
 
-// rosterNameView is one roster entry in a note: its name, and whether an
-// account claims it already.
+// rosterNameView is one roster entry in a note: its name, its number on
+// the roster (STT, as /danhsach shows it), and whether an account claims
+// it already.
 type rosterNameView struct {
 	Name      string
+	N         int
 	Connected bool
 }

@@ -153,3 +153,24 @@ func (p RosterPerson) joinedMonth(cell string, loc *time.Location) Month {
 	}
 	return j
 }
+
+// withUnlisted returns people followed by the members of cell among ms
+// whose account claims no entry of roster: a member who connected under a
+// name the secretary has yet to match (or whose records predate rosters
+// and were never put on one). Each counts as their own entry
+// (RosterEntryOf) until the secretary links them, so that nobody who uses
+// the bot drops out of the figures.
+func withUnlisted(people []RosterPerson, roster []RosterEntry, ms []Member, cell string) []RosterPerson {
+	claimed := map[MemberID]bool{}
+	for _, e := range roster {
+		for _, c := range e.Claims {
+			claimed[c.Member] = true
+		}
+	}
+	for _, m := range ms {
+		if m.Cell == cell && !claimed[m.ID] {
+			people = append(people, RosterPerson{Entry: *RosterEntryOf(m), Member: m})
+		}
+	}
+	return people
+}

@@ -139,3 +139,23 @@ func withEntry(e RosterEntry, f func(*RosterEntry)) RosterEntry {
 	f(&e)
 	return e
 }
+
+// TestWithUnlisted: a member of the cell whose account claims no roster
+// entry (connected under a name the secretary has yet to match) counts as
+// their own entry; a member claiming one, by its first claim or another,
+// and a member of another cell are not added.
+func TestWithUnlisted(t *testing.T) {
+	tg := func(id string) []bot.UserID { return []bot.UserID{{Platform: bot.Telegram, ID: id}} }
+	roster := []RosterEntry{{ID: 1, Cell: "C01", Name: "Trần Văn Hùng",
+		Claims: []RosterClaim{{Platform: bot.Telegram, Member: 1}, {Platform: bot.Zalo, Member: 2}}}}
+	ms := []Member{
+		{ID: 1, Name: "Trần Văn Hùng", Cell: "C01", Users: tg("1")},
+		{ID: 2, Name: "Trần Văn Hùng", Cell: "C01", Users: tg("2")},
+		{ID: 3, Name: "Nguyễn Văn An", Cell: "C01", Users: tg("3")},
+		{ID: 4, Name: "Lê Văn Tám", Cell: "C02", Users: tg("4")},
+	}
+	got := withUnlisted(nil, roster, ms, "C01")
+	if len(got) != 1 || got[0].Member.ID != 3 || got[0].Entry.Name != "Nguyễn Văn An" || !got[0].CountsIn("C01", 202611, time.UTC) {
+		t.Errorf("unlisted %+v", got)
+	}
+}

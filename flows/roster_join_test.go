@@ -95,9 +95,7 @@ func repliesTo(reps []bot.Reply, u bot.UserID) string {
 	return joined(out)
 }
 
-// rosterState returns the member of u and the entries of cell's roster,
-// but for those of the members the test began with (addMember puts them
-// on it, added before now).
+// rosterState returns the member of u and the entries of cell's roster.
 func (h *harness) rosterState(u bot.UserID, cell string) (flows.Member, []flows.RosterEntry) {
 	h.t.Helper()
 	var m flows.Member
@@ -108,12 +106,7 @@ func (h *harness) rosterState(u bot.UserID, cell string) (flows.Member, []flows.
 		if m, ok, err = tx.MemberOf(u); err != nil || !ok {
 			h.t.Fatalf("member of %v: %v %v", u, ok, err)
 		}
-		all, err := tx.Roster(cell)
-		for _, e := range all {
-			if !e.Added.Before(h.now) {
-				roster = append(roster, e)
-			}
-		}
+		roster, err = tx.Roster(cell)
 		return err
 	})
 	return m, roster
@@ -121,8 +114,10 @@ func (h *harness) rosterState(u bot.UserID, cell string) (flows.Member, []flows.
 
 // TestJoinClaimsRosterEntry (issue 11): a person who connects under the
 // name of one unclaimed entry of their cell's roster, typed without
-// diacritics, claims that entry on their platform and takes the roster's
-// written name; no entry is added and the secretary is not bothered.
+// diacritics, is asked whether they are that person; once they say yes
+// they claim that entry on their platform and take the roster's written
+// name; no entry is added, and the secretary is told, with a button to
+// undo the claim.
 func TestJoinClaimsRosterEntry(t *testing.T) {
 	env := newAccessEnv(t)
 	h := env.harness
@@ -130,11 +125,22 @@ func TestJoinClaimsRosterEntry(t *testing.T) {
 	code := h.code(env.users["secOwn"])
 	u := tg("66")
 	reps := h.connectTyped(u, "Tran Van Hung", code)
-	if got := repliesTo(reps, u); !strings.Contains(got, "Trần Văn Hùng") || !strings.Contains(got, "đã kết nối") {
+	if got := repliesTo(reps, u); !strings.Contains(got, "đã kết nối") || !strings.Contains(got, "có phải là đồng chí Trần Văn Hùng, Chi bộ Một") {
 		t.Fatalf("join: %s", got)
 	}
-	if got := repliesTo(reps, env.users["secOwn"]); got != "" {
+	if _, roster := h.rosterState(u, "C01"); len(roster[0].Claims) != 0 {
+		t.Fatalf("claimed before the person said yes: %+v", roster[0])
+	}
+	reps = h.choose(u, reps, "Đúng, là tôi")
+	if got := repliesTo(reps, u); !strings.Contains(got, "Trần Văn Hùng trong danh sách") {
+		t.Fatalf("claim: %s", got)
+	}
+	note := to(reps, env.users["secOwn"].PrivateChat())
+	if got := joined(note); !strings.Contains(got, "xác nhận là đồng chí Trần Văn Hùng") {
 		t.Errorf("the secretary was told: %s", got)
+	}
+	if _, ok := findChoice(note, "Không phải đồng chí ấy"); !ok {
+		t.Errorf("no undo button in %s", dump(note))
 	}
 	m, roster := h.rosterState(u, "C01")
 	if m.Name != "Trần Văn Hùng" || len(roster) != 2 {
@@ -166,7 +172,8 @@ func TestJoinRosterAmbiguous(t *testing.T) {
 	t.Run("claimed already", func(t *testing.T) {
 		env := newAccessEnv(t)
 		h := env.harness
-		h.addMember(flows.Member{Name: "Nguyễn Thị Sáu", Cell: "C01", Users: []bot.UserID{tg("70")}, Joined: h.now}) // on the roster
+		other := h.addMember(flows.Member{Name: "Nguyễn Thị Sáu", Cell: "C01", Users: []bot.UserID{tg("70")}})
+		h.update(func(tx flows.Tx) error { return tx.PutRosterEntry(flows.RosterEntryOf(other)) })
 		code := h.code(env.users["secOwn"])
 		u := tg("66")
 		reps := h.connect(u, "Nguyễn Thị Sáu", code)

@@ -165,6 +165,20 @@ type Tx interface {
 	// Sent returns how many messages the outbox delivered on platform p in
 	// month (calendar months of the organisation's zone).
 	Sent(p bot.Platform, m Month) (int, error)
+	// RequestFile records q, assigning q.ID, for the FileWorker; the
+	// worker is woken after the commit.
+	RequestFile(q *FileRequest) error
+	// FileRequests returns up to n waiting requests with ID greater than
+	// after, oldest first.
+	FileRequests(after uint64, n int) ([]FileRequest, error)
+	// DeleteFileRequest forgets request id; ok=false when it was gone.
+	DeleteFileRequest(id uint64) (ok bool, err error)
+	// PutFile stores f's Name and Data, made at at, and returns its id
+	// (bot.File.ID). Stored files are removed after the retention.
+	PutFile(f bot.File, at time.Time) (id string, err error)
+	// PutFileLink makes token a link to stored file id until expires.
+	PutFileLink(token, id string, expires time.Time) error
+
 	// PutAside records an update that was set aside (see Engine.SetAside).
 	// Only the latest MaxAsides are kept.
 	PutAside(a Aside) error

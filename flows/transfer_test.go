@@ -173,7 +173,8 @@ func TestTransferMemberLeft(t *testing.T) {
 // C01's roster, never connected) included.
 func TestTransferMovesRosterEntry(t *testing.T) {
 	th := newTransferHarness(t)
-	th.seedRoster("C01", "Hoàng Văn Bảy") // on the roster from November, without a phone
+	th.update(func(tx flows.Tx) error { return tx.PutRosterEntry(flows.RosterEntryOf(th.tu)) }) // Tư on C01's roster
+	th.seedRoster("C01", "Hoàng Văn Bảy")                                                       // on the roster from November, without a phone
 	th.putReport(flows.Report{Member: th.tu.ID, Month: 202610, Other: "Dọn đường làng", Submitted: th.date(2026, 10, 28, 9)})
 	reps := th.request()
 	btn, _ := findChoice(to(reps, th.tay.Users[0].PrivateChat()), "Xem và xác nhận")

@@ -289,8 +289,15 @@ func emojiJoins(prev, next rune) bool {
 // diacritics (đ becomes d), words joined with single spaces. "Trần  Văn
 // HÙNG" gives "tran van hung", "/báocáo"'s name "baocao".
 func foldName(name string) string {
-	// One pass over the decomposed lowercase text, without transform's
-	// buffers: folding runs for every row of a roster file.
+	if f, ok := foldFast(name); ok {
+		return f
+	}
+	return foldDecomposed(name)
+}
+
+// foldDecomposed is foldName the long way, for any text: one pass over
+// the decomposed lowercase text, without transform's buffers.
+func foldDecomposed(name string) string {
 	d := norm.NFD.String(strings.ToLower(name))
 	var b strings.Builder
 	b.Grow(len(d))

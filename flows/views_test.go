@@ -38,8 +38,18 @@ func viewCases() []viewCase {
 		{[]text.Key{text.DelegateShow, text.DelegateRemoved}, delegateView{Cell: "Chi bộ thôn Đông"}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026", Only: true}},
 		{[]text.Key{text.ExportDone}, exportDoneView{Scope: "Chi bộ thôn Đông", Period: "năm 2026 (đến tháng 11)", Members: 12, Deeds: 30}},
+		{[]text.Key{text.FileLink}, fileLinkView{URL: "https://bot.example.vn/files/ABC", Hours: 24}},
+		{[]text.Key{text.FileNoLink}, fileNoLinkView{Service: "Zalo"}},
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3", Admin: true, Code: "C01"}},
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3"}},
+		{[]text.Key{text.DossierDone}, dossierDoneView{Name: "Nguyễn Văn An", Year: 2026, Reported: 9, Due: 12, Items: 3}},
+		{[]text.Key{text.DossierDone}, dossierDoneView{Name: "Nguyễn Văn An", Year: 2026, Reported: 1, Exempt: true}},
+		{[]text.Key{text.DossierCellDone}, dossierCellView{Cell: "Chi bộ thôn Đông", Year: 2026, N: 12}},
+		{[]text.Key{text.DossierBadYear, text.DossierNotFound, text.DossierCellEmpty}, dossierInputView{Input: "Hùng", Cell: "Chi bộ thôn Đông", Year: 2026}},
+		{[]text.Key{text.DossierSeveral}, dossierInputView{Input: "Hùng", Cell: "Chi bộ thôn Đông", Year: 2026,
+			Found: []dossierFoundView{{No: 3, Name: "Trần Văn Hùng"}, {No: 5, Name: "Lê Văn Hùng"}}}},
+		{[]text.Key{text.DossierAdminHelp}, codeView{Code: "C01"}},
+		{[]text.Key{text.DossierJobNote}, nameYearView{Name: "Nguyễn Văn An", Year: 2026}},
 		{[]text.Key{text.FeatureSelf}, featureSelfView{Month: "tháng 11/2026"}},
 		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12"}},
 		{[]text.Key{text.SummaryOtherMonth}, otherMonthView{Month: "tháng 12/2026", Arg: "12", Bot: "Bot Xã Demo"}},
@@ -191,6 +201,30 @@ func viewCases() []viewCase {
 		{[]text.Key{text.RosterConnectAmbiguous, text.RosterConnectStranger}, rosterConnectView{Name: "Nguyễn Văn An",
 			Cell: "Chi bộ thôn Đông", Where: "Telegram (bot @lamtheo_test_bot)",
 			Found: []rosterNameView{{Name: "Nguyễn Văn An", Connected: true}, {Name: "Nguyễn Văn An"}}}},
+		{[]text.Key{text.RosterClaimDeniedNote, text.RosterClaimNote, text.RosterConnectAmbiguous}, rosterConnectView{Name: "Nguyễn Văn An",
+			Cell: "Chi bộ thôn Đông", Where: "Telegram", Entry: "Nguyễn Văn An", Found: []rosterNameView{{Name: "Nguyễn Văn An"}}}},
+		{[]text.Key{text.RosterClaimAsk, text.RosterClaimDone, text.RosterClaimTaken, text.RosterYouLinked}, claimView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông"}},
+		{[]text.Key{text.RosterDecideLink}, rosterNameView{Name: "Nguyễn Văn An", N: 3, Connected: true}},
+		{[]text.Key{text.RosterDecideLink}, rosterNameView{Name: "Nguyễn Văn An", N: 3}},
+		{[]text.Key{text.RosterList}, rosterListView{Cell: "Chi bộ thôn Đông", Total: 3, Connected: 2, NotConnected: 1, Exempt: 1,
+			Lines: []rosterLineView{{N: 1, Name: "Nguyễn Văn An", Status: "Chính thức", Role: "Bí thư", Connected: true, Via: "Telegram, Zalo"},
+				{N: 2, Name: "Lê Thị Năm", Status: "Dự bị", Connected: true}, {N: 3, Name: "Trần Văn Hùng", Status: "Miễn công tác và sinh hoạt đảng"}}}},
+		{[]text.Key{text.RosterList}, rosterListView{Cell: "Chi bộ thôn Đông"}},
+		{[]text.Key{text.RosterPickNone, text.RosterPickWhich}, rosterPickView{Typed: "An", Max: 2}},
+		{[]text.Key{text.RosterAskRename}, nameView{Name: "Nguyễn Văn An"}},
+		{[]text.Key{text.RosterAskStatus}, rosterStatusView{Name: "Nguyễn Văn An"}},
+		{[]text.Key{text.RosterAskStatus}, rosterStatusView{}},
+		{[]text.Key{text.RosterConfirmAdd, text.RosterConfirmRename, text.RosterConfirmStatus, text.RosterConfirmRemove,
+			text.RosterAskLink, text.RosterAskNew, text.RosterAskDrop, text.RosterAskUnclaim, text.RosterDoneAdd, text.RosterDoneRename,
+			text.RosterDoneStatus, text.RosterDoneRemove, text.RosterDoneLink, text.RosterDoneDrop, text.RosterDoneUnclaim, text.RosterWho},
+			rosterConfirmView{Cell: "Chi bộ thôn Đông", Name: "Nguyễn Văn An", Old: "Dự bị", Status: "Chính thức", Account: "An Nguyễn",
+				Where: "Telegram", Via: "Telegram", Same: 1, Connected: true, Replaces: true, Exempt: true, NoMarks: true}},
+		{[]text.Key{text.RosterNoChange}, rosterConfirmView{Name: "Nguyễn Văn An", Status: "Chính thức"}},
+		{[]text.Key{text.RosterNoChange}, rosterConfirmView{Name: "Nguyễn Văn An"}},
+		{[]text.Key{text.RosterConfirmAdd, text.RosterConfirmStatus, text.RosterConfirmRemove, text.RosterAskLink, text.RosterDoneRemove},
+			rosterConfirmView{Cell: "Chi bộ thôn Đông", Name: "Nguyễn Văn An", Old: "Dự bị", Status: "Chính thức"}},
+		{[]text.Key{text.RosterYouDropped, text.RosterYouRemoved}, cellView{Cell: "Chi bộ thôn Đông"}},
+		{[]text.Key{text.RosterFileTooBig}, sizeView{Max: 5}},
 		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Year: 2026, NextYear: 2027}},
 		{[]text.Key{text.MeView}, meView{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Year: 2026, NextYear: 2027,
 			NextStatus: "đã gửi, chờ bí thư duyệt", HasPledge: true, Status: "đã duyệt", Items: []meItem{{No: 1, Text: "Dọn vệ sinh"}}}},
@@ -216,7 +250,7 @@ func TestViewsRender(t *testing.T) {
 // flows' views: the summaries (their own tests), cmd/lamtheo's texts and
 // the roster file's (flows/rosterfile's tests) and the terminal's
 // (bot/console's tests).
-var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys, text.ExportKeys)
+var renderedElsewhere = slices.Concat([]text.Key{text.ClockSet, text.TerminalBanner}, text.SummaryKeys, text.RosterKeys, text.ConsoleKeys, text.ExportKeys, text.DossierKeys)
 
 // TestViewsCoverCatalogue checks that every text that takes data is in
 // viewCases, so a text added with a field is checked against its view.

@@ -85,6 +85,39 @@ func (db *DB) Backup(dir string, keep int) (string, error) {
 	return final, nil
 }
 
+// backupBeforeUpgrade copies the data file at path, open in bdb but not
+// yet upgraded from schema from, into opts.UpgradeBackupDir (the file's
+// folder by default) as lamtheo-schemaN-YYYYMMDD-HHMMSS.db, synced, so
+// that an upgrade that goes wrong, or a return to the older lamtheo, can
+// start again from it ("lamtheo restore" takes it).
+func backupBeforeUpgrade(bdb *bolt.DB, path string, from uint32, opts Options) error {
+	dir := opts.UpgradeBackupDir
+	if dir == "" {
+		dir = filepath.Dir(path)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("backup before the schema upgrade: %w", err)
+	}
+	final := filepath.Join(dir, fmt.Sprintf("lamtheo-schema%d-%s.db", from, opts.Now().UTC().Format(backupLayout)))
+	tmp := final + ".tmp"
+	err := bdb.View(func(btx *bolt.Tx) error { return btx.CopyFile(tmp, 0o600) })
+	if err == nil {
+		err = syncFile(tmp)
+	}
+	if err == nil {
+		err = os.Rename(tmp, final)
+	}
+	if err == nil {
+		err = syncFile(dir)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return fmt.Errorf("backup before the schema upgrade: %w", err)
+	}
+	opts.Log.Info("data file copied before the schema upgrade", bot.LogKeyPath, final, "from", from, "to", schemaVersion)
+	return nil
+}
+
 // CleanBackupDir removes the temporary files that backups interrupted by a
 // kill or a crash left in dir, and returns how many. Call it at start:
 // while the DB is open no other lamtheo writes backups of this file, so

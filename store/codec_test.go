@@ -106,7 +106,8 @@ func TestInviteVersion1(t *testing.T) {
 }
 
 // TestRecordedVersions (issue 11): a report or pledge the cell recorded for
-// its member keeps who recorded it and when (version 2), a member keeps
+// its member keeps who recorded it and when (version 2 of a report, 3 of
+// a pledge), a member keeps
 // their delegation (version 3) and a roster entry its moves (version 2);
 // records without them keep the older layouts, byte for byte, so files
 // written before still read and nothing else changes.
@@ -123,12 +124,12 @@ func TestRecordedVersions(t *testing.T) {
 		t.Errorf("recorded report = %+v, %v (version %d)", got, err, b[0])
 	}
 	pl := flows.Pledge{Member: 3, Year: 2026, NextNo: 2, Items: []flows.PledgeItem{{No: 1, Text: "Trồng cây"}}, Status: flows.PledgeApproved, Submitted: at, Decided: at}
-	if b := encodePledge(pl); b[0] != recordV1 {
+	if b := encodePledge(pl); b[0] != pledgeV2 {
 		t.Errorf("own pledge written as version %d", b[0])
 	}
 	pl.Recorded = rec
 	b = encodePledge(pl)
-	if got, err := decodePledge(pl.Member, pl.Year, b); err != nil || b[0] != recordedV2 || !reflect.DeepEqual(got, pl) {
+	if got, err := decodePledge(pl.Member, pl.Year, b); err != nil || b[0] != pledgeV3 || !reflect.DeepEqual(got, pl) {
 		t.Errorf("recorded pledge = %+v, %v (version %d)", got, err, b[0])
 	}
 	m := flows.Member{ID: 4, Name: "Lê Thị Năm", Cell: "C01", Joined: at}
@@ -148,5 +149,28 @@ func TestRecordedVersions(t *testing.T) {
 	b = encodeRosterEntry(&e)
 	if got, err := decodeRosterEntry(e.ID, b); err != nil || b[0] != rosterV2 || !reflect.DeepEqual(got, e) {
 		t.Errorf("moved roster entry = %+v, %v (version %d)", got, err, b[0])
+	}
+}
+
+// TestPledgeVersions: a pledge of an older data file (version 1) decodes
+// without the name of who decided it; version 2 keeps the name.
+func TestPledgeVersions(t *testing.T) {
+	at := time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
+	p := flows.Pledge{Member: 7, Year: 2026, Items: []flows.PledgeItem{{No: 1, Text: "Trồng cây", Category: "1"}},
+		NextNo: 2, Status: flows.PledgeApproved, Submitted: at.Add(-time.Hour), Decided: at, DecidedBy: "Nguyễn Thị Lan"}
+	v2 := encodePledge(p)
+	if v2[0] != pledgeV2 {
+		t.Fatalf("a pledge encodes with version %d, want %d", v2[0], pledgeV2)
+	}
+	got, err := decodePledge(7, 2026, v2)
+	if err != nil || !reflect.DeepEqual(got, p) {
+		t.Fatalf("version 2 pledge = %+v, %v; want %+v", got, err, p)
+	}
+	v1 := append([]byte{recordV1}, v2[1:len(v2)-1-len(p.DecidedBy)]...) // no name at the end
+	want := p
+	want.DecidedBy = ""
+	got, err = decodePledge(7, 2026, v1)
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("version 1 pledge = %+v, %v; want %+v", got, err, want)
 	}
 }

@@ -45,7 +45,10 @@ var ErrClosed = errors.New("store: database closed")
 // long replies (outbox_sent); a schema 3 build would leave the index stale.
 // Schema 5 keeps each cell's roster (buckets roster, roster_cell,
 // roster_claim); its upgrade puts every member in a cell on the roster.
-const schemaVersion = 5
+// Schema 6 keeps generated files apart (file_requests, files, file_data,
+// file_links) and writes envelopes of version 5, whose file is a stored
+// file's id (an older build would send such a reply without its file).
+const schemaVersion = 6
 
 // migrations[v] upgrades a file of schema v to v+1 inside Open's write
 // transaction. When the layout changes, bump schemaVersion and add the step
@@ -61,6 +64,10 @@ var migrations = map[uint32]func(tx *bolt.Tx) error{
 	3: migrateOutbox4,
 	// Schema 4 to 5: every member in a cell becomes a roster entry.
 	4: migrateRoster5,
+	// Schema 5 to 6: nothing to rewrite; Open creates the file buckets,
+	// and version 4 envelopes (their file's bytes inline) still decode
+	// and send.
+	5: func(*bolt.Tx) error { return nil },
 }
 
 // Options configures Open. The zero value is usable.
@@ -78,6 +85,11 @@ type Options struct {
 	// update markers must keep to Now.)
 	Loc        *time.Location
 	MonthClock func() time.Time
+	// UpgradeBackupDir is where Open copies a file of an older schema
+	// before it upgrades it, as lamtheo-schemaN-YYYYMMDD-HHMMSS.db (N the
+	// old version; backup retention never removes it). Default: the data
+	// file's folder.
+	UpgradeBackupDir string
 }
 
 // DB is lamtheo's durable state in one bbolt file: the flows records, the
@@ -117,11 +129,13 @@ type DB struct {
 // Before bbolt maps an existing file for writing, Open checks it with
 // plain reads: its header pages, its size against them (a truncated file
 // would SIGBUS), its freelist and its root; then it opens it read-only and
-// reads whether the last lamtheo closed it. A file that was not closed
-// cleanly (a crash, a kill, a power cut, a copy of a running file), or of
-// at most 64 MiB, is checked fully as Check does; a larger file closed
-// cleanly is not read whole, which would take seconds (see
-// BenchmarkOpenCheck). A damaged file, or an existing file of 0 bytes
+// reads whether the last lamtheo closed it. A file of at most 64 MiB is
+// checked fully as Check does. A larger one is not read whole before Open
+// returns, which would take seconds (see BenchmarkOpenCheck): if it was
+// not closed cleanly (a crash, a kill, a power cut, a copy of a running
+// file), bbolt's check of every page runs in the background, and damage
+// it finds breaks the DB as a failed write does (see Broken). A damaged
+// file, or an existing file of 0 bytes
 // (bbolt would make it a new, empty one), is refused with a *DamagedError
 // (wrapping ErrDamaged) that says what is wrong; Open never writes to it.
 func Open(path string, opts Options) (*DB, error) {
@@ -145,7 +159,7 @@ func Open(path string, opts Options) (*DB, error) {
 	}
 	// Check the file before bbolt maps it for writing: bbolt trusts what
 	// it reads, and a page missing from a truncated file is a SIGBUS.
-	rep, err := inspect(path, opts.Timeout, func(r Report) bool { return !r.Clean || r.Size <= fullCheckSize })
+	rep, err := inspect(path, opts.Timeout, func(r Report) bool { return r.Size <= fullCheckSize })
 	switch {
 	case errors.Is(err, fs.ErrNotExist): // a new file: bbolt creates it
 	case err != nil:
@@ -163,6 +177,12 @@ func Open(path string, opts Options) (*DB, error) {
 		bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
 		if err != nil {
 			return err
+		}
+		if rep.Schema != 0 && rep.Schema < schemaVersion {
+			if err := backupBeforeUpgrade(bdb, path, rep.Schema, opts); err != nil {
+				_ = bdb.Close()
+				return err
+			}
 		}
 		err = bdb.Update(func(btx *bolt.Tx) error {
 			var err error
@@ -200,6 +220,10 @@ func Open(path string, opts Options) (*DB, error) {
 		broken: make(chan struct{}),
 	}
 	go db.commitLoop()
+	if rep.Size > fullCheckSize && !rep.Clean {
+		db.closeMu.RLock() // Close waits for the check
+		go db.checkLater()
+	}
 	return db, nil
 }
 
@@ -305,14 +329,34 @@ func (db *DB) boltUpdate(fn func(*bolt.Tx) error) error {
 	if !errors.As(err, &pe) {
 		return err
 	}
+	return db.breakWith(fmt.Sprintf("a write failed inside bbolt (%v); lamtheo stopped writing to it", pe.v))
+}
+
+// breakWith stops the DB writing, because the file is damaged for reason,
+// unless it was stopped before, and returns why it stopped.
+func (db *DB) breakWith(reason string) error {
 	db.brokenMu.Lock()
 	defer db.brokenMu.Unlock()
 	if db.brokenErr == nil {
-		db.brokenErr = &DamagedError{Path: db.path, Reason: fmt.Sprintf("a write failed inside bbolt (%v); lamtheo stopped writing to it", pe.v)}
+		db.brokenErr = &DamagedError{Path: db.path, Reason: reason}
 		close(db.broken)
 		db.log.Error("data file damaged: writes stopped", bot.LogKeyPath, db.path, bot.LogKeyErr, db.brokenErr)
 	}
 	return db.brokenErr
+}
+
+// checkLater runs bbolt's check of every page in one read transaction (a
+// consistent view while Updates go on), for a big file that was not
+// closed cleanly; damage breaks the DB. Open holds closeMu for reading
+// for it, so that Close waits for the check.
+func (db *DB) checkLater() {
+	defer db.closeMu.RUnlock()
+	start := time.Now()
+	if err := withFaults(func() error { return boltCheck(db.bolt) }); err != nil {
+		db.breakWith(fmt.Sprintf("bbolt's check after an unclean stop failed: %v", err))
+		return
+	}
+	db.log.Info("data file checked in the background", bot.LogKeyPath, db.path, "took", time.Since(start))
 }
 
 // wakeOf returns the wake-up channel of platform p's outbox partition.
@@ -338,15 +382,7 @@ func (db *DB) signal(p bot.Platform) {
 // View implements flows.Store: fn runs in a read-only transaction whose
 // writes fail with flows.ErrReadOnly.
 func (db *DB) View(ctx context.Context, fn func(flows.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	db.closeMu.RLock()
-	defer db.closeMu.RUnlock()
-	if db.closed {
-		return ErrClosed
-	}
-	return db.boltView(func(btx *bolt.Tx) error {
+	return db.view(ctx, func(btx *bolt.Tx) error {
 		return fn(&tx{db: db, btx: btx, ro: true})
 	})
 }

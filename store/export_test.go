@@ -34,3 +34,11 @@ func (db *DB) BoltBatch(fn func(flows.Tx) error) error {
 func (db *DB) BoltUpdate(fn func(flows.Tx) error) error {
 	return db.bolt.Update(func(btx *bolt.Tx) error { return fn(&tx{db: db, btx: btx}) })
 }
+
+// SetFullCheckSize sets the size up to which Open checks a file fully
+// before it returns, and returns a function restoring it.
+func SetFullCheckSize(n int64) (restore func()) {
+	old := fullCheckSize
+	fullCheckSize = n
+	return func() { fullCheckSize = old }
+}

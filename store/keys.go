@@ -42,6 +42,11 @@ var (
 	bucketRosterCell  = []byte("roster_cell")   // str(cell)|8B entry id -> nil
 	bucketRosterClaim = []byte("roster_claim")  // 8B member id -> 8B entry id
 	bucketRosterPast  = []byte("roster_past")   // str(cell)|8B entry id -> nil: entries that moved out of cell
+	// Generated files (files.go).
+	bucketFileRequests = []byte("file_requests") // 8B seq -> file request record
+	bucketFiles        = []byte("files")         // 8B file id -> file record (time, name)
+	bucketFileData     = []byte("file_data")     // 8B file id -> the file's bytes
+	bucketFileLinks    = []byte("file_links")    // token -> file link record (file id, expiry)
 )
 
 // allBuckets lists the buckets Open creates.
@@ -52,6 +57,7 @@ var allBuckets = [][]byte{
 	bucketUnreachable, bucketOutbox, bucketOutboxChat, bucketOutboxSent,
 	bucketSent, bucketBudgetNotes, bucketAttempts, bucketTransfers, bucketAsides,
 	bucketRoster, bucketRosterCell, bucketRosterClaim, bucketRosterPast,
+	bucketFileRequests, bucketFiles, bucketFileData, bucketFileLinks,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts

@@ -108,16 +108,7 @@ func sentOf(btx *bolt.Tx, k []byte) int {
 // view runs fn in a read-only bbolt transaction, unless ctx is done or the
 // DB closed.
 func (o *Outbox) view(ctx context.Context, fn func(btx *bolt.Tx) error) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	db := o.db
-	db.closeMu.RLock()
-	defer db.closeMu.RUnlock()
-	if db.closed {
-		return ErrClosed
-	}
-	return db.boltView(fn)
+	return o.db.view(ctx, fn)
 }
 
 // envelope decodes the envelope under key k of the partition, with its
@@ -356,9 +347,13 @@ const envelopeV2 = 2
 // envelopeV3 is version 2's fields, then Strip.
 const envelopeV3 = 3
 
-// envelopeV4 is the version byte of the outbox envelopes this build writes:
-// version 3's fields, then the File's Photo and Alt.
+// envelopeV4 is version 3's fields, then the File's Photo and Alt.
 const envelopeV4 = 4
+
+// envelopeV5 is the version byte of the outbox envelopes this build
+// writes: version 4's fields, then the File's ID (a stored file, whose
+// bytes are not in the envelope).
+const envelopeV5 = 5
 
 // Enqueue implements flows.Tx: r gets the next outbox Seq, which rolls back
 // with the transaction, and Wake is signalled after the commit.
@@ -392,7 +387,7 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 		size += len(r.File.Data) + len(r.File.Name) + len(r.File.Alt)
 	}
 	e := newEnc(size)
-	e.b[0] = envelopeV4
+	e.b[0] = envelopeV5
 	e.user(r.Chat.Platform, r.Chat.ID)
 	e.str(r.Title)
 	e.str(r.Text)
@@ -424,14 +419,16 @@ func encodeEnvelope(r bot.Reply, queued time.Time) []byte {
 	e.bool(r.File != nil && r.File.Photo)
 	if r.File != nil {
 		e.str(r.File.Alt)
+		e.str(r.File.ID)
 	} else {
+		e.str("")
 		e.str("")
 	}
 	return e.b
 }
 
 func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
-	d := newDecUpTo(v, envelopeV4)
+	d := newDecUpTo(v, envelopeV5)
 	env := bot.Envelope{Seq: seq}
 	r := &env.Reply
 	r.Chat = bot.ChatID{Platform: bot.Platform(d.str()), ID: d.str()}
@@ -468,6 +465,11 @@ func decodeEnvelope(seq uint64, v []byte) (bot.Envelope, error) {
 		photo, alt := d.bool(), d.str()
 		if r.File != nil {
 			r.File.Photo, r.File.Alt = photo, alt
+		}
+	}
+	if d.ver >= envelopeV5 {
+		if id := d.str(); r.File != nil {
+			r.File.ID = id
 		}
 	}
 	return env, d.err

@@ -100,10 +100,10 @@ func TestOpenSchema1Outbox(t *testing.T) {
 		out := tx.Bucket([]byte("outbox"))
 		k := binary.BigEndian.AppendUint64([]byte("telegram\x00"), 1)
 		v := append([]byte(nil), out.Get(k)...)
-		if len(v) < 5 || v[0] != 4 || v[len(v)-4] != 1 || v[len(v)-3] != 0 || v[len(v)-2] != 0 || v[len(v)-1] != 0 {
-			t.Fatalf("envelope record % x: want version 4 ending in Bulk true, no Strip, no photo", v)
+		if len(v) < 6 || v[0] != 5 || v[len(v)-5] != 1 || v[len(v)-4] != 0 || v[len(v)-3] != 0 || v[len(v)-2] != 0 || v[len(v)-1] != 0 {
+			t.Fatalf("envelope record % x: want version 5 ending in Bulk true, no Strip, no photo, no file id", v)
 		}
-		v = v[:len(v)-2] // without the photo's Photo and Alt
+		v = v[:len(v)-3] // without the file's Photo, Alt and ID
 		v[0] = 1
 		if err := out.Delete(k); err != nil {
 			return err
@@ -140,8 +140,8 @@ func TestOpenSchema1Outbox(t *testing.T) {
 	}
 	defer bdb.Close()
 	_ = bdb.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 5 {
-			t.Errorf("schema after Open = %d, want 5", binary.BigEndian.Uint32(v))
+		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 6 {
+			t.Errorf("schema after Open = %d, want 6", binary.BigEndian.Uint32(v))
 		}
 		return nil
 	})

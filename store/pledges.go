@@ -110,12 +110,23 @@ func (pc *pledgeCursor) moved(ck []byte, k [pledgeKeyLen]byte) int {
 	return bytes.Compare(ck, k[:])
 }
 
+// pledgeV2 is the version byte of the pledge records this build writes:
+// version 1's fields, then the name of who approved or returned it.
+// Version 1 records decode with no name.
+const pledgeV2 = 2
+
+// pledgeV3 is the version byte of a pledge the cell recorded for its
+// member (flows.Recorded): version 2's fields, then who recorded it and
+// when. The member's own are still written as version 2.
+const pledgeV3 = 3
+
 func encodePledge(p flows.Pledge) []byte {
-	size := 32 + len(p.Comment)
+	size := 32 + len(p.Comment) + len(p.DecidedBy)
 	for _, it := range p.Items {
 		size += 8 + len(it.Text) + len(it.Category) + len(it.Target)
 	}
 	e := newEnc(size)
+	e.b[0] = pledgeV2
 	e.uvarint(uint64(len(p.Items)))
 	for _, it := range p.Items {
 		e.int(it.No)
@@ -128,15 +139,16 @@ func encodePledge(p flows.Pledge) []byte {
 	e.str(p.Comment)
 	e.time(p.Submitted)
 	e.time(p.Decided)
+	e.str(p.DecidedBy)
 	if !p.Recorded.Zero() {
-		e.b[0] = recordedV2
+		e.b[0] = pledgeV3
 		e.recorded(p.Recorded)
 	}
 	return e.b
 }
 
 func decodePledge(member flows.MemberID, year int, v []byte) (flows.Pledge, error) {
-	d := newDecUpTo(v, recordedV2)
+	d := newDecUpTo(v, pledgeV3)
 	p := flows.Pledge{Member: member, Year: year}
 	if n := d.count(4); n > 0 {
 		p.Items = make([]flows.PledgeItem, n)
@@ -153,7 +165,10 @@ func decodePledge(member flows.MemberID, year int, v []byte) (flows.Pledge, erro
 	p.Comment = d.str()
 	p.Submitted = d.time()
 	p.Decided = d.time()
-	if d.ver >= recordedV2 {
+	if d.ver >= pledgeV2 {
+		p.DecidedBy = d.str()
+	}
+	if d.ver >= pledgeV3 {
 		p.Recorded = d.recorded()
 	}
 	return p, d.err

@@ -43,7 +43,8 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 		seen[c.Platform] = true
 	}
 	roster := t.b(bucketRoster)
-	if e.ID == 0 {
+	fresh := e.ID == 0 // a new ID: no record to replace
+	if fresh {
 		seq, err := roster.NextSequence()
 		if err != nil {
 			return fmt.Errorf("put roster entry: %w", err)
@@ -62,9 +63,13 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 			return fmt.Errorf("put roster entry %d: member %d claims entry %d: %w", e.ID, c.Member, binary.BigEndian.Uint64(v), flows.ErrRosterClaim)
 		}
 	}
-	old, had, err := t.RosterEntry(e.ID)
-	if err != nil {
-		return err
+	var old flows.RosterEntry
+	var had bool
+	if !fresh {
+		var err error
+		if old, had, err = t.RosterEntry(e.ID); err != nil {
+			return err
+		}
 	}
 	cells := t.b(bucketRosterCell)
 	if had {

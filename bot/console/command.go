@@ -1,6 +1,9 @@
 package console
 
 import (
+	"io"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -67,6 +70,8 @@ func (c *Conn) command(line string) (kind bot.Kind, body string, send bool) {
 		return bot.KindOther, "", true
 	case "photo":
 		return bot.KindPhoto, args, true
+	case "nhap":
+		return c.document(args)
 	case "help":
 		c.println(c.help())
 	case "quit":
@@ -87,6 +92,43 @@ func (c *Conn) command(line string) (kind bot.Kind, body string, send bool) {
 		}
 	}
 	return 0, "", false
+}
+
+// document reads the file at path for :nhap, to send the bot as a
+// document from the current chat (see message): at most bot.MaxDocument
+// bytes are read, a larger file is sent as TooBig. In Zalo mode nothing is
+// sent: Zalo bots receive no files.
+func (c *Conn) document(path string) (bot.Kind, string, bool) {
+	c.mu.Lock()
+	zalo := c.zalo
+	c.mu.Unlock()
+	switch {
+	case path == "":
+		c.println(c.note(text.ConsoleNhapMissing, nil))
+		return 0, "", false
+	case zalo:
+		c.println(c.note(text.ConsoleZaloNoUpload, noteView{Name: filepath.Base(path)}))
+		return 0, "", false
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		c.println(c.note(text.ConsoleError, map[string]string{"Err": err.Error()}))
+		return 0, "", false
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, bot.MaxDocument+1))
+	if err != nil {
+		c.println(c.note(text.ConsoleError, map[string]string{"Err": err.Error()}))
+		return 0, "", false
+	}
+	doc := &bot.Document{Name: filepath.Base(path), Size: int64(len(data)), Data: data}
+	if len(data) > bot.MaxDocument {
+		doc.Data, doc.TooBig = nil, true
+	}
+	c.mu.Lock()
+	c.doc = doc
+	c.mu.Unlock()
+	return bot.KindDocument, "", true
 }
 
 // whereLong describes the current chat in a sentence. c.mu must be held.
@@ -119,7 +161,7 @@ func (c *Conn) help() string {
 	extra := make([]string, 0, len(c.commands))
 	for name := range c.commands {
 		switch name {
-		case "as", "group", "private", "sticker", "photo", "zalo", "telegram", "luu", "help", "quit":
+		case "as", "group", "private", "sticker", "photo", "nhap", "zalo", "telegram", "luu", "help", "quit":
 			continue
 		}
 		extra = append(extra, name)

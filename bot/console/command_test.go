@@ -74,6 +74,7 @@ func TestViewsRender(t *testing.T) {
 		text.ConsoleSaveFailed:    noteView{Name: "permission denied"},
 		text.ConsoleZaloNoMention: noteView{Bot: "Bot Làm theo Bác"},
 		text.ConsoleZaloTooLong:   noteView{N: 2500, Max: 2000},
+		text.ConsoleZaloNoUpload:  noteView{Name: "danh-sach.xlsx"},
 		text.ConsoleZaloNoFile:    noteView{Name: "bao-cao.xlsx", N: 12345},
 	}
 	for _, k := range text.ConsoleKeys {

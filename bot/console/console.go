@@ -50,6 +50,11 @@ type Options struct {
 	// Text is the catalogue the terminal's own lines come from; default
 	// the embedded Vietnamese one (text.Default).
 	Text *text.Catalog
+	// Dir is where the files and pictures the bot sends are written (and
+	// their paths printed) until ":luu DIR" changes it or ":luu" stops it;
+	// empty: only described. cmd/lamtheo sets "." for an interactive
+	// terminal, so /xuat's workbook lands in the current folder.
+	Dir string
 }
 
 // DefaultBotName is the bot's name in Zalo mode when Options.BotName is
@@ -84,6 +89,7 @@ type Conn struct {
 	names map[string]string // user id -> display name, for reply headers
 	refs  int               // ids of sent messages
 	zalo  bool              // Zalo mode (:zalo); Telegram mode (:telegram) when false
+	doc   *bot.Document     // the file :nhap read, for the message it sends
 	dir   string            // where files and photos are written (:luu); none when empty
 	told  map[string]bool   // uid + " " + group: told the bot needs a mention there
 	// shown is the chat of the last reply printed since the last input
@@ -132,6 +138,7 @@ func New(in io.Reader, out io.Writer, opts Options) *Conn {
 		out:      out,
 		names:    make(map[string]string),
 		told:     make(map[string]bool),
+		dir:      opts.Dir,
 	}
 	c.setUser(opts.User)
 	return c
@@ -150,7 +157,7 @@ func (c *Conn) Caps() bot.Caps {
 	c.mu.Unlock()
 	caps := bot.Caps{Platform: bot.Console, GroupPrefix: "g-", PhotoURL: true}
 	if !zalo {
-		caps.Upload = true
+		caps.Upload, caps.ReceiveFiles = true, true
 		return caps
 	}
 	caps.Service = "Zalo"
@@ -289,6 +296,9 @@ func (c *Conn) message(kind bot.Kind, msg string) (bot.Message, bool) {
 	}
 	if kind == bot.KindPhoto {
 		m.PhotoID = "anh-" + strconv.Itoa(c.seq) + ".jpg"
+	}
+	if kind == bot.KindDocument {
+		m.Document, c.doc = c.doc, nil
 	}
 	if c.group != "" {
 		m.Group = true

@@ -297,7 +297,7 @@ func TestKeysUniquePerRun(t *testing.T) {
 
 // TestCaps checks what the terminal declares in each mode.
 func TestCaps(t *testing.T) {
-	telegram := bot.Caps{Platform: bot.Console, GroupPrefix: "g-", Upload: true, PhotoURL: true}
+	telegram := bot.Caps{Platform: bot.Console, GroupPrefix: "g-", Upload: true, PhotoURL: true, ReceiveFiles: true}
 	zalo := bot.Caps{Platform: bot.Console, Service: "Zalo", GroupPrefix: "g-", Name: "Bot Làm theo Bác", MaxText: 2000, Measure: bot.UTF16,
 		GroupMention: true, PhotoURL: true}
 	tests := []struct {

@@ -28,8 +28,8 @@ func pngOf(t *testing.T, w, h int) []byte {
 
 // TestSendPhotoFile: an uploaded photo is described with what it shows and
 // its size; after ":luu DIR" it is written there (under its base name
-// only) and the path printed; ":luu" alone stops; Zalo mode says it cannot
-// be delivered.
+// only) and the path printed, and so from the start with Options.Dir;
+// ":luu" alone stops; Zalo mode says it cannot be delivered.
 func TestSendPhotoFile(t *testing.T) {
 	dir := t.TempDir()
 	lan := bot.ChatID{Platform: bot.Console, ID: "nguyen-van-lan"}
@@ -38,24 +38,28 @@ func TestSendPhotoFile(t *testing.T) {
 		Alt: "bảng xếp hạng tháng 11/2026"}}
 	tests := []struct {
 		name, script string
+		dir          string // Options.Dir
 		reply        bot.Reply
 		want         string
 		saved        bool
 	}{
-		{"described", "", photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n\n", false},
-		{"not a picture", "", bot.Reply{Chat: lan, File: &bot.File{Name: "x.png", Data: []byte("xyz"), Photo: true}},
+		{"described", "", "", photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n\n", false},
+		{"not a picture", "", "", bot.Reply{Chat: lan, File: &bot.File{Name: "x.png", Data: []byte("xyz"), Photo: true}},
 			"[ảnh: x.png, 3 byte]\n\n", false},
-		{"saved", ":luu " + dir + "\n", photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n(đã lưu: " +
+		{"saved", ":luu " + dir + "\n", "", photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n(đã lưu: " +
 			filepath.Join(dir, "bang-xep-hang-11-2026.png") + ")\n\n", true},
-		{"saving stopped", ":luu " + dir + "\n:luu\n", photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n\n", false},
-		{"zalo", ":zalo\n", photo, "Bảng xếp hạng\n* Trên Zalo bot không gửi được tệp: «../bang-xep-hang-11-2026.png» (" +
+		{"saved by default", "", dir, photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n(đã lưu: " +
+			filepath.Join(dir, "bang-xep-hang-11-2026.png") + ")\n\n", true},
+		{"saving stopped", ":luu " + dir + "\n:luu\n", "", photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n\n", false},
+		{"default stopped", ":luu\n", dir, photo, "Bảng xếp hạng\n[ảnh: bảng xếp hạng tháng 11/2026, 1080×720]\n\n", false},
+		{"zalo", ":zalo\n", "", photo, "Bảng xếp hạng\n* Trên Zalo bot không gửi được tệp: «../bang-xep-hang-11-2026.png» (" +
 			text.Num(len(data)) + " byte) không tới người nhận.\n\n", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			os.Remove(filepath.Join(dir, "bang-xep-hang-11-2026.png"))
 			var out strings.Builder
-			c := New(strings.NewReader(":as Nguyễn Văn Lan\n"+tt.script), &out, Options{Interactive: true})
+			c := New(strings.NewReader(":as Nguyễn Văn Lan\n"+tt.script), &out, Options{Interactive: true, Dir: tt.dir})
 			if _, err := receiveAll(t, c); !errors.Is(err, io.EOF) {
 				t.Fatal(err)
 			}

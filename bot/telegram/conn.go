@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -26,6 +27,10 @@ type Options struct {
 	// Endpoint is the Bot API endpoint format with two %s, the token then
 	// the method. Default tgbotapi.APIEndpoint.
 	Endpoint string
+	// FileEndpoint is the format of the URL of a file people sent, with two
+	// %s, the token then the file's path. Default: Endpoint with "/bot"
+	// made "/file/bot" (tgbotapi.FileEndpoint for the default Endpoint).
+	FileEndpoint string
 	// HTTPClient performs the calls. Default an *http.Client whose Timeout
 	// exceeds PollTimeout by RequestTimeout. Every request is bound to the
 	// context of the call that makes it, so cancelling that context aborts
@@ -48,6 +53,7 @@ type Conn struct {
 	api            *tgbotapi.BotAPI // immutable after New; copied per call
 	client         HTTPClient
 	token          string
+	fileEndpoint   string
 	log            *slog.Logger
 	pollTimeout    time.Duration
 	requestTimeout time.Duration
@@ -83,6 +89,9 @@ func New(ctx context.Context, o Options) (*Conn, error) {
 	if o.Endpoint == "" {
 		o.Endpoint = tgbotapi.APIEndpoint
 	}
+	if o.FileEndpoint == "" {
+		o.FileEndpoint = strings.Replace(o.Endpoint, "/bot%s/", "/file/bot%s/", 1)
+	}
 	if o.PollTimeout <= 0 {
 		o.PollTimeout = DefaultPollTimeout
 	}
@@ -99,6 +108,7 @@ func New(ctx context.Context, o Options) (*Conn, error) {
 	c := &Conn{
 		client:         o.HTTPClient,
 		token:          o.Token,
+		fileEndpoint:   o.FileEndpoint,
 		log:            o.Log,
 		pollTimeout:    o.PollTimeout,
 		requestTimeout: o.RequestTimeout,
@@ -121,7 +131,8 @@ func New(ctx context.Context, o Options) (*Conn, error) {
 func (c *Conn) Username() string { return c.api.Self.UserName }
 
 // Caps describes Telegram: inline buttons and edits, texts of 4096 UTF-16
-// code units, group ids that are negative, uploads, photos in and out, and
+// code units, group ids that are negative, uploads, photos in and out,
+// documents in (private chats), and
 // the published sending limits (30 messages a second overall, one a second
 // per chat, 20 a minute per group; 8 sends in flight).
 func (c *Conn) Caps() bot.Caps {
@@ -137,12 +148,13 @@ func (c *Conn) Caps() bot.Caps {
 		Upload:        true,
 		PhotoURL:      true,
 		ReceivePhotos: true,
+		ReceiveFiles:  true,
 		Limits: bot.Limits{
 			PerSecond:     30,
 			PerChat:       time.Second,
 			PerGroup:      20,
 			GroupWindow:   time.Minute,
-			MaxConcurrent: 8,
+			MaxConcurrent: bot.DefaultMaxConcurrent,
 		},
 	}
 }

@@ -93,6 +93,14 @@ func (c *Conn) Receive(ctx context.Context) ([]bot.Message, error) {
 				batch = append(batch, m)
 			}
 		}
+		for _, m := range batch {
+			if m.Kind == bot.KindDocument {
+				c.fetch(ctx, m.Document)
+			}
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err // unconfirmed: the batch comes again after a restart
+		}
 		if len(batch) > 0 {
 			return batch, nil
 		}
@@ -263,6 +271,10 @@ func (c *Conn) message(m bot.Message, msg *tgbotapi.Message) (bot.Message, bool)
 			return m, false
 		}
 		m.Kind, m.PhotoID, m.Text = bot.KindPhoto, photo, caption
+	case msg.Document != nil && !m.Group:
+		// A file sent privately (a roster spreadsheet): Receive fetches it.
+		m.Kind, m.Text = bot.KindDocument, msg.Caption
+		m.Document = &bot.Document{ID: msg.Document.FileID, Name: msg.Document.FileName, Size: int64(msg.Document.FileSize)}
 	case hasContent(msg):
 		m.Kind, m.Text = bot.KindOther, msg.Caption
 	default:

@@ -58,8 +58,8 @@ func TestNew(t *testing.T) {
 	want := bot.Caps{
 		Platform: bot.Telegram, Service: "Telegram", Name: "@ChiBoBot", Buttons: true, Edit: true,
 		MaxText: 4096, Measure: bot.UTF16, GroupPrefix: "-",
-		Upload: true, PhotoURL: true, ReceivePhotos: true,
-		Limits: bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: 8},
+		Upload: true, PhotoURL: true, ReceivePhotos: true, ReceiveFiles: true,
+		Limits: bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: bot.DefaultMaxConcurrent},
 	}
 	if c.Caps() != want {
 		t.Errorf("Caps = %+v", c.Caps())

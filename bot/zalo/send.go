@@ -59,11 +59,9 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	case r.Edit != "":
 		return "", permanent("zalo cannot edit a sent message")
 	case r.File != nil:
-		// TODO(issue 12, point 4): Zalo cannot upload. A File.Photo (the
-		// leaderboard picture) is to go to sendPhoto as an expiring link to
-		// lamtheo's own file endpoint, other files as a link in the text.
-		// Until that endpoint exists Caps.Upload is false and the flows
-		// send the text alone.
+		// Zalo cannot upload (Caps.Upload is false): flows send a file's
+		// expiring link to lamtheo's file endpoint instead, a picture's as
+		// r.Photo, another file's in the text.
 		return "", permanent("zalo cannot send documents")
 	case r.Photo != "" && !isWebURL(r.Photo):
 		return "", permanent("zalo sends photos by http(s) URL only")

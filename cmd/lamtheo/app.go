@@ -21,7 +21,9 @@ import (
 	"lamtheo/bot/telegram"
 	"lamtheo/bot/zalo"
 	"lamtheo/flows"
+	"lamtheo/flows/dossier"
 	"lamtheo/flows/export"
+	"lamtheo/flows/rosterfile"
 	"lamtheo/flows/text"
 	"lamtheo/store"
 )
@@ -32,6 +34,7 @@ type app struct {
 	log   *slog.Logger
 	db    *store.DB
 	eng   *flows.Engine
+	files *flows.FileWorker // builds the files flows ask for, apart from updates and senders
 	clock *clock
 	sched *scheduler // the periodic jobs (scheduler.go)
 }
@@ -46,7 +49,9 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	clk := &clock{loc: loc, text: cat}
 	// The store counts a platform's messages by month on the same clock
 	// as the engine (the terminal's :time moves both).
-	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, MonthClock: clk.Now})
+	// A file of an older schema is copied into the backup directory
+	// before it is upgraded.
+	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, MonthClock: clk.Now, UpgradeBackupDir: backupDir(cfg.Data)})
 	if err != nil {
 		return nil, err
 	}
@@ -59,10 +64,18 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	// The rest of the engine's fields are set by serveConsole, serveChats
 	// and serve, before it handles a message or runs a job.
 	a.eng = &flows.Engine{Store: db, Cfg: engineConfig(cfg, loc), Text: cat, Log: log, Now: clk.Now,
-		Spreadsheet: func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) }}
+		Spreadsheet:    func(b flows.ExportBook) ([]byte, error) { return export.Write(cat, b) },
+		DossierPDF:     func(d flows.Dossier) ([]byte, error) { return dossier.Write(cat, d) },
+		RosterTemplate: func(c flows.Cell) ([]byte, error) { return rosterfile.Template(cat, c) },
+		Rosters:        rosterfile.Chat{Text: cat},
+		FileURL:        cfg.Files.PublicURL, LinkTTL: cfg.Files.LinkTTL}
+	a.files = &flows.FileWorker{Engine: a.eng, Wake: db.FileWake()}
 	if a.sched, err = newScheduler(cfg, loc, a.eng, db, log); err != nil {
 		db.Close()
 		return nil, err
+	}
+	a.sched.cleanFiles = func(ctx context.Context, now time.Time) (int, error) {
+		return db.CleanFiles(ctx, now.Add(-cfg.Files.Keep), now)
 	}
 	a.eng.Schedules = a.sched.schedules()
 	if err := a.eng.SyncCells(ctx, cfg.flowsCells()); err != nil {
@@ -135,6 +148,18 @@ type consoleOptions struct {
 	// wrap, if set, wraps the terminal's Conn (the crash test marks every
 	// message the Sender sends).
 	wrap func(bot.Conn) bot.Conn
+	// files is where the terminal writes the files the bot sends; default
+	// the current folder when the terminal is interactive, none for a
+	// script (":luu DIR" then).
+	files string
+}
+
+// dir returns where the terminal writes files at first.
+func (o consoleOptions) dir(interactive bool) string {
+	if o.files == "" && interactive {
+		return "."
+	}
+	return o.files
 }
 
 // serveConsole runs the terminal chat over in and out until the input ends
@@ -166,12 +191,13 @@ func (a *app) serveConsole(ctx context.Context, in io.Reader, out io.Writer, o c
 	term := a.sched.terminal(a.clock.Now) // jobs catch up after ":time"
 	l.conn = console.New(in, out, console.Options{
 		Interactive: interactive,
-		Idle:        term.idle(l.sender.WaitIdle),
+		Idle:        term.idle(a.waitIdle(l.sender)),
 		Now:         a.clock.Now,
 		KeyPrefix:   o.keyPrefix,
 		Text:        a.eng.Text,
 		Commands:    map[string]func(string) (string, error){"time": term.setClock(a.clock.set)},
 		Help:        map[string]string{"time": a.eng.Text.Render(text.TerminalHelpTime, nil)},
+		Dir:         o.dir(interactive),
 	})
 	if o.wrap != nil {
 		l.conn = o.wrap(l.conn)
@@ -184,6 +210,7 @@ type chatOptions struct {
 	telegram telegram.HTTPClient // default: a real HTTP client
 	zalo     zalo.HTTPClient     // default: a real HTTP client
 	webhooks net.Listener        // default: listen on [zalo] webhook_listen
+	files    net.Listener        // default: listen on [files] listen
 }
 
 // serveChats connects to every configured chat platform (Telegram, each
@@ -216,6 +243,9 @@ func (a *app) serveChats(ctx context.Context, o chatOptions) error {
 	so := serveOptions{scheduler: true}
 	if a.cfg.Zalo.WebhookListen != "" {
 		so.also = append(so.also, func(ctx context.Context) error { return a.serveWebhooks(ctx, hooks, o.webhooks) })
+	}
+	if a.cfg.Files.Listen != "" {
+		so.also = append(so.also, func(ctx context.Context) error { return a.serveFiles(ctx, o.files) })
 	}
 	return a.serve(ctx, so, links...)
 }
@@ -257,36 +287,6 @@ func (a *app) dialZalo(ctx context.Context, b zaloBot, o chatOptions) (*link, st
 	}
 	a.log.Info("serving Zalo", bot.LogKeyPlatform, string(b.platform), bot.LogKeyBot, conn.Title(), "mode", mode)
 	return &link{conn: conn, sender: &bot.Sender{Limits: limits}}, path, nil
-}
-
-// serveWebhooks serves the Zalo bots' webhooks on ln, or on [zalo]
-// webhook_listen when ln is nil, until ctx is done.
-func (a *app) serveWebhooks(ctx context.Context, hooks http.Handler, ln net.Listener) error {
-	srv := &http.Server{
-		Addr:              a.cfg.Zalo.WebhookListen,
-		Handler:           hooks,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      30 * time.Second,
-	}
-	if ln == nil {
-		var err error
-		if ln, err = net.Listen("tcp", srv.Addr); err != nil {
-			return fmt.Errorf("zalo webhooks: %w", err)
-		}
-	}
-	a.log.Info("serving Zalo webhooks", "listen", ln.Addr().String())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return fmt.Errorf("zalo webhooks: %w", err)
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 2*time.Second)
-	defer cancel()
-	_ = srv.Shutdown(sctx)
-	return nil
 }
 
 // dialTelegram connects to the Telegram Bot API. The Conn starts at the
@@ -340,6 +340,7 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 	for _, l := range links {
 		out := a.db.Outbox(l.conn.Caps().Platform)
 		l.sender.Outbox, l.sender.Conn, l.sender.Log, l.sender.Wake = out, l.conn, a.log, out.Wake()
+		l.sender.Files = a.db
 		reg = append(reg, l.conn)
 	}
 	a.eng.Platforms = reg
@@ -354,13 +355,14 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 			}
 			defer cancel()
 			for _, l := range links {
-				if err := l.sender.WaitIdle(gctx); err != nil {
+				if err := a.waitIdle(l.sender)(gctx); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
 	}
+	g.Go(func() error { return a.files.Run(gctx) })
 	if o.scheduler {
 		g.Go(func() error { return a.sched.Run(gctx) })
 	}
@@ -380,6 +382,17 @@ func (a *app) serve(ctx context.Context, o serveOptions, links ...*link) error {
 		return err
 	}
 	return nil
+}
+
+// waitIdle returns a wait until no file is being made (the file worker
+// enqueues its reply) and s has sent every reply.
+func (a *app) waitIdle(s *bot.Sender) func(context.Context) error {
+	return func(ctx context.Context) error {
+		if err := a.files.WaitIdle(ctx); err != nil {
+			return err
+		}
+		return s.WaitIdle(ctx)
+	}
 }
 
 var _ flows.Membership = (*telegram.Conn)(nil)

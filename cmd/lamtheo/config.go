@@ -18,15 +18,16 @@ import (
 // TOML file (see config.example.toml) on top of DefaultConfig. A Config is a
 // plain value: it is built once at start and then only read.
 type Config struct {
-	Org      OrgConfig
-	Cells    []CellConfig
-	Admins   AdminsConfig
-	Data     DataConfig
-	Telegram TelegramConfig
-	Zalo     ZaloConfig
-	Outbox   OutboxConfig
-	Year     YearConfig
-	Schedule ScheduleConfig
+	Org      OrgConfig      `toml:"org"`
+	Cells    []CellConfig   `toml:"cells" want:"a table with code and name"`
+	Admins   AdminsConfig   `toml:"admins"`
+	Data     DataConfig     `toml:"data"`
+	Telegram TelegramConfig `toml:"telegram"`
+	Zalo     ZaloConfig     `toml:"zalo"`
+	Outbox   OutboxConfig   `toml:"outbox"`
+	Files    FilesConfig    `toml:"files"`
+	Year     YearConfig     `toml:"year"`
+	Schedule ScheduleConfig `toml:"schedule"`
 
 	// src says where each key was read, so that Validate can name the file
 	// and line; nil for configurations built in code.
@@ -35,29 +36,39 @@ type Config struct {
 
 // OrgConfig is the [org] table: the organisation this instance serves.
 type OrgConfig struct {
-	Name string // required, e.g. "Đảng bộ xã Demo"
-	Zone string // IANA time zone of the organisation; months are computed in it
+	Name string `toml:"name"` // required, e.g. "Đảng bộ xã Demo"
+	Zone string `toml:"zone"` // IANA time zone of the organisation; months are computed in it
 }
 
 // CellConfig is one [[cells]] entry: a chi bộ.
 type CellConfig struct {
-	Code       string // required, unique, 1-16 characters of A-Za-z0-9_-
-	Name       string // required, e.g. "Chi bộ thôn Đông"
-	MeetingDay int    // day of month (1-28) of the regular meeting; 0 = not set
+	Code       string `toml:"code"`        // required, unique, 1-16 characters of A-Za-z0-9_-
+	Name       string `toml:"name"`        // required, e.g. "Chi bộ thôn Đông"
+	MeetingDay int    `toml:"meeting_day"` // day of month (1-28) of the regular meeting; 0 = not set
 }
 
 // AdminsConfig is the [admins] table: who has rights over the whole org.
 type AdminsConfig struct {
-	Telegram []int64  // Telegram user ids
-	Zalo     []string // Zalo user ids (each bot shows a person theirs); on every Zalo bot
-	Console  []string // display names in terminal mode (see console.UserID)
+	Telegram []int64  `toml:"telegram" want:"an integer Telegram user id"` // Telegram user ids
+	Zalo     []string `toml:"zalo" want:"a Zalo user id in quotes"`        // Zalo user ids (each bot shows a person theirs); on every Zalo bot
+	Console  []string `toml:"console" want:"a name in quotes"`             // display names in terminal mode (see console.UserID)
 }
 
 // DataConfig is the [data] table: where the database and its backups live.
 type DataConfig struct {
-	Path       string // bbolt file; LAMTHEO_DATA overrides it
-	BackupDir  string // directory of the daily backups
-	BackupKeep int    // how many backups to keep (at least 1)
+	Path       string `toml:"path"`        // bbolt file; LAMTHEO_DATA overrides it
+	BackupDir  string `toml:"backup_dir"`  // directory of the daily backups
+	BackupKeep int    `toml:"backup_keep"` // how many backups to keep (at least 1)
+}
+
+// FilesConfig is the [files] table: the generated files (xlsx, PNG, PDF)
+// and the HTTP endpoint that serves them to platforms that cannot upload
+// (Zalo), by expiring unguessable links.
+type FilesConfig struct {
+	Listen    string        `toml:"listen"`     // address of the file endpoint ("127.0.0.1:8090"); empty: none
+	PublicURL string        `toml:"public_url"` // the endpoint's public address behind the TLS proxy ("https://bot.example.vn/files")
+	LinkTTL   time.Duration `toml:"link_ttl"`   // how long a link stays valid
+	Keep      time.Duration `toml:"keep"`       // how long a generated file is stored (cleaned by the daily backup job)
 }
 
 // TelegramConfig is the [telegram] table.
@@ -65,20 +76,20 @@ type TelegramConfig struct {
 	// Token is the bot token. It is a secret: prefer the environment
 	// variable LAMTHEO_TELEGRAM_TOKEN, and never log it. Empty means no
 	// Telegram connection.
-	Token string
+	Token string `toml:"token"`
 	// Endpoint is the Bot API URL pattern with two %s: the token, then the
 	// method name.
-	Endpoint    string
-	PollTimeout time.Duration // long-polling timeout of getUpdates
+	Endpoint    string        `toml:"endpoint"`
+	PollTimeout time.Duration `toml:"poll_timeout"` // long-polling timeout of getUpdates
 }
 
 // OutboxConfig is the [outbox] table: the sender's rate limits.
 type OutboxConfig struct {
-	PerSecond   float64       // messages per second across all chats
-	PerChat     time.Duration // least gap between two messages to one chat
-	PerGroup    int           // messages per GroupWindow to one group chat
-	GroupWindow time.Duration //
-	Concurrency int           // sends in flight at once
+	PerSecond   float64       `toml:"per_second"`   // messages per second across all chats
+	PerChat     time.Duration `toml:"per_chat"`     // least gap between two messages to one chat
+	PerGroup    int           `toml:"per_group"`    // messages per GroupWindow to one group chat
+	GroupWindow time.Duration `toml:"group_window"` //
+	Concurrency int           `toml:"concurrency"`  // most sends in flight at once
 }
 
 // Limits returns the limits as the bot package's sender takes them. MaxText
@@ -95,17 +106,17 @@ func (o OutboxConfig) Limits() bot.Limits {
 
 // YearConfig is the [year] table: the movement's year and conversations.
 type YearConfig struct {
-	Theme      string     // the year's theme (chuyên đề năm)
-	GraceDays  int        // the previous month stays open until this day of the next month
-	Categories []Category // categories of pledge items, in display order
-	SessionTTL time.Duration
-	InviteTTL  time.Duration
+	Theme      string        `toml:"theme"`                                                             // the year's theme (chuyên đề năm)
+	GraceDays  int           `toml:"grace_days"`                                                        // the previous month stays open until this day of the next month
+	Categories []Category    `toml:"categories" want:"a table such as {key = \"...\", name = \"...\"}"` // categories of pledge items, in display order
+	SessionTTL time.Duration `toml:"session_ttl"`
+	InviteTTL  time.Duration `toml:"invite_ttl"`
 }
 
 // Category is one category of pledge items.
 type Category struct {
-	Key  string // stable key stored with each item: 1-32 characters of a-z0-9_-
-	Name string // what members read
+	Key  string `toml:"key"`  // stable key stored with each item: 1-32 characters of a-z0-9_-
+	Name string `toml:"name"` // what members read
 }
 
 // Environment variables that override the file.
@@ -130,8 +141,9 @@ func DefaultConfig() Config {
 			PerChat:     time.Second,
 			PerGroup:    20,
 			GroupWindow: time.Minute,
-			Concurrency: 8,
+			Concurrency: bot.DefaultMaxConcurrent,
 		},
+		Files: FilesConfig{LinkTTL: 24 * time.Hour, Keep: 7 * 24 * time.Hour},
 		Year: YearConfig{
 			Theme:      "Học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh về xây dựng đội ngũ cán bộ, đảng viên tiên phong, gương mẫu",
 			GraceDays:  5,

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"reflect"
+	"slices"
 	"sort"
 	"time"
 )
@@ -22,7 +24,7 @@ func (d *decoder) errf(key, format string, args ...any) {
 func (d *decoder) known(path string, m map[string]any, names ...string) {
 	var unknown []string
 	for k := range m {
-		if !contains(names, k) {
+		if !slices.Contains(names, k) {
 			unknown = append(unknown, k)
 		}
 	}
@@ -40,15 +42,6 @@ func shorten(k string) string {
 		return string(r[:8]) + "…"
 	}
 	return k
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // kindOf names a TOML value's type for messages.
@@ -173,114 +166,119 @@ func (d *decoder) array(m map[string]any, path, k string) ([]any, bool) {
 	return nil, false
 }
 
-// arrayOf reads the array m[k] whose elements must all be of type T into
-// dst (replacing the default); an element of another type is an error that
-// says what was wanted.
-func arrayOf[T any](d *decoder, m map[string]any, path, k, want string, dst *[]T) {
+// tomlTable is a configuration type that decodes its own table (a map
+// such as ScheduleConfig, whose keys come from a registry).
+type tomlTable interface {
+	decodeTOML(d *decoder, t map[string]any, path string)
+}
+
+var durationType = reflect.TypeFor[time.Duration]()
+
+// decodeStruct decodes table m, at key path, into the struct v: each field
+// with a `toml:"key"` tag from that key, the other keys of m unknown. A
+// key left out keeps the field's value (the default). A field's `want`
+// tag says, for an array, what each element must be ("a Telegram user id
+// in quotes", "a table with code and name"). Adding a table to Config is
+// adding one struct with tags; a field type not handled here panics in
+// every test.
+func (d *decoder) decodeStruct(m map[string]any, path string, v reflect.Value) {
+	t := v.Type()
+	var names []string
+	for i := range t.NumField() {
+		if k := t.Field(i).Tag.Get("toml"); k != "" {
+			names = append(names, k)
+		}
+	}
+	d.known(path, m, names...)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		k := f.Tag.Get("toml")
+		if _, ok := m[k]; !ok || k == "" {
+			continue
+		}
+		d.field(m, path, k, f.Tag.Get("want"), v.Field(i))
+	}
+}
+
+// field decodes m[k] into v, by v's type.
+func (d *decoder) field(m map[string]any, path, k, want string, v reflect.Value) {
+	if tt, ok := v.Addr().Interface().(tomlTable); ok {
+		if t, ok := d.table(m, path, k); ok {
+			tt.decodeTOML(d, t, joinKey(path, k))
+		}
+		return
+	}
+	if v.Type() == durationType {
+		d.duration(m, path, k, v.Addr().Interface().(*time.Duration))
+		return
+	}
+	switch v.Kind() {
+	case reflect.String:
+		d.str(m, path, k, v.Addr().Interface().(*string))
+	case reflect.Int:
+		d.integer(m, path, k, v.Addr().Interface().(*int))
+	case reflect.Float64:
+		d.number(m, path, k, v.Addr().Interface().(*float64))
+	case reflect.Bool:
+		d.boolean(m, path, k, v.Addr().Interface().(*bool))
+	case reflect.Struct:
+		if t, ok := d.table(m, path, k); ok {
+			d.decodeStruct(t, joinKey(path, k), v)
+		}
+	case reflect.Slice:
+		d.slice(m, path, k, want, v)
+	default:
+		panic(fmt.Sprintf("config: no decoder for %s (key %s)", v.Type(), joinKey(path, k)))
+	}
+}
+
+// slice reads the array m[k] into the slice v, replacing the default:
+// tables into a slice of structs, strings or integers into a slice of
+// them. An element of another type is an error saying what was wanted.
+func (d *decoder) slice(m map[string]any, path, k, want string, v reflect.Value) {
 	a, ok := d.array(m, path, k)
 	if !ok {
 		return
 	}
-	*dst = nil
-	for i, v := range a {
-		e, ok := v.(T)
-		if !ok {
-			key := fmt.Sprintf("%s[%d]", joinKey(path, k), i)
-			d.errf(key, "%s: want %s, got %s", key, want, kindOf(v))
+	et := v.Type().Elem()
+	v.Set(reflect.Zero(v.Type()))
+	if len(a) > 0 {
+		v.Set(reflect.MakeSlice(v.Type(), 0, len(a)))
+	}
+	for i, e := range a {
+		p := fmt.Sprintf("%s[%d]", joinKey(path, k), i)
+		if et.Kind() == reflect.Struct {
+			t, ok := e.(map[string]any)
+			if !ok {
+				d.errf(p, "%s: want %s, got %s", p, want, kindOf(e))
+				continue
+			}
+			ev := reflect.New(et).Elem()
+			d.decodeStruct(t, p, ev)
+			v.Set(reflect.Append(v, ev))
 			continue
 		}
-		*dst = append(*dst, e)
+		ev := reflect.ValueOf(e)
+		if ev.Type() != et {
+			d.errf(p, "%s: want %s, got %s", p, want, kindOf(e))
+			continue
+		}
+		v.Set(reflect.Append(v, ev))
 	}
 }
 
+func (d *decoder) boolean(m map[string]any, path, k string, dst *bool) {
+	b, ok := m[k].(bool)
+	if !ok {
+		key := joinKey(path, k)
+		d.errf(key, "%s: want true or false, got %s", key, kindOf(m[k]))
+		return
+	}
+	*dst = b
+}
+
 func (d *decoder) decode(tree map[string]any, c *Config) {
-	d.known("", tree, "org", "cells", "admins", "data", "telegram", "zalo", "outbox", "year", "schedule")
-
-	if t, ok := d.table(tree, "", "org"); ok {
-		d.known("org", t, "name", "zone")
-		d.str(t, "org", "name", &c.Org.Name)
-		d.str(t, "org", "zone", &c.Org.Zone)
-	}
-
-	if a, ok := d.array(tree, "", "cells"); ok {
-		c.Cells = nil
-		for i, v := range a {
-			p := fmt.Sprintf("cells[%d]", i)
-			t, ok := v.(map[string]any)
-			if !ok {
-				d.errf(p, "%s: want a table with code and name, got %s", p, kindOf(v))
-				continue
-			}
-			d.known(p, t, "code", "name", "meeting_day")
-			var cell CellConfig
-			d.str(t, p, "code", &cell.Code)
-			d.str(t, p, "name", &cell.Name)
-			d.integer(t, p, "meeting_day", &cell.MeetingDay)
-			c.Cells = append(c.Cells, cell)
-		}
-	}
-
-	if t, ok := d.table(tree, "", "admins"); ok {
-		d.known("admins", t, "telegram", "zalo", "console")
-		arrayOf(d, t, "admins", "telegram", "an integer Telegram user id", &c.Admins.Telegram)
-		arrayOf(d, t, "admins", "zalo", "a Zalo user id in quotes", &c.Admins.Zalo)
-		arrayOf(d, t, "admins", "console", "a name in quotes", &c.Admins.Console)
-	}
-
-	if t, ok := d.table(tree, "", "data"); ok {
-		d.known("data", t, "path", "backup_dir", "backup_keep")
-		d.str(t, "data", "path", &c.Data.Path)
-		d.str(t, "data", "backup_dir", &c.Data.BackupDir)
-		d.integer(t, "data", "backup_keep", &c.Data.BackupKeep)
-	}
-
-	if t, ok := d.table(tree, "", "telegram"); ok {
-		d.known("telegram", t, "token", "endpoint", "poll_timeout")
-		d.str(t, "telegram", "token", &c.Telegram.Token)
-		d.str(t, "telegram", "endpoint", &c.Telegram.Endpoint)
-		d.duration(t, "telegram", "poll_timeout", &c.Telegram.PollTimeout)
-	}
-
-	if t, ok := d.table(tree, "", "zalo"); ok {
-		d.decodeZalo(t, &c.Zalo)
-	}
-
-	if t, ok := d.table(tree, "", "outbox"); ok {
-		d.known("outbox", t, "per_second", "per_chat", "per_group", "group_window", "concurrency")
-		d.number(t, "outbox", "per_second", &c.Outbox.PerSecond)
-		d.duration(t, "outbox", "per_chat", &c.Outbox.PerChat)
-		d.integer(t, "outbox", "per_group", &c.Outbox.PerGroup)
-		d.duration(t, "outbox", "group_window", &c.Outbox.GroupWindow)
-		d.integer(t, "outbox", "concurrency", &c.Outbox.Concurrency)
-	}
-
-	if t, ok := d.table(tree, "", "year"); ok {
-		d.known("year", t, "theme", "grace_days", "categories", "session_ttl", "invite_ttl")
-		d.str(t, "year", "theme", &c.Year.Theme)
-		d.integer(t, "year", "grace_days", &c.Year.GraceDays)
-		if a, ok := d.array(t, "year", "categories"); ok {
-			c.Year.Categories = nil
-			for i, v := range a {
-				p := fmt.Sprintf("year.categories[%d]", i)
-				ct, ok := v.(map[string]any)
-				if !ok {
-					d.errf(p, "%s: want a table such as {key = \"...\", name = \"...\"}, got %s", p, kindOf(v))
-					continue
-				}
-				d.known(p, ct, "key", "name")
-				var cat Category
-				d.str(ct, p, "key", &cat.Key)
-				d.str(ct, p, "name", &cat.Name)
-				c.Year.Categories = append(c.Year.Categories, cat)
-			}
-		}
-		d.duration(t, "year", "session_ttl", &c.Year.SessionTTL)
-		d.duration(t, "year", "invite_ttl", &c.Year.InviteTTL)
-	}
-
-	if t, ok := d.table(tree, "", "schedule"); ok {
-		d.decodeSchedule(t, c.Schedule)
-	}
+	d.decodeStruct(tree, "", reflect.ValueOf(c).Elem())
 }
 
 // trimDoc drops a UTF-8 byte order mark, which editors on Windows add.

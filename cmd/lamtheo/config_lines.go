@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/pelletier/go-toml/v2/unstable"
@@ -94,11 +96,15 @@ func keyLines(doc []byte) map[string]int {
 	lines := make(map[string]int)
 	var p unstable.Parser
 	p.Reset(doc)
+	// The parser's Shape counts lines from the top of the document on
+	// every call, which made this quadratic in the number of keys: find
+	// lines in an index of line starts built once instead.
+	starts := lineStarts(doc)
 	line := func(r unstable.Range) int {
 		if int(r.Offset)+int(r.Length) > len(doc) {
 			return 0
 		}
-		return p.Shape(r).Start.Line
+		return lineAt(starts, int(r.Offset))
 	}
 	record := func(path string, l int) {
 		if _, ok := lines[path]; !ok && l > 0 {
@@ -190,4 +196,21 @@ func keyLines(doc []byte) map[string]int {
 		}
 	}
 	return lines
+}
+
+// lineStarts returns the offset of the first byte of every line of doc.
+func lineStarts(doc []byte) []int {
+	starts := make([]int, 1, bytes.Count(doc, []byte{'\n'})+1)
+	for i, b := range doc {
+		if b == '\n' {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// lineAt returns the 1-based line of the byte at offset, given the line
+// starts of its document.
+func lineAt(starts []int, offset int) int {
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > offset })
 }

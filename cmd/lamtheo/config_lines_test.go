@@ -29,3 +29,46 @@ x = [
 		t.Errorf("keyLines =\n%v\nwant\n%v", got, want)
 	}
 }
+
+// TestConfigFieldsDecodable: every field of Config, down to the last
+// table, has a `toml` key and a type the decoder reads, and every array a
+// `want` saying what its elements must be, so a table added to Config is
+// read from the file without more code.
+func TestConfigFieldsDecodable(t *testing.T) {
+	tableType := reflect.TypeFor[tomlTable]()
+	var walk func(path string, typ reflect.Type)
+	walk = func(path string, typ reflect.Type) {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			key := f.Tag.Get("toml")
+			if key == "" {
+				t.Errorf("%s%s: no toml tag", path, f.Name)
+				continue
+			}
+			ft := f.Type
+			switch {
+			case reflect.PointerTo(ft).Implements(tableType), ft == durationType:
+			case ft.Kind() == reflect.Struct:
+				walk(path+key+".", ft)
+			case ft.Kind() == reflect.Slice:
+				if f.Tag.Get("want") == "" {
+					t.Errorf("%s%s: an array without a want tag", path, key)
+				}
+				switch e := ft.Elem(); e.Kind() {
+				case reflect.Struct:
+					walk(path+key+"[].", e)
+				case reflect.String, reflect.Int64:
+				default:
+					t.Errorf("%s%s: arrays of %s are not decoded", path, key, e)
+				}
+			case ft.Kind() == reflect.String, ft.Kind() == reflect.Int, ft.Kind() == reflect.Float64, ft.Kind() == reflect.Bool:
+			default:
+				t.Errorf("%s%s: %s is not decoded", path, key, ft)
+			}
+		}
+	}
+	walk("", reflect.TypeFor[Config]())
+}

@@ -77,6 +77,12 @@ per_group = 10
 group_window = "30s"
 concurrency = 2
 
+[files]
+listen = "127.0.0.1:8090"
+public_url = "https://bot.example.vn/files"
+link_ttl = "12h"
+keep = "72h"
+
 [year]
 theme = "Chuyên đề"
 grace_days = 3
@@ -97,6 +103,7 @@ remind_second = ""
 remind_last = "30 7 L * *"
 leaderboard = "0 9 4 * *"
 campaign = "0 8 * 1-3 1"
+dossier = "0 10 19 12 *"
 backup = "0 3 * * *"
 `
 	c, err := ParseConfig(strings.NewReader(doc), "config.toml")
@@ -118,6 +125,7 @@ backup = "0 3 * * *"
 		Telegram: TelegramConfig{Token: "123:abc", Endpoint: "http://127.0.0.1:8081/bot%s/%s", PollTimeout: 30 * time.Second},
 		Zalo:     DefaultZaloConfig(),
 		Outbox:   OutboxConfig{PerSecond: 12.5, PerChat: 2 * time.Second, PerGroup: 10, GroupWindow: 30 * time.Second, Concurrency: 2},
+		Files:    FilesConfig{Listen: "127.0.0.1:8090", PublicURL: "https://bot.example.vn/files", LinkTTL: 12 * time.Hour, Keep: 72 * time.Hour},
 		Year: YearConfig{
 			Theme: "Chuyên đề", GraceDays: 3,
 			Categories: []Category{{Key: "a", Name: "Loại A"}, {Key: "b", Name: "Loại B"}},
@@ -125,7 +133,7 @@ backup = "0 3 * * *"
 		},
 		Schedule: ScheduleConfig{
 			flows.JobRemindFirst: "0 9 18 * *", flows.JobRemindSecond: "", flows.JobRemindLast: "30 7 L * *",
-			flows.JobLeaderboard: "0 9 4 * *", flows.JobCampaign: "0 8 * 1-3 1", flows.JobBackup: "0 3 * * *",
+			flows.JobLeaderboard: "0 9 4 * *", flows.JobCampaign: "0 8 * 1-3 1", flows.JobDossier: "0 10 19 12 *", flows.JobBackup: "0 3 * * *",
 			flows.JobMeetingLadder: "0 8 * * *", // not in the file: its default
 		},
 	}
@@ -309,7 +317,7 @@ zalo = ["6ede9afa66b88fe6d6a9"]
 
 func TestOutboxLimits(t *testing.T) {
 	l := DefaultConfig().Outbox.Limits()
-	if l.PerSecond != 30 || l.PerChat != time.Second || l.PerGroup != 20 || l.GroupWindow != time.Minute || l.MaxConcurrent != 8 {
+	if l.PerSecond != 30 || l.PerChat != time.Second || l.PerGroup != 20 || l.GroupWindow != time.Minute || l.MaxConcurrent != bot.DefaultMaxConcurrent {
 		t.Errorf("Limits() = %+v", l)
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"sort"
 	"strings"
@@ -147,6 +148,7 @@ func (c Config) Validate() error {
 		cells[code] = true
 	}
 	c.validateZalo(cells, add)
+	c.Files.validate(s, add)
 
 	// [outbox]
 	if c.Outbox.PerSecond <= 0 {
@@ -231,4 +233,23 @@ func (c Config) Validate() error {
 		return errors.New(msg)
 	}
 	return err
+}
+
+// validate reports the problems of [files].
+func (f FilesConfig) validate(s *source, add func(*ConfigError)) {
+	if f.PublicURL != "" {
+		u, err := url.Parse(f.PublicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			add(s.errf("files.public_url", "files.public_url: want the endpoint's public https:// URL, e.g. https://bot.example.vn/files"))
+		}
+		if f.Listen == "" {
+			add(s.errf("files.public_url", "files.public_url is set but files.listen is not: lamtheo must serve the files the URL leads to"))
+		}
+	}
+	if f.LinkTTL < time.Hour {
+		add(s.errf("files.link_ttl", "files.link_ttl: want at least 1h, in hours (default 24h)"))
+	}
+	if f.Keep < f.LinkTTL || f.Keep < time.Hour {
+		add(s.errf("files.keep", "files.keep: want at least 1h and at least files.link_ttl (default 168h)"))
+	}
 }

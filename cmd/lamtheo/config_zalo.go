@@ -15,43 +15,43 @@ import (
 // lamtheo does not connect to Zalo.
 type ZaloConfig struct {
 	// Token of the one bot that serves every cell. It is a secret.
-	Token string
+	Token string `toml:"token"`
 	// Title is that bot's name as people see it in Zalo («Bot Làm theo Bác
 	// xã Demo»); it is stripped from group mentions and named in texts.
 	// Empty: the name Zalo reports.
-	Title string
+	Title string `toml:"title"`
 	// Endpoint is the Bot API base URL; the method URL is
 	// Endpoint/bot<TOKEN>/<method>. A local fake can stand in.
-	Endpoint    string
-	PollTimeout time.Duration // long-polling timeout of getUpdates
+	Endpoint    string        `toml:"endpoint"`
+	PollTimeout time.Duration `toml:"poll_timeout"` // long-polling timeout of getUpdates
 
 	// Webhook mode (every bot): WebhookListen is the address lamtheo's
 	// HTTP server listens on, WebhookURL the public https URL that reaches
 	// it (a bot of [[zalo.bots]] gets WebhookURL/<name>), WebhookSecret the
 	// header secret (best from LAMTHEO_ZALO_WEBHOOK_SECRET). Empty: long
 	// polling.
-	WebhookListen string
-	WebhookURL    string
-	WebhookSecret string
+	WebhookListen string `toml:"webhook_listen"`
+	WebhookURL    string `toml:"webhook_url"`
+	WebhookSecret string `toml:"webhook_secret"`
 
 	// The plan's limits per bot (the free plan's by default) and the send
 	// rate (Zalo publishes none).
-	MaxUsers        int     // people connected through one bot
-	MaxGroups       int     // group chats one bot serves
-	MonthlyMessages int     // messages one bot sends in a calendar month
-	PerSecond       float64 // messages a second across all chats of a bot
+	MaxUsers        int     `toml:"max_users"`        // people connected through one bot
+	MaxGroups       int     `toml:"max_groups"`       // group chats one bot serves
+	MonthlyMessages int     `toml:"monthly_messages"` // messages one bot sends in a calendar month
+	PerSecond       float64 `toml:"per_second"`       // messages a second across all chats of a bot
 
-	Bots []ZaloBotConfig // [[zalo.bots]]
+	Bots []ZaloBotConfig `toml:"bots" want:"a table with name and cells"` // [[zalo.bots]]
 }
 
 // ZaloBotConfig is one [[zalo.bots]] entry.
 type ZaloBotConfig struct {
 	// Name identifies the bot in the data file; do not change it once in
 	// use. 1-16 characters of a-z, 0-9, _ and -.
-	Name  string
-	Title string   // the bot's name as people see it in Zalo
-	Token string   // secret; best from LAMTHEO_ZALO_TOKEN_<NAME>
-	Cells []string // codes of the cells the bot serves
+	Name  string   `toml:"name"`
+	Title string   `toml:"title"`                              // the bot's name as people see it in Zalo
+	Token string   `toml:"token"`                              // secret; best from LAMTHEO_ZALO_TOKEN_<NAME>
+	Cells []string `toml:"cells" want:"a cell code in quotes"` // codes of the cells the bot serves
 }
 
 // Environment variables of the [zalo] table.
@@ -140,42 +140,6 @@ func (c Config) secrets() []string {
 		out = append(out, b.Token)
 	}
 	return out
-}
-
-// decodeZalo reads the [zalo] table.
-func (d *decoder) decodeZalo(t map[string]any, z *ZaloConfig) {
-	d.known("zalo", t, "token", "title", "endpoint", "poll_timeout", "webhook_listen", "webhook_url",
-		"webhook_secret", "max_users", "max_groups", "monthly_messages", "per_second", "bots")
-	d.str(t, "zalo", "token", &z.Token)
-	d.str(t, "zalo", "title", &z.Title)
-	d.str(t, "zalo", "endpoint", &z.Endpoint)
-	d.duration(t, "zalo", "poll_timeout", &z.PollTimeout)
-	d.str(t, "zalo", "webhook_listen", &z.WebhookListen)
-	d.str(t, "zalo", "webhook_url", &z.WebhookURL)
-	d.str(t, "zalo", "webhook_secret", &z.WebhookSecret)
-	d.integer(t, "zalo", "max_users", &z.MaxUsers)
-	d.integer(t, "zalo", "max_groups", &z.MaxGroups)
-	d.integer(t, "zalo", "monthly_messages", &z.MonthlyMessages)
-	d.number(t, "zalo", "per_second", &z.PerSecond)
-	a, ok := d.array(t, "zalo", "bots")
-	if !ok {
-		return
-	}
-	for i, v := range a {
-		p := fmt.Sprintf("zalo.bots[%d]", i)
-		bt, ok := v.(map[string]any)
-		if !ok {
-			d.errf(p, "%s: want a table with name and cells, got %s", p, kindOf(v))
-			continue
-		}
-		d.known(p, bt, "name", "title", "token", "cells")
-		var b ZaloBotConfig
-		d.str(bt, p, "name", &b.Name)
-		d.str(bt, p, "title", &b.Title)
-		d.str(bt, p, "token", &b.Token)
-		arrayOf(d, bt, p, "cells", "a cell code in quotes", &b.Cells)
-		z.Bots = append(z.Bots, b)
-	}
 }
 
 var (

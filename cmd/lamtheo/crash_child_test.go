@@ -21,7 +21,7 @@ const (
 // crashTail continues the month of a cell after its transcript ends: the
 // reminder jobs catch up on the 25th, Hùng pauses, Lan closes November and
 // the leaderboard runs on the 1st of December.
-const crashTail = `# Crash test tail: jobs, a pause, a closed month.
+const crashTail = `# Crash test tail: jobs, a pause, a closed month, files built off the update.
 :time 2026-11-25 08:30
 :as Trần Văn Hùng
 /tamhoan
@@ -31,6 +31,7 @@ const crashTail = `# Crash test tail: jobs, a pause, a closed month.
 /dongthang
 1
 1
+/xuat 11
 :time 2026-12-01 09:00
 :as Lê Thị Mai
 /cuatoi
@@ -76,8 +77,13 @@ func (c markConn) Send(ctx context.Context, r bot.Reply) (string, error) {
 func replyDigest(r bot.Reply) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%q|%q|%q|%v|%q|%v|%v|%v", r.Title, r.Text, r.Hint, r.Choices, r.Photo, r.Link, r.Edit != "", r.Bulk)
-	if r.File != nil {
-		fmt.Fprintf(h, "|%q|%x", r.File.Name, sha256.Sum256(r.File.Data))
+	switch f := r.File; {
+	case f != nil && f.Photo:
+		fmt.Fprintf(h, "|%q|%x", f.Name, sha256.Sum256(f.Data))
+	case f != nil:
+		// A workbook's zip records the time it was written: its name and
+		// size identify it.
+		fmt.Fprintf(h, "|%q|%d", f.Name, len(f.Data))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }

@@ -17,7 +17,8 @@ import (
 // dumpState opens the data file and returns its state as text: cells,
 // members, invites, pledges, reports, month states, job marks, the
 // sessions of who in their private chats and the groups, the terminal's
-// cursor, the replies queued and the messages counted sent. Timestamps
+// cursor, the replies queued, the messages counted sent and the files
+// requested but not built. Timestamps
 // are left out (they follow the real clock), and so are the update
 // markers, which the messages of the runs check (a line handled twice
 // would answer twice).
@@ -111,7 +112,11 @@ func dumpState(t *testing.T, path string, who crashWho) string {
 				sent += n
 			}
 		}
-		fmt.Fprintf(&b, "cursor %d queued %d sent %d\n", cursor, queued, sent)
+		files, err := tx.FileRequests(0, 100)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(&b, "cursor %d queued %d sent %d files waiting %d\n", cursor, queued, sent, len(files))
 		for n := 201; n <= 220; n++ {
 			code := fmt.Sprintf("ABC%d", n)
 			inv, ok, err := tx.Invite(code)

@@ -72,7 +72,7 @@ func TestCrashRecovery(t *testing.T) {
 	}
 	want := dumpState(t, refPath, people)
 	// The script must reach its end for the comparison to mean anything.
-	for _, s := range []string{"job leaderboard@2026-12-01T01:00:00Z", "closed 11/2026", "pause 2026-", "session ", "queued 0"} {
+	for _, s := range []string{"job leaderboard@2026-12-01T01:00:00Z", "closed 11/2026", "pause 2026-", "session ", "queued 0", "files waiting 0"} {
 		if !strings.Contains(want, s) {
 			t.Fatalf("the reference state lacks %q:\n%s", s, want)
 		}

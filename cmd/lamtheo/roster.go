@@ -63,7 +63,7 @@ func runImportRoster(args []string, getenv func(string) string, stdin io.Reader,
 	var plan *rosterfile.Plan
 	err = db.View(ctx, func(tx flows.Tx) error {
 		var err error
-		plan, err = planRoster(tx, f, cells)
+		plan, err = rosterfile.PlanIn(tx, f, cells)
 		return err
 	})
 	if err != nil {
@@ -122,19 +122,6 @@ func parseRosterFile(path string, cells []flows.Cell, lim rosterfile.Limits) (*r
 	}
 	defer in.Close()
 	return rosterfile.Parse(in, cells, lim)
-}
-
-// planRoster plans f against the current rosters of cells, read in tx.
-func planRoster(tx flows.Tx, f *rosterfile.File, cells []flows.Cell) (*rosterfile.Plan, error) {
-	current := make(map[string][]flows.RosterEntry, len(cells))
-	for _, c := range cells {
-		es, err := tx.Roster(c.Code)
-		if err != nil {
-			return nil, fmt.Errorf("roster of %s: %w", c.Code, err)
-		}
-		current[c.Code] = es
-	}
-	return rosterfile.NewPlan(f, cells, current), nil
 }
 
 // runRosterTemplate is "lamtheo roster-template FILE": it writes the xlsx

@@ -46,21 +46,21 @@ func (s ScheduleConfig) jobs() []scheduleJob {
 	return out
 }
 
-// decodeSchedule reads the [schedule] table t into s: one string per
+// decodeTOML reads the [schedule] table t into s: one string per
 // registered job; any other key is unknown.
-func (d *decoder) decodeSchedule(t map[string]any, s ScheduleConfig) {
+func (s ScheduleConfig) decodeTOML(d *decoder, t map[string]any, path string) {
 	jobs := flows.Jobs()
 	keys := make([]string, len(jobs))
 	for i, j := range jobs {
 		keys[i] = string(j.Job)
 	}
-	d.known("schedule", t, keys...)
+	d.known(path, t, keys...)
 	for _, j := range jobs {
 		if _, ok := t[string(j.Job)]; !ok {
 			continue
 		}
 		v := s[j.Job]
-		d.str(t, "schedule", string(j.Job), &v)
+		d.str(t, path, string(j.Job), &v)
 		s[j.Job] = v
 	}
 }

@@ -77,6 +77,10 @@ type scheduler struct {
 	log        *slog.Logger
 	lock       map[flows.Job]chan struct{} // one per job, holding one token: its runs never overlap
 	now        func() time.Time            // the clock backups are dated by; time.Now
+	// cleanFiles, when set, removes the generated files older than their
+	// retention and the expired links; the backup job runs it after the
+	// backup, so it too runs daily.
+	cleanFiles func(ctx context.Context, now time.Time) (int, error)
 }
 
 // newScheduler returns a scheduler for the enabled jobs of cfg.Schedule (an
@@ -208,6 +212,13 @@ func (s *scheduler) runSlot(ctx context.Context, job flows.Job, slot time.Time) 
 		if err := s.writeBackup(slot); err != nil {
 			s.log.Error("backup failed", bot.LogKeySlot, slot, bot.LogKeyErr, err)
 			return
+		}
+		if s.cleanFiles != nil {
+			if n, err := s.cleanFiles(ctx, s.now()); err != nil {
+				s.log.Warn("clean generated files failed", bot.LogKeyErr, err)
+			} else if n > 0 {
+				s.log.Info("generated files removed", "files", n)
+			}
 		}
 	}
 	ran, err := s.runner.RunJob(ctx, job, slot, "")

@@ -129,6 +129,9 @@ func defaultSlots(loc *time.Location, from, to time.Time) []jobCall {
 		if day.Day() == 25 {
 			add(flows.JobRemindSecond, at(8))
 		}
+		if day.Day() == 20 && day.Month() == time.December {
+			add(flows.JobDossier, at(9))
+		}
 		if day.AddDate(0, 0, 1).Day() == 1 {
 			add(flows.JobRemindLast, at(8))
 		}
@@ -181,11 +184,11 @@ func TestNewScheduler(t *testing.T) {
 	for _, j := range s.jobs {
 		got = append(got, j.job)
 	}
-	want := []flows.Job{flows.JobRemindFirst, flows.JobRemindSecond, flows.JobRemindLast, flows.JobMeetingLadder, flows.JobLeaderboard, flows.JobBackup}
+	want := []flows.Job{flows.JobRemindFirst, flows.JobRemindSecond, flows.JobRemindLast, flows.JobMeetingLadder, flows.JobLeaderboard, flows.JobDossier, flows.JobBackup}
 	if !slices.Equal(got, want) {
 		t.Errorf("jobs %v, want %v", got, want)
 	}
-	if m := s.schedules(); len(m) != 6 || m[flows.JobCampaign] != nil {
+	if m := s.schedules(); len(m) != 7 || m[flows.JobCampaign] != nil {
 		t.Errorf("schedules %v", m)
 	}
 	if s.backupDir != "/var/lib/lamtheo/backups" {

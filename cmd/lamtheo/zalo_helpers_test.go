@@ -175,6 +175,11 @@ func (w *zaloWorld) idle() bool {
 	}
 	queued := 0
 	err := w.a.db.View(context.Background(), func(tx flows.Tx) error {
+		files, err := tx.FileRequests(0, 1)
+		if err != nil {
+			return err
+		}
+		queued += len(files) // a file being made: its reply is not queued yet
 		for _, b := range w.cfg.Zalo.bots() {
 			n, err := tx.Queued(b.platform)
 			if err != nil {

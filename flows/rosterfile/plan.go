@@ -1,10 +1,8 @@
 package rosterfile
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"time"
 
@@ -45,9 +43,18 @@ type Change struct {
 // order. A name written without diacritics does not replace the same name
 // written with them.
 func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry) *Plan {
-	byCell := map[string][]Row{}
+	// The rows of each cell, in order, as indexes into f.Rows: a file of
+	// 250,000 people is not copied.
+	counts := map[string]int{}
 	for _, r := range f.Rows {
-		byCell[r.Cell] = append(byCell[r.Cell], r)
+		counts[r.Cell]++
+	}
+	byCell := make(map[string][]int32, len(counts))
+	for i, r := range f.Rows {
+		if byCell[r.Cell] == nil {
+			byCell[r.Cell] = make([]int32, 0, counts[r.Cell])
+		}
+		byCell[r.Cell] = append(byCell[r.Cell], int32(i))
 	}
 	p := &Plan{File: f}
 	for _, c := range cells {
@@ -56,7 +63,7 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 			continue
 		}
 		entries := current[c.Code]
-		cp := CellPlan{Cell: c, Stamp: Stamp(entries)}
+		cp := CellPlan{Cell: c, Stamp: flows.RosterStamp(entries)}
 		used := make([]bool, len(entries))
 		// The entries of each folded name, those on the roster first.
 		byName := make(map[string][]int, len(entries))
@@ -67,12 +74,16 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 				}
 			}
 		}
-		for _, r := range rows {
+		for _, ri := range rows {
+			r := f.Rows[ri]
 			i := -1
 			if list := byName[r.Folded]; len(list) > 0 {
 				i, byName[r.Folded] = list[0], list[1:]
 			}
 			if i < 0 {
+				if cp.New == nil {
+					cp.New = make([]Row, 0, max(len(rows)-len(entries), 1))
+				}
 				cp.New = append(cp.New, r)
 				continue
 			}
@@ -103,28 +114,6 @@ func same(a, b flows.RosterEntry) bool {
 	return a.Name == b.Name && a.Status == b.Status && a.Role == b.Role && a.Removed.Equal(b.Removed)
 }
 
-// Stamp returns the fingerprint of a cell's roster: it changes when an
-// entry is added, removed, renamed, or changes status, role or claims.
-func Stamp(entries []flows.RosterEntry) uint64 {
-	h := fnv.New64a()
-	var b []byte
-	for _, e := range entries {
-		b = binary.AppendUvarint(b[:0], uint64(e.ID))
-		b = binary.AppendVarint(b, int64(e.Status))
-		b = binary.AppendVarint(b, e.Removed.UnixNano())
-		for _, s := range []string{e.Name, e.Role} {
-			b = binary.AppendUvarint(b, uint64(len(s)))
-			b = append(b, s...)
-		}
-		for _, c := range e.Claims {
-			b = append(b, c.Platform...)
-			b = binary.AppendUvarint(append(b, 0), uint64(c.Member))
-		}
-		h.Write(b)
-	}
-	return h.Sum64()
-}
-
 // Errors of Apply.
 var (
 	// ErrBlocked: the file has rows that must be corrected first.
@@ -149,7 +138,7 @@ func (p *Plan) Apply(tx flows.Tx, now time.Time) error {
 		if err != nil {
 			return fmt.Errorf("roster of %s: %w", cp.Cell.Code, err)
 		}
-		if Stamp(entries) != cp.Stamp {
+		if flows.RosterStamp(entries) != cp.Stamp {
 			return fmt.Errorf("cell %s: %w", cp.Cell.Code, ErrStale)
 		}
 	}

@@ -27,8 +27,12 @@ type PreviewCell struct {
 // MaxShownProblems is how many problems a Preview lists; it counts the rest.
 const MaxShownProblems = 30
 
-// Preview summarises p, with its problems' texts from cat.
-func (p *Plan) Preview(cat *text.Catalog) Preview {
+// Preview summarises p, with its first MaxShownProblems problems' texts
+// from cat.
+func (p *Plan) Preview(cat *text.Catalog) Preview { return p.PreviewMax(cat, MaxShownProblems) }
+
+// PreviewMax summarises p, with its first max problems' texts from cat.
+func (p *Plan) PreviewMax(cat *text.Catalog, max int) Preview {
 	v := Preview{Rows: len(p.File.Rows), Blocked: p.File.Blocked()}
 	for _, cp := range p.Cells {
 		c := PreviewCell{Code: cp.Cell.Code, Name: cp.Cell.Name, New: len(cp.New), Unchanged: len(cp.Unchanged),
@@ -42,7 +46,7 @@ func (p *Plan) Preview(cat *text.Catalog) Preview {
 		v.Cells = append(v.Cells, c)
 	}
 	for i, pr := range p.File.Problems {
-		if i == MaxShownProblems {
+		if i == max {
 			v.More = len(p.File.Problems) - i
 			break
 		}
@@ -61,6 +65,7 @@ var problemKeys = map[ProblemKind]text.Key{
 	DuplicateName: text.RosterProblemDuplicate,
 	AllCaps:       text.RosterProblemAllCaps,
 	NoDiacritics:  text.RosterProblemNoMarks,
+	OtherCell:     text.RosterProblemOtherCell,
 }
 
 var errorKeys = map[ErrorKind]text.Key{

@@ -38,11 +38,14 @@ const (
 	DuplicateName                    // the same name twice in one cell: both kept
 	AllCaps                          // the name was in capitals: title-cased
 	NoDiacritics                     // the name has no Vietnamese marks
+	// OtherCell: a cell the person importing may not change (a
+	// secretary's import names another cell); blocks like UnknownCell.
+	OtherCell
 )
 
 // Blocks reports whether a problem of kind k keeps its row, and so the
 // file, from being applied.
-func (k ProblemKind) Blocks() bool { return k <= UnknownStatus }
+func (k ProblemKind) Blocks() bool { return k <= UnknownStatus || k == OtherCell }
 
 // Problem is one problem of one row.
 type Problem struct {
@@ -50,6 +53,21 @@ type Problem struct {
 	Kind  ProblemKind
 	Value string // what the row says: the cell, the status, the name
 	Other int    // DuplicateName: the row it repeats
+}
+
+// OnlyCells keeps the rows of the cells codes names; every other row
+// becomes an OtherCell problem (a secretary imports their own cell only).
+func (f *File) OnlyCells(codes []string) {
+	rows := f.Rows[:0]
+	for _, r := range f.Rows {
+		if slices.Contains(codes, r.Cell) {
+			rows = append(rows, r)
+			continue
+		}
+		f.Problems = append(f.Problems, Problem{Line: r.Line, Kind: OtherCell, Value: r.Cell})
+	}
+	f.Rows = rows
+	slices.SortStableFunc(f.Problems, func(a, b Problem) int { return a.Line - b.Line })
 }
 
 // Blocked reports whether f has a problem that keeps it from being applied.
@@ -173,7 +191,9 @@ func (p *checker) problem(line int, k ProblemKind, value string, other int) {
 // row checks one data row and keeps it when it may be imported.
 func (p *checker) row(line int, name, cell, status, role string) {
 	name = flows.NormalizeText(strings.ReplaceAll(name, "\n", " "))
-	role = flows.NormalizeText(role)
+	if role != "" {
+		role = flows.NormalizeText(role)
+	}
 	if name == "" {
 		p.problem(line, EmptyName, "", 0)
 		return
@@ -193,9 +213,8 @@ func (p *checker) row(line int, name, cell, status, role string) {
 		p.statusOf[status] = sm
 	}
 	code, ok, st, stOK := cm.code, cm.ok, sm.status, sm.ok
-	cell = flows.NormalizeText(cell)
 	if !ok {
-		p.problem(line, UnknownCell, cell, 0)
+		p.problem(line, UnknownCell, flows.NormalizeText(cell), 0)
 	}
 	if !stOK {
 		p.problem(line, UnknownStatus, flows.NormalizeText(status), 0)

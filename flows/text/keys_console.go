@@ -28,6 +28,8 @@ const (
 	ConsoleSaveFailed    Key = "console_save_failed" // data: Name = the error
 	ConsoleZaloNoMention Key = "console_zalo_no_mention"
 	ConsoleZaloTooLong   Key = "console_zalo_too_long"
+	ConsoleNhapMissing   Key = "console_nhap_missing"   // :nhap without a file
+	ConsoleZaloNoUpload  Key = "console_zalo_no_upload" // :nhap in Zalo mode; data: Name = the file
 	ConsoleZaloNoFile    Key = "console_zalo_no_file"
 )
 
@@ -36,4 +38,4 @@ const (
 var ConsoleKeys = []Key{ConsoleAsMissing, ConsoleNowYou, ConsoleGroupMissing, ConsoleSpeaking, ConsoleWhereGroup,
 	ConsoleWherePrivate, ConsoleModeTelegram, ConsoleModeZalo, ConsoleUnknown, ConsoleError, ConsoleHelp,
 	ConsoleHeaderPrivate, ConsoleHeaderGroup, ConsolePromptPrivate, ConsolePromptGroup, ConsoleGroupTitle, ConsoleEdit,
-	ConsolePhoto, ConsoleFile, ConsolePicture, ConsoleSaveOn, ConsoleSaveOff, ConsoleSaved, ConsoleSaveFailed, ConsoleZaloNoMention, ConsoleZaloTooLong, ConsoleZaloNoFile}
+	ConsolePhoto, ConsoleFile, ConsolePicture, ConsoleSaveOn, ConsoleSaveOff, ConsoleSaved, ConsoleSaveFailed, ConsoleZaloNoMention, ConsoleZaloTooLong, ConsoleNhapMissing, ConsoleZaloNoUpload, ConsoleZaloNoFile}

@@ -8,6 +8,14 @@ const (
 	ExportNoUpload    Key = "export_no_upload"   // on a platform that cannot upload files (Zalo)
 	ExportUnavailable Key = "export_unavailable" // the deployment has no spreadsheet writer
 
+	// Generated files (xlsx, PNG, PDF) as the file worker delivers them
+	// (flows/files.go).
+	FileLink        Key = "file_link"         // under the text, where the platform cannot upload; data: URL, Hours
+	FileNoLink      Key = "file_no_link"      // the file cannot reach this platform (no public_url); data: Service
+	FilePrivateOnly Key = "file_private_only" // a person's file is not linked in a group chat
+	FileFailed      Key = "file_failed"       // the file could not be made
+	FileLinkExpired Key = "file_link_expired" // the file endpoint's page for an expired link
+
 	// The workbook (flows/export).
 	ExportOrgScope      Key = "export_org_scope"      // the scope of an export of every cell
 	ExportPeriodMonth   Key = "export_period_month"   // data: Num, Year
@@ -37,7 +45,7 @@ const (
 )
 
 // exportKeys are /xuat's own replies, rendered with flows' views.
-var exportKeys = []Key{CmdExport, ExportDone, ExportBadPeriod, ExportNoUpload, ExportUnavailable}
+var exportKeys = []Key{CmdExport, ExportDone, ExportBadPeriod, ExportNoUpload, ExportUnavailable, FileLink, FileNoLink, FilePrivateOnly, FileFailed, FileLinkExpired}
 
 // ExportKeys are the workbook's texts, rendered by flows/export (its tests
 // check them).

@@ -43,6 +43,7 @@ const (
 	JobMeetingLadder      Key = "job_meeting_ladder"
 	JobLeaderboard        Key = "job_leaderboard"
 	JobCampaign           Key = "job_campaign"
+	JobDossier            Key = "job_dossier"
 	JobBackup             Key = "job_backup"
 	Weekday0              Key = "weekday_0"
 	Weekday1              Key = "weekday_1"
@@ -63,4 +64,4 @@ const (
 )
 
 // jobsKeys lists the keys of jobs.txt, for the completeness test.
-var jobsKeys = []Key{CmdPause, CmdSchedule, RemindFirst, RemindSecond, RemindLast, RemindMissing, MeetingSummary, LeaderNoGroup, CampaignInvite, CampaignButton, CampaignRate, PauseAsk, PauseWeek1, PauseWeek2, PauseMonth1, PauseMonth3, PauseBadDate, PauseNoSuchDay, PausePast, PauseTooFar, PauseAskReason, PauseReasonSick, PauseReasonAway, PauseReasonOther, PauseDone, PauseSecretary, PauseCurrent, PauseResume, PauseAgain, PauseKeep, PauseKept, PauseResumed, PauseResumedSecretary, PauseExempt, SchedView, JobRemindFirst, JobRemindSecond, JobRemindLast, JobMeetingLadder, JobLeaderboard, JobCampaign, JobBackup, Weekday0, Weekday1, Weekday2, Weekday3, Weekday4, Weekday5, Weekday6, SchedRunLeader, SchedRunRemind, SchedRunLeaderPick, SchedRunRemindPick, SchedDoneRemind, SchedDoneLeader, SchedLeaderEmpty, SchedNotOpen, SchedAgain}
+var jobsKeys = []Key{CmdPause, CmdSchedule, RemindFirst, RemindSecond, RemindLast, RemindMissing, MeetingSummary, LeaderNoGroup, CampaignInvite, CampaignButton, CampaignRate, PauseAsk, PauseWeek1, PauseWeek2, PauseMonth1, PauseMonth3, PauseBadDate, PauseNoSuchDay, PausePast, PauseTooFar, PauseAskReason, PauseReasonSick, PauseReasonAway, PauseReasonOther, PauseDone, PauseSecretary, PauseCurrent, PauseResume, PauseAgain, PauseKeep, PauseKept, PauseResumed, PauseResumedSecretary, PauseExempt, SchedView, JobRemindFirst, JobRemindSecond, JobRemindLast, JobMeetingLadder, JobLeaderboard, JobCampaign, JobDossier, JobBackup, Weekday0, Weekday1, Weekday2, Weekday3, Weekday4, Weekday5, Weekday6, SchedRunLeader, SchedRunRemind, SchedRunLeaderPick, SchedRunRemindPick, SchedDoneRemind, SchedDoneLeader, SchedLeaderEmpty, SchedNotOpen, SchedAgain}

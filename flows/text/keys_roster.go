@@ -10,6 +10,7 @@ const (
 	RosterPreview           Key = "roster_preview"
 	RosterProblemEmptyName  Key = "roster_problem_empty_name"
 	RosterProblemCell       Key = "roster_problem_unknown_cell"
+	RosterProblemOtherCell  Key = "roster_problem_other_cell"
 	RosterProblemStatus     Key = "roster_problem_unknown_status"
 	RosterProblemDuplicate  Key = "roster_problem_duplicate"
 	RosterProblemAllCaps    Key = "roster_problem_all_caps"
@@ -37,7 +38,7 @@ const (
 // the roster_connect notes, which flows' view cases render.
 var RosterKeys = []Key{RosterStatusFull, RosterStatusProbation, RosterStatusExempt,
 	RosterConnectAmbiguous, RosterConnectStranger, RosterPreview,
-	RosterProblemEmptyName, RosterProblemCell, RosterProblemStatus, RosterProblemDuplicate,
+	RosterProblemEmptyName, RosterProblemCell, RosterProblemOtherCell, RosterProblemStatus, RosterProblemDuplicate,
 	RosterProblemAllCaps, RosterProblemNoMarks, RosterErrNotSpreadsheet, RosterErrOldExcel,
 	RosterErrNotUTF8, RosterErrEmpty, RosterErrNoHeader, RosterErrNoCellColumn, RosterErrTooMany,
 	RosterErrTooBig, RosterErrUnreadable, RosterErrStale, RosterApplied, RosterTemplateSheet,

@@ -14,7 +14,7 @@ func TestCatalogueComplete(t *testing.T) {
 		t.Fatal(err)
 	}
 	declared := map[Key]bool{}
-	for _, list := range [][]Key{coreKeys, yearKeys, behalfKeys, SummaryKeys, secretaryKeys, jobsKeys, platformsKeys, hardeningKeys, transferKeys, RosterKeys, ConsoleKeys, exportKeys, ExportKeys} {
+	for _, list := range [][]Key{coreKeys, yearKeys, behalfKeys, SummaryKeys, secretaryKeys, jobsKeys, platformsKeys, hardeningKeys, transferKeys, RosterKeys, rosterChatKeys, ConsoleKeys, exportKeys, ExportKeys, dossierKeys, DossierKeys} {
 		for _, k := range list {
 			if declared[k] {
 				t.Errorf("key %s declared twice", k)

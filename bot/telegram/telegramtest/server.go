@@ -26,8 +26,9 @@ import (
 //
 // It understands getMe, getUpdates, sendMessage, editMessageText,
 // editMessageReplyMarkup, answerCallbackQuery, setMyCommands,
-// deleteMyCommands, getMyCommands, sendDocument, sendPhoto and getChatMember;
-// any other method answers 404.
+// deleteMyCommands, getMyCommands, sendDocument, sendPhoto, getChatMember
+// and getFile, and serves the files people sent (PushDocument) at
+// /file/bot<token>/<path>; any other method answers 404.
 // Times come from time.Now, so the fake works inside a testing/synctest
 // bubble (use InProcess and Client there).
 type Server struct {
@@ -74,9 +75,12 @@ type Server struct {
 	answers   []CallbackAnswer
 	commands  map[string][]Command
 	limits    Limits
+	latency   time.Duration // the round trip of every call (SetLatency)
 	global    []time.Time
 	lastSend  map[int64]time.Time
 	groupSend map[int64][]time.Time
+	files     map[string]storedFile // by file id (PushDocument)
+	fileSeq   int
 }
 
 // User is a Telegram user as the fake puts it into updates.
@@ -285,8 +289,24 @@ func (f *Server) Calls(method string) int {
 	return f.calls[strings.ToLower(method)]
 }
 
-// ServeHTTP answers one Bot API call: /bot<token>/<method>.
+// ServeHTTP answers one Bot API call: /bot<token>/<method>, after half of
+// the latency (SetLatency) and before the other half.
 func (f *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f.mu.Lock()
+	rtt := f.latency
+	f.mu.Unlock()
+	if !f.delay(r, rtt/2) {
+		return // abandoned on its way: it never arrived
+	}
+	defer f.delay(r, rtt-rtt/2)
+	f.serveHTTP(w, r)
+}
+
+func (f *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	if rest, ok := strings.CutPrefix(r.URL.Path, "/file/bot"); ok {
+		f.serveFile(w, rest)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	if !ok {
 		writeError(w, Fault{Code: 404, Description: "Not Found"})
@@ -355,6 +375,8 @@ func (f *Server) serve(w http.ResponseWriter, r *http.Request, method string, ch
 		f.answerCallback(w, method, form)
 	case "setmycommands", "deletemycommands", "getmycommands":
 		f.myCommands(w, method, form)
+	case "getfile":
+		f.getFile(w, form)
 	case "getchatmember":
 		userID, _ := strconv.ParseInt(form.Get("user_id"), 10, 64)
 		f.mu.Lock()
@@ -397,7 +419,7 @@ var methodNames = map[string]string{
 	"editmessagetext": "editMessageText", "editmessagereplymarkup": "editMessageReplyMarkup",
 	"sendphoto": "sendPhoto", "senddocument": "sendDocument",
 	"answercallbackquery": "answerCallbackQuery", "setmycommands": "setMyCommands",
-	"deletemycommands": "deleteMyCommands", "getmycommands": "getMyCommands", "getchatmember": "getChatMember",
+	"deletemycommands": "deleteMyCommands", "getmycommands": "getMyCommands", "getchatmember": "getChatMember", "getfile": "getFile",
 }
 
 // methodName returns the Bot API spelling of a lowercased method name.

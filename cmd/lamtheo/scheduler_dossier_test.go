@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/bot/console"
+	"lamtheo/flows"
+)
+
+// uploadPlatforms says the terminal uploads files, as the console Conn
+// does; the scheduler tests run no Conn.
+type uploadPlatforms struct{}
+
+func (uploadPlatforms) Caps(p bot.Platform) (bot.Caps, bool) {
+	return bot.Caps{Platform: p, Upload: true}, p == bot.Console
+}
+
+func (u uploadPlatforms) All() []bot.Caps {
+	c, _ := u.Caps(bot.Console)
+	return []bot.Caps{c}
+}
+
+// TestSchedulerDossier runs the real engine and store from 19 to 21
+// December on virtual time: at 09:00 on the 20th (the default schedule)
+// the connected member gets their dossier of the year in the outbox,
+// once, and the exempt and the paused member get none; a second process
+// on the same data file sends nothing again.
+func TestSchedulerDossier(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		loc := hcmc(t)
+		cfg := DemoConfig()
+		cfg.Data.Path = filepath.Join(t.TempDir(), "lamtheo.db")
+		at := func(d, h int) time.Time { return time.Date(2026, 12, d, h, 0, 0, 0, loc) }
+		process := func(d time.Duration, seed bool) (files []string) {
+			a, err := openApp(context.Background(), cfg, testText(), slog.New(slog.DiscardHandler))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer a.Close()
+			a.eng.Platforms = uploadPlatforms{}
+			if seed {
+				err := a.db.Update(context.Background(), func(tx flows.Tx) error {
+					for _, m := range []flows.Member{
+						{Name: "Trần Văn Hùng"},
+						{Name: "Lê Thị Mai", Status: flows.Exempt},
+						{Name: "Nguyễn Thị Lan", PausedUntil: at(31, 0), PauseReason: "Đi xa"},
+					} {
+						m.Cell, m.Joined = "C01", time.Date(2026, 10, 20, 9, 0, 0, 0, loc)
+						m.Users = []bot.UserID{{Platform: bot.Console, ID: console.UserID(m.Name)}}
+						if err := tx.PutMember(&m); err != nil {
+							return err
+						}
+					}
+					return nil
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			runFor(t, a.sched, d)
+			envs, err := a.db.Outbox(bot.Console).Pending(context.Background(), 0, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range envs {
+				if f := e.Reply.File; f != nil {
+					files = append(files, e.Reply.Chat.ID+" "+f.Name)
+				}
+			}
+			return files
+		}
+		sleepUntil(at(19, 12))
+		first := process(21*time.Hour+30*time.Second, true) // until 09:00:30 on the 20th
+		want := []string{console.UserID("Trần Văn Hùng") + " ho-so-tran-van-hung-2026.pdf"}
+		if !slices.Equal(first, want) {
+			t.Fatalf("queued %q, want %q", first, want)
+		}
+		sleepUntil(at(20, 10))
+		if second := process(24*time.Hour, false); !slices.Equal(second, first) {
+			t.Errorf("after the restart the outbox holds %q, want %q", second, first)
+		}
+	})
+}

@@ -1,0 +1,133 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"lamtheo/bot"
+	"lamtheo/flows"
+)
+
+// TestFileRequests: a request keeps its kind, args, time, flags and reply;
+// requests are listed oldest first after a given id; a deleted one is gone
+// and deleting it again reports so; a View cannot record one.
+func TestFileRequests(t *testing.T) {
+	clk := newClock()
+	db := openDB(t, clk.Now)
+	chat := bot.ChatID{Platform: bot.Telegram, ID: "42"}
+	want := flows.FileRequest{Kind: flows.FileExport, Args: []string{"2", "202601", "202611", "C01", "Chi bộ thôn Đông"},
+		At: clk.Now(), Private: true, Optional: false, Reply: bot.Reply{Chat: chat, Text: "Bảng xếp hạng", Bulk: true}}
+	update(t, db, func(tx flows.Tx) error {
+		for range 3 {
+			q := want
+			if err := tx.RequestFile(&q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, db, func(tx flows.Tx) error {
+		q := want
+		if err := tx.RequestFile(&q); !errors.Is(err, flows.ErrReadOnly) {
+			t.Errorf("RequestFile in a View: %v, want ErrReadOnly", err)
+		}
+		got, err := tx.FileRequests(1, 10)
+		if err != nil {
+			return err
+		}
+		if len(got) != 2 || got[0].ID != 2 || got[1].ID != 3 {
+			t.Fatalf("FileRequests(1) = %+v, want requests 2 and 3", got)
+		}
+		g := got[0]
+		if g.Kind != want.Kind || len(g.Args) != 5 || g.Args[4] != "Chi bộ thôn Đông" || !g.At.Equal(want.At) ||
+			!g.Private || g.Optional || g.Reply.Chat != chat || g.Reply.Text != want.Reply.Text || !g.Reply.Bulk {
+			t.Errorf("request read back as %+v, want %+v", g, want)
+		}
+		return nil
+	})
+	update(t, db, func(tx flows.Tx) error {
+		if ok, err := tx.DeleteFileRequest(2); err != nil || !ok {
+			t.Errorf("DeleteFileRequest(2) = %v, %v; want true", ok, err)
+		}
+		if ok, err := tx.DeleteFileRequest(2); err != nil || ok {
+			t.Errorf("DeleteFileRequest(2) again = %v, %v; want false", ok, err)
+		}
+		return nil
+	})
+	view(t, db, func(tx flows.Tx) error {
+		got, _ := tx.FileRequests(0, 10)
+		if len(got) != 2 || got[0].ID != 1 || got[1].ID != 3 {
+			t.Errorf("after delete: %+v, want 1 and 3", got)
+		}
+		return nil
+	})
+	select {
+	case <-db.FileWake():
+	default:
+		t.Error("no wake-up after a request was committed")
+	}
+}
+
+// TestStoredFiles: a stored file's bytes are read by id and by a link
+// until CleanFiles removes expired links and old files; an outbox reply
+// refers to the file by id without its bytes.
+func TestStoredFiles(t *testing.T) {
+	clk := newClock()
+	db := openDB(t, clk.Now)
+	ctx := context.Background()
+	data := []byte("PK\x03\x04 workbook")
+	var id string
+	chat := bot.ChatID{Platform: bot.Telegram, ID: "42"}
+	update(t, db, func(tx flows.Tx) error {
+		var err error
+		if id, err = tx.PutFile(bot.File{Name: "hồ sơ.xlsx", Data: data}, clk.Now()); err != nil {
+			return err
+		}
+		if err := tx.PutFileLink("TOKEN", id, clk.Now().Add(24*time.Hour)); err != nil {
+			return err
+		}
+		return tx.Enqueue(bot.Reply{Chat: chat, Text: "Tệp", File: &bot.File{ID: id, Name: "hồ sơ.xlsx", Photo: true, Alt: "ảnh"}})
+	})
+	got, err := db.FileData(ctx, id)
+	if err != nil || string(got) != string(data) {
+		t.Fatalf("FileData(%s) = %q, %v", id, got, err)
+	}
+	if _, err := db.FileData(ctx, "999"); !errors.Is(err, bot.ErrNoFile) {
+		t.Errorf("FileData(999): %v, want ErrNoFile", err)
+	}
+	envs, err := db.Outbox(bot.Telegram).Pending(ctx, 0, 10)
+	if err != nil || len(envs) != 1 {
+		t.Fatalf("Pending = %v, %v", envs, err)
+	}
+	if f := envs[0].Reply.File; f == nil || f.ID != id || len(f.Data) != 0 || !f.Photo || f.Alt != "ảnh" {
+		t.Errorf("envelope's file = %+v, want id %s without bytes", f, id)
+	}
+	name, body, exp, err := db.LinkedFile(ctx, "TOKEN")
+	if err != nil || name != "hồ sơ.xlsx" || string(body) != string(data) || !exp.Equal(clk.Now().Add(24*time.Hour)) {
+		t.Fatalf("LinkedFile = %q, %q, %v, %v", name, body, exp, err)
+	}
+	if _, _, _, err := db.LinkedFile(ctx, "OTHER"); !errors.Is(err, bot.ErrNoFile) {
+		t.Errorf("LinkedFile(OTHER): %v, want ErrNoFile", err)
+	}
+
+	// A day later the link has expired; the file is kept for a week.
+	clk.Add(25 * time.Hour)
+	if n, err := db.CleanFiles(ctx, clk.Now().Add(-7*24*time.Hour), clk.Now()); err != nil || n != 0 {
+		t.Fatalf("CleanFiles after a day = %d, %v; want 0 files", n, err)
+	}
+	if _, _, _, err := db.LinkedFile(ctx, "TOKEN"); !errors.Is(err, bot.ErrNoFile) {
+		t.Errorf("expired link: %v, want ErrNoFile", err)
+	}
+	if _, err := db.FileData(ctx, id); err != nil {
+		t.Errorf("file gone after a day: %v", err)
+	}
+	clk.Add(7 * 24 * time.Hour)
+	if n, err := db.CleanFiles(ctx, clk.Now().Add(-7*24*time.Hour), clk.Now()); err != nil || n != 1 {
+		t.Fatalf("CleanFiles after eight days = %d, %v; want 1", n, err)
+	}
+	if _, err := db.FileData(ctx, id); !errors.Is(err, bot.ErrNoFile) {
+		t.Errorf("file after retention: %v, want ErrNoFile", err)
+	}
+}
