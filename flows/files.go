@@ -18,6 +18,9 @@ type FileKind string
 const (
 	FileExport FileKind = "export"      // /xuat's workbook (exportcmd.go)
 	FileLeader FileKind = "leaderboard" // the leaderboard picture (leaderchart.go)
+
+	FileDossier    FileKind = "dossier"     // one member's year-end dossier PDF (dossierfile.go)
+	FileDossierZip FileKind = "dossier_zip" // a cell's dossiers as one zip (dossierfile.go)
 )
 
 // FileRequest is a file a flow asked for in an update's (or a job's)
@@ -63,6 +66,9 @@ type fileMaker func(e *Engine, ctx context.Context, q FileRequest, rep *bot.Repl
 var fileMakers = map[FileKind]fileMaker{
 	FileExport: (*Engine).makeExport,
 	FileLeader: (*Engine).makeLeaderPhoto,
+
+	FileDossier:    (*Engine).makeDossier,
+	FileDossierZip: (*Engine).makeDossierZip,
 }
 
 // Defaults of the engine's file links.
