@@ -86,6 +86,12 @@ type Dossier struct {
 // Dossier returns the dossier of member id for year, read in one read-only
 // transaction at the engine's clock.
 func (e *Engine) Dossier(ctx context.Context, id MemberID, year int) (Dossier, error) {
+	return e.dossierAt(ctx, id, year, e.now())
+}
+
+// dossierAt returns the dossier of member id for year as at at, read in
+// one read-only transaction.
+func (e *Engine) dossierAt(ctx context.Context, id MemberID, year int, at time.Time) (Dossier, error) {
 	var d Dossier
 	err := e.Store.View(ctx, func(tx Tx) error {
 		m, ok, err := tx.Member(id)
@@ -95,7 +101,7 @@ func (e *Engine) Dossier(ctx context.Context, id MemberID, year int) (Dossier, e
 		if !ok {
 			return fmt.Errorf("dossier: no member %d", id)
 		}
-		d, err = e.dossierOf(tx, m, year, e.now())
+		d, err = e.dossierOf(tx, m, year, at)
 		return err
 	})
 	return d, err

@@ -1,12 +1,9 @@
 package flows
 
 import (
-	"archive/zip"
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"lamtheo/bot"
@@ -47,15 +44,16 @@ type nameYearView struct {
 }
 
 // cmdDossier (/hoso [mã chi bộ] [họ tên | số thứ tự | cả chi bộ] [năm])
-// sends a year-end dossier as a PDF, only where the platform uploads
-// files: a member's own with /hoso alone (the year being reported by
+// sends a year-end dossier as a PDF, only where a file can reach the
+// private chat (uploaded, or linked to the file endpoint): a member's own with /hoso alone (the year being reported by
 // default, or the year typed last); a secretary's of one member of their
 // cell, named (diacritics optional, see matchMembers) or by number in the
 // cell's list in name order, or the whole cell's as one zip; an admin's
 // of any member or cell, naming the cell by its code first. Anyone else
-// asking for someone else's is refused.
+// asking for someone else's is refused. The files are built by the
+// FileWorker (dossierfile.go), not in this update's transaction.
 func (r *req) cmdDossier(args string) error {
-	if !r.e.caps(r.m.Chat.Platform).Upload {
+	if !r.e.fileReaches(r.m.Chat, true) {
 		r.say(text.DossierNoUpload, nil)
 		return nil
 	}
@@ -111,7 +109,7 @@ func (r *req) cmdDossier(args string) error {
 	if !r.mayActOn(cell.Code) {
 		return refuse(text.DossierOnlyOwn, nil)
 	}
-	ms, err := r.cellMembers(cell.Code)
+	ms, err := cellMembers(r.tx, cell.Code)
 	if err != nil {
 		return err
 	}
@@ -136,23 +134,6 @@ func (r *req) cmdDossier(args string) error {
 		v.Found = append(v.Found, dossierFoundView{No: i + 1, Name: ms[i].Name})
 	}
 	return refuse(text.DossierSeveral, v)
-}
-
-// cellMembers returns the members of cell in the order of its list
-// (Vietnamese name order), the order /hoso's numbers count in.
-func (r *req) cellMembers(cell string) ([]Member, error) {
-	all, err := r.tx.Members(cell)
-	if err != nil {
-		return nil, err
-	}
-	var ms []Member
-	for _, m := range all {
-		if m.Cell == cell {
-			ms = append(ms, m)
-		}
-	}
-	SortByName(ms)
-	return ms, nil
 }
 
 // wholeCell reports whether what was typed asks for the whole cell.
@@ -208,67 +189,20 @@ func wordsIn(typed, name []string) bool {
 	return len(typed) > 0
 }
 
-// sendDossier sends m's dossier of year to the chat asked in.
+// sendDossier asks for m's dossier of year, for the chat asked in: the
+// FileWorker builds it (makeDossier), not this update's transaction.
 func (r *req) sendDossier(m Member, year int) error {
-	d, f, err := r.e.dossierFile(r.tx, m, year, r.now)
-	if err != nil {
-		return err
-	}
-	r.send(bot.Reply{
-		Chat: r.m.Chat,
-		Text: r.t(text.DossierDone, dossierDoneView{Name: d.Name, Year: year, Reported: d.Reported, Due: d.Due, Exempt: d.Exempt, Items: len(d.Items)}),
-		File: f,
-	})
+	r.addFile(dossierRequest(m, year, "", bot.Reply{Chat: r.m.Chat}))
 	return nil
 }
 
-// dossierFile returns m's dossier of year at now and its PDF, named.
-func (e *Engine) dossierFile(tx Tx, m Member, year int, now time.Time) (Dossier, *bot.File, error) {
-	d, err := e.dossierOf(tx, m, year, now)
-	if err != nil {
-		return d, nil, err
-	}
-	data, err := e.DossierPDF(d)
-	if err != nil {
-		return d, nil, fmt.Errorf("dossier %d/%d: %w", m.ID, year, err)
-	}
-	return d, &bot.File{Name: dossierFileName(d.Name, year, ".pdf"), Data: data}, nil
-}
-
-// sendCellDossiers sends the dossiers of year of ms, the members of cell,
-// as one zip of PDFs.
+// sendCellDossiers asks for the dossiers of year of ms, the members of
+// cell, as one zip of PDFs, built by the FileWorker (makeDossierZip).
 func (r *req) sendCellDossiers(cell Cell, ms []Member, year int) error {
 	if len(ms) == 0 {
 		return refuse(text.DossierCellEmpty, dossierInputView{Cell: cell.Name})
 	}
-	var buf bytes.Buffer
-	z := zip.NewWriter(&buf)
-	names := map[string]int{}
-	for _, m := range ms {
-		_, pdf, err := r.e.dossierFile(r.tx, m, year, r.now)
-		if err != nil {
-			return err
-		}
-		name := pdf.Name
-		if names[name]++; names[name] > 1 {
-			name = strings.TrimSuffix(name, ".pdf") + fmt.Sprintf("-%d.pdf", names[name])
-		}
-		f, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: dayStart(r.now, r.e.loc())})
-		if err != nil {
-			return fmt.Errorf("dossier zip: %w", err)
-		}
-		if _, err := f.Write(pdf.Data); err != nil {
-			return fmt.Errorf("dossier zip: %w", err)
-		}
-	}
-	if err := z.Close(); err != nil {
-		return fmt.Errorf("dossier zip: %w", err)
-	}
-	r.send(bot.Reply{
-		Chat: r.m.Chat,
-		Text: r.t(text.DossierCellDone, dossierCellView{Cell: cell.Name, Year: year, N: len(ms)}),
-		File: &bot.File{Name: dossierFileName(cell.Name, year, ".zip"), Data: buf.Bytes()},
-	})
+	r.requestFile(FileDossierZip, dossierArgs{Cell: cell.Code, Year: year}.encode(), bot.Reply{Chat: r.m.Chat}, true, false)
 	return nil
 }
 

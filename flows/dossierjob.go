@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"lamtheo/bot"
-	"lamtheo/flows/text"
 )
 
 // dossierYear returns the year the year-end job of slot (in loc) sends
@@ -15,25 +14,34 @@ func dossierYear(slot time.Time, loc *time.Location) int {
 	return MonthOf(slot, loc).Prev().Year()
 }
 
-// dossierTarget returns the private chat a member's dossier goes to: the
-// first of their chats on a platform that uploads files and that the
-// outbox has not found unreachable; false when there is none (a member on
-// Zalo only, today).
+// dossierTarget returns the private chat a member's dossier goes to: of
+// their chats the outbox has not found unreachable, the first on a
+// platform that uploads files, else the first a link reaches (Zalo with
+// [files] public_url); false when there is none (a member on Zalo only
+// and no public URL: no note is sent then, their secretary can get it).
 func (e *Engine) dossierTarget(m Member, unreachable map[bot.ChatID]bool) (bot.ChatID, bool) {
+	var linked bot.ChatID
+	found := false
 	for _, c := range m.PrivateChats() {
-		if !unreachable[c] && e.caps(c.Platform).Upload {
+		switch {
+		case unreachable[c]:
+		case e.caps(c.Platform).Upload:
 			return c, true
+		case !found && e.fileReaches(c, true):
+			linked, found = c, true
 		}
 	}
-	return bot.ChatID{}, false
+	return linked, found
 }
 
 // dossiers (JobDossier) sends each member their dossier of the year
 // (dossierYear), privately, with a short note: members who may be
 // reminded now (Remindable: connected, not exempt, reminders not paused,
-// reachable), on a platform that uploads files. A slot older than
-// jobStale (after downtime) is skipped. The PDFs go through the outbox as
-// bulk messages, at the platforms' rate limits.
+// reachable), where a file reaches them (dossierTarget). A slot older than
+// jobStale (after downtime) is skipped. The run records one FileRequest
+// per member: the FileWorker builds each PDF afterwards, off this write
+// transaction, and queues it as a bulk message, sent at the platforms'
+// rate limits.
 func (j *jobRun) dossiers() (bool, error) {
 	if j.now.Sub(j.slot) > jobStale || j.e.DossierPDF == nil {
 		return false, nil
@@ -63,12 +71,9 @@ func (j *jobRun) dossiers() (bool, error) {
 				if !ok {
 					continue
 				}
-				d, f, err := j.e.dossierFile(j.tx, m, year, j.now)
-				if err != nil {
-					return err
-				}
-				j.out = append(j.out, bot.Reply{Chat: chat, Bulk: true, File: f,
-					Text: j.e.t(text.DossierJobNote, nameYearView{Name: d.Name, Year: year})})
+				q := dossierRequest(m, year, dossierNoteJob, bot.Reply{Chat: chat, Bulk: true})
+				q.At = j.now
+				j.files = append(j.files, q)
 				j.prompted++
 			}
 			return nil

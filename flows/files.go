@@ -16,9 +16,11 @@ type FileKind string
 
 // The kinds of generated file.
 const (
-	FileExport FileKind = "export"      // /xuat's workbook (exportcmd.go)
-	FileLeader FileKind = "leaderboard" // the leaderboard picture (leaderchart.go)
-	FileRoster FileKind = "roster"      // a cell's roster template (roster_edit.go)
+	FileExport     FileKind = "export"      // /xuat's workbook (exportcmd.go)
+	FileLeader     FileKind = "leaderboard" // the leaderboard picture (leaderchart.go)
+	FileRoster     FileKind = "roster"      // a cell's roster template (roster_edit.go)
+	FileDossier    FileKind = "dossier"     // one member's year-end dossier PDF (dossierfile.go)
+	FileDossierZip FileKind = "dossier_zip" // a cell's dossiers as one zip (dossierfile.go)
 )
 
 // FileRequest is a file a flow asked for in an update's (or a job's)
@@ -62,9 +64,11 @@ type fileMaker func(e *Engine, ctx context.Context, q FileRequest, rep *bot.Repl
 
 // fileMakers are the makers by kind. A new kind of file registers here.
 var fileMakers = map[FileKind]fileMaker{
-	FileExport: (*Engine).makeExport,
-	FileLeader: (*Engine).makeLeaderPhoto,
-	FileRoster: (*Engine).makeRosterTemplate,
+	FileExport:     (*Engine).makeExport,
+	FileLeader:     (*Engine).makeLeaderPhoto,
+	FileRoster:     (*Engine).makeRosterTemplate,
+	FileDossier:    (*Engine).makeDossier,
+	FileDossierZip: (*Engine).makeDossierZip,
 }
 
 // Defaults of the engine's file links.

@@ -104,14 +104,56 @@ func TestZaloFileLinks(t *testing.T) {
 	})
 }
 
+// TestZaloDossierLink: on Zalo with a public URL, /hoso in the private
+// chat brings the member's dossier as an expiring link to the PDF (the
+// right type and file name) and the secretary's «cả chi bộ» the cell's
+// zip; typed in the group, /hoso sends no link there or anywhere, only a
+// pointer to the private chat.
+func TestZaloDossierLink(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		w, f := zaloFilesWorld(t, "https://bot.example.vn/files")
+		got := w.say(f, zalotest.Private(zHung), zHung, "/hoso")
+		wantIn(t, "/hoso on Zalo", got, "Hồ sơ năm 1999 của đồng chí "+zHung.Name, "Tải tệp tại: https://bot.example.vn/files/", "(hết hạn sau 24 giờ)")
+		m := linkRE.FindStringSubmatch(got)
+		if m == nil {
+			t.Fatalf("no link in %q", got)
+		}
+		pdf := w.fetch(m[0])
+		if pdf.Code != http.StatusOK || !strings.HasPrefix(pdf.Body.String(), "%PDF") || pdf.Header().Get("Content-Type") != "application/pdf" {
+			t.Fatalf("the dossier's link: %d %v %.20q", pdf.Code, pdf.Header(), pdf.Body.String())
+		}
+		if cd := pdf.Header().Get("Content-Disposition"); !strings.HasPrefix(cd, `attachment; filename="ho-so-`) || !strings.Contains(cd, `-1999.pdf"`) {
+			t.Errorf("Content-Disposition %q", cd)
+		}
+		zip := w.say(f, zalotest.Private(zLan), zLan, "/hoso cả chi bộ")
+		wantIn(t, "/hoso cả chi bộ on Zalo", zip, "Hồ sơ năm 1999 của 2 đảng viên Chi bộ thôn Đông", "Tải tệp tại: https://bot.example.vn/files/")
+		if z := linkRE.FindString(zip); z == "" || w.fetch(z).Header().Get("Content-Type") != "application/zip" {
+			t.Errorf("the zip's link in %q", zip)
+		}
+
+		before := len(f.Sent(zalotest.Private(zHung).ID))
+		inGroup := w.say(f, zGroup, zHung, "/hoso")
+		private := joined(f.Sent(zalotest.Private(zHung).ID)[before:])
+		if linkRE.MatchString(inGroup) || linkRE.MatchString(private) {
+			t.Errorf("/hoso in the group linked a file: group %q, private %q", inGroup, private)
+		}
+		wantIn(t, "/hoso in the group", private, "chỉ dùng khi nhắn riêng")
+		checkZaloTexts(t, f)
+		w.quiet()
+	})
+}
+
 // TestZaloNoPublicURL: without [files] public_url, a Zalo secretary asking
-// for the workbook is told to get it on Telegram, and the leaderboard
+// for the workbook and a member asking for their dossier are told to get
+// it on Telegram, and the leaderboard
 // reaches the group as text alone.
 func TestZaloNoPublicURL(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		w, f := zaloFilesWorld(t, "")
 		got := w.say(f, zalotest.Private(zLan), zLan, "/xuat")
 		wantIn(t, "/xuat on Zalo without a public URL", got, "Tệp Excel hiện chỉ gửi được qua Telegram")
+		got = w.say(f, zalotest.Private(zHung), zHung, "/hoso")
+		wantIn(t, "/hoso on Zalo without a public URL", got, "Tệp PDF hiện chỉ gửi được qua Telegram")
 		hung := zalotest.Private(zHung)
 		w.until("2000-01-15 19:00")
 		ask := w.say(f, hung, zHung, "/baocao khác: dọn vệ sinh đường làng")

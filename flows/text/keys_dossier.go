@@ -5,7 +5,7 @@ const (
 	CmdDossier         Key = "cmd_dossier"         // /help's line
 	DossierDone        Key = "dossier_done"        // the line sent with one member's PDF; data: Name, Year, Reported, Due, Exempt, Items
 	DossierCellDone    Key = "dossier_cell_done"   // the line sent with a cell's zip; data: Cell, Year, N
-	DossierNoUpload    Key = "dossier_no_upload"   // on a platform that cannot upload files (Zalo)
+	DossierNoUpload    Key = "dossier_no_upload"   // no file reaches this chat (Zalo without [files] public_url)
 	DossierUnavailable Key = "dossier_unavailable" // the deployment has no PDF writer
 	DossierBadYear     Key = "dossier_bad_year"    // a year not yet come; data: Input, Year
 	DossierOnlyOwn     Key = "dossier_only_own"    // a member asked for someone else's
