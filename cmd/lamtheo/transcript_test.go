@@ -6,16 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
-	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"lamtheo/flows"
 	"lamtheo/flows/text"
 )
 
@@ -53,7 +49,7 @@ func TestTranscripts(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := replaySetup(t, inputOf(string(want)), transcriptConfig[name], transcriptRoster[name])
+			got := replayConfig(t, inputOf(string(want)), consoleOptions{}, transcriptConfig[name])
 			if *update {
 				if err := os.WriteFile(file, []byte(got), 0o644); err != nil {
 					t.Fatal(err)
@@ -107,54 +103,6 @@ func replay(t *testing.T, input string, o consoleOptions) string {
 var transcriptConfig = map[string]func(*Config){
 	// Chi bộ thôn Tây meets on the 10th, after the organisation's deadline.
 	"leaderboard_deadline": func(c *Config) { c.Cells[1].MeetingDay = 10 },
-}
-
-// transcriptRoster is the cells' rosters the transcripts named begin with
-// (by cell code, the names in order), each saying so in its first comment:
-// people on the roster who have not connected, as a roster imported
-// (lamtheo import-roster) before the transcript's first line leaves them.
-var transcriptRoster = map[string]map[string][]string{
-	"report_on_behalf": {"C01": {"Nguyễn Thị Lan", "Trần Văn Hùng", "Lê Thị Mai", "Phạm Văn Tư", "Đỗ Thị Sáu", "Hoàng Văn Bảy"}},
-}
-
-// replaySetup is replayConfig on a data file whose cells' rosters are
-// roster (see transcriptRoster), added at the demo clock's start.
-func replaySetup(t *testing.T, input string, change func(*Config), roster map[string][]string) string {
-	t.Helper()
-	if len(roster) == 0 {
-		return replayConfig(t, input, consoleOptions{}, change)
-	}
-	cfg := DemoConfig()
-	if change != nil {
-		change(&cfg)
-	}
-	path := filepath.Join(t.TempDir(), "lamtheo.db")
-	cfg.Data.Path = path
-	a, err := openApp(context.Background(), cfg, testText(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	added, err := time.ParseInLocation("2006-01-02 15:04", demoStart, a.eng.Cfg.Loc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = a.db.Update(context.Background(), func(tx flows.Tx) error {
-		for _, cell := range slices.Sorted(maps.Keys(roster)) {
-			for _, name := range roster[cell] {
-				if err := tx.PutRosterEntry(&flows.RosterEntry{Cell: cell, Name: name, Added: added}); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
-	if cerr := a.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return playConfig(t, cfg, path, input, consoleOptions{})
 }
 
 // replayConfig is replay with the demo organisation changed by change
