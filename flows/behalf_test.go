@@ -126,3 +126,44 @@ func (h *harness) memberOf(u bot.UserID) (flows.Member, bool) {
 	})
 	return m, ok
 }
+
+// TestRecordedForConnects (issue 11): a member the secretary recorded for
+// (no account) who later connects with the cell's code under their name is
+// offered their roster entry like any single match; once they confirm,
+// their account joins that member, so that the pledge recorded for them
+// is theirs (one person, one history). A second account on the same
+// platform under that name is ambiguous, as for any claimed entry.
+func TestRecordedForConnects(t *testing.T) {
+	env := newAccessEnv(t)
+	h := env.harness
+	h.seedRoster("C01", "Hoàng Văn Bảy", "Đỗ Thị Sáu")
+	sec := env.users["secOwn"]
+	behalfPledge(t, env, sec, "Hoàng Văn Bảy")
+	bay, _ := pledgeOf(t, h, "Hoàng Văn Bảy")
+
+	code := h.code(sec)
+	u := tg("66")
+	reps := h.connectTyped(u, "Hoang Van Bay", code)
+	if got := repliesTo(reps, u); !strings.Contains(got, "có phải là đồng chí Hoàng Văn Bảy") {
+		t.Fatalf("join: %s", got)
+	}
+	reps = h.choose(u, reps, "Đúng, là tôi")
+	if got := repliesTo(reps, u); !strings.Contains(got, "Hoàng Văn Bảy trong danh sách") {
+		t.Fatalf("claim: %s", got)
+	}
+	m, roster := h.rosterState(u, "C01")
+	if m.ID != bay.ID || !m.Connected() || m.Cell != "C01" {
+		t.Fatalf("the account joined member %+v, want member %d", m, bay.ID)
+	}
+	e := roster[0]
+	if id, ok := e.Claimed(bot.Telegram); !ok || id != bay.ID || len(e.Claims) != 1 {
+		t.Errorf("claims %+v, want member %d on Telegram only", e.Claims, bay.ID)
+	}
+	if _, p := pledgeOf(t, h, "Hoàng Văn Bảy"); p.Member != bay.ID || len(p.Items) != 1 {
+		t.Errorf("the recorded pledge: %+v", p)
+	}
+
+	u2 := tg("67")
+	reps = h.connect(u2, "Hoàng Văn Bảy", code)
+	checkAmbiguous(t, env, u2, reps, 2, "(đã có tài khoản kết nối)")
+}
