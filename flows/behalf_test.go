@@ -167,3 +167,25 @@ func TestRecordedForConnects(t *testing.T) {
 	reps = h.connect(u2, "Hoàng Văn Bảy", code)
 	checkAmbiguous(t, env, u2, reps, 2, "(đã có tài khoản kết nối)")
 }
+
+// TestNudgeListsOffline (issue 11): /nhacnho lists the people of the
+// roster who do not use the bot, the member recorded for (no account) and
+// the one never connected, apart as «không dùng bot», as the private
+// /summary does, never as people the bot could not write to.
+func TestNudgeListsOffline(t *testing.T) {
+	env := newAccessEnv(t)
+	h := env.harness
+	h.seedRoster("C01", "Hoàng Văn Bảy", "Vũ Thị Tám")
+	sec := env.users["secOwn"]
+	behalfPledge(t, env, sec, "Hoàng Văn Bảy")
+	got := joined(h.send(sec, "/nhacnho"))
+	if !strings.Contains(got, "không dùng bot (bot không nhắc được; gõ /baocaothay để ghi hộ): Hoàng Văn Bảy, Vũ Thị Tám.") {
+		t.Errorf("/nhacnho does not list who does not use the bot apart: %s", got)
+	}
+	if strings.Contains(got, "Bot không nhắn được") {
+		t.Errorf("/nhacnho says the bot could not write to someone: %s", got)
+	}
+	if sum := joined(h.send(sec, "/summary")); !strings.Contains(sum, "không dùng bot: 2 đồng chí") {
+		t.Errorf("the private /summary says otherwise: %s", sum)
+	}
+}
