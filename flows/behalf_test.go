@@ -127,6 +127,18 @@ func (h *harness) memberOf(u bot.UserID) (flows.Member, bool) {
 	return m, ok
 }
 
+// recordedForBay returns the access table's organisation with C01's
+// roster of Hoàng Văn Bảy and other, and a pledge its secretary (sec)
+// recorded for Bảy, who has no account.
+func recordedForBay(t *testing.T, other string) (env *accessEnv, sec bot.UserID) {
+	t.Helper()
+	env = newAccessEnv(t)
+	env.harness.seedRoster("C01", "Hoàng Văn Bảy", other)
+	sec = env.users["secOwn"]
+	behalfPledge(t, env, sec, "Hoàng Văn Bảy")
+	return env, sec
+}
+
 // TestRecordedForConnects (issue 11): a member the secretary recorded for
 // (no account) who later connects with the cell's code under their name is
 // offered their roster entry like any single match; once they confirm,
@@ -134,11 +146,8 @@ func (h *harness) memberOf(u bot.UserID) (flows.Member, bool) {
 // is theirs (one person, one history). A second account on the same
 // platform under that name is ambiguous, as for any claimed entry.
 func TestRecordedForConnects(t *testing.T) {
-	env := newAccessEnv(t)
+	env, sec := recordedForBay(t, "Đỗ Thị Sáu")
 	h := env.harness
-	h.seedRoster("C01", "Hoàng Văn Bảy", "Đỗ Thị Sáu")
-	sec := env.users["secOwn"]
-	behalfPledge(t, env, sec, "Hoàng Văn Bảy")
 	bay, _ := pledgeOf(t, h, "Hoàng Văn Bảy")
 
 	code := h.code(sec)
@@ -173,11 +182,8 @@ func TestRecordedForConnects(t *testing.T) {
 // the one never connected, apart as «không dùng bot», as the private
 // /summary does, never as people the bot could not write to.
 func TestNudgeListsOffline(t *testing.T) {
-	env := newAccessEnv(t)
+	env, sec := recordedForBay(t, "Vũ Thị Tám")
 	h := env.harness
-	h.seedRoster("C01", "Hoàng Văn Bảy", "Vũ Thị Tám")
-	sec := env.users["secOwn"]
-	behalfPledge(t, env, sec, "Hoàng Văn Bảy")
 	got := joined(h.send(sec, "/nhacnho"))
 	if !strings.Contains(got, "không dùng bot (bot không nhắc được; gõ /baocaothay để ghi hộ): Hoàng Văn Bảy, Vũ Thị Tám.") {
 		t.Errorf("/nhacnho does not list who does not use the bot apart: %s", got)
