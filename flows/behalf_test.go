@@ -180,7 +180,8 @@ func TestRecordedForConnects(t *testing.T) {
 // TestNudgeListsOffline (issue 11): /nhacnho lists the people of the
 // roster who do not use the bot, the member recorded for (no account) and
 // the one never connected, apart as «không dùng bot», as the private
-// /summary does, never as people the bot could not write to.
+// /summary does, never as people the bot could not write to; /danhsach
+// counts both as not connected.
 func TestNudgeListsOffline(t *testing.T) {
 	env, sec := recordedForBay(t, "Vũ Thị Tám")
 	h := env.harness
@@ -193,5 +194,8 @@ func TestNudgeListsOffline(t *testing.T) {
 	}
 	if sum := joined(h.send(sec, "/summary")); !strings.Contains(sum, "không dùng bot: 2 đồng chí") {
 		t.Errorf("the private /summary says otherwise: %s", sum)
+	}
+	if list := joined(h.send(sec, "/danhsach")); !strings.Contains(list, "đã kết nối với bot 0, chưa kết nối 2") {
+		t.Errorf("/danhsach counts the member recorded for as connected: %s", list)
 	}
 }
