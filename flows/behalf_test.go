@@ -126,3 +126,76 @@ func (h *harness) memberOf(u bot.UserID) (flows.Member, bool) {
 	})
 	return m, ok
 }
+
+// recordedForBay returns the access table's organisation with C01's
+// roster of Hoàng Văn Bảy and other, and a pledge its secretary (sec)
+// recorded for Bảy, who has no account.
+func recordedForBay(t *testing.T, other string) (env *accessEnv, sec bot.UserID) {
+	t.Helper()
+	env = newAccessEnv(t)
+	env.harness.seedRoster("C01", "Hoàng Văn Bảy", other)
+	sec = env.users["secOwn"]
+	behalfPledge(t, env, sec, "Hoàng Văn Bảy")
+	return env, sec
+}
+
+// TestRecordedForConnects (issue 11): a member the secretary recorded for
+// (no account) who later connects with the cell's code under their name is
+// offered their roster entry like any single match; once they confirm,
+// their account joins that member, so that the pledge recorded for them
+// is theirs (one person, one history). A second account on the same
+// platform under that name is ambiguous, as for any claimed entry.
+func TestRecordedForConnects(t *testing.T) {
+	env, sec := recordedForBay(t, "Đỗ Thị Sáu")
+	h := env.harness
+	bay, _ := pledgeOf(t, h, "Hoàng Văn Bảy")
+
+	code := h.code(sec)
+	u := tg("66")
+	reps := h.connectTyped(u, "Hoang Van Bay", code)
+	if got := repliesTo(reps, u); !strings.Contains(got, "có phải là đồng chí Hoàng Văn Bảy") {
+		t.Fatalf("join: %s", got)
+	}
+	reps = h.choose(u, reps, "Đúng, là tôi")
+	if got := repliesTo(reps, u); !strings.Contains(got, "Hoàng Văn Bảy trong danh sách") {
+		t.Fatalf("claim: %s", got)
+	}
+	m, roster := h.rosterState(u, "C01")
+	if m.ID != bay.ID || !m.Connected() || m.Cell != "C01" {
+		t.Fatalf("the account joined member %+v, want member %d", m, bay.ID)
+	}
+	e := roster[0]
+	if id, ok := e.Claimed(bot.Telegram); !ok || id != bay.ID || len(e.Claims) != 1 {
+		t.Errorf("claims %+v, want member %d on Telegram only", e.Claims, bay.ID)
+	}
+	if _, p := pledgeOf(t, h, "Hoàng Văn Bảy"); p.Member != bay.ID || len(p.Items) != 1 {
+		t.Errorf("the recorded pledge: %+v", p)
+	}
+
+	u2 := tg("67")
+	reps = h.connect(u2, "Hoàng Văn Bảy", code)
+	checkAmbiguous(t, env, u2, reps, 2, "(đã có tài khoản kết nối)")
+}
+
+// TestNudgeListsOffline (issue 11): /nhacnho lists the people of the
+// roster who do not use the bot, the member recorded for (no account) and
+// the one never connected, apart as «không dùng bot», as the private
+// /summary does, never as people the bot could not write to; /danhsach
+// counts both as not connected.
+func TestNudgeListsOffline(t *testing.T) {
+	env, sec := recordedForBay(t, "Vũ Thị Tám")
+	h := env.harness
+	got := joined(h.send(sec, "/nhacnho"))
+	if !strings.Contains(got, "không dùng bot (bot không nhắc được; gõ /baocaothay để ghi hộ): Hoàng Văn Bảy, Vũ Thị Tám.") {
+		t.Errorf("/nhacnho does not list who does not use the bot apart: %s", got)
+	}
+	if strings.Contains(got, "Bot không nhắn được") {
+		t.Errorf("/nhacnho says the bot could not write to someone: %s", got)
+	}
+	if sum := joined(h.send(sec, "/summary")); !strings.Contains(sum, "không dùng bot: 2 đồng chí") {
+		t.Errorf("the private /summary says otherwise: %s", sum)
+	}
+	if list := joined(h.send(sec, "/danhsach")); !strings.Contains(list, "đã kết nối với bot 0, chưa kết nối 2") {
+		t.Errorf("/danhsach counts the member recorded for as connected: %s", list)
+	}
+}

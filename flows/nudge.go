@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"slices"
 	"strings"
 
 	"lamtheo/bot"
@@ -12,7 +13,10 @@ import (
 // or the month typed after the command while it is open): /nhacnho [month].
 // Members whose reminders are paused, the secretary who asks and chats known
 // unreachable are skipped; the secretary is told who was reminded, and
-// that her own report is missing when it is.
+// that her own report is missing when it is. The people of the roster who
+// do not use the bot (recorded for, or never connected) are listed apart,
+// «không dùng bot», as her private /summary and the last reminder list
+// them, not as people the bot could not write to.
 func (r *req) cmdNudge(args string) error {
 	cell, m, asked, err := r.cellMonth(args)
 	if err != nil || asked {
@@ -28,10 +32,11 @@ func (r *req) cmdNudge(args string) error {
 	} else if closed {
 		return refuse(text.NudgeClosed, r.monthData(m))
 	}
-	c, ms, err := r.cellWithMembers(cell)
+	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), nil)
 	if err != nil {
 		return err
 	}
+	c, ms := cm.cell, slices.Clone(cm.members)
 	SortByName(ms)
 	button := r.e.nudgeButton(m)
 	var nudged, paused, unreachable []string
@@ -48,6 +53,9 @@ func (r *req) cmdNudge(args string) error {
 		}
 		if ok && !rep.Submitted.IsZero() {
 			continue
+		}
+		if !mb.Connected() {
+			continue // does not use the bot: listed apart (Offline)
 		}
 		if r.self(mb) {
 			self = true
@@ -90,6 +98,7 @@ func (r *req) cmdNudge(args string) error {
 	r.say(text.NudgeDone, nudgeDoneView{
 		Month: FormatMonth(r.e.text(), m), Nudged: nudged, Budget: strings.Join(cut, ", "),
 		Paused: strings.Join(paused, ", "), Unreachable: strings.Join(unreachable, ", "), Self: self,
+		Offline: offlineNames(cm.summary(m).Offline),
 	})
 	return nil
 }
@@ -104,4 +113,18 @@ type nudgeDoneView struct {
 	Paused      string   // not reminded: paused
 	Unreachable string   // not reminded: the bot cannot write to them
 	Self        bool     // the secretary asking has not reported either (never messaged)
+	// Offline are the counted people without a report who do not use the
+	// bot (recorded for, or never connected), joined with ", ": the bot
+	// cannot remind them, the secretary reports for them (/baocaothay).
+	Offline string
+}
+
+// offlineNames joins the names of ms, people who do not use the bot, with
+// ", ".
+func offlineNames(ms []Member) string {
+	names := make([]string, len(ms))
+	for i, mb := range ms {
+		names[i] = mb.Name
+	}
+	return strings.Join(names, ", ")
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"time"
 
 	"lamtheo/bot"
@@ -60,6 +61,14 @@ type RosterClaim struct {
 
 // OnRoster reports whether the entry is on its cell's roster (not removed).
 func (e RosterEntry) OnRoster() bool { return e.Removed.IsZero() }
+
+// Connected reports whether an account on a chat platform claims e. A
+// claim on no platform is a member without any account (recorded for by
+// the secretary, /baocaothay, or known before platforms were recorded):
+// the entry is not connected, and the person may still connect to it.
+func (e RosterEntry) Connected() bool {
+	return slices.ContainsFunc(e.Claims, func(c RosterClaim) bool { return c.Platform != "" })
+}
 
 // Claimed returns the member that claimed e on platform p.
 func (e RosterEntry) Claimed(p bot.Platform) (MemberID, bool) {

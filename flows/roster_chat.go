@@ -164,7 +164,7 @@ func (r *req) showRoster(code string) error {
 	v := rosterListView{Cell: cell.Name}
 	for i, e := range onRosterOnly(roster) {
 		l := rosterLineView{N: i + 1, Name: e.Name, Status: r.rosterStatusName(e.Status), Role: e.Role,
-			Connected: len(e.Claims) > 0, Via: r.via(e)}
+			Connected: e.Connected(), Via: r.via(e)}
 		v.Total++
 		if l.Connected {
 			v.Connected++

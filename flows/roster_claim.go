@@ -23,10 +23,12 @@ const (
 // one cell's entries, and the entries found. Entries taken off the roster
 // are not looked at. Names match by FoldName (case, spacing, diacritics);
 // when none does, by their folded words in any order («Hùng Trần Văn»).
-// One entry that no account claims is a match. Several entries of the
-// name, or one that an account claims already (on this platform or
-// another: someone connected under that name before), are ambiguous: the
-// bot does not guess who the person is.
+// One entry that no account claims is a match, also when a member without
+// any account claims it (recorded for by the secretary, see behalfMember):
+// the person connecting is offered that member (see attachAccount).
+// Several entries of the name, or one that an account claims already (on
+// this platform or another: someone connected under that name before),
+// are ambiguous: the bot does not guess who the person is.
 func matchRoster(roster []RosterEntry, name string) (rosterMatch, []RosterEntry) {
 	folded := FoldName(name)
 	words := sortedWords(folded)
@@ -43,7 +45,7 @@ func matchRoster(roster []RosterEntry, name string) (rosterMatch, []RosterEntry)
 		switch {
 		case len(found) == 0:
 			continue
-		case len(found) == 1 && len(found[0].Claims) == 0:
+		case len(found) == 1 && !found[0].Connected():
 			return rosterMatched, found
 		}
 		return rosterAmbiguous, found
@@ -93,7 +95,7 @@ func (r *req) onRoster(m *Member, cell Cell) (ask *RosterEntry, err error) {
 	if err := r.tx.PutRosterEntry(e); err != nil {
 		return nil, fmt.Errorf("roster of %s: %w", cell.Code, err)
 	}
-	if !slices.ContainsFunc(roster, func(e RosterEntry) bool { return e.OnRoster() && len(e.Claims) == 0 }) {
+	if !slices.ContainsFunc(roster, func(e RosterEntry) bool { return e.OnRoster() && !e.Connected() }) {
 		return nil, nil
 	}
 	data := rosterConnectView{Name: m.Name, Cell: cell.Name, Where: r.e.where(r.m.From.Platform)}
@@ -108,7 +110,7 @@ func (r *req) onRoster(m *Member, cell Cell) (ask *RosterEntry, err error) {
 func (r *req) askWho(m Member, cell Cell, k text.Key, found []RosterEntry, entry string) error {
 	data := rosterConnectView{Name: m.Name, Cell: cell.Name, Where: r.e.where(r.m.From.Platform), Entry: entry}
 	for _, e := range found {
-		data.Found = append(data.Found, rosterNameView{Name: e.Name, Connected: len(e.Claims) > 0})
+		data.Found = append(data.Found, rosterNameView{Name: e.Name, Connected: e.Connected()})
 	}
 	choices, err := r.decideChoices(m.ID, found)
 	if err != nil {

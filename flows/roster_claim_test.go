@@ -23,6 +23,10 @@ func TestMatchRoster(t *testing.T) {
 	gone := entry(6, "Phạm Văn Bảy")
 	gone.Removed = removed
 	order1, order2 := entry(7, "Lý Thị Tám"), entry(8, "Thị Lý Tám")
+	recorded := entry(9, "Vũ Văn Tư") // a member recorded for, without any account
+	recorded.Claims = []RosterClaim{{Member: 10}}
+	recordedThen := entry(9, "Vũ Văn Tư") // the same, once one account joined them
+	recordedThen.Claims = []RosterClaim{{Platform: bot.Telegram, Member: 10}}
 	tests := []struct {
 		name   string
 		roster []RosterEntry
@@ -37,6 +41,8 @@ func TestMatchRoster(t *testing.T) {
 		{"exact beats word order", []RosterEntry{order1, order2}, "Ly Thi Tam", rosterMatched, []RosterID{7}},
 		{"two of the name", []RosterEntry{an1, nam, an2}, "Nguyen Van An", rosterAmbiguous, []RosterID{3, 4}},
 		{"claimed already", []RosterEntry{taken, nam}, "Đỗ Thị Sáu", rosterAmbiguous, []RosterID{5}},
+		{"recorded for, no account", []RosterEntry{recorded, nam}, "Vu Van Tu", rosterMatched, []RosterID{9}},
+		{"recorded for, then connected", []RosterEntry{recordedThen, nam}, "Vũ Văn Tư", rosterAmbiguous, []RosterID{9}},
 		{"removed", []RosterEntry{gone, nam}, "Phạm Văn Bảy", rosterNoMatch, nil},
 		{"nobody", []RosterEntry{hung, nam}, "Trần Văn Hưng Long", rosterNoMatch, nil},
 		{"empty roster", nil, "Trần Văn Hùng", rosterNoMatch, nil},

@@ -72,7 +72,7 @@ func (r *req) claimAnswer(c *claiming, in input) error {
 		}
 		return r.askWho(m, cell, text.RosterClaimDeniedNote, found, e.Name)
 	}
-	if !ok || !e.OnRoster() || e.Cell != c.Cell || slices.ContainsFunc(e.Claims, func(c RosterClaim) bool { return c.Member != m.ID }) {
+	if !ok || !e.OnRoster() || e.Cell != c.Cell || slices.ContainsFunc(e.Claims, func(c RosterClaim) bool { return c.Member != m.ID && c.Platform != "" }) {
 		r.say(text.RosterClaimTaken, claimView{Name: e.Name, Cell: cell.Name})
 		roster, err := r.tx.Roster(c.Cell)
 		if err != nil {
@@ -80,6 +80,9 @@ func (r *req) claimAnswer(c *claiming, in input) error {
 		}
 		_, found := matchRoster(roster, m.Name)
 		return r.askWho(m, cell, text.RosterConnectAmbiguous, found, "")
+	}
+	if err := r.attachAccount(e, &m); err != nil {
+		return err
 	}
 	if err := r.claim(e, &m); err != nil {
 		return err
@@ -89,6 +92,43 @@ func (r *req) claimAnswer(c *claiming, in input) error {
 	data := rosterConnectView{Name: m.Name, Cell: cell.Name, Where: r.e.where(r.m.From.Platform), Entry: e.Name}
 	return r.tellLeadersOnce(fmt.Sprintf("claim:%d#%d", m.ID, e.ID), cell.Code, r.t(text.RosterClaimNote, data),
 		row(choice(r.t(text.RosterClaimUndo, nil), rosterGo(rosterUnclaim, m.ID, e.ID))))
+}
+
+// attachAccount makes the accounts of m, who has just connected and
+// confirmed roster entry e, those of the member without any account that
+// e's claim on no platform names (recorded for by the secretary, see
+// behalfMember), so that the person stays one member with one history:
+// that member takes m's accounts and m becomes them; the member record
+// made when m connected is left without accounts and without a cell. An
+// entry without such a claim, or whose member has an account meanwhile,
+// leaves m as it is.
+func (r *req) attachAccount(e RosterEntry, m *Member) error {
+	id, ok := e.Claimed("")
+	if !ok || id == m.ID {
+		return nil
+	}
+	x, ok, err := r.tx.Member(id)
+	if err != nil || !ok || len(x.Users) > 0 || x.Cell != e.Cell {
+		return err
+	}
+	if old, ok, err := r.tx.RosterOf(m.ID); err != nil {
+		return err
+	} else if ok {
+		if err := r.unclaim(old, m.ID); err != nil {
+			return err
+		}
+	}
+	x.Users, x.Pending = m.Users, m.Pending
+	left := *m
+	left.Users, left.Pending, left.Cell, left.Secretary, left.Recorder = nil, nil, "", false, false
+	if err := r.tx.PutMember(&left); err != nil {
+		return fmt.Errorf("attach to member %d: %w", x.ID, err)
+	}
+	if err := r.tx.PutMember(&x); err != nil {
+		return fmt.Errorf("attach to member %d: %w", x.ID, err)
+	}
+	*m = x
+	return nil
 }
 
 // accountPlatforms returns the platforms of m's accounts, each once; a

@@ -106,7 +106,7 @@ func (r *req) askRosterConfirm(s *rostering, cell Cell) error {
 			r.finish()
 			return refuse(text.RosterRemoveSelf, nil)
 		}
-		k, v.Name, v.Connected, v.Via = text.RosterConfirmRemove, e.Name, len(e.Claims) > 0, r.via(e)
+		k, v.Name, v.Connected, v.Via = text.RosterConfirmRemove, e.Name, e.Connected(), r.via(e)
 	case rosterLink:
 		k, v.Name = text.RosterAskLink, e.Name
 		v.Replaces = slices.ContainsFunc(e.Claims, func(c RosterClaim) bool { return c.Member != m.ID })
@@ -165,7 +165,7 @@ func (r *req) applyRoster(s *rostering, cell Cell) error {
 		if err := r.putEntry(e, func(m *Member) { r.leaveCell(m, text.RosterYouRemoved, cell) }); err != nil {
 			return err
 		}
-		v.Name, v.Connected = e.Name, len(e.Claims) > 0
+		v.Name, v.Connected = e.Name, e.Connected()
 		r.say(text.RosterDoneRemove, v)
 	case rosterLink:
 		if err := r.claim(e, &m); err != nil {
@@ -289,7 +289,7 @@ func (r *req) decideChoices(m MemberID, found []RosterEntry) ([][]bot.Choice, er
 		list := onRosterOnly(roster)
 		for _, e := range found {
 			n := slices.IndexFunc(list, func(o RosterEntry) bool { return o.ID == e.ID }) + 1
-			v := rosterNameView{Name: e.Name, N: n, Connected: len(e.Claims) > 0}
+			v := rosterNameView{Name: e.Name, N: n, Connected: e.Connected()}
 			rows = append(rows, row(choice(r.t(text.RosterDecideLink, v), rosterGo(rosterLink, m, e.ID))))
 		}
 	}

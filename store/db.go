@@ -48,7 +48,14 @@ var ErrClosed = errors.New("store: database closed")
 // Schema 6 keeps generated files apart (file_requests, files, file_data,
 // file_links) and writes envelopes of version 5, whose file is a stored
 // file's id (an older build would send such a reply without its file).
-const schemaVersion = 6
+// Schema 7 writes the records of recording for members without a phone
+// and of the roster's moves: report records of version 2 (Recorded),
+// pledges of version 3 (Recorded), members of version 3
+// (Recorder), roster entries of version 2 (Moves) and the roster_past
+// index; a schema 6 build would take those records for damaged ones, so
+// it must stop at Open instead. It is a variable only so that a test can
+// play an older build.
+var schemaVersion uint32 = 7
 
 // migrations[v] upgrades a file of schema v to v+1 inside Open's write
 // transaction. When the layout changes, bump schemaVersion and add the step
@@ -68,6 +75,10 @@ var migrations = map[uint32]func(tx *bolt.Tx) error{
 	// and version 4 envelopes (their file's bytes inline) still decode
 	// and send.
 	5: func(*bolt.Tx) error { return nil },
+	// Schema 6 to 7: nothing to rewrite; the older record versions still
+	// decode, and Open creates roster_past. The bump keeps a schema 6
+	// build from opening a file with records it cannot read.
+	6: func(*bolt.Tx) error { return nil },
 }
 
 // Options configures Open. The zero value is usable.
@@ -249,7 +260,7 @@ func prepare(btx *bolt.Tx) (uint32, error) {
 	}
 	from := binary.BigEndian.Uint32(v)
 	if from > schemaVersion {
-		return from, fmt.Errorf("the file has schema version %d but this lamtheo only knows up to %d; run a newer lamtheo: %w", from, schemaVersion, ErrSchema)
+		return from, fmt.Errorf("this data file was written by a newer lamtheo (schema version %d; this lamtheo only knows up to %d): run that version or a newer one, or restore a backup made by this one: %w", from, schemaVersion, ErrSchema)
 	}
 	for ver := from; ver < schemaVersion; ver++ {
 		m := migrations[ver]

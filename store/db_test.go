@@ -82,6 +82,81 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 	bdb.Close()
 }
 
+// TestOlderBuildRefusesNewRecords (issue 11): a file holding the records
+// of recording for a member without a phone (a member with a delegation,
+// a report recorded for them, a roster entry of theirs) written by this
+// build is refused by a build of schema 6, the last before those records,
+// with a message saying the file was written by a newer lamtheo; the file
+// is left as it was, and this build opens it again with every record.
+func TestOlderBuildRefusesNewRecords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lamtheo.db")
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := flows.Member{Name: "Nguyễn Thị Lan", Cell: "C01", Secretary: true, Recorder: true, Users: []bot.UserID{alice}}
+	tu := flows.Member{Name: "Phạm Văn Tư", Cell: "C01"}
+	update(t, db, func(tx flows.Tx) error {
+		if err := tx.PutMember(&sec); err != nil {
+			return err
+		}
+		if err := tx.PutMember(&tu); err != nil {
+			return err
+		}
+		e := flows.RosterEntryOf(tu)
+		if err := tx.PutRosterEntry(e); err != nil {
+			return err
+		}
+		return tx.PutReport(flows.Report{Member: tu.ID, Month: flows.MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.UTC),
+			Other: "Kể chuyện Bác", Submitted: time.Date(2026, 11, 24, 20, 0, 0, 0, time.UTC), Recorded: flows.Recorded{By: sec.ID, At: time.Date(2026, 11, 24, 20, 0, 0, 0, time.UTC)}})
+	})
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	t.Run("schema 6 build", func(t *testing.T) {
+		store.PlayOlderBuild(t, 6)
+		old, err := store.Open(path, store.Options{})
+		if err == nil {
+			old.Close()
+		}
+		if !errors.Is(err, store.ErrSchema) || !strings.Contains(err.Error(), "written by a newer lamtheo") {
+			t.Fatalf("Open by a schema 6 build = %v, want ErrSchema saying a newer lamtheo wrote the file", err)
+		}
+	})
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(after) != string(before) {
+		t.Errorf("the refused Open changed the file")
+	}
+	db, err = store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatalf("this build reopens its file: %v", err)
+	}
+	defer db.Close()
+	view(t, db, func(tx flows.Tx) error {
+		m, ok, err := tx.Member(sec.ID)
+		if err != nil || !ok || !m.Recorder {
+			t.Errorf("the secretary: %+v %v %v", m, ok, err)
+		}
+		e, ok, err := tx.RosterOf(tu.ID)
+		if err != nil || !ok || e.Name != tu.Name {
+			t.Errorf("Tư's roster entry: %+v %v %v", e, ok, err)
+		}
+		r, ok, err := tx.Report(tu.ID, flows.MonthOf(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.UTC))
+		if err != nil || !ok || r.Recorded.By != sec.ID {
+			t.Errorf("Tư's recorded report: %+v %v %v", r, ok, err)
+		}
+		return nil
+	})
+}
+
 func TestBackup(t *testing.T) {
 	clk := newClock()
 	db := openDB(t, clk.Now)

@@ -18,6 +18,14 @@ func (db *DB) RawPut(bucket string, key, value []byte) error {
 	return db.bolt.Update(func(btx *bolt.Tx) error { return btx.Bucket([]byte(bucket)).Put(key, value) })
 }
 
+// PlayOlderBuild makes Open behave as a build that knows schemas up to v
+// only, until the test ends.
+func PlayOlderBuild(t interface{ Cleanup(func()) }, v uint32) {
+	was := schemaVersion
+	schemaVersion = v
+	t.Cleanup(func() { schemaVersion = was })
+}
+
 // Key codecs for RawPut.
 var (
 	MemberKey = memberKey
