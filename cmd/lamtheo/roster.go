@@ -85,7 +85,7 @@ func runImportRoster(args []string, getenv func(string) string, stdin io.Reader,
 			return nil
 		}
 	}
-	err = db.Update(ctx, func(tx flows.Tx) error { return plan.Apply(tx, time.Now()) })
+	err = db.Update(ctx, func(tx flows.Tx) error { return plan.Apply(tx, cat, time.Now()) })
 	if err != nil {
 		if msg, ok := rosterfile.ErrorText(cat, err); ok {
 			fmt.Fprintln(stdout, msg)
