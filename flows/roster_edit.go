@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"lamtheo/bot"
 	"lamtheo/flows/text"
@@ -161,8 +162,7 @@ func (r *req) applyRoster(s *rostering, cell Cell) error {
 		v.Name = e.Name
 		r.say(text.RosterDoneStatus, v)
 	case rosterRemove:
-		e.Removed = r.now
-		if err := r.putEntry(e, func(m *Member) { r.leaveCell(m, text.RosterYouRemoved, cell) }); err != nil {
+		if err := RemoveRosterEntry(r.tx, e, r.now, func(m Member) { r.tell(m, text.RosterYouRemoved, cellView{Cell: cell.Name}) }); err != nil {
 			return err
 		}
 		v.Name, v.Connected = e.Name, e.Connected()
@@ -248,6 +248,34 @@ func (r *req) exemptOnRoster(m Member) error {
 		return nil
 	}
 	return r.tx.PutRosterEntry(&e)
+}
+
+// RemoveRosterEntry takes entry e off its cell's roster at now (marked
+// removed, never deleted: the member's history is kept) and takes each
+// member who claims it and is in its cell out of the cell, as /danhsach's
+// removal and a roster import's do; tell is called with each member taken
+// out, to tell them (text.RosterYouRemoved).
+func RemoveRosterEntry(tx Tx, e RosterEntry, now time.Time, tell func(m Member)) error {
+	e.Removed = now
+	e.Claims = slices.Clone(e.Claims)
+	if err := tx.PutRosterEntry(&e); err != nil {
+		return err
+	}
+	for _, c := range e.Claims {
+		m, ok, err := tx.Member(c.Member)
+		if err != nil {
+			return err
+		}
+		if !ok || m.Cell != e.Cell {
+			continue
+		}
+		m.Cell, m.Secretary = "", false
+		if err := tx.PutMember(&m); err != nil {
+			return err
+		}
+		tell(m)
+	}
+	return nil
 }
 
 // leaveCell takes member m out of cell (no longer counted, reminded or

@@ -101,6 +101,13 @@ type Options struct {
 	// old version; backup retention never removes it). Default: the data
 	// file's folder.
 	UpgradeBackupDir string
+	// InitialMmapSize is how much of the file bbolt maps at first, in
+	// bytes. A process about to write one large transaction (lamtheo
+	// import-roster) sets it to spare the remaps while the commit grows
+	// the file, each of which copies every changed key and value onto the
+	// heap. Address space only: it neither grows the file nor uses memory.
+	// Default: bbolt's.
+	InitialMmapSize int
 }
 
 // DB is lamtheo's durable state in one bbolt file: the flows records, the
@@ -185,7 +192,7 @@ func Open(path string, opts Options) (*DB, error) {
 	var from uint32
 	err = withFaults(func() error {
 		var err error
-		bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout})
+		bdb, err = bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, InitialMmapSize: opts.InitialMmapSize})
 		if err != nil {
 			return err
 		}

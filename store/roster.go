@@ -45,6 +45,12 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 	roster := t.b(bucketRoster)
 	fresh := e.ID == 0 // a new ID: no record to replace
 	if fresh {
+		// New IDs come in order, so the roster and its cell index mostly
+		// grow at their ends (an import adds a cell's rows one after
+		// the other): full pages split cheaply there and a large import
+		// writes half the pages. The setting lasts for this transaction.
+		roster.FillPercent = appendFill
+		t.b(bucketRosterCell).FillPercent = appendFill
 		seq, err := roster.NextSequence()
 		if err != nil {
 			return fmt.Errorf("put roster entry: %w", err)
@@ -116,6 +122,10 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 	}
 	return nil
 }
+
+// appendFill is the fill percent of the roster buckets in a transaction
+// that adds entries.
+const appendFill = 0.95
 
 // Roster implements flows.Tx: it reads only cell's index range and its
 // entries' records.

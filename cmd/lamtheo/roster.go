@@ -23,6 +23,10 @@ import (
 // confirmation on stdin: whether it is a terminal. Tests replace it.
 var askTerminal = isTerminal
 
+// importMmap is the data file's first mapping for an import: room for a
+// province's roster written in one transaction without remapping.
+const importMmap = 256 << 20
+
 // confirmWords are the answers that confirm an import.
 var confirmWords = []string{"yes", "có", "co"}
 
@@ -51,7 +55,7 @@ func runImportRoster(args []string, getenv func(string) string, stdin io.Reader,
 		}
 		return fmt.Errorf("import-roster %s: %w", path, err)
 	}
-	db, err := store.Open(cfg.Data.Path, store.Options{Timeout: time.Second})
+	db, err := store.Open(cfg.Data.Path, store.Options{Timeout: time.Second, InitialMmapSize: importMmap})
 	switch {
 	case errors.Is(err, store.ErrLocked):
 		return fmt.Errorf("import-roster: %w\n(stop the running lamtheo, import, then start it again)", err)
@@ -85,7 +89,7 @@ func runImportRoster(args []string, getenv func(string) string, stdin io.Reader,
 			return nil
 		}
 	}
-	err = db.Update(ctx, func(tx flows.Tx) error { return plan.Apply(tx, time.Now()) })
+	err = db.Update(ctx, func(tx flows.Tx) error { return plan.Apply(tx, cat, time.Now()) })
 	if err != nil {
 		if msg, ok := rosterfile.ErrorText(cat, err); ok {
 			fmt.Fprintln(stdout, msg)

@@ -28,6 +28,26 @@ func runIn(t *testing.T, stdin string, args ...string) (string, error) {
 
 // rosterOf returns the names on cell's roster in the data file at path,
 // a removed one as "-name".
+// membersOf returns how many members are in cell in the data file at path.
+func membersOf(t *testing.T, path, cell string) int {
+	t.Helper()
+	db, err := store.Open(path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var n int
+	err = db.View(context.Background(), func(tx flows.Tx) error {
+		ms, err := tx.Members(cell)
+		n = len(ms)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
 func rosterOf(t *testing.T, path, cell string) string {
 	t.Helper()
 	db, err := store.Open(path, store.Options{})
@@ -123,12 +143,15 @@ func TestImportRosterCommand(t *testing.T) {
 		t.Errorf("import-roster answered no: %q, %v", out, err)
 	}
 	out, err = runIn(t, "yes\n", "import-roster", "-config", conf, file)
-	want := "Chi bộ Một (C01): 2 đồng chí — thêm mới 2, giữ nguyên 0, sửa 0, đưa ra khỏi danh sách 1 (trong đó 1 đồng chí đã kết nối với bot)."
+	want := "Chi bộ Một (C01): 2 đồng chí — thêm mới 2, giữ nguyên 0, sửa 0, sẽ bỏ khỏi danh sách 1 đồng chí, trong đó 1 đồng chí đã kết nối (các đồng chí này sẽ không còn kết nối với chi bộ và được bot báo tin)."
 	if err != nil || !strings.Contains(out, want) || !strings.Contains(out, "Đã ghi danh sách đảng viên: thêm mới 2") {
 		t.Errorf("import-roster answered yes: %q, %v", out, err)
 	}
 	if got := rosterOf(t, data, "C01"); got != "-Nguyễn Thị Lan, Trần Văn Hùng, Lê Văn Tám" {
 		t.Errorf("roster after the import: %q", got)
+	}
+	if got := membersOf(t, data, "C01"); got != 0 {
+		t.Errorf("%d members still in C01 after the import took Lan off its roster, want 0 (as /danhsach's removal)", got)
 	}
 	askTerminal = isTerminal
 

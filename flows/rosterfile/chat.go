@@ -88,7 +88,7 @@ func (c Chat) Apply(tx flows.Tx, read json.RawMessage, stamp uint64, now time.Ti
 	if p.Stamp() != stamp {
 		return "", ErrStale
 	}
-	if err := p.Apply(tx, now); err != nil {
+	if err := p.Apply(tx, c.Text, now); err != nil {
 		return "", err
 	}
 	return p.AppliedText(c.Text), nil

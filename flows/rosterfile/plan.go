@@ -1,12 +1,15 @@
 package rosterfile
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
 
+	"lamtheo/bot"
 	"lamtheo/flows"
+	"lamtheo/flows/text"
 )
 
 // Plan is what applying a file would do to the rosters of the cells it
@@ -126,10 +129,11 @@ var (
 // Apply writes the plan through tx, which the caller commits as one
 // transaction: new rows become entries added at now, changed entries are
 // rewritten, entries not in the file are marked removed at now (never
-// deleted). It refuses, writing nothing it has not already written in tx
+// deleted) and their connected members leave the cell, told with cat's
+// text as /danhsach's removal tells them. It refuses, writing nothing it has not already written in tx
 // (the caller's transaction then fails whole), when the file is blocked
 // or when a cell's roster is no longer the one the plan was made from.
-func (p *Plan) Apply(tx flows.Tx, now time.Time) error {
+func (p *Plan) Apply(tx flows.Tx, cat *text.Catalog, now time.Time) error {
 	if p.File.Blocked() {
 		return ErrBlocked
 	}
@@ -157,9 +161,13 @@ func (p *Plan) Apply(tx flows.Tx, now time.Time) error {
 			}
 		}
 		for _, e := range cp.Removed {
-			e.Removed = now
-			e.Claims = slices.Clone(e.Claims)
-			if err := tx.PutRosterEntry(&e); err != nil {
+			var told error
+			err := flows.RemoveRosterEntry(tx, e, now, func(m flows.Member) {
+				if chats := m.PrivateChats(); len(chats) > 0 && told == nil {
+					told = tx.Enqueue(bot.Reply{Chat: chats[0], Text: cat.Render(text.RosterYouRemoved, map[string]string{"Cell": cp.Cell.Name})})
+				}
+			})
+			if err = cmp.Or(err, told); err != nil {
 				return fmt.Errorf("removing %q: %w", e.Name, err)
 			}
 		}

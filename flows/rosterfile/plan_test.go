@@ -117,7 +117,7 @@ func TestPlanAndApply(t *testing.T) {
 		if p, err = planFile(t, tx, file); err != nil {
 			return err
 		}
-		return p.Apply(tx, now)
+		return p.Apply(tx, catalog(t), now)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -147,7 +147,7 @@ func TestPlanAndApply(t *testing.T) {
 	})
 	cat := catalog(t)
 	got := p.Preview(cat).Render(cat)
-	for _, s := range []string{"5 đồng chí", "Chi bộ thôn Đông (C01): 5 đồng chí — thêm mới 1, giữ nguyên 2, sửa 2, đưa ra khỏi danh sách 1 (trong đó 1 đồng chí đã kết nối với bot)",
+	for _, s := range []string{"5 đồng chí", "Chi bộ thôn Đông (C01): 5 đồng chí — thêm mới 1, giữ nguyên 2, sửa 2, sẽ bỏ khỏi danh sách 1 đồng chí, trong đó 1 đồng chí đã kết nối",
 		"Dòng 3: tên «Tran Van Hung» không có dấu", "chỉ được ghi khi xác nhận"} {
 		if !strings.Contains(got, s) {
 			t.Errorf("preview lacks %q:\n%s", s, got)
@@ -174,7 +174,7 @@ func TestApplyRefused(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		return p.Apply(tx, now)
+		return p.Apply(tx, catalog(t), now)
 	})
 	if !errors.Is(err, rosterfile.ErrBlocked) {
 		t.Errorf("Apply of a blocked file = %v", err)
@@ -186,7 +186,7 @@ func TestApplyRefused(t *testing.T) {
 			return err
 		}
 		p.Cells[0].New[1].Name = ""
-		return p.Apply(tx, now)
+		return p.Apply(tx, catalog(t), now)
 	})
 	if !errors.Is(err, flows.ErrRosterEntry) {
 		t.Errorf("Apply with a bad row = %v", err)
@@ -231,7 +231,7 @@ func TestTwoImporters(t *testing.T) {
 		var errs [2]error
 		for i := range plans {
 			wg.Go(func() {
-				errs[i] = db.Update(context.Background(), func(tx flows.Tx) error { return plans[i].Apply(tx, now) })
+				errs[i] = db.Update(context.Background(), func(tx flows.Tx) error { return plans[i].Apply(tx, catalog(t), now) })
 			})
 		}
 		wg.Wait()
@@ -263,7 +263,7 @@ func TestTwoImporters(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					return p.Apply(tx, now)
+					return p.Apply(tx, catalog(t), now)
 				})
 				if err != nil {
 					t.Errorf("import %d: %v", i, err)
@@ -275,4 +275,75 @@ func TestTwoImporters(t *testing.T) {
 			t.Errorf("roster = %s, a mix of two files", got)
 		}
 	})
+}
+
+// TestApplyRemovesConnected: an entry the file leaves out is taken off the
+// roster as /danhsach's removal does: the member who claims it leaves the
+// cell (no longer its secretary either) and is told in their private chat;
+// a member on the same entry but already in another cell stays there, and
+// the preview counts the connected among the removed.
+func TestApplyRemovesConnected(t *testing.T) {
+	db := openStore(t)
+	tam := bot.UserID{Platform: bot.Telegram, ID: "7"}
+	moved := bot.UserID{Platform: bot.Zalo, ID: "8"}
+	var ids [2]flows.MemberID
+	err := db.Update(context.Background(), func(tx flows.Tx) error {
+		for i, m := range []flows.Member{
+			{Name: "Lê Văn Tám", Cell: "C01", Secretary: true, Users: []bot.UserID{tam}},
+			{Name: "Lê Văn Tám", Cell: "C02", Users: []bot.UserID{moved}},
+		} {
+			if err := tx.PutMember(&m); err != nil {
+				return err
+			}
+			ids[i] = m.ID
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed(t, db,
+		flows.RosterEntry{Cell: "C01", Name: "Nguyễn Thị Lan"},
+		flows.RosterEntry{Cell: "C01", Name: "Lê Văn Tám", Claims: []flows.RosterClaim{{Platform: bot.Telegram, Member: ids[0]}, {Platform: bot.Zalo, Member: ids[1]}}},
+		flows.RosterEntry{Cell: "C01", Name: "Trần Văn Hùng"},
+	)
+	cat := catalog(t)
+	var p *rosterfile.Plan
+	err = db.Update(context.Background(), func(tx flows.Tx) error {
+		var err error
+		if p, err = planFile(t, tx, csvFile(t, [][]string{{"Họ và tên", "Chi bộ"}, {"Nguyễn Thị Lan", "C01"}}, ',', false)); err != nil {
+			return err
+		}
+		return p.Apply(tx, cat, now)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := p.Preview(cat).Render(cat); !strings.Contains(got, "sẽ bỏ khỏi danh sách 2 đồng chí, trong đó 1 đồng chí đã kết nối") {
+		t.Errorf("preview:\n%s", got)
+	}
+	_ = db.View(context.Background(), func(tx flows.Tx) error {
+		if m, _, _ := tx.Member(ids[0]); m.Cell != "" || m.Secretary {
+			t.Errorf("the removed member is still in cell %q (secretary %v)", m.Cell, m.Secretary)
+		}
+		if m, _, _ := tx.Member(ids[1]); m.Cell != "C02" {
+			t.Errorf("the member of another cell was moved to %q", m.Cell)
+		}
+		return nil
+	})
+	for _, c := range []struct {
+		p    bot.Platform
+		want int
+	}{{bot.Telegram, 1}, {bot.Zalo, 0}} {
+		envs, err := db.Outbox(c.p).Pending(context.Background(), 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(envs) != c.want {
+			t.Fatalf("%s outbox: %d messages, want %d", c.p, len(envs), c.want)
+		}
+		if c.want > 0 && (envs[0].Reply.Chat != tam.PrivateChat() || !strings.Contains(envs[0].Reply.Text, "đưa ra khỏi danh sách đảng viên của Chi bộ thôn Đông")) {
+			t.Errorf("told %+v", envs[0].Reply)
+		}
+	}
 }
