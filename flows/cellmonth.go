@@ -3,6 +3,7 @@ package flows
 import (
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 	"time"
 )
@@ -222,39 +223,38 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			}
 		}
 	}
-	ms, err := tx.Members("")
-	if err := dmg.listing(err); err != nil {
-		return OrgSummary{}, fmt.Errorf("org summary: load members: %w", err)
-	}
-	// Members and the month's reports both come by member ID: merge them.
-	next := 0 // the next member of ms to count
+	// Members and the month's reports both come by member ID: merge the
+	// two streams, one member at a time.
+	members, stop := pullMembers(tx)
+	defer stop()
+	mb, more := members()
 	count := func(r *Report) error {
-		mb := &ms[next]
-		next++
-		oe, ok := claimed[mb.ID]
+		cur := mb
+		mb, more = members()
+		oe, ok := claimed[cur.ID]
 		if !ok {
 			// A member on no entry (see withUnlisted): their own entry.
-			at, inCell := cellAt[mb.Cell]
-			if listed[mb.ID] || !inCell || !RosterEntryOf(*mb).OnRosterIn(mb.Cell, m, loc) {
+			at, inCell := cellAt[cur.Cell]
+			if listed[cur.ID] || !inCell || !RosterEntryOf(cur).OnRosterIn(cur.Cell, m, loc) {
 				return nil
 			}
 			oe = orgEntry{at: at, own: true}
 		}
-		delete(claimed, mb.ID)
+		delete(claimed, cur.ID)
 		var pp *Pledge
-		if oe.counts(m, loc, mb) {
-			p, ok, err := tx.Pledge(mb.ID, m.Year())
+		if oe.counts(m, loc, &cur) {
+			p, ok, err := tx.Pledge(cur.ID, m.Year())
 			if err != nil {
-				if dmg.skip(fmt.Sprintf("pledge %d %d", mb.ID, m.Year()), err) == nil {
+				if dmg.skip(fmt.Sprintf("pledge %d %d", cur.ID, m.Year()), err) == nil {
 					return nil // not counted
 				}
-				return fmt.Errorf("load pledge %d: %w", mb.ID, err)
+				return fmt.Errorf("load pledge %d: %w", cur.ID, err)
 			}
 			if ok {
 				pp = &p
 			}
 		}
-		oe.tally(&tallies[oe.at], mb, m, loc, r, pp)
+		oe.tally(&tallies[oe.at], &cur, m, loc, r, pp)
 		return nil
 	}
 	var prev MemberID
@@ -264,19 +264,22 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			return fmt.Errorf("report %d after %d: not in member order", rep.Member, prev)
 		}
 		prev, seen = rep.Member, true
-		for next < len(ms) && ms[next].ID < rep.Member {
+		for more && mb.ID < rep.Member {
 			if err := count(nil); err != nil {
 				return err
 			}
 		}
-		if next < len(ms) && ms[next].ID == rep.Member {
+		if more && mb.ID == rep.Member {
 			return count(&rep)
 		}
 		return nil // the report of a member no longer stored
 	})
 	err = dmg.listing(err) // damaged reports are skipped: their members count as not reported
-	for err == nil && next < len(ms) {
+	for err == nil && more {
 		err = count(nil)
+	}
+	if err == nil {
+		err = dmg.listing(stop())
 	}
 	if err != nil {
 		return OrgSummary{}, fmt.Errorf("org summary of %s: %w", m, err)
@@ -290,6 +293,37 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 	}
 	return SummarizeOrg(m, sums), nil
 }
+
+// pullMembers returns tx's members one at a time, by ID (Tx.EachMember as
+// a pull iterator): next returns the next member and whether there was
+// one; stop ends the listing (it may be called more than once) and
+// returns the listing's error, a *DamagedError for skipped records.
+func pullMembers(tx Tx) (next func() (Member, bool), stop func() error) {
+	var err error
+	var stopped bool
+	seq := func(yield func(Member) bool) {
+		err = tx.EachMember(func(m Member) error {
+			if !yield(m) {
+				return errStopped
+			}
+			return nil
+		})
+	}
+	n, s := iter.Pull(seq)
+	return n, func() error {
+		if !stopped {
+			stopped = true
+			s()
+		}
+		if errors.Is(err, errStopped) {
+			return nil
+		}
+		return err
+	}
+}
+
+// errStopped ends a listing whose reader stopped early.
+var errStopped = errors.New("flows: listing stopped")
 
 // orgEntry is what the organisation's summary keeps of a roster entry on
 // a cell's roster in the month: the cell's tally, and the entry's part of

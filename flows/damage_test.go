@@ -76,6 +76,21 @@ func (t faultTx) Members(cell string) ([]flows.Member, error) {
 	return out, err
 }
 
+func (t faultTx) EachMember(fn func(flows.Member) error) error {
+	var de *flows.DamagedError
+	err := t.Tx.EachMember(func(m flows.Member) error {
+		if m.ID == t.f.member {
+			de = &flows.DamagedError{Records: []string{fmt.Sprint("member ", m.ID)}, Err: damaged("member")}
+			return nil
+		}
+		return fn(m)
+	})
+	if err == nil && de != nil {
+		return de
+	}
+	return err
+}
+
 func (t faultTx) Report(id flows.MemberID, m flows.Month) (flows.Report, bool, error) {
 	if id == t.f.report {
 		return flows.Report{}, false, damaged(fmt.Sprint("report ", id))

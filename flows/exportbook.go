@@ -176,18 +176,13 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 	for _, c := range cells {
 		in[c.Code] = true
 	}
-	reports := make([]map[MemberID]Report, len(months))
-	for i, m := range months {
-		reports[i] = map[MemberID]Report{}
-		err := tx.Reports(m, func(r Report) error {
-			if !r.Submitted.IsZero() {
-				reports[i][r.Member] = r
-			}
-			return nil
-		})
-		if err != nil {
-			return b, err
-		}
+	// submitted returns member's submitted report of month: one lookup
+	// (reports are keyed month-first, so a cell's members' reports of a
+	// month are near each other), rather than holding every report of the
+	// period at once.
+	submitted := func(member MemberID, month Month) (Report, bool, error) {
+		r, ok, err := tx.Report(member, month)
+		return r, ok && !r.Submitted.IsZero(), err
 	}
 	for _, c := range cells {
 		people, err := exportPeople(tx, c.Code, p, loc)
@@ -234,8 +229,14 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 					continue
 				}
 				xm.Due++
-				r, ok := reports[k][m.ID]
-				if !ok || !person.HasMember() {
+				var r Report
+				ok := false
+				if person.HasMember() {
+					if r, ok, err = submitted(m.ID, month); err != nil {
+						return b, err
+					}
+				}
+				if !ok {
 					xm.Marks[k] = MarkMissing
 					continue
 				}
@@ -259,8 +260,14 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 			row.DueSum += xm.Due
 			row.Praised += xm.Praised
 			last := map[MemberID]Report{}
-			if r, ok := reports[len(months)-1][m.ID]; ok && person.HasMember() {
-				last[m.ID] = r
+			if person.HasMember() {
+				r, ok, err := submitted(m.ID, p.Last)
+				if err != nil {
+					return b, err
+				}
+				if ok {
+					last[m.ID] = r
+				}
 			}
 			pledges := map[MemberID]Pledge{}
 			if hasPledge {

@@ -1,6 +1,7 @@
 package flows
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 
@@ -220,11 +221,27 @@ func (r *req) otherMonthHint(cell string, m Month) (string, error) {
 	if m != cur {
 		other = cur
 	}
-	ms, err := r.tx.Members(cell)
-	if err != nil {
-		return "", err
+	counts := func(mb Member) bool { return mb.CountsIn(other, r.e.loc()) }
+	var found bool
+	if cell == "" {
+		// The whole organisation: one member at a time, up to the first.
+		err := r.tx.EachMember(func(mb Member) error {
+			if found = counts(mb); found {
+				return errStopped
+			}
+			return nil
+		})
+		if err != nil && !errors.Is(err, errStopped) {
+			return "", err
+		}
+	} else {
+		ms, err := r.tx.Members(cell)
+		if err != nil {
+			return "", err
+		}
+		found = slices.ContainsFunc(ms, counts)
 	}
-	if !slices.ContainsFunc(ms, func(mb Member) bool { return mb.CountsIn(other, r.e.loc()) }) {
+	if !found {
 		return "", nil
 	}
 	return "\n\n" + r.t(text.SummaryOtherMonth, otherMonthView{Month: FormatMonth(r.e.text(), other),

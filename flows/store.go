@@ -90,6 +90,11 @@ type Tx interface {
 	PutMember(m *Member) error
 	// Members returns the members of cell (all members when cell is ""), by ID.
 	Members(cell string) ([]Member, error)
+	// EachMember calls fn with every member, by ID, one at a time (what
+	// Members("") returns, in bounded memory); it stops at fn's first
+	// error and returns it. Damaged records are skipped and reported as
+	// Members reports them.
+	EachMember(fn func(m Member) error) error
 
 	// RosterEntry returns the roster entry with id, removed or not.
 	RosterEntry(id RosterID) (e RosterEntry, ok bool, err error)

@@ -137,6 +137,11 @@ func (c *countTx) Members(cell string) ([]flows.Member, error) {
 	return c.Tx.Members(cell)
 }
 
+func (c *countTx) EachMember(fn func(flows.Member) error) error {
+	c.members++
+	return c.Tx.EachMember(fn)
+}
+
 func TestSummaryCostIgnoresHistory(t *testing.T) {
 	o := newOrg(t)
 	// Ten years of history for everyone.

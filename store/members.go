@@ -122,27 +122,14 @@ func (t *tx) PutMember(m *flows.Member) error {
 // Members implements flows.Tx. With a cell it reads only that cell's
 // index range and its members' records.
 func (t *tx) Members(cell string) ([]flows.Member, error) {
-	members := t.b(bucketMembers)
 	if cell == "" {
 		// IDs are never reused, so the sequence bounds the count.
-		out := make([]flows.Member, 0, min(members.Sequence(), 1<<24))
-		var dmg damage
-		err := members.ForEach(func(k, v []byte) error {
-			if len(k) != 8 {
-				return nil
-			}
-			id := binary.BigEndian.Uint64(k)
-			m, err := decodeMember(flows.MemberID(id), v)
-			if err != nil {
-				return dmg.add(fmt.Sprint("member ", id), fmt.Errorf("member %d: %w", id, err))
-			}
+		out := make([]flows.Member, 0, min(t.b(bucketMembers).Sequence(), 1<<24))
+		err := t.EachMember(func(m flows.Member) error {
 			out = append(out, m)
 			return nil
 		})
-		if err != nil {
-			return out, err
-		}
-		return out, dmg.err()
+		return out, err
 	}
 	prefix, err := appendStr(nil, cell)
 	if err != nil {
@@ -168,6 +155,30 @@ func (t *tx) Members(cell string) ([]flows.Member, error) {
 		}
 	}
 	return out, dmg.err()
+}
+
+// EachMember implements flows.Tx: one pass over the member records in ID
+// order, holding one member at a time.
+func (t *tx) EachMember(fn func(m flows.Member) error) error {
+	var dmg damage
+	c := t.b(bucketMembers).Cursor()
+	for k, v := c.First(); k != nil; k, v = c.Next() {
+		if len(k) != 8 {
+			continue
+		}
+		id := binary.BigEndian.Uint64(k)
+		m, err := decodeMember(flows.MemberID(id), v)
+		if err != nil {
+			if err := dmg.add(fmt.Sprint("member ", id), fmt.Errorf("member %d: %w", id, err)); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := fn(m); err != nil {
+			return err
+		}
+	}
+	return dmg.err()
 }
 
 func encodeMember(m *flows.Member) []byte {
