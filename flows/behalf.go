@@ -178,7 +178,7 @@ func (r *req) behalfMonth(cell string) Month {
 // not use the bot first, each group in Vietnamese name order.
 func (r *req) behalfPeople(kind behalfKind, cell string) (offer, all []RosterPerson, err error) {
 	month := r.behalfMonth(cell)
-	cm, err := loadCellMonth(r.tx, cell, month, r.e.loc(), nil)
+	cm, err := loadCellMonth(r.tx, cell, month, r.e.loc(), r.e.Cfg.GraceDays, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -21,6 +21,7 @@ type cellMonth struct {
 	pledges map[MemberID]Pledge // of the people counted in the month
 	state   MonthState
 	loc     *time.Location // the organisation's zone, which months are in
+	grace   int            // the cell's grace (Engine.graceDays): its months' reporting deadline
 }
 
 // loadCellMonth reads cell code's members, its roster, their reports of m
@@ -29,7 +30,7 @@ type cellMonth struct {
 // whatever the history stored. With a non-nil dmg, a member whose record,
 // report or pledge cannot be read is left out (and collected in dmg)
 // rather than failing the whole cell.
-func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, dmg *damage) (cellMonth, error) {
+func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, orgGrace int, dmg *damage) (cellMonth, error) {
 	cell, ok, err := tx.Cell(code)
 	if err != nil {
 		return cellMonth{}, fmt.Errorf("load cell %s: %w", code, err)
@@ -45,7 +46,11 @@ func loadCellMonth(tx Tx, code string, m Month, loc *time.Location, dmg *damage)
 	if err := dmg.listing(err); err != nil {
 		return cellMonth{}, fmt.Errorf("load roster of %s: %w", code, err)
 	}
-	cm := cellMonth{cell: cell, members: ms, loc: loc,
+	grace := orgGrace
+	if cell.MeetingDay > 0 {
+		grace = cell.MeetingDay // as Engine.graceDays
+	}
+	cm := cellMonth{cell: cell, members: ms, loc: loc, grace: grace,
 		reports: make(map[MemberID]Report, len(ms)), pledges: make(map[MemberID]Pledge, len(ms))}
 	byID := make(map[MemberID]Member, len(ms))
 	for _, mb := range ms {
@@ -140,7 +145,7 @@ func cellRoster(tx Tx, cell string, month Month, loc *time.Location) ([]RosterEn
 }
 
 func (cm cellMonth) summary(m Month) CellSummary {
-	return SummarizeRoster(cm.cell, cm.people, cm.reports, cm.pledges, m, cm.loc, cm.state)
+	return summarizeRoster(cm.cell, cm.people, cm.reports, cm.pledges, m, cm.loc, cm.state, ReportDeadline(m, cm.loc, cm.grace))
 }
 
 // submitted returns the members with a submitted report, in Vietnamese name
@@ -162,7 +167,7 @@ func (cm cellMonth) submitted() []Member {
 // that is not stored yields an error wrapping ErrUnknownCell. It is safe for
 // concurrent use (each call uses only its tx).
 func (e *Engine) CellSummary(tx Tx, code string, m Month) (CellSummary, error) {
-	cm, err := loadCellMonth(tx, code, m, e.loc(), nil)
+	cm, err := loadCellMonth(tx, code, m, e.loc(), e.Cfg.GraceDays, nil)
 	if err != nil {
 		return CellSummary{}, fmt.Errorf("cell summary: %w", err)
 	}
@@ -204,6 +209,7 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			return OrgSummary{}, fmt.Errorf("org summary: month state %s: %w", c.Code, err)
 		}
 		tallies[i] = newCellTally(c, m, loc, st, false)
+		tallies[i].deadline = ReportDeadline(m, loc, e.graceDays(c))
 		roster, err := cellRoster(tx, c.Code, m, loc)
 		if err := dmg.listing(err); err != nil {
 			return OrgSummary{}, fmt.Errorf("org summary: roster of %s: %w", c.Code, err)
@@ -212,7 +218,7 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			if !en.OnRosterIn(c.Code, m, loc) {
 				continue
 			}
-			oe := orgEntry{at: int32(i), rosterExempt: en.Status == RosterExempt, own: c.Code == en.Cell}
+			oe := orgEntry{at: int32(i), rosterExempt: en.StatusIn(m, loc) == RosterExempt, history: len(en.Statuses) > 0, own: c.Code == en.Cell}
 			if len(en.Claims) == 0 {
 				oe.tally(&tallies[i], nil, m, loc, nil, nil)
 				continue
@@ -330,20 +336,21 @@ var errStopped = errors.New("flows: listing stopped")
 // the rule (RosterEntry.CountsIn).
 type orgEntry struct {
 	at           int32 // the tally of the cell the entry is on in the month
-	rosterExempt bool  // miễn by the roster's status
+	rosterExempt bool  // miễn by the roster's status in the month (RosterEntry.StatusIn)
+	history      bool  // the entry has recorded status changes (exemptDuring)
 	own          bool  // that cell is the entry's cell now: its member's rules hold
 }
 
 // counts reports whether the entry, with mb its member (nil for none),
 // counts in month (see RosterEntry.CountsIn).
 func (oe orgEntry) counts(month Month, loc *time.Location, mb *Member) bool {
-	return rosterCounts(oe.rosterExempt, oe.own, month, loc, mb)
+	return rosterCounts(exemptDuring(oe.rosterExempt, oe.history, mb), oe.own, month, loc, mb)
 }
 
 // tally counts the entry in t, with mb its member (nil for none), r and p
 // its report and pledge.
 func (oe orgEntry) tally(t *cellTally, mb *Member, month Month, loc *time.Location, r *Report, p *Pledge) {
-	how := tallied{onRoster: true, exempt: oe.rosterExempt || mb != nil && mb.Status == Exempt,
+	how := tallied{onRoster: true, exempt: exemptDuring(oe.rosterExempt, oe.history, mb),
 		counts: oe.counts(month, loc, mb), connected: mb != nil && mb.Connected()}
 	if mb == nil {
 		mb = &Member{}

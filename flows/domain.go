@@ -97,6 +97,11 @@ type Member struct {
 	// Reminder pause (tạm hoãn): no reminders before PausedUntil.
 	PausedUntil time.Time
 	PauseReason string
+	// Pauses are the member's latest pauses with their dates, oldest first
+	// (at most maxPauses): the months a pause covered are left out of the
+	// cell's figures (PausedOutOf). Records written before the history
+	// have none.
+	Pauses []Pause
 }
 
 // PrivateChats returns the member's private chats, one per identity, the

@@ -13,16 +13,19 @@ type DossierMonthState int
 // the member connected is NotMember whatever else; a submitted report makes
 // it Reported; then an exempt member's month is Exempt, a month not yet
 // come Ahead, a month the member's reminders were paused in Paused, a
-// month still taking reports Open, any other Missing. The store keeps only
-// the latest pause and its last day: the months it is known to cover are
-// the month of that day and, while it lasts, the months from now's to it.
+// month still taking reports Open, any other Missing. Exempt is miễn as it
+// was in the month (RosterEntry.ExemptDuring); Paused a month a pause left
+// out (Member.PausedOutOf). A member record with no pause history keeps
+// only the latest pause and its last day: the months it is known to cover
+// are the month of that day and, while it lasts, the months from now's to
+// it.
 const (
 	DossierNotMember DossierMonthState = iota // before the member connected to the bot
 	DossierReported                           // a submitted report
-	DossierExempt                             // miễn công tác và sinh hoạt đảng (the member's status today)
+	DossierExempt                             // miễn công tác và sinh hoạt đảng in that month
 	DossierAhead                              // a month not yet come
 	DossierOpen                               // still taking reports (the month being collected, or the current one)
-	DossierPaused                             // no report, reminders paused (tạm hoãn) in that month
+	DossierPaused                             // no report, a pause (tạm hoãn) over the month's deadline
 	DossierMissing                            // counted, no report
 )
 
@@ -118,10 +121,23 @@ func (e *Engine) dossierOf(tx Tx, m Member, year int, now time.Time) (Dossier, e
 	} else if ok {
 		d.Cell = c.Name
 	}
-	if en, ok, err := tx.RosterOf(m.ID); err != nil {
+	entry, onRoster, err := tx.RosterOf(m.ID)
+	if err != nil {
 		return d, err
-	} else if ok && en.Name != "" {
-		d.Name = en.Name
+	} else if onRoster && entry.Name != "" {
+		d.Name = entry.Name
+	}
+	exemptIn := func(month Month) bool { // miễn as it was in month
+		if onRoster {
+			return entry.ExemptDuring(month, loc, &m)
+		}
+		return d.Exempt
+	}
+	grace := e.Cfg.GraceDays
+	if m.Cell != "" {
+		if grace, err = e.cellGrace(tx, m.Cell); err != nil {
+			return d, err
+		}
 	}
 	pl, ok, err := tx.Pledge(m.ID, year)
 	if err != nil {
@@ -150,6 +166,9 @@ func (e *Engine) dossierOf(tx Tx, m Member, year int, now time.Time) (Dossier, e
 		if pauseTo >= first && pauseFrom <= last {
 			d.PausedUntil, d.PauseReason = through, m.PauseReason
 		}
+		if len(m.Pauses) > 0 { // its dates are known: PausedOutOf decides
+			pauseFrom, pauseTo = 0, -1
+		}
 	}
 	for month := first; month <= last; month = month.Next() {
 		dm := DossierMonth{Month: month}
@@ -163,11 +182,11 @@ func (e *Engine) dossierOf(tx Tx, m Member, year int, now time.Time) (Dossier, e
 			dm.State = DossierNotMember
 		case reported:
 			dm.State, dm.Praised = DossierReported, r.Exemplary
-		case d.Exempt:
+		case exemptIn(month):
 			dm.State = DossierExempt
 		case month > now1:
 			dm.State = DossierAhead
-		case month >= pauseFrom && month <= pauseTo:
+		case m.PausedOutOf(month, loc, grace) || month >= pauseFrom && month <= pauseTo:
 			dm.State = DossierPaused
 		case month >= open:
 			dm.State = DossierOpen
@@ -175,7 +194,9 @@ func (e *Engine) dossierOf(tx Tx, m Member, year int, now time.Time) (Dossier, e
 			dm.State = DossierMissing
 		}
 		d.Months = append(d.Months, dm)
-		if m.CountsIn(month, loc) && (reported || month < open) {
+		// Member.CountsIn with miễn as it was in the month; a pause leaves
+		// out only a month without a report.
+		if m.Cell != "" && joined <= month && !exemptIn(month) && (reported || month < open && !m.PausedOutOf(month, loc, grace)) {
 			d.Due++
 		}
 		if !reported || joined > month {

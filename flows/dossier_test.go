@@ -53,6 +53,8 @@ func TestDossier(t *testing.T) {
 		now      time.Time
 		member   flows.Member
 		roster   string // the roster's name, "" for no entry
+		statuses []flows.RosterStatusChange
+		status   flows.RosterStatus // the roster's status today
 		pledge   *flows.Pledge
 		reports  []flows.Report
 		months   string
@@ -111,6 +113,22 @@ func TestDossier(t *testing.T) {
 		months: "MMMMMMMMMMPA", reported: 0, due: 10,
 		paused: at(2026, 12, 31).Add(15*time.Hour - time.Nanosecond),
 	}, {
+		// Grace ends on the 5th: April's deadline is 6 May.
+		name: "pauses with their dates: over April's deadline; May reported anyway; one set after July's deadline",
+		now:  at(2026, 12, 20),
+		member: flows.Member{Name: "Đinh Văn Thắng", Pauses: []flows.Pause{
+			{Set: at(2026, 4, 20), Until: at(2026, 6, 10)}, {Set: at(2026, 8, 7), Until: at(2026, 8, 30)}}},
+		reports: []flows.Report{{Month: 202605, Other: "Dọn vệ sinh"}},
+		months:  "MMMPRMMMMMMO", reported: 1, due: 10,
+		others: []string{"5/2026:o:2:Dọn vệ sinh"},
+	}, {
+		name:     "miễn from March to May by the roster's history",
+		now:      at(2026, 12, 20),
+		member:   flows.Member{Name: "Hà Thị Yến"},
+		roster:   "Hà Thị Yến",
+		statuses: []flows.RosterStatusChange{{From: flows.RosterFull, At: at(2026, 3, 2)}, {From: flows.RosterExempt, At: at(2026, 6, 1)}},
+		months:   "MMEEEMMMMMMO", reported: 0, due: 8,
+	}, {
 		name:   "a pause of last year touches nothing",
 		now:    at(2026, 12, 20),
 		member: flows.Member{Name: "Ngô Thị Ưng", PausedUntil: at(2025, 12, 20), PauseReason: "Ốm"},
@@ -126,7 +144,7 @@ func TestDossier(t *testing.T) {
 			if tc.roster != "" {
 				h.update(func(tx flows.Tx) error {
 					return tx.PutRosterEntry(&flows.RosterEntry{Cell: "C01", Name: tc.roster, Folded: flows.FoldName(tc.roster),
-						Claims: []flows.RosterClaim{{Platform: bot.Telegram, Member: m.ID}}})
+						Status: tc.status, Statuses: tc.statuses, Claims: []flows.RosterClaim{{Platform: bot.Telegram, Member: m.ID}}})
 				})
 			}
 			if tc.pledge != nil {

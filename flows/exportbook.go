@@ -90,7 +90,8 @@ const (
 	MarkNone     ExportMark = iota // not counted: connected after the month (blank)
 	MarkReported                   // ✓ a submitted report
 	MarkMissing                    // – counted, no report
-	MarkExempt                     // M miễn công tác và sinh hoạt đảng (the member's status today)
+	MarkExempt                     // M miễn công tác và sinh hoạt đảng in that month (RosterEntry.ExemptDuring)
+	MarkPaused                     // T no report, a pause (tạm hoãn) over the month's deadline: not counted (Member.PausedOutOf)
 )
 
 // ExportMember is one member's row of the export.
@@ -190,6 +191,8 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 			return b, err
 		}
 		t := newCellTally(c, p.Last, loc, MonthState{}, false)
+		grace := e.graceDays(c)
+		t.deadline = ReportDeadline(p.Last, loc, grace)
 		row := ExportCell{Name: c.Name}
 		for i := range people {
 			person := &people[i]
@@ -223,12 +226,11 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 			}
 			for k, month := range months {
 				if !person.CountsIn(c.Code, month, loc) {
-					if xm.Exempt && person.Entry.OnRosterIn(c.Code, month, loc) {
+					if person.Entry.OnRosterIn(c.Code, month, loc) && person.Entry.ExemptDuring(month, loc, person.member()) {
 						xm.Marks[k] = MarkExempt
 					}
 					continue
 				}
-				xm.Due++
 				var r Report
 				ok := false
 				if person.HasMember() {
@@ -236,6 +238,11 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 						return b, err
 					}
 				}
+				if !ok && m.PausedOutOf(month, loc, grace) {
+					xm.Marks[k] = MarkPaused
+					continue
+				}
+				xm.Due++
 				if !ok {
 					xm.Marks[k] = MarkMissing
 					continue

@@ -31,7 +31,7 @@ func (r *req) cmdFeature(args string) error {
 	if err != nil || asked {
 		return err
 	}
-	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), nil)
+	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), r.e.Cfg.GraceDays, nil)
 	if err != nil {
 		return err
 	}

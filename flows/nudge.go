@@ -32,7 +32,7 @@ func (r *req) cmdNudge(args string) error {
 	} else if closed {
 		return refuse(text.NudgeClosed, r.monthData(m))
 	}
-	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), nil)
+	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), r.e.Cfg.GraceDays, nil)
 	if err != nil {
 		return err
 	}

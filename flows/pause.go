@@ -2,6 +2,7 @@ package flows
 
 import (
 	"errors"
+	"slices"
 	"time"
 
 	"lamtheo/flows/text"
@@ -239,6 +240,8 @@ func (r *req) pauseSave(last time.Time, reason string) error {
 	mb := r.member
 	mb.PausedUntil = last.AddDate(0, 0, 1) // the start of the day after, in loc
 	mb.PauseReason = reason
+	mb.Pauses = slices.Clone(mb.Pauses)
+	mb.StartPause(r.now, mb.PausedUntil)
 	r.member = mb
 	r.finish()
 	data := pauseView{Until: last.Format("02/01/2006"), Reason: reason, Name: mb.Name}
@@ -255,6 +258,8 @@ func (r *req) pauseSave(last time.Time, reason string) error {
 func (r *req) pauseResume() error {
 	mb := r.member
 	mb.PausedUntil, mb.PauseReason = time.Time{}, ""
+	mb.Pauses = slices.Clone(mb.Pauses)
+	mb.EndPause(r.now)
 	r.member = mb
 	r.finish()
 	r.say(text.PauseResumed, nil)

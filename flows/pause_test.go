@@ -166,7 +166,12 @@ func TestPauseResumeAndReminders(t *testing.T) {
 	if n := len(to(got, o.uSau.PrivateChat())); n != 0 {
 		t.Fatalf("paused member reminded:\n%s", dump(got))
 	}
-	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Hoàng Văn Sáu (tạm hoãn đến 20/12)")
+	// His pause covers November's deadline (5/12): he is left out of it.
+	sec := joined(to(got, o.uHai.PrivateChat()))
+	wantIn(t, sec, "đã nhận 2/3", "Tạm hoãn qua hạn báo cáo: 1 đồng chí")
+	if strings.Contains(sec, "Hoàng Văn Sáu") {
+		t.Errorf("a member paused over the deadline is listed as missing:\n%s", sec)
+	}
 
 	// /tamhoan again shows the pause and offers to resume.
 	got = o.send(o.uSau, "/tamhoan")
@@ -179,6 +184,11 @@ func TestPauseResumeAndReminders(t *testing.T) {
 	wantIn(t, joined(to(got, o.uHai.PrivateChat())), "Hoàng Văn Sáu", "đã bật lại nhắc")
 	if m := o.member(o.sau.ID); !m.PausedUntil.IsZero() || m.PauseReason != "" {
 		t.Fatalf("still paused: %s %q", m.PausedUntil, m.PauseReason)
+	}
+	// The pause is kept with its dates, ended when he resumed: November
+	// counts him again.
+	if m := o.member(o.sau.ID); len(m.Pauses) != 1 || !m.Pauses[0].Until.Equal(o.now) || !m.Pauses[0].Set.Before(m.Pauses[0].Until) || m.PausedOutOf(202611, o.loc, 5) {
+		t.Errorf("pause history %v", m.Pauses)
 	}
 	_, got = o.runJob(flows.JobRemindSecond, o.date(2026, 11, 30, 18), "")
 	if n := len(to(got, o.uSau.PrivateChat())); n != 1 {

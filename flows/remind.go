@@ -98,6 +98,7 @@ type remindCellView struct {
 	Deadline             string // "05/12/2026"
 	Bot                  string // the bot to write to privately, in the group text
 	Reported, MustReport int
+	PausedOut            int           // for the secretaries only: left out for a pause over the deadline (SummaryCounts.PausedOut)
 	Missing              []missingLine // for the secretaries only: the others who have not reported
 	Offline              []string      // for the secretaries only: who has not reported and does not use the bot
 	Self                 bool          // the secretary reading it has not reported either
@@ -202,7 +203,7 @@ func (j *jobRun) remindCell(c Cell, m Month, rung text.Key, missing bool, button
 		return cast{}, true, nil
 	}
 	deadline := reportDeadline(m, loc, grace).Format("02/01/2006")
-	cm, err := loadCellMonth(j.tx, c.Code, m, loc, &j.dmg)
+	cm, err := loadCellMonth(j.tx, c.Code, m, loc, j.e.Cfg.GraceDays, &j.dmg)
 	if err != nil {
 		return cast{}, false, err
 	}
@@ -235,7 +236,7 @@ func (j *jobRun) remindCell(c Cell, m Month, rung text.Key, missing bool, button
 	if missing && s.MustReport > 0 {
 		for _, sec := range secretariesOf(cm.members, c.Code) {
 			v := remindCellView{Cell: c.Name, Month: FormatMonth(j.e.text(), m), Deadline: deadline,
-				Reported: s.Reported, MustReport: s.MustReport, Reminded: reminded[sec.ID]}
+				Reported: s.Reported, MustReport: s.MustReport, PausedOut: s.PausedOut, Reminded: reminded[sec.ID]}
 			for _, mb := range s.Missing {
 				if mb.ID == sec.ID {
 					v.Self = true // stated as theirs, not in the list of others

@@ -192,7 +192,7 @@ func (j *jobRun) meetingLadder() (bool, error) {
 // secretary of c gets, privately, the month's summary as /summary shows it
 // to them (with the missing names).
 func (j *jobRun) meetingSummary(c Cell, m Month) (cast, error) {
-	cm, err := loadCellMonth(j.tx, c.Code, m, j.e.loc(), &j.dmg)
+	cm, err := loadCellMonth(j.tx, c.Code, m, j.e.loc(), j.e.Cfg.GraceDays, &j.dmg)
 	if err != nil {
 		return cast{}, err
 	}

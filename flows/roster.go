@@ -48,6 +48,10 @@ type RosterEntry struct {
 	// where the last one led): the past months of a cell the person left
 	// still count them there (CellIn).
 	Moves []RosterMove
+	// Statuses are the entry's status changes, oldest first (Status is
+	// where the last one led): the months before a change keep the status
+	// they had (StatusIn). Entries written before the history have none.
+	Statuses []RosterStatusChange
 }
 
 // RosterClaim links a roster entry to the member account of one platform.

@@ -238,4 +238,17 @@ func TestExemptOnRoster(t *testing.T) {
 	if m := h.member(bon.ID); m.Status != flows.Exempt {
 		t.Errorf("member status %v after /danhsach's miễn, want exempt", m.Status)
 	}
+	// Each change is recorded with its date: /mien, its taking back, and
+	// /danhsach's (miễn, chính thức, miễn).
+	var e flows.RosterEntry
+	h.view(func(tx flows.Tx) (err error) { e, _, err = tx.RosterOf(bon.ID); return err })
+	want := []flows.RosterStatus{flows.RosterFull, flows.RosterExempt, flows.RosterFull}
+	if len(e.Statuses) != len(want) {
+		t.Fatalf("status history %v, want changes from %v", e.Statuses, want)
+	}
+	for i, c := range e.Statuses {
+		if c.From != want[i] || c.At.IsZero() {
+			t.Errorf("change %d: %+v, want from %v with its date", i, c, want[i])
+		}
+	}
 }

@@ -1,6 +1,9 @@
 package flows
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // The roster is the denominator: a cell's figures of a month count the
 // people on its roster that month, whether or not they use the bot. These
@@ -59,11 +62,12 @@ func (e RosterEntry) ExemptIn(m *Member) bool {
 // member is in a cell and had connected by the month, Member.CountsIn); in
 // a cell e has since moved out of, the member's record (its cell, and its
 // Joined, which is the move) speaks of the new cell and is not asked. A
-// member whose reminders are paused (tạm hoãn) still counts: a pause is
-// the member's own reminder setting, with no start recorded, not a
-// decision of the cell.
+// member whose reminders are paused (tạm hoãn) counts here: a pause
+// leaves a month out only when it covered the month's reporting deadline
+// and the member did not report (PausedOutOf), which the cell's tally
+// asks.
 func (e RosterEntry) CountsIn(cell string, month Month, loc *time.Location, m *Member) bool {
-	return e.OnRosterIn(cell, month, loc) && rosterCounts(e.Status == RosterExempt, cell == e.Cell, month, loc, m)
+	return e.OnRosterIn(cell, month, loc) && rosterCounts(e.ExemptDuring(month, loc, m), cell == e.Cell, month, loc, m)
 }
 
 // rosterCounts is the rest of RosterEntry.CountsIn for an entry on the
@@ -173,4 +177,114 @@ func withUnlisted(people []RosterPerson, roster []RosterEntry, ms []Member, cell
 		}
 	}
 	return people
+}
+
+// RosterStatusChange is one status change of a roster entry (/mien,
+// /danhsach): the entry had status From until At.
+type RosterStatusChange struct {
+	From RosterStatus
+	At   time.Time
+}
+
+// SetStatus sets e's status to s at at, recording the change in
+// e.Statuses when it is one.
+func (e *RosterEntry) SetStatus(s RosterStatus, at time.Time) {
+	if e.Status == s {
+		return
+	}
+	e.Statuses = append(e.Statuses, RosterStatusChange{From: e.Status, At: at})
+	e.Status = s
+}
+
+// StatusIn returns e's status at the end of month (months in loc): the
+// status a change made after month changed from, or e.Status when there is
+// none. The month of a change has the new status, as the month of a move
+// counts in the new cell.
+func (e RosterEntry) StatusIn(month Month, loc *time.Location) RosterStatus {
+	for _, c := range e.Statuses {
+		if MonthOf(c.At, loc) > month {
+			return c.From
+		}
+	}
+	return e.Status
+}
+
+// ExemptDuring reports whether e, with m its member (nil for none), was
+// exempt (miễn công tác và sinh hoạt đảng) in month: by the roster's status
+// then (StatusIn). An entry with no recorded change (written before the
+// history, or never changed) has today's status for every month, its
+// member's too (ExemptIn): /mien keeps the two in step and records the
+// change on the entry.
+func (e RosterEntry) ExemptDuring(month Month, loc *time.Location, m *Member) bool {
+	return exemptDuring(e.StatusIn(month, loc) == RosterExempt, len(e.Statuses) > 0, m)
+}
+
+// exemptDuring is ExemptDuring of an entry whose status in the month is
+// miễn (rosterExempt) and which has a recorded history (or not).
+func exemptDuring(rosterExempt, history bool, m *Member) bool {
+	return rosterExempt || !history && m != nil && m.Status == Exempt
+}
+
+// Pause is one pause (tạm hoãn) of a member's reminders: set at Set, in
+// force until Until (the start of the day after its last day, or the
+// moment the member resumed).
+type Pause struct {
+	Set   time.Time
+	Until time.Time
+}
+
+// maxPauses bounds the pauses a member record keeps: a little over a year
+// of monthly pauses.
+const maxPauses = 16
+
+// StartPause records a pause of m set at now until until (PausedUntil): a
+// pause still in force ends at now, replaced by the new one.
+func (m *Member) StartPause(now, until time.Time) {
+	m.EndPause(now)
+	m.Pauses = append(m.Pauses, Pause{Set: now, Until: until})
+	if len(m.Pauses) > maxPauses {
+		m.Pauses = slices.Clone(m.Pauses[len(m.Pauses)-maxPauses:])
+	}
+}
+
+// EndPause ends at now the pause of m in force at now, if any (the member
+// resumed).
+func (m *Member) EndPause(now time.Time) {
+	if n := len(m.Pauses); n > 0 && m.Pauses[n-1].Until.After(now) {
+		m.Pauses[n-1].Until = now
+	}
+}
+
+// ReportDeadline returns the end of month's reporting in a cell whose
+// grace ends on day grace (its meeting day, or the organisation's grace
+// days; CollectingMonth): the start of the day after that day of the next
+// month, in loc.
+func ReportDeadline(month Month, loc *time.Location, grace int) time.Time {
+	return month.Next().Start(loc).AddDate(0, 0, grace)
+}
+
+// PausedOutOf reports whether m is left out of month's figures for a pause
+// (tạm hoãn): a pause set before month's reporting deadline
+// (ReportDeadline with grace) was still in force at that deadline (it
+// ended at it or later). A member who reported the month anyway counts as
+// usual: the caller asks this of the members without a report. A pause
+// set after the deadline, or resumed before it, leaves the month as it
+// was; a pause with no recorded start (a record written before the
+// history) leaves every month.
+func (m Member) PausedOutOf(month Month, loc *time.Location, grace int) bool {
+	return m.pausedAt(ReportDeadline(month, loc, grace))
+}
+
+// pausedAt is PausedOutOf for the month whose deadline is dl (never for a
+// zero dl: a caller that knows no deadline).
+func (m Member) pausedAt(dl time.Time) bool {
+	if dl.IsZero() {
+		return false
+	}
+	for _, p := range m.Pauses {
+		if p.Set.Before(dl) && !p.Until.Before(dl) {
+			return true
+		}
+	}
+	return false
 }

@@ -149,7 +149,7 @@ func (r *req) applyRoster(s *rostering, cell Cell) error {
 		}
 		r.say(text.RosterDoneRename, v)
 	case rosterStatus:
-		e.Status = s.Status
+		e.SetStatus(s.Status, r.now)
 		if err := r.putEntry(e, func(m *Member) {
 			if e.Status == RosterExempt {
 				m.Status = Exempt
@@ -241,9 +241,9 @@ func (r *req) exemptOnRoster(m Member) error {
 	}
 	switch {
 	case m.Status == Exempt && e.Status != RosterExempt:
-		e.Status = RosterExempt
+		e.SetStatus(RosterExempt, r.now)
 	case m.Status != Exempt && e.Status == RosterExempt:
-		e.Status = RosterFull
+		e.SetStatus(RosterFull, r.now)
 	default:
 		return nil
 	}

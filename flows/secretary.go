@@ -266,7 +266,7 @@ type otherMonthView struct{ Month, Arg, Bot string }
 // secretarySummary shows cell's month as its secretary reads it, followed
 // by hint, and offers the submitted reports to read.
 func (r *req) secretarySummary(cell string, m Month, hint string) error {
-	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), nil)
+	cm, err := loadCellMonth(r.tx, cell, m, r.e.loc(), r.e.Cfg.GraceDays, nil)
 
 	if err != nil {
 		return err

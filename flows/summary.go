@@ -18,6 +18,7 @@ import (
 type SummaryCounts struct {
 	Members      int // every member of the cell (on its roster in the month), exempt or not
 	Exempt       int // miễn công tác và sinh hoạt đảng
+	PausedOut    int // counted members left out for a pause (tạm hoãn) that covered the month's deadline, without a report (Member.PausedOutOf)
 	MustReport   int // counted members: the denominator
 	Connected    int // counted members who use the bot (RosterPerson.Connected)
 	Reported     int // counted members with a submitted report for the month
@@ -116,7 +117,16 @@ func SummarizeCell(cell Cell, members []Member, reports map[MemberID]Report, ple
 // and Submitted is set; a pledge when it is of month's year and not a
 // draft. state.Closed is taken when state is of month (or the zero value).
 func SummarizeRoster(cell Cell, people []RosterPerson, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, loc *time.Location, state MonthState) CellSummary {
+	return summarizeRoster(cell, people, reports, pledges, month, loc, state, time.Time{})
+}
+
+// summarizeRoster is SummarizeRoster with the month's reporting deadline
+// in the cell (ReportDeadline): the people without a report whose pause
+// (tạm hoãn) covered it are left out of every number but Members and
+// counted in PausedOut (Member.PausedOutOf).
+func summarizeRoster(cell Cell, people []RosterPerson, reports map[MemberID]Report, pledges map[MemberID]Pledge, month Month, loc *time.Location, state MonthState, deadline time.Time) CellSummary {
 	t := newCellTally(cell, month, loc, state, true)
+	t.deadline = deadline
 	for i := range people {
 		t.addRosterPerson(&people[i], reports, pledges)
 	}
@@ -135,7 +145,7 @@ type tallied struct {
 // pledges, in the tally's cell month.
 func (t *cellTally) addRosterPerson(p *RosterPerson, reports map[MemberID]Report, pledges map[MemberID]Pledge) {
 	code, month := t.s.Cell.Code, t.s.Month
-	how := tallied{onRoster: p.Entry.OnRosterIn(code, month, t.loc), exempt: p.Entry.ExemptIn(p.member()),
+	how := tallied{onRoster: p.Entry.OnRosterIn(code, month, t.loc), exempt: p.Entry.ExemptDuring(month, t.loc, p.member()),
 		counts: p.CountsIn(code, month, t.loc), connected: p.Connected()}
 	if !how.onRoster {
 		return
@@ -173,6 +183,10 @@ type cellTally struct {
 	s     CellSummary
 	loc   *time.Location // the organisation's zone, which months are in
 	names bool           // build Missing (the organisation's table shows no names)
+	// deadline is the end of the month's reporting in the cell
+	// (ReportDeadline): a member without a report whose pause covered it
+	// is left out (PausedOut). Zero: nobody is (a caller with no deadline).
+	deadline time.Time
 }
 
 // newCellTally starts the summary of cell's month; see SummarizeCell for
@@ -199,6 +213,11 @@ func (t *cellTally) add(m *Member, how tallied, r *Report, p *Pledge) {
 	if !how.counts {
 		return
 	}
+	reported := r != nil && m.ID != 0 && r.Member == m.ID && r.Month == s.Month && !r.Submitted.IsZero()
+	if !reported && m.pausedAt(t.deadline) {
+		s.PausedOut++
+		return
+	}
 	s.MustReport++
 	if how.connected {
 		s.Connected++
@@ -208,7 +227,7 @@ func (t *cellTally) add(m *Member, how tallied, r *Report, p *Pledge) {
 		s.Pledged++
 		s.ItemsPledged += len(p.Items)
 	}
-	if r == nil || m.ID == 0 || r.Member != m.ID || r.Month != s.Month || r.Submitted.IsZero() {
+	if !reported {
 		if t.names && how.connected {
 			s.Missing = append(s.Missing, *m)
 		} else if t.names {

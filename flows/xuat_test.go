@@ -258,3 +258,54 @@ func BenchmarkExportCell120(b *testing.B) {
 		}
 	}
 }
+
+// TestExportHistory: the grid marks the months as they were. Uyên paused
+// from 20 September to 9 October without reporting: September (whose
+// deadline is 5 October) is «T» and not due; Ưng was miễn until 2 October
+// by the roster's history: «M» through September, counted from October;
+// Long, exempt with no recorded change, is «M» in every month.
+func TestExportHistory(t *testing.T) {
+	h := xuatHarness(t)
+	day := func(mo, d int) time.Time { return time.Date(2026, time.Month(mo), d, 9, 0, 0, 0, h.loc) }
+	h.update(func(tx flows.Tx) error {
+		ms, err := tx.Members("C01")
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			switch m.Name {
+			case "Phạm Văn Uyên":
+				m.Pauses = []flows.Pause{{Set: day(9, 20), Until: day(10, 10)}}
+				if err := tx.PutMember(&m); err != nil {
+					return err
+				}
+			case "Ngô Thị Ưng":
+				e, ok, err := tx.RosterOf(m.ID)
+				if err != nil {
+					return err
+				}
+				if !ok {
+					e = *flows.RosterEntryOf(m)
+				}
+				e.Status = flows.RosterFull
+				e.Statuses = []flows.RosterStatusChange{{From: flows.RosterExempt, At: day(10, 2)}}
+				if err := tx.PutRosterEntry(&e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	_, _, f := xuatFile(t, h, tg("ha"), "")
+	ms := flows.T(text.ExportMemberSheet, nil)
+	get := func(axis string) string { v, _ := f.GetCellValue(ms, axis); return v }
+	for axis, v := range map[string]string{
+		"B11": "Phạm Văn Uyên", "O11": "–", "P11": "T", "Q11": "–", "S11": "0%",
+		"B12": "Ngô Thị Ưng", "H12": "M", "P12": "M", "Q12": "–", "R12": "–", "D12": "Chính thức",
+		"B10": "Vũ Văn Long", "H10": "M", "R10": "M",
+	} {
+		if got := get(axis); got != v {
+			t.Errorf("%s = %q, want %q", axis, got, v)
+		}
+	}
+}

@@ -150,6 +150,24 @@ func TestRecordedVersions(t *testing.T) {
 	if got, err := decodeRosterEntry(e.ID, b); err != nil || b[0] != rosterV2 || !reflect.DeepEqual(got, e) {
 		t.Errorf("moved roster entry = %+v, %v (version %d)", got, err, b[0])
 	}
+	// The histories of pauses and statuses: a new version each, with or
+	// without the fields before them.
+	for _, rec := range []bool{false, true} {
+		pm := flows.Member{ID: 6, Name: "Hoàng Văn Sáu", Cell: "C01", Joined: at, Recorder: rec, PausedUntil: at.AddDate(0, 1, 0), PauseReason: "Ốm đau",
+			Pauses: []flows.Pause{{Set: at.AddDate(0, -2, 0), Until: at.AddDate(0, -1, 0)}, {Set: at, Until: at.AddDate(0, 1, 0)}}}
+		b = encodeMember(&pm)
+		if got, err := decodeMember(pm.ID, b); err != nil || b[0] != memberV4 || !reflect.DeepEqual(got, pm) {
+			t.Errorf("paused member (recorder %v) = %+v, %v (version %d)", rec, got, err, b[0])
+		}
+	}
+	for _, moves := range [][]flows.RosterMove{nil, {{From: "C02", At: at}}} {
+		se := flows.RosterEntry{ID: 7, Cell: "C01", Name: "Lê Thị Năm", Folded: "le thi nam", Added: at, Status: flows.RosterExempt, Moves: moves,
+			Statuses: []flows.RosterStatusChange{{From: flows.RosterProbation, At: at}, {From: flows.RosterFull, At: at.AddDate(0, 3, 0)}}}
+		b = encodeRosterEntry(&se)
+		if got, err := decodeRosterEntry(se.ID, b); err != nil || b[0] != rosterV3 || !reflect.DeepEqual(got, se) {
+			t.Errorf("roster entry with statuses (moves %v) = %+v, %v (version %d)", moves, got, err, b[0])
+		}
+	}
 }
 
 // TestPledgeVersions: a pledge of an older data file (version 1) decodes

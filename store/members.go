@@ -19,6 +19,11 @@ const memberV2 = 2
 // without one are still written as version 2.
 const memberV3 = 3
 
+// memberV4 is the version byte of a member record with a pause history
+// (flows.Member.Pauses): version 3's fields (the flag always), then the
+// pauses. Records without one are still written as version 2 or 3.
+const memberV4 = 4
+
 // Member implements flows.Tx.
 func (t *tx) Member(id flows.MemberID) (flows.Member, bool, error) {
 	v := t.b(bucketMembers).Get(memberKey(id))
@@ -199,15 +204,23 @@ func encodeMember(m *flows.Member) []byte {
 	for _, u := range m.Pending {
 		e.user(u.Platform, u.ID)
 	}
-	if m.Recorder {
+	if m.Recorder || len(m.Pauses) > 0 {
 		e.b[0] = memberV3
 		e.bool(m.Recorder)
+	}
+	if len(m.Pauses) > 0 {
+		e.b[0] = memberV4
+		e.uvarint(uint64(len(m.Pauses)))
+		for _, p := range m.Pauses {
+			e.time(p.Set)
+			e.time(p.Until)
+		}
 	}
 	return e.b
 }
 
 func decodeMember(id flows.MemberID, v []byte) (flows.Member, error) {
-	d := newDecUpTo(v, memberV3)
+	d := newDecUpTo(v, memberV4)
 	m := flows.Member{ID: id}
 	m.Name = d.str()
 	m.Cell = d.str()
@@ -232,6 +245,14 @@ func decodeMember(id flows.MemberID, v []byte) (flows.Member, error) {
 	}
 	if d.ver >= memberV3 {
 		m.Recorder = d.bool()
+	}
+	if d.ver >= memberV4 {
+		if n := d.count(2); n > 0 {
+			m.Pauses = make([]flows.Pause, n)
+			for i := range m.Pauses {
+				m.Pauses[i] = flows.Pause{Set: d.time(), Until: d.time()}
+			}
+		}
 	}
 	return m, d.err
 }

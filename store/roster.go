@@ -204,8 +204,24 @@ func encodeRosterEntry(e *flows.RosterEntry) []byte {
 			r.time(mv.At)
 		}
 	}
+	if len(e.Statuses) > 0 {
+		if len(e.Moves) == 0 {
+			r.uvarint(0)
+		}
+		r.b[0] = rosterV3
+		r.uvarint(uint64(len(e.Statuses)))
+		for _, c := range e.Statuses {
+			r.int(int(c.From))
+			r.time(c.At)
+		}
+	}
 	return r.b
 }
+
+// rosterV3 is the version byte of a roster entry with status changes:
+// version 2's fields (the moves always, maybe none), then the changes.
+// Entries without are still written as version 1 or 2.
+const rosterV3 = 3
 
 // rosterV2 is the version byte of a roster entry with moves between cells:
 // version 1's fields, then the moves. Entries without are still written as
@@ -213,7 +229,7 @@ func encodeRosterEntry(e *flows.RosterEntry) []byte {
 const rosterV2 = 2
 
 func decodeRosterEntry(id flows.RosterID, v []byte) (flows.RosterEntry, error) {
-	d := newDecUpTo(v, rosterV2)
+	d := newDecUpTo(v, rosterV3)
 	e := flows.RosterEntry{ID: id}
 	e.Cell = d.str()
 	e.Name = d.str()
@@ -233,6 +249,14 @@ func decodeRosterEntry(id flows.RosterID, v []byte) (flows.RosterEntry, error) {
 			e.Moves = make([]flows.RosterMove, n)
 			for i := range e.Moves {
 				e.Moves[i] = flows.RosterMove{From: d.str(), At: d.time()}
+			}
+		}
+	}
+	if d.ver >= rosterV3 {
+		if n := d.count(2); n > 0 {
+			e.Statuses = make([]flows.RosterStatusChange, n)
+			for i := range e.Statuses {
+				e.Statuses[i] = flows.RosterStatusChange{From: flows.RosterStatus(d.int()), At: d.time()}
 			}
 		}
 	}

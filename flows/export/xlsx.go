@@ -174,6 +174,7 @@ func (w writer) members(sw *excelize.StreamWriter) error {
 		flows.MarkReported: w.r(text.ExportMarkReported, nil),
 		flows.MarkMissing:  w.r(text.ExportMarkMissing, nil),
 		flows.MarkExempt:   w.r(text.ExportMarkExempt, nil),
+		flows.MarkPaused:   w.r(text.ExportMarkPaused, nil),
 	}
 	status := map[flows.RosterStatus]any{
 		flows.RosterFull:      w.r(text.RosterStatusFull, nil),

@@ -15,10 +15,10 @@ import (
 
 // book is a small organisation's year to November: two cells, one exempt
 // member, one on the roster from March who does not use the bot (dự bị,
-// his report recorded by the cell), one deed outside the pledge.
+// his report recorded by the cell; June left out for a pause, T), one deed outside the pledge.
 func book() flows.ExportBook {
 	loc := time.FixedZone("ICT", 7*3600)
-	R, M, E, N := flows.MarkReported, flows.MarkMissing, flows.MarkExempt, flows.MarkNone
+	R, M, E, N, T := flows.MarkReported, flows.MarkMissing, flows.MarkExempt, flows.MarkNone, flows.MarkPaused
 	grid := func(ms ...flows.ExportMark) []flows.ExportMark { return ms }
 	return flows.ExportBook{
 		Org: "Đảng bộ xã Demo", Period: flows.Period{First: 202601, Last: 202611, Kind: flows.PeriodYear},
@@ -27,13 +27,13 @@ func book() flows.ExportBook {
 				Approved: time.Date(2026, 1, 12, 9, 0, 0, 0, loc), Marks: grid(R, R, R, M, R, R, R, R, R, R, R), Reported: 10, Due: 11, Praised: 2},
 			{Name: "Đỗ Thị Bình", Cell: "Chi bộ thôn Đông", Status: flows.RosterExempt, Connected: true, Marks: grid(E, E, E, E, E, E, E, E, E, E, E), Exempt: true},
 			{Name: "Lê Văn Cường", Cell: "Chi bộ thôn Tây", Status: flows.RosterProbation, Recorded: true, Items: 2, ItemsDone: 1, Pledged: time.Date(2026, 3, 2, 8, 0, 0, 0, loc),
-				Marks: grid(N, N, R, R, M, M, R, R, R, R, R), Reported: 7, Due: 9, Joined: 202603},
+				Marks: grid(N, N, R, R, M, T, R, R, R, R, R), Reported: 7, Due: 8, Joined: 202603},
 		},
 		Cells: []flows.ExportCell{
 			{Name: "Chi bộ thôn Đông", SummaryCounts: flows.SummaryCounts{Members: 2, Exempt: 1, MustReport: 1, Reported: 1, Pledged: 1, Exemplary: 1}, ReportedSum: 10, DueSum: 11, Praised: 2},
-			{Name: "Chi bộ thôn Tây", SummaryCounts: flows.SummaryCounts{Members: 1, MustReport: 1, Reported: 1, Pledged: 1}, ReportedSum: 7, DueSum: 9},
+			{Name: "Chi bộ thôn Tây", SummaryCounts: flows.SummaryCounts{Members: 1, MustReport: 1, Reported: 1, Pledged: 1}, ReportedSum: 7, DueSum: 8},
 		},
-		Total: flows.ExportCell{SummaryCounts: flows.SummaryCounts{Members: 3, Exempt: 1, MustReport: 2, Reported: 2, Pledged: 2, Exemplary: 1}, ReportedSum: 17, DueSum: 20, Praised: 2},
+		Total: flows.ExportCell{SummaryCounts: flows.SummaryCounts{Members: 3, Exempt: 1, MustReport: 2, Reported: 2, Pledged: 2, Exemplary: 1}, ReportedSum: 17, DueSum: 19, Praised: 2},
 		Deeds: []flows.ExportDeed{
 			{Name: "Nguyễn Văn An", Cell: "Chi bộ thôn Đông", Month: 202611, Item: "Trồng cây", Status: flows.Done, Text: "Trồng 10 cây keo"},
 			{Name: "Lê Văn Cường", Cell: "Chi bộ thôn Tây", Month: 202610, Other: true, Status: flows.Done, Text: "Dọn đường làng", Recorded: true},
@@ -112,7 +112,7 @@ func TestWriteMemberSheet(t *testing.T) {
 		"H5": "✓", "K5": "–", "S5": "91%", "T5": "2/3", "U5": "2", "V5": "",
 		"B6": "Đỗ Thị Bình", "D6": "Miễn công tác và sinh hoạt đảng", "E6": "", "H6": "M", "S6": "", "T6": "",
 		"V6": "Miễn công tác và sinh hoạt đảng",
-		"D7": "Dự bị", "H7": "", "J7": "✓", "L7": "–", "S7": "78%", "T7": "1/2", "G7": "",
+		"D7": "Dự bị", "H7": "", "J7": "✓", "L7": "–", "M7": "T", "S7": "88%", "T7": "1/2", "G7": "",
 		"V7": "Tính từ tháng 3; Không dùng bot; Chi bộ ghi hộ",
 	}, "A5", "E5", "F5", "S5", "U5", "S7")
 	raw, _ := f.GetCellValue(sh, "S5", excelize.Options{RawCellValue: true})
@@ -137,7 +137,7 @@ func TestWriteCellAndDeedSheets(t *testing.T) {
 	want(t, f, sh, map[string]string{
 		"A4": "Chi bộ", "G4": "Báo cáo tháng 11 (số)",
 		"A5": "Chi bộ thôn Đông", "B5": "2", "C5": "1", "D5": "1", "E5": "1", "F5": "100%", "G5": "1", "H5": "100%", "I5": "91%", "J5": "2",
-		"A7": "Toàn đảng bộ", "B7": "3", "C7": "1", "D7": "2", "I7": "85%", "J7": "2",
+		"A7": "Toàn đảng bộ", "B7": "3", "C7": "1", "D7": "2", "I7": "89%", "J7": "2",
 	}, "B5", "F5", "I7", "J7")
 	if p, _ := f.GetPanes(sh); !p.Freeze || p.YSplit != 4 {
 		t.Errorf("cell sheet panes %+v", p)

@@ -36,6 +36,7 @@ const (
 	ExportMarkReported  Key = "export_mark_reported"
 	ExportMarkMissing   Key = "export_mark_missing"
 	ExportMarkExempt    Key = "export_mark_exempt"
+	ExportMarkPaused    Key = "export_mark_paused"
 	ExportNoteExempt    Key = "export_note_exempt"
 	ExportNotePaused    Key = "export_note_paused" // data: Until
 	ExportNoteJoined    Key = "export_note_joined" // data: Num
@@ -53,5 +54,5 @@ var ExportKeys = []Key{
 	ExportOrgScope, ExportPeriodMonth, ExportPeriodHalf, ExportPeriodYear, ExportTitle, ExportSubtitle,
 	ExportMemberSheet, ExportCellSheet, ExportDeedSheet, ExportMemberColumns, ExportMemberEnd, ExportMonthColumn,
 	ExportCellColumns, ExportDeedColumns, ExportTotal, ExportLegend, ExportMarkReported, ExportMarkMissing,
-	ExportMarkExempt, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportNoteRecorded, ExportNoteOffline, ExportOtherDeed,
+	ExportMarkExempt, ExportMarkPaused, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportNoteRecorded, ExportNoteOffline, ExportOtherDeed,
 }
