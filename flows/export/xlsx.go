@@ -1,8 +1,9 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
+	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -20,13 +21,41 @@ const headerRow = 4
 type styles struct{ title, header, percent, date, text int }
 
 // Write returns b as an .xlsx workbook, its words from cat. It is safe for
-// concurrent use.
+// concurrent use. The workbook goes through a temporary file, so the only
+// copy of it in memory is the returned bytes, of their exact size (the
+// caller stores them): a large organisation's workbook is tens of
+// megabytes, which a growing buffer would hold up to twice over.
 func Write(cat *text.Catalog, b flows.ExportBook) ([]byte, error) {
-	f := excelize.NewFile()
+	const tmpDir = "" // the system's
+	tmp, err := os.CreateTemp(tmpDir, "xuat-*.xlsx")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	defer tmp.Close()
+	if err := WriteTo(tmp, cat, b, tmpDir); err != nil {
+		return nil, err
+	}
+	size, err := tmp.Seek(0, io.SeekCurrent)
+	if err != nil {
+		return nil, err
+	}
+	data := make([]byte, size)
+	if _, err := tmp.ReadAt(data, 0); err != nil {
+		return nil, fmt.Errorf("read workbook: %w", err)
+	}
+	return data, nil
+}
+
+// WriteTo writes b as an .xlsx workbook to out, its words from cat; the
+// streamed sheets spill to temporary files in tmpDir (excelize keeps up to
+// 16 MB of each in memory).
+func WriteTo(out io.Writer, cat *text.Catalog, b flows.ExportBook, tmpDir string) error {
+	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	defer f.Close()
 	st, err := newStyles(f)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	w := writer{f: f, cat: cat, b: b, st: st}
 	sheets := []struct {
@@ -45,24 +74,23 @@ func Write(cat *text.Catalog, b flows.ExportBook) ([]byte, error) {
 			_, err = f.NewSheet(name)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("sheet %s: %w", name, err)
+			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 		sw, err := f.NewStreamWriter(name)
 		if err != nil {
-			return nil, fmt.Errorf("sheet %s: %w", name, err)
+			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 		if err := s.write(sw); err != nil {
-			return nil, fmt.Errorf("sheet %s: %w", name, err)
+			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 		if err := sw.Flush(); err != nil {
-			return nil, fmt.Errorf("sheet %s: %w", name, err)
+			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, fmt.Errorf("write workbook: %w", err)
+	if err := f.Write(out); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
 	}
-	return buf.Bytes(), nil
+	return nil
 }
 
 func newStyles(f *excelize.File) (styles, error) {
@@ -263,22 +291,33 @@ func (w writer) deeds(sw *excelize.StreamWriter) error {
 	if err := w.head(sw, []float64{28, 22, 8, 36, 12, 48, 14}, "", cols); err != nil {
 		return err
 	}
-	status := map[flows.ItemStatus]string{
+	status := map[flows.ItemStatus]any{
 		flows.Done:   w.r(text.StatusDone, nil),
 		flows.Doing:  w.r(text.StatusDoing, nil),
 		flows.NotYet: w.r(text.StatusNotYet, nil),
 	}
 	other := w.r(text.ExportOtherDeed, nil)
 	recorded := w.r(text.ExportNoteRecorded, nil)
+	var rec any = recorded
+	months := map[flows.Month]any{}
+	row := make([]any, 7) // reused: SetRow encodes it at once
 	for i, d := range w.b.Deeds {
 		item := d.Item
 		if d.Other {
 			item = other
 		}
-		row := []any{d.Name, d.Cell, d.Month.Num(), excelize.Cell{StyleID: w.st.text, Value: item},
-			status[d.Status], excelize.Cell{StyleID: w.st.text, Value: d.Text}, nil}
+		num, ok := months[d.Month]
+		if !ok {
+			num = d.Month.Num()
+			months[d.Month] = num
+		}
+		row[0], row[1], row[2] = d.Name, d.Cell, num
+		row[3] = excelize.Cell{StyleID: w.st.text, Value: item}
+		row[4] = status[d.Status]
+		row[5] = excelize.Cell{StyleID: w.st.text, Value: d.Text}
+		row[6] = nil
 		if d.Recorded {
-			row[6] = recorded
+			row[6] = rec
 		}
 		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
 			return err
