@@ -1,11 +1,12 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -58,14 +59,17 @@ func WriteTo(out io.Writer, cat *text.Catalog, b flows.ExportBook, tmpDir string
 		return err
 	}
 	w := writer{f: f, cat: cat, b: b, st: st}
+	// The member and deed sheets get their head from excelize, their rows
+	// from rowEnc as the workbook is copied to out (rezip).
 	sheets := []struct {
 		name  text.Key
-		write func(*excelize.StreamWriter) error
+		write func(*excelize.StreamWriter) (rowsFunc, error)
 	}{
 		{text.ExportMemberSheet, w.members},
 		{text.ExportCellSheet, w.cells},
 		{text.ExportDeedSheet, w.deeds},
 	}
+	rows := map[string]rowsFunc{}
 	for i, s := range sheets {
 		name := cat.Render(s.name, nil)
 		if i == 0 {
@@ -80,14 +84,23 @@ func WriteTo(out io.Writer, cat *text.Catalog, b flows.ExportBook, tmpDir string
 		if err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
-		if err := s.write(sw); err != nil {
+		body, err := s.write(sw)
+		if err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 		if err := sw.Flush(); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
+		if body != nil {
+			// A new workbook's i-th sheet is sheet<i+1>.xml.
+			rows[fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1)] = body
+		}
 	}
-	if err := f.Write(out); err != nil {
+	var head bytes.Buffer
+	if err := f.Write(&head); err != nil {
+		return fmt.Errorf("write workbook: %w", err)
+	}
+	if err := rezip(out, head.Bytes(), rows); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
@@ -166,8 +179,9 @@ func cell(col, row int) string {
 	return s
 }
 
-// percent is num/den as a percent cell, or an empty cell when den is 0.
-func (w writer) percent(num, den int) any {
+// percentCell is num/den as a percent cell, or an empty cell when den is
+// 0 (the cell sheet, through excelize).
+func (w writer) percentCell(num, den int) any {
 	v, ok := flows.PercentValue(num, den)
 	if !ok {
 		return nil
@@ -175,16 +189,17 @@ func (w writer) percent(num, den int) any {
 	return excelize.Cell{StyleID: w.st.percent, Value: v}
 }
 
-// date is t's day as a date cell, or an empty cell when t is zero.
-func (w writer) date(t time.Time) any {
-	if t.IsZero() {
-		return nil
+// percent writes num/den as a percent cell, or an empty cell when den is 0.
+func (w writer) percent(e *rowEnc, num, den int) {
+	if v, ok := flows.PercentValue(num, den); ok {
+		e.float(v, w.st.percent)
+	} else {
+		e.skip()
 	}
-	y, m, d := t.Date()
-	return excelize.Cell{StyleID: w.st.date, Value: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
 
-func (w writer) members(sw *excelize.StreamWriter) error {
+// members writes the member sheet's head and returns its rows.
+func (w writer) members(sw *excelize.StreamWriter) (rowsFunc, error) {
 	months := w.b.Period.Months()
 	cols := w.lines(text.ExportMemberColumns, nil)
 	widths := []float64{6, 28, 22, 12, 10, 12, 12}
@@ -196,47 +211,58 @@ func (w writer) members(sw *excelize.StreamWriter) error {
 	widths = append(widths, 12, 12, 10, 32)
 	legend := w.r(text.ExportLegend, struct{ Last int }{w.b.Period.Last.Num()})
 	if err := w.head(sw, widths, legend, cols); err != nil {
-		return err
+		return nil, err
 	}
-	marks := map[flows.ExportMark]any{
+	marks := map[flows.ExportMark]string{
 		flows.MarkReported: w.r(text.ExportMarkReported, nil),
 		flows.MarkMissing:  w.r(text.ExportMarkMissing, nil),
 		flows.MarkExempt:   w.r(text.ExportMarkExempt, nil),
 	}
-	status := map[flows.RosterStatus]any{
+	status := map[flows.RosterStatus]string{
 		flows.RosterFull:      w.r(text.RosterStatusFull, nil),
 		flows.RosterProbation: w.r(text.RosterStatusProbation, nil),
 		flows.RosterExempt:    w.r(text.RosterStatusExempt, nil),
 	}
-	row := make([]any, len(cols))
-	for i, m := range w.b.Members {
-		row = row[:0]
-		var items any
-		if m.Items > 0 {
-			items = m.Items
+	return func(e *rowEnc) error {
+		var done []byte // scratch for "done/items"
+		for i, m := range w.b.Members {
+			e.start(headerRow + 1 + i)
+			e.int(i+1, 0)
+			e.str(m.Name, 0)
+			e.str(m.Cell, 0)
+			e.str(status[m.Status], 0)
+			if m.Items > 0 {
+				e.int(m.Items, 0)
+			} else {
+				e.skip()
+			}
+			e.day(m.Pledged, w.st.date)
+			e.day(m.Approved, w.st.date)
+			for _, mk := range m.Marks {
+				e.str(marks[mk], 0)
+			}
+			w.percent(e, m.Reported, m.Due)
+			if m.Items > 0 {
+				done = strconv.AppendInt(done[:0], int64(m.ItemsDone), 10)
+				done = append(done, '/')
+				e.str(string(strconv.AppendInt(done, int64(m.Items), 10)), 0)
+			} else {
+				e.skip()
+			}
+			if m.Praised > 0 {
+				e.int(m.Praised, 0)
+			} else {
+				e.skip()
+			}
+			e.str(w.note(m), 0)
+			e.end()
 		}
-		row = append(row, i+1, m.Name, m.Cell, status[m.Status], items, w.date(m.Pledged), w.date(m.Approved))
-		for _, mk := range m.Marks {
-			row = append(row, marks[mk])
-		}
-		var praised any
-		if m.Praised > 0 {
-			praised = m.Praised
-		}
-		var done any
-		if m.Items > 0 {
-			done = fmt.Sprintf("%d/%d", m.ItemsDone, m.Items)
-		}
-		row = append(row, w.percent(m.Reported, m.Due), done, praised, w.note(m))
-		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	}, nil
 }
 
 // note is the member's Ghi chú: exempt, paused, connected in the period.
-func (w writer) note(m flows.ExportMember) any {
+func (w writer) note(m flows.ExportMember) string {
 	var notes []string
 	if m.Exempt {
 		notes = append(notes, w.r(text.ExportNoteExempt, nil))
@@ -253,16 +279,14 @@ func (w writer) note(m flows.ExportMember) any {
 	if m.Recorded {
 		notes = append(notes, w.r(text.ExportNoteRecorded, nil))
 	}
-	if len(notes) == 0 {
-		return nil
-	}
 	return strings.Join(notes, "; ")
 }
 
-func (w writer) cells(sw *excelize.StreamWriter) error {
+// cells writes the cell sheet, small enough for excelize alone.
+func (w writer) cells(sw *excelize.StreamWriter) (rowsFunc, error) {
 	cols := w.lines(text.ExportCellColumns, struct{ Last int }{w.b.Period.Last.Num()})
 	if err := w.head(sw, []float64{30, 9, 8, 10, 10, 10, 10, 10, 10, 11}, "", cols); err != nil {
-		return err
+		return nil, err
 	}
 	rows := w.b.Cells
 	total := -1 // one cell's export has no total row: it would repeat the cell
@@ -273,55 +297,50 @@ func (w writer) cells(sw *excelize.StreamWriter) error {
 	}
 	for i, c := range rows {
 		row := []any{c.Name, c.Members, c.Exempt, c.MustReport,
-			c.Pledged, w.percent(c.Pledged, c.MustReport),
-			c.Reported, w.percent(c.Reported, c.MustReport),
-			w.percent(c.ReportedSum, c.DueSum), c.Praised}
+			c.Pledged, w.percentCell(c.Pledged, c.MustReport),
+			c.Reported, w.percentCell(c.Reported, c.MustReport),
+			w.percentCell(c.ReportedSum, c.DueSum), c.Praised}
 		if i == total {
 			row[0] = excelize.Cell{StyleID: w.st.title, Value: c.Name}
 		}
 		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	return nil, nil
 }
 
-func (w writer) deeds(sw *excelize.StreamWriter) error {
+// deeds writes the deed sheet's head and returns its rows.
+func (w writer) deeds(sw *excelize.StreamWriter) (rowsFunc, error) {
 	cols := w.lines(text.ExportDeedColumns, nil)
 	if err := w.head(sw, []float64{28, 22, 8, 36, 12, 48, 14}, "", cols); err != nil {
-		return err
+		return nil, err
 	}
-	status := map[flows.ItemStatus]any{
+	status := map[flows.ItemStatus]string{
 		flows.Done:   w.r(text.StatusDone, nil),
 		flows.Doing:  w.r(text.StatusDoing, nil),
 		flows.NotYet: w.r(text.StatusNotYet, nil),
 	}
 	other := w.r(text.ExportOtherDeed, nil)
 	recorded := w.r(text.ExportNoteRecorded, nil)
-	var rec any = recorded
-	months := map[flows.Month]any{}
-	row := make([]any, 7) // reused: SetRow encodes it at once
-	for i, d := range w.b.Deeds {
-		item := d.Item
-		if d.Other {
-			item = other
+	return func(e *rowEnc) error {
+		for i, d := range w.b.Deeds {
+			item := d.Item
+			if d.Other {
+				item = other
+			}
+			e.start(headerRow + 1 + i)
+			e.str(d.Name, 0)
+			e.str(d.Cell, 0)
+			e.int(d.Month.Num(), 0)
+			e.str(item, w.st.text)
+			e.str(status[d.Status], 0)
+			e.str(d.Text, w.st.text)
+			if d.Recorded {
+				e.str(recorded, 0)
+			}
+			e.end()
 		}
-		num, ok := months[d.Month]
-		if !ok {
-			num = d.Month.Num()
-			months[d.Month] = num
-		}
-		row[0], row[1], row[2] = d.Name, d.Cell, num
-		row[3] = excelize.Cell{StyleID: w.st.text, Value: item}
-		row[4] = status[d.Status]
-		row[5] = excelize.Cell{StyleID: w.st.text, Value: d.Text}
-		row[6] = nil
-		if d.Recorded {
-			row[6] = rec
-		}
-		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
-			return err
-		}
-	}
-	return nil
+		return nil
+	}, nil
 }
