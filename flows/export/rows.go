@@ -27,14 +27,20 @@ type rowEnc struct {
 }
 
 func newRowEnc(w io.Writer) *rowEnc {
-	return &rowEnc{w: bufio.NewWriterSize(w, 64<<10)}
+	return &rowEnc{w: bufio.NewWriterSize(w, 64<<10), num: make([]byte, 0, 32)}
+}
+
+// writeInt writes n in decimal, through e.num (no allocation).
+func (e *rowEnc) writeInt(n int) {
+	e.num = strconv.AppendInt(e.num[:0], int64(n), 10)
+	e.w.Write(e.num)
 }
 
 // start begins row r.
 func (e *rowEnc) start(r int) {
 	e.row, e.col = r, 0
 	e.w.WriteString(`<row r="`)
-	e.w.Write(strconv.AppendInt(e.num[:0], int64(r), 10))
+	e.writeInt(r)
 	e.w.WriteString(`">`)
 }
 
@@ -54,11 +60,11 @@ func (e *rowEnc) open(s int, t string) {
 	}
 	e.w.WriteString(`<c r="`)
 	e.w.WriteString(e.cols[e.col-1])
-	e.w.Write(strconv.AppendInt(e.num[:0], int64(e.row), 10))
+	e.writeInt(e.row)
 	e.w.WriteByte('"')
 	if s != 0 {
 		e.w.WriteString(` s="`)
-		e.w.Write(strconv.AppendInt(e.num[:0], int64(s), 10))
+		e.writeInt(s)
 		e.w.WriteByte('"')
 	}
 	if t != "" {
@@ -132,7 +138,7 @@ func (e *rowEnc) escape(v string) {
 func (e *rowEnc) int(v, s int) {
 	e.open(s, "")
 	e.w.WriteString(`<v>`)
-	e.w.Write(strconv.AppendInt(e.num[:0], int64(v), 10))
+	e.writeInt(v)
 	e.w.WriteString(`</v></c>`)
 }
 
@@ -140,7 +146,8 @@ func (e *rowEnc) int(v, s int) {
 func (e *rowEnc) float(v float64, s int) {
 	e.open(s, "")
 	e.w.WriteString(`<v>`)
-	e.w.Write(strconv.AppendFloat(e.num[:0], v, 'f', -1, 64))
+	e.num = strconv.AppendFloat(e.num[:0], v, 'f', -1, 64)
+	e.w.Write(e.num)
 	e.w.WriteString(`</v></c>`)
 }
 

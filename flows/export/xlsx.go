@@ -58,7 +58,10 @@ func WriteTo(out io.Writer, cat *text.Catalog, b flows.ExportBook, tmpDir string
 	if err != nil {
 		return err
 	}
-	w := writer{f: f, cat: cat, b: b, st: st}
+	w := writer{f: f, cat: cat, b: b, st: st, fixed: map[text.Key]string{}}
+	for _, k := range []text.Key{text.ExportNoteExempt, text.ExportNoteOffline, text.ExportNoteRecorded} {
+		w.fixed[k] = cat.Render(k, nil)
+	}
 	// The member and deed sheets get their head from excelize, their rows
 	// from rowEnc as the workbook is copied to out (rezip).
 	sheets := []struct {
@@ -138,6 +141,9 @@ type writer struct {
 	cat *text.Catalog
 	b   flows.ExportBook
 	st  styles
+	// fixed are the texts of the member notes without data, rendered once
+	// (not once a member).
+	fixed map[text.Key]string
 }
 
 func (w writer) r(k text.Key, data any) string { return w.cat.Render(k, data) }
@@ -265,7 +271,7 @@ func (w writer) members(sw *excelize.StreamWriter) (rowsFunc, error) {
 func (w writer) note(m flows.ExportMember) string {
 	var notes []string
 	if m.Exempt {
-		notes = append(notes, w.r(text.ExportNoteExempt, nil))
+		notes = append(notes, w.fixed[text.ExportNoteExempt])
 	}
 	if !m.PausedTo.IsZero() {
 		notes = append(notes, w.r(text.ExportNotePaused, struct{ Until string }{m.PausedTo.Format("02/01/2006")}))
@@ -274,10 +280,10 @@ func (w writer) note(m flows.ExportMember) string {
 		notes = append(notes, w.r(text.ExportNoteJoined, struct{ Num int }{m.Joined.Num()}))
 	}
 	if !m.Connected {
-		notes = append(notes, w.r(text.ExportNoteOffline, nil))
+		notes = append(notes, w.fixed[text.ExportNoteOffline])
 	}
 	if m.Recorded {
-		notes = append(notes, w.r(text.ExportNoteRecorded, nil))
+		notes = append(notes, w.fixed[text.ExportNoteRecorded])
 	}
 	return strings.Join(notes, "; ")
 }
