@@ -75,12 +75,35 @@ func (e *rowEnc) open(s int, t string) {
 	e.w.WriteByte('>')
 }
 
+// maxCellChars is the most UTF-16 units a spreadsheet cell holds.
+const maxCellChars = excelize.TotalCellChars
+
+// fitCell cuts v to what a cell holds, as excelize does.
+func fitCell(v string) string {
+	if len(v) <= maxCellChars { // no more units than bytes
+		return v
+	}
+	units := 0
+	for i, r := range v {
+		n := 1
+		if r >= 0x10000 {
+			n = 2
+		}
+		if units+n > maxCellChars {
+			return v[:i]
+		}
+		units += n
+	}
+	return v
+}
+
 // str writes an inline string cell; an empty string leaves the cell empty.
 func (e *rowEnc) str(v string, s int) {
 	if v == "" {
 		e.skip()
 		return
 	}
+	v = fitCell(v)
 	e.open(s, "inlineStr")
 	e.w.WriteString(`<is><t`)
 	if strings.ContainsAny(v[:1], "\t\n\r ") || strings.ContainsAny(v[len(v)-1:], "\t\n\r ") {

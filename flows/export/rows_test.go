@@ -3,7 +3,9 @@ package export
 import (
 	"bytes"
 	"encoding/xml"
+	"strings"
 	"testing"
+	"unicode/utf16"
 )
 
 // TestEscape checks that rowEnc writes strings as xml.EscapeText does.
@@ -18,6 +20,25 @@ func TestEscape(t *testing.T) {
 		}
 		if got.String() != want.String() {
 			t.Errorf("escape(%q) = %q, want %q", v, got.String(), want.String())
+		}
+	}
+}
+
+// TestFitCell cuts strings to the 32,767 UTF-16 units a cell holds, never
+// inside a character.
+func TestFitCell(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		units int
+	}{
+		{"ngắn", 4},
+		{strings.Repeat("ắ", 40000), maxCellChars},
+		{strings.Repeat("\U0001F600", 20000), maxCellChars - 1},
+		{strings.Repeat("a", maxCellChars), maxCellChars},
+	} {
+		got := fitCell(c.in)
+		if n := len(utf16.Encode([]rune(got))); n != c.units || !strings.HasPrefix(c.in, got) {
+			t.Errorf("fitCell(%d bytes) has %d units, want %d", len(c.in), n, c.units)
 		}
 	}
 }
