@@ -20,7 +20,7 @@ type DossierMonthState int
 // are the month of that day and, while it lasts, the months from now's to
 // it.
 const (
-	DossierNotMember DossierMonthState = iota // before the member connected to the bot
+	DossierNotMember DossierMonthState = iota // before the bot followed the member (connected, or first recorded for)
 	DossierReported                           // a submitted report
 	DossierExempt                             // miễn công tác và sinh hoạt đảng in that month
 	DossierAhead                              // a month not yet come
