@@ -58,6 +58,7 @@ type Server struct {
 	spins      int       // calls refused as a busy loop
 	allowed    []string
 	notify     chan struct{} // closed and replaced when updates are pushed
+	holding    bool          // inside Together: pushes do not wake getUpdates yet
 	parked     int           // getUpdates requests waiting for updates
 	parkSignal chan struct{} // closed and replaced when parked changes
 

@@ -28,9 +28,29 @@ func (f *Server) PushUpdate(kind string, payload map[string]any) int64 {
 	id := f.nextUpdate
 	f.nextUpdate++
 	f.updates = append(f.updates, update{id: id, kind: kind, body: payload})
-	close(f.notify)
-	f.notify = make(chan struct{})
+	if !f.holding {
+		close(f.notify)
+		f.notify = make(chan struct{})
+	}
 	return id
+}
+
+// Together runs push (calls of the Push methods) so that a waiting
+// getUpdates sees all of its updates in one answer, as when they reach
+// Telegram at the same moment; pushed one by one, a waiting long poll may
+// return the first alone, and which happens depends on the scheduler.
+func (f *Server) Together(push func()) {
+	f.mu.Lock()
+	f.holding = true
+	f.mu.Unlock()
+	defer func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		f.holding = false
+		close(f.notify)
+		f.notify = make(chan struct{})
+	}()
+	push()
 }
 
 // RenumberUpdates makes next the update_id of the next update pushed, the
