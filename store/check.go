@@ -168,6 +168,11 @@ func inspect(path string, timeout time.Duration, full func(Report) bool) (rep Re
 	if err := withFaults(func() error { return boltCheck(bdb) }); err != nil {
 		return rep, damaged("bbolt's check failed: %v", err)
 	}
+	if rep.Schema >= tallySchema {
+		if err := withFaults(func() error { return bdb.View(checkTally) }); err != nil {
+			return rep, damaged("%v", err)
+		}
+	}
 	rep.Full = true
 	rep.Took = time.Since(start)
 	return rep, nil

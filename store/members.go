@@ -121,6 +121,9 @@ func (t *tx) PutMember(m *flows.Member) error {
 	if err := members.Put(idKey, encodeMember(m)); err != nil {
 		return fmt.Errorf("put member %d: %w", m.ID, err)
 	}
+	if err := t.b(bucketTallyMembers).Put(idKey, encodeMemberTally(m)); err != nil {
+		return fmt.Errorf("put member %d: tally: %w", m.ID, err)
+	}
 	return nil
 }
 

@@ -37,6 +37,9 @@ func (t *tx) PutReport(r flows.Report) error {
 	if err := t.b(bucketReports).Put(k, encodeReport(r)); err != nil {
 		return fmt.Errorf("put report %d %s: %w", r.Member, r.Month, err)
 	}
+	if err := t.b(bucketTallyReports).Put(k, encodeReportTally(r)); err != nil {
+		return fmt.Errorf("put report %d %s: tally: %w", r.Member, r.Month, err)
+	}
 	return nil
 }
 

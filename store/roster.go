@@ -51,6 +51,7 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 		// writes half the pages. The setting lasts for this transaction.
 		roster.FillPercent = appendFill
 		t.b(bucketRosterCell).FillPercent = appendFill
+		t.b(bucketTallyRoster).FillPercent = appendFill
 		seq, err := roster.NextSequence()
 		if err != nil {
 			return fmt.Errorf("put roster entry: %w", err)
@@ -119,6 +120,9 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 	}
 	if err := roster.Put(idKey, encodeRosterEntry(e)); err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+	}
+	if err := t.b(bucketTallyRoster).Put(idKey, encodeRosterTally(e)); err != nil {
+		return fmt.Errorf("put roster entry %d: tally: %w", e.ID, err)
 	}
 	return nil
 }
