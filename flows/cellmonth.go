@@ -183,5 +183,5 @@ func (e *Engine) CellSummary(tx Tx, code string, m Month) (CellSummary, error) {
 // organisation's table shows no names; their Deeds are those of
 // SummarizeCell. It is safe for concurrent use.
 func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
-	return e.orgSummary(tx, m, nil)
+	return e.orgSummary(tx, m, nil, true)
 }

@@ -1,21 +1,26 @@
 package flows
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"iter"
+	"slices"
 	"time"
 )
 
 // orgSummary is OrgSummary; with a non-nil dmg, the records it cannot read
 // are left out (a damaged cell is not ranked, a damaged member, report or
-// pledge not counted) and collected in dmg. It reads the roster's digests,
+// pledge not counted) and collected in dmg. Without deeds the rows'
+// Deeds stay empty (Exemplary counts them still), and no record is read:
+// for the callers that show none (the admin's table, a previous month's
+// figures). It reads the roster's digests,
 // keeping of each entry on a cell's roster in the month only what the
-// month's rule needs (orgEntry), then merges the members' digests with
-// those of the month's reports and of the year's pledges, all three by
-// member ID: its memory grows with the claimed entries by a few words
-// each, never with the history.
-func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
+// month's rule needs (orgEntry) in a list sorted by member, then merges
+// the members' digests with it and with those of the month's reports and
+// of the year's pledges, all by member ID: its memory grows with the
+// claimed entries by two words each, never with the history.
+func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage, deeds bool) (OrgSummary, error) {
 	loc := e.loc()
 	cells, err := tx.Cells()
 	if err := dmg.listing(err); err != nil {
@@ -32,7 +37,7 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 		tallies[i] = newCellTally(c, m, loc, st, false)
 		tallies[i].deadline = ReportDeadline(m, loc, e.graceDays(c))
 	}
-	claimed := map[MemberID]orgEntry{}
+	var claimed []orgClaim
 	listed := map[MemberID]bool{} // the members of the entries' other claims: counted with the first
 	err = tx.TallyRoster(func(en RosterEntry) error {
 		code := en.CellIn(m, loc) // the one cell whose roster en may be on in m
@@ -45,7 +50,7 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			oe.tally(&tallies[at], nil, false, m, loc, nil, nil, nil)
 			return nil
 		}
-		claimed[en.Claims[0].Member] = oe
+		claimed = append(claimed, orgClaim{member: en.Claims[0].Member, entry: oe})
 		for _, cl := range en.Claims[1:] {
 			listed[cl.Member] = true
 		}
@@ -54,8 +59,9 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 	if err := dmg.listing(err); err != nil {
 		return OrgSummary{}, fmt.Errorf("org summary: roster: %w", err)
 	}
-	// Members, the month's reports and the year's pledges all come by
-	// member ID: merge the three streams, one member at a time.
+	claimed = byMember(claimed)
+	// Members, the claimed entries, the month's reports and the year's
+	// pledges all come by member ID: merge the four, one member at a time.
 	reports, stopReports := pull(func(fn func(ReportTally) error) error { return tx.TallyReports(m, fn) })
 	defer stopReports()
 	pledges, stopPledges := pull(func(fn func(PledgeTally) error) error { return tx.TallyPledges(m.Year(), fn) })
@@ -64,14 +70,21 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 	pl, pmore := pledges()
 	err = tx.TallyMembers(func(mt MemberTally) error {
 		cur := &mt.Member
+		for len(claimed) > 0 && claimed[0].member < cur.ID { // its member is not stored (or unreadable): by the entry only
+			claimed[0].entry.tally(&tallies[claimed[0].entry.at], nil, false, m, loc, nil, nil, nil)
+			claimed = claimed[1:]
+		}
 		for rmore && rep.Member < cur.ID {
 			rep, rmore = reports()
 		}
 		for pmore && pl.Member < cur.ID {
 			pl, pmore = pledges()
 		}
-		oe, ok := claimed[cur.ID]
-		if !ok {
+		var oe orgEntry
+		if len(claimed) > 0 && claimed[0].member == cur.ID {
+			oe = claimed[0].entry
+			claimed = claimed[1:]
+		} else {
 			// A member on no entry (see withUnlisted): their own entry.
 			at, inCell := cellAt[cur.Cell]
 			if listed[cur.ID] || !inCell || !RosterEntryOf(*cur).OnRosterIn(cur.Cell, m, loc) {
@@ -79,7 +92,6 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			}
 			oe = orgEntry{at: at, own: true}
 		}
-		delete(claimed, cur.ID)
 		var rp *ReportTally
 		var pp *PledgeTally
 		if rmore && rep.Member == cur.ID {
@@ -89,7 +101,7 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 			pp = &pl
 		}
 		var deed func() (string, string)
-		if rp != nil && rp.Exemplary && rp.Submitted && oe.counts(m, loc, cur) {
+		if deeds && rp != nil && rp.Exemplary && rp.Submitted && oe.counts(m, loc, cur) {
 			// The deed's name and text are in the records: read the
 			// two of an exemplary report.
 			full, r, err := exemplary(tx, cur.ID, m)
@@ -114,8 +126,8 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
 	if err != nil {
 		return OrgSummary{}, fmt.Errorf("org summary of %s: %w", m, err)
 	}
-	for _, oe := range claimed { // entries whose member is not stored (or unreadable): by their entry only
-		oe.tally(&tallies[oe.at], nil, false, m, loc, nil, nil, nil)
+	for _, c := range claimed { // entries whose member is not stored (or unreadable): by their entry only
+		c.entry.tally(&tallies[c.entry.at], nil, false, m, loc, nil, nil, nil)
 	}
 	sums := make([]CellSummary, len(tallies))
 	for i := range tallies {
@@ -169,6 +181,27 @@ func pull[T any](each func(fn func(T) error) error) (next func() (T, bool), stop
 
 // errStopped ends a listing whose reader stopped early.
 var errStopped = errors.New("flows: listing stopped")
+
+// orgClaim is an entry on a cell's roster in the month with the member of
+// its first claim.
+type orgClaim struct {
+	member MemberID
+	entry  orgEntry
+}
+
+// byMember sorts claims by member, keeping of the claims of one member
+// (which the store does not let happen) the last.
+func byMember(claims []orgClaim) []orgClaim {
+	slices.SortStableFunc(claims, func(a, b orgClaim) int { return cmp.Compare(a.member, b.member) })
+	out := claims[:0]
+	for i, c := range claims {
+		if i+1 < len(claims) && claims[i+1].member == c.member {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
+}
 
 // orgEntry is what the organisation's summary keeps of a roster entry on
 // a cell's roster in the month: the cell's tally, and the entry's part of

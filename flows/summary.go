@@ -218,7 +218,7 @@ func (t *cellTally) add(m *Member, how tallied, r *Report, p *Pledge) {
 // addTally is add with the digests of m's report of the month and pledge
 // of its year (nil for none); deed returns the name and the deed's text
 // of an exemplary report (SummarizeCell's Deeds), asked only for one that
-// counts.
+// counts; nil leaves Deeds out (the report still counts in Exemplary).
 func (t *cellTally) addTally(m *Member, how tallied, r *ReportTally, p *PledgeTally, deed func() (name, text string)) {
 	s := &t.s
 	if !how.onRoster {
@@ -265,6 +265,9 @@ func (t *cellTally) addTally(m *Member, how tallied, r *ReportTally, p *PledgeTa
 	}
 	if r.Exemplary {
 		s.Exemplary++
+		if deed == nil {
+			return
+		}
 		name, text := deed()
 		s.Deeds = append(s.Deeds, ExemplaryDeed{
 			Member: m.ID, Name: name, Cell: s.Cell.Code, CellName: s.Cell.Name, Text: text,

@@ -281,52 +281,49 @@ func nilIfEmpty[T any](s []T) []T {
 func (t *tx) TallyMembers(fn func(m flows.MemberTally) error) error {
 	cells := map[string]string{}
 	var m flows.MemberTally
-	return eachDigest(t.b(bucketTallyMembers), nil, 8, func(k, v []byte) (string, error) {
-		id := flows.MemberID(binary.BigEndian.Uint64(k))
-		return fmt.Sprint("member ", id), decodeMemberTally(&m, id, v, cells)
-	}, func() error { return fn(m) })
+	return eachDigest(t.b(bucketTallyMembers), nil, 8, func(k, v []byte) error {
+		return decodeMemberTally(&m, flows.MemberID(binary.BigEndian.Uint64(k)), v, cells)
+	}, func(k []byte) string { return fmt.Sprint("member ", binary.BigEndian.Uint64(k)) }, func() error { return fn(m) })
 }
 
 // TallyReports implements flows.Tx.
 func (t *tx) TallyReports(month flows.Month, fn func(r flows.ReportTally) error) error {
 	var r flows.ReportTally
-	return eachDigest(t.b(bucketTallyReports), monthPrefix(month), 12, func(k, v []byte) (string, error) {
-		member := flows.MemberID(binary.BigEndian.Uint64(k[4:]))
-		return fmt.Sprintf("report %d %s", member, month), decodeReportTally(&r, member, v)
-	}, func() error { return fn(r) })
+	return eachDigest(t.b(bucketTallyReports), monthPrefix(month), 12, func(k, v []byte) error {
+		return decodeReportTally(&r, flows.MemberID(binary.BigEndian.Uint64(k[4:])), v)
+	}, func(k []byte) string { return fmt.Sprintf("report %d %s", binary.BigEndian.Uint64(k[4:]), month) }, func() error { return fn(r) })
 }
 
 // TallyPledges implements flows.Tx.
 func (t *tx) TallyPledges(year int, fn func(p flows.PledgeTally) error) error {
 	var p flows.PledgeTally
-	return eachDigest(t.b(bucketTallyPledges), binary.BigEndian.AppendUint32(nil, uint32(year)), 12, func(k, v []byte) (string, error) {
-		member := flows.MemberID(binary.BigEndian.Uint64(k[4:]))
-		return fmt.Sprintf("pledge %d/%d", member, year), decodePledgeTally(&p, member, v)
-	}, func() error { return fn(p) })
+	return eachDigest(t.b(bucketTallyPledges), binary.BigEndian.AppendUint32(nil, uint32(year)), 12, func(k, v []byte) error {
+		return decodePledgeTally(&p, flows.MemberID(binary.BigEndian.Uint64(k[4:])), v)
+	}, func(k []byte) string { return fmt.Sprintf("pledge %d/%d", binary.BigEndian.Uint64(k[4:]), year) }, func() error { return fn(p) })
 }
 
 // TallyRoster implements flows.Tx.
 func (t *tx) TallyRoster(fn func(e flows.RosterEntry) error) error {
 	cells := map[string]string{}
 	var e flows.RosterEntry
-	return eachDigest(t.b(bucketTallyRoster), nil, 8, func(k, v []byte) (string, error) {
-		id := flows.RosterID(binary.BigEndian.Uint64(k))
-		return fmt.Sprint("roster entry ", id), decodeRosterTally(&e, id, v, cells)
-	}, func() error { return fn(e) })
+	return eachDigest(t.b(bucketTallyRoster), nil, 8, func(k, v []byte) error {
+		return decodeRosterTally(&e, flows.RosterID(binary.BigEndian.Uint64(k)), v, cells)
+	}, func(k []byte) string { return fmt.Sprint("roster entry ", binary.BigEndian.Uint64(k)) }, func() error { return fn(e) })
 }
 
 // eachDigest runs over the keys of b under prefix of length keyLen:
-// decode decodes one (naming it for a damage report), then each is
-// called. Damaged digests are skipped and reported at the end.
-func eachDigest(b *bolt.Bucket, prefix []byte, keyLen int, decode func(k, v []byte) (string, error), each func() error) error {
+// decode decodes one, then each is called. Damaged digests are skipped
+// and reported at the end, named by what.
+func eachDigest(b *bolt.Bucket, prefix []byte, keyLen int, decode func(k, v []byte) error, what func(k []byte) string, each func() error) error {
 	var dmg damage
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if len(k) != keyLen {
 			continue
 		}
-		if what, err := decode(k, v); err != nil {
-			if err := dmg.add(what, fmt.Errorf("%s: tally: %w", what, err)); err != nil {
+		if err := decode(k, v); err != nil {
+			w := what(k)
+			if err := dmg.add(w, fmt.Errorf("%s: tally: %w", w, err)); err != nil {
 				return err
 			}
 			continue
