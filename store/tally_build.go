@@ -51,8 +51,9 @@ var tallySources = []struct {
 }
 
 // tallyBatch is how many digests one transaction of buildTally writes:
-// the upgrade of a big file holds one batch in memory at a time.
-const tallyBatch = 50000
+// the upgrade of a big file holds one batch in memory at a time. A
+// variable so that a test can make batches small.
+var tallyBatch = 50000
 
 // buildTally writes the tally index of every record, in place of whatever
 // the index held: the upgrade to schema 8, which Open runs before the
