@@ -173,9 +173,10 @@ type Tx interface {
 	// RequestFile records q, assigning q.ID, for the FileWorker; the
 	// worker is woken after the commit.
 	RequestFile(q *FileRequest) error
-	// FileRequests returns up to n waiting requests with ID greater than
-	// after, oldest first.
-	FileRequests(after uint64, n int) ([]FileRequest, error)
+	// FileRequests returns up to n waiting requests: those whose reply is
+	// not Bulk first (someone is waiting for them), then the bulk ones,
+	// each kind oldest first.
+	FileRequests(n int) ([]FileRequest, error)
 	// DeleteFileRequest forgets request id; ok=false when it was gone.
 	DeleteFileRequest(id uint64) (ok bool, err error)
 	// PutFile stores f's Name and Data, made at at, and returns its id
