@@ -21,10 +21,12 @@ type Plan struct {
 
 // CellPlan is what a file does to one cell's roster.
 type CellPlan struct {
-	Cell      flows.Cell
-	New       []Row
+	Cell flows.Cell
+	// New are the rows that become new entries, as indexes into
+	// File.Rows: a province's file is not copied.
+	New       []int32
 	Changed   []Change
-	Unchanged []Change
+	Unchanged int                 // rows that leave their entry as it is
 	Removed   []flows.RosterEntry // on the roster, not in the file
 	// Stamp is the fingerprint of the cell's roster the plan was made
 	// from; Apply refuses when the roster no longer has it.
@@ -67,6 +69,12 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 		}
 		entries := current[c.Code]
 		cp := CellPlan{Cell: c, Stamp: flows.RosterStamp(entries)}
+		if len(entries) == 0 {
+			// Every row is new: the rows' own index list is the plan.
+			cp.New = rows
+			p.Cells = append(p.Cells, cp)
+			continue
+		}
 		used := make([]bool, len(entries))
 		// The entries of each folded name, those on the roster first.
 		byName := make(map[string][]int, len(entries))
@@ -79,15 +87,13 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 		}
 		for _, ri := range rows {
 			r := f.Rows[ri]
+			folded := flows.FoldName(r.Name)
 			i := -1
-			if list := byName[r.Folded]; len(list) > 0 {
-				i, byName[r.Folded] = list[0], list[1:]
+			if list := byName[folded]; len(list) > 0 {
+				i, byName[folded] = list[0], list[1:]
 			}
 			if i < 0 {
-				if cp.New == nil {
-					cp.New = make([]Row, 0, max(len(rows)-len(entries), 1))
-				}
-				cp.New = append(cp.New, r)
+				cp.New = append(cp.New, ri)
 				continue
 			}
 			used[i] = true
@@ -98,7 +104,7 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 			after.Status, after.Role, after.Removed = r.Status, r.Role, time.Time{}
 			ch := Change{Row: r, Before: entries[i], After: after}
 			if same(ch.Before, ch.After) {
-				cp.Unchanged = append(cp.Unchanged, ch)
+				cp.Unchanged++
 			} else {
 				cp.Changed = append(cp.Changed, ch)
 			}
@@ -147,7 +153,8 @@ func (p *Plan) Apply(tx flows.Tx, cat *text.Catalog, now time.Time) error {
 		}
 	}
 	for _, cp := range p.Cells {
-		for _, r := range cp.New {
+		for _, ri := range cp.New {
+			r := &p.File.Rows[ri]
 			e := flows.RosterEntry{Cell: r.Cell, Name: r.Name, Status: r.Status, Role: r.Role, Added: now}
 			if err := tx.PutRosterEntry(&e); err != nil {
 				return fmt.Errorf("row %d: %w", r.Line, err)

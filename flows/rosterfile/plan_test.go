@@ -126,8 +126,8 @@ func TestPlanAndApply(t *testing.T) {
 		t.Fatalf("plan of %d cells, want 1", len(p.Cells))
 	}
 	cp := p.Cells[0]
-	if len(cp.New) != 1 || len(cp.Unchanged) != 2 || len(cp.Changed) != 2 || len(cp.Removed) != 1 {
-		t.Errorf("plan: %d new, %d unchanged, %d changed, %d removed; want 1, 2, 2, 1", len(cp.New), len(cp.Unchanged), len(cp.Changed), len(cp.Removed))
+	if len(cp.New) != 1 || cp.Unchanged != 2 || len(cp.Changed) != 2 || len(cp.Removed) != 1 {
+		t.Errorf("plan: %d new, %d unchanged, %d changed, %d removed; want 1, 2, 2, 1", len(cp.New), cp.Unchanged, len(cp.Changed), len(cp.Removed))
 	}
 	want := "Nguyễn Thị Lan/0/Bí thư, Trần Văn Hùng/0/, Lê Văn Tám/1/, Phạm Thị Hoa/0/, -Vũ Văn Năm, Hoàng Văn Sáu/0/"
 	if got := names(t, db, "C01"); got != want {
@@ -185,7 +185,7 @@ func TestApplyRefused(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		p.Cells[0].New[1].Name = ""
+		p.File.Rows[p.Cells[0].New[1]].Name = ""
 		return p.Apply(tx, catalog(t), now)
 	})
 	if !errors.Is(err, flows.ErrRosterEntry) {

@@ -35,7 +35,7 @@ func (p *Plan) Preview(cat *text.Catalog) Preview { return p.PreviewMax(cat, Max
 func (p *Plan) PreviewMax(cat *text.Catalog, max int) Preview {
 	v := Preview{Rows: len(p.File.Rows), Blocked: p.File.Blocked()}
 	for _, cp := range p.Cells {
-		c := PreviewCell{Code: cp.Cell.Code, Name: cp.Cell.Name, New: len(cp.New), Unchanged: len(cp.Unchanged),
+		c := PreviewCell{Code: cp.Cell.Code, Name: cp.Cell.Name, New: len(cp.New), Unchanged: cp.Unchanged,
 			Changed: len(cp.Changed), Removed: len(cp.Removed)}
 		c.Total = c.New + c.Unchanged + c.Changed
 		for _, e := range cp.Removed {
@@ -101,7 +101,7 @@ func (p *Plan) AppliedText(cat *text.Catalog) string {
 		n.New += len(cp.New)
 		n.Changed += len(cp.Changed)
 		n.Removed += len(cp.Removed)
-		n.Unchanged += len(cp.Unchanged)
+		n.Unchanged += cp.Unchanged
 	}
 	return cat.Render(text.RosterApplied, n)
 }
