@@ -28,6 +28,9 @@ type CellPlan struct {
 	Changed   []Change
 	Unchanged int                 // rows that leave their entry as it is
 	Removed   []flows.RosterEntry // on the roster, not in the file
+	// Kept are entries the file leaves out but that the person importing
+	// claims (KeepClaimedBy): nobody takes themself off the roster.
+	Kept []flows.RosterEntry
 	// Stamp is the fingerprint of the cell's roster the plan was made
 	// from; Apply refuses when the roster no longer has it.
 	Stamp uint64
@@ -46,7 +49,10 @@ type Change struct {
 // with the same folded name, one on the roster first, then a removed one
 // (which the import restores); rows of the same name match entries in
 // order. A name written without diacritics does not replace the same name
-// written with them.
+// written with them. A restored entry comes back without its claims: the
+// members who claimed it were taken out of the cell when it was removed
+// (flows.RemoveRosterEntry), and they connect again to claim it, as they
+// would a new entry added in chat.
 func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry) *Plan {
 	// The rows of each cell, in order, as indexes into f.Rows: a file of
 	// 250,000 people is not copied.
@@ -101,7 +107,10 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 			if !noMarks(r.Name) || noMarks(after.Name) {
 				after.Name = r.Name
 			}
-			after.Status, after.Role, after.Removed = r.Status, r.Role, time.Time{}
+			after.Status, after.Role = r.Status, r.Role
+			if !after.OnRoster() {
+				after.Removed, after.Claims = time.Time{}, nil
+			}
 			ch := Change{Row: r, Before: entries[i], After: after}
 			if same(ch.Before, ch.After) {
 				cp.Unchanged++
@@ -117,6 +126,30 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 		p.Cells = append(p.Cells, cp)
 	}
 	return p
+}
+
+// Restored reports whether the change puts back an entry taken off the
+// roster.
+func (c Change) Restored() bool { return !c.Before.OnRoster() }
+
+// KeepClaimedBy keeps on the roster the entries the file leaves out that
+// member claims: the person importing (a secretary whose own row is
+// missing from her file) is not taken off the roster, as /danhsach does
+// not let anyone remove themself. The preview names them.
+func (p *Plan) KeepClaimedBy(member flows.MemberID) {
+	if member == 0 {
+		return
+	}
+	for i := range p.Cells {
+		cp := &p.Cells[i]
+		cp.Removed = slices.DeleteFunc(cp.Removed, func(e flows.RosterEntry) bool {
+			if slices.ContainsFunc(e.Claims, func(c flows.RosterClaim) bool { return c.Member == member }) {
+				cp.Kept = append(cp.Kept, e)
+				return true
+			}
+			return false
+		})
+	}
 }
 
 func same(a, b flows.RosterEntry) bool {

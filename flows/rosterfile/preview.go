@@ -22,6 +22,11 @@ type PreviewCell struct {
 	Total                            int // people of the cell in the file
 	New, Unchanged, Changed, Removed int
 	RemovedConnected                 int // removed entries claimed by a member
+	// Restored counts the changed entries that were off the roster and
+	// come back; RestoredConnected those of them an account had claimed
+	// (whose person connects again).
+	Restored, RestoredConnected int
+	Kept                        []string // the importer's own entry, not in the file but kept
 }
 
 // MaxShownProblems is how many problems a Preview lists; it counts the rest.
@@ -42,6 +47,17 @@ func (p *Plan) PreviewMax(cat *text.Catalog, max int) Preview {
 			if len(e.Claims) > 0 {
 				c.RemovedConnected++
 			}
+		}
+		for _, ch := range cp.Changed {
+			if ch.Restored() {
+				c.Restored++
+				if ch.Before.Connected() {
+					c.RestoredConnected++
+				}
+			}
+		}
+		for _, e := range cp.Kept {
+			c.Kept = append(c.Kept, e.Name)
 		}
 		v.Cells = append(v.Cells, c)
 	}
