@@ -88,6 +88,10 @@ type Tx interface {
 	// PutMember creates m (assigning m.ID when it is 0) or replaces it, and
 	// keeps the identity and cell indexes in step.
 	PutMember(m *Member) error
+	// DeleteMember forgets member id, a record left without any account,
+	// cell or roster claim (see attachAccount); it fails for any other.
+	// A missing member is no error.
+	DeleteMember(id MemberID) error
 	// Members returns the members of cell (all members when cell is ""), by ID.
 	Members(cell string) ([]Member, error)
 	// EachMember calls fn with every member, by ID, one at a time (what

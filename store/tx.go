@@ -31,6 +31,7 @@ type tx struct {
 	ro       bool
 	enqueued map[bot.Platform]bool // partitions Enqueue registered a wake-up for
 	pledges  pledgeCursor
+	scratch  []byte // PutRosterEntry's encoding buffer
 }
 
 // writable returns flows.ErrReadOnly in a View.

@@ -104,13 +104,14 @@ func Parse(r io.Reader, cells []flows.Cell, lim Limits) (*File, error) {
 	if len(head) == 0 {
 		return nil, &Error{Kind: Empty}
 	}
-	p := newChecker(cells)
+	var p *checker
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		err = readXLSX(br, lim, p)
+		p, err = readXLSX(br, lim, cells)
 	case bytes.HasPrefix(head, []byte{0xd0, 0xcf, 0x11, 0xe0}):
 		return nil, &Error{Kind: OldExcel}
 	default:
+		p = newChecker(cells)
 		err = readCSV(br, lim, p)
 	}
 	if err != nil {
@@ -119,7 +120,10 @@ func Parse(r io.Reader, cells []flows.Cell, lim Limits) (*File, error) {
 	if len(p.file.Rows) == 0 && len(p.file.Problems) == 0 {
 		return nil, &Error{Kind: Empty}
 	}
-	return &p.file, nil
+	// A copy: &p.file would keep the checker's maps (every folded name)
+	// alive as long as the file.
+	f := p.file
+	return &f, nil
 }
 
 // rowSource yields a sheet's rows with their numbers.
@@ -150,6 +154,9 @@ func readRows(src rowSource, lim Limits, p *checker) error {
 		if blank(name, cell, status, role) {
 			return nil // an empty row, or one with a number («STT») only
 		}
+		if name == unformatted || cell == unformatted || status == unformatted || role == unformatted {
+			return errSlowPath // a number the fast xlsx reader cannot format
+		}
 		if data++; data > lim.MaxRows {
 			return &Error{Kind: TooManyRows, Max: int64(lim.MaxRows)}
 		}
@@ -175,23 +182,37 @@ func blank(cells ...string) bool {
 }
 
 // readXLSX reads the first sheet that has a header row. An xlsx is a zip,
-// which must be read whole; its sheets are then read row by row.
-func readXLSX(r io.Reader, lim Limits, p *checker) error {
+// which must be read whole; its sheets are then read row by row, by the
+// fast reader (xlsxfast.go) or, when it cannot read the file exactly as
+// excelize does, by excelize.
+func readXLSX(r io.Reader, lim Limits, cells []flows.Cell) (*checker, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if int64(len(data)) > lim.MaxBytes {
-		return &Error{Kind: TooBig, Max: lim.MaxBytes}
+		return nil, &Error{Kind: TooBig, Max: lim.MaxBytes}
 	}
+	if sheets, err := fastSheets(data, lim); err == nil {
+		p := newChecker(cells)
+		if err := readSheets(sheets, lim, p); !errors.Is(err, errSlowPath) {
+			return p, err
+		}
+	}
+	p := newChecker(cells)
+	return p, readExcelize(data, lim, p)
+}
+
+// readExcelize reads the xlsx in data with excelize.
+func readExcelize(data []byte, lim Limits, p *checker) error {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 16 * lim.MaxBytes, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return &Error{Kind: Unreadable, Err: err}
 	}
 	defer f.Close()
-	var first error
+	var sheets []rowSource
 	for _, sheet := range f.GetSheetList() {
-		err := readRows(func(yield func(int, []string) error) error {
+		sheets = append(sheets, func(yield func(int, []string) error) error {
 			rows, err := f.Rows(sheet)
 			if err != nil {
 				return &Error{Kind: Unreadable, Err: err}
@@ -210,7 +231,16 @@ func readXLSX(r io.Reader, lim Limits, p *checker) error {
 				return &Error{Kind: Unreadable, Err: err}
 			}
 			return nil
-		}, lim, p)
+		})
+	}
+	return readSheets(sheets, lim, p)
+}
+
+// readSheets reads the first of sheets that has a header row.
+func readSheets(sheets []rowSource, lim Limits, p *checker) error {
+	var first error
+	for _, sheet := range sheets {
+		err := readRows(sheet, lim, p)
 		var e *Error
 		if errors.As(err, &e) && e.Kind == NoHeader {
 			if first == nil {
