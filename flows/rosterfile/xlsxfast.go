@@ -18,10 +18,9 @@ import (
 // seconds of CPU that parsing 250,000 rows cost (BenchmarkImportRoster).
 // It reads exactly what excelize would, or gives up (errSlowPath) and
 // readXLSX reads the file again with excelize: a number it would have to
-// format (a styled number, a date, a boolean), a text in a number format
-// of the workbook's own, a text with an escaped character (_xHHHH_), a
-// sheet that is not a worksheet, anything it does not understand. A value
-// to format in a column the import does not read («STT») does not matter. TestFastXLSXAsExcelize holds it to excelize's results.
+// format (a styled number, a date, a boolean), a text with an escaped
+// character (_xHHHH_), a sheet that is not a worksheet, anything it does
+// not understand. TestFastXLSXAsExcelize holds it to excelize's results.
 
 // errSlowPath: the fast reader cannot read this file as excelize would.
 var errSlowPath = errors.New("rosterfile: read with excelize")
@@ -39,7 +38,6 @@ const maxSharedStrings = 16 << 20
 const (
 	relWorksheet     = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 	relSharedStrings = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
-	relStyles        = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"
 )
 
 // fastSheets returns the worksheets of the xlsx in data, in the
@@ -73,7 +71,7 @@ func fastSheets(data []byte, lim Limits) ([]rowSource, error) {
 		return nil, errSlowPath
 	}
 	targets := map[string]string{}
-	var sst, styles string
+	var sst string
 	err = readXML(files["xl/_rels/workbook.xml.rels"], func(t xml.Token) error {
 		s, ok := t.(xml.StartElement)
 		if !ok || s.Name.Local != "Relationship" {
@@ -90,8 +88,6 @@ func fastSheets(data []byte, lim Limits) ([]rowSource, error) {
 			targets[attr(s, "Id")] = target
 		case relSharedStrings:
 			sst = target
-		case relStyles:
-			styles = target
 		}
 		return nil
 	})
@@ -104,68 +100,15 @@ func fastSheets(data []byte, lim Limits) ([]rowSource, error) {
 			return nil, errSlowPath
 		}
 	}
-	var formats customFormats
-	if styles != "" {
-		if formats, err = readCustomFormats(files[styles]); err != nil {
-			return nil, errSlowPath
-		}
-	}
 	var out []rowSource
 	for _, id := range sheets {
 		f := files[targets[id]]
 		if f == nil {
 			return nil, errSlowPath // a chart sheet, or a part missing
 		}
-		out = append(out, func(yield func(int, []string) error) error { return fastRows(f, shared, formats, yield) })
+		out = append(out, func(yield func(int, []string) error) error { return fastRows(f, shared, yield) })
 	}
 	return out, nil
-}
-
-// customFormats tells, by cell style (the index of a cell format, <xf>
-// of <cellXfs>), whether the style has a number format of the workbook's
-// own (<numFmts>): excelize formats a text with it («@" (ghi chú)"»),
-// with a built-in one it leaves a text as it is.
-type customFormats []bool
-
-// custom reports whether the style s (a cell's s attribute) has a number
-// format of the workbook's own; a style that is not a number is taken to.
-func (c customFormats) custom(s string) bool {
-	if s == "" {
-		return false
-	}
-	i, err := strconv.Atoi(s)
-	if err != nil || i < 0 {
-		return true
-	}
-	return i < len(c) && c[i]
-}
-
-// readCustomFormats reads the styles part f.
-func readCustomFormats(f *zip.File) (customFormats, error) {
-	own := map[string]bool{}
-	var out customFormats
-	inXfs := false
-	err := readXML(f, func(t xml.Token) error {
-		switch t := t.(type) {
-		case xml.StartElement:
-			switch t.Name.Local {
-			case "numFmt":
-				own[attr(t, "numFmtId")] = true
-			case "cellXfs":
-				inXfs = true
-			case "xf":
-				if inXfs {
-					out = append(out, own[attr(t, "numFmtId")])
-				}
-			}
-		case xml.EndElement:
-			if t.Name.Local == "cellXfs" {
-				inXfs = false
-			}
-		}
-		return nil
-	})
-	return out, err
 }
 
 // readXML calls fn with every token of the part f.
@@ -268,7 +211,7 @@ var errSheetEnd = errors.New("end of sheetData")
 
 // fastRows yields the rows of worksheet f with their numbers, each row's
 // cells as excelize's Columns returns them.
-func fastRows(f *zip.File, shared []string, formats customFormats, yield func(int, []string) error) error {
+func fastRows(f *zip.File, shared []string, yield func(int, []string) error) error {
 	var (
 		inData, inRow, inCell, inV, inIS bool
 		line, col                        int
@@ -326,7 +269,7 @@ func fastRows(f *zip.File, shared []string, formats customFormats, yield func(in
 				return stopped
 			case name == "c" && inCell:
 				inCell = false
-				val, err := c.value(v.String(), is.String(), shared, formats)
+				val, err := c.value(v.String(), is.String(), shared)
 				if err != nil {
 					return err
 				}
@@ -370,13 +313,7 @@ type fastCell struct {
 
 // value returns the cell's text given its <v> and inline string texts, as
 // excelize's getValueFrom would, or unformatted, or errSlowPath.
-func (c fastCell) value(v, is string, shared []string, formats customFormats) (string, error) {
-	if (c.typ == "s" || c.typ == "inlineStr") && formats.custom(c.style) {
-		if v == "" && is == "" {
-			return "", nil
-		}
-		return unformatted, nil
-	}
+func (c fastCell) value(v, is string, shared []string) (string, error) {
 	switch c.typ {
 	case "s":
 		if v == "" {
