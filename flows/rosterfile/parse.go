@@ -104,14 +104,13 @@ func Parse(r io.Reader, cells []flows.Cell, lim Limits) (*File, error) {
 	if len(head) == 0 {
 		return nil, &Error{Kind: Empty}
 	}
-	var p *checker
+	p := newChecker(cells)
 	switch {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		p, err = readXLSX(br, lim, cells)
+		err = readXLSX(br, lim, p)
 	case bytes.HasPrefix(head, []byte{0xd0, 0xcf, 0x11, 0xe0}):
 		return nil, &Error{Kind: OldExcel}
 	default:
-		p = newChecker(cells)
 		err = readCSV(br, lim, p)
 	}
 	if err != nil {
@@ -154,9 +153,6 @@ func readRows(src rowSource, lim Limits, p *checker) error {
 		if blank(name, cell, status, role) {
 			return nil // an empty row, or one with a number («STT») only
 		}
-		if name == unformatted || cell == unformatted || status == unformatted || role == unformatted {
-			return errSlowPath // a number the fast xlsx reader cannot format
-		}
 		if data++; data > lim.MaxRows {
 			return &Error{Kind: TooManyRows, Max: int64(lim.MaxRows)}
 		}
@@ -182,37 +178,23 @@ func blank(cells ...string) bool {
 }
 
 // readXLSX reads the first sheet that has a header row. An xlsx is a zip,
-// which must be read whole; its sheets are then read row by row, by the
-// fast reader (xlsxfast.go) or, when it cannot read the file exactly as
-// excelize does, by excelize.
-func readXLSX(r io.Reader, lim Limits, cells []flows.Cell) (*checker, error) {
+// which must be read whole; its sheets are then read row by row.
+func readXLSX(r io.Reader, lim Limits, p *checker) error {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if int64(len(data)) > lim.MaxBytes {
-		return nil, &Error{Kind: TooBig, Max: lim.MaxBytes}
+		return &Error{Kind: TooBig, Max: lim.MaxBytes}
 	}
-	if sheets, err := fastSheets(data, lim); err == nil {
-		p := newChecker(cells)
-		if err := readSheets(sheets, lim, p); !errors.Is(err, errSlowPath) {
-			return p, err
-		}
-	}
-	p := newChecker(cells)
-	return p, readExcelize(data, lim, p)
-}
-
-// readExcelize reads the xlsx in data with excelize.
-func readExcelize(data []byte, lim Limits, p *checker) error {
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: 16 * lim.MaxBytes, UnzipXMLSizeLimit: 16 << 20})
 	if err != nil {
 		return &Error{Kind: Unreadable, Err: err}
 	}
 	defer f.Close()
-	var sheets []rowSource
+	var first error
 	for _, sheet := range f.GetSheetList() {
-		sheets = append(sheets, func(yield func(int, []string) error) error {
+		err := readRows(func(yield func(int, []string) error) error {
 			rows, err := f.Rows(sheet)
 			if err != nil {
 				return &Error{Kind: Unreadable, Err: err}
@@ -231,16 +213,7 @@ func readExcelize(data []byte, lim Limits, p *checker) error {
 				return &Error{Kind: Unreadable, Err: err}
 			}
 			return nil
-		})
-	}
-	return readSheets(sheets, lim, p)
-}
-
-// readSheets reads the first of sheets that has a header row.
-func readSheets(sheets []rowSource, lim Limits, p *checker) error {
-	var first error
-	for _, sheet := range sheets {
-		err := readRows(sheet, lim, p)
+		}, lim, p)
 		var e *Error
 		if errors.As(err, &e) && e.Kind == NoHeader {
 			if first == nil {
