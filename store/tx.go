@@ -31,6 +31,10 @@ type tx struct {
 	ro       bool
 	enqueued map[bot.Platform]bool // partitions Enqueue registered a wake-up for
 	pledges  pledgeCursor
+	// buckets are a View's top-level buckets, each opened once: bbolt
+	// opens one again on every lookup in a read-only transaction (a seek
+	// and an allocation), which an export's millions of reads would pay.
+	buckets map[string]*bolt.Bucket
 }
 
 // writable returns flows.ErrReadOnly in a View.
@@ -41,7 +45,20 @@ func (t *tx) writable() error {
 	return nil
 }
 
-func (t *tx) b(name []byte) *bolt.Bucket { return t.btx.Bucket(name) }
+func (t *tx) b(name []byte) *bolt.Bucket {
+	if !t.ro { // bbolt keeps a writable transaction's buckets
+		return t.btx.Bucket(name)
+	}
+	if b, ok := t.buckets[string(name)]; ok {
+		return b
+	}
+	b := t.btx.Bucket(name)
+	if t.buckets == nil {
+		t.buckets = map[string]*bolt.Bucket{}
+	}
+	t.buckets[string(name)] = b
+	return b
+}
 
 // MarkSeen implements flows.Tx. An empty key records nothing but the cursor.
 func (t *tx) MarkSeen(p bot.Platform, key string, cursor int64) (bool, error) {
