@@ -50,8 +50,9 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	// The store counts a platform's messages by month on the same clock
 	// as the engine (the terminal's :time moves both).
 	// A file of an older schema is copied into the backup directory
-	// before it is upgraded.
-	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, MonthClock: clk.Now, UpgradeBackupDir: backupDir(cfg.Data)})
+	// before it is upgraded. The mapping has room ahead (serveMmap).
+	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, MonthClock: clk.Now, UpgradeBackupDir: backupDir(cfg.Data),
+		InitialMmapSize: serveMmap})
 	if err != nil {
 		return nil, err
 	}
