@@ -39,6 +39,13 @@ type app struct {
 	sched *scheduler // the periodic jobs (scheduler.go)
 }
 
+// serveMmap is the data file's first mapping in the running bot: a commit
+// that grows the file past the mapping waits for every read transaction
+// to end, and the file worker writes an export's workbook inside one
+// (seconds for a province's year), so the mapping has room for most
+// organisations' whole life (bbolt then grows it by 1 GB).
+const serveMmap = 256 << 20
+
 // openApp opens the store and builds the engine, which renders its texts
 // from cat; the configured cells are written to the store.
 func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logger) (*app, error) {

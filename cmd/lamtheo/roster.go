@@ -27,13 +27,6 @@ var askTerminal = isTerminal
 // province's roster written in one transaction without remapping.
 const importMmap = 256 << 20
 
-// serveMmap is the data file's first mapping in the running bot: a commit
-// that grows the file past the mapping waits for every read transaction
-// to end, and the file worker writes an export's workbook inside one
-// (seconds for a province's year), so the mapping has room for most
-// organisations' whole life (bbolt then grows it by 1 GB).
-const serveMmap = 256 << 20
-
 // confirmWords are the answers that confirm an import.
 var confirmWords = []string{"yes", "có", "co"}
 
