@@ -127,6 +127,18 @@ func (h *harness) memberOf(u bot.UserID) (flows.Member, bool) {
 	return m, ok
 }
 
+// memberCount returns how many member records the organisation has.
+func (h *harness) memberCount() int {
+	h.t.Helper()
+	var n int
+	h.view(func(tx flows.Tx) error {
+		ms, err := tx.Members("")
+		n = len(ms)
+		return err
+	})
+	return n
+}
+
 // recordedForBay returns the access table's organisation with C01's
 // roster of Hoàng Văn Bảy and other, and a pledge its secretary (sec)
 // recorded for Bảy, who has no account.
@@ -143,12 +155,15 @@ func recordedForBay(t *testing.T, other string) (env *accessEnv, sec bot.UserID)
 // (no account) who later connects with the cell's code under their name is
 // offered their roster entry like any single match; once they confirm,
 // their account joins that member, so that the pledge recorded for them
-// is theirs (one person, one history). A second account on the same
-// platform under that name is ambiguous, as for any claimed entry.
+// is theirs (one person, one history), and the member record made when
+// they connected is not left behind, empty: the organisation counts as
+// many members as before. A second account on the same platform under
+// that name is ambiguous, as for any claimed entry.
 func TestRecordedForConnects(t *testing.T) {
 	env, sec := recordedForBay(t, "Đỗ Thị Sáu")
 	h := env.harness
 	bay, _ := pledgeOf(t, h, "Hoàng Văn Bảy")
+	before := h.memberCount()
 
 	code := h.code(sec)
 	u := tg("66")
@@ -170,6 +185,9 @@ func TestRecordedForConnects(t *testing.T) {
 	}
 	if _, p := pledgeOf(t, h, "Hoàng Văn Bảy"); p.Member != bay.ID || len(p.Items) != 1 {
 		t.Errorf("the recorded pledge: %+v", p)
+	}
+	if n := h.memberCount(); n != before {
+		t.Errorf("%d members after Bảy connected, want %d as before", n, before)
 	}
 
 	u2 := tg("67")
@@ -197,5 +215,28 @@ func TestNudgeListsOffline(t *testing.T) {
 	}
 	if list := joined(h.send(sec, "/danhsach")); !strings.Contains(list, "đã kết nối với bot 0, chưa kết nối 2") {
 		t.Errorf("/danhsach counts the member recorded for as connected: %s", list)
+	}
+}
+
+// TestRecordedForConnectsKeepsHistory (issue 11): when the account that
+// connects and joins the member recorded for has records of its own (here
+// a report written before it confirmed the entry), its member record is
+// kept, without accounts or cell, so that nothing written is lost.
+func TestRecordedForConnectsKeepsHistory(t *testing.T) {
+	env, sec := recordedForBay(t, "Đỗ Thị Sáu")
+	h := env.harness
+	before := h.memberCount()
+	u := tg("66")
+	reps := h.connectTyped(u, "Hoang Van Bay", h.code(sec))
+	fresh, _ := h.memberOf(u)
+	h.update(func(tx flows.Tx) error {
+		return tx.PutReport(flows.Report{Member: fresh.ID, Month: flows.MonthOf(h.now, vnZone(t)), Other: "Dọn vệ sinh đường làng", Submitted: h.now})
+	})
+	h.choose(u, reps, "Đúng, là tôi")
+	if n := h.memberCount(); n != before+1 {
+		t.Errorf("%d members, want %d: the record with a report of its own is kept", n, before+1)
+	}
+	if m := h.member(fresh.ID); len(m.Users) != 0 || m.Cell != "" {
+		t.Errorf("the record kept: %+v", m)
 	}
 }

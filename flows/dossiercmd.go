@@ -22,6 +22,7 @@ type dossierDoneView struct {
 type dossierCellView struct {
 	Cell    string
 	Year, N int
+	Missing []string // on the roster with no record, so no dossier
 }
 
 // dossierInputView is the data of the refusals of what was typed.

@@ -79,9 +79,16 @@ func TestDossierCommand(t *testing.T) {
 }
 
 // TestDossierCell: the secretary's «cả chi bộ» is one zip with a PDF of
-// every member of the cell, named in ASCII, the exempt one too.
+// every member of the cell, named in ASCII, the exempt one too; the text
+// names the roster's people with no record (no PDF), who would otherwise
+// be missing from the zip without a word.
 func TestDossierCell(t *testing.T) {
 	h := hosoHarness(t)
+	gone := h.seedRoster("C01", "Đinh Văn Chín")[0] // removed: not named
+	h.update(func(tx flows.Tx) error {
+		gone.Removed = h.now
+		return tx.PutRosterEntry(&gone)
+	})
 	reps := h.send(tg("ha"), "/hoso cả chi bộ")
 	if len(reps) != 1 || reps[0].File == nil {
 		t.Fatalf("want one zip: %s", dump(reps))
@@ -92,7 +99,8 @@ func TestDossierCell(t *testing.T) {
 	if want := flows.T(text.DossierCellDone, struct {
 		Cell    string
 		Year, N int
-	}{"Chi bộ thôn Đông", 2026, 9}); reps[0].Text != want {
+		Missing []string
+	}{"Chi bộ thôn Đông", 2026, 9, []string{"Hoàng Văn Bảy"}}); reps[0].Text != want {
 		t.Errorf("text %q, want %q", reps[0].Text, want)
 	}
 	z, err := zip.NewReader(bytes.NewReader(reps[0].File.Data), int64(len(reps[0].File.Data)))

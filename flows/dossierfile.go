@@ -104,6 +104,7 @@ func (e *Engine) makeDossierZip(ctx context.Context, q FileRequest, rep *bot.Rep
 	}
 	cell := Cell{Code: a.Cell, Name: a.Cell}
 	var ds []Dossier
+	var missing []string // on the roster with no record: no dossier
 	err = e.Store.View(ctx, func(tx Tx) error {
 		if c, ok, err := tx.Cell(a.Cell); err != nil {
 			return err
@@ -121,7 +122,8 @@ func (e *Engine) makeDossierZip(ctx context.Context, q FileRequest, rep *bot.Rep
 			}
 			ds = append(ds, d)
 		}
-		return nil
+		missing, err = unrecordedNames(tx, a.Cell)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("dossiers of %s: %w", a.Cell, err)
@@ -152,8 +154,27 @@ func (e *Engine) makeDossierZip(ctx context.Context, q FileRequest, rep *bot.Rep
 	if err := z.Close(); err != nil {
 		return nil, fmt.Errorf("dossier zip: %w", err)
 	}
-	rep.Text = e.t(text.DossierCellDone, dossierCellView{Cell: cell.Name, Year: a.Year, N: len(ds)})
+	rep.Text = e.t(text.DossierCellDone, dossierCellView{Cell: cell.Name, Year: a.Year, N: len(ds), Missing: missing})
 	return &bot.File{Name: dossierFileName(cell.Name, a.Year, ".zip"), Data: buf.Bytes()}, nil
+}
+
+// unrecordedNames returns, in Vietnamese order, the names of the people
+// on cell's roster whom no member record stands for: they never
+// connected and the cell never recorded for them, so they have no
+// dossier.
+func unrecordedNames(tx Tx, cell string) ([]string, error) {
+	roster, err := tx.Roster(cell)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, en := range roster {
+		if en.OnRoster() && len(en.Claims) == 0 {
+			names = append(names, en.Name)
+		}
+	}
+	vnSortKeyed(names, func(n string) string { return n }, strings.Compare)
+	return names, nil
 }
 
 // cellMembers returns the members of cell in the order of its list

@@ -3,6 +3,7 @@ package flows_test
 import (
 	"bytes"
 	"context"
+	"strconv"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -116,5 +117,40 @@ func TestFileRequestSurvivesRestart(t *testing.T) {
 	reps := h.replies()
 	if len(reps) != 1 || reps[0].File == nil || reps[0].File.Name != "lamtheo-c01-2026-11.xlsx" {
 		t.Fatalf("got %s, want the workbook once", dump(reps))
+	}
+}
+
+// TestFileWaitedForBeforeBulk: a file someone asks for is built before a
+// bulk wave recorded earlier (the year-end dossiers): the worker's first
+// batch, which the wave alone would fill, starts with it.
+func TestFileWaitedForBeforeBulk(t *testing.T) {
+	h := hosoHarness(t)
+	ctx := context.Background()
+	h.update(func(tx flows.Tx) error {
+		m, _, err := tx.MemberOf(tg("an"))
+		if err != nil {
+			return err
+		}
+		for range 40 {
+			q := flows.FileRequest{Kind: flows.FileDossier, Args: []string{strconv.FormatUint(uint64(m.ID), 10), "", "2026", "job"},
+				At: h.now, Private: true, Reply: bot.Reply{Chat: tg("an").PrivateChat(), Bulk: true}}
+			if err := tx.RequestFile(&q); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	u := tg("ha")
+	if err := h.eng.Handle(ctx, bot.Message{Key: "x1", Chat: u.PrivateChat(), From: u, Kind: bot.KindText, Text: "/xuat 11"}); err != nil {
+		t.Fatal(err)
+	}
+	w := &flows.FileWorker{Engine: h.eng}
+	n, err := w.Build(ctx)
+	if err != nil || n == 0 || n >= 40 {
+		t.Fatalf("Build = %d, %v; want one batch", n, err)
+	}
+	envs := h.pending(0) // what the batch queued, not building the rest
+	if len(envs) == 0 || envs[0].Reply.File == nil || envs[0].Reply.File.Name != "lamtheo-c01-2026-11.xlsx" || envs[0].Reply.Bulk {
+		t.Fatalf("the first batch of %d queued %d replies, the first %+v; want Hà's workbook first", n, len(envs), envs)
 	}
 }

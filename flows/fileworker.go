@@ -57,12 +57,13 @@ func (w *FileWorker) progressed() {
 	w.mu.Unlock()
 }
 
-// pending returns up to n waiting requests, oldest first.
+// pending returns up to n waiting requests, the ones someone waits for
+// first (Tx.FileRequests).
 func (w *FileWorker) pending(ctx context.Context, n int) ([]FileRequest, error) {
 	var qs []FileRequest
 	err := w.Engine.Store.View(ctx, func(tx Tx) error {
 		var err error
-		qs, err = tx.FileRequests(0, n)
+		qs, err = tx.FileRequests(n)
 		return err
 	})
 	return qs, err
@@ -111,8 +112,10 @@ func (w *FileWorker) Run(ctx context.Context) error {
 	}
 }
 
-// Build builds up to fileBatch of the requests waiting now, oldest first,
-// and returns how many it finished. Run calls it; a test may call it
+// Build builds up to fileBatch of the requests waiting now, those someone
+// waits for before the bulk ones (Tx.FileRequests), and returns how many
+// it finished. A request made during a bulk wave waits for at most the
+// batch it came after. Run calls it; a test may call it
 // instead of running the worker.
 func (w *FileWorker) Build(ctx context.Context) (int, error) {
 	w.init()

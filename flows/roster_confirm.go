@@ -98,10 +98,12 @@ func (r *req) claimAnswer(c *claiming, in input) error {
 // confirmed roster entry e, those of the member without any account that
 // e's claim on no platform names (recorded for by the secretary, see
 // behalfMember), so that the person stays one member with one history:
-// that member takes m's accounts and m becomes them; the member record
-// made when m connected is left without accounts and without a cell. An
-// entry without such a claim, or whose member has an account meanwhile,
-// leaves m as it is.
+// that member takes m's accounts and m becomes them. The member record
+// made when m connected is then empty and deleted (the organisation's
+// member count is unchanged); one with a history of its own (a member
+// who had left another cell, or reported meanwhile) is kept, without
+// accounts and without a cell. An entry without such a claim, or whose
+// member has an account meanwhile, leaves m as it is.
 func (r *req) attachAccount(e RosterEntry, m *Member) error {
 	id, ok := e.Claimed("")
 	if !ok || id == m.ID {
@@ -127,8 +129,41 @@ func (r *req) attachAccount(e RosterEntry, m *Member) error {
 	if err := r.tx.PutMember(&x); err != nil {
 		return fmt.Errorf("attach to member %d: %w", x.ID, err)
 	}
+	if kept, err := r.hasHistory(*m); err != nil {
+		return err
+	} else if !kept {
+		if err := r.tx.DeleteMember(left.ID); err != nil {
+			return fmt.Errorf("attach to member %d: %w", x.ID, err)
+		}
+	}
 	*m = x
 	return nil
+}
+
+// hasHistory reports whether member m has records of their own: a report
+// of a month since they joined, a pledge of a year since, a transfer
+// request, or a part in the cell's work (secretary, recorder).
+// A member without a joining time (older data) is taken to have one.
+func (r *req) hasHistory(m Member) (bool, error) {
+	if m.Secretary || m.Recorder || m.Joined.IsZero() {
+		return true, nil
+	}
+	if _, ok, err := r.tx.Transfer(m.ID); err != nil || ok {
+		return ok, err
+	}
+	loc := r.e.loc()
+	first, now := MonthOf(m.Joined, loc), r.currentMonth()
+	for month := first; month <= now; month = month.Next() {
+		if _, ok, err := r.tx.Report(m.ID, month); err != nil || ok {
+			return ok, err
+		}
+	}
+	for y := first.Year(); y <= now.Year(); y++ {
+		if _, ok, err := r.tx.Pledge(m.ID, y); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
 }
 
 // accountPlatforms returns the platforms of m's accounts, each once; a

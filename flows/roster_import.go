@@ -15,10 +15,12 @@ import (
 type RosterFiles interface {
 	// Read parses data, a spreadsheet, against the organisation's cells;
 	// with only set, the rows of every other cell are problems (a
-	// secretary imports their own cell). It returns what was read, as
-	// JSON for the conversation to keep; a file refused as a whole gives
-	// an error that Refusal explains.
-	Read(data []byte, cells []Cell, only []string) (json.RawMessage, error)
+	// secretary imports their own cell). by is the member who sent it (0
+	// for none): the entry they claim stays on the roster even when the
+	// file leaves it out. It returns what was read, as JSON for the
+	// conversation to keep; a file refused as a whole gives an error that
+	// Refusal explains.
+	Read(data []byte, cells []Cell, only []string, by MemberID) (json.RawMessage, error)
 	// Preview plans read against the rosters in tx: the preview to show
 	// (counts per cell, every problem by row), the fingerprint of those
 	// rosters, and whether the file may be written.
@@ -78,7 +80,11 @@ func (r *req) documentMessage() error {
 	if !r.admin() {
 		only = []string{r.member.Cell}
 	}
-	read, err := r.e.Rosters.Read(doc.Data, cells, only)
+	var by MemberID
+	if r.isMember {
+		by = r.member.ID
+	}
+	read, err := r.e.Rosters.Read(doc.Data, cells, only, by)
 	if err != nil {
 		return r.rosterRefused(err)
 	}

@@ -113,3 +113,32 @@ func TestRosterImportStale(t *testing.T) {
 		t.Errorf("%d entries, want 2", n)
 	}
 }
+
+// TestRosterImportKeepsSender (issue 11): a secretary's file that leaves
+// out her own row does not take her off the roster, nor out of her cell,
+// as /danhsach does not let her remove herself: the preview says she is
+// kept.
+func TestRosterImportKeepsSender(t *testing.T) {
+	env := newAccessEnv(t)
+	h := env.harness
+	h.eng.Rosters = rosterfile.Chat{Text: flows.Text()}
+	sec := env.users["secOwn"]
+	hai, _ := h.memberOf(sec)
+	h.update(func(tx flows.Tx) error {
+		return tx.PutRosterEntry(&flows.RosterEntry{Cell: "C01", Name: hai.Name, Added: h.now, Claims: []flows.RosterClaim{{Platform: bot.Telegram, Member: hai.ID}}})
+	})
+	h.seedRoster("C01", "Lê Thị Năm")
+	reps := h.sendFile(sec, csvFile("Lê Thị Năm,C01,\nPhạm Văn Bốn,C01,\n"))
+	wantIn(t, joined(reps), "thêm mới 1, giữ nguyên 1, sửa 0, sẽ bỏ khỏi danh sách 0 đồng chí.",
+		"Tên của đồng chí (Trần Văn Hai) không có trong tệp, nhưng đồng chí vẫn được giữ trong danh sách")
+	wantIn(t, joined(h.choose(sec, reps, "Ghi danh sách")), "Đã ghi danh sách đảng viên: thêm mới 1, sửa 0, đưa ra khỏi danh sách 0")
+	h.view(func(tx flows.Tx) error {
+		if e, ok, err := tx.RosterOf(hai.ID); err != nil || !ok || !e.OnRoster() {
+			t.Errorf("the secretary's entry after her import: %+v, %v, %v", e, ok, err)
+		}
+		return nil
+	})
+	if m := h.member(hai.ID); m.Cell != "C01" || !m.Secretary {
+		t.Errorf("the secretary after her import: cell %q, secretary %v", m.Cell, m.Secretary)
+	}
+}

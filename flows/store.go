@@ -88,6 +88,10 @@ type Tx interface {
 	// PutMember creates m (assigning m.ID when it is 0) or replaces it, and
 	// keeps the identity and cell indexes in step.
 	PutMember(m *Member) error
+	// DeleteMember forgets member id, a record left without any account,
+	// cell or roster claim (see attachAccount); it fails for any other.
+	// A missing member is no error.
+	DeleteMember(id MemberID) error
 	// Members returns the members of cell (all members when cell is ""), by ID.
 	Members(cell string) ([]Member, error)
 	// EachMember calls fn with every member, by ID, one at a time (what
@@ -192,9 +196,10 @@ type Tx interface {
 	// RequestFile records q, assigning q.ID, for the FileWorker; the
 	// worker is woken after the commit.
 	RequestFile(q *FileRequest) error
-	// FileRequests returns up to n waiting requests with ID greater than
-	// after, oldest first.
-	FileRequests(after uint64, n int) ([]FileRequest, error)
+	// FileRequests returns up to n waiting requests: those whose reply is
+	// not Bulk first (someone is waiting for them), then the bulk ones,
+	// each kind oldest first.
+	FileRequests(n int) ([]FileRequest, error)
 	// DeleteFileRequest forgets request id; ok=false when it was gone.
 	DeleteFileRequest(id uint64) (ok bool, err error)
 	// PutFile stores f's Name and Data, made at at, and returns its id

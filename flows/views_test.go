@@ -44,7 +44,7 @@ func viewCases() []viewCase {
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3"}},
 		{[]text.Key{text.DossierDone}, dossierDoneView{Name: "Nguyễn Văn An", Year: 2026, Reported: 9, Due: 12, Items: 3}},
 		{[]text.Key{text.DossierDone}, dossierDoneView{Name: "Nguyễn Văn An", Year: 2026, Reported: 1, Exempt: true}},
-		{[]text.Key{text.DossierCellDone}, dossierCellView{Cell: "Chi bộ thôn Đông", Year: 2026, N: 12}},
+		{[]text.Key{text.DossierCellDone}, dossierCellView{Cell: "Chi bộ thôn Đông", Year: 2026, N: 12, Missing: []string{"Đỗ Văn Tư", "Hoàng Thị Xuân"}}},
 		{[]text.Key{text.DossierBadYear, text.DossierNotFound, text.DossierCellEmpty}, dossierInputView{Input: "Hùng", Cell: "Chi bộ thôn Đông", Year: 2026}},
 		{[]text.Key{text.DossierSeveral}, dossierInputView{Input: "Hùng", Cell: "Chi bộ thôn Đông", Year: 2026,
 			Found: []dossierFoundView{{No: 3, Name: "Trần Văn Hùng"}, {No: 5, Name: "Lê Văn Hùng"}}}},

@@ -1,12 +1,17 @@
 package store
 
 import (
+	"bytes"
+	"context"
 	"encoding/binary"
 	"maps"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"lamtheo/flows"
 )
@@ -168,6 +173,51 @@ func TestRecordedVersions(t *testing.T) {
 			t.Errorf("roster entry with statuses (moves %v) = %+v, %v (version %d)", moves, got, err, b[0])
 		}
 	}
+}
+
+// TestAppendRosterEntry: a roster entry appended after other bytes (the
+// transaction's scratch buffer, reused by PutRosterEntry) is the record
+// encodeRosterEntry writes, version byte included, and decodes back; the
+// value stored is exactly that record.
+func TestAppendRosterEntry(t *testing.T) {
+	at := time.Date(2026, 1, 12, 9, 0, 0, 0, time.UTC)
+	prefix := []byte("earlier record")
+	for _, e := range []flows.RosterEntry{
+		{ID: 1, Cell: "C01", Name: "Lê Thị Năm", Folded: "le thi nam", Added: at},
+		{ID: 2, Cell: "C01", Name: "Lê Thị Năm", Folded: "le thi nam", Added: at, Moves: []flows.RosterMove{{From: "C02", At: at}}},
+		{ID: 3, Cell: "C01", Name: "Lê Thị Năm", Folded: "le thi nam", Added: at, Status: flows.RosterExempt,
+			Statuses: []flows.RosterStatusChange{{From: flows.RosterFull, At: at}}},
+	} {
+		want := encodeRosterEntry(&e)
+		b := appendRosterEntry(bytes.Clone(prefix), &e)
+		if !bytes.Equal(b[:len(prefix)], prefix) || !bytes.Equal(b[len(prefix):], want) {
+			t.Errorf("entry %d appended = %q, want %q after %q", e.ID, b, want, prefix)
+		}
+		if got, err := decodeRosterEntry(e.ID, b[len(prefix):]); err != nil || !reflect.DeepEqual(got, e) {
+			t.Errorf("entry %d appended decodes as %+v, %v", e.ID, got, err)
+		}
+	}
+	db, err := Open(filepath.Join(t.TempDir(), "lamtheo.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	e := flows.RosterEntry{Cell: "C01", Name: "Lê Thị Năm", Added: at}
+	err = db.Update(context.Background(), func(ftx flows.Tx) error {
+		if err := ftx.PutRosterEntry(&flows.RosterEntry{Cell: "C01", Name: "Nguyễn Văn Một Người Có Tên Rất Dài", Added: at}); err != nil {
+			return err
+		}
+		return ftx.PutRosterEntry(&e)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.bolt.View(func(btx *bolt.Tx) error {
+		if v := btx.Bucket(bucketRoster).Get(u64(uint64(e.ID))); !bytes.Equal(v, encodeRosterEntry(&e)) {
+			t.Errorf("stored %q, want %q", v, encodeRosterEntry(&e))
+		}
+		return nil
+	})
 }
 
 // TestPledgeVersions: a pledge of an older data file (version 1) decodes

@@ -31,7 +31,10 @@ const fileWake bot.Platform = " files"
 // closed; the file worker drains it.
 func (db *DB) FileWake() <-chan struct{} { return db.wakeOf(fileWake) }
 
-// RequestFile implements flows.Tx.
+// RequestFile implements flows.Tx. A request whose reply is Bulk (the
+// year-end dossiers, the leaderboard's pictures) is keyed after every
+// other (requestKey), so a person waiting for a file is served before a
+// wave of 250,000 dossiers.
 func (t *tx) RequestFile(q *flows.FileRequest) error {
 	if err := t.writable(); err != nil {
 		return err
@@ -45,26 +48,41 @@ func (t *tx) RequestFile(q *flows.FileRequest) error {
 		return fmt.Errorf("request file: %w", err)
 	}
 	q.ID = seq
-	if err := b.Put(u64(seq), encodeFileRequest(*q)); err != nil {
+	if err := b.Put(requestKey(seq, q.Reply.Bulk), encodeFileRequest(*q)); err != nil {
 		return fmt.Errorf("request file: %w", err)
 	}
 	t.btx.OnCommit(func() { t.db.signal(fileWake) })
 	return nil
 }
 
-// FileRequests implements flows.Tx. A request that cannot be read is
+// bulkRequest prefixes the key of a Bulk request: the 8-byte sequence
+// numbers of the others all begin with a zero byte, so the bulk ones sort
+// after them all, each kind in the order it came.
+const bulkRequest = 0xff
+
+// requestKey is the key of request seq in file_requests: its sequence
+// number, after bulkRequest when bulk.
+func requestKey(seq uint64, bulk bool) []byte {
+	if !bulk {
+		return u64(seq)
+	}
+	return append([]byte{bulkRequest}, u64(seq)...)
+}
+
+// FileRequests implements flows.Tx: the requests someone waits for first,
+// then the bulk ones, each oldest first. A request that cannot be read is
 // skipped (and logged): it would otherwise stop every later one.
-func (t *tx) FileRequests(after uint64, n int) ([]flows.FileRequest, error) {
+func (t *tx) FileRequests(n int) ([]flows.FileRequest, error) {
 	var out []flows.FileRequest
 	c := t.b(bucketFileRequests).Cursor()
-	for k, v := c.Seek(u64(after + 1)); k != nil && len(out) < n; k, v = c.Next() {
+	for k, v := c.First(); k != nil && len(out) < n; k, v = c.Next() {
+		if len(k) == 9 && k[0] == bulkRequest {
+			k = k[1:]
+		}
 		if len(k) != 8 {
 			continue
 		}
 		id := binary.BigEndian.Uint64(k)
-		if id <= after {
-			break
-		}
 		q, err := decodeFileRequest(id, v)
 		if err != nil {
 			t.db.log.Error("file request damaged: skipped", "request", id, bot.LogKeyErr, err)
@@ -81,10 +99,12 @@ func (t *tx) DeleteFileRequest(id uint64) (bool, error) {
 		return false, err
 	}
 	b := t.b(bucketFileRequests)
-	if b.Get(u64(id)) == nil {
-		return false, nil
+	for _, bulk := range []bool{false, true} {
+		if k := requestKey(id, bulk); b.Get(k) != nil {
+			return true, b.Delete(k)
+		}
 	}
-	return true, b.Delete(u64(id))
+	return false, nil
 }
 
 // PutFile implements flows.Tx: the file's id is its sequence number.

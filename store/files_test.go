@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,8 +12,9 @@ import (
 )
 
 // TestFileRequests: a request keeps its kind, args, time, flags and reply;
-// requests are listed oldest first after a given id; a deleted one is gone
-// and deleting it again reports so; a View cannot record one.
+// requests someone waits for are listed before the bulk ones, each kind
+// oldest first, however they came; a deleted one (of either kind) is
+// gone and deleting it again reports so; a View cannot record one.
 func TestFileRequests(t *testing.T) {
 	clk := newClock()
 	db := openDB(t, clk.Now)
@@ -20,46 +22,59 @@ func TestFileRequests(t *testing.T) {
 	want := flows.FileRequest{Kind: flows.FileExport, Args: []string{"2", "202601", "202611", "C01", "Chi bộ thôn Đông"},
 		At: clk.Now(), Private: true, Optional: false, Reply: bot.Reply{Chat: chat, Text: "Bảng xếp hạng", Bulk: true}}
 	update(t, db, func(tx flows.Tx) error {
-		for range 3 {
+		for _, bulk := range []bool{true, false, true, false} { // IDs 1 to 4
 			q := want
+			q.Reply.Bulk = bulk
 			if err := tx.RequestFile(&q); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	ids := func(qs []flows.FileRequest) []uint64 {
+		var out []uint64
+		for _, q := range qs {
+			out = append(out, q.ID)
+		}
+		return out
+	}
 	view(t, db, func(tx flows.Tx) error {
 		q := want
 		if err := tx.RequestFile(&q); !errors.Is(err, flows.ErrReadOnly) {
 			t.Errorf("RequestFile in a View: %v, want ErrReadOnly", err)
 		}
-		got, err := tx.FileRequests(1, 10)
+		got, err := tx.FileRequests(3)
 		if err != nil {
 			return err
 		}
-		if len(got) != 2 || got[0].ID != 2 || got[1].ID != 3 {
-			t.Fatalf("FileRequests(1) = %+v, want requests 2 and 3", got)
+		if !slices.Equal(ids(got), []uint64{2, 4, 1}) {
+			t.Fatalf("FileRequests(3) = %v, want 2 and 4 (waited for), then 1 (bulk)", ids(got))
 		}
-		g := got[0]
+		g := got[2]
 		if g.Kind != want.Kind || len(g.Args) != 5 || g.Args[4] != "Chi bộ thôn Đông" || !g.At.Equal(want.At) ||
 			!g.Private || g.Optional || g.Reply.Chat != chat || g.Reply.Text != want.Reply.Text || !g.Reply.Bulk {
 			t.Errorf("request read back as %+v, want %+v", g, want)
 		}
+		if got[0].Reply.Bulk {
+			t.Errorf("request 2 read back bulk")
+		}
 		return nil
 	})
 	update(t, db, func(tx flows.Tx) error {
-		if ok, err := tx.DeleteFileRequest(2); err != nil || !ok {
-			t.Errorf("DeleteFileRequest(2) = %v, %v; want true", ok, err)
-		}
-		if ok, err := tx.DeleteFileRequest(2); err != nil || ok {
-			t.Errorf("DeleteFileRequest(2) again = %v, %v; want false", ok, err)
+		for _, id := range []uint64{2, 1} {
+			if ok, err := tx.DeleteFileRequest(id); err != nil || !ok {
+				t.Errorf("DeleteFileRequest(%d) = %v, %v; want true", id, ok, err)
+			}
+			if ok, err := tx.DeleteFileRequest(id); err != nil || ok {
+				t.Errorf("DeleteFileRequest(%d) again = %v, %v; want false", id, ok, err)
+			}
 		}
 		return nil
 	})
 	view(t, db, func(tx flows.Tx) error {
-		got, _ := tx.FileRequests(0, 10)
-		if len(got) != 2 || got[0].ID != 1 || got[1].ID != 3 {
-			t.Errorf("after delete: %+v, want 1 and 3", got)
+		got, _ := tx.FileRequests(10)
+		if !slices.Equal(ids(got), []uint64{4, 3}) {
+			t.Errorf("after delete: %v, want 4 and 3", ids(got))
 		}
 		return nil
 	})

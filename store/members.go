@@ -127,6 +127,29 @@ func (t *tx) PutMember(m *flows.Member) error {
 	return nil
 }
 
+// DeleteMember implements flows.Tx. It refuses a member who still has an
+// account, a cell or a roster claim: only an empty record is forgotten,
+// and its ID is never handed out again.
+func (t *tx) DeleteMember(id flows.MemberID) error {
+	if err := t.writable(); err != nil {
+		return err
+	}
+	m, ok, err := t.Member(id)
+	if err != nil || !ok {
+		return err
+	}
+	if len(m.Users) > 0 || len(m.Pending) > 0 || m.Cell != "" || t.b(bucketRosterClaim).Get(memberKey(id)) != nil {
+		return fmt.Errorf("delete member %d: it still has an account, a cell or a roster claim", id)
+	}
+	if err := t.b(bucketMembers).Delete(memberKey(id)); err != nil {
+		return fmt.Errorf("delete member %d: %w", id, err)
+	}
+	if err := t.b(bucketTallyMembers).Delete(memberKey(id)); err != nil {
+		return fmt.Errorf("delete member %d: tally: %w", id, err)
+	}
+	return nil
+}
+
 // Members implements flows.Tx. With a cell it reads only that cell's
 // index range and its members' records.
 func (t *tx) Members(cell string) ([]flows.Member, error) {

@@ -81,3 +81,46 @@ func TestMemberIDNeverReused(t *testing.T) {
 		t.Errorf("new member got ID %d, first has %d", n.ID, m.ID)
 	}
 }
+
+// TestDeleteMember: only an empty member record (no account, cell or
+// roster claim) is deleted; a missing one is no error, and a deleted ID is
+// not handed out again.
+func TestDeleteMember(t *testing.T) {
+	db := openDB(t, nil)
+	withUser := flows.Member{Name: "A", Users: []bot.UserID{alice}}
+	inCell := flows.Member{Name: "B", Cell: "C01"}
+	claiming := flows.Member{Name: "C"}
+	empty := flows.Member{Name: "D"}
+	update(t, db, func(tx flows.Tx) error {
+		for _, m := range []*flows.Member{&withUser, &inCell, &claiming, &empty} {
+			if err := tx.PutMember(m); err != nil {
+				return err
+			}
+		}
+		return tx.PutRosterEntry(&flows.RosterEntry{Cell: "C01", Name: "C", Claims: []flows.RosterClaim{{Member: claiming.ID}}})
+	})
+	for _, m := range []flows.Member{withUser, inCell, claiming} {
+		err := db.Update(context.Background(), func(tx flows.Tx) error { return tx.DeleteMember(m.ID) })
+		if err == nil {
+			t.Errorf("member %s deleted", m.Name)
+		}
+	}
+	update(t, db, func(tx flows.Tx) error {
+		if err := tx.DeleteMember(empty.ID); err != nil {
+			return err
+		}
+		return tx.DeleteMember(99)
+	})
+	var next flows.Member
+	view(t, db, func(tx flows.Tx) error {
+		ms, err := tx.Members("")
+		if len(ms) != 3 {
+			t.Errorf("%d members after the deletion, want 3", len(ms))
+		}
+		return err
+	})
+	update(t, db, func(tx flows.Tx) error { next = flows.Member{Name: "E"}; return tx.PutMember(&next) })
+	if next.ID <= empty.ID {
+		t.Errorf("new member got ID %d, at most the deleted %d", next.ID, empty.ID)
+	}
+}

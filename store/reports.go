@@ -14,7 +14,7 @@ func (t *tx) Report(member flows.MemberID, month flows.Month) (flows.Report, boo
 	if err != nil {
 		return flows.Report{}, false, fmt.Errorf("report: %w", err)
 	}
-	v := t.b(bucketReports).Get(k)
+	v := t.getReport(k)
 	if v == nil {
 		return flows.Report{}, false, nil
 	}

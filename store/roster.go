@@ -118,10 +118,15 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 			return fmt.Errorf("put roster entry %d: %w", e.ID, err)
 		}
 	}
-	if err := roster.Put(idKey, encodeRosterEntry(e)); err != nil {
+	// bbolt holds the value until the commit: encoded in the
+	// transaction's scratch buffer, then copied to its exact size (a
+	// province's import holds 250,000 of them).
+	t.scratch = appendRosterEntry(t.scratch[:0], e)
+	if err := roster.Put(idKey, bytes.Clone(t.scratch)); err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
 	}
-	if err := t.b(bucketTallyRoster).Put(idKey, encodeRosterTally(e)); err != nil {
+	t.scratch = appendRosterTally(t.scratch[:0], e) // as the record
+	if err := t.b(bucketTallyRoster).Put(idKey, bytes.Clone(t.scratch)); err != nil {
 		return fmt.Errorf("put roster entry %d: tally: %w", e.ID, err)
 	}
 	return nil
@@ -186,7 +191,13 @@ func rosterCellKey(cell string, id flows.RosterID) ([]byte, error) {
 }
 
 func encodeRosterEntry(e *flows.RosterEntry) []byte {
-	r := newEnc(64 + 2*len(e.Name) + len(e.Cell) + len(e.Role) + 32*len(e.Claims))
+	return appendRosterEntry(make([]byte, 0, 64+2*len(e.Name)+len(e.Cell)+len(e.Role)+32*len(e.Claims)), e)
+}
+
+// appendRosterEntry appends the record of e to dst.
+func appendRosterEntry(dst []byte, e *flows.RosterEntry) []byte {
+	start := len(dst)
+	r := &enc{b: append(dst, recordV1)}
 	r.str(e.Cell)
 	r.str(e.Name)
 	r.str(e.Folded)
@@ -201,7 +212,7 @@ func encodeRosterEntry(e *flows.RosterEntry) []byte {
 		r.time(c.At)
 	}
 	if len(e.Moves) > 0 {
-		r.b[0] = rosterV2
+		r.b[start] = rosterV2
 		r.uvarint(uint64(len(e.Moves)))
 		for _, mv := range e.Moves {
 			r.str(mv.From)
@@ -212,7 +223,7 @@ func encodeRosterEntry(e *flows.RosterEntry) []byte {
 		if len(e.Moves) == 0 {
 			r.uvarint(0)
 		}
-		r.b[0] = rosterV3
+		r.b[start] = rosterV3
 		r.uvarint(uint64(len(e.Statuses)))
 		for _, c := range e.Statuses {
 			r.int(int(c.From))

@@ -106,8 +106,12 @@ func encodePledgeTally(p flows.Pledge) []byte {
 }
 
 func encodeRosterTally(en *flows.RosterEntry) []byte {
-	e := newEnc(32 + len(en.Cell) + 10*len(en.Claims) + 20*(len(en.Moves)+len(en.Statuses)))
-	e.b[0] = tallyV1
+	return appendRosterTally(make([]byte, 0, 32+len(en.Cell)+10*len(en.Claims)+20*(len(en.Moves)+len(en.Statuses))), en)
+}
+
+// appendRosterTally appends the digest of en to dst.
+func appendRosterTally(dst []byte, en *flows.RosterEntry) []byte {
+	e := &enc{b: append(dst, tallyV1)}
 	e.str(en.Cell)
 	e.uvarint(uint64(en.Status))
 	e.time(en.Added)

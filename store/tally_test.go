@@ -21,7 +21,8 @@ import (
 // transactions of a few: new members and their changes (cell, status,
 // identities, pauses), reports and their rewrites (submitted or not,
 // recorded, exemplary, done items), pledges (drafts, items), roster
-// entries (new, claimed, moved, status changes, removed).
+// entries (new, claimed, moved, status changes, removed), and the deletion
+// of members left empty.
 func randomWrites(t *testing.T, db *store.DB, r *rand.Rand, n int) {
 	t.Helper()
 	at := func() time.Time {
@@ -34,7 +35,7 @@ func randomWrites(t *testing.T, db *store.DB, r *rand.Rand, n int) {
 		update(t, db, func(tx flows.Tx) error {
 			for range 1 + r.IntN(5) {
 				done++
-				switch k := r.IntN(6); {
+				switch k := r.IntN(7); {
 				case k == 0 || len(members) == 0: // a member, new or changed
 					m := flows.Member{Name: "Lan", Cell: cells[r.IntN(3)], Joined: at()}
 					if len(members) > 0 && r.IntN(2) == 0 {
@@ -43,6 +44,9 @@ func randomWrites(t *testing.T, db *store.DB, r *rand.Rand, n int) {
 							return err
 						}
 						m.Cell = cells[r.IntN(3)]
+					}
+					if r.IntN(4) == 0 {
+						m.Cell = ""
 					}
 					m.Status = flows.Status(r.IntN(3))
 					if r.IntN(2) == 0 {
@@ -72,6 +76,19 @@ func randomWrites(t *testing.T, db *store.DB, r *rand.Rand, n int) {
 					if err := tx.PutReport(rep); err != nil {
 						return err
 					}
+				case k == 6: // a member left empty, forgotten
+					i := r.IntN(len(members))
+					m, ok, err := tx.Member(members[i])
+					if err != nil || !ok || m.Cell != "" || len(m.Users) > 0 {
+						continue
+					}
+					if _, claimed, err := tx.RosterOf(m.ID); err != nil || claimed {
+						continue
+					}
+					if err := tx.DeleteMember(m.ID); err != nil {
+						return err
+					}
+					members = append(members[:i], members[i+1:]...)
 				case k == 3: // a pledge
 					p := flows.Pledge{Member: members[r.IntN(len(members))], Year: 2025 + r.IntN(2), Status: flows.PledgeStatus(r.IntN(3))}
 					for i := range r.IntN(5) {

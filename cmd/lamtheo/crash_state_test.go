@@ -112,7 +112,7 @@ func dumpState(t *testing.T, path string, who crashWho) string {
 				sent += n
 			}
 		}
-		files, err := tx.FileRequests(0, 100)
+		files, err := tx.FileRequests(100)
 		if err != nil {
 			return err
 		}

@@ -47,6 +47,7 @@ func runImportRoster(args []string, getenv func(string) string, stdin io.Reader,
 	if err != nil {
 		return okHelp(err)
 	}
+	defer rosterfile.LimitMemory()()
 	cells := cfg.flowsCells()
 	f, err := parseRosterFile(path, cells, lim)
 	if err != nil {

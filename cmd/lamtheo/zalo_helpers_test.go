@@ -175,7 +175,7 @@ func (w *zaloWorld) idle() bool {
 	}
 	queued := 0
 	err := w.a.db.View(context.Background(), func(tx flows.Tx) error {
-		files, err := tx.FileRequests(0, 1)
+		files, err := tx.FileRequests(1)
 		if err != nil {
 			return err
 		}

@@ -33,13 +33,15 @@ type Chat struct {
 var _ flows.RosterFiles = Chat{}
 
 // chatRead is a file read in chat, as the conversation keeps it until the
-// person confirms it.
+// person confirms it, and who sent it (their own entry is kept, see
+// Plan.KeepClaimedBy).
 type chatRead struct {
 	File File
+	By   flows.MemberID `json:",omitempty"`
 }
 
 // Read implements flows.RosterFiles.
-func (c Chat) Read(data []byte, cells []flows.Cell, only []string) (json.RawMessage, error) {
+func (c Chat) Read(data []byte, cells []flows.Cell, only []string, by flows.MemberID) (json.RawMessage, error) {
 	lim := c.Limits
 	if lim.MaxRows <= 0 {
 		lim.MaxRows = DefaultChatMaxRows
@@ -54,7 +56,7 @@ func (c Chat) Read(data []byte, cells []flows.Cell, only []string) (json.RawMess
 	if only != nil {
 		f.OnlyCells(only)
 	}
-	return json.Marshal(chatRead{File: *f})
+	return json.Marshal(chatRead{File: *f, By: by})
 }
 
 // plan decodes read and plans it against the rosters in tx.
@@ -67,7 +69,12 @@ func (c Chat) plan(tx flows.Tx, read json.RawMessage) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return PlanIn(tx, &cr.File, cells)
+	p, err := PlanIn(tx, &cr.File, cells)
+	if err != nil {
+		return nil, err
+	}
+	p.KeepClaimedBy(cr.By)
+	return p, nil
 }
 
 // Preview implements flows.RosterFiles.

@@ -119,7 +119,10 @@ func Parse(r io.Reader, cells []flows.Cell, lim Limits) (*File, error) {
 	if len(p.file.Rows) == 0 && len(p.file.Problems) == 0 {
 		return nil, &Error{Kind: Empty}
 	}
-	return &p.file, nil
+	// A copy: &p.file would keep the checker's maps (every folded name)
+	// alive as long as the file.
+	f := p.file
+	return &f, nil
 }
 
 // rowSource yields a sheet's rows with their numbers.

@@ -28,12 +28,12 @@ var roster = [][]string{
 
 // want is what roster gives.
 var want = []rosterfile.Row{
-	{Line: 4, Name: "Nguyễn Thị Lan", Folded: "nguyen thi lan", Cell: "C01", Status: flows.RosterFull, Role: "Bí thư"},
-	{Line: 5, Name: "Trần Văn Hùng", Folded: "tran van hung", Cell: "C01", Status: flows.RosterFull},
-	{Line: 6, Name: "Lê Văn Tám", Folded: "le van tam", Cell: "C01", Status: flows.RosterProbation},
-	{Line: 7, Name: "Phạm Thị Hoa", Folded: "pham thi hoa", Cell: "C02", Status: flows.RosterExempt},
-	{Line: 8, Name: "Đỗ Văn Bảy", Folded: "do van bay", Cell: "C02", Status: flows.RosterExempt, Role: "Chi ủy viên"},
-	{Line: 10, Name: "Vũ Thị Tư", Folded: "vu thi tu", Cell: "C02", Status: flows.RosterExempt},
+	{Line: 4, Name: "Nguyễn Thị Lan", Cell: "C01", Status: flows.RosterFull, Role: "Bí thư"},
+	{Line: 5, Name: "Trần Văn Hùng", Cell: "C01", Status: flows.RosterFull},
+	{Line: 6, Name: "Lê Văn Tám", Cell: "C01", Status: flows.RosterProbation},
+	{Line: 7, Name: "Phạm Thị Hoa", Cell: "C02", Status: flows.RosterExempt},
+	{Line: 8, Name: "Đỗ Văn Bảy", Cell: "C02", Status: flows.RosterExempt, Role: "Chi ủy viên"},
+	{Line: 10, Name: "Vũ Thị Tư", Cell: "C02", Status: flows.RosterExempt},
 }
 
 // TestParseFormats: the same roster reads the same from xlsx (the header
@@ -82,10 +82,10 @@ func TestParseProblems(t *testing.T) {
 		{"Nguyễn  Thị Lan", "C02", ""},
 	}
 	wantRows := []rosterfile.Row{
-		{Line: 2, Name: "Nguyễn Thị Lan", Folded: "nguyen thi lan", Cell: "C01"},
-		{Line: 7, Name: "nguyen thi LAN", Folded: "nguyen thi lan", Cell: "C01"},
-		{Line: 8, Name: "Nguyễn Thị Đào", Folded: "nguyen thi dao", Cell: "C02"},
-		{Line: 9, Name: "Nguyễn Thị Lan", Folded: "nguyen thi lan", Cell: "C02"},
+		{Line: 2, Name: "Nguyễn Thị Lan", Cell: "C01"},
+		{Line: 7, Name: "nguyen thi LAN", Cell: "C01"},
+		{Line: 8, Name: "Nguyễn Thị Đào", Cell: "C02"},
+		{Line: 9, Name: "Nguyễn Thị Lan", Cell: "C02"},
 	}
 	wantProblems := []rosterfile.Problem{
 		{Line: 3, Kind: rosterfile.EmptyName},
@@ -206,7 +206,7 @@ func TestTemplate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []rosterfile.Row{{Line: 2, Name: "Nguyễn Văn An", Folded: "nguyen van an", Cell: "C02", Status: flows.RosterFull}}
+	want := []rosterfile.Row{{Line: 2, Name: "Nguyễn Văn An", Cell: "C02", Status: flows.RosterFull}}
 	if !reflect.DeepEqual(f.Rows, want) || f.Header != 1 {
 		t.Errorf("template rows = %+v", f.Rows)
 	}

@@ -21,11 +21,16 @@ type Plan struct {
 
 // CellPlan is what a file does to one cell's roster.
 type CellPlan struct {
-	Cell      flows.Cell
-	New       []Row
+	Cell flows.Cell
+	// New are the rows that become new entries, as indexes into
+	// File.Rows: a province's file is not copied.
+	New       []int32
 	Changed   []Change
-	Unchanged []Change
+	Unchanged int                 // rows that leave their entry as it is
 	Removed   []flows.RosterEntry // on the roster, not in the file
+	// Kept are entries the file leaves out but that the person importing
+	// claims (KeepClaimedBy): nobody takes themself off the roster.
+	Kept []flows.RosterEntry
 	// Stamp is the fingerprint of the cell's roster the plan was made
 	// from; Apply refuses when the roster no longer has it.
 	Stamp uint64
@@ -44,7 +49,10 @@ type Change struct {
 // with the same folded name, one on the roster first, then a removed one
 // (which the import restores); rows of the same name match entries in
 // order. A name written without diacritics does not replace the same name
-// written with them.
+// written with them. A restored entry comes back without its claims: the
+// members who claimed it were taken out of the cell when it was removed
+// (flows.RemoveRosterEntry), and they connect again to claim it, as they
+// would a new entry added in chat.
 func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry) *Plan {
 	// The rows of each cell, in order, as indexes into f.Rows: a file of
 	// 250,000 people is not copied.
@@ -67,6 +75,12 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 		}
 		entries := current[c.Code]
 		cp := CellPlan{Cell: c, Stamp: flows.RosterStamp(entries)}
+		if len(entries) == 0 {
+			// Every row is new: the rows' own index list is the plan.
+			cp.New = rows
+			p.Cells = append(p.Cells, cp)
+			continue
+		}
 		used := make([]bool, len(entries))
 		// The entries of each folded name, those on the roster first.
 		byName := make(map[string][]int, len(entries))
@@ -79,15 +93,13 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 		}
 		for _, ri := range rows {
 			r := f.Rows[ri]
+			folded := flows.FoldName(r.Name)
 			i := -1
-			if list := byName[r.Folded]; len(list) > 0 {
-				i, byName[r.Folded] = list[0], list[1:]
+			if list := byName[folded]; len(list) > 0 {
+				i, byName[folded] = list[0], list[1:]
 			}
 			if i < 0 {
-				if cp.New == nil {
-					cp.New = make([]Row, 0, max(len(rows)-len(entries), 1))
-				}
-				cp.New = append(cp.New, r)
+				cp.New = append(cp.New, ri)
 				continue
 			}
 			used[i] = true
@@ -95,10 +107,13 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 			if !noMarks(r.Name) || noMarks(after.Name) {
 				after.Name = r.Name
 			}
-			after.Status, after.Role, after.Removed = r.Status, r.Role, time.Time{}
+			after.Status, after.Role = r.Status, r.Role
+			if !after.OnRoster() {
+				after.Removed, after.Claims = time.Time{}, nil
+			}
 			ch := Change{Row: r, Before: entries[i], After: after}
 			if same(ch.Before, ch.After) {
-				cp.Unchanged = append(cp.Unchanged, ch)
+				cp.Unchanged++
 			} else {
 				cp.Changed = append(cp.Changed, ch)
 			}
@@ -111,6 +126,30 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 		p.Cells = append(p.Cells, cp)
 	}
 	return p
+}
+
+// Restored reports whether the change puts back an entry taken off the
+// roster.
+func (c Change) Restored() bool { return !c.Before.OnRoster() }
+
+// KeepClaimedBy keeps on the roster the entries the file leaves out that
+// member claims: the person importing (a secretary whose own row is
+// missing from her file) is not taken off the roster, as /danhsach does
+// not let anyone remove themself. The preview names them.
+func (p *Plan) KeepClaimedBy(member flows.MemberID) {
+	if member == 0 {
+		return
+	}
+	for i := range p.Cells {
+		cp := &p.Cells[i]
+		cp.Removed = slices.DeleteFunc(cp.Removed, func(e flows.RosterEntry) bool {
+			if slices.ContainsFunc(e.Claims, func(c flows.RosterClaim) bool { return c.Member == member }) {
+				cp.Kept = append(cp.Kept, e)
+				return true
+			}
+			return false
+		})
+	}
 }
 
 func same(a, b flows.RosterEntry) bool {
@@ -147,7 +186,8 @@ func (p *Plan) Apply(tx flows.Tx, cat *text.Catalog, now time.Time) error {
 		}
 	}
 	for _, cp := range p.Cells {
-		for _, r := range cp.New {
+		for _, ri := range cp.New {
+			r := &p.File.Rows[ri]
 			e := flows.RosterEntry{Cell: r.Cell, Name: r.Name, Status: r.Status, Role: r.Role, Added: now}
 			if err := tx.PutRosterEntry(&e); err != nil {
 				return fmt.Errorf("row %d: %w", r.Line, err)

@@ -22,6 +22,11 @@ type PreviewCell struct {
 	Total                            int // people of the cell in the file
 	New, Unchanged, Changed, Removed int
 	RemovedConnected                 int // removed entries claimed by a member
+	// Restored counts the changed entries that were off the roster and
+	// come back; RestoredConnected those of them an account had claimed
+	// (whose person connects again).
+	Restored, RestoredConnected int
+	Kept                        []string // the importer's own entry, not in the file but kept
 }
 
 // MaxShownProblems is how many problems a Preview lists; it counts the rest.
@@ -35,13 +40,24 @@ func (p *Plan) Preview(cat *text.Catalog) Preview { return p.PreviewMax(cat, Max
 func (p *Plan) PreviewMax(cat *text.Catalog, max int) Preview {
 	v := Preview{Rows: len(p.File.Rows), Blocked: p.File.Blocked()}
 	for _, cp := range p.Cells {
-		c := PreviewCell{Code: cp.Cell.Code, Name: cp.Cell.Name, New: len(cp.New), Unchanged: len(cp.Unchanged),
+		c := PreviewCell{Code: cp.Cell.Code, Name: cp.Cell.Name, New: len(cp.New), Unchanged: cp.Unchanged,
 			Changed: len(cp.Changed), Removed: len(cp.Removed)}
 		c.Total = c.New + c.Unchanged + c.Changed
 		for _, e := range cp.Removed {
 			if len(e.Claims) > 0 {
 				c.RemovedConnected++
 			}
+		}
+		for _, ch := range cp.Changed {
+			if ch.Restored() {
+				c.Restored++
+				if ch.Before.Connected() {
+					c.RestoredConnected++
+				}
+			}
+		}
+		for _, e := range cp.Kept {
+			c.Kept = append(c.Kept, e.Name)
 		}
 		v.Cells = append(v.Cells, c)
 	}
@@ -101,7 +117,7 @@ func (p *Plan) AppliedText(cat *text.Catalog) string {
 		n.New += len(cp.New)
 		n.Changed += len(cp.Changed)
 		n.Removed += len(cp.Removed)
-		n.Unchanged += len(cp.Unchanged)
+		n.Unchanged += cp.Unchanged
 	}
 	return cat.Render(text.RosterApplied, n)
 }

@@ -16,12 +16,13 @@ type File struct {
 	Problems []Problem // by row number
 }
 
-// Row is one person of the file.
+// Row is one person of the file. It holds what the entry is written from
+// and no more (the folded name is computed again where a plan needs it): a
+// file of 250,000 people is held through its whole import.
 type Row struct {
 	Line   int    // the row's number in the file, as a spreadsheet shows it
 	Name   string // NFC, single spaces; title case when written in capitals
-	Folded string // flows.FoldName(Name)
-	Cell   string // the cell's code
+	Cell   string // the cell's code, the configured cell's own string
 	Status flows.RosterStatus
 	Role   string
 }
@@ -240,7 +241,7 @@ func (p *checker) row(line int, name, cell, status, role string) {
 	} else {
 		byName[folded] = line
 	}
-	p.file.Rows = append(p.file.Rows, Row{Line: line, Name: name, Folded: folded, Cell: code, Status: st, Role: role})
+	p.file.Rows = append(p.file.Rows, Row{Line: line, Name: name, Cell: code, Status: st, Role: role})
 }
 
 // allCaps reports whether name has at least two letters and no lowercase
