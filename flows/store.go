@@ -168,7 +168,8 @@ type Tx interface {
 	TallyReports(month Month, fn func(r ReportTally) error) error
 	// TallyPledges lists the digests of year's pledges, by member ID.
 	TallyPledges(year int, fn func(p PledgeTally) error) error
-	// TallyRoster lists every roster entry's digest (RosterTallyOf), by ID.
+	// TallyRoster lists every roster entry's digest (RosterTallyOf), by
+	// cell, then ID.
 	TallyRoster(fn func(e RosterEntry) error) error
 	// MonthState returns the state of cell's month (zero value: open).
 	MonthState(cell string, month Month) (MonthState, error)

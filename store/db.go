@@ -54,8 +54,8 @@ var ErrClosed = errors.New("store: database closed")
 // (Recorder), roster entries of version 2 (Moves) and the roster_past
 // index; a schema 6 build would take those records for damaged ones, so
 // it must stop at Open instead. Schema 8 keeps the tally index (buckets
-// tally_members, tally_reports, tally_pledges, tally_roster: tally.go),
-// which a schema 7 build would leave stale. It is a variable only so
+// tally_members, tally_reports, tally_pledges, and the values of
+// roster_cell: tally.go), which a schema 7 build would leave stale. It is a variable only so
 // that a test can play an older build.
 var schemaVersion uint32 = 8
 

@@ -92,9 +92,20 @@ func rewrite(t testing.TB, path string, schema uint32, fn func(tx *bolt.Tx) erro
 			}
 		}
 		if schema < 8 {
-			for _, name := range []string{"tally_members", "tally_reports", "tally_pledges", "tally_roster"} {
+			for _, name := range []string{"tally_members", "tally_reports", "tally_pledges"} {
 				if err := tx.DeleteBucket([]byte(name)); err != nil {
 					return err
+				}
+			}
+			if cells := tx.Bucket([]byte("roster_cell")); cells != nil { // its values were empty
+				var keys [][]byte
+				if err := cells.ForEach(func(k, _ []byte) error { keys = append(keys, k); return nil }); err != nil {
+					return err
+				}
+				for _, k := range keys {
+					if err := cells.Put(k, nil); err != nil {
+						return err
+					}
 				}
 			}
 		}

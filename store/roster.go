@@ -51,7 +51,6 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 		// writes half the pages. The setting lasts for this transaction.
 		roster.FillPercent = appendFill
 		t.b(bucketRosterCell).FillPercent = appendFill
-		t.b(bucketTallyRoster).FillPercent = appendFill
 		seq, err := roster.NextSequence()
 		if err != nil {
 			return fmt.Errorf("put roster entry: %w", err)
@@ -101,7 +100,9 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 	if err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
 	}
-	if err := cells.Put(k, nil); err != nil {
+	// The cell index holds the entry's tally digest (tally.go).
+	t.scratch = appendRosterTally(t.scratch[:0], e)
+	if err := cells.Put(k, bytes.Clone(t.scratch)); err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
 	}
 	for _, mv := range e.Moves {
@@ -124,10 +125,6 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 	t.scratch = appendRosterEntry(t.scratch[:0], e)
 	if err := roster.Put(idKey, bytes.Clone(t.scratch)); err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
-	}
-	t.scratch = appendRosterTally(t.scratch[:0], e) // as the record
-	if err := t.b(bucketTallyRoster).Put(idKey, bytes.Clone(t.scratch)); err != nil {
-		return fmt.Errorf("put roster entry %d: tally: %w", e.ID, err)
 	}
 	return nil
 }

@@ -12,8 +12,9 @@ import (
 )
 
 // The tally index (schema 8) keeps a digest of every member, report,
-// pledge and roster entry (flows.MemberTally and its kin): what the
-// organisation's figures read, a few bytes each, so that a month's summary
+// pledge and roster entry (flows.MemberTally and its kin; a roster entry's
+// is the value of its key in the roster's cell index, which held nothing
+// before): what the organisation's figures read, a few bytes each, so that a month's summary
 // reads the digests of that month's reports and of the year's pledges
 // instead of whole records spread over the file. The write functions of
 // the records (PutMember, PutReport, PutPledge, PutRosterEntry) write the
@@ -306,23 +307,25 @@ func (t *tx) TallyPledges(year int, fn func(p flows.PledgeTally) error) error {
 	}, func(k []byte) string { return fmt.Sprintf("pledge %d/%d", binary.BigEndian.Uint64(k[4:]), year) }, func() error { return fn(p) })
 }
 
-// TallyRoster implements flows.Tx.
+// TallyRoster implements flows.Tx: the digests are the values of the
+// roster's cell index, so the entries come by cell, then ID.
 func (t *tx) TallyRoster(fn func(e flows.RosterEntry) error) error {
 	cells := map[string]string{}
 	var e flows.RosterEntry
-	return eachDigest(t.b(bucketTallyRoster), nil, 8, func(k, v []byte) error {
-		return decodeRosterTally(&e, flows.RosterID(binary.BigEndian.Uint64(k)), v, cells)
-	}, func(k []byte) string { return fmt.Sprint("roster entry ", binary.BigEndian.Uint64(k)) }, func() error { return fn(e) })
+	return eachDigest(t.b(bucketRosterCell), nil, 0, func(k, v []byte) error {
+		return decodeRosterTally(&e, flows.RosterID(binary.BigEndian.Uint64(k[len(k)-8:])), v, cells)
+	}, func(k []byte) string { return fmt.Sprint("roster entry ", binary.BigEndian.Uint64(k[len(k)-8:])) }, func() error { return fn(e) })
 }
 
-// eachDigest runs over the keys of b under prefix of length keyLen:
-// decode decodes one, then each is called. Damaged digests are skipped
-// and reported at the end, named by what.
+// eachDigest runs over the keys of b under prefix of length keyLen (0: a
+// cell index's key, a cell code then 8 bytes): decode decodes one, then
+// each is called. Damaged digests are skipped and reported at the end,
+// named by what.
 func eachDigest(b *bolt.Bucket, prefix []byte, keyLen int, decode func(k, v []byte) error, what func(k []byte) string, each func() error) error {
 	var dmg damage
 	c := b.Cursor()
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
-		if len(k) != keyLen {
+		if keyLen == 0 && (len(k) == 0 || len(k) != 1+int(k[0])+8) || keyLen > 0 && len(k) != keyLen {
 			continue
 		}
 		if err := decode(k, v); err != nil {

@@ -14,26 +14,29 @@ import (
 
 // tallySources pairs each bucket of the tally index with the bucket of the
 // records it mirrors and the digest of one record: its key in the index
-// and its bytes.
+// and its bytes. The roster's digests are the values of its cell index
+// (own false), whose keys PutRosterEntry has always kept: the build
+// writes their values, and never empties the bucket.
 var tallySources = []struct {
 	index, records []byte
+	own            bool // the bucket is the tally index's own
 	digest         func(k, v []byte) (key, digest []byte, err error)
 }{
-	{bucketTallyMembers, bucketMembers, func(k, v []byte) ([]byte, []byte, error) {
+	{bucketTallyMembers, bucketMembers, true, func(k, v []byte) ([]byte, []byte, error) {
 		if len(k) != 8 {
 			return nil, nil, nil
 		}
 		m, err := decodeMember(flows.MemberID(binary.BigEndian.Uint64(k)), v)
 		return k, encodeMemberTally(&m), err
 	}},
-	{bucketTallyReports, bucketReports, func(k, v []byte) ([]byte, []byte, error) {
+	{bucketTallyReports, bucketReports, true, func(k, v []byte) ([]byte, []byte, error) {
 		if len(k) != 12 {
 			return nil, nil, nil
 		}
 		r, err := decodeReport(flows.Month(binary.BigEndian.Uint32(k)), flows.MemberID(binary.BigEndian.Uint64(k[4:])), v)
 		return k, encodeReportTally(r), err
 	}},
-	{bucketTallyPledges, bucketPledges, func(k, v []byte) ([]byte, []byte, error) {
+	{bucketTallyPledges, bucketPledges, true, func(k, v []byte) ([]byte, []byte, error) {
 		if len(k) != pledgeKeyLen {
 			return nil, nil, nil
 		}
@@ -41,12 +44,16 @@ var tallySources = []struct {
 		p, err := decodePledge(member, int(year), v)
 		return tallyKey(year, member), encodePledgeTally(p), err
 	}},
-	{bucketTallyRoster, bucketRoster, func(k, v []byte) ([]byte, []byte, error) {
+	{bucketRosterCell, bucketRoster, false, func(k, v []byte) ([]byte, []byte, error) {
 		if len(k) != 8 {
 			return nil, nil, nil
 		}
 		e, err := decodeRosterEntry(flows.RosterID(binary.BigEndian.Uint64(k)), v)
-		return k, encodeRosterTally(&e), err
+		if err != nil {
+			return k, nil, err
+		}
+		key, err := rosterCellKey(e.Cell, e.ID)
+		return key, encodeRosterTally(&e), err
 	}},
 }
 
@@ -64,6 +71,10 @@ var tallyBatch = 50000
 func buildTally(bdb *bolt.DB) error {
 	for _, src := range tallySources {
 		err := bdb.Update(func(btx *bolt.Tx) error {
+			if !src.own {
+				_, err := btx.CreateBucketIfNotExists(src.index)
+				return err
+			}
 			if err := btx.DeleteBucket(src.index); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
 				return err
 			}
@@ -82,7 +93,10 @@ func buildTally(bdb *bolt.DB) error {
 					return nil
 				}
 				index := btx.Bucket(src.index)
-				index.FillPercent = 1 // written in key order (pledges: in each year's order)
+				// Written in key order (pledges: in each year's order; the
+				// roster's cell index: its values grow in place), so full
+				// pages stay full.
+				index.FillPercent = 1
 				c := records.Cursor()
 				k, v := c.First()
 				if from != nil {
@@ -135,8 +149,9 @@ func checkTally(btx *bolt.Tx) error {
 			}
 			if err != nil {
 				// A damaged record, which the engine sets aside: its
-				// digest, if any, is the one of the record it was.
-				if index.Get(key) != nil {
+				// digest, if any, is the one of the record it was (the
+				// roster's cell index has its key whatever).
+				if !src.own || index.Get(key) != nil {
 					n++
 				}
 				continue
