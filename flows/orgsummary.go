@@ -104,8 +104,8 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage, deeds bool) (OrgSummary
 		if deeds && rp != nil && rp.Exemplary && rp.Submitted && oe.counts(m, loc, cur) {
 			// The deed's name and text are in the records: read the
 			// two of an exemplary report.
-			full, r, err := exemplary(tx, cur.ID, m)
-			if err := dmg.skip(fmt.Sprintf("member %d", cur.ID), err); err != nil {
+			full, r, what, err := exemplary(tx, cur.ID, m)
+			if err := dmg.skip(what, err); err != nil {
 				return fmt.Errorf("load exemplary report %d %s: %w", cur.ID, m, err)
 			}
 			if full.ID == 0 {
@@ -138,17 +138,17 @@ func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage, deeds bool) (OrgSummary
 
 // exemplary reads member id and their report of m in full (an exemplary
 // report's deed). A member or report that is not stored comes back with
-// ID 0.
-func exemplary(tx Tx, id MemberID, m Month) (Member, Report, error) {
+// ID 0; what names the record an error is about.
+func exemplary(tx Tx, id MemberID, m Month) (mb Member, r Report, what string, err error) {
 	mb, ok, err := tx.Member(id)
 	if err != nil || !ok {
-		return Member{}, Report{}, err
+		return Member{}, Report{}, fmt.Sprintf("member %d", id), err
 	}
-	r, ok, err := tx.Report(id, m)
+	r, ok, err = tx.Report(id, m)
 	if err != nil || !ok {
-		return Member{}, Report{}, err
+		return Member{}, Report{}, fmt.Sprintf("report %d %s", id, m), err
 	}
-	return mb, r, nil
+	return mb, r, "", nil
 }
 
 // pull turns a store listing (each calls fn with one value at a time) into

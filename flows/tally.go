@@ -2,8 +2,8 @@ package flows
 
 // The tally digests are what the organisation's figures (OrgSummary, the
 // leaderboard) read of each record: a few fields, kept by the store in a
-// compact index of its own in the same transaction as the record (see
-// Tx.TallyMembers). They carry data, never decisions: the rules of who
+// compact index of its own (a roster entry's: in its cell index) in the
+// same transaction as the record (see Tx.TallyMembers). They carry data, never decisions: the rules of who
 // counts are the ones every summary asks (roster_count.go, rules.go).
 
 // MemberTally is the digest of a member: Member holds its ID, Cell,
