@@ -75,20 +75,16 @@ func TestOpenChecksBigUncleanFileLater(t *testing.T) {
 	})
 
 	t.Run("damaged", func(t *testing.T) {
-		// A leaf page in use (not the root: the quick checks read that
-		// one) gets the flags of a branch page. Free pages keep the flags
-		// they had, so try the leaf pages from the last until one is in use.
+		// Each leaf page in use (not the root: the quick checks read that
+		// one) gets the flags of a branch page in turn. Read as a branch,
+		// a page's first element gives a child page id ksize|vsize<<32:
+		// with a value, far outside the file, where a read through the
+		// memory map would be a fault no recover catches. Free pages keep
+		// the flags they had: they break nothing.
 		ps := os.Getpagesize()
+		var checked, far int
 		for pg := len(b)/ps - 1; pg >= 2; pg-- {
 			if binary.NativeEndian.Uint16(b[pg*ps+8:]) != 0x02 {
-				continue
-			}
-			// Read as a branch, the page's first element gives the child
-			// page id ksize|vsize<<32: a leaf of an index (empty values)
-			// keeps it inside the file, where bbolt's check meets it. A
-			// page id far outside the mapping is a fault the runtime
-			// cannot turn into a panic (a non-canonical address).
-			if binary.NativeEndian.Uint32(b[pg*ps+16+12:]) != 0 {
 				continue
 			}
 			damaged := bytes.Clone(b)
@@ -111,8 +107,13 @@ func TestOpenChecksBigUncleanFileLater(t *testing.T) {
 			if !errors.As(err, &de) || !strings.Contains(err.Error(), "after an unclean stop") {
 				t.Errorf("page %d: Err() = %v, want the background check's damage; log:\n%s", pg, err, log)
 			}
-			return
+			checked++
+			if binary.NativeEndian.Uint32(b[pg*ps+16+12:]) != 0 {
+				far++
+			}
 		}
-		t.Fatal("no leaf page in use found")
+		if checked == 0 || far == 0 {
+			t.Fatalf("damage found in %d leaf pages in use, %d of them with a first value; want some of each", checked, far)
+		}
 	})
 }

@@ -412,6 +412,39 @@ func elements(p []byte, count uint16, id uint64, leaf bool) error {
 	return nil
 }
 
+// errViewGone: the header page of a read transaction was overwritten by
+// two later commits before walkView read it; a new transaction may do.
+var errViewGone = errors.New("the transaction's header page was already reused")
+
+// walkView walks, with plain reads of f (size bytes), the tree that btx,
+// a read transaction of the same file, sees: from the header page of
+// btx's transaction (bbolt writes the two header pages in turn, and the
+// pages an open read transaction sees are not reused), so commits may go
+// on meanwhile. After it, bbolt's own check of btx reads nothing outside
+// the file: a page id gone wrong would otherwise fault in bbolt's check
+// goroutine, where no recover can reach it.
+func walkView(f io.ReaderAt, size int64, btx *bolt.Tx) (pages uint64, err error) {
+	h, err := readHeader(f, size)
+	if err != nil {
+		return 0, err
+	}
+	buf := make([]byte, pageHeaderSize+metaSize)
+	for pg := range 2 {
+		m, err := readMetaAt(f, buf, int64(pg*h.pageSize), size)
+		if err != nil || m.txid != uint64(btx.ID()) {
+			continue
+		}
+		if m.pgid > h.meta.pgid || m.root < 2 || m.root >= m.pgid {
+			return 0, fmt.Errorf("header page %d of transaction %d is inconsistent (root %d, %d pages in use)", pg, m.txid, m.root, m.pgid)
+		}
+		h.meta = m
+		w := walker{pageReader: pageReader{f: f, h: h, ps: uint64(h.pageSize)}}
+		err = w.walk()
+		return w.count, err
+	}
+	return 0, errViewGone
+}
+
 // boltCheck runs bbolt's own consistency check (freelist against reachable
 // pages, key order) on the read-only bbolt bdb, and returns up to ten of
 // the problems it reports. The caller has walked the file, so bbolt reads

@@ -385,11 +385,42 @@ func (db *DB) breakWith(reason string) error {
 func (db *DB) checkLater() {
 	defer db.closeMu.RUnlock()
 	start := time.Now()
+	if err := db.walkLater(); err != nil {
+		db.breakWith(fmt.Sprintf("the check after an unclean stop failed: %v", err))
+		return
+	}
 	if err := withFaults(func() error { return boltCheck(db.bolt) }); err != nil {
 		db.breakWith(fmt.Sprintf("bbolt's check after an unclean stop failed: %v", err))
 		return
 	}
 	db.log.Info("data file checked in the background", bot.LogKeyPath, db.path, "took", time.Since(start))
+}
+
+// walkLater walks every page of a read transaction with plain reads of
+// the file (walkView), as Open's full check does before bbolt's check:
+// damage that would make bbolt's check read outside the file is found
+// here instead. A transaction overtaken by two commits before its header
+// was read is tried again.
+func (db *DB) walkLater() error {
+	f, err := os.Open(db.path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for range 10 {
+		err = db.bolt.View(func(btx *bolt.Tx) error {
+			st, err := f.Stat()
+			if err != nil {
+				return err
+			}
+			_, err = walkView(f, st.Size(), btx)
+			return err
+		})
+		if !errors.Is(err, errViewGone) {
+			return err
+		}
+	}
+	return err
 }
 
 // wakeOf returns the wake-up channel of platform p's outbox partition.
