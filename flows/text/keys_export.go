@@ -12,6 +12,7 @@ const (
 	// (flows/files.go).
 	FileLink        Key = "file_link"         // under the text, where the platform cannot upload; data: URL, Hours
 	FileNoLink      Key = "file_no_link"      // the file cannot reach this platform (no public_url); data: Service
+	FileTooLarge    Key = "file_too_large"    // over the platform's upload limit, no public_url; data: Name, MB, Limit, Service, Export
 	FilePrivateOnly Key = "file_private_only" // a person's file is not linked in a group chat
 	FileFailed      Key = "file_failed"       // the file could not be made
 	FileLinkExpired Key = "file_link_expired" // the file endpoint's page for an expired link
@@ -46,7 +47,7 @@ const (
 )
 
 // exportKeys are /xuat's own replies, rendered with flows' views.
-var exportKeys = []Key{CmdExport, ExportDone, ExportBadPeriod, ExportNoUpload, ExportUnavailable, FileLink, FileNoLink, FilePrivateOnly, FileFailed, FileLinkExpired}
+var exportKeys = []Key{CmdExport, ExportDone, ExportBadPeriod, ExportNoUpload, ExportUnavailable, FileLink, FileNoLink, FileTooLarge, FilePrivateOnly, FileFailed, FileLinkExpired}
 
 // ExportKeys are the workbook's texts, rendered by flows/export (its tests
 // check them).
