@@ -44,6 +44,7 @@ const (
 	ExportNoteRecorded  Key = "export_note_recorded"
 	ExportNoteOffline   Key = "export_note_offline"
 	ExportOtherDeed     Key = "export_other_deed"
+	ExportDeedsCut      Key = "export_deeds_cut" // the deed sheet stopped at its most rows (and /xuat's reply); data: Max, Total, Org, Again
 )
 
 // exportKeys are /xuat's own replies, rendered with flows' views.
@@ -55,5 +56,5 @@ var ExportKeys = []Key{
 	ExportOrgScope, ExportPeriodMonth, ExportPeriodHalf, ExportPeriodYear, ExportTitle, ExportSubtitle,
 	ExportMemberSheet, ExportCellSheet, ExportDeedSheet, ExportMemberColumns, ExportMemberEnd, ExportMonthColumn,
 	ExportCellColumns, ExportDeedColumns, ExportTotal, ExportLegend, ExportMarkReported, ExportMarkMissing,
-	ExportMarkExempt, ExportMarkPaused, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportNoteRecorded, ExportNoteOffline, ExportOtherDeed,
+	ExportMarkExempt, ExportMarkPaused, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportNoteRecorded, ExportNoteOffline, ExportOtherDeed, ExportDeedsCut,
 }
