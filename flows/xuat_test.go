@@ -198,6 +198,44 @@ func TestExportRefusals(t *testing.T) {
 	}
 }
 
+// smallUploads are testPlatforms with Telegram's uploads limited to max
+// bytes.
+type smallUploads struct {
+	testPlatforms
+	max int
+}
+
+func (s smallUploads) Caps(p bot.Platform) (bot.Caps, bool) {
+	c, ok := s.testPlatforms.Caps(p)
+	if p == bot.Telegram {
+		c.MaxUpload, c.MaxPhotoUpload = s.max, s.max
+	}
+	return c, ok
+}
+
+// TestExportOverUploadLimit: a workbook over the platform's upload limit is
+// never handed to the sender to upload: without a public URL the reply
+// says it is too large and what to do; with one, it carries an expiring
+// link, as on Zalo.
+func TestExportOverUploadLimit(t *testing.T) {
+	h := xuatHarness(t)
+	h.eng.Platforms = smallUploads{max: 1000}
+	reps := h.send(tg("admin"), "/xuat")
+	if len(reps) != 1 || reps[0].File != nil || !strings.HasPrefix(reps[0].Text, "Tệp lamtheo-dang-bo-xa-thu-2026.xlsx nặng khoảng 1 MB") ||
+		!strings.Contains(reps[0].Text, "Telegram") || !strings.Contains(reps[0].Text, "/xuat MÃ_CHI_BỘ") || !strings.Contains(reps[0].Text, "public_url") {
+		t.Errorf("without a public URL: %+v", reps)
+	}
+	h.eng.FileURL = "https://bot.example.vn/files"
+	reps = h.send(tg("admin"), "/xuat")
+	if len(reps) != 1 || reps[0].File != nil || !strings.Contains(reps[0].Text, "Tải tệp tại: https://bot.example.vn/files/") {
+		t.Errorf("with a public URL: %+v", reps)
+	}
+	h.eng.Platforms = smallUploads{max: 1 << 20}
+	if _, _, f := xuatFile(t, h, tg("admin"), ""); f == nil {
+		t.Error("a workbook within the limit is not uploaded")
+	}
+}
+
 func TestParsePeriod(t *testing.T) {
 	loc := time.UTC
 	now := time.Date(2026, 11, 28, 9, 0, 0, 0, loc)
