@@ -280,6 +280,11 @@ type Caps struct {
 	GroupMention bool
 	// Upload: photos and documents can be sent as bytes (Reply.File).
 	Upload bool
+	// MaxUpload and MaxPhotoUpload are the most bytes of one uploaded
+	// document and of one uploaded photo (File.Photo); 0 means no limit.
+	// A larger file cannot go as bytes: flows links it or says so, and
+	// the adapter refuses it (SendError.Permanent) rather than trying.
+	MaxUpload, MaxPhotoUpload int
 	// PhotoURL: a photo can be sent by its public URL (Reply.Photo).
 	PhotoURL bool
 	// ReceivePhotos: people can send the bot photos (KindPhoto).
@@ -288,6 +293,16 @@ type Caps struct {
 	ReceiveFiles bool
 	// Limits are the platform's sending limits.
 	Limits Limits
+}
+
+// UploadFits reports whether a file of size bytes, a photo or not, can go
+// to c's platform as bytes (Upload, within MaxUpload or MaxPhotoUpload).
+func (c Caps) UploadFits(size int, photo bool) bool {
+	limit := c.MaxUpload
+	if photo {
+		limit = c.MaxPhotoUpload
+	}
+	return c.Upload && (limit == 0 || size <= limit)
 }
 
 // IsGroup reports whether chat is a group chat of c's platform.

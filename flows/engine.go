@@ -92,6 +92,9 @@ type Engine struct {
 	// flows/export's Write with the catalogue). Nil: /xuat says the
 	// deployment exports nothing.
 	Spreadsheet func(ExportBook) ([]byte, error)
+	// ExportDeeds is the most rows of the workbook's deed sheet
+	// (ExportBook.MaxDeeds). Zero: DefaultExportDeeds. Tests set a few.
+	ExportDeeds int
 	// RosterTemplate writes the xlsx template of a cell's roster that
 	// /danhsach sends (cmd/lamtheo passes flows/rosterfile's Template
 	// with the catalogue). Nil: /danhsach says how else to get it.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"lamtheo/flows/text"
 )
 
 // Period is the months an export covers: First to Last, both in one year.
@@ -143,6 +145,16 @@ type ExportDeed struct {
 	Recorded   bool   // the cell recorded the report (chi bộ ghi hộ)
 }
 
+// DefaultExportDeeds is the most rows of an export's deed sheet. An
+// organisation's year holds millions of deeds: more rows than Excel opens
+// (1,048,576 a sheet) and a file far over what a chat platform takes
+// (Telegram: 50 MB). What the Đảng ủy is handed is the member and cell
+// sheets; a cell's full deed list is that cell's own /xuat. A deed row
+// takes about 90 bytes of the file (230 at most, every text at its 300
+// characters), the member sheet of 250,000 about 20 MB: with 50,000 deed
+// rows the year's file stays near 25 MB (32 MB at worst).
+const DefaultExportDeeds = 50_000
+
 // ExportBook is what /xuat writes into a workbook. Its rows are not held:
 // Members reads them from the store as the writer asks for them, one
 // member at a time (an organisation's year is hundreds of thousands of
@@ -155,6 +167,10 @@ type ExportBook struct {
 	Org    string // the organisation's name
 	Scope  string // the cell's name, "" for the whole organisation
 	Period Period
+	// MaxDeeds is the most deed rows the deed sheet holds (0:
+	// DefaultExportDeeds): the first ones, in the sheet's order; the
+	// sheet then says where it stopped (DeedsCutText).
+	MaxDeeds int
 	// Members calls yield with each member's row in order until yield
 	// returns false; it returns the first error reading the store. The row
 	// and its deeds are reused: they are valid during the call only.
@@ -163,6 +179,28 @@ type ExportBook struct {
 	// (or the one cell's) total: those of the cells Members went through,
 	// so all of them once it has run to its end.
 	Cells func() ([]ExportCell, ExportCell)
+}
+
+// DeedRows returns the most deed rows of b's deed sheet.
+func (b ExportBook) DeedRows() int {
+	if b.MaxDeeds > 0 {
+		return b.MaxDeeds
+	}
+	return DefaultExportDeeds
+}
+
+// exportCutView is the data of text.ExportDeedsCut.
+type exportCutView struct {
+	Max, Total int
+	Org        bool   // the whole organisation's export: each cell's own /xuat has the rest
+	Again      string // the period as /xuat reads it (PeriodArg)
+}
+
+// DeedsCutText says that b's deed sheet stops at its DeedRows of total
+// deeds and how to get the rest, as the sheet's title rows and /xuat's
+// reply say it.
+func DeedsCutText(cat *text.Catalog, b ExportBook, total int) string {
+	return cat.Render(text.ExportDeedsCut, exportCutView{Max: b.DeedRows(), Total: total, Org: b.Scope == "", Again: PeriodArg(b.Period)})
 }
 
 // PercentValue returns num/den as the fraction a spreadsheet shows with a
@@ -207,7 +245,7 @@ func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now tim
 	rows := &exportRows{e: e, tx: tx, cells: cells, p: p, months: p.Months(), now: now, loc: e.loc(),
 		done: map[int]bool{}, last: map[MemberID]Report{}, pledges: map[MemberID]Pledge{}}
 	rows.row.Marks = make([]ExportMark, len(rows.months))
-	b := ExportBook{Org: e.Cfg.OrgName, Scope: scope, Period: p, Members: rows.each,
+	b := ExportBook{Org: e.Cfg.OrgName, Scope: scope, Period: p, MaxDeeds: e.ExportDeeds, Members: rows.each,
 		Cells: func() ([]ExportCell, ExportCell) { return rows.sheet, rows.total }}
 	return b, rows
 }

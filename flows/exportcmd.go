@@ -106,6 +106,7 @@ func (e *Engine) makeExport(ctx context.Context, q FileRequest, rep *bot.Reply) 
 	p := a.Period
 	var (
 		data []byte
+		book ExportBook
 		read *exportRows
 	)
 	err = e.Store.View(ctx, func(tx Tx) error {
@@ -122,9 +123,8 @@ func (e *Engine) makeExport(ctx context.Context, q FileRequest, rep *bot.Reply) 
 				}
 			}
 		}
-		var b ExportBook
-		b, read = e.exportBook(tx, cells, a.Scope, p, q.At)
-		data, err = e.Spreadsheet(b)
+		book, read = e.exportBook(tx, cells, a.Scope, p, q.At)
+		data, err = e.Spreadsheet(book)
 		return err
 	})
 	if err != nil {
@@ -140,6 +140,9 @@ func (e *Engine) makeExport(ctx context.Context, q FileRequest, rep *bot.Reply) 
 		slug = a.Cell
 	}
 	rep.Text = e.t(text.ExportDone, exportDoneView{Scope: shownScope, Period: PeriodText(cat, p), Members: read.members, Deeds: read.deeds})
+	if read.deeds > book.DeedRows() {
+		rep.Text += "\n" + DeedsCutText(cat, book, read.deeds)
+	}
 	return &bot.File{Name: exportFileName(slug, p), Data: data}, nil
 }
 
@@ -183,6 +186,18 @@ func PeriodText(cat *text.Catalog, p Period) string {
 		return cat.Render(text.ExportPeriodYear, data)
 	}
 	return cat.Render(text.ExportPeriodMonth, data)
+}
+
+// PeriodArg returns p as /xuat reads it back (ParsePeriod): "11/2026",
+// "6t 2026", "năm 2026".
+func PeriodArg(p Period) string {
+	switch p.Kind {
+	case PeriodHalf:
+		return fmt.Sprintf("6t %d", p.Year())
+	case PeriodYear:
+		return fmt.Sprintf("năm %d", p.Year())
+	}
+	return fmt.Sprintf("%d/%d", p.First.Num(), p.Year())
 }
 
 // exportFileName names the workbook: "lamtheo-xa-demo-2026.xlsx",

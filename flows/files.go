@@ -55,6 +55,24 @@ type fileLinkView struct {
 // fileNoLinkView is the data of text.FileNoLink.
 type fileNoLinkView struct{ Service string }
 
+// fileTooLargeView is the data of text.FileTooLarge.
+type fileTooLargeView struct {
+	Name      string
+	MB, Limit int // the file's size and the platform's limit, in megabytes (rounded up, down)
+	Service   string
+	Export    bool // /xuat's workbook: a cell's or a shorter period's is smaller
+}
+
+// tooLargeView says why f cannot be uploaded to the platform of caps.
+func tooLargeView(caps bot.Caps, f *bot.File, kind FileKind) fileTooLargeView {
+	limit := caps.MaxUpload
+	if f.Photo {
+		limit = caps.MaxPhotoUpload
+	}
+	const mb = 1_000_000
+	return fileTooLargeView{Name: f.Name, MB: (len(f.Data) + mb - 1) / mb, Limit: limit / mb, Service: caps.Service, Export: kind == FileExport}
+}
+
 // fileMaker builds the file of request q from its own read-only
 // transactions of e.Store (a View, never the write transaction of an
 // update), and may rewrite *rep (q.Reply to begin with), e.g. to say what
@@ -145,12 +163,14 @@ func (e *Engine) makeFile(ctx context.Context, q FileRequest) (bot.Reply, *bot.F
 }
 
 // deliverFile stores f and returns rep carrying it as rep's platform can
-// take it: a reference to the stored bytes to upload (Caps.Upload); a link
-// to the file endpoint, as the photo (Caps.PhotoURL) or under the text;
-// or, where neither can go, rep alone (Optional) or a note saying how to
-// get the file. A private file asked for in a group chat is not sent
-// there (text.FilePrivateOnly). A nil f (it could not be made) gives rep
-// alone or text.FileFailed.
+// take it: a reference to the stored bytes to upload (Caps.Upload, within
+// the platform's upload limits: Caps.UploadFits); a link to the file
+// endpoint, as the photo (Caps.PhotoURL) or under the text; or, where
+// neither can go, rep alone (Optional) or a note saying how to get the
+// file (text.FileTooLarge for a file over the upload limit, so the sender
+// never tries an upload that can only fail). A private file asked for in
+// a group chat is not sent there (text.FilePrivateOnly). A nil f (it
+// could not be made) gives rep alone or text.FileFailed.
 func (e *Engine) deliverFile(tx Tx, q FileRequest, rep bot.Reply, f *bot.File, now time.Time) (bot.Reply, error) {
 	caps := e.caps(rep.Chat.Platform)
 	switch {
@@ -162,7 +182,10 @@ func (e *Engine) deliverFile(tx Tx, q FileRequest, rep bot.Reply, f *bot.File, n
 	case q.Private && caps.IsGroup(rep.Chat):
 		rep.Text = e.t(text.FilePrivateOnly, nil)
 		return rep, nil
-	case caps.Upload:
+	}
+	tooLarge := caps.Upload && !caps.UploadFits(len(f.Data), f.Photo)
+	switch {
+	case caps.Upload && !tooLarge:
 		id, err := tx.PutFile(*f, now)
 		if err != nil {
 			return rep, err
@@ -179,7 +202,7 @@ func (e *Engine) deliverFile(tx Tx, q FileRequest, rep bot.Reply, f *bot.File, n
 			return rep, err
 		}
 		url := strings.TrimRight(e.FileURL, "/") + "/" + token
-		if f.Photo && caps.PhotoURL {
+		if f.Photo && caps.PhotoURL && !tooLarge {
 			rep.Photo = url
 			return rep, nil
 		}
@@ -187,6 +210,9 @@ func (e *Engine) deliverFile(tx Tx, q FileRequest, rep bot.Reply, f *bot.File, n
 		rep.Text = strings.TrimSpace(rep.Text + "\n\n" + link)
 		return rep, nil
 	case q.Optional:
+		return rep, nil
+	case tooLarge:
+		rep.Text = e.t(text.FileTooLarge, tooLargeView(caps, f, q.Kind))
 		return rep, nil
 	}
 	rep.Text = e.t(text.FileNoLink, fileNoLinkView{Service: caps.Service})

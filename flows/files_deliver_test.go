@@ -36,7 +36,7 @@ type deliverPlatforms struct{}
 func (deliverPlatforms) Caps(p bot.Platform) (bot.Caps, bool) {
 	switch p {
 	case bot.Telegram:
-		return bot.Caps{Platform: p, Service: "Telegram", GroupPrefix: "-", Upload: true, PhotoURL: true}, true
+		return bot.Caps{Platform: p, Service: "Telegram", GroupPrefix: "-", Upload: true, PhotoURL: true, MaxUpload: 2_000_000, MaxPhotoUpload: 1_000_000}, true
 	case bot.Zalo:
 		return bot.Caps{Platform: p, Service: "Zalo", GroupPrefix: "g:", PhotoURL: true}, true
 	}
@@ -53,7 +53,10 @@ func (d deliverPlatforms) All() []bot.Caps {
 // upload of the stored file, a link as the photo or under the text; a
 // person's file never goes to a group; without a public URL the
 // text goes alone (an optional picture) or says how to get the file; a
-// file that could not be made says so (or, optional, is left out).
+// file that could not be made says so (or, optional, is left out). A file
+// over the platform's upload limit (a document's, a photo's) is never
+// handed to the sender to upload: it goes as a link, or the text says it
+// is too large and what to do.
 func TestDeliverFile(t *testing.T) {
 	tgPriv := bot.ChatID{Platform: bot.Telegram, ID: "1"}
 	tgGroup := bot.ChatID{Platform: bot.Telegram, ID: "-100"}
@@ -61,6 +64,8 @@ func TestDeliverFile(t *testing.T) {
 	zGroup := bot.ChatID{Platform: bot.Zalo, ID: "g:z2"}
 	book := &bot.File{Name: "lamtheo-c01-2026.xlsx", Data: []byte("PK")}
 	pic := &bot.File{Name: "bang-xep-hang.png", Data: []byte("PNG"), Photo: true, Alt: "bảng"}
+	bigBook := &bot.File{Name: "lamtheo-xa-demo-2026.xlsx", Data: make([]byte, 2_000_001)}
+	bigPic := &bot.File{Name: "bang-xep-hang.png", Data: make([]byte, 1_000_001), Photo: true}
 	const url = "https://bot.example.vn/files"
 	link := url + "/TOKEN0000000000000000000000"
 	tests := []struct {
@@ -85,6 +90,13 @@ func TestDeliverFile(t *testing.T) {
 		{"telegram group picture", url, tgGroup, pic, false, true, "", "", true, 0},
 		{"zalo picture without a public URL", "", zGroup, pic, false, true, "", "", false, 0},
 		{"zalo document without a public URL", "", zPriv, book, true, false, T(text.FileNoLink, fileNoLinkView{Service: "Zalo"}), "", false, 0},
+		{"telegram file over the upload limit by link", url, tgPriv, bigBook, true, false,
+			"Văn bản\n\n" + T(text.FileLink, fileLinkView{URL: link, Hours: 24}), "", false, 1},
+		{"telegram file over the upload limit without a public URL", "", tgPriv, bigBook, true, false,
+			T(text.FileTooLarge, fileTooLargeView{Name: bigBook.Name, MB: 3, Limit: 2, Service: "Telegram", Export: true}), "", false, 0},
+		{"telegram picture over the photo limit by link", url, tgGroup, bigPic, false, true,
+			"Văn bản\n\n" + T(text.FileLink, fileLinkView{URL: link, Hours: 24}), "", false, 1},
+		{"telegram picture over the photo limit without a public URL", "", tgGroup, bigPic, false, true, "", "", false, 0},
 		{"not made", url, tgPriv, nil, true, false, T(text.FileFailed, nil), "", false, 0},
 		{"optional picture not made", url, zGroup, nil, false, true, "", "", false, 0},
 	}
@@ -92,7 +104,7 @@ func TestDeliverFile(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := &Engine{Platforms: deliverPlatforms{}, FileURL: tt.fileURL, NewToken: func() string { return "TOKEN0000000000000000000000" }}
 			tx := &fileTx{}
-			q := FileRequest{Private: tt.private, Optional: tt.optional, Reply: bot.Reply{Chat: tt.chat, Text: "Văn bản"}}
+			q := FileRequest{Kind: FileExport, Private: tt.private, Optional: tt.optional, Reply: bot.Reply{Chat: tt.chat, Text: "Văn bản"}}
 			got, err := e.deliverFile(tx, q, q.Reply, tt.f, time.Now())
 			if err != nil {
 				t.Fatal(err)

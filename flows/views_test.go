@@ -40,6 +40,7 @@ func viewCases() []viewCase {
 		{[]text.Key{text.ExportDone}, exportDoneView{Scope: "Chi bộ thôn Đông", Period: "năm 2026 (đến tháng 11)", Members: 12, Deeds: 30}},
 		{[]text.Key{text.FileLink}, fileLinkView{URL: "https://bot.example.vn/files/ABC", Hours: 24}},
 		{[]text.Key{text.FileNoLink}, fileNoLinkView{Service: "Zalo"}},
+		{[]text.Key{text.FileTooLarge}, fileTooLargeView{Name: "lamtheo-xa-demo-2026.xlsx", MB: 63, Limit: 50, Service: "Telegram", Export: true}},
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3", Admin: true, Code: "C01"}},
 		{[]text.Key{text.ExportBadPeriod}, exportBadView{Input: "quý 3"}},
 		{[]text.Key{text.DossierDone}, dossierDoneView{Name: "Nguyễn Văn An", Year: 2026, Reported: 9, Due: 12, Items: 3}},

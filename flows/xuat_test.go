@@ -198,6 +198,44 @@ func TestExportRefusals(t *testing.T) {
 	}
 }
 
+// smallUploads are testPlatforms with Telegram's uploads limited to max
+// bytes.
+type smallUploads struct {
+	testPlatforms
+	max int
+}
+
+func (s smallUploads) Caps(p bot.Platform) (bot.Caps, bool) {
+	c, ok := s.testPlatforms.Caps(p)
+	if p == bot.Telegram {
+		c.MaxUpload, c.MaxPhotoUpload = s.max, s.max
+	}
+	return c, ok
+}
+
+// TestExportOverUploadLimit: a workbook over the platform's upload limit is
+// never handed to the sender to upload: without a public URL the reply
+// says it is too large and what to do; with one, it carries an expiring
+// link, as on Zalo.
+func TestExportOverUploadLimit(t *testing.T) {
+	h := xuatHarness(t)
+	h.eng.Platforms = smallUploads{max: 1000}
+	reps := h.send(tg("admin"), "/xuat")
+	if len(reps) != 1 || reps[0].File != nil || !strings.HasPrefix(reps[0].Text, "Tệp lamtheo-dang-bo-xa-thu-2026.xlsx nặng khoảng 1 MB") ||
+		!strings.Contains(reps[0].Text, "Telegram") || !strings.Contains(reps[0].Text, "/xuat MÃ_CHI_BỘ") || !strings.Contains(reps[0].Text, "public_url") {
+		t.Errorf("without a public URL: %+v", reps)
+	}
+	h.eng.FileURL = "https://bot.example.vn/files"
+	reps = h.send(tg("admin"), "/xuat")
+	if len(reps) != 1 || reps[0].File != nil || !strings.Contains(reps[0].Text, "Tải tệp tại: https://bot.example.vn/files/") {
+		t.Errorf("with a public URL: %+v", reps)
+	}
+	h.eng.Platforms = smallUploads{max: 1 << 20}
+	if _, _, f := xuatFile(t, h, tg("admin"), ""); f == nil {
+		t.Error("a workbook within the limit is not uploaded")
+	}
+}
+
 func TestParsePeriod(t *testing.T) {
 	loc := time.UTC
 	now := time.Date(2026, 11, 28, 9, 0, 0, 0, loc)
@@ -306,6 +344,81 @@ func TestExportHistory(t *testing.T) {
 	} {
 		if got := get(axis); got != v {
 			t.Errorf("%s = %q, want %q", axis, got, v)
+		}
+	}
+}
+
+// TestExportDeedsCut: the deed sheet holds at most the engine's ExportDeeds
+// rows (DefaultExportDeeds shipped), the first in the sheet's order; its
+// title rows and the row after the last deed say where it stopped and how
+// to get each cell's full list, and so does the reply. The member and cell
+// sheets stay whole. A cell's export has the same bound.
+func TestExportDeedsCut(t *testing.T) {
+	h := xuatHarness(t)
+	h.eng.ExportDeeds = 2
+	msg, _, f := xuatFile(t, h, tg("admin"), "")
+	p := flows.Period{First: 202601, Last: 202611, Kind: flows.PeriodYear}
+	note := flows.DeedsCutText(flows.Text(), flows.ExportBook{Period: p, MaxDeeds: 2}, 3)
+	if !strings.Contains(note, "2 việc đầu trong số 3") || !strings.Contains(note, "/xuat MÃ_CHI_BỘ năm 2026") {
+		t.Errorf("note %q", note)
+	}
+	done := flows.T(text.ExportDone, struct {
+		Scope, Period  string
+		Members, Deeds int
+	}{flows.T(text.ExportOrgScope, nil), "năm 2026 (đến tháng 11)", 9, 3})
+	if want := done + "\n" + note; msg != want {
+		t.Errorf("reply %q, want %q", msg, want)
+	}
+	rows := func(k text.Key) [][]string {
+		rs, err := f.GetRows(flows.T(k, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rs
+	}
+	ds := rows(text.ExportDeedSheet)
+	if len(ds) != 4+2+1 {
+		t.Fatalf("deed sheet of %d rows, want the 4 head rows, 2 deeds and the note: %q", len(ds), ds)
+	}
+	if ds[2][0] != note || ds[6][0] != note {
+		t.Errorf("deed sheet's notes %q and %q, want %q", ds[2], ds[6], note)
+	}
+	if ds[4][5] != "Dọn đường làng" || ds[5][5] != "Trồng 10 cây keo" {
+		t.Errorf("deeds %q %q", ds[4], ds[5])
+	}
+	if n := len(rows(text.ExportMemberSheet)); n != 4+9 {
+		t.Errorf("member sheet of %d rows, want all 9 members", n)
+	}
+	if cs := rows(text.ExportCellSheet); len(cs) != 4+3 || cs[6][0] != flows.T(text.ExportTotal, nil) {
+		t.Errorf("cell sheet %q, want both cells and the total", cs)
+	}
+	// The secretary's cell: the same bound, its own words.
+	msg, _, f = xuatFile(t, h, tg("ha"), "")
+	ds = rows(text.ExportDeedSheet)
+	if len(ds) != 7 || !strings.Contains(ds[2][0], "từng tháng") || !strings.HasSuffix(msg, ds[2][0]) {
+		t.Errorf("cell's deed sheet %q, reply %q", ds, msg)
+	}
+	// Under the bound: no note.
+	h.eng.ExportDeeds = 3
+	msg, _, f = xuatFile(t, h, tg("admin"), "")
+	if ds = rows(text.ExportDeedSheet); len(ds) != 4+3 || ds[2] != nil && len(ds[2]) > 0 || msg != done {
+		t.Errorf("a whole deed sheet %q, reply %q", ds, msg)
+	}
+}
+
+// PeriodArg writes a period as /xuat reads it back.
+func TestPeriodArg(t *testing.T) {
+	loc := time.FixedZone("ICT", 7*3600)
+	now := time.Date(2026, 11, 28, 9, 0, 0, 0, loc)
+	for _, p := range []flows.Period{
+		{First: 202601, Last: 202611, Kind: flows.PeriodYear},
+		{First: 202501, Last: 202512, Kind: flows.PeriodYear},
+		{First: 202601, Last: 202606, Kind: flows.PeriodHalf},
+		{First: 202610, Last: 202610, Kind: flows.PeriodMonth},
+	} {
+		got, ok := flows.ParsePeriod(flows.PeriodArg(p), 202611, now, loc)
+		if !ok || got != p {
+			t.Errorf("%q reads back as %+v %v, want %+v", flows.PeriodArg(p), got, ok, p)
 		}
 	}
 }

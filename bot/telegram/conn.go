@@ -131,24 +131,27 @@ func New(ctx context.Context, o Options) (*Conn, error) {
 func (c *Conn) Username() string { return c.api.Self.UserName }
 
 // Caps describes Telegram: inline buttons and edits, texts of 4096 UTF-16
-// code units, group ids that are negative, uploads, photos in and out,
+// code units, group ids that are negative, uploads (documents up to 50 MB,
+// photos up to 10 MB), photos in and out,
 // documents in (private chats), and
 // the published sending limits (30 messages a second overall, one a second
 // per chat, 20 a minute per group; 8 sends in flight).
 func (c *Conn) Caps() bot.Caps {
 	return bot.Caps{
-		Platform:      bot.Telegram,
-		Service:       "Telegram",
-		Name:          "@" + c.api.Self.UserName,
-		Buttons:       true,
-		Edit:          true,
-		MaxText:       MaxText,
-		Measure:       bot.UTF16,
-		GroupPrefix:   "-",
-		Upload:        true,
-		PhotoURL:      true,
-		ReceivePhotos: true,
-		ReceiveFiles:  true,
+		Platform:       bot.Telegram,
+		Service:        "Telegram",
+		Name:           "@" + c.api.Self.UserName,
+		Buttons:        true,
+		Edit:           true,
+		MaxText:        MaxText,
+		Measure:        bot.UTF16,
+		GroupPrefix:    "-",
+		Upload:         true,
+		MaxUpload:      MaxUpload,
+		MaxPhotoUpload: MaxPhotoUpload,
+		PhotoURL:       true,
+		ReceivePhotos:  true,
+		ReceiveFiles:   true,
 		Limits: bot.Limits{
 			PerSecond:     30,
 			PerChat:       time.Second,
@@ -164,6 +167,12 @@ const (
 	MaxText    = 4096 // characters (UTF-16 code units) of a message text
 	MaxCaption = 1024 // characters of a photo or document caption
 	MaxToast   = 200  // characters of a button press's answer (Message.Toast)
+	// The Bot API takes documents of up to 50 MB and photos of up to 10
+	// MB from a bot (sendDocument, sendPhoto), read here as decimal
+	// megabytes: the smaller reading leaves room for the request's own
+	// bytes. Over them it answers 413 Request Entity Too Large.
+	MaxUpload      = 50_000_000 // bytes of an uploaded document
+	MaxPhotoUpload = 10_000_000 // bytes of an uploaded photo
 )
 
 // bot returns a copy of the API client whose requests are bound to ctx.

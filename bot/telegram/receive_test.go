@@ -58,7 +58,7 @@ func TestNew(t *testing.T) {
 	want := bot.Caps{
 		Platform: bot.Telegram, Service: "Telegram", Name: "@ChiBoBot", Buttons: true, Edit: true,
 		MaxText: 4096, Measure: bot.UTF16, GroupPrefix: "-",
-		Upload: true, PhotoURL: true, ReceivePhotos: true, ReceiveFiles: true,
+		Upload: true, MaxUpload: 50_000_000, MaxPhotoUpload: 10_000_000, PhotoURL: true, ReceivePhotos: true, ReceiveFiles: true,
 		Limits: bot.Limits{PerSecond: 30, PerChat: time.Second, PerGroup: 20, GroupWindow: time.Minute, MaxConcurrent: bot.DefaultMaxConcurrent},
 	}
 	if c.Caps() != want {

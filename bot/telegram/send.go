@@ -56,7 +56,9 @@ func cut(s string, n int) string {
 // removes the buttons of that message and sends nothing (see strip);
 // r.Photo (file id or URL) and r.File (uploaded: with File.Photo as a
 // photo, sendPhoto, else as a document) are sent with the text as caption
-// when it fits in 1024 characters, else followed by a text message. Errors are
+// when it fits in 1024 characters, else followed by a text message; a file
+// over Telegram's upload limits (MaxUpload, MaxPhotoUpload) is refused
+// without a call, Permanent, as Telegram's 413 is. Errors are
 // *bot.SendError (wrapped) where Telegram said why; others are transient.
 func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	if r.Chat.Platform != bot.Telegram {
@@ -72,6 +74,11 @@ func (c *Conn) Send(ctx context.Context, r bot.Reply) (string, error) {
 	body, length := render(r.Title, r.Text)
 	if length > MaxText {
 		return "", permanent("text of %d characters exceeds %d", length, MaxText)
+	}
+	if f := r.File; f != nil && !c.Caps().UploadFits(len(f.Data), f.Photo) {
+		// Telegram would answer 413 after the whole upload, every time.
+		return "", &bot.SendError{Code: http.StatusRequestEntityTooLarge, Permanent: true,
+			Message: fmt.Sprintf("file %q of %d bytes is over the upload limit", f.Name, len(f.Data))}
 	}
 	kb, err := c.keyboard(r)
 	if err != nil {
@@ -285,7 +292,7 @@ func permanent(format string, args ...any) error {
 // contract, with the token redacted:
 //   - retry_after (429; Code is 0 on multipart uploads) -> RetryAfter
 //   - 403 (blocked, kicked, deactivated) and 400 "chat not found" -> Unreachable
-//   - other 400, a migrated group -> Permanent
+//   - other 400, 413 (a file over the upload limit), a migrated group -> Permanent
 //   - 5xx, 401, transport and decoding errors -> a plain error (transient)
 func (c *Conn) sendErr(method string, err error) error {
 	err = c.redact(err)
@@ -309,8 +316,8 @@ func (c *Conn) sendErr(method string, err error) error {
 		se.Unreachable = true
 	case code == http.StatusBadRequest && strings.Contains(strings.ToLower(te.Message), "chat not found"):
 		se.Unreachable = true
-	case code == http.StatusBadRequest:
-		se.Permanent = true
+	case code == http.StatusBadRequest, code == http.StatusRequestEntityTooLarge:
+		se.Permanent = true // sending it again would fail again
 	default:
 		return fmt.Errorf("telegram %s: %w", method, err)
 	}
@@ -320,12 +327,13 @@ func (c *Conn) sendErr(method string, err error) error {
 // codeOf guesses the HTTP status of a Bot API error description.
 func codeOf(desc string) int {
 	for prefix, code := range map[string]int{
-		"Bad Request":       http.StatusBadRequest,
-		"Unauthorized":      http.StatusUnauthorized,
-		"Forbidden":         http.StatusForbidden,
-		"Not Found":         http.StatusNotFound,
-		"Conflict":          http.StatusConflict,
-		"Too Many Requests": http.StatusTooManyRequests,
+		"Bad Request":              http.StatusBadRequest,
+		"Unauthorized":             http.StatusUnauthorized,
+		"Forbidden":                http.StatusForbidden,
+		"Not Found":                http.StatusNotFound,
+		"Conflict":                 http.StatusConflict,
+		"Too Many Requests":        http.StatusTooManyRequests,
+		"Request Entity Too Large": http.StatusRequestEntityTooLarge,
 	} {
 		if strings.HasPrefix(desc, prefix) {
 			return code

@@ -36,6 +36,8 @@ func TestSendErrors(t *testing.T) {
 		{"can't initiate", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 403, Description: "Forbidden: bot can't initiate conversation with a user"}, wantSendError(403, 0, true, false)},
 		{"blocked on upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.csv", Data: []byte("a")}},
 			telegramtest.Fault{Code: 403, Description: "Forbidden: bot was blocked by the user"}, wantSendError(403, 0, true, false)},
+		{"413 on an upload (Code 0)", "sendDocument", bot.Reply{File: &bot.File{Name: "a.xlsx", Data: []byte("a")}},
+			telegramtest.Fault{Code: 413, Description: "Request Entity Too Large"}, wantSendError(413, 0, false, true)},
 		{"chat not found", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: chat not found"}, wantSendError(400, 0, true, false)},
 		{"bad request", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: can't parse entities"}, wantSendError(400, 0, false, true)},
 		{"migrated", "sendMessage", bot.Reply{Text: "x"}, telegramtest.Fault{Code: 400, Description: "Bad Request: group chat was upgraded to a supergroup chat", MigrateTo: -1009},
@@ -81,6 +83,30 @@ func TestSendErrors(t *testing.T) {
 
 // The token is in every request URL, and so in the HTTP client's errors; it
 // must never reach an error text or a log line.
+// TestSendOverUploadLimit: a file over Telegram's upload limits is refused
+// as Permanent before it is sent (the Sender drops it instead of sending
+// 50 MB again and again), a document and a photo each by its own limit.
+func TestSendOverUploadLimit(t *testing.T) {
+	for _, tt := range []struct {
+		method string
+		size   int
+		photo  bool
+	}{
+		{"sendDocument", telegram.MaxUpload + 1, false},
+		{"sendPhoto", telegram.MaxPhotoUpload + 1, true},
+	} {
+		t.Run(tt.method, func(t *testing.T) {
+			f := telegramtest.NewServer(t, telegramtest.InProcess())
+			c := dialInProcess(t, f, telegram.Options{})
+			_, err := c.Send(t.Context(), bot.Reply{Chat: tgChat("501"), Text: "x", File: &bot.File{Name: "a", Data: make([]byte, tt.size), Photo: tt.photo}})
+			wantSendError(413, 0, false, true)(t, err)
+			if n := f.Calls(tt.method); n != 0 {
+				t.Errorf("%d calls of %s, want none", n, tt.method)
+			}
+		})
+	}
+}
+
 func TestTokenRedacted(t *testing.T) {
 	f := telegramtest.NewServer(t)
 	var logs bottest.Buffer

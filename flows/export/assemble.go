@@ -2,15 +2,14 @@ package export
 
 import (
 	"archive/zip"
-	"bufio"
 	"bytes"
 	"cmp"
-	"compress/flate"
 	"fmt"
-	"hash"
-	"hash/crc32"
 	"io"
 	"os"
+	"strconv"
+
+	"lamtheo/flows"
 )
 
 // The worksheets of a new workbook: the i-th sheet is sheet<i+1>.xml.
@@ -31,9 +30,10 @@ type sheetXML struct {
 // holding its head rows only) to out with the rows in: the member rows as
 // b.Members reads them, the cell rows once they are all read (the cell
 // sheet's entry comes after the member sheet's in the zip, whatever their
-// order in the workbook), the deed rows, read with their members', from a
-// deflated spill file in tmpDir. Only one member's row is in memory at a
-// time.
+// order in the workbook), then the deed sheet: its rows, read with their
+// members' and at most the book's DeedRows, wait in a spill file in
+// tmpDir, and its title rows say where it stopped when there were more
+// (deedSheet). Only one member's row is in memory at a time.
 func (w writer) assemble(out io.Writer, head []byte, tmpDir string) error {
 	zr, err := zip.NewReader(bytes.NewReader(head), int64(len(head)))
 	if err != nil {
@@ -71,20 +71,20 @@ func (w writer) assemble(out io.Writer, head []byte, tmpDir string) error {
 	if len(sheets) != 3 {
 		return fmt.Errorf("%d of 3 worksheets", len(sheets))
 	}
-	deeds := sheets[deedPath]
-	sp, err := newSpill(tmpDir)
+	spill, err := os.CreateTemp(tmpDir, "xuat-rows-*")
 	if err != nil {
 		return err
 	}
-	defer sp.remove()
+	defer os.Remove(spill.Name())
+	defer spill.Close()
 	fw, err := zw.CreateHeader(&zip.FileHeader{Name: memberPath, Method: zip.Deflate})
 	if err != nil {
 		return err
 	}
-	// The member and deed rows are deflated in goroutines of their own.
-	me, de := newSheetEnc(fw, sheets[memberPath]), newSheetEnc(sp, deeds)
-	err = w.memberRows(me.rowEnc, de.rowEnc)
-	if err := cmp.Or(err, me.close(), de.close()); err != nil {
+	// The member rows are deflated in a goroutine of its own.
+	me, de := newSheetEnc(fw, sheets[memberPath]), newRowEnc(spill)
+	deeds, err := w.memberRows(me.rowEnc, de)
+	if err := cmp.Or(err, me.close(), de.w.Flush()); err != nil {
 		return err
 	}
 	fw, err = zw.CreateHeader(&zip.FileHeader{Name: cellPath, Method: zip.Deflate})
@@ -98,10 +98,53 @@ func (w writer) assemble(out io.Writer, head []byte, tmpDir string) error {
 	if err := ce.w.Flush(); err != nil {
 		return err
 	}
-	if err := sp.copyTo(zw, deedPath); err != nil {
+	fw, err = zw.CreateHeader(&zip.FileHeader{Name: deedPath, Method: zip.Deflate})
+	if err != nil {
+		return err
+	}
+	if err := w.deedSheet(fw, sheets[deedPath], spill, deeds); err != nil {
 		return err
 	}
 	return zw.Close()
+}
+
+// deedSheet writes the deed sheet to out: its head, its rows from spill,
+// its tail. When the members had more deeds than the sheet holds (total
+// over DeedRows), the row under the subtitle says where the list stopped
+// and how to get the rest (flows.DeedsCutText), and so does the row after
+// the last deed.
+func (w writer) deedSheet(out io.Writer, s sheetXML, spill *os.File, total int) error {
+	at := bytes.Index(s.head, []byte(`<row r="`+strconv.Itoa(headerRow)+`"`))
+	if at < 0 {
+		return fmt.Errorf("%s: no row of column titles", deedPath)
+	}
+	most := w.b.DeedRows()
+	note := ""
+	if total > most {
+		note = flows.DeedsCutText(w.cat, w.b, total)
+	}
+	e := newRowEnc(out)
+	noteRow := func(r int) {
+		e.start(r)
+		e.str(note, w.st.note)
+		e.end()
+	}
+	e.w.Write(s.head[:at])
+	if note != "" {
+		noteRow(headerRow - 1)
+	}
+	e.w.Write(s.head[at:])
+	if _, err := spill.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := e.w.ReadFrom(spill); err != nil {
+		return err
+	}
+	if note != "" {
+		noteRow(headerRow + most + 1)
+	}
+	e.w.Write(s.tail)
+	return e.w.Flush()
 }
 
 // sheetEnc writes a worksheet's rows between its head and its tail,
@@ -123,67 +166,4 @@ func newSheetEnc(w io.Writer, s sheetXML) sheetEnc {
 func (e sheetEnc) close() error {
 	e.w.Write(e.tail)
 	return cmp.Or(e.w.Flush(), e.a.Close())
-}
-
-// spill holds one zip entry's content, deflated, in a temporary file until
-// the entry's turn comes (zip.Writer.CreateRaw): the deed rows are read
-// with the member rows, but go in a sheet of their own.
-type spill struct {
-	f    *os.File
-	buf  *bufio.Writer // f's
-	zw   *flate.Writer
-	crc  hash.Hash32
-	size uint64 // bytes before deflating
-}
-
-// spillLevel is the deflate level archive/zip uses.
-const spillLevel = 5
-
-func newSpill(dir string) (*spill, error) {
-	f, err := os.CreateTemp(dir, "xuat-rows-*")
-	if err != nil {
-		return nil, err
-	}
-	s := &spill{f: f, buf: bufio.NewWriterSize(f, 64<<10), crc: crc32.NewIEEE()}
-	if s.zw, err = flate.NewWriter(s.buf, spillLevel); err != nil {
-		s.remove()
-		return nil, err
-	}
-	return s, nil
-}
-
-func (s *spill) Write(p []byte) (int, error) {
-	s.crc.Write(p)
-	s.size += uint64(len(p))
-	return s.zw.Write(p)
-}
-
-// copyTo writes the spilled content to zw as the entry called name.
-func (s *spill) copyTo(zw *zip.Writer, name string) error {
-	if err := s.zw.Close(); err != nil {
-		return err
-	}
-	if err := s.buf.Flush(); err != nil {
-		return err
-	}
-	n, err := s.f.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return err
-	}
-	h := &zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: s.crc.Sum32(), CompressedSize64: uint64(n), UncompressedSize64: s.size}
-	fw, err := zw.CreateRaw(h)
-	if err != nil {
-		return err
-	}
-	if _, err := s.f.Seek(0, io.SeekStart); err != nil {
-		return err
-	}
-	_, err = io.Copy(fw, s.f)
-	return err
-}
-
-// remove closes and removes the spill's file.
-func (s *spill) remove() {
-	s.f.Close()
-	os.Remove(s.f.Name())
 }

@@ -5,8 +5,9 @@
 // workbook (styles, widths, frozen heads); the rows are written as
 // worksheet XML straight into the file's zip entries (rows.go) as the book
 // reads them from the store, one member at a time: the deed rows, read
-// with their member's, wait deflated in a temporary file, and the cell
-// summary, tallied on the way, follows the member sheet (assemble.go). So
+// with their member's and at most the book's DeedRows, wait in a
+// temporary file, and the cell summary, tallied on the way, follows the
+// member sheet (assemble.go); a deed sheet cut short says so. So
 // an organisation's year costs the writer little more than the file's
 // bytes. It knows no store and no platform: flows reads the rows,
 // cmd/lamtheo hands Write to the engine (Engine.Spreadsheet).

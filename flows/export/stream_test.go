@@ -5,7 +5,10 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"lamtheo/flows"
 	"lamtheo/flows/export"
@@ -101,4 +104,63 @@ func TestWriteZipEntries(t *testing.T) {
 	}
 	f := open(t, data)
 	want(t, f, sheet(text.ExportDeedSheet), map[string]string{"A3004": "Nguyễn Văn Số 3000", "F3004": "Chăm sóc vườn cây", "A3005": ""})
+}
+
+// TestWriteDeedsCut: over the book's MaxDeeds, the deed sheet holds the
+// first MaxDeeds deeds; the row under its subtitle and the row after the
+// last deed say where it stopped (flows.DeedsCutText), in the note's
+// style; the member and cell sheets are whole. Every sheet fits Excel's
+// rows at the design's scale (250,000 members, 2,000 cells) with the
+// shipped bound.
+func TestWriteDeedsCut(t *testing.T) {
+	b := generated(250)
+	b.MaxDeeds = 100
+	data, err := export.Write(catalogue(t), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := open(t, data)
+	ds := sheet(text.ExportDeedSheet)
+	rows, err := f.GetRows(ds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	note := flows.DeedsCutText(catalogue(t), b, 250)
+	if len(rows) != 4+100+1 {
+		t.Fatalf("deed sheet of %d rows, want 4 + 100 + the note", len(rows))
+	}
+	want(t, f, ds, map[string]string{"A3": note, "A4": "Họ và tên", "A5": "Nguyễn Văn Số 1", "A104": "Nguyễn Văn Số 100", "A105": note, "B105": ""})
+	if s1, _ := f.GetCellStyle(ds, "A3"); s1 == 0 {
+		t.Error("the note has no style")
+	} else if s2, _ := f.GetCellStyle(ds, "A105"); s2 != s1 {
+		t.Errorf("the notes' styles %d and %d", s1, s2)
+	}
+	if p, _ := f.GetPanes(ds); !p.Freeze || p.YSplit != 4 {
+		t.Errorf("deed sheet panes %+v", p)
+	}
+	members, _ := f.GetRows(sheet(text.ExportMemberSheet))
+	if len(members) != 4+250 {
+		t.Errorf("member sheet of %d rows, want 254", len(members))
+	}
+	want(t, f, sheet(text.ExportCellSheet), map[string]string{"A7": "Toàn đảng bộ"})
+	if !strings.Contains(note, "100 việc đầu trong số 250") {
+		t.Errorf("note %q", note)
+	}
+	b.MaxDeeds = 250 // exactly the bound: no note
+	data, err = export.Write(catalogue(t), b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f = open(t, data)
+	want(t, f, ds, map[string]string{"A3": "", "A254": "Nguyễn Văn Số 250", "A255": ""})
+	if most := 4 + flows.DefaultExportDeeds + 1; most > excelize.TotalRows/10 {
+		t.Errorf("the deed sheet's %d rows are not well under Excel's %d", most, excelize.TotalRows)
+	}
+	if b.MaxDeeds = 0; b.DeedRows() != flows.DefaultExportDeeds {
+		t.Errorf("DeedRows %d without MaxDeeds, want the default", b.DeedRows())
+	}
+	const people, cells = 250_000, 2_000
+	if 4+people > excelize.TotalRows || 4+cells+1 > excelize.TotalRows {
+		t.Error("the member or cell sheet passes Excel's rows at the design's scale")
+	}
 }

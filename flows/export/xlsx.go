@@ -19,7 +19,7 @@ import (
 const headerRow = 4
 
 // styles are the workbook's cell styles.
-type styles struct{ title, header, percent, date, text int }
+type styles struct{ title, header, percent, date, text, note int }
 
 // Write returns b as an .xlsx workbook, its words from cat. It is safe for
 // concurrent use. The workbook goes through a temporary file, so the only
@@ -116,6 +116,7 @@ func newStyles(f *excelize.File) (styles, error) {
 		{&st.percent, excelize.Style{NumFmt: 9}}, // 0%
 		{&st.date, excelize.Style{CustomNumFmt: &dateFmt}},
 		{&st.text, excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}}},
+		{&st.note, excelize.Style{Font: &excelize.Font{Bold: true, Color: "C00000"}}},
 	} {
 		id, err := f.NewStyle(&s.style)
 		if err != nil {
@@ -170,7 +171,8 @@ func (w writer) lines(k text.Key, data any) []string {
 }
 
 // head starts a sheet: column widths, the frozen rows, the title, the
-// period, the legend (or nothing) and the column titles.
+// period, the legend (none when empty: the deed sheet's note goes there,
+// deedSheet) and the column titles.
 func (w writer) head(sw *excelize.StreamWriter, widths []float64, legend string, cols []string) error {
 	for i, wd := range widths {
 		if err := sw.SetColWidth(i+1, i+1, wd); err != nil {
@@ -185,6 +187,9 @@ func (w writer) head(sw *excelize.StreamWriter, widths []float64, legend string,
 	sub := w.r(text.ExportSubtitle, struct{ Period string }{flows.PeriodText(w.cat, w.b.Period)})
 	rows := [][]any{{excelize.Cell{StyleID: w.st.title, Value: title}}, {sub}, {legend}}
 	for i, row := range rows {
+		if row[0] == "" {
+			continue
+		}
 		if err := sw.SetRow(cell(1, i+1), row); err != nil {
 			return err
 		}
@@ -237,12 +242,14 @@ func (w writer) deedHead(sw *excelize.StreamWriter) error {
 }
 
 // memberRows writes the member rows to me and their deeds to de, as
-// b.Members reads them.
-func (w writer) memberRows(me, de *rowEnc) error {
+// b.Members reads them, the deeds up to the book's DeedRows; it returns
+// how many deeds the members had.
+func (w writer) memberRows(me, de *rowEnc) (int, error) {
 	var (
 		n, deeds int
 		done     []byte // scratch for "done/items"
 	)
+	most := w.b.DeedRows()
 	err := w.b.Members(func(m *flows.ExportMember) bool {
 		n++
 		me.start(headerRow + n)
@@ -277,11 +284,13 @@ func (w writer) memberRows(me, de *rowEnc) error {
 		me.end()
 		for i := range m.Deeds {
 			deeds++
-			w.deedRow(de, headerRow+deeds, &m.Deeds[i])
+			if deeds <= most {
+				w.deedRow(de, headerRow+deeds, &m.Deeds[i])
+			}
 		}
 		return true
 	})
-	return err
+	return deeds, err
 }
 
 // note is the member's Ghi chú: exempt, paused, connected in the period.

@@ -12,6 +12,7 @@ const (
 	// (flows/files.go).
 	FileLink        Key = "file_link"         // under the text, where the platform cannot upload; data: URL, Hours
 	FileNoLink      Key = "file_no_link"      // the file cannot reach this platform (no public_url); data: Service
+	FileTooLarge    Key = "file_too_large"    // over the platform's upload limit, no public_url; data: Name, MB, Limit, Service, Export
 	FilePrivateOnly Key = "file_private_only" // a person's file is not linked in a group chat
 	FileFailed      Key = "file_failed"       // the file could not be made
 	FileLinkExpired Key = "file_link_expired" // the file endpoint's page for an expired link
@@ -43,10 +44,11 @@ const (
 	ExportNoteRecorded  Key = "export_note_recorded"
 	ExportNoteOffline   Key = "export_note_offline"
 	ExportOtherDeed     Key = "export_other_deed"
+	ExportDeedsCut      Key = "export_deeds_cut" // the deed sheet stopped at its most rows (and /xuat's reply); data: Max, Total, Org, Again
 )
 
 // exportKeys are /xuat's own replies, rendered with flows' views.
-var exportKeys = []Key{CmdExport, ExportDone, ExportBadPeriod, ExportNoUpload, ExportUnavailable, FileLink, FileNoLink, FilePrivateOnly, FileFailed, FileLinkExpired}
+var exportKeys = []Key{CmdExport, ExportDone, ExportBadPeriod, ExportNoUpload, ExportUnavailable, FileLink, FileNoLink, FileTooLarge, FilePrivateOnly, FileFailed, FileLinkExpired}
 
 // ExportKeys are the workbook's texts, rendered by flows/export (its tests
 // check them).
@@ -54,5 +56,5 @@ var ExportKeys = []Key{
 	ExportOrgScope, ExportPeriodMonth, ExportPeriodHalf, ExportPeriodYear, ExportTitle, ExportSubtitle,
 	ExportMemberSheet, ExportCellSheet, ExportDeedSheet, ExportMemberColumns, ExportMemberEnd, ExportMonthColumn,
 	ExportCellColumns, ExportDeedColumns, ExportTotal, ExportLegend, ExportMarkReported, ExportMarkMissing,
-	ExportMarkExempt, ExportMarkPaused, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportNoteRecorded, ExportNoteOffline, ExportOtherDeed,
+	ExportMarkExempt, ExportMarkPaused, ExportNoteExempt, ExportNotePaused, ExportNoteJoined, ExportNoteRecorded, ExportNoteOffline, ExportOtherDeed, ExportDeedsCut,
 }
