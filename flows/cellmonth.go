@@ -3,7 +3,6 @@ package flows
 import (
 	"errors"
 	"fmt"
-	"iter"
 	"slices"
 	"time"
 )
@@ -175,185 +174,14 @@ func (e *Engine) CellSummary(tx Tx, code string, m Month) (CellSummary, error) {
 }
 
 // OrgSummary computes every cell's summary of month m inside tx and ranks
-// them (SummarizeOrg). It reads every member, the month's reports with one
-// range scan (never other months), each active member's pledge of the year
-// and each cell's month state: its cost grows with the members, never with
-// the stored history. The rows carry no Missing list, as the organisation's
-// table shows no names; their Deeds are those of SummarizeCell. It is safe
-// for concurrent use.
+// them (SummarizeOrg). It reads the store's tally index (Tx.TallyMembers
+// and its kin): every roster entry's and member's digest, the digests of
+// the month's reports and of the year's pledges, each with one range scan
+// (never other months), the full records of the exemplary reports only,
+// and each cell's month state: its cost grows with the members, never
+// with the stored history. The rows carry no Missing list, as the
+// organisation's table shows no names; their Deeds are those of
+// SummarizeCell. It is safe for concurrent use.
 func (e *Engine) OrgSummary(tx Tx, m Month) (OrgSummary, error) {
-	return e.orgSummary(tx, m, nil)
-}
-
-// orgSummary is OrgSummary; with a non-nil dmg, the records it cannot read
-// are left out (a damaged cell is not ranked, a damaged member, report or
-// pledge not counted) and collected in dmg. It reads each cell's roster,
-// keeping of each claimed entry only what the month's rule needs
-// (orgEntry), then merges every member with the month's reports, both by
-// member ID: its memory grows with the claimed entries by a few words
-// each, never with the history.
-func (e *Engine) orgSummary(tx Tx, m Month, dmg *damage) (OrgSummary, error) {
-	loc := e.loc()
-	cells, err := tx.Cells()
-	if err := dmg.listing(err); err != nil {
-		return OrgSummary{}, fmt.Errorf("org summary: load cells: %w", err)
-	}
-	tallies := make([]cellTally, len(cells))
-	claimed := map[MemberID]orgEntry{}
-	listed := map[MemberID]bool{} // the members of the entries' other claims: counted with the first
-	cellAt := make(map[string]int32, len(cells))
-	for i, c := range cells {
-		cellAt[c.Code] = int32(i)
-		st, err := tx.MonthState(c.Code, m)
-		if err != nil {
-			return OrgSummary{}, fmt.Errorf("org summary: month state %s: %w", c.Code, err)
-		}
-		tallies[i] = newCellTally(c, m, loc, st, false)
-		tallies[i].deadline = ReportDeadline(m, loc, e.graceDays(c))
-		roster, err := cellRoster(tx, c.Code, m, loc)
-		if err := dmg.listing(err); err != nil {
-			return OrgSummary{}, fmt.Errorf("org summary: roster of %s: %w", c.Code, err)
-		}
-		for _, en := range roster {
-			if !en.OnRosterIn(c.Code, m, loc) {
-				continue
-			}
-			oe := orgEntry{at: int32(i), rosterExempt: en.StatusIn(m, loc) == RosterExempt, history: len(en.Statuses) > 0, own: c.Code == en.Cell}
-			if len(en.Claims) == 0 {
-				oe.tally(&tallies[i], nil, m, loc, nil, nil)
-				continue
-			}
-			claimed[en.Claims[0].Member] = oe
-			for _, cl := range en.Claims[1:] {
-				listed[cl.Member] = true
-			}
-		}
-	}
-	// Members and the month's reports both come by member ID: merge the
-	// two streams, one member at a time.
-	members, stop := pullMembers(tx)
-	defer stop()
-	mb, more := members()
-	count := func(r *Report) error {
-		cur := mb
-		mb, more = members()
-		oe, ok := claimed[cur.ID]
-		if !ok {
-			// A member on no entry (see withUnlisted): their own entry.
-			at, inCell := cellAt[cur.Cell]
-			if listed[cur.ID] || !inCell || !RosterEntryOf(cur).OnRosterIn(cur.Cell, m, loc) {
-				return nil
-			}
-			oe = orgEntry{at: at, own: true}
-		}
-		delete(claimed, cur.ID)
-		var pp *Pledge
-		if oe.counts(m, loc, &cur) {
-			p, ok, err := tx.Pledge(cur.ID, m.Year())
-			if err != nil {
-				if dmg.skip(fmt.Sprintf("pledge %d %d", cur.ID, m.Year()), err) == nil {
-					return nil // not counted
-				}
-				return fmt.Errorf("load pledge %d: %w", cur.ID, err)
-			}
-			if ok {
-				pp = &p
-			}
-		}
-		oe.tally(&tallies[oe.at], &cur, m, loc, r, pp)
-		return nil
-	}
-	var prev MemberID
-	seen := false
-	err = tx.Reports(m, func(rep Report) error {
-		if seen && rep.Member <= prev {
-			return fmt.Errorf("report %d after %d: not in member order", rep.Member, prev)
-		}
-		prev, seen = rep.Member, true
-		for more && mb.ID < rep.Member {
-			if err := count(nil); err != nil {
-				return err
-			}
-		}
-		if more && mb.ID == rep.Member {
-			return count(&rep)
-		}
-		return nil // the report of a member no longer stored
-	})
-	err = dmg.listing(err) // damaged reports are skipped: their members count as not reported
-	for err == nil && more {
-		err = count(nil)
-	}
-	if err == nil {
-		err = dmg.listing(stop())
-	}
-	if err != nil {
-		return OrgSummary{}, fmt.Errorf("org summary of %s: %w", m, err)
-	}
-	for _, oe := range claimed { // entries whose member is not stored (or unreadable): by their entry only
-		oe.tally(&tallies[oe.at], nil, m, loc, nil, nil)
-	}
-	sums := make([]CellSummary, len(tallies))
-	for i := range tallies {
-		sums[i] = tallies[i].summary()
-	}
-	return SummarizeOrg(m, sums), nil
-}
-
-// pullMembers returns tx's members one at a time, by ID (Tx.EachMember as
-// a pull iterator): next returns the next member and whether there was
-// one; stop ends the listing (it may be called more than once) and
-// returns the listing's error, a *DamagedError for skipped records.
-func pullMembers(tx Tx) (next func() (Member, bool), stop func() error) {
-	var err error
-	var stopped bool
-	seq := func(yield func(Member) bool) {
-		err = tx.EachMember(func(m Member) error {
-			if !yield(m) {
-				return errStopped
-			}
-			return nil
-		})
-	}
-	n, s := iter.Pull(seq)
-	return n, func() error {
-		if !stopped {
-			stopped = true
-			s()
-		}
-		if errors.Is(err, errStopped) {
-			return nil
-		}
-		return err
-	}
-}
-
-// errStopped ends a listing whose reader stopped early.
-var errStopped = errors.New("flows: listing stopped")
-
-// orgEntry is what the organisation's summary keeps of a roster entry on
-// a cell's roster in the month: the cell's tally, and the entry's part of
-// the rule (RosterEntry.CountsIn).
-type orgEntry struct {
-	at           int32 // the tally of the cell the entry is on in the month
-	rosterExempt bool  // miễn by the roster's status in the month (RosterEntry.StatusIn)
-	history      bool  // the entry has recorded status changes (exemptDuring)
-	own          bool  // that cell is the entry's cell now: its member's rules hold
-}
-
-// counts reports whether the entry, with mb its member (nil for none),
-// counts in month (see RosterEntry.CountsIn).
-func (oe orgEntry) counts(month Month, loc *time.Location, mb *Member) bool {
-	return rosterCounts(exemptDuring(oe.rosterExempt, oe.history, mb), oe.own, month, loc, mb)
-}
-
-// tally counts the entry in t, with mb its member (nil for none), r and p
-// its report and pledge.
-func (oe orgEntry) tally(t *cellTally, mb *Member, month Month, loc *time.Location, r *Report, p *Pledge) {
-	how := tallied{onRoster: true, exempt: exemptDuring(oe.rosterExempt, oe.history, mb),
-		counts: oe.counts(month, loc, mb), connected: mb != nil && mb.Connected()}
-	if mb == nil {
-		mb = &Member{}
-	}
-	t.add(mb, how, r, p)
+	return e.orgSummary(tx, m, nil, true)
 }

@@ -113,6 +113,36 @@ func (t faultTx) Reports(m flows.Month, fn func(flows.Report) error) error {
 	return err
 }
 
+// TallyMembers and TallyReports skip the digests of the damaged records,
+// as the store's check would find them (the organisation's figures read
+// the digests, not the records).
+func (t faultTx) TallyMembers(fn func(flows.MemberTally) error) error {
+	return skipDamaged(func(fn func(flows.MemberTally) error) error { return t.Tx.TallyMembers(fn) },
+		func(m flows.MemberTally) bool { return m.Member.ID == t.f.member }, func(m flows.MemberTally) string { return fmt.Sprint("member ", m.Member.ID) }, fn)
+}
+
+func (t faultTx) TallyReports(month flows.Month, fn func(flows.ReportTally) error) error {
+	return skipDamaged(func(fn func(flows.ReportTally) error) error { return t.Tx.TallyReports(month, fn) },
+		func(r flows.ReportTally) bool { return r.Member == t.f.report }, func(r flows.ReportTally) string { return fmt.Sprint("report ", r.Member) }, fn)
+}
+
+// skipDamaged runs the listing each, skipping the values bad says are
+// damaged and reporting them (named by what) as a *flows.DamagedError.
+func skipDamaged[T any](each func(func(T) error) error, bad func(T) bool, what func(T) string, fn func(T) error) error {
+	var de *flows.DamagedError
+	err := each(func(v T) error {
+		if bad(v) {
+			de = &flows.DamagedError{Records: []string{what(v)}, Err: damaged(what(v))}
+			return nil
+		}
+		return fn(v)
+	})
+	if err == nil && de != nil {
+		return de
+	}
+	return err
+}
+
 // damage makes the engine read the org's store through a faultStore.
 func (o *org) damage(f *faultStore) {
 	f.DB = o.db

@@ -94,7 +94,8 @@ const (
 	MarkPaused                     // T no report, a pause (tạm hoãn) over the month's deadline: not counted (Member.PausedOutOf)
 )
 
-// ExportMember is one member's row of the export.
+// ExportMember is one member's row of the export, with the deeds of their
+// reports in the period.
 type ExportMember struct {
 	Name, Cell string       // full name; the cell's name
 	Status     RosterStatus // on the roster: chính thức, dự bị, miễn
@@ -109,8 +110,9 @@ type ExportMember struct {
 	Due        int // months the member counts in (CountsIn)
 	Praised    int // reports featured as exemplary (biểu dương)
 	Exempt     bool
-	PausedTo   time.Time // reminders paused until then (tạm hoãn); zero: not paused
-	Joined     Month     // the month the member connected, when inside the period; 0 otherwise
+	PausedTo   time.Time    // reminders paused until then (tạm hoãn); zero: not paused
+	Joined     Month        // the month the member connected, when inside the period; 0 otherwise
+	Deeds      []ExportDeed // the deeds of the member's reports, by month (the deed sheet's rows)
 }
 
 // ExportCell is one cell's row of the summary sheet: SummaryCounts of the
@@ -141,18 +143,26 @@ type ExportDeed struct {
 	Recorded   bool   // the cell recorded the report (chi bộ ghi hộ)
 }
 
-// ExportBook is what /xuat writes into a workbook: the rows of its three
-// sheets, in order (cells by name, members by cell then Vietnamese name
-// order, deeds by member then month). It is built by Engine.exportBook and
-// written by Engine.Spreadsheet.
+// ExportBook is what /xuat writes into a workbook. Its rows are not held:
+// Members reads them from the store as the writer asks for them, one
+// member at a time (an organisation's year is hundreds of thousands of
+// rows), so the writer runs inside the read transaction the book was made
+// in (Engine.makeExport). The member sheet's rows come in order (cells by
+// name, members by Vietnamese name order), each with its deeds (the deed
+// sheet's rows, by member then month); the cell sheet's rows are tallied
+// on the way and complete once Members has run to its end.
 type ExportBook struct {
-	Org     string // the organisation's name
-	Scope   string // the cell's name, "" for the whole organisation
-	Period  Period
-	Members []ExportMember
-	Cells   []ExportCell
-	Total   ExportCell // the organisation's (or the one cell's) total
-	Deeds   []ExportDeed
+	Org    string // the organisation's name
+	Scope  string // the cell's name, "" for the whole organisation
+	Period Period
+	// Members calls yield with each member's row in order until yield
+	// returns false; it returns the first error reading the store. The row
+	// and its deeds are reused: they are valid during the call only.
+	Members func(yield func(*ExportMember) bool) error
+	// Cells returns the cell sheet's rows, by name, and the organisation's
+	// (or the one cell's) total: those of the cells Members went through,
+	// so all of them once it has run to its end.
+	Cells func() ([]ExportCell, ExportCell)
 }
 
 // PercentValue returns num/den as the fraction a spreadsheet shows with a
@@ -165,129 +175,204 @@ func PercentValue(num, den int) (float64, bool) {
 	return float64(vnPercent(num, den)) / 100, true
 }
 
-// exportBook gathers cells' members, pledges and reports of p from tx into
-// an ExportBook, with the counting rules of the summaries (CountsIn,
-// cellTally); now tells whose reminders are paused.
-func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now time.Time) (ExportBook, error) {
-	loc := e.loc()
-	b := ExportBook{Org: e.Cfg.OrgName, Scope: scope, Period: p, Total: ExportCell{}}
+// exportRows reads an export's rows from a read transaction (ExportBook),
+// with the counting rules of the summaries (CountsIn, cellTally). It holds
+// one cell's people at a time.
+type exportRows struct {
+	e      *Engine
+	tx     Tx
+	cells  []Cell
+	p      Period
+	months []Month   // p's
+	now    time.Time // tells whose reminders are paused
+	loc    *time.Location
+
+	got     []monthReport // the cell's people's months (fetch), reused
+	pledged []yearPledge  // the cell's people's pledges of the year (fetch), reused
+	order   []int         // the cell's people by member ID (fetch), reused
+	row     ExportMember  // the row being read, reused
+	done    map[int]bool  // the row's pledge items reported done in the period
+	last    map[MemberID]Report
+	pledges map[MemberID]Pledge
+
+	sheet          []ExportCell // the cell sheet's rows so far
+	total          ExportCell
+	members, deeds int // rows read so far
+}
+
+// exportBook returns the book of cells' members, pledges and reports of p,
+// read from tx as the writer asks (ExportBook); rows counts them.
+func (e *Engine) exportBook(tx Tx, cells []Cell, scope string, p Period, now time.Time) (ExportBook, *exportRows) {
 	vnSortTitles(cells, func(c Cell) string { return c.Name }, func(a, c Cell) int { return strings.Compare(a.Code, c.Code) })
-	months := p.Months()
-	in := map[string]bool{}
-	for _, c := range cells {
-		in[c.Code] = true
-	}
-	// submitted returns member's submitted report of month: one lookup
-	// (reports are keyed month-first, so a cell's members' reports of a
-	// month are near each other), rather than holding every report of the
-	// period at once.
-	submitted := func(member MemberID, month Month) (Report, bool, error) {
-		r, ok, err := tx.Report(member, month)
-		return r, ok && !r.Submitted.IsZero(), err
-	}
-	for _, c := range cells {
-		people, err := exportPeople(tx, c.Code, p, loc)
+	rows := &exportRows{e: e, tx: tx, cells: cells, p: p, months: p.Months(), now: now, loc: e.loc(),
+		done: map[int]bool{}, last: map[MemberID]Report{}, pledges: map[MemberID]Pledge{}}
+	rows.row.Marks = make([]ExportMark, len(rows.months))
+	b := ExportBook{Org: e.Cfg.OrgName, Scope: scope, Period: p, Members: rows.each,
+		Cells: func() ([]ExportCell, ExportCell) { return rows.sheet, rows.total }}
+	return b, rows
+}
+
+// each reads the rows cell by cell (ExportBook.Members).
+func (s *exportRows) each(yield func(*ExportMember) bool) error {
+	for _, c := range s.cells {
+		people, err := exportPeople(s.tx, c.Code, s.p, s.loc)
 		if err != nil {
-			return b, err
+			return err
 		}
-		t := newCellTally(c, p.Last, loc, MonthState{}, false)
-		grace := e.graceDays(c)
-		t.deadline = ReportDeadline(p.Last, loc, grace)
+		t := newCellTally(c, s.p.Last, s.loc, MonthState{}, false)
+		grace := s.e.graceDays(c)
+		t.deadline = ReportDeadline(s.p.Last, s.loc, grace)
 		row := ExportCell{Name: c.Name}
+		if err := s.fetch(people, c.Code); err != nil {
+			return err
+		}
+		n := len(s.months)
 		for i := range people {
-			person := &people[i]
-			m := &person.Member
-			var pl Pledge
-			hasPledge := false
-			if person.HasMember() {
-				pl, hasPledge, err = tx.Pledge(m.ID, p.Year())
-				if err != nil {
-					return b, err
-				}
-			}
-			hasPledge = hasPledge && pl.Status != PledgeDraft
-			xm := ExportMember{Name: m.Name, Cell: c.Name, Status: person.Entry.Status, Connected: person.Connected(),
-				Exempt: person.Entry.ExemptIn(person.member()), Marks: make([]ExportMark, len(months))}
-			if xm.Exempt {
-				xm.Status = RosterExempt
-			}
-			done := map[int]bool{} // pledge items reported done in the period
-			if m.Paused(now) {
-				xm.PausedTo = m.PausedUntil.In(loc)
-			}
-			if j := person.joinedMonth(c.Code, loc); j > p.First && j <= p.Last {
-				xm.Joined = j
-			}
-			if hasPledge {
-				xm.Items, xm.Pledged, xm.Recorded = len(pl.Items), pl.Submitted.In(loc), !pl.Recorded.Zero()
-				if pl.Status == PledgeApproved {
-					xm.Approved = pl.Decided.In(loc)
-				}
-			}
-			for k, month := range months {
-				if !person.CountsIn(c.Code, month, loc) {
-					if person.Entry.OnRosterIn(c.Code, month, loc) && person.Entry.ExemptDuring(month, loc, person.member()) {
-						xm.Marks[k] = MarkExempt
-					}
-					continue
-				}
-				var r Report
-				ok := false
-				if person.HasMember() {
-					if r, ok, err = submitted(m.ID, month); err != nil {
-						return b, err
-					}
-				}
-				if !ok && m.PausedOutOf(month, loc, grace) {
-					xm.Marks[k] = MarkPaused
-					continue
-				}
-				xm.Due++
-				if !ok {
-					xm.Marks[k] = MarkMissing
-					continue
-				}
-				xm.Marks[k] = MarkReported
-				xm.Reported++
-				if r.Exemplary {
-					xm.Praised++
-				}
-				xm.Recorded = xm.Recorded || !r.Recorded.Zero()
-				if hasPledge {
-					for _, it := range pl.Items {
-						if slices.ContainsFunc(r.Entries, func(en Entry) bool { return en.Item == it.No && en.Status == Done }) {
-							done[it.No] = true
-						}
-					}
-				}
-				b.Deeds = append(b.Deeds, exportDeeds(m.Name, c.Name, r, pl, hasPledge)...)
-			}
-			xm.ItemsDone = len(done)
+			s.read(&people[i], s.pledged[i], s.got[i*n:(i+1)*n], c, grace, &t)
+			xm := &s.row
 			row.ReportedSum += xm.Reported
 			row.DueSum += xm.Due
 			row.Praised += xm.Praised
-			last := map[MemberID]Report{}
-			if person.HasMember() {
-				r, ok, err := submitted(m.ID, p.Last)
-				if err != nil {
-					return b, err
-				}
-				if ok {
-					last[m.ID] = r
-				}
+			s.members++
+			s.deeds += len(xm.Deeds)
+			if !yield(xm) {
+				return nil
 			}
-			pledges := map[MemberID]Pledge{}
-			if hasPledge {
-				pledges[m.ID] = pl
-			}
-			t.addRosterPerson(person, last, pledges)
-			b.Members = append(b.Members, xm)
 		}
 		row.SummaryCounts = t.summary().SummaryCounts
-		b.Cells = append(b.Cells, row)
-		b.Total.add(row)
+		s.sheet = append(s.sheet, row)
+		s.total.add(row)
 	}
-	return b, nil
+	return nil
+}
+
+// monthReport is one person's month of the period: whether they count in
+// it (CountsIn) and then their submitted report, if any.
+type monthReport struct {
+	counts, ok bool
+	r          Report
+}
+
+// yearPledge is one person's pledge of the period's year, if any.
+type yearPledge struct {
+	pl Pledge
+	ok bool
+}
+
+// fetch reads the pledges and months of people, cell's, in order: person
+// i's pledge into s.pledged[i], their month k into s.got[i×len(s.months)+k].
+// The pledges are looked up by member ID, the reports month by month, each
+// month's by member ID: the store keeps them in that order, so it mostly
+// steps from one to the next instead of searching for each. Only one
+// cell's period is held.
+func (s *exportRows) fetch(people []RosterPerson, cell string) error {
+	n := len(s.months)
+	s.got = slices.Grow(s.got[:0], len(people)*n)[:len(people)*n]
+	clear(s.got)
+	s.pledged = slices.Grow(s.pledged[:0], len(people))[:len(people)]
+	clear(s.pledged)
+	s.order = s.order[:0]
+	for i := range people {
+		s.order = append(s.order, i)
+	}
+	slices.SortFunc(s.order, func(a, b int) int { return cmp.Compare(people[a].Member.ID, people[b].Member.ID) })
+	for _, i := range s.order {
+		if !people[i].HasMember() {
+			continue
+		}
+		pl, ok, err := s.tx.Pledge(people[i].Member.ID, s.p.Year())
+		if err != nil {
+			return err
+		}
+		s.pledged[i] = yearPledge{pl: pl, ok: ok && pl.Status != PledgeDraft}
+	}
+	for k, month := range s.months {
+		for _, i := range s.order {
+			person, g := &people[i], &s.got[i*n+k]
+			if g.counts = person.CountsIn(cell, month, s.loc); !g.counts || !person.HasMember() {
+				continue
+			}
+			r, ok, err := s.tx.Report(person.Member.ID, month)
+			if err != nil {
+				return err
+			}
+			g.r, g.ok = r, ok && !r.Submitted.IsZero()
+		}
+	}
+	return nil
+}
+
+// read reads person's row of cell c into s.row, from their pledge and
+// months (fetch), and counts them in t.
+func (s *exportRows) read(person *RosterPerson, yp yearPledge, months []monthReport, c Cell, grace int, t *cellTally) {
+	p, loc := s.p, s.loc
+	m := &person.Member
+	pl, hasPledge := yp.pl, yp.ok
+	marks, deeds := s.row.Marks, s.row.Deeds[:0]
+	clear(marks)
+	s.row = ExportMember{Name: m.Name, Cell: c.Name, Status: person.Entry.Status, Connected: person.Connected(),
+		Exempt: person.Entry.ExemptIn(person.member()), Marks: marks}
+	xm := &s.row
+	if xm.Exempt {
+		xm.Status = RosterExempt
+	}
+	clear(s.done)
+	clear(s.last) // the report of p.Last, read below when the person counts in it (the summary wants no other)
+	if m.Paused(s.now) {
+		xm.PausedTo = m.PausedUntil.In(loc)
+	}
+	if j := person.joinedMonth(c.Code, loc); j > p.First && j <= p.Last {
+		xm.Joined = j
+	}
+	if hasPledge {
+		xm.Items, xm.Pledged, xm.Recorded = len(pl.Items), pl.Submitted.In(loc), !pl.Recorded.Zero()
+		if pl.Status == PledgeApproved {
+			xm.Approved = pl.Decided.In(loc)
+		}
+	}
+	for k, month := range s.months {
+		g := &months[k]
+		if !g.counts {
+			if person.Entry.OnRosterIn(c.Code, month, loc) && person.Entry.ExemptDuring(month, loc, person.member()) {
+				xm.Marks[k] = MarkExempt
+			}
+			continue
+		}
+		r, ok := g.r, g.ok
+		if ok && month == p.Last {
+			s.last[m.ID] = r // counted in the summary's month
+		}
+		if !ok && m.PausedOutOf(month, loc, grace) {
+			xm.Marks[k] = MarkPaused
+			continue
+		}
+		xm.Due++
+		if !ok {
+			xm.Marks[k] = MarkMissing
+			continue
+		}
+		xm.Marks[k] = MarkReported
+		xm.Reported++
+		if r.Exemplary {
+			xm.Praised++
+		}
+		xm.Recorded = xm.Recorded || !r.Recorded.Zero()
+		if hasPledge {
+			for _, it := range pl.Items {
+				if slices.ContainsFunc(r.Entries, func(en Entry) bool { return en.Item == it.No && en.Status == Done }) {
+					s.done[it.No] = true
+				}
+			}
+		}
+		deeds = appendDeeds(deeds, m.Name, c.Name, r, pl, hasPledge)
+	}
+	xm.ItemsDone = len(s.done)
+	xm.Deeds = deeds
+	clear(s.pledges)
+	if hasPledge {
+		s.pledges[m.ID] = pl
+	}
+	t.addRosterPerson(person, s.last, s.pledges)
 }
 
 // exportPeople returns the people of cell's roster who are on it in a
@@ -297,9 +382,10 @@ func exportPeople(tx Tx, cell string, p Period, loc *time.Location) ([]RosterPer
 	if err != nil {
 		return nil, err
 	}
+	months := p.Months()
 	var out []RosterEntry
 	for _, e := range roster {
-		if slices.ContainsFunc(p.Months(), func(m Month) bool { return e.OnRosterIn(cell, m, loc) }) {
+		if slices.ContainsFunc(months, func(m Month) bool { return e.OnRosterIn(cell, m, loc) }) {
 			out = append(out, e)
 		}
 	}
@@ -307,9 +393,16 @@ func exportPeople(tx Tx, cell string, p Period, loc *time.Location) ([]RosterPer
 	if err != nil {
 		return nil, err
 	}
+	byID := make(map[MemberID]*Member, len(ms))
+	for i := range ms {
+		byID[ms[i].ID] = &ms[i]
+	}
 	var lookupErr error
 	people := rosterPeople(out, func(id MemberID) (Member, bool) {
-		m, ok, err := tx.Member(id)
+		if m, ok := byID[id]; ok { // read with the cell's members
+			return *m, true
+		}
+		m, ok, err := tx.Member(id) // moved to another cell since
 		if err != nil && lookupErr == nil {
 			lookupErr = err
 		}
@@ -319,7 +412,7 @@ func exportPeople(tx Tx, cell string, p Period, loc *time.Location) ([]RosterPer
 		return nil, lookupErr
 	}
 	for _, person := range withUnlisted(nil, roster, ms, cell) {
-		if slices.ContainsFunc(p.Months(), func(m Month) bool { return person.Entry.OnRosterIn(cell, m, loc) }) {
+		if slices.ContainsFunc(months, func(m Month) bool { return person.Entry.OnRosterIn(cell, m, loc) }) {
 			people = append(people, person)
 		}
 	}
@@ -329,11 +422,10 @@ func exportPeople(tx Tx, cell string, p Period, loc *time.Location) ([]RosterPer
 	return people, nil
 }
 
-// exportDeeds returns the deeds of r, a submitted report of the member
-// called name: each entry done or begun or told, then the deed outside
-// the pledge.
-func exportDeeds(name, cell string, r Report, pl Pledge, hasPledge bool) []ExportDeed {
-	var out []ExportDeed
+// appendDeeds appends to out the deeds of r, a submitted report of the
+// member called name: each entry done or begun or told, then the deed
+// outside the pledge.
+func appendDeeds(out []ExportDeed, name, cell string, r Report, pl Pledge, hasPledge bool) []ExportDeed {
 	for _, en := range r.Entries {
 		if en.Status == NotYet && en.Text == "" {
 			continue

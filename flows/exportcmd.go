@@ -92,8 +92,9 @@ func decodeExportArgs(args []string) (exportArgs, error) {
 }
 
 // makeExport builds the workbook of an export request (fileMaker): the
-// book's rows are read in one read-only transaction, then written outside
-// it; the reply says what the workbook holds.
+// writer reads the book's rows one member at a time from one read-only
+// transaction, so the rows never sit in memory together; the reply says
+// what the workbook holds.
 func (e *Engine) makeExport(ctx context.Context, q FileRequest, rep *bot.Reply) (*bot.File, error) {
 	if e.Spreadsheet == nil {
 		return nil, errors.New("no spreadsheet writer")
@@ -103,7 +104,10 @@ func (e *Engine) makeExport(ctx context.Context, q FileRequest, rep *bot.Reply) 
 		return nil, err
 	}
 	p := a.Period
-	var b ExportBook
+	var (
+		data []byte
+		read *exportRows
+	)
 	err = e.Store.View(ctx, func(tx Tx) error {
 		all, err := tx.Cells()
 		if err != nil {
@@ -118,13 +122,11 @@ func (e *Engine) makeExport(ctx context.Context, q FileRequest, rep *bot.Reply) 
 				}
 			}
 		}
-		b, err = e.exportBook(tx, cells, a.Scope, p, q.At)
+		var b ExportBook
+		b, read = e.exportBook(tx, cells, a.Scope, p, q.At)
+		data, err = e.Spreadsheet(b)
 		return err
 	})
-	if err != nil {
-		return nil, fmt.Errorf("export %s: %w", p.Last, err)
-	}
-	data, err := e.Spreadsheet(b)
 	if err != nil {
 		return nil, fmt.Errorf("export %s: %w", p.Last, err)
 	}
@@ -137,7 +139,7 @@ func (e *Engine) makeExport(ctx context.Context, q FileRequest, rep *bot.Reply) 
 	if a.Cell != "" {
 		slug = a.Cell
 	}
-	rep.Text = e.t(text.ExportDone, exportDoneView{Scope: shownScope, Period: PeriodText(cat, p), Members: len(b.Members), Deeds: len(b.Deeds)})
+	rep.Text = e.t(text.ExportDone, exportDoneView{Scope: shownScope, Period: PeriodText(cat, p), Members: read.members, Deeds: read.deeds})
 	return &bot.File{Name: exportFileName(slug, p), Data: data}, nil
 }
 

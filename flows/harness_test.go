@@ -37,7 +37,11 @@ type harness struct {
 func newHarness(t testing.TB, now time.Time, admins ...bot.UserID) *harness {
 	t.Helper()
 	h := &harness{t: t, loc: vnZone(t), now: now}
-	db, err := store.Open(filepath.Join(t.TempDir(), "t.db"), store.Options{Loc: h.loc, Now: func() time.Time { return h.now }})
+	// Room ahead in the mapping, as the bot has (cmd/lamtheo's serveMmap):
+	// a commit that grows it waits for every read transaction, and the
+	// file worker writes an export inside one.
+	db, err := store.Open(filepath.Join(t.TempDir(), "t.db"), store.Options{Loc: h.loc, Now: func() time.Time { return h.now },
+		InitialMmapSize: 16 << 20})
 	if err != nil {
 		t.Fatal(err)
 	}

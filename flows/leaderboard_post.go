@@ -142,11 +142,11 @@ func (j *jobRun) leaderboard() (bool, error) {
 		return true, j.leaderboardLate()
 	}
 	j.month = m
-	cur, err := j.e.orgSummary(j.tx, m, &j.dmg)
+	cur, err := j.e.orgSummary(j.tx, m, &j.dmg, true)
 	if err != nil {
 		return false, err
 	}
-	prev, err := j.e.orgSummary(j.tx, m.Prev(), &j.dmg)
+	prev, err := j.e.orgSummary(j.tx, m.Prev(), &j.dmg, false)
 	if err != nil {
 		return false, err
 	}
@@ -277,7 +277,7 @@ func (j *jobRun) leaderboardLate() error {
 	if len(late) == 0 {
 		return nil
 	}
-	cur, err := j.e.orgSummary(j.tx, m, &j.dmg)
+	cur, err := j.e.orgSummary(j.tx, m, &j.dmg, false)
 	if err != nil {
 		return err
 	}

@@ -87,11 +87,11 @@ func (e *Engine) makeLeaderPhoto(ctx context.Context, q FileRequest, _ *bot.Repl
 	m := Month(n)
 	var rows []LeaderRow
 	err = e.Store.View(ctx, func(tx Tx) error {
-		cur, err := e.OrgSummary(tx, m)
+		cur, err := e.orgSummary(tx, m, nil, false)
 		if err != nil {
 			return err
 		}
-		prev, err := e.OrgSummary(tx, m.Prev())
+		prev, err := e.orgSummary(tx, m.Prev(), nil, false)
 		if err != nil {
 			return err
 		}
@@ -128,7 +128,7 @@ func (r *req) cmdLeader(string) error {
 	if err != nil {
 		return err
 	}
-	prev, err := r.e.OrgSummary(r.tx, m.Prev())
+	prev, err := r.e.orgSummary(r.tx, m.Prev(), nil, false)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package flows_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,15 +20,8 @@ import (
 // in every month: the last, partly reported, one, a full one, a month
 // before the reports began and one before anyone joined.
 func TestOrgSummaryStreamsAsCells(t *testing.T) {
-	db, err := store.Open(filepath.Join(t.TempDir(), "seed.db"), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	o := seed.Options{Members: 3000, Cells: 30, Months: 12, Until: 202611, Seed: 13, Categories: []string{"a", "b"}}
-	if _, err := seed.Write(t.Context(), db, o, nil); err != nil {
-		t.Fatal(err)
-	}
+	db := openSeeded(t, o)
 	e := &flows.Engine{Store: db}
 	for _, m := range []flows.Month{202611, 202610, 202601, 202511, 202001} {
 		err := db.View(t.Context(), func(tx flows.Tx) error {

@@ -168,7 +168,7 @@ func (r *req) cmdSummary(args string) error {
 		if err != nil {
 			return err
 		}
-		o, err := r.e.OrgSummary(r.tx, m)
+		o, err := r.e.orgSummary(r.tx, m, nil, false) // the table shows no deeds
 		if err != nil {
 			return err
 		}

@@ -151,6 +151,26 @@ type Tx interface {
 	// Reports calls fn for every stored report of month, by member ID; the
 	// cost is that of the month's reports only, never of other months.
 	Reports(month Month, fn func(r Report) error) error
+	// TallyMembers, TallyReports, TallyPledges and TallyRoster read the
+	// store's tally index: a digest of every member, report, pledge and
+	// roster entry (MemberTally, ReportTally, PledgeTally, RosterTallyOf),
+	// which the store writes in the same transaction as the record, so
+	// that the organisation's figures read a few bytes per person instead
+	// of the records. Each calls fn one digest at a time and stops at fn's
+	// first error; damaged digests are skipped and reported at the end as
+	// Reports reports damaged records. fn must not keep its argument's
+	// slices past the call (they are reused).
+	//
+	// TallyMembers lists every member's digest, by ID.
+	TallyMembers(fn func(m MemberTally) error) error
+	// TallyReports lists the digests of month's reports, by member ID; the
+	// cost is that of the month's reports only.
+	TallyReports(month Month, fn func(r ReportTally) error) error
+	// TallyPledges lists the digests of year's pledges, by member ID.
+	TallyPledges(year int, fn func(p PledgeTally) error) error
+	// TallyRoster lists every roster entry's digest (RosterTallyOf), by
+	// cell, then ID.
+	TallyRoster(fn func(e RosterEntry) error) error
 	// MonthState returns the state of cell's month (zero value: open).
 	MonthState(cell string, month Month) (MonthState, error)
 	// PutMonthState stores s.

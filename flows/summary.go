@@ -202,6 +202,24 @@ func newCellTally(cell Cell, month Month, loc *time.Location, state MonthState, 
 // used for a counted member only). The checks of SummarizeRoster apply: a
 // report or pledge of another member, month or year does not count.
 func (t *cellTally) add(m *Member, how tallied, r *Report, p *Pledge) {
+	var rt *ReportTally
+	var pt *PledgeTally
+	if r != nil && r.Month == t.s.Month {
+		d := ReportTallyOf(*r)
+		rt = &d
+	}
+	if p != nil && p.Year == t.s.Month.Year() {
+		d := PledgeTallyOf(*p)
+		pt = &d
+	}
+	t.addTally(m, how, rt, pt, func() (string, string) { return m.Name, summaryDeedText(r) })
+}
+
+// addTally is add with the digests of m's report of the month and pledge
+// of its year (nil for none); deed returns the name and the deed's text
+// of an exemplary report (SummarizeCell's Deeds), asked only for one that
+// counts; nil leaves Deeds out (the report still counts in Exemplary).
+func (t *cellTally) addTally(m *Member, how tallied, r *ReportTally, p *PledgeTally, deed func() (name, text string)) {
 	s := &t.s
 	if !how.onRoster {
 		return
@@ -213,7 +231,7 @@ func (t *cellTally) add(m *Member, how tallied, r *Report, p *Pledge) {
 	if !how.counts {
 		return
 	}
-	reported := r != nil && m.ID != 0 && r.Member == m.ID && r.Month == s.Month && !r.Submitted.IsZero()
+	reported := r != nil && m.ID != 0 && r.Member == m.ID && r.Submitted
 	if !reported && m.pausedAt(t.deadline) {
 		s.PausedOut++
 		return
@@ -222,7 +240,7 @@ func (t *cellTally) add(m *Member, how tallied, r *Report, p *Pledge) {
 	if how.connected {
 		s.Connected++
 	}
-	hasPledge := p != nil && m.ID != 0 && p.Member == m.ID && p.Year == s.Month.Year() && p.Status != PledgeDraft
+	hasPledge := p != nil && m.ID != 0 && p.Member == m.ID && p.Status != PledgeDraft
 	if hasPledge {
 		s.Pledged++
 		s.ItemsPledged += len(p.Items)
@@ -236,20 +254,23 @@ func (t *cellTally) add(m *Member, how tallied, r *Report, p *Pledge) {
 		return
 	}
 	s.Reported++
-	if !r.Recorded.Zero() {
+	if r.OnBehalf {
 		s.OnBehalf++
 		if t.names {
 			s.OnBehalfOf = append(s.OnBehalfOf, *m)
 		}
 	}
 	if hasPledge {
-		s.ItemsDone += summaryItemsDone(p, r)
+		s.ItemsDone += itemsDone(p.Items, r.Done)
 	}
 	if r.Exemplary {
 		s.Exemplary++
+		if deed == nil {
+			return
+		}
+		name, text := deed()
 		s.Deeds = append(s.Deeds, ExemplaryDeed{
-			Member: m.ID, Name: m.Name, Cell: s.Cell.Code, CellName: s.Cell.Name,
-			Text: summaryDeedText(r),
+			Member: m.ID, Name: name, Cell: s.Cell.Code, CellName: s.Cell.Name, Text: text,
 		})
 	}
 }
@@ -276,20 +297,6 @@ func summaryCmp(a, b MemberID) int {
 		return 1
 	}
 	return 0
-}
-
-// summaryItemsDone counts the items of p that r reports done, each once.
-func summaryItemsDone(p *Pledge, r *Report) int {
-	n := 0
-	for _, it := range p.Items {
-		for _, e := range r.Entries {
-			if e.Item == it.No && e.Status == Done {
-				n++
-				break
-			}
-		}
-	}
-	return n
 }
 
 // summaryDeedText is what an exemplary report says was done: the texts of

@@ -67,6 +67,7 @@ type Report struct {
 	Schema   uint32   // lamtheo's schema version; 0 when none is recorded
 	Clean    bool     // the last lamtheo to use the file closed it
 	Full     bool     // every page was read and bbolt's check ran
+	Tally    bool     // the tally index was compared with the records (full check of schema 8 and later)
 	Notes    []string // harmless oddities, e.g. one invalid header page
 	Took     time.Duration
 }
@@ -167,6 +168,12 @@ func inspect(path string, timeout time.Duration, full func(Report) bool) (rep Re
 	rep.Reached = w.count
 	if err := withFaults(func() error { return boltCheck(bdb) }); err != nil {
 		return rep, damaged("bbolt's check failed: %v", err)
+	}
+	if rep.Schema >= tallySchema {
+		if err := withFaults(func() error { return bdb.View(checkTally) }); err != nil {
+			return rep, damaged("%v", err)
+		}
+		rep.Tally = true
 	}
 	rep.Full = true
 	rep.Took = time.Since(start)

@@ -15,7 +15,8 @@ import (
 // (v1, and v2 with pending identities), sessions (v1, and v2 with the
 // latest notice), envelopes (v1, v2 with Bulk, v3 with Strip, v4 with a photo's Photo and Alt), invites
 // (v1, and v2 with the group and the revocation), reports, pledges, cells,
-// join attempts, set-aside updates, roster entries and budget notes;
+// join attempts, set-aside updates, roster entries, budget notes and the
+// tally index's digests;
 // testdata/fuzz/FuzzDecode holds them too.
 func FuzzDecode(f *testing.F) {
 	for _, seed := range decodeSeeds() {
@@ -34,6 +35,11 @@ func FuzzDecode(f *testing.F) {
 		_, _ = decodeAside(v)
 		_, _ = decodeBudgetNote(v)
 		_, _ = decodeRosterEntry(1, v)
+		cells := map[string]string{}
+		_ = decodeMemberTally(&flows.MemberTally{}, 1, v, cells)
+		_ = decodeReportTally(&flows.ReportTally{}, 1, v)
+		_ = decodePledgeTally(&flows.PledgeTally{}, 1, v)
+		_ = decodeRosterTally(&flows.RosterEntry{}, 1, v, cells)
 		_, _, _, _ = parseID(v)
 	})
 }
@@ -72,6 +78,12 @@ func decodeSeeds() [][]byte {
 			FromName: "Lan", Kind: 1, Text: "x", Err: "e"}),
 		encodeRosterEntry(&flows.RosterEntry{Cell: "C01", Name: "Nguyễn Thị Lan", Folded: "nguyen thi lan", Status: flows.RosterExempt, Role: "Bí thư",
 			Added: now, Removed: now, Claims: []flows.RosterClaim{{Platform: bot.Telegram, Member: 7, At: now}, {Member: 8}}}),
+		encodeMemberTally(&flows.Member{Cell: "C01", Users: member.Users, Joined: now, Pauses: []flows.Pause{{Set: now, Until: now.Add(time.Hour)}}}),
+		encodeReportTally(flows.Report{Entries: []flows.Entry{{Item: 1, Status: flows.Done}, {Item: -2, Status: flows.Done}}, Submitted: now, Exemplary: true,
+			Recorded: flows.Recorded{By: 1, At: now}}),
+		encodePledgeTally(flows.Pledge{Status: flows.PledgeApproved, Items: []flows.PledgeItem{{No: 1}, {No: 2}}}),
+		encodeRosterTally(&flows.RosterEntry{Cell: "C01", Status: flows.RosterExempt, Added: now, Claims: []flows.RosterClaim{{Member: 7}},
+			Moves: []flows.RosterMove{{From: "C02", At: now}}, Statuses: []flows.RosterStatusChange{{From: flows.RosterProbation, At: now}}}),
 		encodeBudgetNote(flows.BudgetNote{At: now, Job: flows.JobBackup, Cell: "C01", Kind: 1, Planned: 50, Done: 40, Group: true}),
 	}
 }
@@ -127,5 +139,36 @@ func TestDecodeRejectsTruncated(t *testing.T) {
 	}
 	if e, err := decodeRosterEntry(1, encodeRosterEntry(&flows.RosterEntry{Cell: "C01", Name: "A", Status: 9})); err == nil {
 		t.Errorf("a roster entry of unknown status decoded: %+v", e)
+	}
+}
+
+// TestTallyDigestsRejectTruncated checks that the tally index's digests
+// decode to what was encoded and that every strict prefix of one fails.
+func TestTallyDigestsRejectTruncated(t *testing.T) {
+	s := decodeSeeds()
+	digests := s[len(s)-5 : len(s)-1] // member, report, pledge, roster entry
+	decode := []func(v []byte) error{
+		func(v []byte) error { return decodeMemberTally(&flows.MemberTally{}, 1, v, map[string]string{}) },
+		func(v []byte) error { return decodeReportTally(&flows.ReportTally{}, 1, v) },
+		func(v []byte) error { return decodePledgeTally(&flows.PledgeTally{}, 1, v) },
+		func(v []byte) error { return decodeRosterTally(&flows.RosterEntry{}, 1, v, map[string]string{}) },
+	}
+	for i, d := range digests {
+		if err := decode[i](d); err != nil {
+			t.Errorf("digest %d: %v", i, err)
+		}
+		for n := range len(d) {
+			if err := decode[i](d[:n]); err == nil {
+				t.Errorf("digest %d cut to %d of %d bytes decoded", i, n, len(d))
+			}
+		}
+	}
+	var m flows.MemberTally
+	if err := decodeMemberTally(&m, 1, digests[0], map[string]string{}); err != nil || m.Member.Cell != "C01" || !m.Connected || len(m.Member.Pauses) != 1 {
+		t.Errorf("member digest: %+v %v", m, err)
+	}
+	var r flows.ReportTally
+	if err := decodeReportTally(&r, 1, digests[1]); err != nil || !r.Submitted || !r.OnBehalf || !r.Exemplary || len(r.Done) != 2 || r.Done[1] != -2 {
+		t.Errorf("report digest: %+v %v", r, err)
 	}
 }

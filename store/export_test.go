@@ -43,6 +43,17 @@ func (db *DB) BoltUpdate(fn func(flows.Tx) error) error {
 	return db.bolt.Update(func(btx *bolt.Tx) error { return fn(&tx{db: db, btx: btx}) })
 }
 
+// CheckTally compares db's tally index with its records (checkTally).
+func (db *DB) CheckTally() error { return db.bolt.View(checkTally) }
+
+// SetTallyBatch sets how many digests one transaction of the tally
+// index's build writes, until the test ends.
+func SetTallyBatch(t interface{ Cleanup(func()) }, n int) {
+	was := tallyBatch
+	tallyBatch = n
+	t.Cleanup(func() { tallyBatch = was })
+}
+
 // SetFullCheckSize sets the size up to which Open checks a file fully
 // before it returns, and returns a function restoring it.
 func SetFullCheckSize(n int64) (restore func()) {

@@ -68,8 +68,8 @@ func view(t testing.TB, db *store.DB, fn func(tx flows.Tx) error) {
 // one raw bbolt transaction, and sets its schema version to schema; it
 // makes the files of older versions that Open must upgrade or refuse. For
 // a schema before 4 it first deletes the buckets schema 4 added (the
-// outbox's index by chat and its progress marks), and for a schema before
-// 5 the roster buckets.
+// outbox's index by chat and its progress marks), for a schema before 5
+// the roster buckets, and for one before 8 the tally index.
 func rewrite(t testing.TB, path string, schema uint32, fn func(tx *bolt.Tx) error) {
 	t.Helper()
 	bdb, err := bolt.Open(path, 0o600, nil)
@@ -88,6 +88,24 @@ func rewrite(t testing.TB, path string, schema uint32, fn func(tx *bolt.Tx) erro
 			for _, name := range []string{"roster", "roster_cell", "roster_claim"} {
 				if err := tx.DeleteBucket([]byte(name)); err != nil {
 					return err
+				}
+			}
+		}
+		if schema < 8 {
+			for _, name := range []string{"tally_members", "tally_reports", "tally_pledges"} {
+				if err := tx.DeleteBucket([]byte(name)); err != nil {
+					return err
+				}
+			}
+			if cells := tx.Bucket([]byte("roster_cell")); cells != nil { // its values were empty
+				var keys [][]byte
+				if err := cells.ForEach(func(k, _ []byte) error { keys = append(keys, k); return nil }); err != nil {
+					return err
+				}
+				for _, k := range keys {
+					if err := cells.Put(k, nil); err != nil {
+						return err
+					}
 				}
 			}
 		}

@@ -39,9 +39,13 @@ var (
 	bucketTransfers   = []byte("transfers")     // 8B member id -> transfer record (waiting requests only)
 	bucketAsides      = []byte("asides")        // 8B seq -> aside record (the latest flows.MaxAsides)
 	bucketRoster      = []byte("roster")        // 8B entry id -> roster entry record
-	bucketRosterCell  = []byte("roster_cell")   // str(cell)|8B entry id -> nil
+	bucketRosterCell  = []byte("roster_cell")   // str(cell)|8B entry id -> the entry's tally digest (tally.go)
 	bucketRosterClaim = []byte("roster_claim")  // 8B member id -> 8B entry id
 	bucketRosterPast  = []byte("roster_past")   // str(cell)|8B entry id -> nil: entries that moved out of cell
+	// The tally index (tally.go): digests of the records above.
+	bucketTallyMembers = []byte("tally_members") // 8B member id -> member digest
+	bucketTallyReports = []byte("tally_reports") // 4B month|8B member id -> report digest
+	bucketTallyPledges = []byte("tally_pledges") // 4B year|8B member id -> pledge digest
 	// Generated files (files.go).
 	bucketFileRequests = []byte("file_requests") // 8B seq -> file request record
 	bucketFiles        = []byte("files")         // 8B file id -> file record (time, name)
@@ -58,6 +62,7 @@ var allBuckets = [][]byte{
 	bucketSent, bucketBudgetNotes, bucketAttempts, bucketTransfers, bucketAsides,
 	bucketRoster, bucketRosterCell, bucketRosterClaim, bucketRosterPast,
 	bucketFileRequests, bucketFiles, bucketFileData, bucketFileLinks,
+	bucketTallyMembers, bucketTallyReports, bucketTallyPledges,
 }
 
 // Tags that tell how an id is encoded inside a key. A numeric tag sorts

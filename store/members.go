@@ -121,6 +121,9 @@ func (t *tx) PutMember(m *flows.Member) error {
 	if err := members.Put(idKey, encodeMember(m)); err != nil {
 		return fmt.Errorf("put member %d: %w", m.ID, err)
 	}
+	if err := t.b(bucketTallyMembers).Put(idKey, encodeMemberTally(m)); err != nil {
+		return fmt.Errorf("put member %d: tally: %w", m.ID, err)
+	}
 	return nil
 }
 
@@ -140,6 +143,9 @@ func (t *tx) DeleteMember(id flows.MemberID) error {
 	}
 	if err := t.b(bucketMembers).Delete(memberKey(id)); err != nil {
 		return fmt.Errorf("delete member %d: %w", id, err)
+	}
+	if err := t.b(bucketTallyMembers).Delete(memberKey(id)); err != nil {
+		return fmt.Errorf("delete member %d: tally: %w", id, err)
 	}
 	return nil
 }

@@ -140,8 +140,8 @@ func TestOpenSchema1Outbox(t *testing.T) {
 	}
 	defer bdb.Close()
 	_ = bdb.View(func(tx *bolt.Tx) error {
-		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 7 {
-			t.Errorf("schema after Open = %d, want 7", binary.BigEndian.Uint32(v))
+		if v := tx.Bucket([]byte("meta")).Get([]byte("schema")); binary.BigEndian.Uint32(v) != 8 {
+			t.Errorf("schema after Open = %d, want 8", binary.BigEndian.Uint32(v))
 		}
 		return nil
 	})

@@ -48,6 +48,9 @@ func (t *tx) PutPledge(p flows.Pledge) error {
 	if err := t.b(bucketPledges).Put(k, encodePledge(p)); err != nil {
 		return fmt.Errorf("put pledge %d/%d: %w", p.Member, p.Year, err)
 	}
+	if err := t.b(bucketTallyPledges).Put(tallyKey(uint32(p.Year), p.Member), encodePledgeTally(p)); err != nil {
+		return fmt.Errorf("put pledge %d/%d: tally: %w", p.Member, p.Year, err)
+	}
 	return nil
 }
 

@@ -14,7 +14,7 @@ func (t *tx) Report(member flows.MemberID, month flows.Month) (flows.Report, boo
 	if err != nil {
 		return flows.Report{}, false, fmt.Errorf("report: %w", err)
 	}
-	v := t.b(bucketReports).Get(k)
+	v := t.getReport(k)
 	if v == nil {
 		return flows.Report{}, false, nil
 	}
@@ -36,6 +36,9 @@ func (t *tx) PutReport(r flows.Report) error {
 	}
 	if err := t.b(bucketReports).Put(k, encodeReport(r)); err != nil {
 		return fmt.Errorf("put report %d %s: %w", r.Member, r.Month, err)
+	}
+	if err := t.b(bucketTallyReports).Put(k, encodeReportTally(r)); err != nil {
+		return fmt.Errorf("put report %d %s: tally: %w", r.Member, r.Month, err)
 	}
 	return nil
 }

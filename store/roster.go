@@ -109,7 +109,9 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 	if err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
 	}
-	if err := cells.Put(k, nil); err != nil {
+	// The cell index holds the entry's tally digest (tally.go).
+	t.scratch = appendRosterTally(t.scratch[:0], e)
+	if err := cells.Put(k, bytes.Clone(t.scratch)); err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
 	}
 	for _, mv := range e.Moves {

@@ -32,6 +32,11 @@ type tx struct {
 	enqueued map[bot.Platform]bool // partitions Enqueue registered a wake-up for
 	pledges  pledgeCursor
 	scratch  []byte // PutRosterEntry's encoding buffer
+	// buckets are a View's top-level buckets, each opened once: bbolt
+	// opens one again on every lookup in a read-only transaction (a seek
+	// and an allocation), which an export's millions of reads would pay.
+	buckets map[string]*bolt.Bucket
+	reports keyCursor // a View's cursor of the report lookups (getReport)
 }
 
 // writable returns flows.ErrReadOnly in a View.
@@ -42,7 +47,66 @@ func (t *tx) writable() error {
 	return nil
 }
 
-func (t *tx) b(name []byte) *bolt.Bucket { return t.btx.Bucket(name) }
+func (t *tx) b(name []byte) *bolt.Bucket {
+	if !t.ro { // bbolt keeps a writable transaction's buckets
+		return t.btx.Bucket(name)
+	}
+	if b, ok := t.buckets[string(name)]; ok {
+		return b
+	}
+	b := t.btx.Bucket(name)
+	if t.buckets == nil {
+		t.buckets = map[string]*bolt.Bucket{}
+	}
+	t.buckets[string(name)] = b
+	return b
+}
+
+// getReport returns the value of report key k, as the bucket's Get does.
+// In a View it keeps one cursor for the transaction: Get makes a cursor,
+// and allocates its path, on every lookup, and lookups in key order (a
+// cell's members' reports of one month, by member) mostly step to the next
+// key instead of searching from the root.
+func (t *tx) getReport(k []byte) []byte {
+	if !t.ro {
+		return t.b(bucketReports).Get(k)
+	}
+	rc := &t.reports
+	if rc.c == nil {
+		rc.c = t.b(bucketReports).Cursor()
+	}
+	if rc.on && bytes.Compare(rc.at, k) < 0 {
+		ck, v := rc.c.Next()
+		switch {
+		case ck == nil: // at was the last key
+			rc.on = false
+			return nil
+		case bytes.Equal(ck, k):
+			rc.at = append(rc.at[:0], ck...)
+			return v
+		case bytes.Compare(ck, k) > 0: // no key between at and ck
+			rc.at = append(rc.at[:0], ck...)
+			return nil
+		}
+	}
+	ck, v := rc.c.Seek(k)
+	if ck == nil {
+		rc.on = false
+		return nil
+	}
+	rc.at, rc.on = append(rc.at[:0], ck...), true
+	if bytes.Equal(ck, k) {
+		return v
+	}
+	return nil
+}
+
+// keyCursor is a transaction's cursor on a bucket and the key it is on.
+type keyCursor struct {
+	c  *bolt.Cursor // nil until the first lookup
+	at []byte       // the key c is on, when on
+	on bool
+}
 
 // MarkSeen implements flows.Tx. An empty key records nothing but the cursor.
 func (t *tx) MarkSeen(p bot.Platform, key string, cursor int64) (bool, error) {

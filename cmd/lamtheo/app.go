@@ -39,6 +39,13 @@ type app struct {
 	sched *scheduler // the periodic jobs (scheduler.go)
 }
 
+// serveMmap is the data file's first mapping in the running bot: a commit
+// that grows the file past the mapping waits for every read transaction
+// to end, and the file worker writes an export's workbook inside one
+// (seconds for a province's year), so the mapping has room for most
+// organisations' whole life (bbolt then grows it by 1 GB).
+const serveMmap = 256 << 20
+
 // openApp opens the store and builds the engine, which renders its texts
 // from cat; the configured cells are written to the store.
 func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logger) (*app, error) {
@@ -50,8 +57,9 @@ func openApp(ctx context.Context, cfg Config, cat *text.Catalog, log *slog.Logge
 	// The store counts a platform's messages by month on the same clock
 	// as the engine (the terminal's :time moves both).
 	// A file of an older schema is copied into the backup directory
-	// before it is upgraded.
-	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, MonthClock: clk.Now, UpgradeBackupDir: backupDir(cfg.Data)})
+	// before it is upgraded. The mapping has room ahead (serveMmap).
+	db, err := store.Open(cfg.Data.Path, store.Options{Log: log, Loc: loc, MonthClock: clk.Now, UpgradeBackupDir: backupDir(cfg.Data),
+		InitialMmapSize: serveMmap})
 	if err != nil {
 		return nil, err
 	}

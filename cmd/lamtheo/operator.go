@@ -165,8 +165,12 @@ func runCheck(args []string, getenv func(string) string, stdout, stderr io.Write
 	for _, n := range rep.Notes {
 		fmt.Fprintf(stdout, "Note: %s.\n", n)
 	}
-	fmt.Fprintf(stdout, "Check passed in %.1f s: every page reachable from the root was read (%d), and bbolt's consistency check found nothing.\n",
-		rep.Took.Seconds(), rep.Reached)
+	tally := ""
+	if rep.Tally {
+		tally = "; the tally index matches the records"
+	}
+	fmt.Fprintf(stdout, "Check passed in %.1f s: every page reachable from the root was read (%d), and bbolt's consistency check found nothing%s.\n",
+		rep.Took.Seconds(), rep.Reached, tally)
 	bs, err := store.Backups(backupDir(d))
 	switch {
 	case err != nil:

@@ -1,10 +1,7 @@
 package export
 
 import (
-	"archive/zip"
 	"bufio"
-	"bytes"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -187,54 +184,4 @@ func (e *rowEnc) day(t time.Time, s int) {
 	y, m, d := t.Date()
 	days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(excelEpoch).Hours() / 24
 	e.float(days, s)
-}
-
-// rowsFunc writes a sheet's rows below its head.
-type rowsFunc func(e *rowEnc) error
-
-// rezip copies the workbook in data (as excelize wrote it, the streamed
-// sheets holding their head rows only) to out, writing rows[path] into the
-// sheet data of the worksheet at path.
-func rezip(out io.Writer, data []byte, rows map[string]rowsFunc) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return err
-	}
-	zw := zip.NewWriter(out)
-	for _, zf := range zr.File {
-		w, err := zw.CreateHeader(&zip.FileHeader{Name: zf.Name, Method: zip.Deflate, Modified: zf.Modified})
-		if err != nil {
-			return err
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			return err
-		}
-		body, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return err
-		}
-		write, ok := rows[zf.Name]
-		if !ok {
-			if _, err := w.Write(body); err != nil {
-				return err
-			}
-			continue
-		}
-		cut := bytes.LastIndex(body, []byte(`</sheetData>`))
-		if cut < 0 {
-			return fmt.Errorf("%s: no sheet data", zf.Name)
-		}
-		e := newRowEnc(w)
-		e.w.Write(body[:cut])
-		if err := write(e); err != nil {
-			return err
-		}
-		e.w.Write(body[cut:])
-		if err := e.w.Flush(); err != nil {
-			return err
-		}
-	}
-	return zw.Close()
 }

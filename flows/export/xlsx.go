@@ -48,9 +48,9 @@ func Write(cat *text.Catalog, b flows.ExportBook) ([]byte, error) {
 	return data, nil
 }
 
-// WriteTo writes b as an .xlsx workbook to out, its words from cat; the
-// streamed sheets spill to temporary files in tmpDir (excelize keeps up to
-// 16 MB of each in memory).
+// WriteTo writes b as an .xlsx workbook to out, its words from cat;
+// temporary files go to tmpDir. b's rows are read as they are written
+// (ExportBook.Members), once.
 func WriteTo(out io.Writer, cat *text.Catalog, b flows.ExportBook, tmpDir string) error {
 	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	defer f.Close()
@@ -58,21 +58,17 @@ func WriteTo(out io.Writer, cat *text.Catalog, b flows.ExportBook, tmpDir string
 	if err != nil {
 		return err
 	}
-	w := writer{f: f, cat: cat, b: b, st: st, fixed: map[text.Key]string{}}
-	for _, k := range []text.Key{text.ExportNoteExempt, text.ExportNoteOffline, text.ExportNoteRecorded} {
-		w.fixed[k] = cat.Render(k, nil)
-	}
-	// The member and deed sheets get their head from excelize, their rows
-	// from rowEnc as the workbook is copied to out (rezip).
+	w := newWriter(cat, b, st)
+	// excelize writes each sheet's head (widths, frozen rows, titles); the
+	// rows go in as the workbook is copied to out (assemble).
 	sheets := []struct {
-		name  text.Key
-		write func(*excelize.StreamWriter) (rowsFunc, error)
+		name text.Key
+		head func(*excelize.StreamWriter) error
 	}{
-		{text.ExportMemberSheet, w.members},
-		{text.ExportCellSheet, w.cells},
-		{text.ExportDeedSheet, w.deeds},
+		{text.ExportMemberSheet, w.memberHead},
+		{text.ExportCellSheet, w.cellHead},
+		{text.ExportDeedSheet, w.deedHead},
 	}
-	rows := map[string]rowsFunc{}
 	for i, s := range sheets {
 		name := cat.Render(s.name, nil)
 		if i == 0 {
@@ -87,23 +83,18 @@ func WriteTo(out io.Writer, cat *text.Catalog, b flows.ExportBook, tmpDir string
 		if err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
-		body, err := s.write(sw)
-		if err != nil {
+		if err := s.head(sw); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
 		}
 		if err := sw.Flush(); err != nil {
 			return fmt.Errorf("sheet %s: %w", name, err)
-		}
-		if body != nil {
-			// A new workbook's i-th sheet is sheet<i+1>.xml.
-			rows[fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1)] = body
 		}
 	}
 	var head bytes.Buffer
 	if err := f.Write(&head); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
-	if err := rezip(out, head.Bytes(), rows); err != nil {
+	if err := w.assemble(out, head.Bytes(), tmpDir); err != nil {
 		return fmt.Errorf("write workbook: %w", err)
 	}
 	return nil
@@ -137,13 +128,38 @@ func newStyles(f *excelize.File) (styles, error) {
 
 // writer writes one workbook's sheets.
 type writer struct {
-	f   *excelize.File
 	cat *text.Catalog
 	b   flows.ExportBook
 	st  styles
-	// fixed are the texts of the member notes without data, rendered once
-	// (not once a member).
-	fixed map[text.Key]string
+	// The words of the rows, rendered once (not once a row).
+	marks      map[flows.ExportMark]string
+	status     map[flows.RosterStatus]string
+	deedStatus map[flows.ItemStatus]string
+	fixed      map[text.Key]string // member notes without data, the other deed's item
+}
+
+func newWriter(cat *text.Catalog, b flows.ExportBook, st styles) writer {
+	w := writer{cat: cat, b: b, st: st, fixed: map[text.Key]string{}}
+	w.marks = map[flows.ExportMark]string{
+		flows.MarkReported: w.r(text.ExportMarkReported, nil),
+		flows.MarkMissing:  w.r(text.ExportMarkMissing, nil),
+		flows.MarkExempt:   w.r(text.ExportMarkExempt, nil),
+		flows.MarkPaused:   w.r(text.ExportMarkPaused, nil),
+	}
+	w.status = map[flows.RosterStatus]string{
+		flows.RosterFull:      w.r(text.RosterStatusFull, nil),
+		flows.RosterProbation: w.r(text.RosterStatusProbation, nil),
+		flows.RosterExempt:    w.r(text.RosterStatusExempt, nil),
+	}
+	w.deedStatus = map[flows.ItemStatus]string{
+		flows.Done:   w.r(text.StatusDone, nil),
+		flows.Doing:  w.r(text.StatusDoing, nil),
+		flows.NotYet: w.r(text.StatusNotYet, nil),
+	}
+	for _, k := range []text.Key{text.ExportNoteExempt, text.ExportNoteOffline, text.ExportNoteRecorded, text.ExportOtherDeed} {
+		w.fixed[k] = cat.Render(k, nil)
+	}
+	return w
 }
 
 func (w writer) r(k text.Key, data any) string { return w.cat.Render(k, data) }
@@ -185,16 +201,6 @@ func cell(col, row int) string {
 	return s
 }
 
-// percentCell is num/den as a percent cell, or an empty cell when den is
-// 0 (the cell sheet, through excelize).
-func (w writer) percentCell(num, den int) any {
-	v, ok := flows.PercentValue(num, den)
-	if !ok {
-		return nil
-	}
-	return excelize.Cell{StyleID: w.st.percent, Value: v}
-}
-
 // percent writes num/den as a percent cell, or an empty cell when den is 0.
 func (w writer) percent(e *rowEnc, num, den int) {
 	if v, ok := flows.PercentValue(num, den); ok {
@@ -204,72 +210,82 @@ func (w writer) percent(e *rowEnc, num, den int) {
 	}
 }
 
-// members writes the member sheet's head and returns its rows.
-func (w writer) members(sw *excelize.StreamWriter) (rowsFunc, error) {
-	months := w.b.Period.Months()
+// memberHead writes the member sheet's head.
+func (w writer) memberHead(sw *excelize.StreamWriter) error {
 	cols := w.lines(text.ExportMemberColumns, nil)
 	widths := []float64{6, 28, 22, 12, 10, 12, 12}
-	for _, m := range months {
+	for _, m := range w.b.Period.Months() {
 		cols = append(cols, w.r(text.ExportMonthColumn, struct{ Num int }{m.Num()}))
 		widths = append(widths, 5)
 	}
 	cols = append(cols, w.lines(text.ExportMemberEnd, nil)...)
 	widths = append(widths, 12, 12, 10, 32)
 	legend := w.r(text.ExportLegend, struct{ Last int }{w.b.Period.Last.Num()})
-	if err := w.head(sw, widths, legend, cols); err != nil {
-		return nil, err
-	}
-	marks := map[flows.ExportMark]string{
-		flows.MarkReported: w.r(text.ExportMarkReported, nil),
-		flows.MarkMissing:  w.r(text.ExportMarkMissing, nil),
-		flows.MarkExempt:   w.r(text.ExportMarkExempt, nil),
-		flows.MarkPaused:   w.r(text.ExportMarkPaused, nil),
-	}
-	status := map[flows.RosterStatus]string{
-		flows.RosterFull:      w.r(text.RosterStatusFull, nil),
-		flows.RosterProbation: w.r(text.RosterStatusProbation, nil),
-		flows.RosterExempt:    w.r(text.RosterStatusExempt, nil),
-	}
-	return func(e *rowEnc) error {
-		var done []byte // scratch for "done/items"
-		for i, m := range w.b.Members {
-			e.start(headerRow + 1 + i)
-			e.int(i+1, 0)
-			e.str(m.Name, 0)
-			e.str(m.Cell, 0)
-			e.str(status[m.Status], 0)
-			if m.Items > 0 {
-				e.int(m.Items, 0)
-			} else {
-				e.skip()
-			}
-			e.day(m.Pledged, w.st.date)
-			e.day(m.Approved, w.st.date)
-			for _, mk := range m.Marks {
-				e.str(marks[mk], 0)
-			}
-			w.percent(e, m.Reported, m.Due)
-			if m.Items > 0 {
-				done = strconv.AppendInt(done[:0], int64(m.ItemsDone), 10)
-				done = append(done, '/')
-				e.str(string(strconv.AppendInt(done, int64(m.Items), 10)), 0)
-			} else {
-				e.skip()
-			}
-			if m.Praised > 0 {
-				e.int(m.Praised, 0)
-			} else {
-				e.skip()
-			}
-			e.str(w.note(m), 0)
-			e.end()
+	return w.head(sw, widths, legend, cols)
+}
+
+// cellHead writes the cell sheet's head.
+func (w writer) cellHead(sw *excelize.StreamWriter) error {
+	cols := w.lines(text.ExportCellColumns, struct{ Last int }{w.b.Period.Last.Num()})
+	return w.head(sw, []float64{30, 9, 8, 10, 10, 10, 10, 10, 10, 11}, "", cols)
+}
+
+// deedHead writes the deed sheet's head.
+func (w writer) deedHead(sw *excelize.StreamWriter) error {
+	cols := w.lines(text.ExportDeedColumns, nil)
+	return w.head(sw, []float64{28, 22, 8, 36, 12, 48, 14}, "", cols)
+}
+
+// memberRows writes the member rows to me and their deeds to de, as
+// b.Members reads them.
+func (w writer) memberRows(me, de *rowEnc) error {
+	var (
+		n, deeds int
+		done     []byte // scratch for "done/items"
+	)
+	err := w.b.Members(func(m *flows.ExportMember) bool {
+		n++
+		me.start(headerRow + n)
+		me.int(n, 0)
+		me.str(m.Name, 0)
+		me.str(m.Cell, 0)
+		me.str(w.status[m.Status], 0)
+		if m.Items > 0 {
+			me.int(m.Items, 0)
+		} else {
+			me.skip()
 		}
-		return nil
-	}, nil
+		me.day(m.Pledged, w.st.date)
+		me.day(m.Approved, w.st.date)
+		for _, mk := range m.Marks {
+			me.str(w.marks[mk], 0)
+		}
+		w.percent(me, m.Reported, m.Due)
+		if m.Items > 0 {
+			done = strconv.AppendInt(done[:0], int64(m.ItemsDone), 10)
+			done = append(done, '/')
+			me.str(string(strconv.AppendInt(done, int64(m.Items), 10)), 0)
+		} else {
+			me.skip()
+		}
+		if m.Praised > 0 {
+			me.int(m.Praised, 0)
+		} else {
+			me.skip()
+		}
+		me.str(w.note(m), 0)
+		me.end()
+		for i := range m.Deeds {
+			deeds++
+			w.deedRow(de, headerRow+deeds, &m.Deeds[i])
+		}
+		return true
+	})
+	return err
 }
 
 // note is the member's Ghi chú: exempt, paused, connected in the period.
-func (w writer) note(m flows.ExportMember) string {
+func (w writer) note(m *flows.ExportMember) string {
 	var notes []string
 	if m.Exempt {
 		notes = append(notes, w.fixed[text.ExportNoteExempt])
@@ -289,65 +305,48 @@ func (w writer) note(m flows.ExportMember) string {
 	return strings.Join(notes, "; ")
 }
 
-// cells writes the cell sheet, small enough for excelize alone.
-func (w writer) cells(sw *excelize.StreamWriter) (rowsFunc, error) {
-	cols := w.lines(text.ExportCellColumns, struct{ Last int }{w.b.Period.Last.Num()})
-	if err := w.head(sw, []float64{30, 9, 8, 10, 10, 10, 10, 10, 10, 11}, "", cols); err != nil {
-		return nil, err
+// cellRows writes the cell sheet's rows, with the organisation's total
+// (one cell's export has none: it would repeat the cell).
+func (w writer) cellRows(e *rowEnc) {
+	rows, total := w.b.Cells()
+	n := headerRow
+	row := func(c flows.ExportCell, name string, style int) {
+		n++
+		e.start(n)
+		e.str(name, style)
+		for _, v := range []int{c.Members, c.Exempt, c.MustReport, c.Pledged} {
+			e.int(v, 0)
+		}
+		w.percent(e, c.Pledged, c.MustReport)
+		e.int(c.Reported, 0)
+		w.percent(e, c.Reported, c.MustReport)
+		w.percent(e, c.ReportedSum, c.DueSum)
+		e.int(c.Praised, 0)
+		e.end()
 	}
-	rows := w.b.Cells
-	total := -1 // one cell's export has no total row: it would repeat the cell
+	for _, c := range rows {
+		row(c, c.Name, 0)
+	}
 	if w.b.Scope == "" {
-		rows = append(rows[:len(rows):len(rows)], w.b.Total)
-		total = len(rows) - 1
-		rows[total].Name = w.r(text.ExportTotal, nil)
+		row(total, w.r(text.ExportTotal, nil), w.st.title)
 	}
-	for i, c := range rows {
-		row := []any{c.Name, c.Members, c.Exempt, c.MustReport,
-			c.Pledged, w.percentCell(c.Pledged, c.MustReport),
-			c.Reported, w.percentCell(c.Reported, c.MustReport),
-			w.percentCell(c.ReportedSum, c.DueSum), c.Praised}
-		if i == total {
-			row[0] = excelize.Cell{StyleID: w.st.title, Value: c.Name}
-		}
-		if err := sw.SetRow(cell(1, headerRow+1+i), row); err != nil {
-			return nil, err
-		}
-	}
-	return nil, nil
 }
 
-// deeds writes the deed sheet's head and returns its rows.
-func (w writer) deeds(sw *excelize.StreamWriter) (rowsFunc, error) {
-	cols := w.lines(text.ExportDeedColumns, nil)
-	if err := w.head(sw, []float64{28, 22, 8, 36, 12, 48, 14}, "", cols); err != nil {
-		return nil, err
+// deedRow writes deed d as row n.
+func (w writer) deedRow(e *rowEnc, n int, d *flows.ExportDeed) {
+	item := d.Item
+	if d.Other {
+		item = w.fixed[text.ExportOtherDeed]
 	}
-	status := map[flows.ItemStatus]string{
-		flows.Done:   w.r(text.StatusDone, nil),
-		flows.Doing:  w.r(text.StatusDoing, nil),
-		flows.NotYet: w.r(text.StatusNotYet, nil),
+	e.start(n)
+	e.str(d.Name, 0)
+	e.str(d.Cell, 0)
+	e.int(d.Month.Num(), 0)
+	e.str(item, w.st.text)
+	e.str(w.deedStatus[d.Status], 0)
+	e.str(d.Text, w.st.text)
+	if d.Recorded {
+		e.str(w.fixed[text.ExportNoteRecorded], 0)
 	}
-	other := w.r(text.ExportOtherDeed, nil)
-	recorded := w.r(text.ExportNoteRecorded, nil)
-	return func(e *rowEnc) error {
-		for i, d := range w.b.Deeds {
-			item := d.Item
-			if d.Other {
-				item = other
-			}
-			e.start(headerRow + 1 + i)
-			e.str(d.Name, 0)
-			e.str(d.Cell, 0)
-			e.int(d.Month.Num(), 0)
-			e.str(item, w.st.text)
-			e.str(status[d.Status], 0)
-			e.str(d.Text, w.st.text)
-			if d.Recorded {
-				e.str(recorded, 0)
-			}
-			e.end()
-		}
-		return nil
-	}, nil
+	e.end()
 }
