@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/fnv"
 	"slices"
 	"time"
@@ -99,23 +100,46 @@ var (
 // An import and the secretary's edits in chat (/danhsach) remember it
 // when they show the roster, and refuse to write when it changed since.
 func RosterStamp(entries []RosterEntry) uint64 {
-	h := fnv.New64a()
-	var b []byte
-	for _, e := range entries {
-		b = binary.AppendUvarint(b[:0], uint64(e.ID))
-		b = binary.AppendVarint(b, int64(e.Status))
-		b = binary.AppendVarint(b, e.Removed.UnixNano())
-		for _, s := range []string{e.Name, e.Role} {
-			b = binary.AppendUvarint(b, uint64(len(s)))
-			b = append(b, s...)
-		}
-		for _, c := range e.Claims {
-			b = append(b, c.Platform...)
-			b = binary.AppendUvarint(append(b, 0), uint64(c.Member))
-		}
-		h.Write(b)
+	var s RosterStamper
+	for i := range entries {
+		s.Add(&entries[i])
 	}
-	return h.Sum64()
+	return s.Sum()
+}
+
+// RosterStamper computes RosterStamp one entry at a time, for a roster
+// read without holding it whole. Its zero value is ready.
+type RosterStamper struct {
+	h hash.Hash64
+	b []byte
+}
+
+// Add adds the next entry of the roster.
+func (s *RosterStamper) Add(e *RosterEntry) {
+	if s.h == nil {
+		s.h = fnv.New64a()
+	}
+	b := binary.AppendUvarint(s.b[:0], uint64(e.ID))
+	b = binary.AppendVarint(b, int64(e.Status))
+	b = binary.AppendVarint(b, e.Removed.UnixNano())
+	for _, str := range []string{e.Name, e.Role} {
+		b = binary.AppendUvarint(b, uint64(len(str)))
+		b = append(b, str...)
+	}
+	for _, c := range e.Claims {
+		b = append(b, c.Platform...)
+		b = binary.AppendUvarint(append(b, 0), uint64(c.Member))
+	}
+	s.h.Write(b)
+	s.b = b
+}
+
+// Sum returns the stamp of the entries added.
+func (s *RosterStamper) Sum() uint64 {
+	if s.h == nil {
+		s.h = fnv.New64a()
+	}
+	return s.h.Sum64()
 }
 
 // FoldName folds a name for matching: lowercase, without diacritics (đ

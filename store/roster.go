@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -96,6 +97,14 @@ func (t *tx) PutRosterEntry(e *flows.RosterEntry) error {
 			}
 		}
 	}
+	if had && old.Cell != e.Cell {
+		if err := t.bumpRosterVersion(old.Cell); err != nil {
+			return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+		}
+	}
+	if err := t.bumpRosterVersion(e.Cell); err != nil {
+		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
+	}
 	k, err := rosterCellKey(e.Cell, e.ID)
 	if err != nil {
 		return fmt.Errorf("put roster entry %d: %w", e.ID, err)
@@ -145,13 +154,32 @@ func (t *tx) RosterPast(cell string) ([]flows.RosterEntry, error) {
 	return t.rosterIndex(bucketRosterPast, cell)
 }
 
+// EachRosterEntry calls fn with each entry of cell's roster (removed
+// entries included), by ID, as Roster returns them, without holding them
+// all: a province's roster is planned entry by entry. An error of fn stops
+// it and is returned.
+func (t *tx) EachRosterEntry(cell string, fn func(flows.RosterEntry) error) error {
+	return t.eachRosterIndex(bucketRosterCell, cell, fn)
+}
+
 // rosterIndex returns the entries index lists under cell, by ID.
 func (t *tx) rosterIndex(index []byte, cell string) ([]flows.RosterEntry, error) {
+	var out []flows.RosterEntry
+	err := t.eachRosterIndex(index, cell, func(e flows.RosterEntry) error {
+		out = append(out, e)
+		return nil
+	})
+	return out, err // the entries read, even with damaged ones skipped
+}
+
+// eachRosterIndex calls fn with each entry index lists under cell, by ID.
+// An entry it cannot read is skipped and reported once the others are
+// (damage), unless there are too many.
+func (t *tx) eachRosterIndex(index []byte, cell string, fn func(flows.RosterEntry) error) error {
 	prefix, err := appendStr(nil, cell)
 	if err != nil {
-		return nil, fmt.Errorf("roster of %q: %w", cell, err)
+		return fmt.Errorf("roster of %q: %w", cell, err)
 	}
-	var out []flows.RosterEntry
 	var dmg damage
 	c := t.b(index).Cursor()
 	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
@@ -162,15 +190,79 @@ func (t *tx) rosterIndex(index []byte, cell string) ([]flows.RosterEntry, error)
 		e, ok, err := t.RosterEntry(id)
 		if err != nil {
 			if err := dmg.add(fmt.Sprint("roster entry ", id), err); err != nil {
-				return nil, err
+				return err
 			}
 			continue
 		}
 		if ok {
-			out = append(out, e)
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
 	}
-	return out, dmg.err()
+	return dmg.err()
+}
+
+// RosterVersion returns the version of cell's roster: a number that every
+// write of an entry of the cell (PutRosterEntry, in the same transaction)
+// changes, so that comparing it tells whether the roster changed without
+// reading it. ok is false for a roster not written since versions were
+// kept (a data file of an older lamtheo): the caller compares the entries
+// themselves (flows.RosterStamp). The versions live in the meta bucket,
+// created by the first write: the schema is unchanged.
+func (t *tx) RosterVersion(cell string) (v uint64, ok bool, err error) {
+	var kb [64]byte
+	k, err := rosterVersionKey(kb[:0], cell)
+	if err != nil {
+		return 0, false, err
+	}
+	return t.rosterVersion(k)
+}
+
+// rosterVersion is RosterVersion by the version's key.
+func (t *tx) rosterVersion(k []byte) (v uint64, ok bool, err error) {
+	b := t.b(bucketMeta).Get(k)
+	if b == nil {
+		return 0, false, nil
+	}
+	if len(b) != 8 {
+		return 0, false, fmt.Errorf("roster version %q: %d bytes: %w", k, len(b), errCorrupt)
+	}
+	return binary.BigEndian.Uint64(b), true, nil
+}
+
+// bumpRosterVersion adds one to cell's roster version (see RosterVersion),
+// creating it when missing: its first value is then any number the cell
+// never had, the time mixed with the roster's sequence.
+func (t *tx) bumpRosterVersion(cell string) error {
+	var kb [64]byte
+	k, err := rosterVersionKey(kb[:0], cell)
+	if err != nil {
+		return err
+	}
+	v, ok, err := t.rosterVersion(k)
+	if err != nil {
+		return err
+	}
+	if ok {
+		v++
+	} else {
+		v = uint64(time.Now().UnixNano())<<8 ^ t.b(bucketRoster).Sequence()
+	}
+	// bbolt holds the key and the value until the commit: one allocation
+	// for both (an import writes 250,000 entries).
+	kv := binary.BigEndian.AppendUint64(append(make([]byte, 0, len(k)+8), k...), v)
+	return t.b(bucketMeta).Put(kv[:len(k):len(k)], kv[len(k):])
+}
+
+// rosterVersionKey appends to dst the meta bucket's key of cell's roster
+// version.
+func rosterVersionKey(dst []byte, cell string) ([]byte, error) {
+	k, err := appendStr(append(dst, "roster_version|"...), cell)
+	if err != nil {
+		return nil, fmt.Errorf("roster version of %q: %w", cell, err)
+	}
+	return k, nil
 }
 
 // RosterOf implements flows.Tx.

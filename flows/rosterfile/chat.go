@@ -104,25 +104,19 @@ func (c Chat) Apply(tx flows.Tx, read json.RawMessage, stamp uint64, now time.Ti
 // Refusal implements flows.RosterFiles.
 func (c Chat) Refusal(err error) (string, bool) { return ErrorText(c.Text, err) }
 
-// PlanIn plans f against the current rosters of cells, read in tx.
-func PlanIn(tx flows.Tx, f *File, cells []flows.Cell) (*Plan, error) {
-	current := make(map[string][]flows.RosterEntry, len(cells))
-	for _, c := range cells {
-		es, err := tx.Roster(c.Code)
-		if err != nil {
-			return nil, fmt.Errorf("roster of %s: %w", c.Code, err)
-		}
-		current[c.Code] = es
-	}
-	return NewPlan(f, cells, current), nil
-}
-
 // Stamp returns the fingerprint of the rosters p was made from, one
 // number for all its cells.
 func (p *Plan) Stamp() uint64 {
-	h := fnv.New64a()
+	var b []byte
 	for _, cp := range p.Cells {
-		h.Write(binary.AppendUvarint([]byte(cp.Cell.Code+"\x00"), cp.Stamp))
+		b = binary.AppendUvarint(append(append(b, cp.Cell.Code...), 0), cp.Stamp)
 	}
+	return fnvStamp(b)
+}
+
+// fnvStamp returns the 64-bit FNV-1a hash of b.
+func fnvStamp(b []byte) uint64 {
+	h := fnv.New64a()
+	h.Write(b)
 	return h.Sum64()
 }

@@ -3,8 +3,10 @@
 // the template a secretary fills in.
 //
 // Parse and NewPlan are pure: they read a file and values, never the store.
-// Plan.Apply writes a plan through a flows.Tx, in the caller's one
-// transaction, and refuses when the roster changed since the plan was made.
+// PlanIn makes the same plan from the rosters in a transaction, read entry
+// by entry. Plan.Apply writes a plan through a flows.Tx, in the caller's one
+// transaction, and refuses when the roster changed since the plan was made
+// (by the store's roster versions when it keeps them).
 // flows does not import this package: the engine is handed the parser by
 // cmd/lamtheo, as it is handed the platforms.
 package rosterfile

@@ -2,8 +2,10 @@ package rosterfile
 
 import (
 	"cmp"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"time"
 
@@ -32,8 +34,11 @@ type CellPlan struct {
 	// claims (KeepClaimedBy): nobody takes themself off the roster.
 	Kept []flows.RosterEntry
 	// Stamp is the fingerprint of the cell's roster the plan was made
-	// from; Apply refuses when the roster no longer has it.
+	// from (its version's, when the store keeps one: cellStamp); Apply
+	// refuses when the roster no longer has it.
 	Stamp uint64
+	// versioned: Stamp is the version's (else the entries').
+	versioned bool
 }
 
 // Change pairs an entry of the roster with the row of the file that
@@ -54,6 +59,21 @@ type Change struct {
 // (flows.RemoveRosterEntry), and they connect again to claim it, as they
 // would a new entry added in chat.
 func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry) *Plan {
+	p, _ := newPlan(f, cells, func(cell string) (rosterReader, error) {
+		return sliceRoster(current[cell]), nil
+	})
+	return p
+}
+
+// PlanIn plans f against the current rosters of cells, read in tx, as
+// NewPlan does. It reads them entry by entry, keeping only the entries the
+// file changes or removes: a province's roster is never held whole.
+func PlanIn(tx flows.Tx, f *File, cells []flows.Cell) (*Plan, error) {
+	return newPlan(f, cells, func(cell string) (rosterReader, error) { return txRoster(tx, cell) })
+}
+
+// newPlan is NewPlan over the rosters roster reads, one cell at a time.
+func newPlan(f *File, cells []flows.Cell, roster func(cell string) (rosterReader, error)) (*Plan, error) {
 	// The rows of each cell, in order, as indexes into f.Rows: a file of
 	// 250,000 people is not copied.
 	counts := map[string]int{}
@@ -73,59 +93,213 @@ func NewPlan(f *File, cells []flows.Cell, current map[string][]flows.RosterEntry
 		if !ok {
 			continue
 		}
-		entries := current[c.Code]
-		cp := CellPlan{Cell: c, Stamp: flows.RosterStamp(entries)}
-		if len(entries) == 0 {
-			// Every row is new: the rows' own index list is the plan.
-			cp.New = rows
-			p.Cells = append(p.Cells, cp)
-			continue
+		rr, err := roster(c.Code)
+		if err != nil {
+			return nil, err
 		}
-		used := make([]bool, len(entries))
-		// The entries of each folded name, those on the roster first.
-		byName := make(map[string][]int, len(entries))
-		for _, onRoster := range []bool{true, false} {
-			for i, e := range entries {
-				if e.OnRoster() == onRoster {
-					byName[e.Folded] = append(byName[e.Folded], i)
-				}
-			}
-		}
-		for _, ri := range rows {
-			r := f.Rows[ri]
-			folded := flows.FoldName(r.Name)
-			i := -1
-			if list := byName[folded]; len(list) > 0 {
-				i, byName[folded] = list[0], list[1:]
-			}
-			if i < 0 {
-				cp.New = append(cp.New, ri)
-				continue
-			}
-			used[i] = true
-			after := entries[i]
-			if !noMarks(r.Name) || noMarks(after.Name) {
-				after.Name = r.Name
-			}
-			after.Status, after.Role = r.Status, r.Role
-			if !after.OnRoster() {
-				after.Removed, after.Claims = time.Time{}, nil
-			}
-			ch := Change{Row: r, Before: entries[i], After: after}
-			if same(ch.Before, ch.After) {
-				cp.Unchanged++
-			} else {
-				cp.Changed = append(cp.Changed, ch)
-			}
-		}
-		for i, e := range entries {
-			if !used[i] && e.OnRoster() {
-				cp.Removed = append(cp.Removed, e)
-			}
+		cp, err := planCell(f, c, rows, rr)
+		if err != nil {
+			return nil, fmt.Errorf("roster of %s: %w", c.Code, err)
 		}
 		p.Cells = append(p.Cells, cp)
 	}
-	return p
+	return p, nil
+}
+
+// planCell plans rows, cell c's rows of f, against c's roster read from
+// rr. It holds the rows' index by folded name (rowIndex) and, of the
+// roster, only the entries the file changes, removes or restores.
+func planCell(f *File, c flows.Cell, rows []int32, rr rosterReader) (CellPlan, error) {
+	cp := CellPlan{Cell: c}
+	var idx *rowIndex // made at the first entry: not for an empty roster
+	var stamp flows.RosterStamper
+	var gone []flows.RosterEntry // removed entries: matched after those on the roster
+	match := func(e flows.RosterEntry) {
+		if idx == nil {
+			idx = newRowIndex(f, rows)
+		}
+		i := idx.take(e.Folded)
+		if i < 0 {
+			if e.OnRoster() {
+				cp.Removed = append(cp.Removed, e)
+			}
+			return
+		}
+		r := f.Rows[rows[i]]
+		after := e
+		if !noMarks(r.Name) || noMarks(after.Name) {
+			after.Name = r.Name
+		}
+		after.Status, after.Role = r.Status, r.Role
+		if !after.OnRoster() {
+			after.Removed, after.Claims = time.Time{}, nil
+		}
+		ch := Change{Row: r, Before: e, After: after}
+		if same(ch.Before, ch.After) {
+			cp.Unchanged++
+		} else {
+			cp.Changed = append(cp.Changed, ch)
+		}
+	}
+	err := rr.each(func(e flows.RosterEntry) error {
+		if !rr.versioned {
+			stamp.Add(&e)
+		}
+		if e.OnRoster() {
+			match(e)
+		} else {
+			gone = append(gone, e)
+		}
+		return nil
+	})
+	if err != nil {
+		return CellPlan{}, err
+	}
+	for _, e := range gone {
+		match(e)
+	}
+	cp.Stamp, cp.versioned = rr.stamp, rr.versioned
+	if !rr.versioned {
+		cp.Stamp = stamp.Sum()
+	}
+	// The changes in the file's order, as the rows matched them.
+	slices.SortStableFunc(cp.Changed, func(a, b Change) int { return cmp.Compare(a.Row.Line, b.Row.Line) })
+	cp.New = rows // an empty roster: every row is new
+	if idx != nil {
+		cp.New = idx.untaken()
+	}
+	return cp, nil
+}
+
+// rosterReader reads one cell's roster: each calls fn with its entries
+// (removed ones included) by ID. When versioned, stamp is the stamp of the
+// roster's version (the store keeps one, store's RosterVersion); when not,
+// the roster's stamp is that of its entries (flows.RosterStamp).
+type rosterReader struct {
+	each      func(fn func(flows.RosterEntry) error) error
+	versioned bool
+	stamp     uint64
+}
+
+// sliceRoster reads entries.
+func sliceRoster(entries []flows.RosterEntry) rosterReader {
+	return rosterReader{each: func(fn func(flows.RosterEntry) error) error {
+		for _, e := range entries {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+// versionedTx is what the store's transactions offer besides flows.Tx: a
+// roster read entry by entry, and its version, which every write of an
+// entry of the cell changes in the same transaction (store's RosterVersion;
+// ok is false for a roster not written since versions were kept).
+type versionedTx interface {
+	EachRosterEntry(cell string, fn func(flows.RosterEntry) error) error
+	RosterVersion(cell string) (v uint64, ok bool, err error)
+}
+
+// txRoster reads cell's roster in tx: by version and entry by entry when
+// tx is the store's, else whole (flows.Tx.Roster).
+func txRoster(tx flows.Tx, cell string) (rosterReader, error) {
+	vt, ok := tx.(versionedTx)
+	if !ok {
+		entries, err := tx.Roster(cell)
+		if err != nil {
+			return rosterReader{}, err
+		}
+		return sliceRoster(entries), nil
+	}
+	rr := rosterReader{each: func(fn func(flows.RosterEntry) error) error { return vt.EachRosterEntry(cell, fn) }}
+	v, known, err := vt.RosterVersion(cell)
+	if err != nil {
+		return rosterReader{}, err
+	}
+	if known {
+		rr.versioned = true
+		rr.stamp = fnvStamp(binary.AppendUvarint([]byte("roster version\x00"), v))
+	}
+	return rr, nil
+}
+
+// cellStamp returns the stamp of cell's roster in tx, as a plan made in tx
+// has it: its version's, or its entries' when it has none or when
+// versioned is false (a plan NewPlan made from entries).
+func cellStamp(tx flows.Tx, cell string, versioned bool) (uint64, error) {
+	rr, err := txRoster(tx, cell)
+	if err != nil || rr.versioned && versioned {
+		return rr.stamp, err
+	}
+	var s flows.RosterStamper
+	err = rr.each(func(e flows.RosterEntry) error {
+		s.Add(&e)
+		return nil
+	})
+	return s.Sum(), err
+}
+
+// rowIndex finds a cell's rows by folded name, the first not yet taken
+// first. It keeps a hash of each name, not the name: a province's rows are
+// not folded twice over in memory.
+type rowIndex struct {
+	f     *File
+	rows  []int32          // the cell's rows, as indexes into f.Rows
+	head  map[uint64]int32 // the first row of each hash not taken, into rows
+	next  []int32          // the next row of the same hash, -1 for none
+	taken []bool
+	seed  maphash.Seed
+}
+
+func newRowIndex(f *File, rows []int32) *rowIndex {
+	x := &rowIndex{f: f, rows: rows, head: make(map[uint64]int32, len(rows)), next: make([]int32, len(rows)), taken: make([]bool, len(rows)), seed: maphash.MakeSeed()}
+	for i := len(rows) - 1; i >= 0; i-- {
+		h := maphash.String(x.seed, flows.FoldName(f.Rows[rows[i]].Name))
+		n, ok := x.head[h]
+		if !ok {
+			n = -1
+		}
+		x.next[i], x.head[h] = n, int32(i)
+	}
+	return x
+}
+
+// take returns the first row not taken whose folded name is folded, as an
+// index into the cell's rows, and marks it taken; -1 when there is none.
+func (x *rowIndex) take(folded string) int {
+	h := maphash.String(x.seed, folded)
+	i, ok := x.head[h]
+	if !ok {
+		return -1
+	}
+	first := true
+	for ; i >= 0; i = x.next[i] {
+		if x.taken[i] {
+			continue
+		}
+		if flows.FoldName(x.f.Rows[x.rows[i]].Name) == folded {
+			x.taken[i] = true
+			if first {
+				x.head[h] = x.next[i]
+			}
+			return int(i)
+		}
+		first = false // another name of the same hash stays first
+	}
+	return -1
+}
+
+// untaken returns the rows not taken, in order.
+func (x *rowIndex) untaken() []int32 {
+	var out []int32
+	for i, t := range x.taken {
+		if !t {
+			out = append(out, x.rows[i])
+		}
+	}
+	return out
 }
 
 // Restored reports whether the change puts back an entry taken off the
@@ -177,11 +351,11 @@ func (p *Plan) Apply(tx flows.Tx, cat *text.Catalog, now time.Time) error {
 		return ErrBlocked
 	}
 	for _, cp := range p.Cells {
-		entries, err := tx.Roster(cp.Cell.Code)
+		stamp, err := cellStamp(tx, cp.Cell.Code, cp.versioned)
 		if err != nil {
 			return fmt.Errorf("roster of %s: %w", cp.Cell.Code, err)
 		}
-		if flows.RosterStamp(entries) != cp.Stamp {
+		if stamp != cp.Stamp {
 			return fmt.Errorf("cell %s: %w", cp.Cell.Code, ErrStale)
 		}
 	}

@@ -54,8 +54,15 @@ func planFile(t testing.TB, tx flows.Tx, file []byte) (*rosterfile.Plan, error) 
 	return plan(t, tx, f)
 }
 
-// plan plans f against the store's rosters, in tx.
+// plan plans f against the store's rosters, in tx, as lamtheo
+// import-roster and the chat do (PlanIn: by the rosters' versions).
 func plan(t testing.TB, tx flows.Tx, f *rosterfile.File) (*rosterfile.Plan, error) {
+	return rosterfile.PlanIn(tx, f, cells)
+}
+
+// planOfEntries plans f against the store's rosters read whole, in tx
+// (NewPlan: by the entries' stamps).
+func planOfEntries(tx flows.Tx, f *rosterfile.File) (*rosterfile.Plan, error) {
 	current := map[string][]flows.RosterEntry{}
 	for _, c := range cells {
 		es, err := tx.Roster(c.Code)

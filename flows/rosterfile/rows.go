@@ -1,6 +1,7 @@
 package rosterfile
 
 import (
+	"hash/maphash"
 	"slices"
 	"strings"
 	"unicode"
@@ -154,8 +155,8 @@ func ParseStatus(s string) (flows.RosterStatus, bool) {
 // checker checks rows one by one against the cells.
 type checker struct {
 	file  File
-	cells map[string]string         // folded code or name -> code
-	seen  map[string]map[string]int // cell -> folded name -> first row
+	cells map[string]string // folded code or name -> code
+	seen  names             // the first row of each folded name, by cell
 	// What the cell and status columns said, as written, and what it
 	// meant: a file repeats a few values on every row.
 	cellOf   map[string]cellMatch
@@ -173,7 +174,7 @@ type statusMatch struct {
 }
 
 func newChecker(cells []flows.Cell) *checker {
-	p := &checker{cells: map[string]string{}, seen: map[string]map[string]int{},
+	p := &checker{cells: map[string]string{}, seen: names{first: map[nameKey]int32{}, seed: maphash.MakeSeed()},
 		cellOf: map[string]cellMatch{}, statusOf: map[string]statusMatch{}}
 	for _, c := range cells {
 		for _, k := range []string{c.Code, c.Name, strings.TrimPrefix(flows.FoldName(c.Name), "chi bo ")} {
@@ -230,18 +231,53 @@ func (p *checker) row(line int, name, cell, status, role string) {
 	if noMarks(name) {
 		p.problem(line, NoDiacritics, name, 0)
 	}
-	folded := flows.FoldName(name)
-	byName := p.seen[code]
-	if byName == nil {
-		byName = map[string]int{}
-		p.seen[code] = byName
-	}
-	if first, dup := byName[folded]; dup {
-		p.problem(line, DuplicateName, name, first)
-	} else {
-		byName[folded] = line
-	}
 	p.file.Rows = append(p.file.Rows, Row{Line: line, Name: name, Cell: code, Status: st, Role: role})
+	if first := p.seen.add(p.file.Rows, code); first >= 0 {
+		p.problem(line, DuplicateName, name, p.file.Rows[first].Line)
+	}
+}
+
+// names finds the first row of a cell with a folded name. It keeps a hash
+// of each name, not the folded name: a province's 250,000 names are not
+// held twice while the file is read.
+type names struct {
+	first map[nameKey]int32 // the first row of each cell and hash
+	// other holds the first row of a name whose hash another name of its
+	// cell has (never seen, but possible).
+	other map[string]map[string]int32
+	seed  maphash.Seed
+}
+
+type nameKey struct {
+	cell string
+	hash uint64
+}
+
+// add notes the last of rows; it returns the first row of its cell with
+// the same folded name, -1 when it is the first.
+func (n *names) add(rows []Row, cell string) int {
+	last := int32(len(rows) - 1)
+	folded := flows.FoldName(rows[last].Name)
+	k := nameKey{cell, maphash.String(n.seed, folded)}
+	i, ok := n.first[k]
+	switch {
+	case !ok:
+		n.first[k] = last
+		return -1
+	case flows.FoldName(rows[i].Name) == folded:
+		return int(i)
+	}
+	if n.other == nil {
+		n.other = map[string]map[string]int32{}
+	}
+	if n.other[cell] == nil {
+		n.other[cell] = map[string]int32{}
+	}
+	if i, ok := n.other[cell][folded]; ok {
+		return int(i)
+	}
+	n.other[cell][folded] = last
+	return -1
 }
 
 // allCaps reports whether name has at least two letters and no lowercase
