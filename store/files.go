@@ -123,7 +123,7 @@ func (t *tx) PutFile(f bot.File, at time.Time) (string, error) {
 	if err := b.Put(u64(seq), e.b); err != nil {
 		return "", fmt.Errorf("put file: %w", err)
 	}
-	if err := t.b(bucketFileData).Put(u64(seq), f.Data); err != nil {
+	if err := putFileData(t.b(bucketFileData), seq, f.Data); err != nil {
 		return "", fmt.Errorf("put file: %w", err)
 	}
 	return strconv.FormatUint(seq, 10), nil
@@ -181,11 +181,10 @@ func (db *DB) FileData(ctx context.Context, id string) ([]byte, error) {
 	}
 	var data []byte
 	err = db.view(ctx, func(btx *bolt.Tx) error {
-		v := btx.Bucket(bucketFileData).Get(u64(n))
-		if v == nil {
+		var ok bool
+		if data, ok = fileData(btx.Bucket(bucketFileData), n); !ok {
 			return fmt.Errorf("file %d: %w", n, bot.ErrNoFile)
 		}
-		data = bytes.Clone(v)
 		return nil
 	})
 	return data, err
@@ -207,8 +206,7 @@ func (db *DB) LinkedFile(ctx context.Context, token string) (name string, data [
 			return fmt.Errorf("file link: %w", d.err)
 		}
 		meta := btx.Bucket(bucketFiles).Get(u64(id))
-		raw := btx.Bucket(bucketFileData).Get(u64(id))
-		if meta == nil || raw == nil {
+		if meta == nil {
 			return bot.ErrNoFile
 		}
 		md := newDec(meta)
@@ -217,7 +215,10 @@ func (db *DB) LinkedFile(ctx context.Context, token string) (name string, data [
 		if md.err != nil {
 			return fmt.Errorf("file %d: %w", id, md.err)
 		}
-		data = bytes.Clone(raw)
+		var ok bool
+		if data, ok = fileData(btx.Bucket(bucketFileData), id); !ok {
+			return bot.ErrNoFile
+		}
 		return nil
 	})
 	return name, data, expires, err
@@ -243,8 +244,13 @@ func (db *DB) CleanFiles(ctx context.Context, before, now time.Time) (int, error
 		if err != nil {
 			return err
 		}
-		if err := deleteKeys(old, files, data); err != nil {
+		if err := deleteKeys(old, files); err != nil {
 			return err
+		}
+		for _, k := range old {
+			if err := deleteFileData(data, k); err != nil {
+				return err
+			}
 		}
 		removed = len(old)
 		links := t.b(bucketFileLinks)
@@ -278,6 +284,65 @@ func deleteKeys(keys [][]byte, bs ...*bolt.Bucket) error {
 		}
 	}
 	return nil
+}
+
+// fileChunk is the size of the pieces a file's bytes are stored in
+// (file_data: 8-byte file id|4-byte piece number -> the piece). bbolt
+// rewrites a whole leaf, two values at least, when one of its keys
+// changes, copying each value into new pages at the commit: files stored
+// whole made storing an organisation's workbook (20 MB) copy the one or
+// two stored before it too, up to three times its size on the heap at
+// once. In pieces, a commit copies the new file and a few pieces of the
+// one before. A file stored whole under its 8-byte id (by a build before
+// the pieces) is still read and removed.
+const fileChunk = 256 << 10
+
+// putFileData stores data as file id's bytes in b, in pieces of fileChunk
+// (an empty file as one empty piece). bbolt keeps the pieces' bytes until
+// the commit: data must not change before it.
+func putFileData(b *bolt.Bucket, id uint64, data []byte) error {
+	for i := uint32(0); i == 0 || len(data) > 0; i++ {
+		n := min(len(data), fileChunk)
+		if err := b.Put(binary.BigEndian.AppendUint32(u64(id), i), data[:n:n]); err != nil {
+			return err
+		}
+		data = data[n:]
+	}
+	return nil
+}
+
+// fileData returns a copy of file id's bytes from b, and whether it is
+// there: its pieces joined (putFileData), or its bytes stored whole.
+func fileData(b *bolt.Bucket, id uint64) ([]byte, bool) {
+	prefix := u64(id)
+	c := b.Cursor()
+	k, v := c.Seek(prefix)
+	switch {
+	case k == nil || !bytes.HasPrefix(k, prefix):
+		return nil, false
+	case len(k) == len(prefix): // stored whole
+		return bytes.Clone(v), true
+	}
+	size := 0 // first the size, so the bytes are allocated once
+	for ; k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		size += len(v)
+	}
+	data := make([]byte, 0, size)
+	for k, v = c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		data = append(data, v...)
+	}
+	return data, true
+}
+
+// deleteFileData deletes the bytes of the file whose 8-byte id is id from
+// b: its pieces, or its bytes stored whole.
+func deleteFileData(b *bolt.Bucket, id []byte) error {
+	var keys [][]byte
+	c := b.Cursor()
+	for k, _ := c.Seek(id); k != nil && bytes.HasPrefix(k, id); k, _ = c.Next() {
+		keys = append(keys, bytes.Clone(k))
+	}
+	return deleteKeys(keys, b)
 }
 
 func encodeFileRequest(q flows.FileRequest) []byte {

@@ -9,6 +9,7 @@ import (
 
 	"lamtheo/bot"
 	"lamtheo/flows"
+	"lamtheo/store"
 )
 
 // TestFileRequests: a request keeps its kind, args, time, flags and reply;
@@ -144,5 +145,66 @@ func TestStoredFiles(t *testing.T) {
 	}
 	if _, err := db.FileData(ctx, id); !errors.Is(err, bot.ErrNoFile) {
 		t.Errorf("file after retention: %v, want ErrNoFile", err)
+	}
+}
+
+// TestStoredFilePieces: a file is stored in pieces of store.FileChunk
+// (so that storing the next one does not make bbolt copy it again), read
+// back whole, by id and by link, and removed whole; an empty file is one
+// empty piece; a file stored whole by an earlier build is still read and
+// removed.
+func TestStoredFilePieces(t *testing.T) {
+	clk := newClock()
+	db := openDB(t, clk.Now)
+	ctx := context.Background()
+	big := make([]byte, 2*store.FileChunk+7)
+	for i := range big {
+		big[i] = byte(i * 7)
+	}
+	// An earlier build's file 1, stored whole.
+	old := []byte("PK old workbook")
+	update(t, db, func(tx flows.Tx) error {
+		_, err := tx.PutFile(bot.File{Name: "cũ.xlsx"}, clk.Now())
+		return err
+	})
+	if err := db.RawDelete("file_data", []byte{0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RawPut("file_data", []byte{0, 0, 0, 0, 0, 0, 0, 1}, old); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	update(t, db, func(tx flows.Tx) error {
+		for _, data := range [][]byte{big, nil} {
+			id, err := tx.PutFile(bot.File{Name: "tệp.xlsx", Data: data}, clk.Now())
+			if err != nil {
+				return err
+			}
+			ids = append(ids, id)
+		}
+		return tx.PutFileLink("BIG", ids[0], clk.Now().Add(time.Hour))
+	})
+	want := []int{len(old), store.FileChunk, store.FileChunk, 7, 0}
+	if got := db.RawLens("file_data"); !slices.Equal(got, want) {
+		t.Errorf("stored pieces = %v, want %v", got, want)
+	}
+	for _, c := range []struct {
+		id   string
+		want []byte
+	}{{"1", old}, {ids[0], big}, {ids[1], nil}} {
+		got, err := db.FileData(ctx, c.id)
+		if err != nil || !slices.Equal(got, c.want) || (c.id != "1" && cap(got) != len(got)) {
+			t.Errorf("FileData(%s) = %d bytes (cap %d), %v; want %d", c.id, len(got), cap(got), err, len(c.want))
+		}
+	}
+	if _, body, _, err := db.LinkedFile(ctx, "BIG"); err != nil || !slices.Equal(body, big) {
+		t.Errorf("LinkedFile(BIG) = %d bytes, %v; want %d", len(body), err, len(big))
+	}
+	clk.Add(8 * 24 * time.Hour)
+	if n, err := db.CleanFiles(ctx, clk.Now().Add(-7*24*time.Hour), clk.Now()); err != nil || n != 3 {
+		t.Fatalf("CleanFiles = %d, %v; want 3", n, err)
+	}
+	if got := db.RawLens("file_data"); len(got) != 0 {
+		t.Errorf("pieces left after CleanFiles: %v", got)
 	}
 }

@@ -49,7 +49,7 @@ var (
 	// Generated files (files.go).
 	bucketFileRequests = []byte("file_requests") // 8B seq -> file request record
 	bucketFiles        = []byte("files")         // 8B file id -> file record (time, name)
-	bucketFileData     = []byte("file_data")     // 8B file id -> the file's bytes
+	bucketFileData     = []byte("file_data")     // 8B file id|4B piece -> a piece of the file's bytes (files.go)
 	bucketFileLinks    = []byte("file_links")    // token -> file link record (file id, expiry)
 )
 
